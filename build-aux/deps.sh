@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Sourced by build-aux/run and build-aux/test (bash). Not executable on its own.
+#
+# Debian 12 (bookworm) packages Hangar needs, and helpers to install them, build,
+# and bring up libvirtd.
+
+# Build + runtime.
+HANGAR_PACKAGES=(
+  meson ninja-build pkg-config gcc
+  libgtk-4-dev libadwaita-1-dev
+  libvirt-dev libvirt-glib-1.0-dev
+  libgvnc-1.0-dev libspice-client-glib-2.0-dev
+  libosinfo-1.0-dev libvte-2.91-gtk4-dev libgtksourceview-5-dev libsecret-1-dev
+  gettext appstream desktop-file-utils libglib2.0-bin
+  libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
+  dnsmasq-base iptables
+  adwaita-icon-theme fonts-cantarell
+)
+
+# Additionally for the tests (Xvfb, D-Bus, the tiny guest, sshd for remote hosts).
+HANGAR_TEST_PACKAGES=(
+  xvfb xauth dbus dbus-x11 xdotool imagemagick
+  openssh-server openssh-client
+  busybox-static cpio python3 virt-viewer
+)
+
+# Source tree root (this file lives in <root>/build-aux/).
+HANGAR_SRCDIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+HANGAR_BUILDDIR="${HANGAR_BUILDDIR:-$HANGAR_SRCDIR/_build}"
+
+hangar_log() {
+  echo "hangar: $*" >&2
+}
+
+# hangar_ensure_packages PKG...
+# Installs whichever of PKG are missing (as root), or tells the user how (not root).
+# Does nothing at all, quickly, when everything is already installed.
+hangar_ensure_packages() {
+  local -A installed=()
+  local line pkg
+  local -a missing=()
+
+  while read -r line; do
+    [[ -n $line ]] && installed["$line"]=1
+  done < <(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "$@" 2>/dev/null |
+             awk '$2 == "installed" { print $1 }')
+
+  for pkg in "$@"; do
+    [[ -n ${installed[$pkg]:-} ]] || missing+=("$pkg")
+  done
+  ((${#missing[@]} == 0)) && return 0
+
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "Hangar needs these packages; run as root: apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+
+  hangar_log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update </dev/null
+  apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
+}
+
+# hangar_build: configure once, then compile.
+hangar_build() {
+  if [[ ! -f $HANGAR_BUILDDIR/meson-private/coredata.dat ]]; then
+    meson setup "$HANGAR_BUILDDIR" "$HANGAR_SRCDIR" </dev/null
+  fi
+  meson compile -C "$HANGAR_BUILDDIR" </dev/null
+}
+
+# Running uninstalled: the data/ helper compiles the GSettings schema into _build/data.
+hangar_export_uninstalled_env() {
+  export GSETTINGS_SCHEMA_DIR="$HANGAR_BUILDDIR/data"
+}
+
+hangar_have_systemd() {
+  [[ -d /run/systemd/system ]]
+}
+
+# Wait up to $2 seconds (default 10) for socket $1 to exist.
+hangar_wait_for_socket() {
+  local sock=$1 tries=$(( ${2:-10} * 10 ))
+  while ((tries-- > 0)); do
+    [[ -S $sock ]] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# hangar_ensure_libvirtd
+# As root, if libvirtd is installed but not running, start virtlogd and libvirtd.
+# Sets HANGAR_STARTED_VIRTLOGD / HANGAR_STARTED_LIBVIRTD to 1 for what it started
+# (so build-aux/test can stop only that). Never fails: the caller checks the URI.
+HANGAR_STARTED_VIRTLOGD=0
+HANGAR_STARTED_LIBVIRTD=0
+hangar_ensure_libvirtd() {
+  [[ $(id -u) -eq 0 ]] || return 0
+  command -v libvirtd >/dev/null 2>&1 || [[ -x /usr/sbin/libvirtd ]] || return 0
+  export PATH="$PATH:/usr/sbin:/sbin"
+
+  if hangar_have_systemd; then
+    # Socket activation or a unit is in charge; let systemd start it.
+    if ! pgrep -x libvirtd >/dev/null; then
+      systemctl start virtlogd.socket libvirtd.socket libvirtd.service >/dev/null 2>&1 || true
+      hangar_wait_for_socket /run/libvirt/libvirt-sock 10 || true
+    fi
+    return 0
+  fi
+
+  if ! pgrep -x virtlogd >/dev/null; then
+    mkdir -p /var/log/libvirt
+    if virtlogd -d; then
+      HANGAR_STARTED_VIRTLOGD=1
+    fi
+  fi
+  if ! pgrep -x libvirtd >/dev/null; then
+    mkdir -p /var/log/libvirt
+    rm -f /run/libvirt/libvirt-sock
+    if libvirtd -d; then
+      HANGAR_STARTED_LIBVIRTD=1
+      hangar_wait_for_socket /run/libvirt/libvirt-sock 10 ||
+        hangar_log "libvirtd started but /run/libvirt/libvirt-sock did not appear within 10 s"
+    else
+      hangar_log "could not start libvirtd"
+    fi
+  fi
+}
+
+# Print the libvirt URI to use: qemu:///system if it answers within 5 s, else session.
+hangar_pick_uri() {
+  if timeout 5 virsh -c qemu:///system uri >/dev/null 2>&1 </dev/null; then
+    echo qemu:///system
+  else
+    echo qemu:///session
+  fi
+}

@@ -1,0 +1,1325 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "hangar-connection"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "hangar-connection.h"
+#include "hangar-core.h"
+#include "hangar-guest-private.h"
+
+#define DEFAULT_STATS_INTERVAL_MS 3000
+#define MAX_RECONNECT_DELAY_S     5
+
+struct _HangarConnection
+{
+  GObject parent_instance;
+
+  char *uri;
+  char *title;
+  HangarConnectionState state;
+  char *error_message;
+
+  /* The guests, and an index by UUID for events. */
+  GListStore *guests;
+  GHashTable *guests_by_uuid;
+
+  /* Owned on the main thread; workers get their own reference. */
+  virConnectPtr conn;
+  int lifecycle_callback_id;
+  gboolean populated;
+  GPtrArray *pending_events;
+  GCancellable *cancellable;
+
+  guint stats_interval;
+  guint stats_source;
+  gboolean stats_in_flight;
+  gboolean bulk_stats_unsupported;
+
+  gboolean auto_reconnect;
+  guint reconnect_source;
+  guint reconnect_attempts;
+};
+
+G_DEFINE_FINAL_TYPE (HangarConnection, hangar_connection, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (hangar-connection-error-quark, hangar_connection_error)
+
+enum {
+  PROP_0,
+  PROP_URI,
+  PROP_TITLE,
+  PROP_STATE,
+  PROP_STATE_LABEL,
+  PROP_ERROR_MESSAGE,
+  PROP_GUESTS,
+  PROP_STATS_INTERVAL,
+  PROP_AUTO_RECONNECT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void schedule_reconnect (HangarConnection *self);
+static void restart_stats_timer (HangarConnection *self);
+
+/* A lifecycle event, copied out of libvirt's callback. */
+typedef struct {
+  HangarConnection *self;
+  virConnectPtr conn;
+  virDomainPtr domain;
+  char *name;
+  char *uuid;
+  int event;
+  int detail;
+} LifecycleEvent;
+
+static void
+lifecycle_event_free (LifecycleEvent *ev)
+{
+  g_clear_pointer (&ev->domain, virDomainFree);
+  g_clear_pointer (&ev->conn, virConnectClose);
+  g_clear_object (&ev->self);
+  g_free (ev->name);
+  g_free (ev->uuid);
+  g_free (ev);
+}
+
+static char *
+title_from_uri (const char *uri)
+{
+  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_NONE, NULL);
+  const char *scheme, *host, *path;
+  g_autofree char *driver = NULL;
+  const char *transport;
+  const char *hv;
+
+  if (parsed == NULL)
+    return g_strdup (uri);
+
+  scheme = g_uri_get_scheme (parsed);
+  host = g_uri_get_host (parsed);
+  path = g_uri_get_path (parsed);
+  transport = strchr (scheme, '+');
+  driver = transport ? g_strndup (scheme, transport - scheme) : g_strdup (scheme);
+
+  if (g_str_equal (driver, "qemu"))
+    hv = g_strcmp0 (path, "/session") == 0 ? _("QEMU/KVM User Session") : _("QEMU/KVM");
+  else if (g_str_equal (driver, "test"))
+    hv = _("Test");
+  else if (g_str_equal (driver, "lxc"))
+    hv = _("LXC");
+  else if (g_str_equal (driver, "xen"))
+    hv = _("Xen");
+  else if (g_str_equal (driver, "ch"))
+    hv = _("Cloud Hypervisor");
+  else
+    hv = driver;
+
+  if (host != NULL && *host != '\0')
+    return g_strdup_printf ("%s: %s", hv, host);
+
+  if (g_str_equal (driver, "test") && path != NULL && g_strcmp0 (path, "/default") != 0)
+    {
+      g_autofree char *base = g_path_get_basename (path);
+      return g_strdup_printf ("%s: %s", hv, base);
+    }
+
+  return g_strdup (hv);
+}
+
+/* State. */
+
+static void
+set_state (HangarConnection     *self,
+           HangarConnectionState state,
+           const char           *error_message)
+{
+  gboolean changed_message = g_strcmp0 (self->error_message, error_message) != 0;
+
+  if (changed_message)
+    {
+      g_free (self->error_message);
+      self->error_message = g_strdup (error_message);
+    }
+
+  if (self->state != state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_LABEL]);
+    }
+
+  if (changed_message)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
+}
+
+/* Guests. */
+
+static HangarGuest *
+add_guest (HangarConnection *self,
+           virDomainPtr      domain,
+           const char       *name,
+           const char       *uuid)
+{
+  g_autoptr(HangarGuest) guest = hangar_guest_new (self, self->title, domain, name, uuid);
+
+  g_hash_table_insert (self->guests_by_uuid, g_strdup (uuid), guest);
+  g_list_store_append (self->guests, guest);
+  return guest;
+}
+
+static void
+remove_guest (HangarConnection *self,
+              HangarGuest      *guest)
+{
+  guint position;
+
+  if (g_list_store_find (self->guests, guest, &position))
+    {
+      g_hash_table_remove (self->guests_by_uuid, hangar_guest_get_uuid (guest));
+      g_list_store_remove (self->guests, position);
+    }
+}
+
+static void
+on_refresh_guest_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  virDomainPtr domain = task_data;
+  g_autoptr(HangarGuestInfo) info = g_new0 (HangarGuestInfo, 1);
+
+  if (!hangar_guest_info_fetch (info, domain))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                               virGetLastErrorMessage ());
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&info), (GDestroyNotify)hangar_guest_info_free);
+}
+
+static void
+on_refresh_guest_done_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  HangarConnection *self = HANGAR_CONNECTION (object);
+  g_autoptr(HangarGuestInfo) info = g_task_propagate_pointer (G_TASK (result), NULL);
+  HangarGuest *guest;
+
+  if (info == NULL)
+    return;
+
+  guest = g_hash_table_lookup (self->guests_by_uuid, info->uuid);
+  if (guest == NULL)
+    return;
+
+  /* Events are newer than this answer, unless none has said anything yet. */
+  hangar_guest_apply_info (guest, info,
+                           hangar_guest_get_state (guest) == HANGAR_GUEST_STATE_UNKNOWN);
+}
+
+static void
+refresh_guest (HangarConnection *self,
+               HangarGuest      *guest)
+{
+  g_autoptr(GTask) task = NULL;
+  virDomainPtr domain = hangar_guest_get_domain (guest);
+
+  if (domain == NULL)
+    return;
+
+  virDomainRef (domain);
+  task = g_task_new (self, self->cancellable, on_refresh_guest_done_cb, NULL);
+  g_task_set_source_tag (task, refresh_guest);
+  g_task_set_task_data (task, domain, hangar_domain_unref);
+  g_task_run_in_thread (task, on_refresh_guest_thread);
+}
+
+static void
+apply_lifecycle_event (HangarConnection     *self,
+                       const LifecycleEvent *ev)
+{
+  HangarGuest *guest = g_hash_table_lookup (self->guests_by_uuid, ev->uuid);
+  gboolean is_new = FALSE;
+
+  g_debug ("%s: %s event %d detail %d", self->uri, ev->name, ev->event, ev->detail);
+
+  if (guest == NULL)
+    {
+      /* An undefine or stop of a guest we never saw needs no row. */
+      if (ev->event == VIR_DOMAIN_EVENT_UNDEFINED || ev->event == VIR_DOMAIN_EVENT_STOPPED)
+        return;
+      guest = add_guest (self, ev->domain, ev->name, ev->uuid);
+      is_new = TRUE;
+      /* A guest we never saw that starts without a definition is transient. */
+      if (ev->event != VIR_DOMAIN_EVENT_DEFINED)
+        hangar_guest_set_persistent (guest, FALSE);
+    }
+
+  switch (ev->event)
+    {
+    case VIR_DOMAIN_EVENT_DEFINED:
+      hangar_guest_set_persistent (guest, TRUE);
+      if (is_new)
+        hangar_guest_set_state (guest, HANGAR_GUEST_STATE_SHUTOFF);
+      /* The definition changed: memory or vCPUs may be new. */
+      refresh_guest (self, guest);
+      return;
+
+    case VIR_DOMAIN_EVENT_UNDEFINED:
+      if (hangar_guest_is_active (guest))
+        hangar_guest_set_persistent (guest, FALSE);
+      else
+        remove_guest (self, guest);
+      return;
+
+    case VIR_DOMAIN_EVENT_STARTED:
+    case VIR_DOMAIN_EVENT_RESUMED:
+      hangar_guest_set_state (guest, HANGAR_GUEST_STATE_RUNNING);
+      restart_stats_timer (self);
+      break;
+
+    case VIR_DOMAIN_EVENT_SUSPENDED:
+      hangar_guest_set_state (guest, HANGAR_GUEST_STATE_PAUSED);
+      break;
+
+    case VIR_DOMAIN_EVENT_STOPPED:
+      if (!hangar_guest_get_persistent (guest))
+        {
+          remove_guest (self, guest);
+          return;
+        }
+      hangar_guest_set_state (guest, HANGAR_GUEST_STATE_SHUTOFF);
+      break;
+
+    case VIR_DOMAIN_EVENT_SHUTDOWN:
+      if (ev->detail == VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED)
+        hangar_guest_set_state (guest, HANGAR_GUEST_STATE_SHUTTING_DOWN);
+      break;
+
+    case VIR_DOMAIN_EVENT_PMSUSPENDED:
+      hangar_guest_set_state (guest, HANGAR_GUEST_STATE_SUSPENDED);
+      break;
+
+    case VIR_DOMAIN_EVENT_CRASHED:
+      hangar_guest_set_state (guest, HANGAR_GUEST_STATE_CRASHED);
+      break;
+
+    default:
+      break;
+    }
+
+  if (is_new)
+    refresh_guest (self, guest);
+}
+
+static void
+handle_lifecycle_event (LifecycleEvent *ev)
+{
+  HangarConnection *self = ev->self;
+
+  /* An event from a connection that has since been replaced. */
+  if (ev->conn != self->conn)
+    return;
+
+  if (!self->populated)
+    {
+      g_ptr_array_add (self->pending_events, ev);
+      return;
+    }
+
+  apply_lifecycle_event (self, ev);
+  lifecycle_event_free (ev);
+}
+
+static gboolean
+dispatch_lifecycle_event (gpointer data)
+{
+  LifecycleEvent *ev = data;
+
+  if (ev->conn != ev->self->conn)
+    lifecycle_event_free (ev);
+  else
+    handle_lifecycle_event (ev);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called by libvirt's event loop, normally on the main thread. */
+static int
+on_domain_lifecycle_cb (virConnectPtr conn,
+                        virDomainPtr  domain,
+                        int           event,
+                        int           detail,
+                        void         *opaque)
+{
+  GWeakRef *weak = opaque;
+  g_autoptr(HangarConnection) self = g_weak_ref_get (weak);
+  char uuid[VIR_UUID_STRING_BUFLEN];
+  LifecycleEvent *ev;
+
+  if (self == NULL || virDomainGetUUIDString (domain, uuid) < 0)
+    return 0;
+
+  ev = g_new0 (LifecycleEvent, 1);
+  ev->self = g_steal_pointer (&self);
+  ev->conn = conn;
+  virConnectRef (conn);
+  ev->domain = domain;
+  virDomainRef (domain);
+  ev->name = g_strdup (virDomainGetName (domain));
+  ev->uuid = g_strdup (uuid);
+  ev->event = event;
+  ev->detail = detail;
+
+  g_main_context_invoke (NULL, dispatch_lifecycle_event, ev);
+  return 0;
+}
+
+static void
+weak_ref_free (void *data)
+{
+  GWeakRef *weak = data;
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+}
+
+static GWeakRef *
+weak_ref_new (HangarConnection *self)
+{
+  GWeakRef *weak = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (weak, self);
+  return weak;
+}
+
+/* Tearing down: the calls may block on a dead link, so a worker makes them. */
+
+typedef struct {
+  virConnectPtr conn;
+  int lifecycle_callback_id;
+} Teardown;
+
+static void
+teardown_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  Teardown *t = task_data;
+
+  if (t->lifecycle_callback_id >= 0)
+    virConnectDomainEventDeregisterAny (t->conn, t->lifecycle_callback_id);
+  virConnectUnregisterCloseCallback (t->conn, NULL);
+  virConnectClose (t->conn);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+teardown (HangarConnection *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Teardown *t;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  g_clear_handle_id (&self->stats_source, g_source_remove);
+  self->stats_in_flight = FALSE;
+  self->populated = FALSE;
+  g_ptr_array_set_size (self->pending_events, 0);
+
+  g_hash_table_remove_all (self->guests_by_uuid);
+  g_list_store_remove_all (self->guests);
+
+  if (self->conn == NULL)
+    return;
+
+  t = g_new0 (Teardown, 1);
+  t->conn = g_steal_pointer (&self->conn);
+  t->lifecycle_callback_id = self->lifecycle_callback_id;
+  self->lifecycle_callback_id = -1;
+
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (task, teardown);
+  g_task_set_task_data (task, t, g_free);
+  g_task_run_in_thread (task, teardown_thread);
+}
+
+/* The link dropped: libvirtd stopped, the network went, keepalive timed out. */
+
+typedef struct {
+  HangarConnection *self;
+  virConnectPtr conn;
+  int reason;
+} CloseEvent;
+
+static gboolean
+dispatch_close (gpointer data)
+{
+  CloseEvent *ce = data;
+  HangarConnection *self = ce->self;
+  const char *why;
+  g_autofree char *message = NULL;
+
+  if (ce->conn == self->conn)
+    {
+      switch (ce->reason)
+        {
+        case VIR_CONNECT_CLOSE_REASON_EOF:
+          why = _("the hypervisor service closed the connection");
+          break;
+        case VIR_CONNECT_CLOSE_REASON_KEEPALIVE:
+          why = _("the host stopped answering");
+          break;
+        case VIR_CONNECT_CLOSE_REASON_ERROR:
+        default:
+          why = _("a network or protocol error occurred");
+          break;
+        }
+      message = g_strdup_printf (_("Connection lost: %s."), why);
+      hangar_trace ("connection-lost", "%s", self->uri);
+      teardown (self);
+      set_state (self, HANGAR_CONNECTION_STATE_FAILED, message);
+      self->reconnect_attempts = 0;
+      schedule_reconnect (self);
+    }
+
+  g_object_unref (ce->self);
+  virConnectClose (ce->conn);
+  g_free (ce);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_connection_closed_cb (virConnectPtr conn,
+                         int           reason,
+                         void         *opaque)
+{
+  GWeakRef *weak = opaque;
+  HangarConnection *self = g_weak_ref_get (weak);
+  CloseEvent *ce;
+
+  if (self == NULL)
+    return;
+
+  ce = g_new0 (CloseEvent, 1);
+  ce->self = self;
+  ce->conn = conn;
+  virConnectRef (conn);
+  ce->reason = reason;
+  /* This may run on whichever thread noticed the hang-up. */
+  g_main_context_invoke (NULL, dispatch_close, ce);
+}
+
+/* Opening. */
+
+typedef struct {
+  char *uri;
+  GWeakRef *weak;
+  gboolean needed_credentials;
+  virConnectPtr conn;
+  int lifecycle_callback_id;
+  GPtrArray *infos;
+} OpenData;
+
+static void
+open_data_free (OpenData *data)
+{
+  if (data->conn != NULL)
+    {
+      if (data->lifecycle_callback_id >= 0)
+        virConnectDomainEventDeregisterAny (data->conn, data->lifecycle_callback_id);
+      virConnectUnregisterCloseCallback (data->conn, NULL);
+      virConnectClose (data->conn);
+    }
+  g_clear_pointer (&data->infos, g_ptr_array_unref);
+  g_clear_pointer (&data->weak, weak_ref_free);
+  g_free (data->uri);
+  g_free (data);
+}
+
+static int
+on_auth_cb (virConnectCredentialPtr cred,
+            unsigned int            ncred,
+            void                   *cbdata)
+{
+  OpenData *data = cbdata;
+
+  /* Prompts arrive with the remote-host dialogs; until then, say what is missing. */
+  data->needed_credentials = TRUE;
+  return -1;
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  OpenData *data = task_data;
+  int cred_types[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE, VIR_CRED_ECHOPROMPT,
+                       VIR_CRED_NOECHOPROMPT, VIR_CRED_REALM, VIR_CRED_EXTERNAL };
+  virConnectAuth auth = { cred_types, G_N_ELEMENTS (cred_types), on_auth_cb, data };
+  virDomainPtr *domains = NULL;
+  int n;
+
+  data->lifecycle_callback_id = -1;
+  data->conn = virConnectOpenAuth (data->uri, &auth, 0);
+  if (data->conn == NULL)
+    {
+      g_autofree char *reason = hangar_virt_error_message ();
+
+      if (data->needed_credentials)
+        g_task_return_new_error (task, HANGAR_CONNECTION_ERROR,
+                                 HANGAR_CONNECTION_ERROR_NEEDS_CREDENTIALS,
+                                 _("The host asks for credentials: %s"), reason);
+      else
+        g_task_return_new_error (task, HANGAR_CONNECTION_ERROR,
+                                 HANGAR_CONNECTION_ERROR_FAILED,
+                                 "%s", reason);
+      return;
+    }
+
+  /* Keepalive notices a dead host; drivers without it (test://) just say no. */
+  if (virConnectSetKeepAlive (data->conn, 5, 3) < 0)
+    virResetLastError ();
+  if (virConnectRegisterCloseCallback (data->conn, on_connection_closed_cb,
+                                       weak_ref_new (g_task_get_source_object (task)),
+                                       weak_ref_free) < 0)
+    virResetLastError ();
+
+  /* Subscribe before listing, so nothing that happens in between is lost. */
+  data->lifecycle_callback_id =
+    virConnectDomainEventRegisterAny (data->conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                      VIR_DOMAIN_EVENT_CALLBACK (on_domain_lifecycle_cb),
+                                      weak_ref_new (g_task_get_source_object (task)),
+                                      weak_ref_free);
+  if (data->lifecycle_callback_id < 0)
+    {
+      g_autofree char *reason = hangar_virt_error_message ();
+
+      g_task_return_new_error (task, HANGAR_CONNECTION_ERROR,
+                               HANGAR_CONNECTION_ERROR_FAILED,
+                               _("Could not subscribe to guest events: %s"), reason);
+      return;
+    }
+
+  n = virConnectListAllDomains (data->conn, &domains, 0);
+  if (n < 0)
+    {
+      g_autofree char *reason = hangar_virt_error_message ();
+
+      g_task_return_new_error (task, HANGAR_CONNECTION_ERROR,
+                               HANGAR_CONNECTION_ERROR_FAILED,
+                               _("Could not list the guests: %s"), reason);
+      return;
+    }
+
+  data->infos = g_ptr_array_new_full (n, (GDestroyNotify)hangar_guest_info_free);
+  for (int i = 0; i < n; i++)
+    {
+      HangarGuestInfo *info = g_new0 (HangarGuestInfo, 1);
+
+      /* The domain reference moves into the info. */
+      info->domain = domains[i];
+      if (hangar_guest_info_fetch (info, domains[i]))
+        g_ptr_array_add (data->infos, info);
+      else
+        hangar_guest_info_free (info);
+    }
+  g_free (domains);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+populate (HangarConnection *self,
+          GPtrArray        *infos)
+{
+  g_autoptr(GPtrArray) guests = g_ptr_array_new_full (infos->len, g_object_unref);
+  g_autoptr(GPtrArray) pending = NULL;
+
+  for (guint i = 0; i < infos->len; i++)
+    {
+      HangarGuestInfo *info = g_ptr_array_index (infos, i);
+      HangarGuest *guest;
+
+      if (g_hash_table_contains (self->guests_by_uuid, info->uuid))
+        continue;
+      guest = hangar_guest_new (self, self->title, info->domain, info->name, info->uuid);
+      hangar_guest_apply_info (guest, info, TRUE);
+      g_hash_table_insert (self->guests_by_uuid, g_strdup (info->uuid), guest);
+      g_ptr_array_add (guests, guest);
+    }
+
+  /* One splice, so views see one change instead of thousands. */
+  g_list_store_splice (self->guests, 0, g_list_model_get_n_items (G_LIST_MODEL (self->guests)),
+                       guests->pdata, guests->len);
+  self->populated = TRUE;
+
+  /* Events that arrived while listing are newer than the list. */
+  pending = g_steal_pointer (&self->pending_events);
+  self->pending_events = g_ptr_array_new_with_free_func ((GDestroyNotify)lifecycle_event_free);
+  for (guint i = 0; i < pending->len; i++)
+    {
+      LifecycleEvent *ev = g_ptr_array_index (pending, i);
+
+      if (ev->conn == self->conn)
+        apply_lifecycle_event (self, ev);
+    }
+  g_ptr_array_set_free_func (pending, (GDestroyNotify)lifecycle_event_free);
+}
+
+static void
+on_open_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  HangarConnection *self = HANGAR_CONNECTION (object);
+  g_autoptr(GTask) outer = user_data;
+  OpenData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error (outer, g_steal_pointer (&error));
+          return;
+        }
+
+      if (g_error_matches (error, HANGAR_CONNECTION_ERROR,
+                           HANGAR_CONNECTION_ERROR_NEEDS_CREDENTIALS))
+        set_state (self, HANGAR_CONNECTION_STATE_NEEDS_CREDENTIALS, error->message);
+      else
+        set_state (self, HANGAR_CONNECTION_STATE_FAILED, error->message);
+
+      if (self->reconnect_attempts > 0)
+        schedule_reconnect (self);
+      g_task_return_error (outer, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The connection and its subscription now belong to this object. */
+  self->conn = g_steal_pointer (&data->conn);
+  self->lifecycle_callback_id = data->lifecycle_callback_id;
+  data->lifecycle_callback_id = -1;
+  self->reconnect_attempts = 0;
+  self->bulk_stats_unsupported = FALSE;
+
+  hangar_trace ("connection-opened", "%s", self->uri);
+  populate (self, data->infos);
+  set_state (self, HANGAR_CONNECTION_STATE_CONNECTED, NULL);
+  restart_stats_timer (self);
+
+  g_task_return_boolean (outer, TRUE);
+}
+
+void
+hangar_connection_open_async (HangarConnection   *self,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
+{
+  g_autoptr(GTask) outer = NULL;
+  g_autoptr(GTask) task = NULL;
+  OpenData *data;
+
+  g_return_if_fail (HANGAR_IS_CONNECTION (self));
+
+  outer = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, hangar_connection_open_async);
+
+  if (self->state == HANGAR_CONNECTION_STATE_CONNECTED)
+    {
+      g_task_return_boolean (outer, TRUE);
+      return;
+    }
+  if (self->state == HANGAR_CONNECTION_STATE_CONNECTING)
+    {
+      g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               _("%s is already connecting"), self->title);
+      return;
+    }
+
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  teardown (self);
+  set_state (self, HANGAR_CONNECTION_STATE_CONNECTING, NULL);
+
+  data = g_new0 (OpenData, 1);
+  data->uri = g_strdup (self->uri);
+  data->lifecycle_callback_id = -1;
+
+  /* The inner task is tied to this object's own cancellable: closing cancels it. */
+  task = g_task_new (self, self->cancellable, on_open_done_cb, g_steal_pointer (&outer));
+  g_task_set_source_tag (task, open_thread);
+  g_task_set_task_data (task, data, (GDestroyNotify)open_data_free);
+  g_task_run_in_thread (task, open_thread);
+}
+
+gboolean
+hangar_connection_open_finish (HangarConnection *self,
+                               GAsyncResult     *result,
+                               GError          **error)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+hangar_connection_close (HangarConnection *self)
+{
+  g_return_if_fail (HANGAR_IS_CONNECTION (self));
+
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  self->reconnect_attempts = 0;
+  teardown (self);
+  set_state (self, HANGAR_CONNECTION_STATE_DISCONNECTED, NULL);
+}
+
+/* Reconnecting after a drop. */
+
+static void
+on_reconnect_done_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!hangar_connection_open_finish (HANGAR_CONNECTION (object), result, &error))
+    g_debug ("Reconnect failed: %s", error->message);
+}
+
+static gboolean
+on_reconnect_timeout_cb (gpointer user_data)
+{
+  HangarConnection *self = user_data;
+
+  self->reconnect_source = 0;
+  self->reconnect_attempts++;
+  /* open_async keeps reconnect_attempts across the teardown it does. */
+  {
+    guint attempts = self->reconnect_attempts;
+
+    hangar_connection_open_async (self, NULL, on_reconnect_done_cb, NULL);
+    self->reconnect_attempts = attempts;
+  }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_reconnect (HangarConnection *self)
+{
+  guint delay;
+
+  if (!self->auto_reconnect || self->reconnect_source != 0)
+    return;
+
+  delay = MIN (1u << MIN (self->reconnect_attempts, 4u), (guint)MAX_RECONNECT_DELAY_S);
+  self->reconnect_source = g_timeout_add_seconds (delay, on_reconnect_timeout_cb, self);
+}
+
+/* Statistics: one bulk call per tick, on a worker, for running guests only. */
+
+typedef struct {
+  char *uuid;
+  guint64 cpu_time;
+  guint64 memory_kib;
+  gboolean has_cpu;
+  gboolean has_memory;
+} StatSample;
+
+typedef struct {
+  virConnectPtr conn;
+  GPtrArray *running; /* virDomainPtr, for drivers without bulk stats */
+  gboolean bulk_unsupported;
+  GArray *samples;
+  gint64 when;
+} StatsData;
+
+static void
+stat_sample_clear (StatSample *sample)
+{
+  g_free (sample->uuid);
+}
+
+static void
+stats_data_free (StatsData *data)
+{
+  g_clear_pointer (&data->running, g_ptr_array_unref);
+  g_clear_pointer (&data->samples, g_array_unref);
+  g_clear_pointer (&data->conn, virConnectClose);
+  g_free (data);
+}
+
+static void
+sample_from_info (StatSample  *sample,
+                  virDomainPtr domain)
+{
+  virDomainInfo info;
+
+  if (virDomainGetInfo (domain, &info) == 0)
+    {
+      sample->cpu_time = info.cpuTime;
+      sample->has_cpu = TRUE;
+      if (!sample->has_memory)
+        {
+          sample->memory_kib = info.memory;
+          sample->has_memory = TRUE;
+        }
+    }
+  else
+    virResetLastError ();
+}
+
+static void
+stats_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  StatsData *data = task_data;
+  virDomainStatsRecordPtr *records = NULL;
+  int n = -1;
+
+  data->samples = g_array_new (FALSE, TRUE, sizeof (StatSample));
+  g_array_set_clear_func (data->samples, (GDestroyNotify)stat_sample_clear);
+
+  if (!data->bulk_unsupported)
+    n = virConnectGetAllDomainStats (data->conn,
+                                     VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON,
+                                     &records, VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
+  data->when = g_get_monotonic_time ();
+
+  if (n >= 0)
+    {
+      for (int i = 0; i < n; i++)
+        {
+          StatSample sample = { 0 };
+          char uuid[VIR_UUID_STRING_BUFLEN];
+          unsigned long long value;
+
+          if (virDomainGetUUIDString (records[i]->dom, uuid) < 0)
+            continue;
+          sample.uuid = g_strdup (uuid);
+          if (virTypedParamsGetULLong (records[i]->params, records[i]->nparams,
+                                       "cpu.time", &value) == 1)
+            {
+              sample.cpu_time = value;
+              sample.has_cpu = TRUE;
+            }
+          if (virTypedParamsGetULLong (records[i]->params, records[i]->nparams,
+                                       "balloon.current", &value) == 1)
+            {
+              sample.memory_kib = value;
+              sample.has_memory = TRUE;
+            }
+          /* Some drivers (the test driver) leave CPU time out of bulk stats. */
+          if (!sample.has_cpu)
+            sample_from_info (&sample, records[i]->dom);
+          g_array_append_val (data->samples, sample);
+        }
+      virDomainStatsRecordListFree (records);
+    }
+  else
+    {
+      virErrorPtr err = virGetLastError ();
+
+      data->bulk_unsupported = err == NULL || err->code == VIR_ERR_NO_SUPPORT;
+      virResetLastError ();
+      for (guint i = 0; i < data->running->len; i++)
+        {
+          virDomainPtr domain = g_ptr_array_index (data->running, i);
+          StatSample sample = { 0 };
+          char uuid[VIR_UUID_STRING_BUFLEN];
+
+          if (virDomainGetUUIDString (domain, uuid) < 0)
+            continue;
+          sample.uuid = g_strdup (uuid);
+          sample_from_info (&sample, domain);
+          g_array_append_val (data->samples, sample);
+        }
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_stats_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  HangarConnection *self = HANGAR_CONNECTION (object);
+  StatsData *data = g_task_get_task_data (G_TASK (result));
+
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+    return;
+
+  self->stats_in_flight = FALSE;
+  if (data->conn != self->conn)
+    return;
+  self->bulk_stats_unsupported = data->bulk_unsupported;
+
+  for (guint i = 0; i < data->samples->len; i++)
+    {
+      StatSample *sample = &g_array_index (data->samples, StatSample, i);
+      HangarGuest *guest = g_hash_table_lookup (self->guests_by_uuid, sample->uuid);
+
+      if (guest == NULL || !hangar_guest_is_active (guest))
+        continue;
+      if (sample->has_cpu)
+        hangar_guest_add_cpu_sample (guest, sample->cpu_time, data->when);
+      if (sample->has_memory && sample->memory_kib > 0)
+        hangar_guest_set_memory (guest, sample->memory_kib);
+    }
+}
+
+static gboolean
+on_stats_tick_cb (gpointer user_data)
+{
+  HangarConnection *self = user_data;
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GPtrArray) running = NULL;
+  guint n_items;
+  StatsData *data;
+
+  if (self->conn == NULL || self->stats_in_flight || !self->populated)
+    return G_SOURCE_CONTINUE;
+
+  running = g_ptr_array_new_with_free_func (hangar_domain_unref);
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->guests));
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(HangarGuest) guest = g_list_model_get_item (G_LIST_MODEL (self->guests), i);
+      virDomainPtr domain = hangar_guest_get_domain (guest);
+
+      if (hangar_guest_is_active (guest) && domain != NULL)
+        {
+          /* Only the fallback needs the list itself. */
+          if (!self->bulk_stats_unsupported)
+            {
+              g_ptr_array_add (running, NULL);
+              break;
+            }
+          virDomainRef (domain);
+          g_ptr_array_add (running, domain);
+        }
+    }
+
+  /* Nothing runs, so nothing to ask: idle cost does not grow with stopped guests. */
+  if (running->len == 0)
+    {
+      self->stats_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (!self->bulk_stats_unsupported)
+    g_ptr_array_set_size (running, 0);
+
+  data = g_new0 (StatsData, 1);
+  data->conn = self->conn;
+  virConnectRef (data->conn);
+  data->running = g_steal_pointer (&running);
+  data->bulk_unsupported = self->bulk_stats_unsupported;
+
+  self->stats_in_flight = TRUE;
+  task = g_task_new (self, self->cancellable, on_stats_done_cb, NULL);
+  g_task_set_source_tag (task, on_stats_tick_cb);
+  g_task_set_task_data (task, data, (GDestroyNotify)stats_data_free);
+  g_task_run_in_thread (task, stats_thread);
+  return G_SOURCE_CONTINUE;
+}
+
+/* (Re)arms the timer; called when the interval changes or a guest starts. */
+static void
+restart_stats_timer (HangarConnection *self)
+{
+  if (self->conn == NULL)
+    return;
+  if (self->stats_source != 0)
+    return;
+
+  self->stats_source = g_timeout_add (self->stats_interval, on_stats_tick_cb, self);
+  /* A first sample right away sets each guest's baseline. */
+  on_stats_tick_cb (self);
+}
+
+/* GObject. */
+
+static void
+hangar_connection_dispose (GObject *object)
+{
+  HangarConnection *self = (HangarConnection *)object;
+
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  teardown (self);
+  g_cancellable_cancel (self->cancellable);
+
+  G_OBJECT_CLASS (hangar_connection_parent_class)->dispose (object);
+}
+
+static void
+hangar_connection_finalize (GObject *object)
+{
+  HangarConnection *self = (HangarConnection *)object;
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->guests);
+  g_clear_pointer (&self->guests_by_uuid, g_hash_table_unref);
+  g_clear_pointer (&self->pending_events, g_ptr_array_unref);
+  g_free (self->uri);
+  g_free (self->title);
+  g_free (self->error_message);
+
+  G_OBJECT_CLASS (hangar_connection_parent_class)->finalize (object);
+}
+
+static void
+hangar_connection_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  HangarConnection *self = HANGAR_CONNECTION (object);
+
+  switch (prop_id)
+    {
+    case PROP_URI:
+      g_value_set_string (value, self->uri);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_STATE_LABEL:
+      g_value_set_string (value, hangar_connection_get_state_label (self));
+      break;
+    case PROP_ERROR_MESSAGE:
+      g_value_set_string (value, self->error_message);
+      break;
+    case PROP_GUESTS:
+      g_value_set_object (value, self->guests);
+      break;
+    case PROP_STATS_INTERVAL:
+      g_value_set_uint (value, self->stats_interval);
+      break;
+    case PROP_AUTO_RECONNECT:
+      g_value_set_boolean (value, self->auto_reconnect);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hangar_connection_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  HangarConnection *self = HANGAR_CONNECTION (object);
+
+  switch (prop_id)
+    {
+    case PROP_URI:
+      self->uri = g_value_dup_string (value);
+      self->title = title_from_uri (self->uri);
+      break;
+    case PROP_STATS_INTERVAL:
+      hangar_connection_set_stats_interval (self, g_value_get_uint (value));
+      break;
+    case PROP_AUTO_RECONNECT:
+      hangar_connection_set_auto_reconnect (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hangar_connection_class_init (HangarConnectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = hangar_connection_dispose;
+  object_class->finalize = hangar_connection_finalize;
+  object_class->get_property = hangar_connection_get_property;
+  object_class->set_property = hangar_connection_set_property;
+
+  properties[PROP_URI] =
+    g_param_spec_string ("uri", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, ro);
+  properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL,
+                                             HANGAR_CONNECTION_STATE_DISCONNECTED,
+                                             HANGAR_CONNECTION_STATE_NEEDS_CREDENTIALS,
+                                             HANGAR_CONNECTION_STATE_DISCONNECTED, ro);
+  properties[PROP_STATE_LABEL] = g_param_spec_string ("state-label", NULL, NULL, NULL, ro);
+  properties[PROP_ERROR_MESSAGE] = g_param_spec_string ("error-message", NULL, NULL, NULL, ro);
+  properties[PROP_GUESTS] = g_param_spec_object ("guests", NULL, NULL, G_TYPE_LIST_MODEL, ro);
+  properties[PROP_STATS_INTERVAL] = g_param_spec_uint ("stats-interval", NULL, NULL,
+                                                       100, 3600 * 1000,
+                                                       DEFAULT_STATS_INTERVAL_MS, rw);
+  properties[PROP_AUTO_RECONNECT] = g_param_spec_boolean ("auto-reconnect", NULL, NULL,
+                                                          TRUE, rw);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+hangar_connection_init (HangarConnection *self)
+{
+  self->guests = g_list_store_new (HANGAR_TYPE_GUEST);
+  self->guests_by_uuid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->pending_events = g_ptr_array_new_with_free_func ((GDestroyNotify)lifecycle_event_free);
+  self->cancellable = g_cancellable_new ();
+  self->lifecycle_callback_id = -1;
+  self->stats_interval = DEFAULT_STATS_INTERVAL_MS;
+  self->auto_reconnect = TRUE;
+}
+
+HangarConnection *
+hangar_connection_new (const char *uri)
+{
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  hangar_core_init ();
+  return g_object_new (HANGAR_TYPE_CONNECTION, "uri", uri, NULL);
+}
+
+const char *
+hangar_connection_get_uri (HangarConnection *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
+  return self->uri;
+}
+
+const char *
+hangar_connection_get_title (HangarConnection *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
+  return self->title;
+}
+
+HangarConnectionState
+hangar_connection_get_state (HangarConnection *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), HANGAR_CONNECTION_STATE_DISCONNECTED);
+  return self->state;
+}
+
+const char *
+hangar_connection_get_state_label (HangarConnection *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
+
+  switch (self->state)
+    {
+    case HANGAR_CONNECTION_STATE_CONNECTING:
+      return _("Connecting…");
+    case HANGAR_CONNECTION_STATE_CONNECTED:
+      return _("Connected");
+    case HANGAR_CONNECTION_STATE_FAILED:
+      return self->reconnect_source != 0 || self->reconnect_attempts > 0
+               ? _("Disconnected, reconnecting…")
+               : _("Disconnected");
+    case HANGAR_CONNECTION_STATE_NEEDS_CREDENTIALS:
+      return _("Needs credentials");
+    case HANGAR_CONNECTION_STATE_DISCONNECTED:
+    default:
+      return _("Not connected");
+    }
+}
+
+const char *
+hangar_connection_get_error_message (HangarConnection *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
+  return self->error_message;
+}
+
+GListModel *
+hangar_connection_get_guests (HangarConnection *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
+  return G_LIST_MODEL (self->guests);
+}
+
+HangarGuest *
+hangar_connection_find_guest (HangarConnection *self,
+                              const char       *name)
+{
+  guint n;
+
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->guests));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HangarGuest) guest = g_list_model_get_item (G_LIST_MODEL (self->guests), i);
+
+      if (g_strcmp0 (hangar_guest_get_name (guest), name) == 0)
+        return guest;
+    }
+  return NULL;
+}
+
+guint
+hangar_connection_get_stats_interval (HangarConnection *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), 0);
+  return self->stats_interval;
+}
+
+void
+hangar_connection_set_stats_interval (HangarConnection *self,
+                                      guint             msec)
+{
+  g_return_if_fail (HANGAR_IS_CONNECTION (self));
+
+  msec = CLAMP (msec, 100, 3600 * 1000);
+  if (self->stats_interval == msec)
+    return;
+  self->stats_interval = msec;
+  if (self->stats_source != 0)
+    {
+      g_clear_handle_id (&self->stats_source, g_source_remove);
+      restart_stats_timer (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATS_INTERVAL]);
+}
+
+gboolean
+hangar_connection_get_auto_reconnect (HangarConnection *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), FALSE);
+  return self->auto_reconnect;
+}
+
+void
+hangar_connection_set_auto_reconnect (HangarConnection *self,
+                                      gboolean          auto_reconnect)
+{
+  g_return_if_fail (HANGAR_IS_CONNECTION (self));
+
+  auto_reconnect = !!auto_reconnect;
+  if (self->auto_reconnect == auto_reconnect)
+    return;
+  self->auto_reconnect = auto_reconnect;
+  if (!auto_reconnect)
+    g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTO_RECONNECT]);
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "hangar-core"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <libvirt-glib/libvirt-glib.h>
+
+#include "hangar-core.h"
+
+static gboolean trace_enabled;
+static gint64 process_start;
+
+static void
+on_virt_error_cb (void        *user_data,
+                  virErrorPtr  error)
+{
+  /* libvirt prints every error to stderr by default; callers report them. */
+  g_debug ("libvirt: %s", error->message ? error->message : "(no message)");
+}
+
+/* Call once before any connection is opened: it hooks libvirt's event loop into
+ * the default main context, so libvirt events arrive on the main thread. */
+void
+hangar_core_init (void)
+{
+  static gsize initialized;
+
+  if (g_once_init_enter (&initialized))
+    {
+      process_start = g_get_monotonic_time ();
+      virInitialize ();
+      virSetErrorFunc (NULL, on_virt_error_cb);
+      gvir_event_register ();
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+void
+hangar_trace_set_enabled (gboolean enabled)
+{
+  trace_enabled = enabled;
+}
+
+gboolean
+hangar_trace_get_enabled (void)
+{
+  return trace_enabled;
+}
+
+static double
+seconds_since_start (void)
+{
+  g_autofree char *contents = NULL;
+  double uptime = 0.0;
+  unsigned long long start_ticks = 0;
+  char *p;
+
+  /* Time since the process started (from /proc), not since init ran. */
+  if (g_file_get_contents ("/proc/self/stat", &contents, NULL, NULL) &&
+      (p = strrchr (contents, ')')) != NULL)
+    {
+      g_autofree char *up = NULL;
+      int field = 2;
+
+      for (p++; *p && field < 22; p++)
+        if (*p == ' ')
+          field++;
+      start_ticks = g_ascii_strtoull (p, NULL, 10);
+      if (g_file_get_contents ("/proc/uptime", &up, NULL, NULL))
+        uptime = g_ascii_strtod (up, NULL);
+      if (start_ticks > 0 && uptime > 0.0)
+        return uptime - (double)start_ticks / (double)sysconf (_SC_CLK_TCK);
+    }
+
+  return (g_get_monotonic_time () - process_start) / (double)G_USEC_PER_SEC;
+}
+
+void
+hangar_trace (const char *event,
+              const char *format,
+              ...)
+{
+  g_autofree char *details = NULL;
+  va_list args;
+
+  if (!trace_enabled)
+    return;
+
+  va_start (args, format);
+  details = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  fprintf (stderr, "HANGAR-TRACE %.3f %s %s\n", seconds_since_start (), event, details);
+  fflush (stderr);
+}

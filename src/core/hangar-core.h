@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+void     hangar_core_init        (void);
+void     hangar_trace_set_enabled (gboolean enabled);
+gboolean hangar_trace_get_enabled (void);
+void     hangar_trace            (const char *event,
+                                  const char *format,
+                                  ...) G_GNUC_PRINTF (2, 3);
+
+G_END_DECLS

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <libvirt/libvirt.h>
+
+#include "hangar-guest.h"
+
+G_BEGIN_DECLS
+
+/* What a worker thread learns about a domain, applied on the main thread. */
+typedef struct {
+  char *name;
+  char *uuid;
+  virDomainPtr domain;
+  HangarGuestState state;
+  guint64 memory_kib;
+  guint vcpus;
+  gboolean persistent;
+} HangarGuestInfo;
+
+void              hangar_guest_info_free        (HangarGuestInfo *info);
+gboolean          hangar_guest_info_fetch       (HangarGuestInfo *info,
+                                                 virDomainPtr     domain);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarGuestInfo, hangar_guest_info_free)
+
+HangarGuest      *hangar_guest_new              (HangarConnection *connection,
+                                                 const char       *host_name,
+                                                 virDomainPtr      domain,
+                                                 const char       *name,
+                                                 const char       *uuid);
+virDomainPtr      hangar_guest_get_domain       (HangarGuest *self);
+void              hangar_guest_apply_info       (HangarGuest           *self,
+                                                 const HangarGuestInfo *info,
+                                                 gboolean               with_state);
+void              hangar_guest_set_state        (HangarGuest      *self,
+                                                 HangarGuestState  state);
+void              hangar_guest_set_persistent   (HangarGuest *self,
+                                                 gboolean     persistent);
+void              hangar_guest_set_memory       (HangarGuest *self,
+                                                 guint64      memory_kib);
+/* A CPU time sample (nanoseconds) taken at @when (monotonic, microseconds). */
+void              hangar_guest_add_cpu_sample   (HangarGuest *self,
+                                                 guint64      cpu_time_ns,
+                                                 gint64       when);
+void              hangar_guest_clear_cpu_stats  (HangarGuest *self);
+
+HangarGuestState  hangar_guest_state_from_virt  (int virt_state);
+char             *hangar_virt_error_message     (void);
+
+/* virDomainFree as a GDestroyNotify. */
+static inline void
+hangar_domain_unref (gpointer domain)
+{
+  virDomainFree (domain);
+}
+
+G_END_DECLS
