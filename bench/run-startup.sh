@@ -11,8 +11,8 @@
 #   SCHEMA_DIR     GSETTINGS_SCHEMA_DIR (default: _build/data)
 #   BENCH_SIZES    guest counts (default: "100 1000 5000")
 #   BENCH_RUNNING  fraction of guests running (default: 0.1)
-#   BENCH_T1       first sample, seconds after launch (default: 30)
-#   BENCH_T2       second sample, seconds after launch (default: 60)
+#   BENCH_T1       first sample, whole seconds after launch (default: 30)
+#   BENCH_T2       second sample, whole seconds after launch (default: 60)
 #   BENCH_A11Y     1 to leave GTK accessibility on (default: off, GTK_A11Y=none)
 #   BENCH_SHOT     0 to skip the screenshot taken after the last sample
 #   BENCH_GSK_RENDERER  GSK_RENDERER for the run (default: cairo; "gl" or
@@ -47,6 +47,9 @@ clk_tck=$(getconf CLK_TCK)
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 now() { date +%s.%N; }
+# microseconds -> seconds (times come from bash 5's $EPOCHREALTIME)
+
+us_to_s() { printf '%d.%06d\n' $(( $1 / 1000000 )) $(( $1 % 1000000 )); }
 # fsub A B -> A-B
 fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
 
@@ -221,7 +224,7 @@ run_one() {
 
     log "N=$n: launching on $display"
     local t0 pid
-    t0=$(now)
+    t0=${EPOCHREALTIME//[!0-9]/}
     env DISPLAY="$display" GDK_BACKEND=x11 \
         GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$SCHEMA_DIR" \
         XDG_RUNTIME_DIR="$run_tmp/runtime" XDG_CONFIG_HOME="$run_tmp/config" \
@@ -231,30 +234,30 @@ run_one() {
     pid=$!
     pids_to_kill+=("$pid")
 
-    # Until T1: watch for list-shown (wall-clock check of the trace).
-    local t1_at t2_at t
-    t1_at=$(awk -v a="$t0" -v b="$BENCH_T1" 'BEGIN { printf "%.3f", a + b }')
-    t2_at=$(awk -v a="$t0" -v b="$BENCH_T2" 'BEGIN { printf "%.3f", a + b }')
+    # Until T1: watch for list-shown (a wall-clock check of the trace), with
+    # few forks so the watcher does not compete with Hangar for the CPU.
+    local t1_at=$(( t0 + BENCH_T1 * 1000000 )) t2_at=$(( t0 + BENCH_T2 * 1000000 ))
+    local t
     while :; do
-        t=$(now)
-        awk -v a="$t" -v b="$t1_at" 'BEGIN { exit !(a >= b) }' && break
-        if [ -z "$r_seen" ] && grep -q '^HANGAR-TRACE [0-9.]* list-shown' "$err"; then
-            r_seen=$(fsub "$t" "$t0")
-        fi
+        t=${EPOCHREALTIME//[!0-9]/}
+        (( t >= t1_at )) && break
         if ! kill -0 "$pid" 2>/dev/null; then
             r_status="exited before ${BENCH_T1} s"
             break
         fi
+        if [ -z "$r_seen" ] && grep -q '^HANGAR-TRACE [0-9.]* list-shown' "$err"; then
+            r_seen=$(us_to_s $(( t - t0 )))
+        fi
         if [ -n "$r_seen" ]; then
-            sleep "$(awk -v a="$t1_at" -v b="$t" 'BEGIN { d = a - b; printf "%.3f", (d > 0 ? d : 0) }')"
+            sleep "$(us_to_s $(( t1_at - t )))"
         else
-            sleep 0.05
+            sleep 0.1
         fi
     done
     if [ "$r_status" = ok ]; then
         r_cpu1=$(cpu_seconds "$pid")
-        t=$(now)
-        sleep "$(awk -v a="$t2_at" -v b="$t" 'BEGIN { d = a - b; printf "%.3f", (d > 0 ? d : 0) }')"
+        t=${EPOCHREALTIME//[!0-9]/}
+        (( t < t2_at )) && sleep "$(us_to_s $(( t2_at - t )))"
         if kill -0 "$pid" 2>/dev/null; then
             local cpu2
             cpu2=$(cpu_seconds "$pid")
@@ -281,6 +284,15 @@ run_one() {
     r_list=$(trace_value "$err" list-shown)
     r_rows=$(trace_detail "$err" list-shown)
     r_launch=$r_list
+    if [ "$r_status" = ok ] && [ -z "$r_list" ]; then
+        r_status="no list-shown trace"
+    fi
+    details+=("### N=$n" "" '```')
+    details+=("$(grep '^HANGAR-TRACE' "$err" | head -20)")
+    if [ "$r_status" != ok ]; then
+        details+=("--- last lines of stderr:" "$(grep -v '^HANGAR-TRACE' "$err" | tail -8)")
+    fi
+    details+=('```' "")
     if [ -n "$r_conn" ] && [ -n "$r_list" ]; then
         r_connlist=$(fsub "$r_list" "$r_conn")
     fi
@@ -312,6 +324,7 @@ for n in $BENCH_SIZES; do
 done
 
 rows=()
+details=()
 for n in $BENCH_SIZES; do
     xml=$data_dir/guests-$n.xml
     if [ $have_bin = 1 ]; then
@@ -355,7 +368,12 @@ done
         echo "| idle CPU under 2 % of a core | $(dash "$res_idle_5000") % | $(chk "$res_idle_5000" '<' 2) |"
         echo "| peak RSS under 150 MB | $(dash "$res_hwm_5000") MB | $(chk "$res_hwm_5000" '<' 150) |"
     fi
-    echo
+    if [ ${#details[@]} -gt 0 ]; then
+        echo
+        echo "## Trace lines"
+        echo
+        printf '%s\n' "${details[@]}"
+    fi
     echo "Logs and screenshots: \`${res_dir#"$root"/}/\`"
 } | tee "$report"
 

@@ -74,6 +74,11 @@ hangar_export_uninstalled_env() {
   export GSETTINGS_SCHEMA_DIR="$HANGAR_BUILDDIR/data"
 }
 
+# Whether a live (not zombie) process called $1 exists.
+hangar_is_running() {
+  pgrep -x -r D,R,S,I "$1" >/dev/null 2>&1
+}
+
 hangar_have_systemd() {
   [[ -d /run/systemd/system ]]
 }
@@ -101,23 +106,23 @@ hangar_ensure_libvirtd() {
 
   if hangar_have_systemd; then
     # Socket activation or a unit is in charge; let systemd start it.
-    if ! pgrep -x libvirtd >/dev/null; then
+    if ! hangar_is_running libvirtd; then
       systemctl start virtlogd.socket libvirtd.socket libvirtd.service >/dev/null 2>&1 || true
       hangar_wait_for_socket /run/libvirt/libvirt-sock 10 || true
     fi
     return 0
   fi
 
-  if ! pgrep -x virtlogd >/dev/null; then
+  if ! hangar_is_running virtlogd; then
     mkdir -p /var/log/libvirt
-    if virtlogd -d; then
+    if virtlogd -d </dev/null >/dev/null 2>>/var/log/libvirt/hangar-daemons.log; then
       HANGAR_STARTED_VIRTLOGD=1
     fi
   fi
-  if ! pgrep -x libvirtd >/dev/null; then
+  if ! hangar_is_running libvirtd; then
     mkdir -p /var/log/libvirt
     rm -f /run/libvirt/libvirt-sock
-    if libvirtd -d; then
+    if libvirtd -d </dev/null >/dev/null 2>>/var/log/libvirt/hangar-daemons.log; then
       HANGAR_STARTED_LIBVIRTD=1
       hangar_wait_for_socket /run/libvirt/libvirt-sock 10 ||
         hangar_log "libvirtd started but /run/libvirt/libvirt-sock did not appear within 10 s"

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <adwaita.h>
+
+#include "hangar-application.h"
+
+G_BEGIN_DECLS
+
+#define HANGAR_TYPE_ADD_CONNECTION_DIALOG (hangar_add_connection_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (HangarAddConnectionDialog, hangar_add_connection_dialog, HANGAR,
+                      ADD_CONNECTION_DIALOG, AdwWindow)
+
+HangarAddConnectionDialog *hangar_add_connection_dialog_new (HangarApplication *application);
+
+/* NULL when @uri can be opened; otherwise a sentence saying what to fix. */
+char *hangar_add_connection_dialog_check_uri (const char *uri);
+
+G_END_DECLS

@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "hangar-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hangar-application.h"
+#include "hangar-core.h"
+#include "hangar-guest-window.h"
+#include "hangar-window.h"
+
+struct _HangarApplication
+{
+  AdwApplication parent_instance;
+
+  GSettings *settings;
+  GListStore *connections;
+  /* Guest windows by guest UUID: opening a guest again raises its window. */
+  GHashTable *guest_windows;
+  /* --show-domain-console NAME, shown once a connection lists it. */
+  char *pending_console;
+};
+
+G_DEFINE_FINAL_TYPE (HangarApplication, hangar_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "connect", 'c', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+    N_("Open a connection to the hypervisor at URI (repeatable)"), N_("URI") },
+  { "show-domain-console", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Open the window of the guest called NAME"), N_("NAME") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+  { "debug", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Print debug messages and timing marks"), NULL },
+  { NULL }
+};
+
+GListModel *
+hangar_application_get_connections (HangarApplication *self)
+{
+  g_return_val_if_fail (HANGAR_IS_APPLICATION (self), NULL);
+  return G_LIST_MODEL (self->connections);
+}
+
+GSettings *
+hangar_application_get_settings (HangarApplication *self)
+{
+  g_return_val_if_fail (HANGAR_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+static HangarConnection *
+find_connection (HangarApplication *self,
+                 const char        *uri)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HangarConnection) connection =
+        g_list_model_get_item (G_LIST_MODEL (self->connections), i);
+
+      if (g_str_equal (hangar_connection_get_uri (connection), uri))
+        return connection;
+    }
+  return NULL;
+}
+
+static void
+save_connections (HangarApplication *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) uris = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HangarConnection) connection =
+        g_list_model_get_item (G_LIST_MODEL (self->connections), i);
+
+      if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (connection), "hangar-remembered")))
+        g_strv_builder_add (builder, hangar_connection_get_uri (connection));
+    }
+  uris = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "connections", (const char * const *)uris);
+}
+
+static void
+set_autoconnect (HangarApplication *self,
+                 const char        *uri,
+                 gboolean           autoconnect)
+{
+  g_auto(GStrv) current = g_settings_get_strv (self->settings, "autoconnect");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) uris = NULL;
+
+  if (autoconnect == g_strv_contains ((const char * const *)current, uri))
+    return;
+  for (guint i = 0; current[i] != NULL; i++)
+    if (!g_str_equal (current[i], uri))
+      g_strv_builder_add (builder, current[i]);
+  if (autoconnect)
+    g_strv_builder_add (builder, uri);
+  uris = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "autoconnect", (const char * const *)uris);
+}
+
+static gboolean
+seconds_to_msec (GValue   *value,
+                 GVariant *variant,
+                 gpointer  user_data)
+{
+  g_value_set_uint (value, g_variant_get_uint32 (variant) * 1000);
+  return TRUE;
+}
+
+/* The setting is in seconds, the connection's property in milliseconds. */
+static void
+bind_stats_interval (HangarApplication *self,
+                     HangarConnection  *connection)
+{
+  g_settings_bind_with_mapping (self->settings, "stats-interval", connection, "stats-interval",
+                                G_SETTINGS_BIND_GET, seconds_to_msec, NULL, NULL, NULL);
+}
+
+static void
+try_show_pending_console (HangarApplication *self,
+                          HangarConnection  *connection)
+{
+  HangarGuest *guest;
+
+  if (self->pending_console == NULL)
+    return;
+  guest = hangar_connection_find_guest (connection, self->pending_console);
+  if (guest == NULL)
+    return;
+  g_clear_pointer (&self->pending_console, g_free);
+  hangar_application_show_guest (self, guest);
+}
+
+static void
+on_open_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(HangarApplication) self = user_data;
+  HangarConnection *connection = HANGAR_CONNECTION (object);
+  g_autoptr(GError) error = NULL;
+
+  /* The sidebar shows failures from the connection's own state. */
+  if (!hangar_connection_open_finish (connection, result, &error))
+    {
+      g_debug ("Opening %s failed: %s", hangar_connection_get_uri (connection), error->message);
+      return;
+    }
+  try_show_pending_console (self, connection);
+}
+
+void
+hangar_application_open_connection (HangarApplication *self,
+                                    HangarConnection  *connection)
+{
+  g_return_if_fail (HANGAR_IS_APPLICATION (self));
+  g_return_if_fail (HANGAR_IS_CONNECTION (connection));
+
+  hangar_connection_open_async (connection, NULL, on_open_done_cb, g_object_ref (self));
+}
+
+HangarConnection *
+hangar_application_add_connection (HangarApplication *self,
+                                   const char        *uri,
+                                   gboolean           remember,
+                                   gboolean           autoconnect)
+{
+  g_autoptr(HangarConnection) connection = NULL;
+  HangarConnection *existing;
+
+  g_return_val_if_fail (HANGAR_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  existing = find_connection (self, uri);
+  if (existing != NULL)
+    {
+      if (hangar_connection_get_state (existing) != HANGAR_CONNECTION_STATE_CONNECTED &&
+          hangar_connection_get_state (existing) != HANGAR_CONNECTION_STATE_CONNECTING)
+        hangar_application_open_connection (self, existing);
+      return existing;
+    }
+
+  connection = hangar_connection_new (uri);
+  g_object_set_data (G_OBJECT (connection), "hangar-remembered", GINT_TO_POINTER (remember));
+  bind_stats_interval (self, connection);
+  g_list_store_append (self->connections, connection);
+  if (remember)
+    {
+      save_connections (self);
+      set_autoconnect (self, uri, autoconnect);
+    }
+  hangar_application_open_connection (self, connection);
+  return connection;
+}
+
+void
+hangar_application_remove_connection (HangarApplication *self,
+                                      HangarConnection  *connection)
+{
+  guint position;
+
+  g_return_if_fail (HANGAR_IS_APPLICATION (self));
+
+  if (!g_list_store_find (self->connections, connection, &position))
+    return;
+  set_autoconnect (self, hangar_connection_get_uri (connection), FALSE);
+  hangar_connection_close (connection);
+  g_list_store_remove (self->connections, position);
+  save_connections (self);
+}
+
+static void
+on_guest_window_destroy_cb (GtkWidget         *window,
+                            HangarApplication *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->guest_windows);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (value == window)
+      g_hash_table_iter_remove (&iter);
+}
+
+void
+hangar_application_show_guest (HangarApplication *self,
+                               HangarGuest       *guest)
+{
+  GtkWindow *window;
+
+  g_return_if_fail (HANGAR_IS_APPLICATION (self));
+  g_return_if_fail (HANGAR_IS_GUEST (guest));
+
+  window = g_hash_table_lookup (self->guest_windows, hangar_guest_get_uuid (guest));
+  if (window == NULL)
+    {
+      window = GTK_WINDOW (hangar_guest_window_new (self, guest));
+      g_hash_table_insert (self->guest_windows, g_strdup (hangar_guest_get_uuid (guest)), window);
+      g_signal_connect (window, "destroy", G_CALLBACK (on_guest_window_destroy_cb), self);
+    }
+  gtk_window_present (window);
+}
+
+static HangarWindow *
+get_main_window (HangarApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (HANGAR_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static void
+hangar_application_activate (GApplication *app)
+{
+  HangarApplication *self = HANGAR_APPLICATION (app);
+  HangarWindow *window = get_main_window (self);
+
+  if (window == NULL)
+    window = hangar_window_new (self);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static int
+hangar_application_handle_local_options (GApplication *app,
+                                         GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("hangar %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (g_variant_dict_contains (options, "debug"))
+    {
+      const char *domains = g_getenv ("G_MESSAGES_DEBUG");
+
+      g_setenv ("G_MESSAGES_DEBUG", domains ? domains : "all", TRUE);
+      hangar_trace_set_enabled (TRUE);
+    }
+  return -1;
+}
+
+static int
+hangar_application_command_line (GApplication            *app,
+                                 GApplicationCommandLine *cmdline)
+{
+  HangarApplication *self = HANGAR_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (cmdline);
+  g_autofree const char **uris = NULL;
+  const char *console = NULL;
+
+  g_variant_dict_lookup (options, "connect", "^a&s", &uris);
+  g_variant_dict_lookup (options, "show-domain-console", "&s", &console);
+
+  g_application_activate (app);
+
+  for (guint i = 0; uris != NULL && uris[i] != NULL; i++)
+    {
+      HangarConnection *connection = hangar_application_add_connection (self, uris[i], FALSE,
+                                                                        FALSE);
+
+      /* One host asked for on the command line is shown alone; several, together. */
+      if (g_strv_length ((char **)uris) == 1)
+        hangar_window_select_connection (get_main_window (self), connection);
+    }
+
+  if (console != NULL)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
+
+      g_free (self->pending_console);
+      self->pending_console = g_strdup (console);
+      for (guint i = 0; i < n && self->pending_console != NULL; i++)
+        {
+          g_autoptr(HangarConnection) connection =
+            g_list_model_get_item (G_LIST_MODEL (self->connections), i);
+          try_show_pending_console (self, connection);
+        }
+    }
+
+  return 0;
+}
+
+static void
+load_saved_connections (HangarApplication *self)
+{
+  g_auto(GStrv) uris = g_settings_get_strv (self->settings, "connections");
+  g_auto(GStrv) autoconnect = g_settings_get_strv (self->settings, "autoconnect");
+
+  for (guint i = 0; uris[i] != NULL; i++)
+    {
+      g_autoptr(HangarConnection) connection = hangar_connection_new (uris[i]);
+
+      g_object_set_data (G_OBJECT (connection), "hangar-remembered", GINT_TO_POINTER (TRUE));
+      bind_stats_interval (self, connection);
+      g_list_store_append (self->connections, connection);
+      if (g_strv_contains ((const char * const *)autoconnect, uris[i]))
+        hangar_application_open_connection (self, connection);
+    }
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *param,
+                 gpointer       user_data)
+{
+  HangarApplication *self = user_data;
+  const char *developers[] = { "Hangar developers", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                         "application-name", _("Hangar"),
+                         "application-icon", APP_ID,
+                         "developer-name", _("Hangar developers"),
+                         "version", PACKAGE_VERSION,
+                         "website", "https://github.com/hangarvm/hangar",
+                         "issue-url", "https://github.com/hangarvm/hangar/issues",
+                         "comments", _("Manage virtual machines on this computer and on "
+                                       "remote hosts."),
+                         "developers", developers,
+                         "copyright", "© 2026 Hangar developers",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         NULL);
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", about_activated },
+  { "quit", quit_activated },
+};
+
+static void
+hangar_application_startup (GApplication *app)
+{
+  HangarApplication *self = HANGAR_APPLICATION (app);
+  const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (hangar_application_parent_class)->startup (app);
+
+  hangar_core_init ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+
+  self->settings = g_settings_new (SCHEMA_ID);
+  load_saved_connections (self);
+}
+
+static void
+hangar_application_shutdown (GApplication *app)
+{
+  HangarApplication *self = HANGAR_APPLICATION (app);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HangarConnection) connection =
+        g_list_model_get_item (G_LIST_MODEL (self->connections), i);
+      hangar_connection_close (connection);
+    }
+
+  G_APPLICATION_CLASS (hangar_application_parent_class)->shutdown (app);
+}
+
+static void
+hangar_application_finalize (GObject *object)
+{
+  HangarApplication *self = (HangarApplication *)object;
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->connections);
+  g_clear_pointer (&self->guest_windows, g_hash_table_unref);
+  g_free (self->pending_console);
+
+  G_OBJECT_CLASS (hangar_application_parent_class)->finalize (object);
+}
+
+static void
+hangar_application_class_init (HangarApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = hangar_application_finalize;
+  app_class->activate = hangar_application_activate;
+  app_class->startup = hangar_application_startup;
+  app_class->shutdown = hangar_application_shutdown;
+  app_class->command_line = hangar_application_command_line;
+  app_class->handle_local_options = hangar_application_handle_local_options;
+}
+
+static void
+hangar_application_init (HangarApplication *self)
+{
+  self->connections = g_list_store_new (HANGAR_TYPE_CONNECTION);
+  self->guest_windows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Manage virtual machines through libvirt."));
+}
+
+HangarApplication *
+hangar_application_new (void)
+{
+  return g_object_new (HANGAR_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
+                       "resource-base-path", "/io/github/hangarvm/Hangar",
+                       NULL);
+}

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "hangar-connection-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hangar-connection-row.h"
+
+/* A host in the sidebar: its name, its state or why it failed, and Retry. */
+struct _HangarConnectionRow
+{
+  GtkListBoxRow parent_instance;
+
+  HangarConnection *connection;
+
+  GtkImage *icon;
+  GtkLabel *title;
+  GtkLabel *subtitle;
+  GtkSpinner *spinner;
+  GtkButton *retry_button;
+};
+
+G_DEFINE_FINAL_TYPE (HangarConnectionRow, hangar_connection_row, GTK_TYPE_LIST_BOX_ROW)
+
+enum {
+  SIGNAL_RETRY,
+  SIGNAL_REMOVE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+update (HangarConnectionRow *self)
+{
+  HangarConnectionState state = hangar_connection_get_state (self->connection);
+  const char *error = hangar_connection_get_error_message (self->connection);
+  g_autofree char *subtitle = NULL;
+  gboolean failed = state == HANGAR_CONNECTION_STATE_FAILED ||
+                    state == HANGAR_CONNECTION_STATE_NEEDS_CREDENTIALS;
+
+  if (failed && error != NULL)
+    subtitle = g_strdup_printf ("%s — %s", hangar_connection_get_state_label (self->connection),
+                                error);
+  else
+    subtitle = g_strdup (hangar_connection_get_state_label (self->connection));
+
+  gtk_label_set_label (self->subtitle, subtitle);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle), failed ? error : NULL);
+  gtk_spinner_set_spinning (self->spinner, state == HANGAR_CONNECTION_STATE_CONNECTING);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), state == HANGAR_CONNECTION_STATE_CONNECTING);
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button), failed ||
+                          state == HANGAR_CONNECTION_STATE_DISCONNECTED);
+  if (failed)
+    gtk_widget_add_css_class (GTK_WIDGET (self->subtitle), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->subtitle), "error");
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.connect",
+                                 state != HANGAR_CONNECTION_STATE_CONNECTED &&
+                                 state != HANGAR_CONNECTION_STATE_CONNECTING);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.disconnect",
+                                 state != HANGAR_CONNECTION_STATE_DISCONNECTED);
+}
+
+static void
+connect_activated (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  g_signal_emit (widget, signals[SIGNAL_RETRY], 0);
+}
+
+static void
+disconnect_activated (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  hangar_connection_close (HANGAR_CONNECTION_ROW (widget)->connection);
+}
+
+static void
+remove_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  g_signal_emit (widget, signals[SIGNAL_REMOVE], 0);
+}
+
+static void
+hangar_connection_row_dispose (GObject *object)
+{
+  HangarConnectionRow *self = (HangarConnectionRow *)object;
+
+  if (self->connection != NULL)
+    g_signal_handlers_disconnect_by_data (self->connection, self);
+  g_clear_object (&self->connection);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_CONNECTION_ROW);
+
+  G_OBJECT_CLASS (hangar_connection_row_parent_class)->dispose (object);
+}
+
+static void
+hangar_connection_row_class_init (HangarConnectionRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hangar_connection_row_dispose;
+
+  signals[SIGNAL_RETRY] = g_signal_new ("retry", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_REMOVE] = g_signal_new ("remove", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/hangarvm/Hangar/hangar-connection-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, HangarConnectionRow, icon);
+  gtk_widget_class_bind_template_child (widget_class, HangarConnectionRow, title);
+  gtk_widget_class_bind_template_child (widget_class, HangarConnectionRow, subtitle);
+  gtk_widget_class_bind_template_child (widget_class, HangarConnectionRow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, HangarConnectionRow, retry_button);
+
+  gtk_widget_class_install_action (widget_class, "row.connect", NULL, connect_activated);
+  gtk_widget_class_install_action (widget_class, "row.disconnect", NULL, disconnect_activated);
+  gtk_widget_class_install_action (widget_class, "row.remove", NULL, remove_activated);
+}
+
+static void
+hangar_connection_row_init (HangarConnectionRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+hangar_connection_row_new (HangarConnection *connection)
+{
+  HangarConnectionRow *self;
+  const char *uri;
+
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (connection), NULL);
+
+  self = g_object_new (HANGAR_TYPE_CONNECTION_ROW, NULL);
+  self->connection = g_object_ref (connection);
+
+  uri = hangar_connection_get_uri (connection);
+  gtk_label_set_label (self->title, hangar_connection_get_title (connection));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title), uri);
+  /* Remote hosts (a host name in the URI) get a server icon. */
+  if (strstr (uri, "://") != NULL && strstr (uri, ":///") == NULL)
+    gtk_image_set_from_icon_name (self->icon, "network-server-symbolic");
+
+  g_signal_connect_swapped (connection, "notify::state", G_CALLBACK (update), self);
+  g_signal_connect_swapped (connection, "notify::error-message", G_CALLBACK (update), self);
+  update (self);
+  return GTK_WIDGET (self);
+}
+
+
+HangarConnection *
+hangar_connection_row_get_connection (HangarConnectionRow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION_ROW (self), NULL);
+  return self->connection;
+}

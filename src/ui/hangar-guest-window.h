@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <adwaita.h>
+
+#include "hangar-application.h"
+
+G_BEGIN_DECLS
+
+#define HANGAR_TYPE_GUEST_WINDOW (hangar_guest_window_get_type ())
+G_DECLARE_FINAL_TYPE (HangarGuestWindow, hangar_guest_window, HANGAR, GUEST_WINDOW,
+                      AdwApplicationWindow)
+
+HangarGuestWindow *hangar_guest_window_new       (HangarApplication *application,
+                                                  HangarGuest       *guest);
+HangarGuest       *hangar_guest_window_get_guest (HangarGuestWindow *self);
+
+G_END_DECLS

@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * End-to-end test of HangarConnection/HangarGuest against a real libvirtd + QEMU.
+ *
+ * Needs (build-aux/test provides them):
+ *   HANGAR_TEST_LIBVIRT_URI   e.g. qemu:///system; the test fails if unset or unreachable
+ *   HANGAR_TEST_GUEST_DIR     the tiny guest from tests/guest/build-guest.sh (optional:
+ *                             without it a diskless guest is started, which QEMU runs
+ *                             just the same, sitting in the BIOS)
+ *   HANGAR_TEST_GUEST_XML_IN  tests/guest/guest.xml.in (set by tests/e2e/meson.build)
+ *   root, to kill and restart the system libvirtd.
+ *
+ * It defines a guest behind Hangar's back, starts it, kills libvirtd, restarts it and
+ * checks that Hangar follows every step by itself. Whatever happens, the guest is
+ * destroyed and undefined and libvirtd is left running.
+ */
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib-unix.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "hangar-connection.h"
+#include "hangar-core.h"
+#include "hangar-guest.h"
+
+#define GUEST_PREFIX "hangar-e2e-"
+
+/* Timeouts (ms). */
+#define CONNECT_TIMEOUT      15000
+#define APPEAR_TIMEOUT        1000
+#define RUNNING_TIMEOUT       2000
+#define DROP_TIMEOUT         10000
+#define RECONNECT_TIMEOUT    30000
+#define LIBVIRTD_UP_TIMEOUT  15000
+
+static const char *uri;
+static char *guest_name;
+static gboolean libvirtd_killed;   /* we killed it and have not seen it back yet */
+static gboolean cleaning_up;
+
+/* States the connection went through (from notify::state), so a short-lived
+ * FAILED between two reconnect attempts is not missed. */
+static guint state_seen[HANGAR_CONNECTION_STATE_NEEDS_CREDENTIALS + 1];
+
+static void cleanup (void);
+
+/* ---- failing loudly, after cleaning up ------------------------------------------ */
+
+G_GNUC_PRINTF (4, 5) G_GNUC_NORETURN static void
+e2e_fail (const char *file, int line, const char *func, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *msg = NULL;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  cleanup ();
+  g_assertion_message (G_LOG_DOMAIN, file, line, func, msg);
+  abort ();
+}
+
+#define e2e_assert(cond, ...) \
+  G_STMT_START { \
+    if (G_UNLIKELY (!(cond))) \
+      e2e_fail (__FILE__, __LINE__, G_STRFUNC, __VA_ARGS__); \
+  } G_STMT_END
+
+static const char *
+virt_error (void)
+{
+  const char *msg = virGetLastErrorMessage ();
+  return msg ? msg : "(no libvirt error)";
+}
+
+/* ---- waiting on the main loop with a deadline --------------------------------------- */
+
+typedef gboolean (*Predicate) (gpointer data);
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Iterates the default main context until pred() holds or timeout_ms pass.
+ * Returns whether pred() held; *elapsed_ms (if given) is the time it took. */
+static gboolean
+wait_for (Predicate pred, gpointer data, guint timeout_ms, gint64 *elapsed_ms)
+{
+  gint64 start = g_get_monotonic_time ();
+  gint64 deadline = start + (gint64) timeout_ms * 1000;
+  guint tick = g_timeout_add (10, wake_up, NULL);
+  gboolean ok;
+
+  while (!(ok = pred (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (tick);
+  if (elapsed_ms)
+    *elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+  return ok;
+}
+
+static void
+spin_for (guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+  guint tick = g_timeout_add (10, wake_up, NULL);
+
+  while (g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+}
+
+/* ---- predicates ------------------------------------------------------------------------ */
+
+typedef struct {
+  HangarConnection      *conn;
+  HangarConnectionState  state;
+} StateWait;
+
+static gboolean
+conn_state_is (gpointer data)
+{
+  StateWait *w = data;
+  return hangar_connection_get_state (w->conn) == w->state;
+}
+
+static gboolean
+conn_state_was (gpointer data)
+{
+  StateWait *w = data;
+  return state_seen[w->state] > 0 || hangar_connection_get_state (w->conn) == w->state;
+}
+
+static guint
+count_guests (HangarConnection *conn, const char *name, HangarGuest **found)
+{
+  GListModel *guests = hangar_connection_get_guests (conn);
+  guint n = guests ? g_list_model_get_n_items (guests) : 0;
+  guint count = 0;
+
+  if (found)
+    *found = NULL;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (HangarGuest) guest = g_list_model_get_item (guests, i);
+      if (g_strcmp0 (hangar_guest_get_name (guest), name) == 0)
+        {
+          count++;
+          if (found && !*found)
+            *found = g_object_ref (guest);
+        }
+    }
+  return count;
+}
+
+typedef struct {
+  HangarConnection *conn;
+  guint             count;
+} CountWait;
+
+static gboolean
+guest_count_is (gpointer data)
+{
+  CountWait *w = data;
+  return count_guests (w->conn, guest_name, NULL) == w->count;
+}
+
+typedef struct {
+  HangarConnection *conn;
+  HangarGuestState  state;
+} GuestStateWait;
+
+static gboolean
+guest_state_is (gpointer data)
+{
+  GuestStateWait *w = data;
+  g_autoptr (HangarGuest) guest = NULL;
+
+  count_guests (w->conn, guest_name, &guest);
+  return guest && hangar_guest_get_state (guest) == w->state;
+}
+
+static void
+on_state_notify (HangarConnection *conn, GParamSpec *pspec, gpointer data)
+{
+  HangarConnectionState state = hangar_connection_get_state (conn);
+
+  if (state < G_N_ELEMENTS (state_seen))
+    state_seen[state]++;
+  g_test_message ("connection state -> %s%s%s", hangar_connection_get_state_label (conn),
+                  hangar_connection_get_error_message (conn) ? ": " : "",
+                  hangar_connection_get_error_message (conn) ? hangar_connection_get_error_message (conn) : "");
+}
+
+/* ---- libvirtd ------------------------------------------------------------------------------ */
+
+static gboolean
+have_systemd (void)
+{
+  return g_file_test ("/run/systemd/system", G_FILE_TEST_IS_DIR);
+}
+
+static gboolean
+run_quietly (const char *const *argv, GError **error)
+{
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL,
+                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, NULL, NULL, &status, error))
+    return FALSE;
+  return g_spawn_check_wait_status (status, error);
+}
+
+/* The system libvirtd's pid, or 0. */
+static pid_t
+libvirtd_pid (void)
+{
+  g_autofree char *contents = NULL;
+  pid_t pid;
+
+  if (!g_file_get_contents ("/run/libvirtd.pid", &contents, NULL, NULL))
+    return 0;
+  pid = (pid_t) g_ascii_strtoll (contents, NULL, 10);
+  if (pid <= 0 || (kill (pid, 0) < 0 && errno == ESRCH))
+    return 0;
+  return pid;
+}
+
+static gboolean
+libvirtd_gone (gpointer data)
+{
+  pid_t pid = GPOINTER_TO_INT (data);
+  return kill (pid, 0) < 0 && errno == ESRCH;
+}
+
+/* Kills the system libvirtd (the one in /run/libvirtd.pid; else pkill -x libvirtd)
+ * and waits for it to exit. Running QEMU processes are not affected. */
+static void
+kill_libvirtd (void)
+{
+  pid_t pid = libvirtd_pid ();
+  g_autoptr (GError) error = NULL;
+
+  libvirtd_killed = TRUE;
+  if (pid > 0)
+    {
+      g_test_message ("killing libvirtd (pid %d)", (int) pid);
+      e2e_assert (kill (pid, SIGTERM) == 0, "kill libvirtd pid %d: %s", (int) pid, g_strerror (errno));
+      if (!wait_for (libvirtd_gone, GINT_TO_POINTER (pid), 10000, NULL))
+        {
+          kill (pid, SIGKILL);
+          e2e_assert (wait_for (libvirtd_gone, GINT_TO_POINTER (pid), 5000, NULL),
+                      "libvirtd pid %d does not exit", (int) pid);
+        }
+    }
+  else
+    {
+      const char *argv[] = { "pkill", "-x", "libvirtd", NULL };
+      g_test_message ("no /run/libvirtd.pid; pkill -x libvirtd");
+      e2e_assert (run_quietly (argv, &error), "pkill -x libvirtd: %s", error->message);
+    }
+}
+
+static gboolean
+libvirtd_answers (gpointer data)
+{
+  virConnectPtr c = virConnectOpen (uri);
+
+  if (!c)
+    return FALSE;
+  virConnectClose (c);
+  return TRUE;
+}
+
+/* Starts libvirtd again (systemd if it runs the show, else libvirtd -d). */
+static gboolean
+start_libvirtd (GError **error)
+{
+  if (have_systemd ())
+    {
+      const char *argv[] = { "systemctl", "start", "libvirtd.service", NULL };
+      return run_quietly (argv, error);
+    }
+  else
+    {
+      const char *daemon = g_file_test ("/usr/sbin/libvirtd", G_FILE_TEST_IS_EXECUTABLE)
+                           ? "/usr/sbin/libvirtd" : "libvirtd";
+      const char *argv[] = { daemon, "-d", NULL };
+      return run_quietly (argv, error);
+    }
+}
+
+/* ---- the test guest ---------------------------------------------------------------------- */
+
+static char *
+guest_xml (const char *name)
+{
+  const char *template_path = g_getenv ("HANGAR_TEST_GUEST_XML_IN");
+  const char *dir = g_getenv ("HANGAR_TEST_GUEST_DIR");
+  g_autofree char *template = NULL;
+  g_autofree char *kernel = NULL;
+  g_autofree char *initrd = NULL;
+  g_autofree char *cmdline = NULL;
+  g_autoptr (GError) error = NULL;
+  GString *xml;
+
+  e2e_assert (template_path != NULL, "HANGAR_TEST_GUEST_XML_IN is not set (tests/e2e/meson.build sets it)");
+  e2e_assert (g_file_get_contents (template_path, &template, NULL, &error),
+              "cannot read the guest template: %s", error->message);
+
+  if (dir)
+    {
+      kernel = g_build_filename (dir, "vmlinuz", NULL);
+      initrd = g_build_filename (dir, "initrd.img", NULL);
+      g_autofree char *cmdline_path = g_build_filename (dir, "cmdline", NULL);
+      if (!g_file_test (kernel, G_FILE_TEST_EXISTS) || !g_file_test (initrd, G_FILE_TEST_EXISTS) ||
+          !g_file_get_contents (cmdline_path, &cmdline, NULL, NULL))
+        g_clear_pointer (&kernel, g_free);
+      else
+        g_strstrip (cmdline);
+    }
+
+  xml = g_string_new (template);
+  g_string_replace (xml, "@NAME@", name, 0);
+  if (kernel)
+    {
+      g_autofree char *k = g_markup_escape_text (kernel, -1);
+      g_autofree char *i = g_markup_escape_text (initrd, -1);
+      g_autofree char *c = g_markup_escape_text (cmdline, -1);
+      g_string_replace (xml, "@KERNEL@", k, 0);
+      g_string_replace (xml, "@INITRD@", i, 0);
+      g_string_replace (xml, "@CMDLINE@", c, 0);
+    }
+  else
+    {
+      g_autoptr (GRegex) boot = g_regex_new ("^.*@(KERNEL|INITRD|CMDLINE)@.*\\n", G_REGEX_MULTILINE, 0, NULL);
+      char *stripped = g_regex_replace_literal (boot, xml->str, -1, 0, "", 0, NULL);
+      g_test_message ("HANGAR_TEST_GUEST_DIR has no tiny guest: starting a diskless guest");
+      g_string_assign (xml, stripped);
+      g_free (stripped);
+    }
+  g_string_replace (xml, "@GRAPHICS@",
+                    "<graphics type='vnc' autoport='yes' listen='127.0.0.1'>"
+                    "<listen type='address' address='127.0.0.1'/></graphics>", 0);
+  g_string_replace (xml, "@SERIAL_LOG@", "", 0);
+  return g_string_free (xml, FALSE);
+}
+
+/* Destroys and undefines NAME if it exists. Quiet. */
+static void
+remove_domain (virConnectPtr c, const char *name)
+{
+  virDomainPtr dom = virDomainLookupByName (c, name);
+
+  if (!dom)
+    return;
+  if (virDomainIsActive (dom) == 1)
+    virDomainDestroy (dom);
+  virDomainUndefineFlags (dom, VIR_DOMAIN_UNDEFINE_NVRAM);
+  virDomainFree (dom);
+}
+
+/* Leftovers of earlier runs that crashed before cleaning up. */
+static void
+remove_stale_domains (virConnectPtr c)
+{
+  virDomainPtr *doms = NULL;
+  int n = virConnectListAllDomains (c, &doms, 0);
+
+  for (int i = 0; i < n; i++)
+    {
+      const char *name = virDomainGetName (doms[i]);
+      if (name && g_str_has_prefix (name, GUEST_PREFIX))
+        {
+          g_test_message ("removing stale test guest %s", name);
+          remove_domain (c, name);
+        }
+      virDomainFree (doms[i]);
+    }
+  free (doms);
+}
+
+/* Leaves libvirtd running and the test guest gone, whatever state we are in. */
+static void
+cleanup (void)
+{
+  virConnectPtr c;
+  g_autoptr (GError) error = NULL;
+
+  if (cleaning_up)
+    return;
+  cleaning_up = TRUE;
+
+  if (libvirtd_killed && !libvirtd_answers (NULL))
+    {
+      if (!start_libvirtd (&error))
+        g_printerr ("# cleanup: could not restart libvirtd: %s\n", error->message);
+      for (int i = 0; i < 100 && !libvirtd_answers (NULL); i++)
+        g_usleep (100 * 1000);
+    }
+  libvirtd_killed = FALSE;
+
+  if (guest_name && uri && (c = virConnectOpen (uri)))
+    {
+      remove_domain (c, guest_name);
+      virConnectClose (c);
+    }
+  cleaning_up = FALSE;
+}
+
+static gboolean
+on_terminate (gpointer data)
+{
+  g_printerr ("# terminated: cleaning up\n");
+  cleanup ();
+  _exit (1);
+  return G_SOURCE_REMOVE;
+}
+
+/* ---- the test --------------------------------------------------------------------------------- */
+
+typedef struct {
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} OpenResult;
+
+static void
+on_opened (GObject *source, GAsyncResult *result, gpointer data)
+{
+  OpenResult *r = data;
+
+  r->ok = hangar_connection_open_finish (HANGAR_CONNECTION (source), result, &r->error);
+  r->done = TRUE;
+}
+
+static gboolean
+open_done (gpointer data)
+{
+  return ((OpenResult *) data)->done;
+}
+
+static void
+test_lifecycle_and_reconnect (void)
+{
+  g_autoptr (HangarConnection) conn = NULL;
+  g_autoptr (HangarGuest) guest = NULL;
+  OpenResult opened = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *xml = NULL;
+  virConnectPtr virt;
+  virDomainPtr dom;
+  gint64 ms;
+
+  /* -- preconditions -- */
+  e2e_assert (uri != NULL && *uri,
+              "HANGAR_TEST_LIBVIRT_URI is not set. Run the tests with build-aux/test, or set it "
+              "to a libvirt URI with a running libvirtd and QEMU (e.g. qemu:///system, as root).");
+  virt = virConnectOpen (uri);
+  e2e_assert (virt != NULL, "cannot connect to %s: %s (is libvirtd running?)", uri, virt_error ());
+  e2e_assert (libvirtd_pid () > 0 || have_systemd () || getuid () == 0,
+              "this test kills and restarts libvirtd: run it as root");
+  remove_stale_domains (virt);
+
+  /* -- connect -- */
+  conn = hangar_connection_new (uri);
+  e2e_assert (conn != NULL, "hangar_connection_new returned NULL");
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (conn), "state"))
+    g_signal_connect (conn, "notify::state", G_CALLBACK (on_state_notify), NULL);
+  hangar_connection_set_auto_reconnect (conn, TRUE);
+  hangar_connection_open_async (conn, NULL, on_opened, &opened);
+
+  {
+    StateWait w = { conn, HANGAR_CONNECTION_STATE_CONNECTED };
+    e2e_assert (wait_for (conn_state_is, &w, CONNECT_TIMEOUT, &ms),
+                "connection to %s not CONNECTED within %d ms (state %s, error %s)", uri,
+                CONNECT_TIMEOUT, hangar_connection_get_state_label (conn),
+                hangar_connection_get_error_message (conn));
+    g_test_message ("connected in %" G_GINT64_FORMAT " ms", ms);
+  }
+  e2e_assert (wait_for (open_done, &opened, 5000, NULL), "open_async never completed");
+  e2e_assert (opened.ok, "open_finish failed: %s",
+              opened.error ? opened.error->message : "FALSE without an error");
+
+  /* -- a guest defined behind Hangar's back appears -- */
+  guest_name = g_strdup_printf (GUEST_PREFIX "%d-%" G_GINT64_FORMAT, (int) getpid (),
+                                g_get_real_time () / 1000);
+  xml = guest_xml (guest_name);
+  dom = virDomainDefineXML (virt, xml);
+  e2e_assert (dom != NULL, "virDomainDefineXML: %s", virt_error ());
+  {
+    CountWait w = { conn, 1 };
+    e2e_assert (wait_for (guest_count_is, &w, APPEAR_TIMEOUT, &ms),
+                "defined guest %s not listed exactly once within %d ms (count %u)",
+                guest_name, APPEAR_TIMEOUT, count_guests (conn, guest_name, NULL));
+    g_test_message ("defined guest listed after %" G_GINT64_FORMAT " ms", ms);
+  }
+  count_guests (conn, guest_name, &guest);
+  e2e_assert (hangar_connection_find_guest (conn, guest_name) == guest,
+              "hangar_connection_find_guest does not return the listed guest");
+  e2e_assert (hangar_guest_get_state (guest) == HANGAR_GUEST_STATE_SHUTOFF,
+              "a defined guest should be SHUTOFF, is %s", hangar_guest_get_state_label (guest));
+  e2e_assert (hangar_guest_get_persistent (guest), "a defined guest should be persistent");
+  e2e_assert (!hangar_guest_is_active (guest), "a defined guest should not be active");
+
+  /* -- started behind Hangar's back: it follows -- */
+  e2e_assert (virDomainCreate (dom) == 0, "virDomainCreate: %s", virt_error ());
+  e2e_assert (virDomainIsActive (dom) == 1, "libvirt does not report the guest active");
+  {
+    GuestStateWait w = { conn, HANGAR_GUEST_STATE_RUNNING };
+    e2e_assert (wait_for (guest_state_is, &w, RUNNING_TIMEOUT, &ms),
+                "guest not RUNNING in Hangar within %d ms of libvirt reporting it (is %s)",
+                RUNNING_TIMEOUT, hangar_guest_get_state_label (guest));
+    g_test_message ("guest RUNNING in Hangar %" G_GINT64_FORMAT " ms after libvirt", ms);
+  }
+  e2e_assert (hangar_guest_is_active (guest), "a running guest should be active");
+  virDomainFree (dom);
+  virConnectClose (virt);
+  virt = NULL;
+
+  /* -- libvirtd dies: the connection reports the drop -- */
+  memset (state_seen, 0, sizeof state_seen);
+  kill_libvirtd ();
+  {
+    StateWait w = { conn, HANGAR_CONNECTION_STATE_FAILED };
+    e2e_assert (wait_for (conn_state_was, &w, DROP_TIMEOUT, &ms),
+                "connection not FAILED within %d ms of libvirtd dying (state %s)",
+                DROP_TIMEOUT, hangar_connection_get_state_label (conn));
+    g_test_message ("drop noticed after %" G_GINT64_FORMAT " ms: %s", ms,
+                    hangar_connection_get_error_message (conn));
+  }
+
+  /* Let auto-reconnect fail against the missing daemon at least once. */
+  spin_for (1500);
+
+  /* -- libvirtd comes back: Hangar reconnects by itself -- */
+  memset (state_seen, 0, sizeof state_seen);
+  e2e_assert (start_libvirtd (&error), "could not restart libvirtd: %s", error->message);
+  e2e_assert (wait_for (libvirtd_answers, NULL, LIBVIRTD_UP_TIMEOUT, &ms),
+              "libvirtd does not answer within %d ms of being restarted", LIBVIRTD_UP_TIMEOUT);
+  libvirtd_killed = FALSE;
+  g_test_message ("libvirtd answers again after %" G_GINT64_FORMAT " ms", ms);
+  {
+    StateWait w = { conn, HANGAR_CONNECTION_STATE_CONNECTED };
+    e2e_assert (wait_for (conn_state_is, &w, RECONNECT_TIMEOUT, &ms),
+                "connection not back to CONNECTED within %d ms (state %s, error %s)",
+                RECONNECT_TIMEOUT, hangar_connection_get_state_label (conn),
+                hangar_connection_get_error_message (conn));
+    g_test_message ("reconnected %" G_GINT64_FORMAT " ms after libvirtd answered", ms);
+  }
+  {
+    CountWait w = { conn, 1 };
+    e2e_assert (wait_for (guest_count_is, &w, 2000, NULL),
+                "after reconnecting, guest %s listed %u times, not once",
+                guest_name, count_guests (conn, guest_name, NULL));
+    /* ... and stays once (no late duplicate from a second refresh) */
+    spin_for (1000);
+    e2e_assert (count_guests (conn, guest_name, NULL) == 1,
+                "after reconnecting, guest %s listed %u times, not once",
+                guest_name, count_guests (conn, guest_name, NULL));
+  }
+  {
+    GuestStateWait w = { conn, HANGAR_GUEST_STATE_RUNNING };
+    e2e_assert (wait_for (guest_state_is, &w, RUNNING_TIMEOUT, NULL),
+                "after reconnecting, the still-running guest is not RUNNING in Hangar");
+  }
+
+  /* -- destroyed and undefined behind Hangar's back: it goes away -- */
+  virt = virConnectOpen (uri);
+  e2e_assert (virt != NULL, "cannot reconnect to %s: %s", uri, virt_error ());
+  remove_domain (virt, guest_name);
+  virConnectClose (virt);
+  {
+    CountWait w = { conn, 0 };
+    e2e_assert (wait_for (guest_count_is, &w, 2000, &ms),
+                "undefined guest %s still listed after 2000 ms", guest_name);
+    g_test_message ("undefined guest gone after %" G_GINT64_FORMAT " ms", ms);
+  }
+
+  hangar_connection_close (conn);
+  cleanup ();
+}
+
+static void
+drop_log_message (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+}
+
+int
+main (int argc, char **argv)
+{
+  int ret;
+
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+  /* libvirt-glib logs every event-loop poll update at debug level: keep the log readable. */
+  g_log_set_handler (NULL, G_LOG_LEVEL_DEBUG, drop_log_message, NULL);
+  uri = g_getenv ("HANGAR_TEST_LIBVIRT_URI");
+
+  /* libvirt's event loop on the default main context (gvir_event_register), and
+   * libvirt errors kept off stderr. */
+  hangar_core_init ();
+  g_unix_signal_add (SIGTERM, on_terminate, NULL);
+  g_unix_signal_add (SIGINT, on_terminate, NULL);
+
+  g_test_add_func ("/e2e/libvirtd/lifecycle-and-reconnect", test_lifecycle_and_reconnect);
+  ret = g_test_run ();
+  cleanup ();
+  g_free (guest_name);
+  return ret;
+}
