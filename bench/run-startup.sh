@@ -132,6 +132,7 @@ machine_info() {
 | libvirt | $virt |
 | Mesa | $mesa (Xvfb 1920x1080x24, no window manager) |
 | Hangar commit | $commit |
+| Hangar binary | ${HANGAR_BIN#"$root"/}, built $( [ -e "$HANGAR_BIN" ] && date -u -r "$HANGAR_BIN" '+%Y-%m-%d %H:%M UTC' || echo '(missing)') |
 | Date | $(date -u '+%Y-%m-%d %H:%M UTC') |
 | Settings | running fraction $BENCH_RUNNING, samples at ${BENCH_T1} s and ${BENCH_T2} s, GSK_RENDERER=$BENCH_GSK_RENDERER, GTK accessibility $( [ "$BENCH_A11Y" = 1 ] && echo on || echo 'off (GTK_A11Y=none)') |
 EOF

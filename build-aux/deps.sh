@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Sourced by build-aux/run and build-aux/test (bash). Not executable on its own.
 #

@@ -65,6 +65,9 @@ static GParamSpec *properties[N_PROPS];
 
 static void schedule_reconnect (HangarConnection *self);
 static void restart_stats_timer (HangarConnection *self);
+static void on_connection_closed_cb (virConnectPtr conn,
+                                     int           reason,
+                                     void         *opaque);
 
 /* A lifecycle event, copied out of libvirt's callback. */
 typedef struct {
@@ -416,7 +419,7 @@ teardown_thread (GTask        *task,
 
   if (t->lifecycle_callback_id >= 0)
     virConnectDomainEventDeregisterAny (t->conn, t->lifecycle_callback_id);
-  virConnectUnregisterCloseCallback (t->conn, NULL);
+  virConnectUnregisterCloseCallback (t->conn, on_connection_closed_cb);
   virConnectClose (t->conn);
   g_task_return_boolean (task, TRUE);
 }
@@ -537,7 +540,7 @@ open_data_free (OpenData *data)
     {
       if (data->lifecycle_callback_id >= 0)
         virConnectDomainEventDeregisterAny (data->conn, data->lifecycle_callback_id);
-      virConnectUnregisterCloseCallback (data->conn, NULL);
+      virConnectUnregisterCloseCallback (data->conn, on_connection_closed_cb);
       virConnectClose (data->conn);
     }
   g_clear_pointer (&data->infos, g_ptr_array_unref);
@@ -990,6 +993,7 @@ on_stats_tick_cb (gpointer user_data)
   HangarConnection *self = user_data;
   g_autoptr(GTask) task = NULL;
   g_autoptr(GPtrArray) running = NULL;
+  gboolean any_active = FALSE;
   guint n_items;
   StatsData *data;
 
@@ -1003,27 +1007,22 @@ on_stats_tick_cb (gpointer user_data)
       g_autoptr(HangarGuest) guest = g_list_model_get_item (G_LIST_MODEL (self->guests), i);
       virDomainPtr domain = hangar_guest_get_domain (guest);
 
-      if (hangar_guest_is_active (guest) && domain != NULL)
-        {
-          /* Only the fallback needs the list itself. */
-          if (!self->bulk_stats_unsupported)
-            {
-              g_ptr_array_add (running, NULL);
-              break;
-            }
-          virDomainRef (domain);
-          g_ptr_array_add (running, domain);
-        }
+      if (!hangar_guest_is_active (guest) || domain == NULL)
+        continue;
+      any_active = TRUE;
+      /* Only the per-guest fallback needs the list itself. */
+      if (!self->bulk_stats_unsupported)
+        break;
+      virDomainRef (domain);
+      g_ptr_array_add (running, domain);
     }
 
   /* Nothing runs, so nothing to ask: idle cost does not grow with stopped guests. */
-  if (running->len == 0)
+  if (!any_active)
     {
       self->stats_source = 0;
       return G_SOURCE_REMOVE;
     }
-  if (!self->bulk_stats_unsupported)
-    g_ptr_array_set_size (running, 0);
 
   data = g_new0 (StatsData, 1);
   data->conn = self->conn;
@@ -1048,9 +1047,10 @@ restart_stats_timer (HangarConnection *self)
   if (self->stats_source != 0)
     return;
 
-  self->stats_source = g_timeout_add (self->stats_interval, on_stats_tick_cb, self);
-  /* A first sample right away sets each guest's baseline. */
-  on_stats_tick_cb (self);
+  /* A first sample right away sets each guest's baseline; the timer runs only while
+   * some guest does. */
+  if (on_stats_tick_cb (self) == G_SOURCE_CONTINUE)
+    self->stats_source = g_timeout_add (self->stats_interval, on_stats_tick_cb, self);
 }
 
 /* GObject. */

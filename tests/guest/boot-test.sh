@@ -53,6 +53,7 @@ pty=$(virsh dumpxml "$name" | sed -n "s/.*<source path='\([^']*\)'.*/\1/p" | hea
 # second): hold it open, give QEMU time to notice, then type.
 exec 3<>"$pty"
 sleep 1.5
+# shellcheck disable=SC2016 # expanded by the guest's shell
 printf 'echo hangar-answer-$((6*7)) $(uname -r)\r' >&3
 if ! wait_for hangar-answer-42 30; then
   echo "boot-test: the ttyS0 shell did not answer; serial log:" >&2

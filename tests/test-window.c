@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "test-window"
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "hangar-application.h"
+#include "hangar-window.h"
+
+#define WAIT_USEC (5 * G_USEC_PER_SEC)
+
+typedef gboolean (*Predicate) (gpointer data);
+
+static gboolean
+wait_for (Predicate pred,
+          gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_USEC;
+
+  while (!pred (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+/* Depth-first search of the widget tree for a widget of @type passing @match. */
+static GtkWidget *
+find_widget (GtkWidget  *root,
+             GType       type,
+             gboolean  (*match) (GtkWidget *, gconstpointer),
+             gconstpointer data)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && (match == NULL || match (root, data)))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type, match, data);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_action (GtkWidget    *widget,
+            gconstpointer action)
+{
+  return g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
+static gboolean
+is_guest_stack (GtkWidget    *widget,
+                gconstpointer data)
+{
+  return gtk_stack_get_child_by_name (GTK_STACK (widget), "guests") != NULL;
+}
+
+typedef struct {
+  HangarApplication *app;
+  HangarWindow *window;
+  HangarConnection *connection;
+  GListModel *model;
+} Fixture;
+
+static gboolean
+is_connected (gpointer data)
+{
+  return hangar_connection_get_state (data) == HANGAR_CONNECTION_STATE_CONNECTED;
+}
+
+static void
+fixture_setup (Fixture      *f,
+               gconstpointer data)
+{
+  const char *file = data;
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", file, NULL);
+  g_autofree char *uri = g_strconcat ("test://", path, NULL);
+  g_autoptr(GError) error = NULL;
+
+  /* One application for the whole run, as in a real session. */
+  static HangarApplication *app;
+
+  if (app == NULL)
+    {
+      app = hangar_application_new ();
+      g_application_set_flags (G_APPLICATION (app),
+                               G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
+      g_application_register (G_APPLICATION (app), NULL, &error);
+      g_assert_no_error (error);
+    }
+  f->app = app;
+
+  f->window = hangar_window_new (f->app);
+  gtk_window_present (GTK_WINDOW (f->window));
+  f->connection = hangar_application_add_connection (f->app, uri, FALSE, FALSE);
+  g_assert_true (wait_for (is_connected, f->connection));
+  f->model = hangar_window_get_guest_model (f->window);
+}
+
+static void
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  hangar_application_remove_connection (f->app, f->connection);
+}
+
+static char *
+names_in_view (GListModel *model)
+{
+  GString *names = g_string_new (NULL);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HangarGuest) guest = g_list_model_get_item (model, i);
+      g_string_append_printf (names, "%s%s", i ? " " : "", hangar_guest_get_name (guest));
+    }
+  return g_string_free (names, FALSE);
+}
+
+static gboolean
+model_has_three (gpointer data)
+{
+  return g_list_model_get_n_items (data) == 3;
+}
+
+static void
+test_lists_guests (Fixture      *f,
+                   gconstpointer data)
+{
+  g_autofree char *names = NULL;
+  GtkWidget *stack;
+
+  g_assert_true (wait_for (model_has_three, f->model));
+  names = names_in_view (f->model);
+  g_assert_cmpstr (names, ==, "alpha bravo charlie");
+
+  stack = find_widget (GTK_WIDGET (f->window), GTK_TYPE_STACK, is_guest_stack, NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "guests");
+}
+
+static gboolean
+model_has_one (gpointer data)
+{
+  return g_list_model_get_n_items (data) == 1;
+}
+
+static gboolean
+model_has_none (gpointer data)
+{
+  return g_list_model_get_n_items (data) == 0;
+}
+
+static void
+test_filter (Fixture      *f,
+             gconstpointer data)
+{
+  GtkWidget *entry = find_widget (GTK_WIDGET (f->window), GTK_TYPE_SEARCH_ENTRY, NULL, NULL);
+  GtkWidget *status;
+  g_autofree char *names = NULL;
+
+  g_assert_true (wait_for (model_has_three, f->model));
+  g_assert_nonnull (entry);
+
+  /* Typing filters by name as you type, ignoring case. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "RAV");
+  g_assert_true (wait_for (model_has_one, f->model));
+  names = names_in_view (f->model);
+  g_assert_cmpstr (names, ==, "bravo");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "zulu");
+  g_assert_true (wait_for (model_has_none, f->model));
+  status = find_widget (GTK_WIDGET (f->window), ADW_TYPE_STATUS_PAGE, NULL, NULL);
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==,
+                   "No Matching Guests");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  g_assert_true (wait_for (model_has_three, f->model));
+}
+
+static GtkColumnViewColumn *
+column_titled (GtkColumnView *view,
+               const char    *title)
+{
+  GListModel *columns = gtk_column_view_get_columns (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        return column;
+    }
+  g_error ("No column titled %s", title);
+}
+
+static void
+test_sort (Fixture      *f,
+           gconstpointer data)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (find_widget (GTK_WIDGET (f->window),
+                                                      GTK_TYPE_COLUMN_VIEW, NULL, NULL));
+  char *names;
+
+  g_assert_true (wait_for (model_has_three, f->model));
+
+  gtk_column_view_sort_by_column (view, column_titled (view, "Name"), GTK_SORT_DESCENDING);
+  names = names_in_view (f->model);
+  g_assert_cmpstr (names, ==, "charlie bravo alpha");
+  g_free (names);
+
+  /* By state: running, then paused, then shut off. */
+  gtk_column_view_sort_by_column (view, column_titled (view, "State"), GTK_SORT_ASCENDING);
+  names = names_in_view (f->model);
+  g_assert_cmpstr (names, ==, "alpha bravo charlie");
+  g_free (names);
+
+  gtk_column_view_sort_by_column (view, column_titled (view, "State"), GTK_SORT_DESCENDING);
+  names = names_in_view (f->model);
+  g_assert_cmpstr (names, ==, "charlie bravo alpha");
+  g_free (names);
+
+  gtk_column_view_sort_by_column (view, column_titled (view, "Memory"), GTK_SORT_ASCENDING);
+  names = names_in_view (f->model);
+  g_assert_cmpstr (names, ==, "charlie alpha bravo");
+  g_free (names);
+}
+
+static gboolean
+charlie_runs (gpointer data)
+{
+  HangarGuest *guest = hangar_connection_find_guest (data, "charlie");
+
+  return hangar_guest_get_state (guest) == HANGAR_GUEST_STATE_RUNNING;
+}
+
+static gboolean
+widget_is_sensitive (gpointer data)
+{
+  return gtk_widget_get_sensitive (data);
+}
+
+static void
+test_action_on_selection (Fixture      *f,
+                          gconstpointer data)
+{
+  GtkWidget *run = find_widget (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, has_action,
+                                "win.run-guest");
+  GtkWidget *pause = find_widget (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, has_action,
+                                  "win.pause-guest");
+  guint charlie = GTK_INVALID_LIST_POSITION;
+
+  g_assert_true (wait_for (model_has_three, f->model));
+  g_assert_nonnull (run);
+  g_assert_nonnull (pause);
+
+  /* Nothing selected: nothing to run. */
+  g_assert_false (gtk_widget_get_sensitive (run));
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(HangarGuest) guest = g_list_model_get_item (f->model, i);
+      if (g_str_equal (hangar_guest_get_name (guest), "charlie"))
+        charlie = i;
+    }
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (f->model), charlie, TRUE);
+
+  /* A shut-off guest can run but not pause. */
+  g_assert_true (gtk_widget_get_sensitive (run));
+  g_assert_false (gtk_widget_get_sensitive (pause));
+
+  g_signal_emit_by_name (run, "clicked");
+  g_assert_true (wait_for (charlie_runs, f->connection));
+
+  /* The buttons follow the new state once libvirt reports it. */
+  g_assert_true (wait_for (widget_is_sensitive, pause));
+  g_assert_false (gtk_widget_get_sensitive (run));
+}
+
+static void
+test_empty_host (Fixture      *f,
+                 gconstpointer data)
+{
+  GtkWidget *status = find_widget (GTK_WIDGET (f->window), ADW_TYPE_STATUS_PAGE, NULL, NULL);
+  GtkWidget *stack = find_widget (GTK_WIDGET (f->window), GTK_TYPE_STACK, is_guest_stack, NULL);
+
+  g_assert_cmpuint (g_list_model_get_n_items (f->model), ==, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "empty");
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "No Guests");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/window/lists-guests", Fixture, "three-guests.xml", fixture_setup,
+              test_lists_guests, fixture_teardown);
+  g_test_add ("/window/filter", Fixture, "three-guests.xml", fixture_setup, test_filter,
+              fixture_teardown);
+  g_test_add ("/window/sort", Fixture, "three-guests.xml", fixture_setup, test_sort,
+              fixture_teardown);
+  g_test_add ("/window/action-on-selection", Fixture, "three-guests.xml", fixture_setup,
+              test_action_on_selection, fixture_teardown);
+  g_test_add ("/window/empty-host", Fixture, "empty-host.xml", fixture_setup, test_empty_host,
+              fixture_teardown);
+
+  return g_test_run ();
+}
