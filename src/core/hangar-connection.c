@@ -980,7 +980,7 @@ on_stats_done_cb (GObject      *object,
 
       if (guest == NULL || !hangar_guest_is_active (guest))
         continue;
-      if (sample->has_cpu)
+      if (sample->has_cpu && hangar_guest_get_state (guest) != HANGAR_GUEST_STATE_PAUSED)
         hangar_guest_add_cpu_sample (guest, sample->cpu_time, data->when);
       if (sample->has_memory && sample->memory_kib > 0)
         hangar_guest_set_memory (guest, sample->memory_kib);

@@ -434,14 +434,12 @@ void
 hangar_guest_set_state (HangarGuest     *self,
                         HangarGuestState state)
 {
-  gboolean was_active;
-
   if (self->state == state)
     return;
 
-  was_active = hangar_guest_is_active (self);
   self->state = state;
-  if (was_active && !hangar_guest_is_active (self))
+  /* Only a running guest uses CPU; a paused one starts a new graph when it resumes. */
+  if (state != HANGAR_GUEST_STATE_RUNNING && state != HANGAR_GUEST_STATE_SHUTTING_DOWN)
     hangar_guest_clear_cpu_stats (self);
   notify_state (self);
 }

@@ -25,7 +25,7 @@ typedef enum {
   HANGAR_GUEST_ACTION_DELETE,
 } HangarGuestAction;
 
-#define HANGAR_GUEST_CPU_HISTORY_LEN 40
+#define HANGAR_GUEST_CPU_HISTORY_LEN 24
 
 #define HANGAR_TYPE_GUEST (hangar_guest_get_type ())
 G_DECLARE_FINAL_TYPE (HangarGuest, hangar_guest, HANGAR, GUEST, GObject)

@@ -90,6 +90,13 @@ hangar_sparkline_snapshot (GtkWidget   *widget,
   if (self->guest == NULL)
     goto children;
 
+  if (!hangar_guest_is_active (self->guest))
+    goto children;
+
+  /* A faint track, so a young or idle graph still reads as a graph. */
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.21f, 0.52f, 0.89f, 0.08f },
+                             &GRAPHENE_RECT_INIT (0, top, GRAPH_WIDTH, GRAPH_HEIGHT));
+
   history = hangar_guest_get_cpu_history (self->guest, &n);
   if (n < 2)
     goto children;

@@ -30,6 +30,7 @@ struct _HangarWindow
   GtkColumnViewColumn *name_column;
   AdwStatusPage *empty_page;
   GtkButton *empty_button;
+  GtkMenuButton *power_button;
   GMenuModel *guest_context_menu;
   GtkPopoverMenu *context_menu;
 
@@ -95,6 +96,8 @@ hangar_window_actions_update (HangarWindow *self)
       gtk_widget_action_set_enabled (GTK_WIDGET (self), guest_actions[i].name, enabled);
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-guest", guests->len > 0);
+  /* The power menu's entries are all guest actions: a selection enables some. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->power_button), guests->len > 0);
 }
 
 static void
@@ -983,6 +986,7 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, empty_button);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, guest_context_menu);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, power_button);
   gtk_widget_class_bind_template_callback (widget_class, on_host_list_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_stop_search_cb);
