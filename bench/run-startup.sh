@@ -132,8 +132,8 @@ machine_info() {
 | libvirt | $virt |
 | Mesa | $mesa (Xvfb 1920x1080x24, no window manager) |
 | Hangar commit | $commit |
-| Hangar binary | ${HANGAR_BIN#"$root"/}, built $( [ -e "$HANGAR_BIN" ] && date -u -r "$HANGAR_BIN" '+%Y-%m-%d %H:%M UTC' || echo '(missing)') |
-| Date | $(date -u '+%Y-%m-%d %H:%M UTC') |
+| Hangar binary | ${HANGAR_BIN#"$root"/}, built $( [ -e "$HANGAR_BIN" ] && date -u -r "$HANGAR_BIN" '+%Y-%m-%d %H:%M:%S UTC' || echo '(missing)') |
+| Date | $(date -u '+%Y-%m-%d %H:%M UTC'), load average at start $(cut -d' ' -f1-3 /proc/loadavg) |
 | Settings | running fraction $BENCH_RUNNING, samples at ${BENCH_T1} s and ${BENCH_T2} s, GSK_RENDERER=$BENCH_GSK_RENDERER, GTK accessibility $( [ "$BENCH_A11Y" = 1 ] && echo on || echo 'off (GTK_A11Y=none)') |
 EOF
 }
@@ -224,6 +224,8 @@ run_one() {
         extra_env+=(GSK_RENDERER="$BENCH_GSK_RENDERER")
 
     log "N=$n: launching on $display"
+    local bin_mtime
+    bin_mtime=$(stat -c %Y "$HANGAR_BIN" 2>/dev/null || echo none)
     local t0 pid
     t0=${EPOCHREALTIME//[!0-9]/}
     env DISPLAY="$display" GDK_BACKEND=x11 \
@@ -276,6 +278,9 @@ run_one() {
         fi
     fi
 
+    if [ "$(stat -c %Y "$HANGAR_BIN" 2>/dev/null || echo none)" != "$bin_mtime" ]; then
+        r_status="$r_status; binary rebuilt during the run: numbers unreliable"
+    fi
     stop_pid "$pid"
     stop_pid "$dbus_pid"
     stop_pid "$xvfb_pid"
@@ -290,7 +295,7 @@ run_one() {
     fi
     details+=("### N=$n" "" '```')
     details+=("$(grep '^HANGAR-TRACE' "$err" | head -20)")
-    if [ "$r_status" != ok ]; then
+    if [[ $r_status != ok* ]]; then
         details+=("--- last lines of stderr:" "$(grep -v '^HANGAR-TRACE' "$err" | tail -8)")
     fi
     details+=('```' "")
@@ -312,6 +317,8 @@ fi
 for tool in Xvfb dbus-daemon virsh python3; do
     command -v "$tool" >/dev/null || { log "missing tool: $tool"; exit 1; }
 done
+
+machine_md=$(machine_info)
 
 declare -A floor n_running
 for n in $BENCH_SIZES; do
@@ -342,7 +349,7 @@ done
 {
     echo "# Hangar startup benchmark ($stamp)"
     echo
-    machine_info
+    printf '%s\n' "$machine_md"
     echo
     echo "## Results"
     echo

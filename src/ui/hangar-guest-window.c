@@ -5,26 +5,55 @@
 
 #include <glib/gi18n.h>
 
+#include "hangar-graphics.h"
 #include "hangar-guest-window.h"
+#include "hangar-vnc-display.h"
 
-/* One window per guest: its overview and lifecycle controls. */
+/* One window per guest: its console (graphical or serial) and an overview. */
 struct _HangarGuestWindow
 {
   AdwApplicationWindow parent_instance;
 
+  HangarApplication *application;
   HangarGuest *guest;
   GCancellable *cancellable;
+  HangarGraphicsInfo *consoles;
+  HangarDisplay *display;
+  GtkFileChooserNative *file_chooser;
+  char *scaling_mode;
 
-  AdwWindowTitle *window_title;
+  AdwHeaderBar *header_bar;
+  GtkRevealer *fullscreen_revealer;
+  AdwWindowTitle *fullscreen_title;
+  AdwViewStack *view_stack;
+  GtkBox *console_tools;
+  GtkStack *console_stack;
+  AdwStatusPage *status_page;
+  GtkSpinner *status_spinner;
+  GtkButton *status_run_button;
+  GtkButton *status_reconnect_button;
+  GtkScrolledWindow *display_scroller;
+  GtkBox *serial_box;
+  GtkActionBar *console_switch_bar;
+  GtkToggleButton *serial_toggle;
   AdwActionRow *name_row;
   AdwActionRow *state_row;
   AdwActionRow *host_row;
   AdwActionRow *vcpus_row;
   AdwActionRow *memory_row;
+  AdwActionRow *graphics_row;
   AdwActionRow *uuid_row;
 };
 
 G_DEFINE_FINAL_TYPE (HangarGuestWindow, hangar_guest_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SCALING_MODE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static const struct {
   const char *name;
@@ -38,32 +67,241 @@ static const struct {
   { "guest.force-off", HANGAR_GUEST_ACTION_FORCE_OFF },
 };
 
+/* XT scancodes of the "Send key" combinations. */
+#define SC_CTRL      0x1d
+#define SC_ALT       0x38
+#define SC_DELETE    0x153
+#define SC_BACKSPACE 0x0e
+#define SC_PRINT     0x54
+
+static void update_console_view (HangarGuestWindow *self);
+static void open_display (HangarGuestWindow *self);
+static void set_scaling_mode (HangarGuestWindow *self,
+                              const char        *name);
+
 static void
 hangar_guest_window_actions_update (HangarGuestWindow *self)
 {
+  gboolean connected = self->display != NULL &&
+                       hangar_display_get_state (self->display) == HANGAR_DISPLAY_STATE_CONNECTED;
+
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i].name,
                                    hangar_guest_can_do (self->guest, actions[i].action));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.send-keys", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.screenshot", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.reconnect",
+                                 self->display != NULL &&
+                                 hangar_guest_is_active (self->guest));
 }
 
 static void
-update (HangarGuestWindow *self)
+update_overview (HangarGuestWindow *self)
 {
   g_autofree char *memory = g_format_size_full (hangar_guest_get_memory (self->guest) * 1024,
                                                 G_FORMAT_SIZE_IEC_UNITS);
   g_autofree char *vcpus = g_strdup_printf ("%u", hangar_guest_get_vcpus (self->guest));
+  const char *graphics = _("Unknown");
+
+  if (self->consoles != NULL)
+    graphics = self->consoles->type == NULL          ? _("None")
+               : g_str_equal (self->consoles->type, "vnc") ? "VNC"
+                                                           : "SPICE";
 
   gtk_window_set_title (GTK_WINDOW (self), hangar_guest_get_name (self->guest));
-  adw_window_title_set_title (self->window_title, hangar_guest_get_name (self->guest));
-  adw_window_title_set_subtitle (self->window_title, hangar_guest_get_state_label (self->guest));
+  adw_window_title_set_title (self->fullscreen_title, hangar_guest_get_name (self->guest));
   adw_action_row_set_subtitle (self->name_row, hangar_guest_get_name (self->guest));
   adw_action_row_set_subtitle (self->state_row, hangar_guest_get_state_label (self->guest));
   adw_action_row_set_subtitle (self->host_row, hangar_guest_get_host_name (self->guest));
   adw_action_row_set_subtitle (self->vcpus_row, vcpus);
   adw_action_row_set_subtitle (self->memory_row, memory);
+  adw_action_row_set_subtitle (self->graphics_row, graphics);
   adw_action_row_set_subtitle (self->uuid_row, hangar_guest_get_uuid (self->guest));
-  hangar_guest_window_actions_update (self);
 }
+
+static void
+show_status (HangarGuestWindow *self,
+             const char        *icon_name,
+             const char        *title,
+             const char        *description,
+             gboolean           spinning,
+             gboolean           can_run,
+             gboolean           can_reconnect)
+{
+  adw_status_page_set_icon_name (self->status_page, spinning ? NULL : icon_name);
+  adw_status_page_set_title (self->status_page, title);
+  adw_status_page_set_description (self->status_page, description);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_spinner), spinning);
+  gtk_spinner_set_spinning (self->status_spinner, spinning);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_run_button), can_run);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_reconnect_button), can_reconnect);
+  gtk_stack_set_visible_child_name (self->console_stack, "status");
+}
+
+/* Picks what the console page shows from the guest's and the display's states. */
+static void
+update_console_view (HangarGuestWindow *self)
+{
+  gboolean running = hangar_guest_is_active (self->guest);
+  gboolean has_serial = self->consoles != NULL && self->consoles->has_serial;
+  gboolean has_graphics = self->display != NULL;
+
+  gtk_action_bar_set_revealed (self->console_switch_bar, has_serial && has_graphics);
+  gtk_widget_set_visible (GTK_WIDGET (self->console_tools), has_graphics);
+  hangar_guest_window_actions_update (self);
+
+  if (self->consoles == NULL)
+    {
+      show_status (self, NULL, _("Looking for the Console…"), NULL, TRUE, FALSE, FALSE);
+      return;
+    }
+
+  if (!running)
+    {
+      show_status (self, "media-playback-stop-symbolic", _("Guest Is Not Running"),
+                   _("Run it to see its screen."), FALSE,
+                   hangar_guest_can_do (self->guest, HANGAR_GUEST_ACTION_RUN), FALSE);
+      return;
+    }
+
+  if (has_serial && (!has_graphics || gtk_toggle_button_get_active (self->serial_toggle)))
+    {
+      gtk_stack_set_visible_child_name (self->console_stack, "serial");
+      return;
+    }
+
+  if (!has_graphics)
+    {
+      show_status (self, "computer-fail-symbolic", _("No Console"),
+                   _("This guest has neither a graphical nor a serial console."), FALSE,
+                   FALSE, FALSE);
+      return;
+    }
+
+  switch (hangar_display_get_state (self->display))
+    {
+    case HANGAR_DISPLAY_STATE_CONNECTED:
+      gtk_stack_set_visible_child_name (self->console_stack, "display");
+      break;
+    case HANGAR_DISPLAY_STATE_CONNECTING:
+      show_status (self, NULL, _("Connecting…"), NULL, TRUE, FALSE, FALSE);
+      break;
+    case HANGAR_DISPLAY_STATE_DISCONNECTED:
+    default:
+      show_status (self, "network-offline-symbolic", _("Disconnected"),
+                   hangar_display_get_status_message (self->display), FALSE, FALSE, TRUE);
+      break;
+    }
+}
+
+static void
+on_console_toggle_cb (HangarGuestWindow *self)
+{
+  update_console_view (self);
+}
+
+static void
+on_display_state_cb (HangarGuestWindow *self)
+{
+  update_console_view (self);
+  if (self->display != NULL &&
+      hangar_display_get_state (self->display) == HANGAR_DISPLAY_STATE_CONNECTED &&
+      gtk_widget_get_mapped (GTK_WIDGET (self->display)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->display));
+}
+
+static void
+open_display (HangarGuestWindow *self)
+{
+  if (self->display == NULL || !hangar_guest_is_active (self->guest))
+    return;
+  if (HANGAR_IS_VNC_DISPLAY (self->display))
+    hangar_vnc_display_open (HANGAR_VNC_DISPLAY (self->display), self->guest);
+}
+
+static HangarDisplayScaling
+scaling_from_string (const char *name)
+{
+  if (g_strcmp0 (name, "one-to-one") == 0)
+    return HANGAR_DISPLAY_SCALING_ONE_TO_ONE;
+  if (g_strcmp0 (name, "resize-guest") == 0)
+    return HANGAR_DISPLAY_SCALING_RESIZE_GUEST;
+  return HANGAR_DISPLAY_SCALING_FIT;
+}
+
+static void
+apply_scaling (HangarGuestWindow *self,
+               const char        *name)
+{
+  HangarDisplayScaling scaling = scaling_from_string (name);
+
+  if (self->display == NULL)
+    return;
+  hangar_display_set_scaling (self->display, scaling);
+  /* Scrollbars only make sense when the picture keeps its own size. */
+  gtk_scrolled_window_set_policy (self->display_scroller,
+                                  scaling == HANGAR_DISPLAY_SCALING_ONE_TO_ONE
+                                    ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER,
+                                  scaling == HANGAR_DISPLAY_SCALING_ONE_TO_ONE
+                                    ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER);
+}
+
+static void
+on_query_consoles_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(HangarGuestWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GSettings *settings;
+
+  self->consoles = hangar_guest_query_consoles_finish (HANGAR_GUEST (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (self->consoles == NULL)
+    {
+      show_status (self, "dialog-error-symbolic", _("Could Not Find the Console"),
+                   error->message, FALSE, FALSE, FALSE);
+      return;
+    }
+
+  if (g_strcmp0 (self->consoles->type, "vnc") == 0)
+    self->display = HANGAR_DISPLAY (hangar_vnc_display_new ());
+
+  if (self->display != NULL)
+    {
+      settings = hangar_application_get_settings (self->application);
+      gtk_scrolled_window_set_child (self->display_scroller, GTK_WIDGET (self->display));
+      g_settings_bind (settings, "release-combination", self->display, "release-keys",
+                       G_SETTINGS_BIND_GET);
+      g_signal_connect_object (self->display, "notify::state", G_CALLBACK (on_display_state_cb),
+                               self, G_CONNECT_SWAPPED);
+      {
+        g_autofree char *scaling = g_settings_get_string (settings, "console-scaling");
+
+        g_clear_pointer (&self->scaling_mode, g_free);
+        set_scaling_mode (self, scaling);
+      }
+      open_display (self);
+    }
+
+  update_overview (self);
+  update_console_view (self);
+}
+
+static void
+on_guest_state_cb (HangarGuestWindow *self)
+{
+  update_overview (self);
+
+  /* A guest that starts (or starts again) gets its console back by itself. */
+  if (self->display != NULL && hangar_guest_is_active (self->guest) &&
+      hangar_display_get_state (self->display) == HANGAR_DISPLAY_STATE_DISCONNECTED)
+    open_display (self);
+  update_console_view (self);
+}
+
+/* Actions. */
 
 static void
 on_action_done_cb (GObject      *object,
@@ -98,6 +336,160 @@ action_activated (GtkWidget  *widget,
 }
 
 static void
+send_keys_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  HangarGuestWindow *self = HANGAR_GUEST_WINDOW (widget);
+  const char *combo = g_variant_get_string (param, NULL);
+  guint keys[3] = { SC_CTRL, SC_ALT, 0 };
+  guint n = 3;
+
+  if (self->display == NULL)
+    return;
+
+  if (g_str_equal (combo, "ctrl-alt-del"))
+    keys[2] = SC_DELETE;
+  else if (g_str_equal (combo, "ctrl-alt-backspace"))
+    keys[2] = SC_BACKSPACE;
+  else if (g_str_equal (combo, "print"))
+    keys[0] = SC_PRINT, n = 1;
+  else if (g_str_has_prefix (combo, "ctrl-alt-f"))
+    {
+      guint f = (guint)g_ascii_strtoull (combo + strlen ("ctrl-alt-f"), NULL, 10);
+
+      if (f >= 1 && f <= 10)
+        keys[2] = 0x3b + f - 1;
+      else if (f == 11)
+        keys[2] = 0x57;
+      else if (f == 12)
+        keys[2] = 0x58;
+      else
+        return;
+    }
+  else
+    return;
+
+  hangar_display_send_keys (self->display, keys, n);
+}
+
+/* The "scaling-mode" property backs the console.scaling radio action. */
+static void
+set_scaling_mode (HangarGuestWindow *self,
+                  const char        *name)
+{
+  if (g_strcmp0 (self->scaling_mode, name) == 0)
+    return;
+  g_free (self->scaling_mode);
+  self->scaling_mode = g_strdup (name);
+  apply_scaling (self, name);
+  if (self->application != NULL)
+    g_settings_set_string (hangar_application_get_settings (self->application),
+                           "console-scaling", name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCALING_MODE]);
+}
+
+static void
+on_screenshot_response_cb (GtkNativeDialog   *dialog,
+                           int                response,
+                           HangarGuestWindow *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT && self->display != NULL)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      path = g_file_get_path (file);
+      if (!hangar_display_save_screenshot (self->display, path, &error))
+        {
+          AdwMessageDialog *message;
+
+          message = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                                _("Could Not Save Screenshot"),
+                                                                error->message));
+          adw_message_dialog_add_response (message, "close", _("_Close"));
+          gtk_window_present (GTK_WINDOW (message));
+        }
+    }
+  g_clear_object (&self->file_chooser);
+}
+
+static void
+screenshot_activated (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  HangarGuestWindow *self = HANGAR_GUEST_WINDOW (widget);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%d %H-%M-%S");
+  g_autofree char *name = g_strdup_printf ("%s %s.png", hangar_guest_get_name (self->guest),
+                                           stamp);
+
+  if (self->file_chooser != NULL)
+    return;
+  self->file_chooser = gtk_file_chooser_native_new (_("Save Screenshot"), GTK_WINDOW (self),
+                                                    GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
+                                                    _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->file_chooser), name);
+  g_signal_connect (self->file_chooser, "response", G_CALLBACK (on_screenshot_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->file_chooser));
+}
+
+static void
+fullscreen_activated (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  GtkWindow *window = GTK_WINDOW (widget);
+
+  if (gtk_window_is_fullscreen (window))
+    gtk_window_unfullscreen (window);
+  else
+    gtk_window_fullscreen (window);
+}
+
+static void
+on_fullscreened_cb (HangarGuestWindow *self)
+{
+  gboolean fullscreen = gtk_window_is_fullscreen (GTK_WINDOW (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->header_bar), !fullscreen);
+  gtk_revealer_set_reveal_child (self->fullscreen_revealer, FALSE);
+  if (fullscreen)
+    adw_view_stack_set_visible_child_name (self->view_stack, "console");
+}
+
+/* In fullscreen, a toolbar slides in when the pointer touches the top edge. */
+static void
+on_pointer_motion_cb (GtkEventControllerMotion *controller,
+                      double                    x,
+                      double                    y,
+                      HangarGuestWindow        *self)
+{
+  int bar_height;
+
+  if (!gtk_window_is_fullscreen (GTK_WINDOW (self)))
+    return;
+  bar_height = gtk_widget_get_height (GTK_WIDGET (self->fullscreen_revealer));
+  if (y <= 2)
+    gtk_revealer_set_reveal_child (self->fullscreen_revealer, TRUE);
+  else if (y > MAX (bar_height, 48) + 8)
+    gtk_revealer_set_reveal_child (self->fullscreen_revealer, FALSE);
+}
+
+static void
+reconnect_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  open_display (HANGAR_GUEST_WINDOW (widget));
+}
+
+/* GObject. */
+
+static void
 hangar_guest_window_dispose (GObject *object)
 {
   HangarGuestWindow *self = (HangarGuestWindow *)object;
@@ -105,10 +497,51 @@ hangar_guest_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->guest != NULL)
     g_signal_handlers_disconnect_by_data (self->guest, self);
+  if (self->file_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->file_chooser));
+  g_clear_object (&self->file_chooser);
   g_clear_object (&self->guest);
+  g_clear_object (&self->application);
+  g_clear_pointer (&self->consoles, hangar_graphics_info_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_GUEST_WINDOW);
 
   G_OBJECT_CLASS (hangar_guest_window_parent_class)->dispose (object);
+}
+
+static void
+hangar_guest_window_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  HangarGuestWindow *self = HANGAR_GUEST_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SCALING_MODE:
+      g_value_set_string (value, self->scaling_mode);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hangar_guest_window_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  HangarGuestWindow *self = HANGAR_GUEST_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SCALING_MODE:
+      set_scaling_mode (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -117,6 +550,7 @@ hangar_guest_window_finalize (GObject *object)
   HangarGuestWindow *self = (HangarGuestWindow *)object;
 
   g_clear_object (&self->cancellable);
+  g_free (self->scaling_mode);
 
   G_OBJECT_CLASS (hangar_guest_window_parent_class)->finalize (object);
 }
@@ -129,19 +563,49 @@ hangar_guest_window_class_init (HangarGuestWindowClass *klass)
 
   object_class->dispose = hangar_guest_window_dispose;
   object_class->finalize = hangar_guest_window_finalize;
+  object_class->get_property = hangar_guest_window_get_property;
+  object_class->set_property = hangar_guest_window_set_property;
+
+  properties[PROP_SCALING_MODE] =
+    g_param_spec_string ("scaling-mode", NULL, NULL, "fit",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hangarvm/Hangar/hangar-guest-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, fullscreen_revealer);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, fullscreen_title);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, console_tools);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, console_stack);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, status_page);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, status_spinner);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, status_run_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, status_reconnect_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, display_scroller);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, serial_box);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, console_switch_bar);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, serial_toggle);
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, name_row);
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, state_row);
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, host_row);
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, vcpus_row);
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, memory_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, graphics_row);
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, uuid_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_console_toggle_cb);
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_class_install_action (widget_class, actions[i].name, NULL, action_activated);
+  gtk_widget_class_install_action (widget_class, "console.send-keys", "s", send_keys_activated);
+  gtk_widget_class_install_property_action (widget_class, "console.scaling", "scaling-mode");
+  gtk_widget_class_install_action (widget_class, "console.screenshot", NULL,
+                                   screenshot_activated);
+  gtk_widget_class_install_action (widget_class, "console.fullscreen", NULL,
+                                   fullscreen_activated);
+  gtk_widget_class_install_action (widget_class, "console.reconnect", NULL, reconnect_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "console.fullscreen", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
                                        "window.close", NULL);
 }
@@ -149,8 +613,17 @@ hangar_guest_window_class_init (HangarGuestWindowClass *klass)
 static void
 hangar_guest_window_init (HangarGuestWindow *self)
 {
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
+  /* The scaling action reads this property while the template is built. */
+  self->scaling_mode = g_strdup ("fit");
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+
+  g_signal_connect (motion, "motion", G_CALLBACK (on_pointer_motion_cb), self);
+  gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (on_fullscreened_cb), NULL);
 }
 
 HangarGuestWindow *
@@ -162,9 +635,15 @@ hangar_guest_window_new (HangarApplication *application,
   g_return_val_if_fail (HANGAR_IS_GUEST (guest), NULL);
 
   self = g_object_new (HANGAR_TYPE_GUEST_WINDOW, "application", application, NULL);
+  self->application = g_object_ref (application);
   self->guest = g_object_ref (guest);
-  g_signal_connect_swapped (guest, "notify", G_CALLBACK (update), self);
-  update (self);
+  g_signal_connect_swapped (guest, "notify::state", G_CALLBACK (on_guest_state_cb), self);
+  g_signal_connect_swapped (guest, "notify::memory", G_CALLBACK (update_overview), self);
+  g_signal_connect_swapped (guest, "notify::vcpus", G_CALLBACK (update_overview), self);
+  update_overview (self);
+  update_console_view (self);
+  hangar_guest_query_consoles_async (guest, self->cancellable, on_query_consoles_cb,
+                                     g_object_ref (self));
   return self;
 }
 
@@ -173,4 +652,11 @@ hangar_guest_window_get_guest (HangarGuestWindow *self)
 {
   g_return_val_if_fail (HANGAR_IS_GUEST_WINDOW (self), NULL);
   return self->guest;
+}
+
+HangarDisplay *
+hangar_guest_window_get_display (HangarGuestWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_GUEST_WINDOW (self), NULL);
+  return self->display;
 }

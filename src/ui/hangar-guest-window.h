@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "hangar-application.h"
+#include "hangar-display.h"
 
 G_BEGIN_DECLS
 
@@ -14,5 +15,7 @@ G_DECLARE_FINAL_TYPE (HangarGuestWindow, hangar_guest_window, HANGAR, GUEST_WIND
 HangarGuestWindow *hangar_guest_window_new       (HangarApplication *application,
                                                   HangarGuest       *guest);
 HangarGuest       *hangar_guest_window_get_guest (HangarGuestWindow *self);
+/* The graphical console, or NULL until known (or when the guest has none). */
+HangarDisplay     *hangar_guest_window_get_display (HangarGuestWindow *self);
 
 G_END_DECLS

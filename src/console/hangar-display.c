@@ -1,0 +1,1055 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "hangar-display"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hangar-display.h"
+#include "hangar-keymap.h"
+
+/* The guest screen: a framebuffer the backend writes into, drawn once per frame at most,
+ * scaled to fit, 1:1, or with the guest asked to match the widget; input goes back to the
+ * backend as XT scancodes and absolute pointer positions. */
+typedef struct
+{
+  guint8 *framebuffer;
+  int fb_width;
+  int fb_height;
+  gsize stride;
+  cairo_region_t *damage;
+  GdkTexture *texture;
+  guint tick_id;
+  guint64 frame_count;
+
+  HangarDisplayScaling scaling;
+  HangarDisplayState state;
+  char *status_message;
+
+  /* Keyboard: keys down in the guest, by scancode; the grab and its release keys. */
+  guint8 keys_down[0x200];
+  gboolean grabbed;
+  char *release_keys;
+  guint *release_keyvals;
+  guint n_release_keyvals;
+  GHashTable *saved_accels;
+
+  guint button_mask;
+  int last_x;
+  int last_y;
+  double scroll_dx;
+  double scroll_dy;
+
+  guint resize_source;
+  int requested_width;
+  int requested_height;
+
+  GdkCursor *cursor;
+} HangarDisplayPrivate;
+
+G_DEFINE_TYPE_WITH_PRIVATE (HangarDisplay, hangar_display, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SCALING,
+  PROP_STATE,
+  PROP_STATUS_MESSAGE,
+  PROP_GRABBED,
+  PROP_RELEASE_KEYS,
+  PROP_GUEST_WIDTH,
+  PROP_GUEST_HEIGHT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+#define RESIZE_DEBOUNCE_MS 300
+
+/* Drawing. */
+
+static void
+compute_draw_rect (HangarDisplay   *self,
+                   graphene_rect_t *rect)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  int scale_factor = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  double w, h;
+
+  if (priv->fb_width <= 0 || priv->fb_height <= 0)
+    {
+      graphene_rect_init (rect, 0, 0, 0, 0);
+      return;
+    }
+
+  if (priv->scaling == HANGAR_DISPLAY_SCALING_ONE_TO_ONE)
+    {
+      /* One guest pixel per device pixel. */
+      w = (double)priv->fb_width / scale_factor;
+      h = (double)priv->fb_height / scale_factor;
+    }
+  else
+    {
+      double scale = MIN ((double)width / priv->fb_width, (double)height / priv->fb_height);
+
+      w = priv->fb_width * scale;
+      h = priv->fb_height * scale;
+    }
+
+  /* Centred, on whole device pixels so that 1:1 stays sharp. */
+  graphene_rect_init (rect,
+                      floor (MAX (0.0, (width - w) / 2.0) * scale_factor) / scale_factor,
+                      floor (MAX (0.0, (height - h) / 2.0) * scale_factor) / scale_factor,
+                      w, h);
+}
+
+void
+hangar_display_get_draw_rect (HangarDisplay   *self,
+                              graphene_rect_t *rect)
+{
+  g_return_if_fail (HANGAR_IS_DISPLAY (self));
+  compute_draw_rect (self, rect);
+}
+
+gboolean
+hangar_display_widget_to_guest (HangarDisplay *self,
+                                double         x,
+                                double         y,
+                                int           *guest_x,
+                                int           *guest_y)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  graphene_rect_t rect;
+  double gx, gy;
+
+  g_return_val_if_fail (HANGAR_IS_DISPLAY (self), FALSE);
+
+  compute_draw_rect (self, &rect);
+  if (rect.size.width <= 0 || rect.size.height <= 0)
+    return FALSE;
+
+  gx = (x - rect.origin.x) * priv->fb_width / rect.size.width;
+  gy = (y - rect.origin.y) * priv->fb_height / rect.size.height;
+  *guest_x = CLAMP ((int)floor (gx), 0, priv->fb_width - 1);
+  *guest_y = CLAMP ((int)floor (gy), 0, priv->fb_height - 1);
+  return gx >= 0 && gy >= 0 && gx < priv->fb_width && gy < priv->fb_height;
+}
+
+/* Runs once per frame while there is damage: uploads the new picture. */
+static gboolean
+on_tick_cb (GtkWidget     *widget,
+            GdkFrameClock *clock,
+            gpointer       user_data)
+{
+  HangarDisplay *self = HANGAR_DISPLAY (widget);
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  g_autoptr(GBytes) bytes = NULL;
+  int n_rects;
+
+  priv->tick_id = 0;
+  if (priv->framebuffer == NULL || cairo_region_is_empty (priv->damage))
+    return G_SOURCE_REMOVE;
+
+  /* Servers send whatever they like in the padding byte: make it opaque. */
+  n_rects = cairo_region_num_rectangles (priv->damage);
+  for (int i = 0; i < n_rects; i++)
+    {
+      cairo_rectangle_int_t r;
+
+      cairo_region_get_rectangle (priv->damage, i, &r);
+      for (int y = r.y; y < r.y + r.height; y++)
+        {
+          guint8 *p = priv->framebuffer + y * priv->stride + r.x * 4 + 3;
+
+          for (int x = 0; x < r.width; x++, p += 4)
+            *p = 0xff;
+        }
+    }
+  cairo_region_destroy (priv->damage);
+  priv->damage = cairo_region_create ();
+
+  /* GTK 4.8 has no partial texture update: a new texture means a full upload. */
+  bytes = g_bytes_new (priv->framebuffer, priv->stride * priv->fb_height);
+  g_clear_object (&priv->texture);
+  priv->texture = gdk_memory_texture_new (priv->fb_width, priv->fb_height,
+                                          GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, bytes,
+                                          priv->stride);
+  priv->frame_count++;
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_REMOVE;
+}
+
+void
+hangar_display_damage (HangarDisplay *self,
+                       int            x,
+                       int            y,
+                       int            width,
+                       int            height)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  cairo_rectangle_int_t r = { x, y, width, height };
+  cairo_rectangle_int_t all = { 0, 0, priv->fb_width, priv->fb_height };
+
+  g_return_if_fail (HANGAR_IS_DISPLAY (self));
+
+  cairo_region_union_rectangle (priv->damage, &r);
+  cairo_region_intersect_rectangle (priv->damage, &all);
+  if (priv->tick_id == 0)
+    priv->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick_cb, NULL, NULL);
+}
+
+guint8 *
+hangar_display_set_framebuffer (HangarDisplay *self,
+                                int            width,
+                                int            height,
+                                gsize         *stride)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  gboolean resized;
+
+  g_return_val_if_fail (HANGAR_IS_DISPLAY (self), NULL);
+  g_return_val_if_fail (width > 0 && height > 0, NULL);
+
+  resized = width != priv->fb_width || height != priv->fb_height;
+  g_free (priv->framebuffer);
+  priv->fb_width = width;
+  priv->fb_height = height;
+  priv->stride = (gsize)width * 4;
+  priv->framebuffer = g_malloc0 (priv->stride * height);
+  g_clear_object (&priv->texture);
+  cairo_region_destroy (priv->damage);
+  priv->damage = cairo_region_create ();
+  hangar_display_damage (self, 0, 0, width, height);
+
+  if (resized)
+    {
+      gtk_widget_queue_resize (GTK_WIDGET (self));
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GUEST_WIDTH]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GUEST_HEIGHT]);
+    }
+
+  if (stride != NULL)
+    *stride = priv->stride;
+  return priv->framebuffer;
+}
+
+guint8 *
+hangar_display_get_framebuffer (HangarDisplay *self,
+                                gsize         *stride)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  g_return_val_if_fail (HANGAR_IS_DISPLAY (self), NULL);
+
+  if (stride != NULL)
+    *stride = priv->stride;
+  return priv->framebuffer;
+}
+
+static void
+hangar_display_snapshot (GtkWidget   *widget,
+                         GtkSnapshot *snapshot)
+{
+  HangarDisplay *self = HANGAR_DISPLAY (widget);
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  graphene_rect_t rect;
+
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0, 0, 0, 1 },
+                             &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
+                                                  gtk_widget_get_height (widget)));
+  if (priv->texture == NULL)
+    return;
+
+  compute_draw_rect (self, &rect);
+  gtk_snapshot_append_texture (snapshot, priv->texture, &rect);
+}
+
+static void
+hangar_display_measure (GtkWidget      *widget,
+                        GtkOrientation  orientation,
+                        int             for_size,
+                        int            *minimum,
+                        int            *natural,
+                        int            *minimum_baseline,
+                        int            *natural_baseline)
+{
+  HangarDisplay *self = HANGAR_DISPLAY (widget);
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  int scale_factor = gtk_widget_get_scale_factor (widget);
+  int size = orientation == GTK_ORIENTATION_HORIZONTAL ? priv->fb_width : priv->fb_height;
+
+  size = size > 0 ? size / scale_factor : (orientation == GTK_ORIENTATION_HORIZONTAL ? 640 : 400);
+  /* 1:1 needs the whole picture (a scrolled window shows part of it); the other modes
+   * shrink and grow with the window. */
+  *minimum = priv->scaling == HANGAR_DISPLAY_SCALING_ONE_TO_ONE ? size : 64;
+  *natural = size;
+}
+
+static void
+on_resize_timeout_cb (gpointer user_data)
+{
+  HangarDisplay *self = user_data;
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  int scale_factor = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  int width = gtk_widget_get_width (GTK_WIDGET (self)) * scale_factor;
+  int height = gtk_widget_get_height (GTK_WIDGET (self)) * scale_factor;
+
+  priv->resize_source = 0;
+  if (width < 64 || height < 64 || priv->state != HANGAR_DISPLAY_STATE_CONNECTED)
+    return;
+  if (width == priv->fb_width && height == priv->fb_height)
+    return;
+  if (width == priv->requested_width && height == priv->requested_height)
+    return;
+  priv->requested_width = width;
+  priv->requested_height = height;
+  if (HANGAR_DISPLAY_GET_CLASS (self)->request_size != NULL)
+    HANGAR_DISPLAY_GET_CLASS (self)->request_size (self, width, height);
+}
+
+static void
+schedule_resize_request (HangarDisplay *self)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  if (priv->scaling != HANGAR_DISPLAY_SCALING_RESIZE_GUEST)
+    return;
+  /* Dragging a window edge would otherwise ask the guest for every size on the way. */
+  g_clear_handle_id (&priv->resize_source, g_source_remove);
+  priv->resize_source = g_timeout_add_once (RESIZE_DEBOUNCE_MS, on_resize_timeout_cb, self);
+}
+
+static void
+hangar_display_size_allocate (GtkWidget *widget,
+                              int        width,
+                              int        height,
+                              int        baseline)
+{
+  schedule_resize_request (HANGAR_DISPLAY (widget));
+}
+
+/* Keyboard and grab. */
+
+static void
+send_key (HangarDisplay *self,
+          guint          scancode,
+          guint          keyval,
+          gboolean       pressed)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  if (scancode == 0 || scancode >= G_N_ELEMENTS (priv->keys_down))
+    return;
+  priv->keys_down[scancode] = pressed;
+  if (priv->state == HANGAR_DISPLAY_STATE_CONNECTED &&
+      HANGAR_DISPLAY_GET_CLASS (self)->send_key != NULL)
+    HANGAR_DISPLAY_GET_CLASS (self)->send_key (self, scancode, keyval, pressed);
+}
+
+/* Every key still down in the guest goes up: nothing sticks when focus leaves. */
+static void
+release_all_keys (HangarDisplay *self)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  for (guint code = 0; code < G_N_ELEMENTS (priv->keys_down); code++)
+    if (priv->keys_down[code])
+      send_key (self, code, 0, FALSE);
+}
+
+static void
+suspend_app_accels (HangarDisplay *self)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  GtkApplication *app = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_auto(GStrv) actions = NULL;
+
+  if (GTK_IS_WINDOW (root))
+    app = gtk_window_get_application (GTK_WINDOW (root));
+  if (app == NULL || priv->saved_accels != NULL)
+    return;
+
+  /* Application accelerators run before the focused widget sees a key: while the guest
+   * has the keyboard, they are set aside. */
+  priv->saved_accels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify)g_strfreev);
+  actions = gtk_application_list_action_descriptions (app);
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      const char *none[] = { NULL };
+
+      g_hash_table_insert (priv->saved_accels, g_strdup (actions[i]),
+                           gtk_application_get_accels_for_action (app, actions[i]));
+      gtk_application_set_accels_for_action (app, actions[i], none);
+    }
+}
+
+static void
+restore_app_accels (HangarDisplay *self)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  GtkApplication *app = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (priv->saved_accels == NULL)
+    return;
+  if (GTK_IS_WINDOW (root))
+    app = gtk_window_get_application (GTK_WINDOW (root));
+  if (app != NULL)
+    {
+      g_hash_table_iter_init (&iter, priv->saved_accels);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        gtk_application_set_accels_for_action (app, key, (const char * const *)value);
+    }
+  g_clear_pointer (&priv->saved_accels, g_hash_table_unref);
+}
+
+static void
+set_grabbed (HangarDisplay *self,
+             gboolean       grabbed,
+             GdkEvent      *event)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GdkSurface *surface = native ? gtk_native_get_surface (native) : NULL;
+
+  if (priv->grabbed == grabbed)
+    return;
+  priv->grabbed = grabbed;
+
+  if (grabbed)
+    {
+      if (GDK_IS_TOPLEVEL (surface))
+        gdk_toplevel_inhibit_system_shortcuts (GDK_TOPLEVEL (surface), event);
+      suspend_app_accels (self);
+    }
+  else
+    {
+      if (GDK_IS_TOPLEVEL (surface))
+        gdk_toplevel_restore_system_shortcuts (GDK_TOPLEVEL (surface));
+      restore_app_accels (self);
+      release_all_keys (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRABBED]);
+}
+
+void
+hangar_display_release_grab (HangarDisplay *self)
+{
+  g_return_if_fail (HANGAR_IS_DISPLAY (self));
+  set_grabbed (self, FALSE, NULL);
+}
+
+static gboolean
+release_combination_down (HangarDisplay *self,
+                          GdkEvent      *event)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+
+  if (priv->n_release_keyvals == 0)
+    return FALSE;
+
+  /* Every key of the combination must be down (as hardware keycodes). */
+  for (guint i = 0; i < priv->n_release_keyvals; i++)
+    {
+      g_autofree GdkKeymapKey *keys = NULL;
+      int n_keys = 0;
+      gboolean down = FALSE;
+
+      if (!gdk_display_map_keyval (display, priv->release_keyvals[i], &keys, &n_keys))
+        return FALSE;
+      for (int k = 0; k < n_keys && !down; k++)
+        {
+          guint code = hangar_keymap_keycode_to_xt (keys[k].keycode);
+
+          down = code != 0 && priv->keys_down[code];
+        }
+      if (!down)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+sync_locks (HangarDisplay *self)
+{
+  GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (GTK_WIDGET (self)));
+  GdkDevice *keyboard = seat ? gdk_seat_get_keyboard (seat) : NULL;
+
+  if (keyboard != NULL && HANGAR_DISPLAY_GET_CLASS (self)->sync_locks != NULL &&
+      hangar_display_get_state (self) == HANGAR_DISPLAY_STATE_CONNECTED)
+    HANGAR_DISPLAY_GET_CLASS (self)->sync_locks (self,
+                                                 gdk_device_get_caps_lock_state (keyboard),
+                                                 gdk_device_get_num_lock_state (keyboard));
+}
+
+static gboolean
+handle_key (HangarDisplay *self,
+            GdkEvent      *event,
+            gboolean       pressed)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  guint keycode = gdk_key_event_get_keycode (event);
+  guint keyval = gdk_key_event_get_keyval (event);
+  guint scancode = hangar_keymap_keycode_to_xt (keycode);
+
+  if (priv->state != HANGAR_DISPLAY_STATE_CONNECTED)
+    return FALSE;
+
+  if (pressed && !priv->grabbed)
+    set_grabbed (self, TRUE, event);
+
+  send_key (self, scancode, keyval, pressed);
+
+  if (pressed && release_combination_down (self, event))
+    set_grabbed (self, FALSE, NULL);
+  return TRUE;
+}
+
+/* Pointer. */
+
+static guint
+button_to_mask (guint button)
+{
+  switch (button)
+    {
+    case GDK_BUTTON_PRIMARY:
+      return HANGAR_DISPLAY_BUTTON_LEFT;
+    case GDK_BUTTON_MIDDLE:
+      return HANGAR_DISPLAY_BUTTON_MIDDLE;
+    case GDK_BUTTON_SECONDARY:
+      return HANGAR_DISPLAY_BUTTON_RIGHT;
+    default:
+      return 0;
+    }
+}
+
+static void
+send_pointer (HangarDisplay *self,
+              double         wx,
+              double         wy)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  int x, y;
+
+  if (priv->state != HANGAR_DISPLAY_STATE_CONNECTED)
+    return;
+  hangar_display_widget_to_guest (self, wx, wy, &x, &y);
+  priv->last_x = x;
+  priv->last_y = y;
+  if (HANGAR_DISPLAY_GET_CLASS (self)->send_pointer != NULL)
+    HANGAR_DISPLAY_GET_CLASS (self)->send_pointer (self, x, y, priv->button_mask);
+}
+
+static void
+send_scroll_steps (HangarDisplay *self,
+                   double         dx,
+                   double         dy)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  HangarDisplayClass *klass = HANGAR_DISPLAY_GET_CLASS (self);
+
+  if (klass->send_scroll == NULL || priv->state != HANGAR_DISPLAY_STATE_CONNECTED)
+    return;
+
+  /* Smooth scrolling accumulates until a whole wheel step. */
+  priv->scroll_dx += dx;
+  priv->scroll_dy += dy;
+  while (priv->scroll_dy >= 1.0)
+    klass->send_scroll (self, priv->last_x, priv->last_y, 0, 1), priv->scroll_dy -= 1.0;
+  while (priv->scroll_dy <= -1.0)
+    klass->send_scroll (self, priv->last_x, priv->last_y, 0, -1), priv->scroll_dy += 1.0;
+  while (priv->scroll_dx >= 1.0)
+    klass->send_scroll (self, priv->last_x, priv->last_y, 1, 0), priv->scroll_dx -= 1.0;
+  while (priv->scroll_dx <= -1.0)
+    klass->send_scroll (self, priv->last_x, priv->last_y, -1, 0), priv->scroll_dx += 1.0;
+}
+
+/* A pointer event's position in this widget's coordinates. */
+static gboolean
+event_position (HangarDisplay *self,
+                GdkEvent      *event,
+                double        *x,
+                double        *y)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  double sx, sy, tx, ty;
+
+  if (native == NULL || !gdk_event_get_position (event, &sx, &sy))
+    return FALSE;
+  gtk_native_get_surface_transform (native, &tx, &ty);
+  return gtk_widget_translate_coordinates (GTK_WIDGET (native), GTK_WIDGET (self),
+                                           sx - tx, sy - ty, x, y);
+}
+
+static gboolean
+on_legacy_event_cb (GtkEventControllerLegacy *controller,
+                    GdkEvent                 *event,
+                    HangarDisplay            *self)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  GdkEventType type = gdk_event_get_event_type (event);
+  double x = 0, y = 0;
+
+  switch ((int)type)
+    {
+    case GDK_KEY_PRESS:
+      return handle_key (self, event, TRUE);
+
+    case GDK_KEY_RELEASE:
+      return handle_key (self, event, FALSE);
+
+    case GDK_BUTTON_PRESS:
+    case GDK_BUTTON_RELEASE:
+      if (priv->state != HANGAR_DISPLAY_STATE_CONNECTED)
+        return FALSE;
+      gtk_widget_grab_focus (GTK_WIDGET (self));
+      if (type == GDK_BUTTON_PRESS && !priv->grabbed)
+        set_grabbed (self, TRUE, event);
+      if (type == GDK_BUTTON_PRESS)
+        priv->button_mask |= button_to_mask (gdk_button_event_get_button (event));
+      else
+        priv->button_mask &= ~button_to_mask (gdk_button_event_get_button (event));
+      if (event_position (self, event, &x, &y))
+        send_pointer (self, x, y);
+      return TRUE;
+
+    case GDK_MOTION_NOTIFY:
+      if (event_position (self, event, &x, &y))
+        send_pointer (self, x, y);
+      return FALSE;
+
+    case GDK_SCROLL:
+      {
+        GdkScrollDirection direction = gdk_scroll_event_get_direction (event);
+        double dx = 0, dy = 0;
+
+        switch (direction)
+          {
+          case GDK_SCROLL_UP:
+            dy = -1;
+            break;
+          case GDK_SCROLL_DOWN:
+            dy = 1;
+            break;
+          case GDK_SCROLL_LEFT:
+            dx = -1;
+            break;
+          case GDK_SCROLL_RIGHT:
+            dx = 1;
+            break;
+          case GDK_SCROLL_SMOOTH:
+          default:
+            gdk_scroll_event_get_deltas (event, &dx, &dy);
+            break;
+          }
+        send_scroll_steps (self, dx, dy);
+        return TRUE;
+      }
+
+    default:
+      return FALSE;
+    }
+}
+
+static void
+on_focus_enter_cb (HangarDisplay *self)
+{
+  sync_locks (self);
+}
+
+static void
+on_focus_leave_cb (HangarDisplay *self)
+{
+  set_grabbed (self, FALSE, NULL);
+  release_all_keys (self);
+}
+
+void
+hangar_display_send_keys (HangarDisplay *self,
+                          const guint   *scancodes,
+                          guint          n_scancodes)
+{
+  g_return_if_fail (HANGAR_IS_DISPLAY (self));
+
+  for (guint i = 0; i < n_scancodes; i++)
+    send_key (self, scancodes[i], 0, TRUE);
+  for (guint i = n_scancodes; i > 0; i--)
+    send_key (self, scancodes[i - 1], 0, FALSE);
+}
+
+/* Properties and state. */
+
+HangarDisplayScaling
+hangar_display_get_scaling (HangarDisplay *self)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  g_return_val_if_fail (HANGAR_IS_DISPLAY (self), HANGAR_DISPLAY_SCALING_FIT);
+  return priv->scaling;
+}
+
+void
+hangar_display_set_scaling (HangarDisplay       *self,
+                            HangarDisplayScaling scaling)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  g_return_if_fail (HANGAR_IS_DISPLAY (self));
+
+  if (priv->scaling == scaling)
+    return;
+  priv->scaling = scaling;
+  priv->requested_width = priv->requested_height = 0;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  schedule_resize_request (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCALING]);
+}
+
+HangarDisplayState
+hangar_display_get_state (HangarDisplay *self)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  g_return_val_if_fail (HANGAR_IS_DISPLAY (self), HANGAR_DISPLAY_STATE_DISCONNECTED);
+  return priv->state;
+}
+
+const char *
+hangar_display_get_status_message (HangarDisplay *self)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  g_return_val_if_fail (HANGAR_IS_DISPLAY (self), NULL);
+  return priv->status_message;
+}
+
+void
+hangar_display_set_state (HangarDisplay     *self,
+                          HangarDisplayState state,
+                          const char        *message)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  g_return_if_fail (HANGAR_IS_DISPLAY (self));
+
+  if (g_strcmp0 (priv->status_message, message) != 0)
+    {
+      g_free (priv->status_message);
+      priv->status_message = g_strdup (message);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_MESSAGE]);
+    }
+  if (priv->state == state)
+    return;
+
+  if (state != HANGAR_DISPLAY_STATE_CONNECTED)
+    {
+      set_grabbed (self, FALSE, NULL);
+      memset (priv->keys_down, 0, sizeof priv->keys_down);
+      priv->button_mask = 0;
+    }
+  priv->state = state;
+  priv->requested_width = priv->requested_height = 0;
+  if (state == HANGAR_DISPLAY_STATE_CONNECTED)
+    {
+      gtk_widget_set_cursor (GTK_WIDGET (self), priv->cursor);
+      if (gtk_widget_has_focus (GTK_WIDGET (self)))
+        sync_locks (self);
+      schedule_resize_request (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+gboolean
+hangar_display_get_grabbed (HangarDisplay *self)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  g_return_val_if_fail (HANGAR_IS_DISPLAY (self), FALSE);
+  return priv->grabbed;
+}
+
+const char *
+hangar_display_get_release_keys (HangarDisplay *self)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  g_return_val_if_fail (HANGAR_IS_DISPLAY (self), NULL);
+  return priv->release_keys;
+}
+
+/* @keys: key names joined by '+', e.g. "Control_L+Alt_L". */
+void
+hangar_display_set_release_keys (HangarDisplay *self,
+                                 const char    *keys)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  g_auto(GStrv) names = NULL;
+  guint n = 0;
+
+  g_return_if_fail (HANGAR_IS_DISPLAY (self));
+
+  if (g_strcmp0 (priv->release_keys, keys) == 0)
+    return;
+
+  names = g_strsplit (keys ? keys : "", "+", -1);
+  g_free (priv->release_keyvals);
+  priv->release_keyvals = g_new0 (guint, g_strv_length (names) + 1);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      guint keyval = gdk_keyval_from_name (g_strstrip (names[i]));
+
+      if (keyval != GDK_KEY_VoidSymbol && keyval != 0)
+        priv->release_keyvals[n++] = keyval;
+    }
+  priv->n_release_keyvals = n;
+  g_free (priv->release_keys);
+  priv->release_keys = g_strdup (keys);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELEASE_KEYS]);
+}
+
+int
+hangar_display_get_guest_width (HangarDisplay *self)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  g_return_val_if_fail (HANGAR_IS_DISPLAY (self), 0);
+  return priv->fb_width;
+}
+
+int
+hangar_display_get_guest_height (HangarDisplay *self)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  g_return_val_if_fail (HANGAR_IS_DISPLAY (self), 0);
+  return priv->fb_height;
+}
+
+GdkTexture *
+hangar_display_get_screenshot (HangarDisplay *self)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree guint8 *copy = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_DISPLAY (self), NULL);
+
+  if (priv->framebuffer == NULL)
+    return NULL;
+
+  /* The framebuffer as it is now, damage not yet drawn included, alpha made opaque. */
+  copy = g_memdup2 (priv->framebuffer, priv->stride * priv->fb_height);
+  for (gsize i = 3; i < priv->stride * priv->fb_height; i += 4)
+    copy[i] = 0xff;
+  bytes = g_bytes_new_take (g_steal_pointer (&copy), priv->stride * priv->fb_height);
+  return gdk_memory_texture_new (priv->fb_width, priv->fb_height,
+                                 GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, bytes, priv->stride);
+}
+
+gboolean
+hangar_display_save_screenshot (HangarDisplay *self,
+                                const char    *path,
+                                GError       **error)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_DISPLAY (self), FALSE);
+
+  texture = hangar_display_get_screenshot (self);
+  if (texture == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                   _("There is no guest screen to save yet."));
+      return FALSE;
+    }
+  if (!gdk_texture_save_to_png (texture, path))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not write the screenshot to “%s”."), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+hangar_display_set_cursor_image (HangarDisplay *self,
+                                 GdkTexture    *texture,
+                                 int            hot_x,
+                                 int            hot_y)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  g_return_if_fail (HANGAR_IS_DISPLAY (self));
+
+  g_clear_object (&priv->cursor);
+  if (texture != NULL)
+    priv->cursor = gdk_cursor_new_from_texture (texture, hot_x, hot_y, NULL);
+  gtk_widget_set_cursor (GTK_WIDGET (self), priv->cursor);
+}
+
+guint64
+hangar_display_get_frame_count (HangarDisplay *self)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  g_return_val_if_fail (HANGAR_IS_DISPLAY (self), 0);
+  return priv->frame_count;
+}
+
+/* GObject. */
+
+static void
+hangar_display_dispose (GObject *object)
+{
+  HangarDisplay *self = (HangarDisplay *)object;
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  restore_app_accels (self);
+  g_clear_handle_id (&priv->resize_source, g_source_remove);
+  if (priv->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), priv->tick_id);
+      priv->tick_id = 0;
+    }
+  g_clear_object (&priv->texture);
+  g_clear_object (&priv->cursor);
+
+  G_OBJECT_CLASS (hangar_display_parent_class)->dispose (object);
+}
+
+static void
+hangar_display_finalize (GObject *object)
+{
+  HangarDisplay *self = (HangarDisplay *)object;
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  g_free (priv->framebuffer);
+  g_clear_pointer (&priv->damage, cairo_region_destroy);
+  g_free (priv->status_message);
+  g_free (priv->release_keys);
+  g_free (priv->release_keyvals);
+
+  G_OBJECT_CLASS (hangar_display_parent_class)->finalize (object);
+}
+
+static void
+hangar_display_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  HangarDisplay *self = HANGAR_DISPLAY (object);
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_SCALING:
+      g_value_set_int (value, priv->scaling);
+      break;
+    case PROP_STATE:
+      g_value_set_int (value, priv->state);
+      break;
+    case PROP_STATUS_MESSAGE:
+      g_value_set_string (value, priv->status_message);
+      break;
+    case PROP_GRABBED:
+      g_value_set_boolean (value, priv->grabbed);
+      break;
+    case PROP_RELEASE_KEYS:
+      g_value_set_string (value, priv->release_keys);
+      break;
+    case PROP_GUEST_WIDTH:
+      g_value_set_int (value, priv->fb_width);
+      break;
+    case PROP_GUEST_HEIGHT:
+      g_value_set_int (value, priv->fb_height);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hangar_display_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  HangarDisplay *self = HANGAR_DISPLAY (object);
+
+  switch (prop_id)
+    {
+    case PROP_SCALING:
+      hangar_display_set_scaling (self, g_value_get_int (value));
+      break;
+    case PROP_RELEASE_KEYS:
+      hangar_display_set_release_keys (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hangar_display_class_init (HangarDisplayClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = hangar_display_dispose;
+  object_class->finalize = hangar_display_finalize;
+  object_class->get_property = hangar_display_get_property;
+  object_class->set_property = hangar_display_set_property;
+  widget_class->snapshot = hangar_display_snapshot;
+  widget_class->measure = hangar_display_measure;
+  widget_class->size_allocate = hangar_display_size_allocate;
+
+  properties[PROP_SCALING] = g_param_spec_int ("scaling", NULL, NULL,
+                                               HANGAR_DISPLAY_SCALING_FIT,
+                                               HANGAR_DISPLAY_SCALING_RESIZE_GUEST,
+                                               HANGAR_DISPLAY_SCALING_FIT, rw);
+  properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL,
+                                             HANGAR_DISPLAY_STATE_DISCONNECTED,
+                                             HANGAR_DISPLAY_STATE_CONNECTED,
+                                             HANGAR_DISPLAY_STATE_DISCONNECTED, ro);
+  properties[PROP_STATUS_MESSAGE] = g_param_spec_string ("status-message", NULL, NULL, NULL, ro);
+  properties[PROP_GRABBED] = g_param_spec_boolean ("grabbed", NULL, NULL, FALSE, ro);
+  properties[PROP_RELEASE_KEYS] = g_param_spec_string ("release-keys", NULL, NULL,
+                                                       "Control_L+Alt_L", rw);
+  properties[PROP_GUEST_WIDTH] = g_param_spec_int ("guest-width", NULL, NULL, 0, G_MAXINT, 0, ro);
+  properties[PROP_GUEST_HEIGHT] = g_param_spec_int ("guest-height", NULL, NULL, 0, G_MAXINT, 0,
+                                                    ro);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "hangar-display");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+hangar_display_init (HangarDisplay *self)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  GtkEventController *legacy = gtk_event_controller_legacy_new ();
+  GtkEventController *focus = gtk_event_controller_focus_new ();
+
+  priv->damage = cairo_region_create ();
+  hangar_display_set_release_keys (self, "Control_L+Alt_L");
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_focus_on_click (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+
+  g_signal_connect (legacy, "event", G_CALLBACK (on_legacy_event_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), legacy);
+  g_signal_connect_swapped (focus, "enter", G_CALLBACK (on_focus_enter_cb), self);
+  g_signal_connect_swapped (focus, "leave", G_CALLBACK (on_focus_leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), focus);
+}

@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "hangar-vnc-display"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gvnc.h>
+
+#include "hangar-graphics.h"
+#include "hangar-keymap.h"
+#include "hangar-vnc-display.h"
+
+/* A guest screen over VNC, on gvnc's toolkit-free protocol core. */
+struct _HangarVncDisplay
+{
+  HangarDisplay parent_instance;
+
+  VncConnection *conn;
+  VncBaseFramebuffer *fb;
+  HangarGuest *guest;
+  GCancellable *cancellable;
+  char *password;
+  char *error;
+  gboolean waiting_for_password;
+};
+
+G_DEFINE_FINAL_TYPE (HangarVncDisplay, hangar_vnc_display, HANGAR_TYPE_DISPLAY)
+
+enum {
+  SIGNAL_PASSWORD_NEEDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* 32-bit xRGB, little-endian: B, G, R, X in memory, what HangarDisplay holds. */
+static const VncPixelFormat local_format = {
+  .bits_per_pixel = 32,
+  .depth = 24,
+  .byte_order = G_LITTLE_ENDIAN,
+  .true_color_flag = 1,
+  .red_max = 255,
+  .green_max = 255,
+  .blue_max = 255,
+  .red_shift = 16,
+  .green_shift = 8,
+  .blue_shift = 0,
+};
+
+static void
+setup_framebuffer (HangarVncDisplay *self)
+{
+  int width = vnc_connection_get_width (self->conn);
+  int height = vnc_connection_get_height (self->conn);
+  gsize stride;
+  guint8 *buffer;
+
+  buffer = hangar_display_set_framebuffer (HANGAR_DISPLAY (self), width, height, &stride);
+  g_clear_object (&self->fb);
+  /* gvnc keeps only the pointer: the buffer stays HangarDisplay's. */
+  self->fb = vnc_base_framebuffer_new (buffer, width, height, stride, &local_format,
+                                       vnc_connection_get_pixel_format (self->conn));
+  vnc_connection_set_framebuffer (self->conn, VNC_FRAMEBUFFER (self->fb));
+}
+
+static void
+on_vnc_initialized_cb (VncConnection    *conn,
+                       HangarVncDisplay *self)
+{
+  gint32 encodings[] = {
+    VNC_CONNECTION_ENCODING_EXTENDED_DESKTOP_RESIZE,
+    VNC_CONNECTION_ENCODING_DESKTOP_RESIZE,
+    VNC_CONNECTION_ENCODING_WMVi,
+    VNC_CONNECTION_ENCODING_ALPHA_CURSOR,
+    VNC_CONNECTION_ENCODING_RICH_CURSOR,
+    VNC_CONNECTION_ENCODING_XCURSOR,
+    VNC_CONNECTION_ENCODING_POINTER_CHANGE,
+    VNC_CONNECTION_ENCODING_EXT_KEY_EVENT,
+    VNC_CONNECTION_ENCODING_LED_STATE,
+    VNC_CONNECTION_ENCODING_LAST_RECT,
+    VNC_CONNECTION_ENCODING_ZRLE,
+    VNC_CONNECTION_ENCODING_HEXTILE,
+    VNC_CONNECTION_ENCODING_RRE,
+    VNC_CONNECTION_ENCODING_COPY_RECT,
+    VNC_CONNECTION_ENCODING_RAW,
+  };
+
+  vnc_connection_set_pixel_format (conn, &local_format);
+  setup_framebuffer (self);
+  vnc_connection_set_encodings (conn, G_N_ELEMENTS (encodings), encodings);
+  vnc_connection_framebuffer_update_request (conn, FALSE, 0, 0,
+                                             vnc_connection_get_width (conn),
+                                             vnc_connection_get_height (conn));
+  hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_CONNECTED, NULL);
+}
+
+static void
+on_vnc_framebuffer_update_cb (VncConnection    *conn,
+                              guint16           x,
+                              guint16           y,
+                              guint16           width,
+                              guint16           height,
+                              HangarVncDisplay *self)
+{
+  hangar_display_damage (HANGAR_DISPLAY (self), x, y, width, height);
+  vnc_connection_framebuffer_update_request (conn, TRUE, 0, 0,
+                                             vnc_connection_get_width (conn),
+                                             vnc_connection_get_height (conn));
+}
+
+static void
+on_vnc_desktop_resize_cb (VncConnection    *conn,
+                          guint16           width,
+                          guint16           height,
+                          HangarVncDisplay *self)
+{
+  setup_framebuffer (self);
+  vnc_connection_framebuffer_update_request (conn, FALSE, 0, 0, width, height);
+}
+
+static void
+on_vnc_pixel_format_changed_cb (VncConnection        *conn,
+                                const VncPixelFormat *format,
+                                HangarVncDisplay     *self)
+{
+  setup_framebuffer (self);
+}
+
+static void
+on_vnc_cursor_changed_cb (VncConnection    *conn,
+                          VncCursor        *cursor,
+                          HangarVncDisplay *self)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width, height;
+
+  if (cursor == NULL)
+    {
+      hangar_display_set_cursor_image (HANGAR_DISPLAY (self), NULL, 0, 0);
+      return;
+    }
+
+  width = vnc_cursor_get_width (cursor);
+  height = vnc_cursor_get_height (cursor);
+  if (width == 0 || height == 0)
+    {
+      /* An empty shape: the guest hides its pointer, so show none either. */
+      guint8 pixel[4] = { 0, 0, 0, 0 };
+
+      bytes = g_bytes_new (pixel, sizeof pixel);
+      texture = gdk_memory_texture_new (1, 1, GDK_MEMORY_R8G8B8A8, bytes, 4);
+      hangar_display_set_cursor_image (HANGAR_DISPLAY (self), texture, 0, 0);
+      return;
+    }
+
+  bytes = g_bytes_new (vnc_cursor_get_data (cursor), (gsize)width * height * 4);
+  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, width * 4);
+  hangar_display_set_cursor_image (HANGAR_DISPLAY (self), texture,
+                                   vnc_cursor_get_hotx (cursor), vnc_cursor_get_hoty (cursor));
+}
+
+static void
+on_vnc_auth_choose_type_cb (VncConnection    *conn,
+                            GValueArray      *types,
+                            HangarVncDisplay *self)
+{
+  gboolean has_none = FALSE, has_vnc = FALSE;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  for (guint i = 0; i < types->n_values; i++)
+    {
+      guint type = g_value_get_enum (g_value_array_get_nth (types, i));
+
+      has_none |= type == VNC_CONNECTION_AUTH_NONE;
+      has_vnc |= type == VNC_CONNECTION_AUTH_VNC;
+    }
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  /* Without an answer here the connection would wait forever. */
+  if (has_none)
+    vnc_connection_set_auth_type (conn, VNC_CONNECTION_AUTH_NONE);
+  else if (has_vnc)
+    vnc_connection_set_auth_type (conn, VNC_CONNECTION_AUTH_VNC);
+  else
+    {
+      g_free (self->error);
+      self->error = g_strdup (_("The console asks for an authentication method Hangar "
+                                "does not support."));
+      vnc_connection_shutdown (conn);
+    }
+}
+
+static void
+on_vnc_auth_credential_cb (VncConnection    *conn,
+                           GValueArray      *credentials,
+                           HangarVncDisplay *self)
+{
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  for (guint i = 0; i < credentials->n_values; i++)
+    {
+      int type = g_value_get_enum (g_value_array_get_nth (credentials, i));
+
+      if (type == VNC_CONNECTION_CREDENTIAL_PASSWORD && self->password != NULL)
+        vnc_connection_set_credential (conn, type, self->password);
+      else if (type == VNC_CONNECTION_CREDENTIAL_PASSWORD)
+        {
+          /* The window asks the user; the answer comes through set_password (). */
+          self->waiting_for_password = TRUE;
+          g_signal_emit (self, signals[SIGNAL_PASSWORD_NEEDED], 0);
+          return;
+        }
+      else if (type == VNC_CONNECTION_CREDENTIAL_CLIENTNAME)
+        vnc_connection_set_credential (conn, type, "hangar");
+      else
+        {
+          g_free (self->error);
+          self->error = g_strdup (_("The console asks for a user name, which Hangar does "
+                                    "not support yet."));
+          vnc_connection_shutdown (conn);
+          return;
+        }
+    }
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+void
+hangar_vnc_display_set_password (HangarVncDisplay *self,
+                                 const char       *password)
+{
+  g_return_if_fail (HANGAR_IS_VNC_DISPLAY (self));
+
+  g_free (self->password);
+  self->password = g_strdup (password);
+  if (self->waiting_for_password && self->conn != NULL)
+    {
+      self->waiting_for_password = FALSE;
+      vnc_connection_set_credential (self->conn, VNC_CONNECTION_CREDENTIAL_PASSWORD,
+                                     password ? password : "");
+    }
+}
+
+static void
+on_vnc_auth_failure_cb (VncConnection    *conn,
+                        const char       *reason,
+                        HangarVncDisplay *self)
+{
+  g_free (self->error);
+  self->error = g_strdup_printf (_("The console refused the password: %s"),
+                                 reason ? reason : _("no reason given"));
+  g_clear_pointer (&self->password, g_free);
+}
+
+static void
+on_vnc_error_cb (VncConnection    *conn,
+                 const char       *message,
+                 HangarVncDisplay *self)
+{
+  if (self->error == NULL)
+    self->error = g_strdup (message);
+}
+
+static void
+on_vnc_disconnected_cb (VncConnection    *conn,
+                        HangarVncDisplay *self)
+{
+  g_autofree char *message = NULL;
+
+  message = self->error
+              ? g_strdup_printf (_("The console closed: %s"), self->error)
+              : g_strdup (_("The console closed."));
+  hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_DISCONNECTED, message);
+}
+
+static void
+drop_connection (HangarVncDisplay *self)
+{
+  if (self->conn == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->conn, self);
+  vnc_connection_shutdown (self->conn);
+  g_clear_object (&self->conn);
+  g_clear_object (&self->fb);
+}
+
+static void
+new_connection (HangarVncDisplay *self)
+{
+  drop_connection (self);
+  g_clear_pointer (&self->error, g_free);
+  self->waiting_for_password = FALSE;
+  self->conn = vnc_connection_new ();
+  g_signal_connect (self->conn, "vnc-initialized", G_CALLBACK (on_vnc_initialized_cb), self);
+  g_signal_connect (self->conn, "vnc-framebuffer-update",
+                    G_CALLBACK (on_vnc_framebuffer_update_cb), self);
+  g_signal_connect (self->conn, "vnc-desktop-resize", G_CALLBACK (on_vnc_desktop_resize_cb),
+                    self);
+  g_signal_connect (self->conn, "vnc-pixel-format-changed",
+                    G_CALLBACK (on_vnc_pixel_format_changed_cb), self);
+  g_signal_connect (self->conn, "vnc-cursor-changed", G_CALLBACK (on_vnc_cursor_changed_cb),
+                    self);
+  g_signal_connect (self->conn, "vnc-auth-choose-type",
+                    G_CALLBACK (on_vnc_auth_choose_type_cb), self);
+  g_signal_connect (self->conn, "vnc-auth-credential", G_CALLBACK (on_vnc_auth_credential_cb),
+                    self);
+  g_signal_connect (self->conn, "vnc-auth-failure", G_CALLBACK (on_vnc_auth_failure_cb), self);
+  g_signal_connect (self->conn, "vnc-error", G_CALLBACK (on_vnc_error_cb), self);
+  g_signal_connect (self->conn, "vnc-disconnected", G_CALLBACK (on_vnc_disconnected_cb), self);
+}
+
+void
+hangar_vnc_display_open_fd (HangarVncDisplay *self,
+                            int               fd)
+{
+  g_return_if_fail (HANGAR_IS_VNC_DISPLAY (self));
+
+  new_connection (self);
+  hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_CONNECTING,
+                            _("Connecting to the console…"));
+  if (!vnc_connection_open_fd (self->conn, fd))
+    hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_DISCONNECTED,
+                              _("Could not open the console connection."));
+}
+
+static void
+on_open_graphics_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(HangarVncDisplay) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarGraphicsInfo) info = NULL;
+
+  info = hangar_guest_open_graphics_finish (HANGAR_GUEST (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (info == NULL)
+    {
+      hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_DISCONNECTED,
+                                error->message);
+      return;
+    }
+  if (!g_str_equal (info->type, "vnc"))
+    {
+      hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_DISCONNECTED,
+                                _("This guest's console is not VNC."));
+      return;
+    }
+
+  if (info->password != NULL && self->password == NULL)
+    self->password = g_strdup (info->password);
+
+  if (info->fd >= 0)
+    {
+      int fd = info->fd;
+
+      info->fd = -1;
+      hangar_vnc_display_open_fd (self, fd);
+      return;
+    }
+
+  new_connection (self);
+  if (info->socket != NULL && !info->remote)
+    {
+      g_autoptr(GSocketAddress) address = g_unix_socket_address_new (info->socket);
+
+      vnc_connection_open_addr (self->conn, address, NULL);
+    }
+  else if (info->host != NULL && info->port > 0 && !info->remote)
+    {
+      g_autofree char *port = g_strdup_printf ("%d", info->port);
+
+      vnc_connection_open_host (self->conn, info->host, port);
+    }
+  else
+    {
+      hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_DISCONNECTED,
+                                _("This console is on a remote host and cannot be reached "
+                                  "directly."));
+      return;
+    }
+}
+
+void
+hangar_vnc_display_open (HangarVncDisplay *self,
+                         HangarGuest      *guest)
+{
+  g_return_if_fail (HANGAR_IS_VNC_DISPLAY (self));
+  g_return_if_fail (HANGAR_IS_GUEST (guest));
+
+  hangar_vnc_display_close (self);
+  g_set_object (&self->guest, guest);
+  self->cancellable = g_cancellable_new ();
+  hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_CONNECTING,
+                            _("Connecting to the console…"));
+  hangar_guest_open_graphics_async (guest, self->cancellable, on_open_graphics_cb,
+                                    g_object_ref (self));
+}
+
+void
+hangar_vnc_display_close (HangarVncDisplay *self)
+{
+  g_return_if_fail (HANGAR_IS_VNC_DISPLAY (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  drop_connection (self);
+  hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_DISCONNECTED, NULL);
+}
+
+/* Input. */
+
+static void
+hangar_vnc_display_send_key (HangarDisplay *display,
+                             guint          scancode,
+                             guint          keyval,
+                             gboolean       pressed)
+{
+  HangarVncDisplay *self = HANGAR_VNC_DISPLAY (display);
+
+  if (self->conn == NULL)
+    return;
+  /* gvnc sends QEMU's extended key event (scancode) when the server has it, otherwise
+   * the keysym. */
+  vnc_connection_key_event (self->conn, pressed, keyval, hangar_keymap_xt_to_qnum (scancode));
+}
+
+static void
+hangar_vnc_display_send_pointer (HangarDisplay *display,
+                                 int            x,
+                                 int            y,
+                                 guint          button_mask)
+{
+  HangarVncDisplay *self = HANGAR_VNC_DISPLAY (display);
+
+  if (self->conn != NULL)
+    vnc_connection_pointer_event (self->conn, button_mask, x, y);
+}
+
+static void
+hangar_vnc_display_send_scroll (HangarDisplay *display,
+                                int            x,
+                                int            y,
+                                int            dx,
+                                int            dy)
+{
+  HangarVncDisplay *self = HANGAR_VNC_DISPLAY (display);
+  guint button;
+
+  if (self->conn == NULL)
+    return;
+
+  /* Wheel steps are buttons 4–7, pressed and released. */
+  if (dy < 0)
+    button = 1 << 3;
+  else if (dy > 0)
+    button = 1 << 4;
+  else if (dx < 0)
+    button = 1 << 5;
+  else
+    button = 1 << 6;
+  vnc_connection_pointer_event (self->conn, button, x, y);
+  vnc_connection_pointer_event (self->conn, 0, x, y);
+}
+
+static void
+hangar_vnc_display_request_size (HangarDisplay *display,
+                                 int            width,
+                                 int            height)
+{
+  HangarVncDisplay *self = HANGAR_VNC_DISPLAY (display);
+  VncConnectionResizeStatus status;
+
+  if (self->conn == NULL)
+    return;
+  /* Works once the server announced ExtendedDesktopSize; otherwise nothing changes. */
+  status = vnc_connection_set_size (self->conn, width, height);
+  g_debug ("Asked for %d×%d: status %d", width, height, status);
+}
+
+static void
+hangar_vnc_display_dispose (GObject *object)
+{
+  HangarVncDisplay *self = (HangarVncDisplay *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  drop_connection (self);
+  g_clear_object (&self->guest);
+
+  G_OBJECT_CLASS (hangar_vnc_display_parent_class)->dispose (object);
+}
+
+static void
+hangar_vnc_display_finalize (GObject *object)
+{
+  HangarVncDisplay *self = (HangarVncDisplay *)object;
+
+  g_free (self->password);
+  g_free (self->error);
+
+  G_OBJECT_CLASS (hangar_vnc_display_parent_class)->finalize (object);
+}
+
+static void
+hangar_vnc_display_class_init (HangarVncDisplayClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  HangarDisplayClass *display_class = HANGAR_DISPLAY_CLASS (klass);
+
+  object_class->dispose = hangar_vnc_display_dispose;
+  object_class->finalize = hangar_vnc_display_finalize;
+  display_class->send_key = hangar_vnc_display_send_key;
+  display_class->send_pointer = hangar_vnc_display_send_pointer;
+  display_class->send_scroll = hangar_vnc_display_send_scroll;
+  display_class->request_size = hangar_vnc_display_request_size;
+
+  signals[SIGNAL_PASSWORD_NEEDED] = g_signal_new ("password-needed", G_TYPE_FROM_CLASS (klass),
+                                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                  G_TYPE_NONE, 0);
+}
+
+static void
+hangar_vnc_display_init (HangarVncDisplay *self)
+{
+}
+
+GtkWidget *
+hangar_vnc_display_new (void)
+{
+  return g_object_new (HANGAR_TYPE_VNC_DISPLAY, NULL);
+}

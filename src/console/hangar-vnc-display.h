@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "hangar-display.h"
+#include "hangar-guest.h"
+
+G_BEGIN_DECLS
+
+#define HANGAR_TYPE_VNC_DISPLAY (hangar_vnc_display_get_type ())
+G_DECLARE_FINAL_TYPE (HangarVncDisplay, hangar_vnc_display, HANGAR, VNC_DISPLAY, HangarDisplay)
+
+GtkWidget *hangar_vnc_display_new   (void);
+/* Reaches the guest's console through libvirt and connects; progress shows in the
+ * display's state. */
+void       hangar_vnc_display_open  (HangarVncDisplay *self,
+                                     HangarGuest      *guest);
+/* Connects to a socket already open to a VNC server; takes ownership of @fd. */
+void       hangar_vnc_display_open_fd (HangarVncDisplay *self,
+                                       int               fd);
+void       hangar_vnc_display_close (HangarVncDisplay *self);
+/* Answers a password request (see the "password-needed" signal). */
+void       hangar_vnc_display_set_password (HangarVncDisplay *self,
+                                            const char       *password);
+
+G_END_DECLS

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "hangar-graphics"
+
+#include "config.h"
+
+#include <unistd.h>
+#include <glib/gi18n.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+
+#include "hangar-graphics.h"
+#include "hangar-guest-private.h"
+
+void
+hangar_graphics_info_free (HangarGraphicsInfo *info)
+{
+  if (info == NULL)
+    return;
+  if (info->fd >= 0)
+    close (info->fd);
+  g_free (info->type);
+  g_free (info->host);
+  g_free (info->socket);
+  g_free (info->password);
+  g_free (info);
+}
+
+static char *
+xpath_string (xmlXPathContextPtr ctx,
+              const char        *expr)
+{
+  xmlXPathObjectPtr obj = xmlXPathEvalExpression ((const xmlChar *)expr, ctx);
+  char *result = NULL;
+
+  if (obj != NULL && obj->type == XPATH_STRING && obj->stringval != NULL &&
+      obj->stringval[0] != '\0')
+    result = g_strdup ((const char *)obj->stringval);
+  xmlXPathFreeObject (obj);
+  return result;
+}
+
+/* Fills type, host, ports, socket and password from the first <graphics>. */
+static gboolean
+parse_graphics (const char         *xml,
+                HangarGraphicsInfo *info)
+{
+  xmlDocPtr doc = xmlReadMemory (xml, strlen (xml), "domain.xml", NULL,
+                                 XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  xmlXPathContextPtr ctx;
+  g_autofree char *port = NULL;
+  g_autofree char *tls_port = NULL;
+  g_autofree char *listen = NULL;
+
+  if (doc == NULL)
+    return FALSE;
+  ctx = xmlXPathNewContext (doc);
+
+  info->type = xpath_string (ctx, "string(/domain/devices/graphics[@type='vnc' or "
+                                  "@type='spice'][1]/@type)");
+  if (info->type != NULL)
+    {
+      g_autofree char *base = g_strdup_printf ("/domain/devices/graphics[@type='%s'][1]",
+                                               info->type);
+      g_autofree char *e1 = g_strdup_printf ("string(%s/@port)", base);
+      g_autofree char *e2 = g_strdup_printf ("string(%s/@tlsPort)", base);
+      g_autofree char *e3 = g_strdup_printf ("string(%s/listen[@type='address'][1]/@address)",
+                                             base);
+      g_autofree char *e4 = g_strdup_printf ("string(%s/@listen)", base);
+      g_autofree char *e5 = g_strdup_printf ("string(%s/listen[@type='socket'][1]/@socket)",
+                                             base);
+      g_autofree char *e6 = g_strdup_printf ("string(%s/@passwd)", base);
+
+      port = xpath_string (ctx, e1);
+      tls_port = xpath_string (ctx, e2);
+      listen = xpath_string (ctx, e3);
+      if (listen == NULL)
+        listen = xpath_string (ctx, e4);
+      info->socket = xpath_string (ctx, e5);
+      info->password = xpath_string (ctx, e6);
+    }
+
+  {
+    xmlXPathObjectPtr serial = xmlXPathEvalExpression (
+      (const xmlChar *)"count(/domain/devices/serial | /domain/devices/console) > 0", ctx);
+
+    info->has_serial = serial != NULL && serial->type == XPATH_BOOLEAN && serial->boolval;
+    xmlXPathFreeObject (serial);
+  }
+
+  info->port = port ? atoi (port) : -1;
+  info->tls_port = tls_port ? atoi (tls_port) : -1;
+  /* A console listening on every address is reached on the host's loopback. */
+  if (listen == NULL || g_str_equal (listen, "0.0.0.0") || g_str_equal (listen, "::"))
+    info->host = g_strdup (info->port > 0 || info->tls_port > 0 ? "127.0.0.1" : NULL);
+  else
+    info->host = g_steal_pointer (&listen);
+
+  xmlXPathFreeContext (ctx);
+  xmlFreeDoc (doc);
+  return TRUE;
+}
+
+static gboolean
+connection_is_remote (virDomainPtr domain)
+{
+  virConnectPtr conn = virDomainGetConnect (domain);
+  g_autofree char *uri = conn ? virConnectGetURI (conn) : NULL;
+  g_autoptr(GUri) parsed = uri ? g_uri_parse (uri, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *host = parsed ? g_uri_get_host (parsed) : NULL;
+
+  return host != NULL && *host != '\0' && !g_str_equal (host, "localhost") &&
+         !g_str_equal (host, "127.0.0.1") && !g_str_equal (host, "::1");
+}
+
+static void
+open_graphics_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  HangarGuest *guest = source_object;
+  virDomainPtr domain = task_data;
+  g_autoptr(HangarGraphicsInfo) info = g_new0 (HangarGraphicsInfo, 1);
+  g_autofree char *xml = NULL;
+  int active;
+
+  info->fd = -1;
+  active = virDomainIsActive (domain);
+  if (active == 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _("“%s” is not running."), hangar_guest_get_name (guest));
+      return;
+    }
+
+  xml = virDomainGetXMLDesc (domain, 0);
+  if (xml == NULL || !parse_graphics (xml, info))
+    {
+      g_autofree char *reason = hangar_virt_error_message ();
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               _("Could not read the definition of “%s”: %s"),
+                               hangar_guest_get_name (guest), reason);
+      return;
+    }
+  if (info->type == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("“%s” has no graphical console (VNC or SPICE)."),
+                               hangar_guest_get_name (guest));
+      return;
+    }
+
+  info->remote = connection_is_remote (domain);
+  if (!info->remote)
+    {
+      /* A socket straight from libvirt: no port to find, no password to ask. */
+      info->fd = virDomainOpenGraphicsFD (domain, 0, VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH);
+      if (info->fd < 0)
+        {
+          g_debug ("virDomainOpenGraphicsFD failed: %s", virGetLastErrorMessage ());
+          virResetLastError ();
+        }
+    }
+
+  if (info->fd < 0 && info->port <= 0 && info->tls_port <= 0 && info->socket == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               _("The graphical console of “%s” cannot be reached: it has "
+                                 "no listening port or socket."),
+                               hangar_guest_get_name (guest));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&info),
+                         (GDestroyNotify)hangar_graphics_info_free);
+}
+
+static GTask *
+new_domain_task (HangarGuest        *guest,
+                 gpointer            source_tag,
+                 GCancellable       *cancellable,
+                 GAsyncReadyCallback callback,
+                 gpointer            user_data)
+{
+  GTask *task = g_task_new (guest, cancellable, callback, user_data);
+  virDomainPtr domain = hangar_guest_get_domain (guest);
+
+  g_task_set_source_tag (task, source_tag);
+  if (domain == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _("The host of “%s” is not connected."),
+                               hangar_guest_get_name (guest));
+      g_object_unref (task);
+      return NULL;
+    }
+  virDomainRef (domain);
+  g_task_set_task_data (task, domain, hangar_domain_unref);
+  return task;
+}
+
+void
+hangar_guest_open_graphics_async (HangarGuest        *guest,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (HANGAR_IS_GUEST (guest));
+
+  task = new_domain_task (guest, hangar_guest_open_graphics_async, cancellable, callback,
+                          user_data);
+  if (task != NULL)
+    g_task_run_in_thread (task, open_graphics_thread);
+}
+
+HangarGraphicsInfo *
+hangar_guest_open_graphics_finish (HangarGuest  *guest,
+                                   GAsyncResult *result,
+                                   GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, guest), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+open_fd_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  int fd = virDomainOpenGraphicsFD (task_data, 0, VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH);
+
+  if (fd < 0)
+    {
+      g_autofree char *reason = hangar_virt_error_message ();
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               _("Could not open the graphical console of “%s”: %s"),
+                               hangar_guest_get_name (source_object), reason);
+      return;
+    }
+  g_task_return_int (task, fd);
+}
+
+void
+hangar_guest_open_graphics_fd_async (HangarGuest        *guest,
+                                     GCancellable       *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (HANGAR_IS_GUEST (guest));
+
+  task = new_domain_task (guest, hangar_guest_open_graphics_fd_async, cancellable, callback,
+                          user_data);
+  if (task != NULL)
+    g_task_run_in_thread (task, open_fd_thread);
+}
+
+int
+hangar_guest_open_graphics_fd_finish (HangarGuest  *guest,
+                                      GAsyncResult *result,
+                                      GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, guest), -1);
+  return (int)g_task_propagate_int (G_TASK (result), error);
+}
+
+static void
+query_consoles_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  g_autofree char *xml = virDomainGetXMLDesc (task_data, 0);
+  g_autoptr(HangarGraphicsInfo) info = g_new0 (HangarGraphicsInfo, 1);
+
+  info->fd = -1;
+  if (xml == NULL || !parse_graphics (xml, info))
+    {
+      g_autofree char *reason = hangar_virt_error_message ();
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               _("Could not read the definition of “%s”: %s"),
+                               hangar_guest_get_name (source_object), reason);
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&info), (GDestroyNotify)hangar_graphics_info_free);
+}
+
+void
+hangar_guest_query_consoles_async (HangarGuest        *guest,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (HANGAR_IS_GUEST (guest));
+
+  task = new_domain_task (guest, hangar_guest_query_consoles_async, cancellable, callback,
+                          user_data);
+  if (task != NULL)
+    g_task_run_in_thread (task, query_consoles_thread);
+}
+
+HangarGraphicsInfo *
+hangar_guest_query_consoles_finish (HangarGuest  *guest,
+                                    GAsyncResult *result,
+                                    GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, guest), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hangar-guest.h"
+
+G_BEGIN_DECLS
+
+/* How to reach a running guest's graphical console. */
+typedef struct {
+  char *type;      /* "vnc" or "spice" */
+  int fd;          /* a connected socket from libvirt, or -1 */
+  char *host;      /* where the console listens, or NULL (no listener / unix socket) */
+  int port;        /* -1 when none */
+  int tls_port;    /* -1 when none */
+  char *socket;    /* a UNIX socket path, or NULL */
+  char *password;  /* NULL when none is set */
+  gboolean remote; /* the host is not this machine: host/port need a tunnel */
+  gboolean has_serial; /* the guest also has a serial or virtio text console */
+} HangarGraphicsInfo;
+
+void                hangar_graphics_info_free          (HangarGraphicsInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarGraphicsInfo, hangar_graphics_info_free)
+
+/* Reads the live domain XML and, for a local host, asks libvirt for a connected socket
+ * (virDomainOpenGraphicsFD). Fails with a sentence when the guest is not running or has
+ * no graphics. */
+void                hangar_guest_open_graphics_async   (HangarGuest        *guest,
+                                                        GCancellable       *cancellable,
+                                                        GAsyncReadyCallback callback,
+                                                        gpointer            user_data);
+HangarGraphicsInfo *hangar_guest_open_graphics_finish  (HangarGuest        *guest,
+                                                        GAsyncResult       *result,
+                                                        GError            **error);
+
+/* Just another connected socket (SPICE opens one per channel); -1 and @error on failure. */
+void                hangar_guest_open_graphics_fd_async  (HangarGuest        *guest,
+                                                          GCancellable       *cancellable,
+                                                          GAsyncReadyCallback callback,
+                                                          gpointer            user_data);
+int                 hangar_guest_open_graphics_fd_finish (HangarGuest        *guest,
+                                                          GAsyncResult       *result,
+                                                          GError            **error);
+
+/* Which consoles the guest has (graphics type or NULL, has_serial), from its XML;
+ * opens nothing. */
+void                hangar_guest_query_consoles_async  (HangarGuest        *guest,
+                                                        GCancellable       *cancellable,
+                                                        GAsyncReadyCallback callback,
+                                                        gpointer            user_data);
+HangarGraphicsInfo *hangar_guest_query_consoles_finish (HangarGuest        *guest,
+                                                        GAsyncResult       *result,
+                                                        GError            **error);
+
+G_END_DECLS
