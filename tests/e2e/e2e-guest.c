@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "e2e-guest"
+
+#include "config.h"
+
+#include <stdarg.h>
+#include <gdk/x11/gdkx.h>
+#include <libvirt/virterror.h>
+
+#include "e2e-guest.h"
+#include "hangar-core.h"
+
+#define BOOT_TIMEOUT_MS  90000
+#define READY_MARKER     "HANGAR-GUEST-READY"
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+e2e_wait_for (E2ePredicate pred,
+              gpointer     data,
+              guint        timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+  guint tick = g_timeout_add (20, wake_up, NULL);
+  gboolean ok = TRUE;
+
+  while (!pred (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          ok = FALSE;
+          break;
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+  return ok;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+void
+e2e_spin (guint ms)
+{
+  e2e_wait_for (never, NULL, ms);
+}
+
+static char *
+guest_xml (const char *name,
+           const char *graphics,
+           const char *serial_log)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "..", "guest", "guest-xml.sh",
+                                                   NULL);
+  const char *argv[] = { "bash", script, name, graphics, serial_log, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
+                     &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    g_error ("tests/guest/guest-xml.sh failed: %s %s", error->message, err ? err : "");
+  return g_steal_pointer (&out);
+}
+
+static gboolean
+guest_is_ready (gpointer data)
+{
+  return e2e_guest_serial_has (data, READY_MARKER);
+}
+
+static gboolean
+guest_is_listed_running (gpointer data)
+{
+  E2eGuest *g = data;
+
+  if (g->guest == NULL)
+    g->guest = hangar_connection_find_guest (g->connection, g->name);
+  return g->guest != NULL && hangar_guest_get_state (g->guest) == HANGAR_GUEST_STATE_RUNNING;
+}
+
+static gboolean
+connection_is_open (gpointer data)
+{
+  return hangar_connection_get_state (data) == HANGAR_CONNECTION_STATE_CONNECTED;
+}
+
+E2eGuest *
+e2e_guest_boot (const char *graphics)
+{
+  const char *uri = g_getenv ("HANGAR_TEST_LIBVIRT_URI");
+  E2eGuest *g = g_new0 (E2eGuest, 1);
+  g_autofree char *xml = NULL;
+
+  if (uri == NULL || *uri == '\0')
+    g_error ("HANGAR_TEST_LIBVIRT_URI is not set: run the tests with build-aux/test, which "
+             "starts libvirtd");
+  if (g_getenv ("HANGAR_TEST_GUEST_DIR") == NULL)
+    g_error ("HANGAR_TEST_GUEST_DIR is not set: build-aux/test builds the tiny guest");
+
+  hangar_core_init ();
+  g->conn = virConnectOpen (uri);
+  if (g->conn == NULL)
+    g_error ("Cannot open %s: %s", uri, virGetLastErrorMessage ());
+
+  g->name = g_strdup_printf ("hangar-e2e-%s-%d", graphics, (int)getpid ());
+  g->serial_log = g_strdup_printf ("/var/log/libvirt/qemu/%s-serial.log", g->name);
+  unlink (g->serial_log);
+  xml = guest_xml (g->name, graphics, g->serial_log);
+  g->domain = virDomainCreateXML (g->conn, xml, 0);
+  if (g->domain == NULL)
+    g_error ("Cannot start the test guest: %s", virGetLastErrorMessage ());
+
+  g->connection = hangar_connection_new (uri);
+  hangar_connection_open_async (g->connection, NULL, NULL, NULL);
+  if (!e2e_wait_for (connection_is_open, g->connection, 15000))
+    g_error ("Hangar could not connect to %s: %s", uri,
+             hangar_connection_get_error_message (g->connection));
+  if (!e2e_wait_for (guest_is_listed_running, g, 5000))
+    g_error ("The test guest is not listed as running");
+  if (!e2e_wait_for (guest_is_ready, g, BOOT_TIMEOUT_MS))
+    g_error ("The test guest did not print %s on its serial port within %d s",
+             READY_MARKER, BOOT_TIMEOUT_MS / 1000);
+  return g;
+}
+
+void
+e2e_guest_free (E2eGuest *g)
+{
+  if (g == NULL)
+    return;
+  if (g->domain != NULL)
+    {
+      virDomainDestroy (g->domain);
+      virDomainFree (g->domain);
+    }
+  if (g->connection != NULL)
+    {
+      hangar_connection_close (g->connection);
+      g_object_unref (g->connection);
+    }
+  if (g->conn != NULL)
+    virConnectClose (g->conn);
+  if (g->serial_log != NULL)
+    unlink (g->serial_log);
+  g_free (g->serial_log);
+  g_free (g->name);
+  g_free (g);
+}
+
+gboolean
+e2e_guest_serial_has (E2eGuest   *g,
+                      const char *text)
+{
+  g_autofree char *contents = NULL;
+
+  return g_file_get_contents (g->serial_log, &contents, NULL, NULL) &&
+         strstr (contents, text) != NULL;
+}
+
+static int
+stream_sink (virStreamPtr st,
+             const char  *data,
+             size_t       nbytes,
+             void        *opaque)
+{
+  g_byte_array_append (opaque, (const guint8 *)data, nbytes);
+  return (int)nbytes;
+}
+
+/* Skips whitespace and '#' comments between PPM header fields. */
+static const guint8 *
+ppm_field (const guint8 *p,
+           const guint8 *end,
+           int          *value)
+{
+  while (p < end && (g_ascii_isspace (*p) || *p == '#'))
+    {
+      if (*p == '#')
+        while (p < end && *p != '\n')
+          p++;
+      else
+        p++;
+    }
+  *value = 0;
+  while (p < end && g_ascii_isdigit (*p))
+    *value = *value * 10 + (*p++ - '0');
+  return p;
+}
+
+GdkTexture *
+e2e_guest_screenshot (E2eGuest *g)
+{
+  virStreamPtr st = virStreamNew (g->conn, 0);
+  g_autoptr(GByteArray) data = g_byte_array_new ();
+  g_autofree char *mime = virDomainScreenshot (g->domain, st, 0, 0);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  GdkTexture *texture;
+  const guint8 *p, *end;
+  int width = 0, height = 0, maxval = 0;
+
+  if (mime == NULL)
+    g_error ("virDomainScreenshot failed: %s", virGetLastErrorMessage ());
+  if (virStreamRecvAll (st, stream_sink, data) < 0 || virStreamFinish (st) < 0)
+    g_error ("Reading the screenshot failed: %s", virGetLastErrorMessage ());
+  virStreamFree (st);
+
+  if (g_str_equal (mime, "image/png"))
+    {
+      bytes = g_byte_array_free_to_bytes (g_steal_pointer (&data));
+      texture = gdk_texture_new_from_bytes (bytes, &error);
+      if (texture == NULL)
+        g_error ("The PNG screenshot does not load: %s", error->message);
+      return texture;
+    }
+
+  /* Older QEMU answers with a binary PPM (P6). */
+  if (data->len < 2 || data->data[0] != 'P' || data->data[1] != '6')
+    g_error ("The screenshot is %s, neither PNG nor a P6 PPM", mime);
+  end = data->data + data->len;
+  p = ppm_field (data->data + 2, end, &width);
+  p = ppm_field (p, end, &height);
+  p = ppm_field (p, end, &maxval);
+  p++;
+  if (maxval != 255 || (gsize)(end - p) < (gsize)width * height * 3)
+    g_error ("Unexpected PPM: %d×%d max %d", width, height, maxval);
+  bytes = g_bytes_new (p, (gsize)width * height * 3);
+  return gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8, bytes, (gsize)width * 3);
+}
+
+void
+e2e_xdotool (const char *first_arg,
+             ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *)"xdotool");
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *)arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  if (!g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                     &err, &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    g_error ("xdotool %s failed: %s %s", first_arg, error->message, err ? err : "");
+}
+
+char *
+e2e_window_xid (GtkWindow *window)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+  if (!GDK_IS_X11_SURFACE (surface))
+    g_error ("The console tests need GTK's X11 backend (GDK_BACKEND=x11 under Xvfb)");
+  return g_strdup_printf ("%lu", (gulong)gdk_x11_surface_get_xid (surface));
+}
+
+guint
+e2e_compare_textures (GdkTexture   *expected,
+                      GdkTexture   *actual,
+                      GdkRectangle *diff)
+{
+  int width = gdk_texture_get_width (expected);
+  int height = gdk_texture_get_height (expected);
+  g_autofree guint8 *e = NULL;
+  g_autofree guint8 *a = NULL;
+  int x0 = width, y0 = height, x1 = -1, y1 = -1;
+  guint n = 0;
+
+  g_assert_cmpint (gdk_texture_get_width (actual), ==, width);
+  g_assert_cmpint (gdk_texture_get_height (actual), ==, height);
+
+  /* Both as cairo's ARGB32; colour only, the alpha of an opaque picture is 0xff. */
+  e = g_malloc ((gsize)width * height * 4);
+  a = g_malloc ((gsize)width * height * 4);
+  gdk_texture_download (expected, e, (gsize)width * 4);
+  gdk_texture_download (actual, a, (gsize)width * 4);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        gsize o = ((gsize)y * width + x) * 4;
+
+        if (e[o] != a[o] || e[o + 1] != a[o + 1] || e[o + 2] != a[o + 2])
+          {
+            n++;
+            x0 = MIN (x0, x);
+            y0 = MIN (y0, y);
+            x1 = MAX (x1, x);
+            y1 = MAX (y1, y);
+          }
+      }
+  *diff = n ? (GdkRectangle) { x0, y0, x1 - x0 + 1, y1 - y0 + 1 } : (GdkRectangle) { 0 };
+  return n;
+}

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <gtk/gtk.h>
+#include <libvirt/libvirt.h>
+
+#include "hangar-connection.h"
+
+G_BEGIN_DECLS
+
+/* A tiny test guest booted on the real libvirtd for one console test. */
+typedef struct {
+  virConnectPtr conn;
+  virDomainPtr domain;
+  char *name;
+  char *serial_log;
+  HangarConnection *connection;
+  HangarGuest *guest;
+} E2eGuest;
+
+typedef gboolean (*E2ePredicate) (gpointer data);
+
+/* Iterates the main context until @pred holds; FALSE on timeout. */
+gboolean   e2e_wait_for            (E2ePredicate pred,
+                                    gpointer     data,
+                                    guint        timeout_ms);
+void       e2e_spin                (guint        ms);
+
+/* Defines and starts the tiny guest with @graphics ("vnc", "spice" or "none"), opens a
+ * HangarConnection on it and waits until the guest's shell is up. Fails the test loudly
+ * when HANGAR_TEST_LIBVIRT_URI is unset or libvirtd does not answer. */
+E2eGuest  *e2e_guest_boot          (const char  *graphics);
+/* Destroys and undefines the guest; safe to call twice. */
+void       e2e_guest_free          (E2eGuest    *guest);
+/* Whether the guest wrote @text to its serial port so far. */
+gboolean   e2e_guest_serial_has    (E2eGuest    *guest,
+                                    const char  *text);
+/* The guest screen as libvirt sees it (virDomainScreenshot: PNG or PPM). */
+GdkTexture *e2e_guest_screenshot   (E2eGuest    *guest);
+
+/* Runs xdotool with @args (NULL-terminated) and fails the test if it fails. */
+void       e2e_xdotool             (const char  *first_arg,
+                                    ...) G_GNUC_NULL_TERMINATED;
+/* The X11 window id of @window, as a decimal string for xdotool. */
+char      *e2e_window_xid          (GtkWindow   *window);
+
+/* Pixels whose colour differs between two same-sized pictures; the bounding box of the
+ * differences goes to @diff (empty when equal). */
+guint      e2e_compare_textures    (GdkTexture   *expected,
+                                    GdkTexture   *actual,
+                                    GdkRectangle *diff);
+
+G_END_DECLS

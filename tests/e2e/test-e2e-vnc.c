@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * Hangar's VNC console against a real QEMU guest on the real libvirtd, under Xvfb:
+ * the widget's picture at 1:1 equals libvirt's screenshot of the guest, and keys typed
+ * as real X11 key events (xdotool, XTEST) reach the guest's shell.
+ */
+#define G_LOG_DOMAIN "test-e2e-vnc"
+
+#include "config.h"
+
+#include <gtk/gtk.h>
+
+#include "e2e-guest.h"
+#include "hangar-vnc-display.h"
+
+static E2eGuest *guest;
+static GtkWindow *window;
+static HangarDisplay *display;
+
+static gboolean
+display_shows_guest (gpointer data)
+{
+  return hangar_display_get_state (display) == HANGAR_DISPLAY_STATE_CONNECTED &&
+         hangar_display_get_frame_count (display) > 0;
+}
+
+/* What the widget draws in its picture area, rendered by the window's renderer. */
+static GdkTexture *
+render_display (void)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  graphene_rect_t rect;
+
+  GTK_WIDGET_GET_CLASS (display)->snapshot (GTK_WIDGET (display), snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  hangar_display_get_draw_rect (display, &rect);
+  return gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                      &rect);
+}
+
+static void
+test_picture_matches_guest (void)
+{
+  GdkRectangle diff = { 0 };
+  guint mismatched = 0;
+
+  for (int attempt = 0; attempt < 6; attempt++)
+    {
+      g_autoptr(GdkTexture) shot = e2e_guest_screenshot (guest);
+      g_autoptr(GdkTexture) picture = NULL;
+
+      /* Let the update the screenshot may have caused reach the widget. */
+      e2e_spin (400);
+      picture = render_display ();
+      mismatched = e2e_compare_textures (shot, picture, &diff);
+      g_test_message ("attempt %d: %d×%d, %u pixels differ in %d,%d %d×%d", attempt,
+                      gdk_texture_get_width (shot), gdk_texture_get_height (shot), mismatched,
+                      diff.x, diff.y, diff.width, diff.height);
+      if (mismatched == 0)
+        return;
+    }
+
+  /* The VGA text cursor blinks on its own clock: a difference confined to one character
+   * cell (9×16) is the cursor, anything more is a wrong picture. */
+  g_assert_cmpint (diff.width, <=, 9);
+  g_assert_cmpint (diff.height, <=, 16);
+}
+
+typedef struct {
+  const char *text;
+} SerialWait;
+
+static gboolean
+serial_has (gpointer data)
+{
+  return e2e_guest_serial_has (guest, ((SerialWait *)data)->text);
+}
+
+static void
+test_keys_reach_guest (void)
+{
+  g_autofree char *xid = e2e_window_xid (window);
+  SerialWait wait = { "HANGAR42" };
+
+  g_assert_false (e2e_guest_serial_has (guest, wait.text));
+
+  gtk_widget_grab_focus (GTK_WIDGET (display));
+  e2e_xdotool ("windowfocus", "--sync", xid, NULL);
+  e2e_spin (300);
+
+  /* Garbage the guest must drop (Ctrl+U kills the line), then the command typed with its
+   * first letter missing, which the Left arrows go back to insert. Letters, digits,
+   * shifted symbols, a Ctrl combination, arrows and Enter all have to arrive. */
+  e2e_xdotool ("type", "--delay", "40", "junk 123", NULL);
+  e2e_xdotool ("key", "--delay", "40", "ctrl+u", NULL);
+  e2e_xdotool ("type", "--delay", "40", "cho HANGAR$((6*7)) >/dev/ttyS0", NULL);
+  e2e_xdotool ("key", "--delay", "40", "--repeat", "30", "Left", NULL);
+  e2e_xdotool ("type", "--delay", "40", "e", NULL);
+  e2e_xdotool ("key", "Return", NULL);
+
+  if (!e2e_wait_for (serial_has, &wait, 20000))
+    g_error ("The guest never printed %s: the typed keys did not arrive as typed", wait.text);
+  g_assert_true (hangar_display_get_grabbed (display));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+
+  guest = e2e_guest_boot ("vnc");
+
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 900, 600);
+  display = HANGAR_DISPLAY (hangar_vnc_display_new ());
+  hangar_display_set_scaling (display, HANGAR_DISPLAY_SCALING_ONE_TO_ONE);
+  gtk_window_set_child (window, GTK_WIDGET (display));
+  gtk_window_present (window);
+
+  hangar_vnc_display_open (HANGAR_VNC_DISPLAY (display), guest->guest);
+  if (!e2e_wait_for (display_shows_guest, NULL, 20000))
+    g_error ("The VNC console did not show the guest: %s",
+             hangar_display_get_status_message (display));
+
+  g_test_add_func ("/e2e/vnc/picture-matches-guest", test_picture_matches_guest);
+  g_test_add_func ("/e2e/vnc/keys-reach-guest", test_keys_reach_guest);
+  ret = g_test_run ();
+
+  gtk_window_destroy (window);
+  e2e_guest_free (guest);
+  return ret;
+}
