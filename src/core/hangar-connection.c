@@ -10,6 +10,7 @@
 #include "hangar-connection.h"
 #include "hangar-core.h"
 #include "hangar-guest-private.h"
+#include "hangar-ssh.h"
 
 #define DEFAULT_STATS_INTERVAL_MS 3000
 #define MAX_RECONNECT_DELAY_S     5
@@ -574,8 +575,18 @@ open_thread (GTask        *task,
   virDomainPtr *domains = NULL;
   int n;
 
+  g_autofree char *open_uri = NULL;
+  g_autoptr(GError) error = NULL;
+
   data->lifecycle_callback_id = -1;
-  data->conn = virConnectOpenAuth (data->uri, &auth, 0);
+  /* Over SSH, libvirt's ssh joins Hangar's one session per host. */
+  open_uri = hangar_ssh_prepare_uri (data->uri, &error);
+  if (open_uri == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  data->conn = virConnectOpenAuth (open_uri, &auth, 0);
   if (data->conn == NULL)
     {
       g_autofree char *reason = hangar_virt_error_message ();

@@ -187,7 +187,9 @@ read_some (HangarConsoleStream *self)
         }
       if (n < 0)
         {
-          fail (self, _("The serial console connection broke"));
+          /* Also what a takeover (another client opening with FORCE) looks like. */
+          fail (self, _("The serial console connection ended; another program may have "
+                        "taken the console over"));
           return;
         }
 

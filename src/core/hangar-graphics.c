@@ -12,6 +12,7 @@
 
 #include "hangar-graphics.h"
 #include "hangar-guest-private.h"
+#include "hangar-ssh.h"
 
 void
 hangar_graphics_info_free (HangarGraphicsInfo *info)
@@ -102,16 +103,51 @@ parse_graphics (const char         *xml,
   return TRUE;
 }
 
-static gboolean
-connection_is_remote (virDomainPtr domain)
+static char *
+connection_uri (virDomainPtr domain)
 {
   virConnectPtr conn = virDomainGetConnect (domain);
-  g_autofree char *uri = conn ? virConnectGetURI (conn) : NULL;
-  g_autoptr(GUri) parsed = uri ? g_uri_parse (uri, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  return conn ? virConnectGetURI (conn) : NULL;
+}
+
+/* Whether libvirt runs elsewhere: a host in the URI, even 127.0.0.1 over ssh, means
+ * libvirt cannot hand over a socket and the console's address is the far side's. */
+static gboolean
+uri_is_remote (const char *uri)
+{
+  g_autoptr(GUri) parsed = uri ? g_uri_parse (uri, G_URI_FLAGS_ENCODED_QUERY, NULL) : NULL;
   const char *host = parsed ? g_uri_get_host (parsed) : NULL;
 
-  return host != NULL && *host != '\0' && !g_str_equal (host, "localhost") &&
-         !g_str_equal (host, "127.0.0.1") && !g_str_equal (host, "::1");
+  return host != NULL && *host != '\0';
+}
+
+/* A connected socket to the console: from libvirt locally, through the host's SSH
+ * session remotely. -1 when neither applies; @error only for real failures. */
+static int
+open_console_socket (virDomainPtr        domain,
+                     HangarGraphicsInfo *info,
+                     GError            **error)
+{
+  g_autofree char *uri = connection_uri (domain);
+  int fd;
+
+  if (!uri_is_remote (uri))
+    {
+      /* Straight from libvirt: no port to find, no password to ask. */
+      fd = virDomainOpenGraphicsFD (domain, 0, VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH);
+      if (fd < 0)
+        {
+          g_debug ("virDomainOpenGraphicsFD failed: %s", virGetLastErrorMessage ());
+          virResetLastError ();
+        }
+      return fd;
+    }
+
+  info->remote = TRUE;
+  if (hangar_ssh_uri_uses_ssh (uri) && info->host != NULL && info->port > 0)
+    return hangar_ssh_open_tunnel (uri, info->host, info->port, error);
+  return -1;
 }
 
 static void
@@ -153,17 +189,16 @@ open_graphics_thread (GTask        *task,
       return;
     }
 
-  info->remote = connection_is_remote (domain);
-  if (!info->remote)
-    {
-      /* A socket straight from libvirt: no port to find, no password to ask. */
-      info->fd = virDomainOpenGraphicsFD (domain, 0, VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH);
-      if (info->fd < 0)
-        {
-          g_debug ("virDomainOpenGraphicsFD failed: %s", virGetLastErrorMessage ());
-          virResetLastError ();
-        }
-    }
+  {
+    g_autoptr(GError) error = NULL;
+
+    info->fd = open_console_socket (domain, info, &error);
+    if (error != NULL)
+      {
+        g_task_return_error (task, g_steal_pointer (&error));
+        return;
+      }
+  }
 
   if (info->fd < 0 && info->port <= 0 && info->tls_port <= 0 && info->socket == NULL)
     {
@@ -233,11 +268,18 @@ open_fd_thread (GTask        *task,
                 gpointer      task_data,
                 GCancellable *cancellable)
 {
-  int fd = virDomainOpenGraphicsFD (task_data, 0, VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH);
+  g_autoptr(HangarGraphicsInfo) info = g_new0 (HangarGraphicsInfo, 1);
+  g_autofree char *xml = virDomainGetXMLDesc (task_data, 0);
+  g_autoptr(GError) error = NULL;
+  int fd;
 
+  info->fd = -1;
+  if (xml != NULL)
+    parse_graphics (xml, info);
+  fd = open_console_socket (task_data, info, &error);
   if (fd < 0)
     {
-      g_autofree char *reason = hangar_virt_error_message ();
+      g_autofree char *reason = error ? g_strdup (error->message) : hangar_virt_error_message ();
 
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
                                _("Could not open the graphical console of “%s”: %s"),

@@ -7,6 +7,7 @@
 
 #include "hangar-graphics.h"
 #include "hangar-guest-window.h"
+#include "hangar-serial-console.h"
 #include "hangar-vnc-display.h"
 
 /* One window per guest: its console (graphical or serial) and an overview. */
@@ -267,6 +268,15 @@ on_query_consoles_cb (GObject      *object,
 
   if (g_strcmp0 (self->consoles->type, "vnc") == 0)
     self->display = HANGAR_DISPLAY (hangar_vnc_display_new ());
+
+  if (self->consoles->has_serial)
+    {
+      GtkWidget *serial = hangar_serial_console_new ();
+
+      gtk_widget_set_vexpand (serial, TRUE);
+      gtk_box_append (self->serial_box, serial);
+      hangar_serial_console_set_guest (HANGAR_SERIAL_CONSOLE (serial), self->guest);
+    }
 
   if (self->display != NULL)
     {

@@ -6,6 +6,8 @@
 #   initrd.img  a busybox-static initramfs whose /init starts a shell on tty1 (the
 #               VGA text console) and one on ttyS0 (serial), and prints
 #               HANGAR-GUEST-READY on ttyS0 when the serial shell is up
+#   initrd-busy.img the same, except that tty1 gets no shell but a loop printing
+#               text without pause (for bench/console/); ttyS0 is unchanged
 #   cmdline     the kernel command line to boot it with:
 #                 console=tty1 console=ttyS0 quiet
 #               (kernel messages on both; /dev/console = ttyS0, the last one)
@@ -32,9 +34,13 @@ dir="${1:-${HANGAR_TEST_GUEST_DIR:-$default_dir}}"
 
 log() { echo "build-guest: $*" >&2; }
 
+# only_busy=1: the guest is current but predates initrd-busy.img; add just that
+# (no kernel download, initrd.img and vmlinuz untouched).
+only_busy=0
 if [[ -f $dir/stamp && -f $dir/vmlinuz && -f $dir/initrd.img ]] &&
    [[ $(cut -d' ' -f1-2 "$dir/stamp") == "hangar-test-guest $GUEST_VERSION" ]]; then
-  exit 0
+  [[ -f $dir/initrd-busy.img ]] && exit 0
+  only_busy=1
 fi
 
 busybox=/bin/busybox
@@ -50,6 +56,7 @@ trap 'rm -rf "$work"' EXIT
 chmod 0755 "$work"
 
 # --- kernel: resolve the metapackage to the versioned image and extract it -----
+if [[ $only_busy == 0 ]]; then
 resolve_kernel() {
   apt-cache depends "$KERNEL_META" 2>/dev/null |
     awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }'
@@ -75,6 +82,7 @@ fi
 deb=$(ls "$work"/dl/*.deb)
 dpkg-deb -x "$deb" "$work/kernel"
 vmlinuz=$(ls "$work"/kernel/boot/vmlinuz-*)
+fi
 
 # --- initramfs --------------------------------------------------------------------
 root="$work/root"
@@ -149,9 +157,40 @@ PY
    cpio --quiet -o -H newc -R 0:0 > "$work/root.cpio")
 cat "$work/dev.cpio" "$work/root.cpio" | gzip -9n > "$work/initrd.img"
 
+# --- the busy variant: tty1 runs /bin/hangar-busy instead of a shell -------------------
+cat > "$root/bin/hangar-busy" <<'BUSY'
+#!/bin/sh
+# Hangar busy test guest: print text on stdout (tty1) without pause, forever.
+# Shell builtins only (no fork per line); every line differs.
+i=0
+while :; do
+  i=$((i + 1))
+  echo "hangar-busy $i: the quick brown fox jumps over the lazy dog 0123456789 $i"
+done
+BUSY
+chmod 0755 "$root/bin/hangar-busy"
+busy_line='while :; do setsid /bin/hangar-busy <>/dev/tty1 >&0 2>&0; sleep 1; done &'
+python3 - "$root/init" "$busy_line" <<'PY'
+import sys
+path, line = sys.argv[1], sys.argv[2]
+text = open(path).read()
+old = "respawn /dev/tty1 &\n"
+assert text.count(old) == 1, "build-guest.sh: tty1 line not found in /init"
+open(path, "w").write(text.replace(old, line + "\n"))
+PY
+(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
+   cpio --quiet -o -H newc -R 0:0 > "$work/root-busy.cpio")
+cat "$work/dev.cpio" "$work/root-busy.cpio" | gzip -9n > "$work/initrd-busy.img"
+
 # --- install into the cache dir -------------------------------------------------------
 mkdir -p "$dir"
 chmod 0755 "$dir"
+install -m 0644 "$work/initrd-busy.img" "$dir/initrd-busy.img.new"
+mv -f "$dir/initrd-busy.img.new" "$dir/initrd-busy.img"
+if [[ $only_busy == 1 ]]; then
+  log "added initrd-busy.img in $dir"
+  exit 0
+fi
 install -m 0644 "$vmlinuz" "$dir/vmlinuz.new"
 install -m 0644 "$work/initrd.img" "$dir/initrd.img.new"
 mv -f "$dir/vmlinuz.new" "$dir/vmlinuz"

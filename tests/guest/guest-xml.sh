@@ -1,18 +1,28 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Print the libvirt domain XML of the tiny test guest.
-#   tests/guest/guest-xml.sh NAME [vnc|spice|none] [SERIAL_LOG_FILE]
+#   tests/guest/guest-xml.sh NAME [vnc|spice|none] [SERIAL_LOG_FILE] [normal|busy]
+# The 4th argument (else $HANGAR_TEST_GUEST_VARIANT, else "normal") picks the initramfs:
+# normal = initrd.img; busy = initrd-busy.img, whose tty1 prints text without pause
+# (bench/console/). Pass "" as SERIAL_LOG_FILE to pick a variant without a log.
 # The guest files come from $HANGAR_TEST_GUEST_DIR (default /var/cache/hangar-test-guest);
 # build them with tests/guest/build-guest.sh.
 set -euo pipefail
 
-name=${1:?usage: guest-xml.sh NAME [vnc|spice|none] [SERIAL_LOG_FILE]}
+name=${1:?usage: guest-xml.sh NAME [vnc|spice|none] [SERIAL_LOG_FILE] [normal|busy]}
 graphics_type=${2:-vnc}
 serial_log=${3:-}
+variant=${4:-${HANGAR_TEST_GUEST_VARIANT:-normal}}
 dir=${HANGAR_TEST_GUEST_DIR:-/var/cache/hangar-test-guest}
 here=$(dirname "$(readlink -f "$0")")
 
-for f in vmlinuz initrd.img cmdline; do
+case $variant in
+  normal) initrd=initrd.img ;;
+  busy) initrd=initrd-busy.img ;;
+  *) echo "guest-xml.sh: variant must be normal or busy" >&2; exit 1 ;;
+esac
+
+for f in vmlinuz "$initrd" cmdline; do
   [[ -r $dir/$f ]] || { echo "guest-xml.sh: $dir/$f missing; run tests/guest/build-guest.sh" >&2; exit 1; }
 done
 
@@ -25,7 +35,7 @@ esac
 log=""
 [[ -n $serial_log ]] && log="<log file='$serial_log' append='off'/>"
 
-NAME=$name KERNEL=$dir/vmlinuz INITRD=$dir/initrd.img CMDLINE=$(cat "$dir/cmdline") \
+NAME=$name KERNEL=$dir/vmlinuz INITRD=$dir/$initrd CMDLINE=$(cat "$dir/cmdline") \
 GRAPHICS=$graphics SERIAL_LOG=$log python3 - "$here/guest.xml.in" <<'PY'
 import os, sys
 from xml.sax.saxutils import escape

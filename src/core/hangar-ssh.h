@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* One multiplexed SSH session per remote host: libvirt's own connection and every
+ * console tunnel go through the same ssh ControlMaster, so a host costs one login. */
+
+gboolean  hangar_ssh_uri_uses_ssh  (const char *uri);
+/* The URI libvirt should open: @uri with its ssh command pointed at Hangar's
+ * multiplexing wrapper. Returns a copy of @uri for other transports. */
+char     *hangar_ssh_prepare_uri   (const char *uri,
+                                    GError    **error);
+/* A socket connected, through the host's SSH session, to @target_host:@target_port as
+ * seen from the remote host (`ssh -W`). Spawns ssh; does not wait on the network. */
+int       hangar_ssh_open_tunnel   (const char *uri,
+                                    const char *target_host,
+                                    int         target_port,
+                                    GError    **error);
+
+G_END_DECLS

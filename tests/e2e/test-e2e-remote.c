@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * A remote host over qemu+ssh: an sshd this test starts on 127.0.0.1 (key login), the
+ * real libvirtd behind it, and Hangar's VNC console reached through the SSH session —
+ * one SSH connection for the host and its console.
+ */
+#define G_LOG_DOMAIN "test-e2e-remote"
+
+#include "config.h"
+
+#include <signal.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "e2e-guest.h"
+#include "hangar-vnc-display.h"
+
+static char *tmpdir;
+static GPid sshd_pid;
+static int sshd_port;
+static E2eGuest *guest;
+
+static void
+run (const char *command)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  if (!g_spawn_command_line_sync (command, NULL, &err, &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    g_error ("%s failed: %s %s", command, error->message, err ? err : "");
+}
+
+static int
+free_port (void)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof addr;
+  int fd = socket (AF_INET, SOCK_STREAM, 0);
+  int port;
+
+  if (bind (fd, (struct sockaddr *)&addr, sizeof addr) < 0 ||
+      getsockname (fd, (struct sockaddr *)&addr, &len) < 0)
+    g_error ("No free port: %s", g_strerror (errno));
+  port = ntohs (addr.sin_port);
+  close (fd);
+  return port;
+}
+
+/* Established TCP connections from this machine to the test sshd. */
+static guint
+ssh_connections (void)
+{
+  g_autofree char *command = g_strdup_printf ("ss -Htn state established "
+                                              "( dport = :%d )", sshd_port);
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  if (!g_spawn_command_line_sync (command, &out, NULL, NULL, &error))
+    g_error ("ss failed: %s", error->message);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    n += *g_strstrip (lines[i]) != '\0';
+  return n;
+}
+
+static gboolean
+sshd_listens (gpointer data)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                                                       sshd_port, NULL, NULL);
+  return conn != NULL;
+}
+
+static void
+start_sshd (void)
+{
+  g_autofree char *config = NULL;
+  g_autofree char *client_config = NULL;
+  g_autofree char *host_pub = NULL;
+  g_autofree char *known = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "/usr/sbin/sshd", "-D", "-e", "-f", NULL, NULL };
+
+  tmpdir = g_dir_make_tmp ("hangar-ssh-XXXXXX", &error);
+  g_assert_no_error (error);
+  sshd_port = free_port ();
+  g_mkdir_with_parents ("/run/sshd", 0755);
+
+  path = g_strdup_printf ("ssh-keygen -q -t ed25519 -N '' -f %s/host_key", tmpdir);
+  run (path);
+  g_free (path);
+  path = g_strdup_printf ("ssh-keygen -q -t ed25519 -N '' -f %s/client_key", tmpdir);
+  run (path);
+  g_free (path);
+  path = g_strdup_printf ("cp %s/client_key.pub %s/authorized_keys", tmpdir, tmpdir);
+  run (path);
+
+  config = g_strdup_printf ("Port %d\nListenAddress 127.0.0.1\nHostKey %s/host_key\n"
+                            "PidFile %s/sshd.pid\nAuthorizedKeysFile %s/authorized_keys\n"
+                            "PermitRootLogin prohibit-password\nPasswordAuthentication no\n"
+                            "KbdInteractiveAuthentication no\nStrictModes no\nUsePAM no\n"
+                            "MaxSessions 20\n",
+                            sshd_port, tmpdir, tmpdir, tmpdir);
+  g_free (path);
+  path = g_build_filename (tmpdir, "sshd_config", NULL);
+  g_file_set_contents (path, config, -1, &error);
+  g_assert_no_error (error);
+
+  /* Client side: the test's key and a known_hosts with the test host key, strictly. */
+  g_file_get_contents (g_build_filename (tmpdir, "host_key.pub", NULL), &host_pub, NULL, &error);
+  g_assert_no_error (error);
+  known = g_strdup_printf ("[127.0.0.1]:%d %s", sshd_port, host_pub);
+  g_file_set_contents (g_build_filename (tmpdir, "known_hosts", NULL), known, -1, &error);
+  g_assert_no_error (error);
+  client_config = g_strdup_printf ("Host *\n  IdentityFile %s/client_key\n  IdentitiesOnly yes\n"
+                                   "  UserKnownHostsFile %s/known_hosts\n"
+                                   "  StrictHostKeyChecking yes\n",
+                                   tmpdir, tmpdir);
+  g_file_set_contents (g_build_filename (tmpdir, "ssh_config", NULL), client_config, -1, &error);
+  g_assert_no_error (error);
+  g_setenv ("HANGAR_SSH_CONFIG", g_build_filename (tmpdir, "ssh_config", NULL), TRUE);
+  /* Keep the multiplexing sockets inside the test's own directory. */
+  g_setenv ("XDG_RUNTIME_DIR", tmpdir, TRUE);
+
+  argv[4] = path;
+  if (!g_spawn_async (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
+                      G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, &sshd_pid, &error))
+    g_error ("Cannot start sshd: %s", error->message);
+  if (!e2e_wait_for (sshd_listens, NULL, 10000))
+    g_error ("sshd did not listen on 127.0.0.1:%d", sshd_port);
+}
+
+static void
+stop_sshd (void)
+{
+  /* The SSH master Hangar started persists by design: end it, or it would outlive the
+   * test holding its output open. */
+  if (tmpdir != NULL)
+    {
+      g_autofree char *command =
+        g_strdup_printf ("ssh -F %s/ssh_config -o ControlPath=%s/hangar-ssh/cm-%%C -O exit "
+                         "-p %d -l root 127.0.0.1", tmpdir, tmpdir, sshd_port);
+
+      g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+    }
+  if (sshd_pid > 0)
+    {
+      kill (sshd_pid, SIGTERM);
+      g_spawn_close_pid (sshd_pid);
+      sshd_pid = 0;
+    }
+  /* The multiplexing master ends with the connection sshd just dropped. */
+  if (tmpdir != NULL)
+    {
+      g_autofree char *command = g_strdup_printf ("rm -rf %s", tmpdir);
+      run (command);
+    }
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  HangarConnectionState state = hangar_connection_get_state (data);
+
+  return state == HANGAR_CONNECTION_STATE_CONNECTED || state == HANGAR_CONNECTION_STATE_FAILED ||
+         state == HANGAR_CONNECTION_STATE_NEEDS_CREDENTIALS;
+}
+
+static gboolean
+display_shows_guest (gpointer data)
+{
+  HangarDisplay *display = data;
+
+  return hangar_display_get_state (display) != HANGAR_DISPLAY_STATE_CONNECTING &&
+         hangar_display_get_frame_count (display) > 0;
+}
+
+static void
+test_console_over_ssh (void)
+{
+  g_autofree char *uri = g_strdup_printf ("qemu+ssh://root@127.0.0.1:%d/system", sshd_port);
+  g_autoptr(HangarConnection) remote = hangar_connection_new (uri);
+  HangarGuest *remote_guest;
+  GtkWindow *window;
+  HangarDisplay *display;
+  g_autoptr(GdkTexture) shot = NULL;
+  g_autoptr(GdkTexture) picture = NULL;
+  GdkRectangle diff;
+
+  hangar_connection_open_async (remote, NULL, NULL, NULL);
+  g_assert_true (e2e_wait_for (is_connected, remote, 30000));
+  if (hangar_connection_get_state (remote) != HANGAR_CONNECTION_STATE_CONNECTED)
+    g_error ("Could not connect over SSH: %s", hangar_connection_get_error_message (remote));
+  g_assert_cmpuint (ssh_connections (), ==, 1);
+
+  remote_guest = hangar_connection_find_guest (remote, guest->name);
+  g_assert_nonnull (remote_guest);
+  g_assert_cmpint (hangar_guest_get_state (remote_guest), ==, HANGAR_GUEST_STATE_RUNNING);
+
+  window = GTK_WINDOW (gtk_window_new ());
+  display = HANGAR_DISPLAY (hangar_vnc_display_new ());
+  hangar_display_set_scaling (display, HANGAR_DISPLAY_SCALING_ONE_TO_ONE);
+  gtk_window_set_child (window, GTK_WIDGET (display));
+  gtk_window_present (window);
+  hangar_vnc_display_open (HANGAR_VNC_DISPLAY (display), remote_guest);
+  if (!e2e_wait_for (display_shows_guest, display, 30000) ||
+      hangar_display_get_state (display) != HANGAR_DISPLAY_STATE_CONNECTED)
+    g_error ("The console over SSH did not show the guest: %s",
+             hangar_display_get_status_message (display));
+
+  /* The console rides the host's SSH session: still one TCP connection to sshd. */
+  g_assert_cmpuint (ssh_connections (), ==, 1);
+
+  /* And it is the guest's screen, the cursor cell aside. */
+  e2e_spin (500);
+  shot = e2e_guest_screenshot (guest);
+  picture = hangar_display_get_screenshot (display);
+  e2e_compare_textures (shot, picture, &diff);
+  g_assert_cmpint (diff.width, <=, 9);
+  g_assert_cmpint (diff.height, <=, 16);
+
+  gtk_window_destroy (window);
+  hangar_connection_close (remote);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+
+  start_sshd ();
+  guest = e2e_guest_boot ("vnc");
+
+  g_test_add_func ("/e2e/remote/console-over-ssh", test_console_over_ssh);
+  ret = g_test_run ();
+
+  e2e_guest_free (guest);
+  stop_sshd ();
+  return ret;
+}

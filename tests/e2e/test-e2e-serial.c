@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * End-to-end test of the serial console: HangarConsoleStream and HangarSerialConsole
+ * against a real libvirtd + QEMU running the tiny test guest.
+ *
+ * Needs (build-aux/test provides them):
+ *   HANGAR_TEST_LIBVIRT_URI     e.g. qemu:///system; the test fails if unset or unreachable
+ *   HANGAR_TEST_GUEST_DIR       the tiny guest (tests/guest/build-guest.sh; guest-xml.sh
+ *                               falls back to /var/cache/hangar-test-guest)
+ *   HANGAR_TEST_GUEST_XML_SH    tests/guest/guest-xml.sh (set by tests/e2e/meson.build)
+ *   DISPLAY                     an X server (Xvfb) for the widget part
+ *
+ * It boots the guest, reads its boot on a HangarConsoleStream and has its ttyS0 shell
+ * compute something; then does the same by typing into a HangarSerialConsole (which
+ * takes the console over), stops the guest and checks that the widget says so, starts
+ * it again and checks that the widget reconnects by itself. Whatever happens, the
+ * guest is destroyed and undefined.
+ */
+#include <locale.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <adwaita.h>
+#include <glib-unix.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "hangar-connection.h"
+#include "hangar-console-stream.h"
+#include "hangar-core.h"
+#include "hangar-guest.h"
+#include "hangar-serial-console.h"
+
+#define GUEST_PREFIX "hangar-e2e-serial-"
+#define READY_MARK   "HANGAR-GUEST-READY"
+
+/* Timeouts (ms). */
+#define CONNECT_TIMEOUT  15000
+#define GUEST_TIMEOUT     5000
+#define BOOT_TIMEOUT     40000
+#define ANSWER_TIMEOUT   10000
+#define OPEN_TIMEOUT     10000
+#define PROMPT_TIMEOUT   10000
+
+static const char *uri;
+static char *guest_name;
+static gboolean cleaning_up;
+
+static void cleanup (void);
+
+/* ---- failing loudly, after cleaning up ------------------------------------------ */
+
+G_GNUC_PRINTF (4, 5) G_GNUC_NORETURN static void
+e2e_fail (const char *file, int line, const char *func, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *msg = NULL;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  cleanup ();
+  g_assertion_message (G_LOG_DOMAIN, file, line, func, msg);
+  abort ();
+}
+
+#define e2e_assert(cond, ...) \
+  G_STMT_START { \
+    if (G_UNLIKELY (!(cond))) \
+      e2e_fail (__FILE__, __LINE__, G_STRFUNC, __VA_ARGS__); \
+  } G_STMT_END
+
+static const char *
+virt_error (void)
+{
+  const char *msg = virGetLastErrorMessage ();
+  return msg ? msg : "(no libvirt error)";
+}
+
+/* Printable tail of what the guest said, for failure messages. */
+static char *
+tail_of (const char *text, gsize max)
+{
+  gsize len = strlen (text);
+  return g_strescape (len > max ? text + len - max : text, NULL);
+}
+
+/* ---- waiting on the main loop with a deadline --------------------------------------- */
+
+typedef gboolean (*Predicate) (gpointer data);
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+wait_for (Predicate pred, gpointer data, guint timeout_ms, gint64 *elapsed_ms)
+{
+  gint64 start = g_get_monotonic_time ();
+  gint64 deadline = start + (gint64) timeout_ms * 1000;
+  guint tick = g_timeout_add (10, wake_up, NULL);
+  gboolean ok;
+
+  while (!(ok = pred (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (tick);
+  if (elapsed_ms)
+    *elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+  return ok;
+}
+
+/* ---- the test guest ---------------------------------------------------------------------- */
+
+static char *
+guest_xml (const char *name)
+{
+  const char *script = g_getenv ("HANGAR_TEST_GUEST_XML_SH");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+  const char *argv[] = { script, name, "none", NULL };
+
+  e2e_assert (script != NULL, "HANGAR_TEST_GUEST_XML_SH is not set (tests/e2e/meson.build sets it)");
+  e2e_assert (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                            &out, &err, &status, &error),
+              "cannot run %s: %s", script, error->message);
+  e2e_assert (g_spawn_check_wait_status (status, NULL),
+              "%s failed (build the guest with tests/guest/build-guest.sh): %s", script, err);
+  return g_steal_pointer (&out);
+}
+
+static void
+remove_domain (virConnectPtr c, const char *name)
+{
+  virDomainPtr dom = virDomainLookupByName (c, name);
+
+  if (!dom)
+    return;
+  if (virDomainIsActive (dom) == 1)
+    virDomainDestroy (dom);
+  virDomainUndefineFlags (dom, VIR_DOMAIN_UNDEFINE_NVRAM);
+  virDomainFree (dom);
+}
+
+static void
+remove_stale_domains (virConnectPtr c)
+{
+  virDomainPtr *doms = NULL;
+  int n = virConnectListAllDomains (c, &doms, 0);
+
+  for (int i = 0; i < n; i++)
+    {
+      const char *name = virDomainGetName (doms[i]);
+      if (name && g_str_has_prefix (name, GUEST_PREFIX))
+        {
+          g_test_message ("removing stale test guest %s", name);
+          remove_domain (c, name);
+        }
+      virDomainFree (doms[i]);
+    }
+  free (doms);
+}
+
+static void
+cleanup (void)
+{
+  virConnectPtr c;
+
+  if (cleaning_up)
+    return;
+  cleaning_up = TRUE;
+  if (guest_name && uri && (c = virConnectOpen (uri)))
+    {
+      remove_domain (c, guest_name);
+      virConnectClose (c);
+    }
+  cleaning_up = FALSE;
+}
+
+static gboolean
+on_terminate (gpointer data)
+{
+  g_printerr ("# terminated: cleaning up\n");
+  cleanup ();
+  _exit (1);
+  return G_SOURCE_REMOVE;
+}
+
+/* ---- shared state: one guest for all steps ---------------------------------------------- */
+
+static virConnectPtr virt;
+static virDomainPtr domain;
+static HangarConnection *connection;
+static HangarGuest *guest;
+
+static gboolean
+conn_connected (gpointer data)
+{
+  return hangar_connection_get_state (connection) == HANGAR_CONNECTION_STATE_CONNECTED;
+}
+
+static gboolean
+guest_state_is (gpointer data)
+{
+  HangarGuest *g = hangar_connection_find_guest (connection, guest_name);
+  return g != NULL && hangar_guest_get_state (g) == (HangarGuestState) GPOINTER_TO_INT (data);
+}
+
+/* Collects a stream's output and how it ended. */
+typedef struct {
+  GString  *text;
+  gboolean  closed;
+  char     *reason;
+} StreamLog;
+
+static void
+on_data_received (HangarConsoleStream *stream, GBytes *bytes, StreamLog *log)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  g_string_append_len (log->text, data, len);
+}
+
+static void
+on_closed (HangarConsoleStream *stream, const char *reason, StreamLog *log)
+{
+  log->closed = TRUE;
+  log->reason = g_strdup (reason);
+}
+
+typedef struct {
+  gboolean             done;
+  HangarConsoleStream *stream;
+  GError              *error;
+} OpenResult;
+
+static void
+on_opened (GObject *source, GAsyncResult *result, gpointer data)
+{
+  OpenResult *r = data;
+
+  r->stream = hangar_console_stream_open_finish (result, &r->error);
+  r->done = TRUE;
+}
+
+static gboolean
+open_done (gpointer data)
+{
+  return ((OpenResult *) data)->done;
+}
+
+typedef struct {
+  GString    *text;
+  gsize       from;
+  const char *needle;
+} TextWait;
+
+static gboolean
+text_has (gpointer data)
+{
+  TextWait *w = data;
+  return w->text->len > w->from && strstr (w->text->str + w->from, w->needle) != NULL;
+}
+
+static gboolean
+stream_closed (gpointer data)
+{
+  return ((StreamLog *) data)->closed;
+}
+
+/* Boots the guest (defined once, started each time), with Hangar following. */
+static void
+start_guest (void)
+{
+  e2e_assert (virDomainCreate (domain) == 0, "cannot start %s: %s", guest_name, virt_error ());
+  e2e_assert (wait_for (guest_state_is, GINT_TO_POINTER (HANGAR_GUEST_STATE_RUNNING),
+                        GUEST_TIMEOUT, NULL),
+              "Hangar does not show %s running within %d ms", guest_name, GUEST_TIMEOUT);
+  guest = hangar_connection_find_guest (connection, guest_name);
+}
+
+/* ---- 1: the stream --------------------------------------------------------------------------- */
+
+static StreamLog first_log;
+static HangarConsoleStream *first_stream;
+
+static void
+test_stream (void)
+{
+  g_autofree char *xml = NULL;
+  OpenResult opened = { 0 };
+  gint64 ms, t0;
+  gsize mark;
+  const char *command = "echo $((6*7))\r";
+
+  e2e_assert (uri != NULL && *uri,
+              "HANGAR_TEST_LIBVIRT_URI is not set. Run the tests with build-aux/test, or set it "
+              "to a libvirt URI with a running libvirtd and QEMU (e.g. qemu:///system, as root).");
+  virt = virConnectOpen (uri);
+  e2e_assert (virt != NULL, "cannot connect to %s: %s (is libvirtd running?)", uri, virt_error ());
+  remove_stale_domains (virt);
+
+  connection = hangar_connection_new (uri);
+  hangar_connection_open_async (connection, NULL, NULL, NULL);
+  e2e_assert (wait_for (conn_connected, NULL, CONNECT_TIMEOUT, NULL),
+              "Hangar's connection to %s not CONNECTED within %d ms: %s", uri, CONNECT_TIMEOUT,
+              hangar_connection_get_error_message (connection));
+
+  xml = guest_xml (guest_name);
+  domain = virDomainDefineXML (virt, xml);
+  e2e_assert (domain != NULL, "cannot define %s: %s", guest_name, virt_error ());
+
+  /* Off: a clear error, no stream. */
+  e2e_assert (wait_for (guest_state_is, GINT_TO_POINTER (HANGAR_GUEST_STATE_SHUTOFF),
+                        GUEST_TIMEOUT, NULL), "Hangar does not list the defined guest");
+  hangar_console_stream_open_async (hangar_connection_find_guest (connection, guest_name),
+                                    NULL, NULL, on_opened, &opened);
+  e2e_assert (wait_for (open_done, &opened, OPEN_TIMEOUT, NULL), "open_async never completed");
+  e2e_assert (opened.stream == NULL && g_error_matches (opened.error, HANGAR_CONSOLE_STREAM_ERROR,
+                                                        HANGAR_CONSOLE_STREAM_ERROR_NOT_RUNNING),
+              "opening the console of a guest that is off: %s",
+              opened.error ? opened.error->message : "no error");
+  g_test_message ("guest off: %s", opened.error->message);
+  g_clear_error (&opened.error);
+
+  /* Started: open at once, to see the boot. */
+  t0 = g_get_monotonic_time ();
+  start_guest ();
+  opened = (OpenResult) { 0 };
+  hangar_console_stream_open_async (guest, NULL, NULL, on_opened, &opened);
+  e2e_assert (wait_for (open_done, &opened, OPEN_TIMEOUT, &ms), "open_async never completed");
+  e2e_assert (opened.stream != NULL, "cannot open the console of the running guest: %s",
+              opened.error->message);
+  e2e_assert (hangar_console_stream_is_open (opened.stream), "the new stream is not open");
+  g_test_message ("console open in %" G_GINT64_FORMAT " ms", ms);
+  first_stream = opened.stream;
+  first_log.text = g_string_new (NULL);
+  g_signal_connect (first_stream, "data-received", G_CALLBACK (on_data_received), &first_log);
+  g_signal_connect (first_stream, "closed", G_CALLBACK (on_closed), &first_log);
+
+  {
+    TextWait w = { first_log.text, 0, READY_MARK };
+    g_autofree char *seen = NULL;
+
+    e2e_assert (wait_for (text_has, &w, BOOT_TIMEOUT, NULL) || first_log.closed,
+                "no %s on the console within %d ms; it said: \"%s\"", READY_MARK, BOOT_TIMEOUT,
+                (seen = tail_of (first_log.text->str, 600)));
+    e2e_assert (!first_log.closed, "the stream closed during boot: %s", first_log.reason);
+    g_test_message ("%s %.1f s after start (%zu bytes of boot output)", READY_MARK,
+                    (g_get_monotonic_time () - t0) / 1e6, first_log.text->len);
+  }
+
+  /* Type into the ttyS0 shell; the answer must come back on the stream. */
+  mark = first_log.text->len;
+  hangar_console_stream_write (first_stream, (const guint8 *) command, strlen (command));
+  {
+    TextWait w = { first_log.text, mark, "\n42\r" };
+    g_autofree char *seen = NULL;
+
+    e2e_assert (wait_for (text_has, &w, ANSWER_TIMEOUT, &ms),
+                "no \"42\" from the guest within %d ms of writing %s; it said: \"%s\"",
+                ANSWER_TIMEOUT, "echo $((6*7))", (seen = tail_of (first_log.text->str + mark, 400)));
+    g_test_message ("the shell answered 42 in %" G_GINT64_FORMAT " ms", ms);
+  }
+}
+
+/* ---- 2: the widget --------------------------------------------------------------------------- */
+
+static GtkWindow *window;
+static HangarSerialConsole *console;
+
+static char *
+terminal_text (void)
+{
+  return vte_terminal_get_text (hangar_serial_console_get_terminal (console), NULL, NULL, NULL);
+}
+
+static gboolean
+console_connected (gpointer data)
+{
+  return hangar_serial_console_get_connected (console) == GPOINTER_TO_INT (data);
+}
+
+/* Whether a line of the terminal, stripped, is @data. */
+static gboolean
+terminal_has_line (gpointer data)
+{
+  g_autofree char *text = terminal_text ();
+  g_auto (GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
+
+  for (guint i = 0; lines[i]; i++)
+    if (g_str_equal (g_strstrip (lines[i]), data))
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct {
+  const char *needle;
+  guint       count; /* more than this many */
+} CountWait;
+
+static guint
+count_in_terminal (const char *needle)
+{
+  g_autofree char *text = terminal_text ();
+  guint n = 0;
+
+  for (const char *p = text; p && (p = strstr (p, needle)); p += strlen (needle))
+    n++;
+  return n;
+}
+
+static gboolean
+terminal_count_above (gpointer data)
+{
+  CountWait *w = data;
+  return count_in_terminal (w->needle) > w->count;
+}
+
+/* Types Enter until a fresh prompt shows: the shell is there and reading. */
+static void
+wait_for_prompt (void)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) PROMPT_TIMEOUT * 1000;
+  VteTerminal *terminal = hangar_serial_console_get_terminal (console);
+
+  while (TRUE)
+    {
+      CountWait w = { "hangar-guest:", count_in_terminal ("hangar-guest:") };
+
+      vte_terminal_feed_child (terminal, "\r", 1);
+      if (wait_for (terminal_count_above, &w, 1000, NULL))
+        return;
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_autofree char *text = terminal_text ();
+          g_autofree char *seen = tail_of (text ? text : "", 400);
+          e2e_fail (__FILE__, __LINE__, G_STRFUNC,
+                    "no shell prompt in the terminal within %d ms; it shows: \"%s\"",
+                    PROMPT_TIMEOUT, seen);
+        }
+    }
+}
+
+static void
+type_and_expect (const char *command, const char *answer)
+{
+  g_autofree char *typed = g_strconcat (command, "\r", NULL);
+  gint64 ms;
+
+  wait_for_prompt ();
+  /* feed_child goes through VteTerminal::commit, as typing does. */
+  vte_terminal_feed_child (hangar_serial_console_get_terminal (console), typed, -1);
+  if (!wait_for (terminal_has_line, (gpointer) answer, ANSWER_TIMEOUT, &ms))
+    {
+      g_autofree char *text = terminal_text ();
+      g_autofree char *seen = tail_of (text ? text : "", 400);
+      e2e_fail (__FILE__, __LINE__, G_STRFUNC,
+                "no line \"%s\" in the terminal within %d ms of typing %s; it shows: \"%s\"",
+                answer, ANSWER_TIMEOUT, command, seen);
+    }
+  g_test_message ("typed %s, the terminal shows %s after %" G_GINT64_FORMAT " ms",
+                  command, answer, ms);
+}
+
+static void
+test_widget (void)
+{
+  gint64 ms;
+
+  e2e_assert (guest != NULL && first_stream != NULL, "the stream test did not leave a guest");
+
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 800, 500);
+  console = HANGAR_SERIAL_CONSOLE (hangar_serial_console_new ());
+  gtk_window_set_child (window, GTK_WIDGET (console));
+  gtk_window_present (window);
+
+  hangar_serial_console_set_guest (console, guest);
+  e2e_assert (wait_for (console_connected, GINT_TO_POINTER (TRUE), OPEN_TIMEOUT, &ms),
+              "the serial console widget did not connect within %d ms", OPEN_TIMEOUT);
+  g_test_message ("widget connected in %" G_GINT64_FORMAT " ms", ms);
+  gtk_widget_grab_focus (GTK_WIDGET (console));
+
+  /* It took the console over (VIR_DOMAIN_CONSOLE_FORCE): the first stream ends. */
+  e2e_assert (wait_for (stream_closed, &first_log, 5000, NULL),
+              "the first stream was not closed when the widget took the console over");
+  e2e_assert (!hangar_console_stream_is_open (first_stream), "closed, but still open");
+  g_test_message ("first stream closed on takeover: %s",
+                  first_log.reason ? first_log.reason : "(no reason)");
+
+  type_and_expect ("echo $((7*6))", "42");
+}
+
+/* ---- 3: the guest stops and starts again ----------------------------------------------------- */
+
+static gboolean
+guest_stopped (gpointer data)
+{
+  return guest_state_is (GINT_TO_POINTER (HANGAR_GUEST_STATE_SHUTOFF));
+}
+
+static void
+test_widget_follows_guest (void)
+{
+  gint64 ms, t0;
+  GtkWidget *stack;
+
+  e2e_assert (console != NULL && hangar_serial_console_get_connected (console),
+              "the widget test did not leave a connected console");
+
+  e2e_assert (virDomainDestroy (domain) == 0, "cannot stop %s: %s", guest_name, virt_error ());
+  e2e_assert (wait_for (guest_stopped, NULL, GUEST_TIMEOUT, NULL), "Hangar does not show it off");
+  e2e_assert (wait_for (console_connected, GINT_TO_POINTER (FALSE), GUEST_TIMEOUT, &ms),
+              "the widget still says connected %d ms after the guest stopped", GUEST_TIMEOUT);
+  g_test_message ("widget disconnected %" G_GINT64_FORMAT " ms after the guest stopped", ms);
+  stack = gtk_widget_get_first_child (GTK_WIDGET (console));
+  e2e_assert (GTK_IS_STACK (stack), "the console's child is not a GtkStack");
+  e2e_assert (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (stack)), "disconnected") == 0,
+              "the widget shows \"%s\", not the disconnected page",
+              gtk_stack_get_visible_child_name (GTK_STACK (stack)));
+  {
+    AdwStatusPage *page = ADW_STATUS_PAGE (gtk_stack_get_child_by_name (GTK_STACK (stack),
+                                                                         "disconnected"));
+    const char *description = adw_status_page_get_description (page);
+
+    e2e_assert (description && strstr (description, "is not running"),
+                "the disconnected page says \"%s\"", description);
+    g_test_message ("widget says: %s", description);
+  }
+
+  /* Started again behind the widget's back: it reconnects by itself. */
+  t0 = g_get_monotonic_time ();
+  start_guest ();
+  e2e_assert (wait_for (console_connected, GINT_TO_POINTER (TRUE), OPEN_TIMEOUT, &ms),
+              "the widget did not reconnect within %d ms of the guest starting", OPEN_TIMEOUT);
+  g_test_message ("widget reconnected %" G_GINT64_FORMAT " ms after the guest started", ms);
+  {
+    CountWait w = { READY_MARK, count_in_terminal (READY_MARK) };
+    e2e_assert (wait_for (terminal_count_above, &w, BOOT_TIMEOUT, NULL),
+                "no new %s in the terminal within %d ms", READY_MARK, BOOT_TIMEOUT);
+    g_test_message ("second boot: %s in the terminal %.1f s after start", READY_MARK,
+                    (g_get_monotonic_time () - t0) / 1e6);
+  }
+  type_and_expect ("echo $((6*9))", "54");
+}
+
+static void
+drop_log_message (const char *log_domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+}
+
+int
+main (int argc, char **argv)
+{
+  int ret;
+
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+  g_log_set_handler (NULL, G_LOG_LEVEL_DEBUG, drop_log_message, NULL);
+  uri = g_getenv ("HANGAR_TEST_LIBVIRT_URI");
+  guest_name = g_strdup_printf (GUEST_PREFIX "%d", (int) getpid ());
+
+  hangar_core_init ();
+  g_unix_signal_add (SIGTERM, on_terminate, NULL);
+  g_unix_signal_add (SIGINT, on_terminate, NULL);
+
+  if (!gtk_init_check ())
+    g_error ("cannot open a display (DISPLAY=%s): run the tests with build-aux/test",
+             g_getenv ("DISPLAY"));
+  adw_init ();
+
+  g_test_add_func ("/e2e/serial/stream", test_stream);
+  g_test_add_func ("/e2e/serial/widget", test_widget);
+  g_test_add_func ("/e2e/serial/widget-follows-guest", test_widget_follows_guest);
+  ret = g_test_run ();
+
+  if (window)
+    gtk_window_destroy (window);
+  g_clear_object (&first_stream);
+  g_clear_pointer (&first_log.reason, g_free);
+  if (first_log.text)
+    g_string_free (first_log.text, TRUE);
+  if (connection)
+    {
+      hangar_connection_close (connection);
+      g_clear_object (&connection);
+    }
+  cleanup ();
+  g_clear_pointer (&domain, virDomainFree);
+  g_clear_pointer (&virt, virConnectClose);
+  g_free (guest_name);
+  return ret;
+}
