@@ -16,13 +16,16 @@
 #                       a rebuild during the run cannot change it)
 #   SCHEMA_DIR          GSETTINGS_SCHEMA_DIR (default: _build/data)
 #   BENCH_PROTOCOLS     default "vnc spice"
-#   BENCH_CLIENTS       default "hangar remote-viewer" (measured in this order)
+#   BENCH_CLIENTS       default "hangar remote-viewer hangar-default", measured in this
+#                       order: hangar = Hangar with GSK_RENDERER=$BENCH_GSK_RENDERER (the
+#                       comparison), remote-viewer, hangar-default = Hangar with GTK's
+#                       default renderer (GL, on Mesa llvmpipe under Xvfb), for reference
 #   BENCH_WARMUP        seconds between the window appearing and the measurement (5)
 #   BENCH_SECONDS       measured seconds per client (20)
 #   BENCH_WIN           window size of both clients, WxH (default 900x680: Hangar's
 #                       default console window size)
-#   BENCH_GSK_RENDERER  Hangar's GSK_RENDERER (default cairo, like GTK 3's drawing;
-#                       "default" leaves it unset: GL on llvmpipe under Xvfb)
+#   BENCH_GSK_RENDERER  GSK_RENDERER of the "hangar" client (default cairo: software
+#                       drawing, like GTK 3's; "default" leaves it unset)
 #   BENCH_GAP_MS        damage events further apart than this start a new frame (4)
 #   BENCH_SHOT          0: no screenshots
 #   HANGAR_TEST_GUEST_DIR  the tiny guest (default /var/cache/hangar-test-guest)
@@ -38,7 +41,7 @@ source "$root/build-aux/deps.sh"
 HANGAR_BIN=${HANGAR_BIN:-_build/src/hangar}
 SCHEMA_DIR=${SCHEMA_DIR:-_build/data}
 BENCH_PROTOCOLS=${BENCH_PROTOCOLS:-"vnc spice"}
-BENCH_CLIENTS=${BENCH_CLIENTS:-"hangar remote-viewer"}
+BENCH_CLIENTS=${BENCH_CLIENTS:-"hangar remote-viewer hangar-default"}
 BENCH_WARMUP=${BENCH_WARMUP:-5}
 BENCH_SECONDS=${BENCH_SECONDS:-20}
 BENCH_WIN=${BENCH_WIN:-900x680}
@@ -254,10 +257,12 @@ measure() {
           XDG_DATA_HOME="$run_tmp/$tag/data" XDG_CACHE_HOME="$run_tmp/$tag/cache"
           GTK_A11Y=none NO_AT_BRIDGE=1)
     case $client in
-        hangar)
+        hangar|hangar-default)
             strict=1
             envs+=(GSETTINGS_SCHEMA_DIR="$SCHEMA_DIR")
-            [ "$BENCH_GSK_RENDERER" = default ] || envs+=(GSK_RENDERER="$BENCH_GSK_RENDERER")
+            if [ "$client" = hangar ] && [ "$BENCH_GSK_RENDERER" != default ]; then
+                envs+=(GSK_RENDERER="$BENCH_GSK_RENDERER")
+            fi
             cmd=("$bin" --connect "$URI" --show-domain-console "$dom") ;;
         remote-viewer)
             cmd=(remote-viewer "$proto://127.0.0.1:$port") ;;
@@ -380,16 +385,20 @@ for proto in $BENCH_PROTOCOLS; do
     log "$proto: $dom ready, port $port, qemu pid $qpid"
     sleep 2   # let the busy loop fill the screen
     for client in $BENCH_CLIENTS; do
-        if [ "$client" = hangar ] && [ $have_hangar = 0 ]; then
-            rows+=("| $proto | Hangar | — | — | — | — | — | — | binary missing |"); continue
+        case $client in
+            hangar) label="Hangar (GSK_RENDERER=$BENCH_GSK_RENDERER)" ;;
+            hangar-default) label="Hangar (GTK default renderer)" ;;
+            *) label=$client ;;
+        esac
+        if [[ $client == hangar* ]] && [ $have_hangar = 0 ]; then
+            rows+=("| $proto | $label | — | — | — | — | — | — | binary missing |"); continue
         fi
-        if [ "$client" = hangar ] && [ "$proto" = spice ] && [ $hangar_spice = 0 ]; then
-            log "spice: Hangar's SPICE console: not available yet (no HangarSpiceDisplay in the binary)"
-            rows+=("| $proto | Hangar | — | — | — | — | — | — | not available yet (binary has no SPICE display) |")
+        if [[ $client == hangar* ]] && [ "$proto" = spice ] && [ $hangar_spice = 0 ]; then
+            log "spice: $label: not available yet (no HangarSpiceDisplay in the binary)"
+            rows+=("| $proto | $label | — | — | — | — | — | — | not available yet (binary has no SPICE display) |")
             continue
         fi
         measure "$client" "$proto" "$dom" "$port" "$qpid"
-        label=$client; [ "$client" = hangar ] && label="Hangar ($BENCH_GSK_RENDERER)"
         rows+=("| $proto | $label | ${m_cpu:-—} | ${m_fps:-—} | ${m_mpix:-—} | ${m_req:-—} | ${m_xvfb:-—} | ${m_qemu:-—} | $m_status |")
         if [ "$m_status" = ok ]; then
             r_cpu[$proto-$client]=$m_cpu; r_fps[$proto-$client]=$m_fps
@@ -430,7 +439,7 @@ done
             awk -v p="$proto" -v hc="$hc" -v rc="$rc" -v hf="$hf" -v rf="$rf" 'BEGIN {
                 cr = rc > 0 ? hc / rc : 0; fr = rf > 0 ? hf / rf : 0
                 printf "| %s | %.2f | %.2f | %s | %s |\n", p, cr, fr,
-                    cr <= 0.5 ? "**pass**" : "**FAIL**", fr >= 1 ? "**pass**" : "**FAIL**" }'
+                    (cr <= 0.5 ? "**pass**" : "**FAIL**"), (fr >= 1 ? "**pass**" : "**FAIL**") }'
         else
             echo "| $proto | — | — | not measured | not measured |"
         fi

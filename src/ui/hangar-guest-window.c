@@ -20,6 +20,7 @@ struct _HangarGuestWindow
   GCancellable *cancellable;
   HangarGraphicsInfo *consoles;
   HangarDisplay *display;
+  HangarSerialConsole *serial;
   GtkFileChooserNative *file_chooser;
   char *scaling_mode;
 
@@ -168,6 +169,10 @@ update_console_view (HangarGuestWindow *self)
   if (has_serial && (!has_graphics || gtk_toggle_button_get_active (self->serial_toggle)))
     {
       gtk_stack_set_visible_child_name (self->console_stack, "serial");
+      /* The graphical tools do nothing for a text console. */
+      gtk_widget_set_visible (GTK_WIDGET (self->console_tools), FALSE);
+      if (self->serial != NULL)
+        gtk_widget_grab_focus (GTK_WIDGET (hangar_serial_console_get_terminal (self->serial)));
       return;
     }
 
@@ -199,6 +204,8 @@ static void
 on_console_toggle_cb (HangarGuestWindow *self)
 {
   update_console_view (self);
+  if (self->display != NULL && !gtk_toggle_button_get_active (self->serial_toggle))
+    gtk_widget_grab_focus (GTK_WIDGET (self->display));
 }
 
 static void
@@ -271,11 +278,10 @@ on_query_consoles_cb (GObject      *object,
 
   if (self->consoles->has_serial)
     {
-      GtkWidget *serial = hangar_serial_console_new ();
-
-      gtk_widget_set_vexpand (serial, TRUE);
-      gtk_box_append (self->serial_box, serial);
-      hangar_serial_console_set_guest (HANGAR_SERIAL_CONSOLE (serial), self->guest);
+      self->serial = HANGAR_SERIAL_CONSOLE (hangar_serial_console_new ());
+      gtk_widget_set_vexpand (GTK_WIDGET (self->serial), TRUE);
+      gtk_box_append (self->serial_box, GTK_WIDGET (self->serial));
+      hangar_serial_console_set_guest (self->serial, self->guest);
     }
 
   if (self->display != NULL)

@@ -161,11 +161,11 @@ cat "$work/dev.cpio" "$work/root.cpio" | gzip -9n > "$work/initrd.img"
 cat > "$root/bin/hangar-busy" <<'BUSY'
 #!/bin/sh
 # Hangar busy test guest: print text on stdout (tty1) without pause, forever.
-# Shell builtins only (no fork per line); every line differs.
+# Shell builtins only (no fork per line); every line differs and fits in 80 columns.
 i=0
 while :; do
   i=$((i + 1))
-  echo "hangar-busy $i: the quick brown fox jumps over the lazy dog 0123456789 $i"
+  echo "hangar-busy $i: the quick brown fox jumps over the lazy dog $i"
 done
 BUSY
 chmod 0755 "$root/bin/hangar-busy"
