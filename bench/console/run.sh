@@ -74,6 +74,7 @@ log() { printf '[bench-console] %s\n' "$*" >&2; }
 pids_to_kill=()
 domains=()
 run_tmp=""
+# shellcheck disable=SC2317 # runs from the EXIT trap
 cleanup() {
     local p d
     for p in "${pids_to_kill[@]}"; do
@@ -103,11 +104,11 @@ trap 'exit 130' INT TERM
 
 # stop PID: TERM, wait up to 3 s, then KILL; reap it.
 stop_pid() {
-    local p=$1 i
+    local p=$1
     [ -n "$p" ] || return 0
     if kill -0 "$p" 2>/dev/null; then
         kill "$p" 2>/dev/null
-        for i in $(seq 30); do
+        for _ in $(seq 30); do
             kill -0 "$p" 2>/dev/null || break
             sleep 0.1
         done
@@ -132,16 +133,20 @@ descendants() {
 # tree_ticks PID -> utime+stime of PID's threads and live descendants, plus the
 # children it has already reaped (cutime+cstime), in clock ticks
 tree_ticks() {
-    local total=0 p s first=1 f
+    local total=0 p s first=1 st
     for p in $(descendants "$1"); do
         s=$(cat "/proc/$p/stat" 2>/dev/null) || continue
         s=${s##*) }
-        read -r -a f <<<"$s"
-        # after "pid (comm) ": f[0] = state (field 3), utime = field 14 -> f[11]
-        total=$(( total + f[11] + f[12] ))
-        if [ $first = 1 ]; then total=$(( total + f[13] + f[14] )); first=0; fi
+        read -r -a st <<<"$s"
+        # after "pid (comm) ": st[0] = state (field 3), utime = field 14 -> st[11]
+        total=$(( total + st[11] + st[12] ))
+        if [ $first = 1 ]; then total=$(( total + st[13] + st[14] )); first=0; fi
     done
     echo "$total"
+}
+# busy_ticks -> clock ticks all CPUs spent busy (not idle or iowait) since boot
+busy_ticks() {
+    awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
 }
 pct() {  # ticks seconds -> % of one core
     awk -v t="$1" -v s="$2" -v h="$clk_tck" 'BEGIN { printf "%.1f", 100 * t / h / s }'
@@ -185,7 +190,7 @@ EOF
 
 # ---------------------------------------------------------------- X + D-Bus
 start_xvfb() {   # sets xvfb_pid, display
-    local d i
+    local d
     for d in $(seq 77 140); do
         [ -e "/tmp/.X$d-lock" ] || [ -e "/tmp/.X11-unix/X$d" ] || break
     done
@@ -194,7 +199,7 @@ start_xvfb() {   # sets xvfb_pid, display
     xvfb_pid=$!
     pids_to_kill+=("$xvfb_pid")
     display=":$d"
-    for i in $(seq 100); do
+    for _ in $(seq 100); do
         [ -S "/tmp/.X11-unix/X$d" ] && return 0
         kill -0 "$xvfb_pid" 2>/dev/null || break
         sleep 0.1
@@ -203,13 +208,13 @@ start_xvfb() {   # sets xvfb_pid, display
     return 1
 }
 start_dbus() {   # sets dbus_pid, exports DBUS_SESSION_BUS_ADDRESS
-    local f=$run_tmp/dbus-address i
+    local f=$run_tmp/dbus-address
     : >"$f"
     dbus-daemon --session --nofork --nopidfile --print-address=3 3>"$f" \
         >/dev/null 2>&1 &
     dbus_pid=$!
     pids_to_kill+=("$dbus_pid")
-    for i in $(seq 100); do
+    for _ in $(seq 100); do
         [ -s "$f" ] && break
         sleep 0.05
     done
@@ -243,11 +248,11 @@ find_window() {
 
 # ---------------------------------------------------------------- one client
 # measure CLIENT PROTO DOMAIN PORT QEMU_PID -> sets m_cpu m_fps m_mpix m_req m_xvfb
-# m_qemu m_status
+# m_qemu m_other m_status
 measure() {
     local client=$1 proto=$2 dom=$3 port=$4 qpid=$5
     local tag=$proto-$client out err pid wid strict=0 cmd=() envs=()
-    m_cpu=""; m_fps=""; m_mpix=""; m_req=""; m_xvfb=""; m_qemu=""; m_status=ok
+    m_cpu=""; m_fps=""; m_mpix=""; m_req=""; m_xvfb=""; m_qemu=""; m_other=""; m_status=ok
     out=$res_dir/$tag.stdout; err=$res_dir/$tag.stderr
 
     mkdir -p "$run_tmp/$tag"/{runtime,config,data,cache}
@@ -283,11 +288,13 @@ measure() {
     sleep "$BENCH_WARMUP"
     kill -0 "$pid" 2>/dev/null || { m_status="exited during warm-up"; stop_pid "$pid"; return; }
 
-    local c0 x0 q0 t0 c1 x1 q1 t1 dmg secs
+    local c0 x0 q0 b0 t0 c1 x1 q1 b1 t1 dmg secs
     c0=$(tree_ticks "$pid"); x0=$(tree_ticks "$xvfb_pid"); q0=$(tree_ticks "$qpid")
+    b0=$(busy_ticks)
     t0=$EPOCHREALTIME
     dmg=$("$xdamage" -d "$display" -g "$BENCH_GAP_MS" "$wid" "$BENCH_SECONDS" 2>>"$err")
     c1=$(tree_ticks "$pid"); x1=$(tree_ticks "$xvfb_pid"); q1=$(tree_ticks "$qpid")
+    b1=$(busy_ticks)
     t1=$EPOCHREALTIME
     secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
     if ! kill -0 "$pid" 2>/dev/null; then
@@ -296,15 +303,18 @@ measure() {
     m_cpu=$(pct $(( c1 - c0 )) "$secs")
     m_xvfb=$(pct $(( x1 - x0 )) "$secs")
     m_qemu=$(pct $(( q1 - q0 )) "$secs")
+    # everything else the machine did meanwhile (other guests, builds, ...)
+    m_other=$(pct $(( (b1 - b0) - (c1 - c0) - (x1 - x0) - (q1 - q0) )) "$secs")
     m_fps=$(sed -n 's/.* fps=\([0-9.]*\).*/\1/p' <<<"$dmg")
     m_mpix=$(sed -n 's/.* mpix_per_frame=\([0-9.]*\).*/\1/p' <<<"$dmg")
-    m_req=$(awk -v s="$secs" '{ for (i = 1; i <= NF; i++) if ($i ~ /^requests=/) { split($i, a, "="); printf "%.1f", a[2] / s } }' <<<"$dmg")
+    m_req=$(awk '{ for (i = 1; i <= NF; i++) { split($i, a, "="); v[a[1]] = a[2] }
+                   if (v["seconds"] > 0) printf "%.1f", v["requests"] / v["seconds"] }' <<<"$dmg")
     [ -n "$m_fps" ] || m_status="xdamage-count failed (see ${err#"$root"/})"
     echo "$dmg" >"$res_dir/$tag.xdamage"
     if [ "$BENCH_SHOT" = 1 ] && command -v import >/dev/null; then
         import -display "$display" -window root "$res_dir/$tag.png" >/dev/null 2>&1 || true
     fi
-    log "$proto: $client cpu=${m_cpu}% fps=${m_fps} Mpix/frame=${m_mpix} Xvfb=${m_xvfb}% qemu=${m_qemu}% ($m_status)"
+    log "$proto: $client cpu=${m_cpu}% fps=${m_fps} Mpix/frame=${m_mpix} Xvfb=${m_xvfb}% qemu=${m_qemu}% other=${m_other}% ($m_status)"
     stop_pid "$pid"
     sleep 1
 }
@@ -361,16 +371,16 @@ for proto in $BENCH_PROTOCOLS; do
     dom=hangar-bench-console-$proto-$$
     slog=$run_tmp/$dom.serial.log
     if ! tests/guest/guest-xml.sh "$dom" "$proto" "$slog" busy >"$run_tmp/$dom.xml"; then
-        rows+=("| $proto | — | — | — | — | — | — | — | guest XML failed |"); continue
+        rows+=("| $proto | — | — | — | — | — | — | — | — | — | guest XML failed |"); continue
     fi
     log "$proto: booting $dom"
     if ! virsh -c "$URI" create "$run_tmp/$dom.xml" >"$res_dir/$proto-virsh.log" 2>&1; then
-        rows+=("| $proto | — | — | — | — | — | — | — | virsh create failed: $(tail -1 "$res_dir/$proto-virsh.log") |")
+        rows+=("| $proto | — | — | — | — | — | — | — | — | — | virsh create failed: $(tail -1 "$res_dir/$proto-virsh.log") |")
         continue
     fi
     domains+=("$dom")
     ready=0
-    for i in $(seq 120); do
+    for _ in $(seq 120); do
         grep -q HANGAR-GUEST-READY "$slog" 2>/dev/null && { ready=1; break; }
         sleep 0.5
     done
@@ -378,7 +388,7 @@ for proto in $BENCH_PROTOCOLS; do
            sed -n "s/.*<graphics type='$proto' port='\([0-9]*\)'.*/\1/p" | head -1)
     qpid=$(cat "/run/libvirt/qemu/$dom.pid" 2>/dev/null)
     if [ $ready = 0 ] || [ -z "$port" ] || [ -z "$qpid" ]; then
-        rows+=("| $proto | — | — | — | — | — | — | — | guest not ready (ready=$ready port=${port:-?}) |")
+        rows+=("| $proto | — | — | — | — | — | — | — | — | — | guest not ready (ready=$ready port=${port:-?}) |")
         virsh -c "$URI" destroy "$dom" >/dev/null 2>&1; domains=()
         continue
     fi
@@ -391,15 +401,15 @@ for proto in $BENCH_PROTOCOLS; do
             *) label=$client ;;
         esac
         if [[ $client == hangar* ]] && [ $have_hangar = 0 ]; then
-            rows+=("| $proto | $label | — | — | — | — | — | — | binary missing |"); continue
+            rows+=("| $proto | $label | — | — | — | — | — | — | — | — | binary missing |"); continue
         fi
         if [[ $client == hangar* ]] && [ "$proto" = spice ] && [ $hangar_spice = 0 ]; then
             log "spice: $label: not available yet (no HangarSpiceDisplay in the binary)"
-            rows+=("| $proto | $label | — | — | — | — | — | — | not available yet (binary has no SPICE display) |")
+            rows+=("| $proto | $label | — | — | — | — | — | — | — | — | not available yet (binary has no SPICE display) |")
             continue
         fi
         measure "$client" "$proto" "$dom" "$port" "$qpid"
-        rows+=("| $proto | $label | ${m_cpu:-—} | ${m_fps:-—} | ${m_mpix:-—} | ${m_req:-—} | ${m_xvfb:-—} | ${m_qemu:-—} | $m_status |")
+        rows+=("| $proto | $label | ${m_cpu:-—} | ${m_fps:-—} | ${m_mpix:-—} | ${m_req:-—} | ${m_xvfb:-—} | ${m_qemu:-—} | ${m_other:-—} | $m_status |")
         if [ "$m_status" = ok ]; then
             r_cpu[$proto-$client]=$m_cpu; r_fps[$proto-$client]=$m_fps
         fi
@@ -422,10 +432,11 @@ done
     echo "drawing into its console window with XDamage (raw rectangles; a new frame when"
     echo "events are more than ${BENCH_GAP_MS} ms apart). *Mpix/frame* is the damaged area per frame;"
     echo "*requests/s* the drawing requests. *Xvfb* and *QEMU* are the CPU of the X server"
-    echo "and of the guest's QEMU process over the same interval."
+    echo "and of the guest's QEMU process over the same interval; *other* is the rest of the"
+    echo "machine's busy time (/proc/stat) then, in % of one core: other guests, builds, …"
     echo
-    echo "| protocol | client | CPU % of a core | frames/s | Mpix/frame | requests/s | Xvfb CPU % | QEMU CPU % | status |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|---|"
+    echo "| protocol | client | CPU % of a core | frames/s | Mpix/frame | requests/s | Xvfb CPU % | QEMU CPU % | other % | status |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
     printf '%s\n' "${rows[@]}"
     echo
     echo "## Hangar against remote-viewer (target: CPU ≤ 0.5×, frames/s ≥ 1×)"

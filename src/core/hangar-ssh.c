@@ -52,7 +52,7 @@ add_mux_options (GPtrArray *argv)
   g_ptr_array_add (argv, g_strdup ("-o"));
   g_ptr_array_add (argv, g_strdup_printf ("ControlPath=%s/cm-%%C", runtime_dir ()));
   g_ptr_array_add (argv, g_strdup ("-o"));
-  g_ptr_array_add (argv, g_strdup ("ControlPersist=300"));
+  g_ptr_array_add (argv, g_strdup ("ControlPersist=no"));
 }
 
 /* libvirt runs "command -p PORT -l USER -T -e none -- HOST sh -c ...": a small script

@@ -98,6 +98,13 @@ connection_is_open (gpointer data)
 E2eGuest *
 e2e_guest_boot (const char *graphics)
 {
+  return e2e_guest_boot_with_password (graphics, NULL);
+}
+
+E2eGuest *
+e2e_guest_boot_with_password (const char *graphics,
+                              const char *password)
+{
   const char *uri = g_getenv ("HANGAR_TEST_LIBVIRT_URI");
   E2eGuest *g = g_new0 (E2eGuest, 1);
   g_autofree char *xml = NULL;
@@ -117,6 +124,18 @@ e2e_guest_boot (const char *graphics)
   g->serial_log = g_strdup_printf ("/var/log/libvirt/qemu/%s-serial.log", g->name);
   unlink (g->serial_log);
   xml = guest_xml (g->name, graphics, g->serial_log);
+  if (password != NULL)
+    {
+      g_autofree char *from = g_strdup_printf ("<graphics type='%s'", graphics);
+      g_autofree char *to = g_strdup_printf ("<graphics type='%s' passwd='%s'", graphics,
+                                             password);
+      g_auto(GStrv) parts = g_strsplit (xml, from, -1);
+
+      if (parts[1] == NULL)
+        g_error ("The guest XML has no %s element", from);
+      g_free (xml);
+      xml = g_strjoinv (to, parts);
+    }
   g->domain = virDomainCreateXML (g->conn, xml, 0);
   if (g->domain == NULL)
     g_error ("Cannot start the test guest: %s", virGetLastErrorMessage ());

@@ -30,6 +30,9 @@ void       e2e_spin                (guint        ms);
  * HangarConnection on it and waits until the guest's shell is up. Fails the test loudly
  * when HANGAR_TEST_LIBVIRT_URI is unset or libvirtd does not answer. */
 E2eGuest  *e2e_guest_boot          (const char  *graphics);
+/* The same, with a password on the graphical console. */
+E2eGuest  *e2e_guest_boot_with_password (const char *graphics,
+                                         const char *password);
 /* Destroys and undefines the guest; safe to call twice. */
 void       e2e_guest_free          (E2eGuest    *guest);
 /* Whether the guest wrote @text to its serial port so far. */

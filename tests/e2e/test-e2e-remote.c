@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <glib/gstdio.h>
@@ -67,6 +68,13 @@ ssh_connections (void)
   for (guint i = 0; lines[i] != NULL; i++)
     n += *g_strstrip (lines[i]) != '\0';
   return n;
+}
+
+/* sshd (and its sessions) must not outlive a test that aborts. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
 static gboolean
@@ -132,7 +140,8 @@ start_sshd (void)
 
   argv[4] = path;
   if (!g_spawn_async (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
-                      G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, &sshd_pid, &error))
+                      G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                      die_with_parent, NULL, &sshd_pid, &error))
     g_error ("Cannot start sshd: %s", error->message);
   if (!e2e_wait_for (sshd_listens, NULL, 10000))
     g_error ("sshd did not listen on 127.0.0.1:%d", sshd_port);
@@ -183,6 +192,16 @@ display_shows_guest (gpointer data)
          hangar_display_get_frame_count (display) > 0;
 }
 
+static guint passwords_asked;
+
+/* What the guest window's password dialog does with the user's answer. */
+static void
+on_password_needed_cb (HangarVncDisplay *display)
+{
+  passwords_asked++;
+  hangar_vnc_display_set_password (display, "hangarpw");
+}
+
 static void
 test_console_over_ssh (void)
 {
@@ -210,11 +229,14 @@ test_console_over_ssh (void)
   hangar_display_set_scaling (display, HANGAR_DISPLAY_SCALING_ONE_TO_ONE);
   gtk_window_set_child (window, GTK_WIDGET (display));
   gtk_window_present (window);
+  g_signal_connect (display, "password-needed", G_CALLBACK (on_password_needed_cb), NULL);
   hangar_vnc_display_open (HANGAR_VNC_DISPLAY (display), remote_guest);
   if (!e2e_wait_for (display_shows_guest, display, 30000) ||
       hangar_display_get_state (display) != HANGAR_DISPLAY_STATE_CONNECTED)
     g_error ("The console over SSH did not show the guest: %s",
              hangar_display_get_status_message (display));
+
+  g_assert_cmpuint (passwords_asked, ==, 1);
 
   /* The console rides the host's SSH session: still one TCP connection to sshd. */
   g_assert_cmpuint (ssh_connections (), ==, 1);
@@ -242,7 +264,8 @@ main (int   argc,
   gtk_init ();
 
   start_sshd ();
-  guest = e2e_guest_boot ("vnc");
+  /* A password on the console: local fds skip it, a tunnel must give it. */
+  guest = e2e_guest_boot_with_password ("vnc", "hangarpw");
 
   g_test_add_func ("/e2e/remote/console-over-ssh", test_console_over_ssh);
   ret = g_test_run ();

@@ -17,8 +17,8 @@ dir=${HANGAR_TEST_GUEST_DIR:-/var/cache/hangar-test-guest}
 here=$(dirname "$(readlink -f "$0")")
 
 case $variant in
-  normal) initrd=initrd.img ;;
-  busy) initrd=initrd-busy.img ;;
+  normal) initrd='initrd.img' ;;
+  busy) initrd='initrd-busy.img' ;;
   *) echo "guest-xml.sh: variant must be normal or busy" >&2; exit 1 ;;
 esac
 
