@@ -18,9 +18,15 @@ typedef struct
   int fb_height;
   gsize stride;
   cairo_region_t *damage;
-  GdkTexture *texture;
   guint tick_id;
   guint64 frame_count;
+
+  /* The picture is drawn as horizontal strips, each a render node kept until its rows
+   * change: GTK then repaints only the strips that changed, and nothing is converted. */
+  GPtrArray *strips;
+  guint8 *strip_dirty;
+  guint n_strips;
+  graphene_rect_t strips_rect;
 
   HangarDisplayScaling scaling;
   HangarDisplayState state;
@@ -136,7 +142,20 @@ hangar_display_widget_to_guest (HangarDisplay *self,
   return gx >= 0 && gy >= 0 && gx < priv->fb_width && gy < priv->fb_height;
 }
 
-/* Runs once per frame while there is damage: uploads the new picture. */
+#define STRIP_ROWS 32
+
+static void
+invalidate_strips (HangarDisplay *self)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  if (priv->strips != NULL)
+    g_ptr_array_set_size (priv->strips, 0);
+  g_clear_pointer (&priv->strip_dirty, g_free);
+  priv->n_strips = 0;
+}
+
+/* Runs once per frame while there is damage: marks the strips to redraw. */
 static gboolean
 on_tick_cb (GtkWidget     *widget,
             GdkFrameClock *clock,
@@ -144,37 +163,28 @@ on_tick_cb (GtkWidget     *widget,
 {
   HangarDisplay *self = HANGAR_DISPLAY (widget);
   HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
-  g_autoptr(GBytes) bytes = NULL;
   int n_rects;
 
   priv->tick_id = 0;
   if (priv->framebuffer == NULL || cairo_region_is_empty (priv->damage))
     return G_SOURCE_REMOVE;
 
-  /* Servers send whatever they like in the padding byte: make it opaque. */
   n_rects = cairo_region_num_rectangles (priv->damage);
-  for (int i = 0; i < n_rects; i++)
+  for (int i = 0; i < n_rects && priv->strip_dirty != NULL; i++)
     {
       cairo_rectangle_int_t r;
 
       cairo_region_get_rectangle (priv->damage, i, &r);
-      for (int y = r.y; y < r.y + r.height; y++)
-        {
-          guint8 *p = priv->framebuffer + y * priv->stride + r.x * 4 + 3;
-
-          for (int x = 0; x < r.width; x++, p += 4)
-            *p = 0xff;
-        }
+      /* One row more each way: scaling blends neighbouring rows. */
+      for (int strip = MAX (r.y - 1, 0) / STRIP_ROWS;
+           strip <= MIN (r.y + r.height, priv->fb_height - 1) / STRIP_ROWS &&
+           strip < (int)priv->n_strips;
+           strip++)
+        priv->strip_dirty[strip] = TRUE;
     }
   cairo_region_destroy (priv->damage);
   priv->damage = cairo_region_create ();
 
-  /* GTK 4.8 has no partial texture update: a new texture means a full upload. */
-  bytes = g_bytes_new (priv->framebuffer, priv->stride * priv->fb_height);
-  g_clear_object (&priv->texture);
-  priv->texture = gdk_memory_texture_new (priv->fb_width, priv->fb_height,
-                                          GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, bytes,
-                                          priv->stride);
   priv->frame_count++;
   gtk_widget_queue_draw (widget);
   return G_SOURCE_REMOVE;
@@ -217,7 +227,7 @@ hangar_display_set_framebuffer (HangarDisplay *self,
   priv->fb_height = height;
   priv->stride = (gsize)width * 4;
   priv->framebuffer = g_malloc0 (priv->stride * height);
-  g_clear_object (&priv->texture);
+  invalidate_strips (self);
   cairo_region_destroy (priv->damage);
   priv->damage = cairo_region_create ();
   hangar_display_damage (self, 0, 0, width, height);
@@ -247,6 +257,59 @@ hangar_display_get_framebuffer (HangarDisplay *self,
   return priv->framebuffer;
 }
 
+/* One strip: rows [first_row, first_row + STRIP_ROWS) of the framebuffer, drawn with the
+ * picture's transform and clipped to whole device pixels so strips meet without seams. */
+static GskRenderNode *
+draw_strip (HangarDisplay         *self,
+            const graphene_rect_t *rect,
+            int                    first_row)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  double scale_x = rect->size.width / priv->fb_width;
+  double scale_y = rect->size.height / priv->fb_height;
+  int last_row = MIN (first_row + STRIP_ROWS, priv->fb_height);
+  double top = floor (rect->origin.y + first_row * scale_y);
+  double bottom = last_row == priv->fb_height ? rect->origin.y + rect->size.height
+                                              : floor (rect->origin.y + last_row * scale_y);
+  int src_first = MAX (first_row - 1, 0);
+  int src_last = MIN (last_row + 1, priv->fb_height);
+  cairo_surface_t *rows;
+  GskRenderNode *node;
+  cairo_t *cr;
+
+  if (bottom <= top)
+    return NULL;
+
+  /* The node records its drawing and replays it when GTK renders, so it gets its own
+   * copy of the rows (plus one each side, which scaling blends in): the framebuffer
+   * keeps changing underneath. */
+  rows = cairo_image_surface_create (CAIRO_FORMAT_RGB24, priv->fb_width, src_last - src_first);
+  for (int y = src_first; y < src_last; y++)
+    memcpy (cairo_image_surface_get_data (rows) +
+              (gsize)(y - src_first) * cairo_image_surface_get_stride (rows),
+            priv->framebuffer + (gsize)y * priv->stride, (gsize)priv->fb_width * 4);
+  cairo_surface_mark_dirty (rows);
+
+  node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (rect->origin.x, top, rect->size.width,
+                                                  bottom - top));
+  cr = gsk_cairo_node_get_draw_context (node);
+  cairo_rectangle (cr, rect->origin.x, top, rect->size.width, bottom - top);
+  cairo_clip (cr);
+  cairo_translate (cr, rect->origin.x, rect->origin.y);
+  cairo_scale (cr, scale_x, scale_y);
+  cairo_set_source_surface (cr, rows, 0, src_first);
+  /* At 1:1 every guest pixel lands on one screen pixel: no filtering at all. */
+  cairo_pattern_set_filter (cairo_get_source (cr),
+                            scale_x == 1.0 && scale_y == 1.0 ? CAIRO_FILTER_NEAREST
+                                                             : CAIRO_FILTER_GOOD);
+  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (rows);
+  return node;
+}
+
 static void
 hangar_display_snapshot (GtkWidget   *widget,
                          GtkSnapshot *snapshot)
@@ -258,11 +321,38 @@ hangar_display_snapshot (GtkWidget   *widget,
   gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0, 0, 0, 1 },
                              &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
                                                   gtk_widget_get_height (widget)));
-  if (priv->texture == NULL)
+  if (priv->framebuffer == NULL || priv->frame_count == 0)
     return;
 
   compute_draw_rect (self, &rect);
-  gtk_snapshot_append_texture (snapshot, priv->texture, &rect);
+  if (rect.size.width <= 0 || rect.size.height <= 0)
+    return;
+
+  /* A new size or place means every strip changes. */
+  if (priv->strip_dirty == NULL || !graphene_rect_equal (&rect, &priv->strips_rect))
+    {
+      invalidate_strips (self);
+      priv->n_strips = (priv->fb_height + STRIP_ROWS - 1) / STRIP_ROWS;
+      priv->strip_dirty = g_malloc (priv->n_strips);
+      memset (priv->strip_dirty, TRUE, priv->n_strips);
+      g_ptr_array_set_size (priv->strips, priv->n_strips);
+      priv->strips_rect = rect;
+    }
+
+  for (guint i = 0; i < priv->n_strips; i++)
+    {
+      GskRenderNode *node;
+
+      if (priv->strip_dirty[i])
+        {
+          g_clear_pointer (&g_ptr_array_index (priv->strips, i), gsk_render_node_unref);
+          g_ptr_array_index (priv->strips, i) = draw_strip (self, &rect, i * STRIP_ROWS);
+          priv->strip_dirty[i] = FALSE;
+        }
+      node = g_ptr_array_index (priv->strips, i);
+      if (node != NULL)
+        gtk_snapshot_append_node (snapshot, node);
+    }
 }
 
 static void
@@ -917,7 +1007,8 @@ hangar_display_dispose (GObject *object)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), priv->tick_id);
       priv->tick_id = 0;
     }
-  g_clear_object (&priv->texture);
+  g_clear_pointer (&priv->strips, g_ptr_array_unref);
+  g_clear_pointer (&priv->strip_dirty, g_free);
   g_clear_object (&priv->cursor);
 
   G_OBJECT_CLASS (hangar_display_parent_class)->dispose (object);
@@ -1041,6 +1132,7 @@ hangar_display_init (HangarDisplay *self)
   GtkEventController *focus = gtk_event_controller_focus_new ();
 
   priv->damage = cairo_region_create ();
+  priv->strips = g_ptr_array_new_with_free_func ((GDestroyNotify)gsk_render_node_unref);
   hangar_display_set_release_keys (self, "Control_L+Alt_L");
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);

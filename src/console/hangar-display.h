@@ -88,8 +88,8 @@ gboolean              hangar_display_widget_to_guest    (HangarDisplay       *se
                                                          int                 *guest_x,
                                                          int                 *guest_y);
 
-/* For backends. The framebuffer is 32-bit B, G, R, A in memory (little-endian xRGB);
- * the alpha byte is made opaque when damaged areas are flushed. */
+/* For backends. The framebuffer is 32-bit B, G, R, x in memory (little-endian xRGB,
+ * cairo's RGB24); the padding byte is ignored. */
 guint8               *hangar_display_set_framebuffer    (HangarDisplay       *self,
                                                          int                  width,
                                                          int                  height,
