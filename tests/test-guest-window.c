@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "test-guest-window"
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "hangar-application.h"
+#include "hangar-guest-window.h"
+
+static gboolean
+wait_until (gboolean (*pred) (gpointer),
+            gpointer   data)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!pred (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type,
+             gboolean (*match) (GtkWidget *, gconstpointer),
+             gconstpointer data)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && (match == NULL || match (root, data)))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type, match, data);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+row_titled (GtkWidget    *widget,
+            gconstpointer title)
+{
+  return g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static const char *
+row_value (GtkWidget  *window,
+           const char *title)
+{
+  GtkWidget *row = find_widget (window, ADW_TYPE_ACTION_ROW, row_titled, title);
+
+  g_assert_nonnull (row);
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
+static gboolean
+button_labelled (GtkWidget    *widget,
+                 gconstpointer label)
+{
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  return hangar_connection_get_state (data) == HANGAR_CONNECTION_STATE_CONNECTED;
+}
+
+static HangarApplication *app;
+static HangarConnection *connection;
+
+static HangarGuestWindow *
+guest_window (HangarGuest *guest)
+{
+  hangar_application_show_guest (app, guest);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+    if (HANGAR_IS_GUEST_WINDOW (l->data) &&
+        hangar_guest_window_get_guest (l->data) == guest)
+      return l->data;
+  g_error ("No window for %s", hangar_guest_get_name (guest));
+}
+
+static const char *
+status_title (HangarGuestWindow *window)
+{
+  GtkWidget *status = find_widget (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, NULL, NULL);
+
+  return adw_status_page_get_title (ADW_STATUS_PAGE (status));
+}
+
+static gboolean
+status_is (gpointer data)
+{
+  const char **args = data;
+
+  return g_strcmp0 (status_title ((HangarGuestWindow *)args[0]), args[1]) == 0;
+}
+
+static void
+assert_status (HangarGuestWindow *window,
+               const char        *title)
+{
+  const char *args[] = { (const char *)window, title };
+
+  if (!wait_until (status_is, args))
+    g_error ("The console page says “%s”, not “%s”", status_title (window), title);
+}
+
+/* The overview tells the guest's facts; a running guest without consoles says so. */
+static void
+test_overview (void)
+{
+  HangarGuest *alpha = hangar_connection_find_guest (connection, "alpha");
+  HangarGuestWindow *window = guest_window (alpha);
+
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "alpha");
+  g_assert_cmpstr (row_value (GTK_WIDGET (window), "State"), ==, "Running");
+  g_assert_cmpstr (row_value (GTK_WIDGET (window), "Virtual CPUs"), ==, "2");
+  g_assert_cmpstr (row_value (GTK_WIDGET (window), "Memory"), ==, "1.0\u00a0GiB");
+  assert_status (window, "No Console");
+  g_assert_cmpstr (row_value (GTK_WIDGET (window), "Graphics"), ==, "None");
+
+  /* Opening the same guest again raises the same window. */
+  g_assert_true (guest_window (alpha) == window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+guest_runs (gpointer data)
+{
+  return hangar_guest_get_state (data) == HANGAR_GUEST_STATE_RUNNING;
+}
+
+/* A stopped guest offers Run; running it from there changes the page by itself. */
+static void
+test_run_from_console_page (void)
+{
+  HangarGuest *charlie = hangar_connection_find_guest (connection, "charlie");
+  HangarGuestWindow *window = guest_window (charlie);
+  const char *run_label = "_Run";
+  GtkWidget *run;
+
+  assert_status (window, "Guest Is Not Running");
+  run = find_widget (find_widget (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, NULL, NULL),
+                     GTK_TYPE_BUTTON, button_labelled, run_label);
+  g_assert_nonnull (run);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (run)), ==, run_label);
+  g_assert_true (gtk_widget_get_visible (run));
+
+  g_signal_emit_by_name (run, "clicked");
+  g_assert_true (wait_until (guest_runs, charlie));
+  assert_status (window, "No Console");
+  g_assert_cmpstr (row_value (GTK_WIDGET (window), "State"), ==, "Running");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *path = NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  app = hangar_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  path = g_test_build_filename (G_TEST_DIST, "data", "three-guests.xml", NULL);
+  uri = g_strconcat ("test://", path, NULL);
+  connection = hangar_application_add_connection (app, uri, FALSE, FALSE);
+  g_assert_true (wait_until (is_connected, connection));
+
+  g_test_add_func ("/guest-window/overview", test_overview);
+  g_test_add_func ("/guest-window/run-from-console-page", test_run_from_console_page);
+
+  return g_test_run ();
+}
