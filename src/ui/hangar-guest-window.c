@@ -9,6 +9,7 @@
 #include "hangar-graphics.h"
 #include "hangar-guest-window.h"
 #include "hangar-serial-console.h"
+#include "hangar-spice-display.h"
 #include "hangar-vnc-display.h"
 
 /* One window per guest: its console (graphical or serial) and an overview. */
@@ -336,6 +337,8 @@ open_display (HangarGuestWindow *self)
     return;
   if (HANGAR_IS_VNC_DISPLAY (self->display))
     hangar_vnc_display_open (HANGAR_VNC_DISPLAY (self->display), self->guest);
+  else if (HANGAR_IS_SPICE_DISPLAY (self->display))
+    hangar_spice_display_open (HANGAR_SPICE_DISPLAY (self->display), self->guest);
 }
 
 static HangarDisplayScaling
@@ -390,6 +393,8 @@ on_query_consoles_cb (GObject      *object,
       g_signal_connect_object (self->display, "password-needed",
                                G_CALLBACK (on_password_needed_cb), self, G_CONNECT_SWAPPED);
     }
+  else if (g_strcmp0 (self->consoles->type, "spice") == 0)
+    self->display = HANGAR_DISPLAY (hangar_spice_display_new ());
 
   if (self->consoles->has_serial)
     {

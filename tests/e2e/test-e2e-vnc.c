@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <gtk/gtk.h>
 
 #include "e2e-guest.h"
@@ -104,6 +106,88 @@ test_keys_reach_guest (void)
   g_assert_true (hangar_display_get_grabbed (display));
 }
 
+/* The guest's view of the click: the last tablet X and Y before a left-button press,
+ * from the raw event lines hangar-pointer-log writes (see tests/guest/build-guest.sh). */
+static gboolean
+find_click (int *abs_x,
+            int *abs_y)
+{
+  g_autofree char *log = NULL;
+  g_auto(GStrv) lines = NULL;
+  int x = -1, y = -1;
+
+  if (!g_file_get_contents (guest->serial_log, &log, NULL, NULL))
+    return FALSE;
+  lines = g_strsplit (log, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      long v[4];
+
+      /* sec, usec (each two 32-bit halves) then type+code*65536 and value. */
+      if (sscanf (lines[i], "%*d %*d %*d %*d %ld %ld", &v[0], &v[1]) != 2)
+        continue;
+      if (v[0] == 3)                     /* EV_ABS, ABS_X */
+        x = (int)v[1];
+      else if (v[0] == 3 + (1 << 16))    /* EV_ABS, ABS_Y */
+        y = (int)v[1];
+      else if (v[0] == 1 + (0x110 << 16) && v[1] == 1 && x >= 0 && y >= 0) /* BTN_LEFT down */
+        {
+          *abs_x = x;
+          *abs_y = y;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+click_logged (gpointer data)
+{
+  int *xy = data;
+
+  return find_click (&xy[0], &xy[1]);
+}
+
+/* How the click is seen: the guest has a virtio tablet; a logger started from its shell
+ * (typed through the console) copies the tablet's raw input events to the serial port.
+ * QEMU scales a VNC position p on a screen of size s to p * 32767 / s on the tablet. */
+static void
+test_click_lands (void)
+{
+  g_autofree char *xid = e2e_window_xid (window);
+  const int gx = 300, gy = 200;
+  int width = hangar_display_get_guest_width (display);
+  int height = hangar_display_get_guest_height (display);
+  graphene_rect_t rect;
+  graphene_point_t point;
+  g_autofree char *wx = NULL;
+  g_autofree char *wy = NULL;
+  int xy[2] = { -1, -1 };
+
+  e2e_xdotool ("type", "--delay", "40", "hangar-pointer-log &", NULL);
+  e2e_xdotool ("key", "Return", NULL);
+  e2e_spin (1500);
+
+  /* The centre of guest pixel (gx, gy), in window coordinates. */
+  hangar_display_get_draw_rect (display, &rect);
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (display), GTK_WIDGET (window),
+                                           &GRAPHENE_POINT_INIT (rect.origin.x + gx + 0.5,
+                                                                 rect.origin.y + gy + 0.5),
+                                           &point));
+  wx = g_strdup_printf ("%d", (int)point.x);
+  wy = g_strdup_printf ("%d", (int)point.y);
+  e2e_xdotool ("mousemove", "--window", xid, wx, wy, NULL);
+  e2e_spin (300);
+  e2e_xdotool ("click", "1", NULL);
+
+  if (!e2e_wait_for (click_logged, xy, 15000))
+    g_error ("The guest saw no click on its tablet");
+  g_test_message ("click at %d,%d of %d×%d: tablet %d,%d", gx, gy, width, height, xy[0], xy[1]);
+  /* Back to guest pixels: the same pixel, give or take QEMU's integer rounding. */
+  g_assert_cmpfloat (fabs (xy[0] * (double)width / 32767.0 - gx), <, 1.0);
+  g_assert_cmpfloat (fabs (xy[1] * (double)height / 32767.0 - gy), <, 1.0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -130,6 +214,7 @@ main (int   argc,
 
   g_test_add_func ("/e2e/vnc/picture-matches-guest", test_picture_matches_guest);
   g_test_add_func ("/e2e/vnc/keys-reach-guest", test_keys_reach_guest);
+  g_test_add_func ("/e2e/vnc/click-lands", test_click_lands);
   ret = g_test_run ();
 
   gtk_window_destroy (window);

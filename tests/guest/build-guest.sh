@@ -21,7 +21,7 @@
 # Directories are 0755 and files 0644 so the qemu user (libvirt-qemu) can read them.
 set -euo pipefail
 
-GUEST_VERSION=1
+GUEST_VERSION=3
 KERNEL_META=linux-image-cloud-amd64
 CMDLINE="console=tty1 console=ttyS0 quiet"
 
@@ -88,6 +88,19 @@ fi
 root="$work/root"
 mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,root,usr/bin,usr/sbin}
 cp "$busybox" "$root/bin/busybox"
+# The few modules the pointer test needs (virtio tablet, evdev); the rest is built in.
+mkdir -p "$root/lib/modules"
+if [[ $only_busy == 0 ]]; then
+  for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci \
+           virtio_input evdev; do
+    ko=$(find "$work/kernel/lib/modules" -name "$m.ko" | head -n1)
+    if [[ -z $ko ]]; then
+      log "module $m.ko not found in the kernel package"
+      exit 1
+    fi
+    cp "$ko" "$root/lib/modules/"
+  done
+fi
 for applet in $("$busybox" --list); do
   [[ $applet == busybox ]] && continue
   ln -sf busybox "$root/bin/$applet"
@@ -108,6 +121,11 @@ hostname hangar-guest
 [ -c /dev/ttyS0 ] || mknod /dev/ttyS0 c 4 64
 [ -c /dev/tty1 ] || mknod /dev/tty1 c 4 1
 dmesg -n 1
+# Modules in dependency order; a module that is built in or absent is no error.
+for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci \
+         virtio_input evdev; do
+  [ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko 2>/dev/null
+done
 
 # respawn TTY [MARKER]: a login shell with job control (controlling tty via setsid -c)
 respawn() {
@@ -127,6 +145,19 @@ respawn /dev/ttyS0 HANGAR-GUEST-READY &
 while :; do wait; sleep 1; done
 INIT
 chmod 0755 "$root/init"
+
+# hangar-pointer-log: the virtio tablet's events, raw, on ttyS0 — one line per event:
+# "sec usec type+code*65536 value" as od prints them (4-byte integers, 24-byte events).
+cat > "$root/bin/hangar-pointer-log" <<'PTR'
+#!/bin/sh
+for e in /sys/class/input/event*; do
+  case "$(cat "$e/device/name" 2>/dev/null)" in
+    *Tablet*) exec od -A n -t d4 -w24 -v "/dev/input/${e##*/}" >/dev/ttyS0 ;;
+  esac
+done
+echo "hangar-pointer-log: no tablet" >/dev/ttyS0
+PTR
+chmod 0755 "$root/bin/hangar-pointer-log"
 
 cat > "$root/etc/profile" <<'PROFILE'
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TERM=linux
