@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <glib/gi18n.h>
 #include <spice-client.h>
+#include <spice/vd_agent.h>
 
 #include "hangar-graphics.h"
 #include "hangar-spice-display.h"
@@ -16,7 +17,12 @@
  *
  *   hangar_guest_open_graphics_async ──> SpiceSession (open_fd, or host/port)
  *        channel-new ──> every channel: channel-event, open-fd (one more socket from
- *                        libvirt per channel); main/display/inputs/cursor: their signals
+ *                        libvirt per channel); main/display/inputs/cursor: their signals;
+ *                        usbredir: connected, and the first makes the USB device manager
+ *
+ * The clipboard goes through the guest agent (spice-vdagent), text only: a grab from
+ * the guest fetches its text at once and puts it on the local clipboard; a local change
+ * is announced to the agent as a grab, and the text read when the guest asks for it.
  */
 struct _HangarSpiceDisplay
 {
@@ -49,11 +55,29 @@ struct _HangarSpiceDisplay
 
   int want_width; /* resize-guest size waiting for the agent, or 0 */
   int want_height;
+
+  gboolean share_clipboard;
+  GdkClipboard *clipboard;           /* watched while there is a session */
+  GdkContentProvider *guest_content; /* what the guest last put there */
+  gboolean host_grabbed;             /* the agent was told the host has text */
+
+  SpiceUsbDeviceManager *usb_manager; /* the session's; not a reference */
+  char *usb_error;
 };
 
 G_DEFINE_FINAL_TYPE (HangarSpiceDisplay, hangar_spice_display, HANGAR_TYPE_DISPLAY)
 
+enum {
+  PROP_0,
+  PROP_SHARE_CLIPBOARD,
+  PROP_USB_MANAGER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static void teardown (HangarSpiceDisplay *self);
+static void offer_clipboard (HangarSpiceDisplay *self);
 
 /* Primary surface → framebuffer. */
 
@@ -283,6 +307,227 @@ on_main_agent_update_cb (SpiceChannel       *channel,
   if (get_mouse_mode (self) != SPICE_MOUSE_MODE_CLIENT)
     spice_main_channel_request_mouse_mode (self->main, SPICE_MOUSE_MODE_CLIENT);
   send_monitor_config (self);
+  offer_clipboard (self);
+}
+
+/* Clipboard, through the agent. */
+
+static gboolean
+agent_has_clipboard (HangarSpiceDisplay *self)
+{
+  gboolean agent = FALSE;
+
+  if (self->main == NULL)
+    return FALSE;
+  g_object_get (self->main, "agent-connected", &agent, NULL);
+  /* The main channel's clipboard calls warn when the agent cannot take them. */
+  return agent && spice_main_channel_agent_test_capability (self->main,
+                                                            VD_AGENT_CAP_CLIPBOARD_BY_DEMAND);
+}
+
+/* Windows guests want CR LF; GTK's text has LF. */
+static char *
+convert_line_ends (HangarSpiceDisplay *self,
+                   const char         *text,
+                   gsize               length,
+                   gboolean            to_guest)
+{
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *copy = g_strndup (text, length);
+
+  if (!spice_main_channel_agent_test_capability (self->main, VD_AGENT_CAP_GUEST_LINEEND_CRLF))
+    return g_steal_pointer (&copy);
+  lines = g_strsplit (copy, to_guest ? "\n" : "\r\n", -1);
+  return g_strjoinv (to_guest ? "\r\n" : "\n", lines);
+}
+
+/* Tells the agent whether the host clipboard has text, unless that text came from the
+ * guest. */
+static void
+offer_clipboard (HangarSpiceDisplay *self)
+{
+  GdkContentProvider *content;
+  g_autoptr(GdkContentFormats) formats = NULL;
+  guint32 types[] = { VD_AGENT_CLIPBOARD_UTF8_TEXT };
+
+  if (!self->share_clipboard || self->clipboard == NULL || !agent_has_clipboard (self))
+    return;
+
+  content = gdk_clipboard_get_content (self->clipboard);
+  if (content != NULL && content == self->guest_content)
+    return;
+  g_clear_object (&self->guest_content);
+
+  formats = gdk_content_formats_union_deserialize_gtypes (
+    gdk_content_formats_ref (gdk_clipboard_get_formats (self->clipboard)));
+  if (gdk_content_formats_contain_gtype (formats, G_TYPE_STRING))
+    {
+      spice_main_channel_clipboard_selection_grab (self->main,
+                                                   VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD,
+                                                   types, G_N_ELEMENTS (types));
+      self->host_grabbed = TRUE;
+    }
+  else if (self->host_grabbed)
+    {
+      spice_main_channel_clipboard_selection_release (self->main,
+                                                      VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD);
+      self->host_grabbed = FALSE;
+    }
+}
+
+static void
+on_clipboard_changed_cb (GdkClipboard       *clipboard,
+                         HangarSpiceDisplay *self)
+{
+  offer_clipboard (self);
+}
+
+static gboolean
+on_main_clipboard_grab_cb (SpiceMainChannel   *channel,
+                           guint               selection,
+                           const guint32      *types,
+                           guint               n_types,
+                           HangarSpiceDisplay *self)
+{
+  if (selection != VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD)
+    return FALSE;
+  /* The guest owns the clipboard now. */
+  self->host_grabbed = FALSE;
+  if (!self->share_clipboard || !agent_has_clipboard (self))
+    return TRUE;
+
+  for (guint i = 0; i < n_types; i++)
+    if (types[i] == VD_AGENT_CLIPBOARD_UTF8_TEXT)
+      {
+        /* The answer arrives as main-clipboard-selection. */
+        spice_main_channel_clipboard_selection_request (self->main, selection,
+                                                        VD_AGENT_CLIPBOARD_UTF8_TEXT);
+        break;
+      }
+  return TRUE;
+}
+
+static void
+on_main_clipboard_data_cb (SpiceMainChannel   *channel,
+                           guint               selection,
+                           guint               type,
+                           const guint8       *data,
+                           guint               size,
+                           HangarSpiceDisplay *self)
+{
+  g_autoptr(GdkContentProvider) content = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *valid = NULL;
+
+  if (selection != VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD ||
+      type != VD_AGENT_CLIPBOARD_UTF8_TEXT || !self->share_clipboard ||
+      self->clipboard == NULL || data == NULL)
+    return;
+
+  text = convert_line_ends (self, (const char *)data, size, FALSE);
+  valid = g_utf8_make_valid (text, -1);
+  content = gdk_content_provider_new_typed (G_TYPE_STRING, valid);
+  /* Remembered before the clipboard's "changed", so the text is not offered back. */
+  g_set_object (&self->guest_content, content);
+  gdk_clipboard_set_content (self->clipboard, content);
+}
+
+typedef struct
+{
+  HangarSpiceDisplay *self;
+  SpiceMainChannel *main;
+  guint selection;
+} ClipboardRequest;
+
+static void
+on_clipboard_read_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  ClipboardRequest *request = user_data;
+  HangarSpiceDisplay *self = request->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *converted = NULL;
+
+  text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  if (text == NULL)
+    g_debug ("Could not read the clipboard: %s", error ? error->message : "no text");
+
+  /* The agent waits for an answer, even an empty one. */
+  if (request->main == self->main && agent_has_clipboard (self))
+    {
+      if (text != NULL && self->share_clipboard)
+        converted = convert_line_ends (self, text, strlen (text), TRUE);
+      spice_main_channel_clipboard_selection_notify (self->main, request->selection,
+                                                     VD_AGENT_CLIPBOARD_UTF8_TEXT,
+                                                     (const guchar *)converted,
+                                                     converted ? strlen (converted) : 0);
+    }
+
+  g_object_unref (request->self);
+  g_object_unref (request->main);
+  g_free (request);
+}
+
+static gboolean
+on_main_clipboard_request_cb (SpiceMainChannel   *channel,
+                              guint               selection,
+                              guint               type,
+                              HangarSpiceDisplay *self)
+{
+  ClipboardRequest *request;
+
+  if (selection != VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD ||
+      type != VD_AGENT_CLIPBOARD_UTF8_TEXT || !self->share_clipboard ||
+      self->clipboard == NULL)
+    return FALSE;
+
+  request = g_new0 (ClipboardRequest, 1);
+  request->self = g_object_ref (self);
+  request->main = g_object_ref (self->main);
+  request->selection = selection;
+  gdk_clipboard_read_text_async (self->clipboard, NULL, on_clipboard_read_cb, request);
+  return TRUE;
+}
+
+/* USB redirection. */
+
+static void
+set_usb_manager (HangarSpiceDisplay    *self,
+                 SpiceUsbDeviceManager *manager,
+                 const char            *error)
+{
+  if (self->usb_manager == manager && g_strcmp0 (self->usb_error, error) == 0)
+    return;
+  self->usb_manager = manager;
+  g_free (self->usb_error);
+  self->usb_error = g_strdup (error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USB_MANAGER]);
+}
+
+/* The manager exists once the guest has shown it has somewhere to plug devices in. */
+static void
+ensure_usb_manager (HangarSpiceDisplay *self)
+{
+  g_autoptr(GError) error = NULL;
+  SpiceUsbDeviceManager *manager;
+
+  if (self->usb_manager != NULL || self->usb_error != NULL)
+    return;
+  manager = spice_usb_device_manager_get (self->session, &error);
+  if (manager == NULL)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("USB devices cannot be shared from this computer: %s"),
+                         error->message);
+
+      set_usb_manager (self, NULL, message);
+      return;
+    }
+  /* Devices are shared only when asked to, never just because they are plugged in. */
+  g_object_set (manager, "auto-connect", FALSE, NULL);
+  set_usb_manager (self, manager, NULL);
 }
 
 /* Connection. */
@@ -504,6 +749,19 @@ on_session_channel_new_cb (SpiceSession       *session,
       self->main = SPICE_MAIN_CHANNEL (channel);
       g_signal_connect (channel, "main-mouse-update", G_CALLBACK (on_main_mouse_update_cb), self);
       g_signal_connect (channel, "main-agent-update", G_CALLBACK (on_main_agent_update_cb), self);
+      g_signal_connect (channel, "main-clipboard-selection-grab",
+                        G_CALLBACK (on_main_clipboard_grab_cb), self);
+      g_signal_connect (channel, "main-clipboard-selection",
+                        G_CALLBACK (on_main_clipboard_data_cb), self);
+      g_signal_connect (channel, "main-clipboard-selection-request",
+                        G_CALLBACK (on_main_clipboard_request_cb), self);
+    }
+  else if (SPICE_IS_USBREDIR_CHANNEL (channel))
+    {
+      /* One per <redirdev type='spicevmc'> of the guest; the manager plugs devices into
+       * whichever is free. */
+      spice_channel_connect (channel);
+      ensure_usb_manager (self);
     }
   else if (SPICE_IS_DISPLAY_CHANNEL (channel))
     {
@@ -593,6 +851,16 @@ teardown (HangarSpiceDisplay *self)
   self->button_mask = 0;
   self->want_width = self->want_height = 0;
 
+  if (self->clipboard != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->clipboard, self);
+      g_clear_object (&self->clipboard);
+    }
+  g_clear_object (&self->guest_content);
+  self->host_grabbed = FALSE;
+  /* Before the session goes: the manager goes with it. */
+  set_usb_manager (self, NULL, NULL);
+
   if (session != NULL)
     {
       g_signal_handlers_disconnect_by_data (session, self);
@@ -630,13 +898,16 @@ on_graphics_opened_cb (GObject      *source,
     }
 
   /* gl-scanout defaults to TRUE in EGL builds; this widget takes pixels, not dmabufs.
-   * Audio, USB and smart cards are not offered (yet), so their channels are not made. */
+   * Audio and smart cards are not offered (yet), so their channels are not made. USB
+   * channels exist only when the guest has USB redirection devices. */
   self->session = g_object_new (SPICE_TYPE_SESSION,
                                 "gl-scanout", FALSE,
                                 "enable-audio", FALSE,
-                                "enable-usbredir", FALSE,
+                                "enable-usbredir", TRUE,
                                 "enable-smartcard", FALSE,
                                 NULL);
+  self->clipboard = g_object_ref (gtk_widget_get_clipboard (GTK_WIDGET (self)));
+  g_signal_connect (self->clipboard, "changed", G_CALLBACK (on_clipboard_changed_cb), self);
   g_signal_connect (self->session, "channel-new", G_CALLBACK (on_session_channel_new_cb), self);
   g_signal_connect (self->session, "channel-destroy",
                     G_CALLBACK (on_session_channel_destroy_cb), self);
@@ -832,7 +1103,92 @@ hangar_spice_display_close (HangarSpiceDisplay *self)
   hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_DISCONNECTED, NULL);
 }
 
+gboolean
+hangar_spice_display_get_share_clipboard (HangarSpiceDisplay *self)
+{
+  g_return_val_if_fail (HANGAR_IS_SPICE_DISPLAY (self), FALSE);
+
+  return self->share_clipboard;
+}
+
+void
+hangar_spice_display_set_share_clipboard (HangarSpiceDisplay *self,
+                                          gboolean            share)
+{
+  g_return_if_fail (HANGAR_IS_SPICE_DISPLAY (self));
+
+  share = !!share;
+  if (self->share_clipboard == share)
+    return;
+  self->share_clipboard = share;
+  if (share)
+    offer_clipboard (self);
+  else if (self->host_grabbed && agent_has_clipboard (self))
+    {
+      /* The guest must not ask for text it may no longer have. */
+      spice_main_channel_clipboard_selection_release (self->main,
+                                                      VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD);
+      self->host_grabbed = FALSE;
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARE_CLIPBOARD]);
+}
+
+SpiceUsbDeviceManager *
+hangar_spice_display_get_usb_manager (HangarSpiceDisplay *self)
+{
+  g_return_val_if_fail (HANGAR_IS_SPICE_DISPLAY (self), NULL);
+
+  return self->usb_manager;
+}
+
+const char *
+hangar_spice_display_get_usb_error (HangarSpiceDisplay *self)
+{
+  g_return_val_if_fail (HANGAR_IS_SPICE_DISPLAY (self), NULL);
+
+  return self->usb_error;
+}
+
 /* GObject. */
+
+static void
+hangar_spice_display_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  HangarSpiceDisplay *self = HANGAR_SPICE_DISPLAY (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHARE_CLIPBOARD:
+      g_value_set_boolean (value, self->share_clipboard);
+      break;
+    case PROP_USB_MANAGER:
+      g_value_set_object (value, self->usb_manager);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hangar_spice_display_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  HangarSpiceDisplay *self = HANGAR_SPICE_DISPLAY (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHARE_CLIPBOARD:
+      hangar_spice_display_set_share_clipboard (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
 
 static void
 hangar_spice_display_dispose (GObject *object)
@@ -850,6 +1206,7 @@ hangar_spice_display_finalize (GObject *object)
   HangarSpiceDisplay *self = (HangarSpiceDisplay *)object;
 
   g_ptr_array_unref (self->channels);
+  g_free (self->usb_error);
 
   G_OBJECT_CLASS (hangar_spice_display_parent_class)->finalize (object);
 }
@@ -862,16 +1219,30 @@ hangar_spice_display_class_init (HangarSpiceDisplayClass *klass)
 
   object_class->dispose = hangar_spice_display_dispose;
   object_class->finalize = hangar_spice_display_finalize;
+  object_class->get_property = hangar_spice_display_get_property;
+  object_class->set_property = hangar_spice_display_set_property;
 
   display_class->send_key = hangar_spice_display_send_key;
   display_class->send_pointer = hangar_spice_display_send_pointer;
   display_class->send_scroll = hangar_spice_display_send_scroll;
   display_class->request_size = hangar_spice_display_request_size;
   display_class->sync_locks = hangar_spice_display_sync_locks;
+
+  /* Text copied on either side can be pasted on the other (needs the guest agent). */
+  properties[PROP_SHARE_CLIPBOARD] =
+    g_param_spec_boolean ("share-clipboard", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The session's SpiceUsbDeviceManager while the guest has USB redirection channels
+   * and the host can share devices; see hangar_spice_display_get_usb_error(). */
+  properties[PROP_USB_MANAGER] =
+    g_param_spec_object ("usb-manager", NULL, NULL, SPICE_TYPE_USB_DEVICE_MANAGER,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 hangar_spice_display_init (HangarSpiceDisplay *self)
 {
   self->channels = g_ptr_array_new_with_free_func (g_object_unref);
+  self->share_clipboard = TRUE;
 }

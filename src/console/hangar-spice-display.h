@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <spice-client.h>
+
 #include "hangar-display.h"
 #include "hangar-guest.h"
 
@@ -16,5 +18,15 @@ GtkWidget *hangar_spice_display_new   (void);
 void       hangar_spice_display_open  (HangarSpiceDisplay *self,
                                        HangarGuest        *guest);
 void       hangar_spice_display_close (HangarSpiceDisplay *self);
+/* Whether text copied on either side can be pasted on the other ("share-clipboard");
+ * needs spice-vdagent in the guest. */
+gboolean   hangar_spice_display_get_share_clipboard (HangarSpiceDisplay *self);
+void       hangar_spice_display_set_share_clipboard (HangarSpiceDisplay *self,
+                                                     gboolean            share);
+/* The session's USB device manager ("usb-manager"), once the guest shows USB redirection
+ * channels; NULL before, without them, or when the host cannot share devices — then
+ * get_usb_error() says why. Valid until the next notify::usb-manager. */
+SpiceUsbDeviceManager *hangar_spice_display_get_usb_manager (HangarSpiceDisplay *self);
+const char            *hangar_spice_display_get_usb_error   (HangarSpiceDisplay *self);
 
 G_END_DECLS

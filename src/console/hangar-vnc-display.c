@@ -22,9 +22,22 @@ struct _HangarVncDisplay
   char *password;
   char *error;
   gboolean waiting_for_password;
+
+  /* Clipboard: watched while a connection exists. */
+  gboolean share_clipboard;
+  GdkClipboard *clipboard;
+  GdkContentProvider *guest_content; /* what the guest last put there */
 };
 
 G_DEFINE_FINAL_TYPE (HangarVncDisplay, hangar_vnc_display, HANGAR_TYPE_DISPLAY)
+
+enum {
+  PROP_0,
+  PROP_SHARE_CLIPBOARD,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_PASSWORD_NEEDED,
@@ -32,6 +45,8 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+static void send_clipboard (HangarVncDisplay *self);
 
 /* 32-bit xRGB, little-endian: B, G, R, X in memory, what HangarDisplay holds. */
 static const VncPixelFormat local_format = {
@@ -92,6 +107,8 @@ on_vnc_initialized_cb (VncConnection    *conn,
                                              vnc_connection_get_width (conn),
                                              vnc_connection_get_height (conn));
   hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_CONNECTED, NULL);
+  /* Text copied before the console opened is pasteable too. */
+  send_clipboard (self);
 }
 
 static void
@@ -272,9 +289,103 @@ on_vnc_disconnected_cb (VncConnection    *conn,
   hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_DISCONNECTED, message);
 }
 
+/* Clipboard. RFB cut text is ISO-8859-1 both ways, lines ending in LF; QEMU passes it
+ * to a clipboard agent in the guest when there is one. */
+
+static void
+on_vnc_server_cut_text_cb (VncConnection    *conn,
+                           const char       *text,
+                           HangarVncDisplay *self)
+{
+  g_autoptr(GdkContentProvider) content = NULL;
+  g_autofree char *utf8 = NULL;
+
+  if (!self->share_clipboard || self->clipboard == NULL || text == NULL)
+    return;
+
+  /* Every byte is a Latin-1 character, so this cannot fail. */
+  utf8 = g_convert (text, -1, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+  if (utf8 == NULL)
+    return;
+
+  content = gdk_content_provider_new_typed (G_TYPE_STRING, utf8);
+  /* Remembered before the clipboard's "changed", so the text is not sent back. */
+  g_set_object (&self->guest_content, content);
+  gdk_clipboard_set_content (self->clipboard, content);
+}
+
+static void
+on_clipboard_text_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(HangarVncDisplay) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *latin1 = NULL;
+  gsize length = 0;
+
+  text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  if (text == NULL)
+    {
+      g_debug ("Could not read the clipboard: %s", error ? error->message : "no text");
+      return;
+    }
+  if (!self->share_clipboard || self->conn == NULL ||
+      !vnc_connection_is_initialized (self->conn))
+    return;
+
+  /* Characters outside Latin-1 cannot travel; they become question marks. */
+  latin1 = g_convert_with_fallback (text, -1, "ISO-8859-1", "UTF-8", "?", NULL, &length,
+                                    &error);
+  if (latin1 == NULL)
+    {
+      g_debug ("Could not convert the clipboard text: %s", error->message);
+      return;
+    }
+  vnc_connection_client_cut_text (self->conn, latin1, length);
+}
+
+/* Sends the local clipboard's text to the guest, unless it came from the guest. */
+static void
+send_clipboard (HangarVncDisplay *self)
+{
+  GdkContentProvider *content;
+  g_autoptr(GdkContentFormats) formats = NULL;
+
+  if (!self->share_clipboard || self->clipboard == NULL || self->conn == NULL ||
+      !vnc_connection_is_initialized (self->conn))
+    return;
+
+  content = gdk_clipboard_get_content (self->clipboard);
+  if (content != NULL && content == self->guest_content)
+    return;
+  g_clear_object (&self->guest_content);
+
+  formats = gdk_content_formats_union_deserialize_gtypes (
+    gdk_content_formats_ref (gdk_clipboard_get_formats (self->clipboard)));
+  if (!gdk_content_formats_contain_gtype (formats, G_TYPE_STRING))
+    return;
+  gdk_clipboard_read_text_async (self->clipboard, NULL, on_clipboard_text_cb,
+                                 g_object_ref (self));
+}
+
+static void
+on_clipboard_changed_cb (GdkClipboard     *clipboard,
+                         HangarVncDisplay *self)
+{
+  send_clipboard (self);
+}
+
 static void
 drop_connection (HangarVncDisplay *self)
 {
+  if (self->clipboard != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->clipboard, self);
+      g_clear_object (&self->clipboard);
+    }
+  g_clear_object (&self->guest_content);
   if (self->conn == NULL)
     return;
   g_signal_handlers_disconnect_by_data (self->conn, self);
@@ -306,6 +417,11 @@ new_connection (HangarVncDisplay *self)
   g_signal_connect (self->conn, "vnc-auth-failure", G_CALLBACK (on_vnc_auth_failure_cb), self);
   g_signal_connect (self->conn, "vnc-error", G_CALLBACK (on_vnc_error_cb), self);
   g_signal_connect (self->conn, "vnc-disconnected", G_CALLBACK (on_vnc_disconnected_cb), self);
+  g_signal_connect (self->conn, "vnc-server-cut-text", G_CALLBACK (on_vnc_server_cut_text_cb),
+                    self);
+
+  self->clipboard = g_object_ref (gtk_widget_get_clipboard (GTK_WIDGET (self)));
+  g_signal_connect (self->clipboard, "changed", G_CALLBACK (on_clipboard_changed_cb), self);
 }
 
 void
@@ -478,6 +594,67 @@ hangar_vnc_display_request_size (HangarDisplay *display,
   g_debug ("Asked for %d×%d: status %d", width, height, status);
 }
 
+/* GObject. */
+
+gboolean
+hangar_vnc_display_get_share_clipboard (HangarVncDisplay *self)
+{
+  g_return_val_if_fail (HANGAR_IS_VNC_DISPLAY (self), FALSE);
+
+  return self->share_clipboard;
+}
+
+void
+hangar_vnc_display_set_share_clipboard (HangarVncDisplay *self,
+                                        gboolean          share)
+{
+  g_return_if_fail (HANGAR_IS_VNC_DISPLAY (self));
+
+  share = !!share;
+  if (self->share_clipboard == share)
+    return;
+  self->share_clipboard = share;
+  /* What was copied while sharing was off is offered now. */
+  send_clipboard (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARE_CLIPBOARD]);
+}
+
+static void
+hangar_vnc_display_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  HangarVncDisplay *self = HANGAR_VNC_DISPLAY (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHARE_CLIPBOARD:
+      g_value_set_boolean (value, self->share_clipboard);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hangar_vnc_display_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  HangarVncDisplay *self = HANGAR_VNC_DISPLAY (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHARE_CLIPBOARD:
+      hangar_vnc_display_set_share_clipboard (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 hangar_vnc_display_dispose (GObject *object)
 {
@@ -510,10 +687,18 @@ hangar_vnc_display_class_init (HangarVncDisplayClass *klass)
 
   object_class->dispose = hangar_vnc_display_dispose;
   object_class->finalize = hangar_vnc_display_finalize;
+  object_class->get_property = hangar_vnc_display_get_property;
+  object_class->set_property = hangar_vnc_display_set_property;
   display_class->send_key = hangar_vnc_display_send_key;
   display_class->send_pointer = hangar_vnc_display_send_pointer;
   display_class->send_scroll = hangar_vnc_display_send_scroll;
   display_class->request_size = hangar_vnc_display_request_size;
+
+  /* Text copied on either side can be pasted on the other. */
+  properties[PROP_SHARE_CLIPBOARD] =
+    g_param_spec_boolean ("share-clipboard", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_PASSWORD_NEEDED] = g_signal_new ("password-needed", G_TYPE_FROM_CLASS (klass),
                                                   G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -523,6 +708,7 @@ hangar_vnc_display_class_init (HangarVncDisplayClass *klass)
 static void
 hangar_vnc_display_init (HangarVncDisplay *self)
 {
+  self->share_clipboard = TRUE;
 }
 
 GtkWidget *

@@ -25,12 +25,18 @@ struct _HangarGuestWindow
   HangarSerialConsole *serial;
   GtkFileChooserNative *file_chooser;
   char *scaling_mode;
+  SpiceUsbDeviceManager *usb_manager; /* the SPICE display's, while it has one */
 
   AdwHeaderBar *header_bar;
   GtkRevealer *fullscreen_revealer;
   AdwWindowTitle *fullscreen_title;
   AdwViewStack *view_stack;
   GtkBox *console_tools;
+  GtkToggleButton *clipboard_button;
+  GtkMenuButton *usb_button;
+  GtkStack *usb_stack;
+  GtkListBox *usb_list;
+  AdwStatusPage *usb_status;
   GtkStack *console_stack;
   AdwStatusPage *status_page;
   GtkSpinner *status_spinner;
@@ -79,6 +85,7 @@ static const struct {
 #define SC_PRINT     0x54
 
 static void update_console_view (HangarGuestWindow *self);
+static void update_usb (HangarGuestWindow *self);
 static void open_display (HangarGuestWindow *self);
 static void set_scaling_mode (HangarGuestWindow *self,
                               const char        *name);
@@ -214,6 +221,7 @@ static void
 on_display_state_cb (HangarGuestWindow *self)
 {
   update_console_view (self);
+  update_usb (self);
   if (self->display != NULL &&
       hangar_display_get_state (self->display) == HANGAR_DISPLAY_STATE_CONNECTED &&
       gtk_widget_get_mapped (GTK_WIDGET (self->display)))
@@ -341,6 +349,254 @@ open_display (HangarGuestWindow *self)
     hangar_spice_display_open (HANGAR_SPICE_DISPLAY (self->display), self->guest);
 }
 
+/* USB redirection (SPICE): a popover with a switch per host device, the list rebuilt
+ * from the session's SpiceUsbDeviceManager whenever it changes. */
+
+typedef struct
+{
+  HangarGuestWindow *self;
+  GtkSwitch *toggle;
+  gboolean share;
+} UsbOperation;
+
+static void
+usb_device_free (gpointer device)
+{
+  g_boxed_free (SPICE_TYPE_USB_DEVICE, device);
+}
+
+static GtkWidget *
+find_usb_row (HangarGuestWindow *self,
+              SpiceUsbDevice    *device)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->usb_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (g_object_get_data (G_OBJECT (row), "device") == (gpointer)device)
+      return row;
+  return NULL;
+}
+
+/* Puts the switch back where the device is, without asking the manager again. */
+static void
+reset_usb_switch (HangarGuestWindow *self,
+                  GtkSwitch         *toggle,
+                  gboolean           shared,
+                  const char        *error)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (toggle), ADW_TYPE_ACTION_ROW);
+  gpointer handler = g_object_get_data (G_OBJECT (toggle), "state-set-handler");
+
+  if (handler != NULL)
+    g_signal_handler_block (toggle, GPOINTER_TO_SIZE (handler));
+  gtk_switch_set_active (toggle, shared);
+  gtk_switch_set_state (toggle, shared);
+  if (handler != NULL)
+    g_signal_handler_unblock (toggle, GPOINTER_TO_SIZE (handler));
+  gtk_widget_set_sensitive (GTK_WIDGET (toggle), TRUE);
+  if (row != NULL && error != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), error);
+}
+
+static void
+on_usb_operation_done_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  UsbOperation *op = user_data;
+  SpiceUsbDeviceManager *manager = SPICE_USB_DEVICE_MANAGER (source);
+  g_autoptr(GError) error = NULL;
+  gboolean done;
+
+  if (op->share)
+    done = spice_usb_device_manager_connect_device_finish (manager, result, &error);
+  else
+    done = spice_usb_device_manager_disconnect_device_finish (manager, result, &error);
+
+  if (done)
+    reset_usb_switch (op->self, op->toggle, op->share, NULL);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    reset_usb_switch (op->self, op->toggle, !op->share, NULL);
+  else
+    {
+      g_autofree char *message =
+        op->share ? g_strdup_printf (_("Could not share the device: %s"), error->message)
+                  : g_strdup_printf (_("Could not take the device back: %s"), error->message);
+
+      reset_usb_switch (op->self, op->toggle, !op->share, message);
+    }
+
+  g_object_unref (op->self);
+  g_object_unref (op->toggle);
+  g_free (op);
+}
+
+static gboolean
+on_usb_switch_state_set_cb (GtkSwitch         *toggle,
+                            gboolean           share,
+                            HangarGuestWindow *self)
+{
+  SpiceUsbDevice *device = g_object_get_data (G_OBJECT (toggle), "device");
+  UsbOperation *op;
+
+  if (self->usb_manager == NULL || device == NULL)
+    return TRUE;
+
+  op = g_new0 (UsbOperation, 1);
+  op->self = g_object_ref (self);
+  op->toggle = g_object_ref (toggle);
+  op->share = share;
+  /* The switch moves now and settles (its "state") when the guest has the device. */
+  gtk_widget_set_sensitive (GTK_WIDGET (toggle), FALSE);
+  if (share)
+    spice_usb_device_manager_connect_device_async (self->usb_manager, device, self->cancellable,
+                                                   on_usb_operation_done_cb, op);
+  else
+    spice_usb_device_manager_disconnect_device_async (self->usb_manager, device,
+                                                      self->cancellable,
+                                                      on_usb_operation_done_cb, op);
+  return TRUE;
+}
+
+static GtkWidget *
+usb_row_new (HangarGuestWindow *self,
+             SpiceUsbDevice    *device)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *description = spice_usb_device_get_description (device, NULL);
+  gboolean shared = spice_usb_device_manager_is_device_connected (self->usb_manager, device);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *toggle = gtk_switch_new ();
+  gulong handler;
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), description);
+  g_object_set_data_full (G_OBJECT (row), "device",
+                          g_boxed_copy (SPICE_TYPE_USB_DEVICE, device), usb_device_free);
+
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_switch_set_active (toggle, shared);
+  gtk_switch_set_state (toggle, shared);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  description, -1);
+  g_object_set_data_full (G_OBJECT (toggle), "device",
+                          g_boxed_copy (SPICE_TYPE_USB_DEVICE, device), usb_device_free);
+  handler = g_signal_connect (toggle, "state-set", G_CALLBACK (on_usb_switch_state_set_cb),
+                              self);
+  g_object_set_data (G_OBJECT (toggle), "state-set-handler", GSIZE_TO_POINTER (handler));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+
+  /* Say why a device cannot go, rather than let the switch fail. */
+  if (!shared && !spice_usb_device_manager_can_redirect_device (self->usb_manager, device,
+                                                                &error))
+    {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), error->message);
+      gtk_widget_set_sensitive (toggle, FALSE);
+    }
+  return row;
+}
+
+static void
+show_usb_status (HangarGuestWindow *self,
+                 const char        *title,
+                 const char        *description)
+{
+  adw_status_page_set_title (self->usb_status, title);
+  adw_status_page_set_description (self->usb_status, description);
+  gtk_stack_set_visible_child_name (self->usb_stack, "status");
+}
+
+static void
+fill_usb_popover (HangarGuestWindow *self)
+{
+  HangarSpiceDisplay *spice = HANGAR_IS_SPICE_DISPLAY (self->display)
+                                ? HANGAR_SPICE_DISPLAY (self->display) : NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->usb_list))) != NULL)
+    gtk_list_box_remove (self->usb_list, child);
+
+  if (spice == NULL)
+    return;
+  if (hangar_display_get_state (self->display) != HANGAR_DISPLAY_STATE_CONNECTED)
+    {
+      show_usb_status (self, _("Not Connected"),
+                       _("USB devices can be shared while the console is connected."));
+      return;
+    }
+  if (hangar_spice_display_get_usb_error (spice) != NULL)
+    {
+      show_usb_status (self, _("USB Sharing Unavailable"),
+                       hangar_spice_display_get_usb_error (spice));
+      return;
+    }
+  if (self->usb_manager == NULL)
+    {
+      show_usb_status (self, _("No USB Redirection"),
+                       _("This guest has no USB redirection channels."));
+      return;
+    }
+
+  devices = spice_usb_device_manager_get_devices (self->usb_manager);
+  if (devices == NULL || devices->len == 0)
+    {
+      show_usb_status (self, _("No USB Devices"),
+                       _("Plug in a USB device to share it with the guest."));
+      return;
+    }
+  for (guint i = 0; i < devices->len; i++)
+    gtk_list_box_append (self->usb_list, usb_row_new (self, g_ptr_array_index (devices, i)));
+  gtk_stack_set_visible_child_name (self->usb_stack, "devices");
+}
+
+static void
+on_usb_device_error_cb (SpiceUsbDeviceManager *manager,
+                        SpiceUsbDevice        *device,
+                        GError                *error,
+                        HangarGuestWindow     *self)
+{
+  GtkWidget *row;
+
+  fill_usb_popover (self);
+  row = find_usb_row (self, device);
+  if (row != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), error->message);
+}
+
+/* Follows the display's USB device manager: the button shows for SPICE guests only. */
+static void
+update_usb (HangarGuestWindow *self)
+{
+  HangarSpiceDisplay *spice = HANGAR_IS_SPICE_DISPLAY (self->display)
+                                ? HANGAR_SPICE_DISPLAY (self->display) : NULL;
+  SpiceUsbDeviceManager *manager = spice ? hangar_spice_display_get_usb_manager (spice) : NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->usb_button), spice != NULL);
+
+  if (manager != self->usb_manager)
+    {
+      if (self->usb_manager != NULL)
+        g_signal_handlers_disconnect_by_data (self->usb_manager, self);
+      g_set_object (&self->usb_manager, manager);
+      if (manager != NULL)
+        {
+          g_signal_connect_swapped (manager, "device-added", G_CALLBACK (fill_usb_popover), self);
+          g_signal_connect_swapped (manager, "device-removed", G_CALLBACK (fill_usb_popover),
+                                    self);
+          g_signal_connect (manager, "device-error", G_CALLBACK (on_usb_device_error_cb), self);
+        }
+    }
+  fill_usb_popover (self);
+}
+
+static void
+on_usb_popover_show_cb (HangarGuestWindow *self)
+{
+  /* The devices' states may have changed behind the list's back. */
+  fill_usb_popover (self);
+}
+
 static HangarDisplayScaling
 scaling_from_string (const char *name)
 {
@@ -410,6 +666,11 @@ on_query_consoles_cb (GObject      *object,
       gtk_scrolled_window_set_child (self->display_scroller, GTK_WIDGET (self->display));
       g_settings_bind (settings, "release-combination", self->display, "release-keys",
                        G_SETTINGS_BIND_GET);
+      g_settings_bind (settings, "share-clipboard", self->display, "share-clipboard",
+                       G_SETTINGS_BIND_GET);
+      if (HANGAR_IS_SPICE_DISPLAY (self->display))
+        g_signal_connect_object (self->display, "notify::usb-manager",
+                                 G_CALLBACK (update_usb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->display, "notify::state", G_CALLBACK (on_display_state_cb),
                                self, G_CONNECT_SWAPPED);
       {
@@ -423,6 +684,7 @@ on_query_consoles_cb (GObject      *object,
 
   update_overview (self);
   update_console_view (self);
+  update_usb (self);
 }
 
 static void
@@ -636,6 +898,9 @@ hangar_guest_window_dispose (GObject *object)
   if (self->file_chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->file_chooser));
   g_clear_object (&self->file_chooser);
+  if (self->usb_manager != NULL)
+    g_signal_handlers_disconnect_by_data (self->usb_manager, self);
+  g_clear_object (&self->usb_manager);
   g_clear_object (&self->guest);
   g_clear_object (&self->application);
   g_clear_pointer (&self->consoles, hangar_graphics_info_free);
@@ -714,6 +979,11 @@ hangar_guest_window_class_init (HangarGuestWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, fullscreen_title);
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, console_tools);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, clipboard_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, usb_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, usb_stack);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, usb_list);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, usb_status);
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, console_stack);
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, status_page);
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, status_spinner);
@@ -731,6 +1001,7 @@ hangar_guest_window_class_init (HangarGuestWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, graphics_row);
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, uuid_row);
   gtk_widget_class_bind_template_callback (widget_class, on_console_toggle_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_usb_popover_show_cb);
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_class_install_action (widget_class, actions[i].name, NULL, action_activated);
@@ -773,6 +1044,8 @@ hangar_guest_window_new (HangarApplication *application,
   self = g_object_new (HANGAR_TYPE_GUEST_WINDOW, "application", application, NULL);
   self->application = g_object_ref (application);
   self->guest = g_object_ref (guest);
+  g_settings_bind (hangar_application_get_settings (application), "share-clipboard",
+                   self->clipboard_button, "active", G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_swapped (guest, "notify::state", G_CALLBACK (on_guest_state_cb), self);
   g_signal_connect_swapped (guest, "notify::memory", G_CALLBACK (update_overview), self);
   g_signal_connect_swapped (guest, "notify::vcpus", G_CALLBACK (update_overview), self);
