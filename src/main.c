@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <malloc.h>
 #include <glib/gi18n.h>
 
 #include "hangar-application.h"
@@ -13,6 +14,12 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(HangarApplication) app = NULL;
+
+  /* Workers make short libvirt calls; with one malloc arena the memory a worker frees
+   * (a test driver parsing thousands of guests, say) serves the main thread after it,
+   * instead of staying resident in an arena of its own. About 20 MB less at 5,000
+   * guests (bench/README.md). */
+  mallopt (M_ARENA_MAX, 1);
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
