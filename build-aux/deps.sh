@@ -12,7 +12,7 @@ HANGAR_PACKAGES=(
   libvirt-dev libvirt-glib-1.0-dev
   libgvnc-1.0-dev libspice-client-glib-2.0-dev
   libosinfo-1.0-dev libvte-2.91-gtk4-dev libgtksourceview-5-dev libsecret-1-dev
-  gettext appstream desktop-file-utils libglib2.0-bin
+  gettext appstream desktop-file-utils libglib2.0-bin libxml2-dev procps
   libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
   dnsmasq-base iptables
   adwaita-icon-theme fonts-cantarell
@@ -21,7 +21,7 @@ HANGAR_PACKAGES=(
 # Additionally for the tests (Xvfb, D-Bus, the tiny guest, sshd for remote hosts).
 HANGAR_TEST_PACKAGES=(
   xvfb xauth dbus dbus-x11 xdotool imagemagick
-  openssh-server openssh-client
+  openssh-server openssh-client iproute2
   busybox-static cpio python3 virt-viewer
 )
 

@@ -7,46 +7,7 @@
 
 #include "hangar-connection.h"
 #include "hangar-core.h"
-
-#define WAIT_USEC (5 * G_USEC_PER_SEC)
-
-typedef gboolean (*Predicate) (gpointer data);
-
-/* Runs the main context until @pred holds or the deadline passes. */
-static gboolean
-wait_for (Predicate pred,
-          gpointer  data,
-          gint64    timeout_usec)
-{
-  gint64 deadline = g_get_monotonic_time () + timeout_usec;
-
-  while (!pred (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-is_null (gpointer data)
-{
-  return *(gpointer *)data == NULL;
-}
-
-/* Drops the last reference and checks the object goes once pending work drains. */
-static void
-assert_finalized (gpointer object)
-{
-  gpointer weak = object;
-
-  g_object_add_weak_pointer (object, &weak);
-  g_object_unref (object);
-  if (!wait_for (is_null, &weak, WAIT_USEC))
-    g_error ("%s was not finalized: a reference leaked", G_OBJECT_TYPE_NAME (weak));
-}
+#include "test-util.h"
 
 static gboolean
 is_settled (gpointer data)
@@ -63,7 +24,7 @@ open_connection (const char *uri)
   HangarConnection *connection = hangar_connection_new (uri);
 
   hangar_connection_open_async (connection, NULL, NULL, NULL);
-  g_assert_true (wait_for (is_settled, connection, WAIT_USEC));
+  g_assert_true (test_wait_for (is_settled, connection, 5000));
   g_assert_cmpstr (hangar_connection_get_error_message (connection), ==, NULL);
   g_assert_cmpint (hangar_connection_get_state (connection), ==,
                    HANGAR_CONNECTION_STATE_CONNECTED);
@@ -94,7 +55,7 @@ assert_guest_becomes (HangarConnection *connection,
 {
   GuestCheck check = { connection, name, state };
 
-  if (!wait_for (guest_is, &check, WAIT_USEC))
+  if (!test_wait_for (guest_is, &check, 5000))
     g_error ("Guest %s did not reach state %d", name, state);
 }
 
@@ -118,7 +79,7 @@ test_open_default (void)
   g_assert_cmpint (hangar_connection_get_state (connection), ==,
                    HANGAR_CONNECTION_STATE_DISCONNECTED);
   g_assert_cmpuint (g_list_model_get_n_items (guests), ==, 0);
-  assert_finalized (connection);
+  test_assert_finalized (connection);
 }
 
 static void
@@ -142,7 +103,7 @@ test_open_file (void)
                     ==, 4);
 
   hangar_connection_close (connection);
-  assert_finalized (connection);
+  test_assert_finalized (connection);
 }
 
 static const char *new_guest_xml =
@@ -177,7 +138,7 @@ test_follows_other_connection (void)
   g_assert_nonnull (domain);
   assert_guest_becomes (connection, "newcomer", HANGAR_GUEST_STATE_SHUTOFF);
   /* Memory and vCPUs come from a refresh after the event. */
-  g_assert_true (wait_for (vcpus_are_three, connection, WAIT_USEC));
+  g_assert_true (test_wait_for (vcpus_are_three, connection, 5000));
   g_assert_cmpuint (g_list_model_get_n_items (hangar_connection_get_guests (connection)), ==, 2);
 
   g_assert_cmpint (virDomainCreate (domain), ==, 0);
@@ -210,7 +171,7 @@ test_follows_other_connection (void)
 
   virConnectClose (other);
   hangar_connection_close (connection);
-  assert_finalized (connection);
+  test_assert_finalized (connection);
 }
 
 static gboolean
@@ -234,11 +195,11 @@ test_stats_fallback (void)
 
   hangar_connection_set_stats_interval (connection, 100);
   hangar_connection_open_async (connection, NULL, NULL, NULL);
-  g_assert_true (wait_for (is_settled, connection, WAIT_USEC));
+  g_assert_true (test_wait_for (is_settled, connection, 5000));
 
   alpha = hangar_connection_find_guest (connection, "alpha");
   charlie = hangar_connection_find_guest (connection, "charlie");
-  g_assert_true (wait_for (has_cpu_samples, alpha, WAIT_USEC));
+  g_assert_true (test_wait_for (has_cpu_samples, alpha, 5000));
   g_assert_cmpfloat (hangar_guest_get_cpu_usage (alpha), >=, 0.0);
   g_assert_cmpfloat (hangar_guest_get_cpu_usage (alpha), <=, 100.0);
 
@@ -247,7 +208,7 @@ test_stats_fallback (void)
   g_assert_cmpuint (n, ==, 0);
 
   hangar_connection_close (connection);
-  assert_finalized (connection);
+  test_assert_finalized (connection);
 }
 
 static void
@@ -259,7 +220,7 @@ test_bogus_uri (void)
   hangar_connection_open_async (connection, NULL, NULL, NULL);
   g_assert_cmpint (hangar_connection_get_state (connection), ==,
                    HANGAR_CONNECTION_STATE_CONNECTING);
-  g_assert_true (wait_for (is_settled, connection, 3 * G_USEC_PER_SEC));
+  g_assert_true (test_wait_for (is_settled, connection, 3000));
   g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
   g_assert_cmpint (hangar_connection_get_state (connection), ==,
                    HANGAR_CONNECTION_STATE_FAILED);
@@ -267,7 +228,7 @@ test_bogus_uri (void)
   g_assert_cmpstr (hangar_connection_get_error_message (connection), !=, "");
   g_assert_cmpuint (g_list_model_get_n_items (hangar_connection_get_guests (connection)), ==, 0);
 
-  assert_finalized (connection);
+  test_assert_finalized (connection);
 }
 
 typedef struct {
@@ -301,7 +262,7 @@ run_action (HangarGuest      *guest,
   g_clear_error (&res->error);
   res->done = FALSE;
   hangar_guest_run_action_async (guest, action, NULL, on_action_done_cb, res);
-  g_assert_true (wait_for (action_is_done, res, WAIT_USEC));
+  g_assert_true (test_wait_for (action_is_done, res, 5000));
 }
 
 static void
@@ -345,7 +306,7 @@ test_actions (void)
   g_assert_cmpuint (g_list_model_get_n_items (hangar_connection_get_guests (connection)), ==, 2);
 
   hangar_connection_close (connection);
-  assert_finalized (connection);
+  test_assert_finalized (connection);
 }
 
 int

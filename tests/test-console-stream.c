@@ -10,6 +10,7 @@
 #include "hangar-connection.h"
 #include "hangar-console-stream.h"
 #include "hangar-core.h"
+#include "test-util.h"
 
 /*
  * libvirt's test driver has no virDomainOpenConsole ("this function is not supported
@@ -17,44 +18,6 @@
  * the real driver code. Data both ways is tested against QEMU in
  * tests/e2e/test-e2e-serial.c.
  */
-
-#define WAIT_USEC (5 * G_USEC_PER_SEC)
-
-typedef gboolean (*Predicate) (gpointer data);
-
-static gboolean
-wait_for (Predicate pred,
-          gpointer  data,
-          gint64    timeout_usec)
-{
-  gint64 deadline = g_get_monotonic_time () + timeout_usec;
-
-  while (!pred (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-is_null (gpointer data)
-{
-  return *(gpointer *)data == NULL;
-}
-
-static void
-assert_finalized (gpointer object)
-{
-  gpointer weak = object;
-
-  g_object_add_weak_pointer (object, &weak);
-  g_object_unref (object);
-  if (!wait_for (is_null, &weak, WAIT_USEC))
-    g_error ("%s was not finalized: a reference leaked", G_OBJECT_TYPE_NAME (weak));
-}
 
 static gboolean
 is_connected (gpointer data)
@@ -68,7 +31,7 @@ open_connection (const char *uri)
   HangarConnection *connection = hangar_connection_new (uri);
 
   hangar_connection_open_async (connection, NULL, NULL, NULL);
-  g_assert_true (wait_for (is_connected, connection, WAIT_USEC));
+  g_assert_true (test_wait_for (is_connected, connection, 5000));
   return connection;
 }
 
@@ -104,7 +67,7 @@ open_and_wait (HangarGuest  *guest,
   hangar_console_stream_open_async (guest, NULL, cancellable, on_opened_cb, r);
   /* Never completes in the caller's stack frame: the call runs on a worker. */
   g_assert_false (r->done);
-  g_assert_true (wait_for (open_done, r, WAIT_USEC));
+  g_assert_true (test_wait_for (open_done, r, 5000));
 }
 
 /* A running guest on a driver without text consoles: a clear sentence, no stream. */
@@ -127,7 +90,7 @@ test_open_unsupported (void)
   g_clear_error (&r.error);
 
   hangar_connection_close (connection);
-  assert_finalized (connection);
+  test_assert_finalized (connection);
 }
 
 /* A guest that is off: told to start it. */
@@ -151,7 +114,7 @@ test_open_not_running (void)
   g_clear_error (&r.error);
 
   hangar_connection_close (connection);
-  assert_finalized (connection);
+  test_assert_finalized (connection);
 }
 
 /* Cancelled before the worker answers: G_IO_ERROR_CANCELLED, nothing leaks. */
@@ -165,15 +128,15 @@ test_open_cancelled (void)
 
   hangar_console_stream_open_async (guest, NULL, cancellable, on_opened_cb, &r);
   g_cancellable_cancel (cancellable);
-  g_assert_true (wait_for (open_done, &r, WAIT_USEC));
+  g_assert_true (test_wait_for (open_done, &r, 5000));
   g_assert_null (r.stream);
   g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&r.error);
 
   hangar_connection_close (connection);
-  assert_finalized (connection);
+  test_assert_finalized (connection);
   /* The task's reference is gone once it completed. */
-  assert_finalized (g_steal_pointer (&guest));
+  test_assert_finalized (g_steal_pointer (&guest));
 }
 
 /* A guest kept after its connection closed: still a clean error, never a crash. */
@@ -186,7 +149,7 @@ test_open_after_close (void)
 
   hangar_connection_close (connection);
   hangar_console_stream_open_async (guest, NULL, NULL, on_opened_cb, &r);
-  g_assert_true (wait_for (open_done, &r, WAIT_USEC));
+  g_assert_true (test_wait_for (open_done, &r, 5000));
   g_assert_null (r.stream);
   g_assert_nonnull (r.error);
   g_assert_true (r.error->domain == HANGAR_CONSOLE_STREAM_ERROR);
@@ -194,8 +157,8 @@ test_open_after_close (void)
   g_assert_nonnull (strstr (r.error->message, "“test”"));
   g_clear_error (&r.error);
 
-  assert_finalized (connection);
-  assert_finalized (g_steal_pointer (&guest));
+  test_assert_finalized (connection);
+  test_assert_finalized (g_steal_pointer (&guest));
 }
 
 int

@@ -6,6 +6,7 @@
 #include <gtk/gtk.h>
 
 #include "hangar-display.h"
+#include "test-widget-util.h"
 
 /* A display whose "guest" is this test: it records what the base class sends. */
 #define TEST_TYPE_DISPLAY (test_display_get_type ())
@@ -63,22 +64,6 @@ test_display_init (TestDisplay *self)
 }
 
 static gboolean
-wait_until (gboolean (*pred) (gpointer),
-            gpointer   data)
-{
-  gint64 deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
-
-  while (!pred (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
 has_size (gpointer data)
 {
   return gtk_widget_get_width (data) > 0;
@@ -95,7 +80,7 @@ show_display (HangarDisplay *display,
   gtk_window_set_default_size (window, width, height);
   gtk_window_set_child (window, GTK_WIDGET (display));
   gtk_window_present (window);
-  g_assert_true (wait_until (has_size, display));
+  g_assert_true (test_wait_for (has_size, display, 3000));
   return window;
 }
 
@@ -190,7 +175,7 @@ test_resize_request (void)
   hangar_display_set_state (HANGAR_DISPLAY (display), HANGAR_DISPLAY_STATE_CONNECTED, NULL);
   hangar_display_set_scaling (HANGAR_DISPLAY (display), HANGAR_DISPLAY_SCALING_RESIZE_GUEST);
   window = show_display (HANGAR_DISPLAY (display), 900, 700);
-  g_assert_true (wait_until (size_requested, display));
+  g_assert_true (test_wait_for (size_requested, display, 3000));
 
   scale = gtk_widget_get_scale_factor (GTK_WIDGET (display));
   g_assert_cmpint (display->requested_width, ==, gtk_widget_get_width (GTK_WIDGET (display)) * scale);

@@ -7,40 +7,7 @@
 
 #include "hangar-application.h"
 #include "hangar-guest-window.h"
-
-static gboolean
-wait_until (gboolean (*pred) (gpointer),
-            gpointer   data)
-{
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (!pred (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type,
-             gboolean (*match) (GtkWidget *, gconstpointer),
-             gconstpointer data)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && (match == NULL || match (root, data)))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type, match, data);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
+#include "test-widget-util.h"
 
 static gboolean
 row_titled (GtkWidget    *widget,
@@ -53,7 +20,7 @@ static const char *
 row_value (GtkWidget  *window,
            const char *title)
 {
-  GtkWidget *row = find_widget (window, ADW_TYPE_ACTION_ROW, row_titled, title);
+  GtkWidget *row = test_find_widget (window, ADW_TYPE_ACTION_ROW, row_titled, title);
 
   g_assert_nonnull (row);
   return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
@@ -86,12 +53,21 @@ guest_window (HangarGuest *guest)
   g_error ("No window for %s", hangar_guest_get_name (guest));
 }
 
+static gboolean
+is_mapped (GtkWidget    *widget,
+           gconstpointer data)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+/* The status page on screen (popovers have their own, unmapped until opened). */
 static const char *
 status_title (HangarGuestWindow *window)
 {
-  GtkWidget *status = find_widget (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, NULL, NULL);
+  GtkWidget *status = test_find_widget (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, is_mapped,
+                                        NULL);
 
-  return adw_status_page_get_title (ADW_STATUS_PAGE (status));
+  return status ? adw_status_page_get_title (ADW_STATUS_PAGE (status)) : NULL;
 }
 
 static gboolean
@@ -108,7 +84,7 @@ assert_status (HangarGuestWindow *window,
 {
   const char *args[] = { (const char *)window, title };
 
-  if (!wait_until (status_is, args))
+  if (!test_wait_for (status_is, args, 5000))
     g_error ("The console page says “%s”, not “%s”", status_title (window), title);
 }
 
@@ -147,14 +123,15 @@ test_run_from_console_page (void)
   GtkWidget *run;
 
   assert_status (window, "Guest Is Not Running");
-  run = find_widget (find_widget (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, NULL, NULL),
+  run = test_find_widget (test_find_widget (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, is_mapped,
+                                            NULL),
                      GTK_TYPE_BUTTON, button_labelled, run_label);
   g_assert_nonnull (run);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (run)), ==, run_label);
   g_assert_true (gtk_widget_get_visible (run));
 
   g_signal_emit_by_name (run, "clicked");
-  g_assert_true (wait_until (guest_runs, charlie));
+  g_assert_true (test_wait_for (guest_runs, charlie, 5000));
   assert_status (window, "No Console");
   g_assert_cmpstr (row_value (GTK_WIDGET (window), "State"), ==, "Running");
   gtk_window_destroy (GTK_WINDOW (window));
@@ -180,7 +157,7 @@ main (int   argc,
   path = g_test_build_filename (G_TEST_DIST, "data", "three-guests.xml", NULL);
   uri = g_strconcat ("test://", path, NULL);
   connection = hangar_application_add_connection (app, uri, FALSE, FALSE);
-  g_assert_true (wait_until (is_connected, connection));
+  g_assert_true (test_wait_for (is_connected, connection, 5000));
 
   g_test_add_func ("/guest-window/overview", test_overview);
   g_test_add_func ("/guest-window/run-from-console-page", test_run_from_console_page);

@@ -7,45 +7,7 @@
 
 #include "hangar-application.h"
 #include "hangar-window.h"
-
-#define WAIT_USEC (5 * G_USEC_PER_SEC)
-
-typedef gboolean (*Predicate) (gpointer data);
-
-static gboolean
-wait_for (Predicate pred,
-          gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_USEC;
-
-  while (!pred (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-/* Depth-first search of the widget tree for a widget of @type passing @match. */
-static GtkWidget *
-find_widget (GtkWidget  *root,
-             GType       type,
-             gboolean  (*match) (GtkWidget *, gconstpointer),
-             gconstpointer data)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && (match == NULL || match (root, data)))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type, match, data);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
+#include "test-widget-util.h"
 
 static gboolean
 has_action (GtkWidget    *widget,
@@ -99,7 +61,7 @@ fixture_setup (Fixture      *f,
   f->window = hangar_window_new (f->app);
   gtk_window_present (GTK_WINDOW (f->window));
   f->connection = hangar_application_add_connection (f->app, uri, FALSE, FALSE);
-  g_assert_true (wait_for (is_connected, f->connection));
+  g_assert_true (test_wait_for (is_connected, f->connection, 5000));
   f->model = hangar_window_get_guest_model (f->window);
 }
 
@@ -138,11 +100,11 @@ test_lists_guests (Fixture      *f,
   g_autofree char *names = NULL;
   GtkWidget *stack;
 
-  g_assert_true (wait_for (model_has_three, f->model));
+  g_assert_true (test_wait_for (model_has_three, f->model, 5000));
   names = names_in_view (f->model);
   g_assert_cmpstr (names, ==, "alpha bravo charlie");
 
-  stack = find_widget (GTK_WIDGET (f->window), GTK_TYPE_STACK, is_guest_stack, NULL);
+  stack = test_find_widget (GTK_WIDGET (f->window), GTK_TYPE_STACK, is_guest_stack, NULL);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "guests");
 }
 
@@ -162,27 +124,27 @@ static void
 test_filter (Fixture      *f,
              gconstpointer data)
 {
-  GtkWidget *entry = find_widget (GTK_WIDGET (f->window), GTK_TYPE_SEARCH_ENTRY, NULL, NULL);
+  GtkWidget *entry = test_find_widget (GTK_WIDGET (f->window), GTK_TYPE_SEARCH_ENTRY, NULL, NULL);
   GtkWidget *status;
   g_autofree char *names = NULL;
 
-  g_assert_true (wait_for (model_has_three, f->model));
+  g_assert_true (test_wait_for (model_has_three, f->model, 5000));
   g_assert_nonnull (entry);
 
   /* Typing filters by name as you type, ignoring case. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "RAV");
-  g_assert_true (wait_for (model_has_one, f->model));
+  g_assert_true (test_wait_for (model_has_one, f->model, 5000));
   names = names_in_view (f->model);
   g_assert_cmpstr (names, ==, "bravo");
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "zulu");
-  g_assert_true (wait_for (model_has_none, f->model));
-  status = find_widget (GTK_WIDGET (f->window), ADW_TYPE_STATUS_PAGE, NULL, NULL);
+  g_assert_true (test_wait_for (model_has_none, f->model, 5000));
+  status = test_find_widget (GTK_WIDGET (f->window), ADW_TYPE_STATUS_PAGE, NULL, NULL);
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==,
                    "No Matching Guests");
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
-  g_assert_true (wait_for (model_has_three, f->model));
+  g_assert_true (test_wait_for (model_has_three, f->model, 5000));
 }
 
 static GtkColumnViewColumn *
@@ -205,11 +167,11 @@ static void
 test_sort (Fixture      *f,
            gconstpointer data)
 {
-  GtkColumnView *view = GTK_COLUMN_VIEW (find_widget (GTK_WIDGET (f->window),
+  GtkColumnView *view = GTK_COLUMN_VIEW (test_find_widget (GTK_WIDGET (f->window),
                                                       GTK_TYPE_COLUMN_VIEW, NULL, NULL));
   char *names;
 
-  g_assert_true (wait_for (model_has_three, f->model));
+  g_assert_true (test_wait_for (model_has_three, f->model, 5000));
 
   gtk_column_view_sort_by_column (view, column_titled (view, "Name"), GTK_SORT_DESCENDING);
   names = names_in_view (f->model);
@@ -251,13 +213,13 @@ static void
 test_action_on_selection (Fixture      *f,
                           gconstpointer data)
 {
-  GtkWidget *run = find_widget (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, has_action,
+  GtkWidget *run = test_find_widget (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, has_action,
                                 "win.run-guest");
-  GtkWidget *pause = find_widget (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, has_action,
+  GtkWidget *pause = test_find_widget (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, has_action,
                                   "win.pause-guest");
   guint charlie = GTK_INVALID_LIST_POSITION;
 
-  g_assert_true (wait_for (model_has_three, f->model));
+  g_assert_true (test_wait_for (model_has_three, f->model, 5000));
   g_assert_nonnull (run);
   g_assert_nonnull (pause);
 
@@ -277,10 +239,10 @@ test_action_on_selection (Fixture      *f,
   g_assert_false (gtk_widget_get_sensitive (pause));
 
   g_signal_emit_by_name (run, "clicked");
-  g_assert_true (wait_for (charlie_runs, f->connection));
+  g_assert_true (test_wait_for (charlie_runs, f->connection, 5000));
 
   /* The buttons follow the new state once libvirt reports it. */
-  g_assert_true (wait_for (widget_is_sensitive, pause));
+  g_assert_true (test_wait_for (widget_is_sensitive, pause, 5000));
   g_assert_false (gtk_widget_get_sensitive (run));
 }
 
@@ -288,8 +250,8 @@ static void
 test_empty_host (Fixture      *f,
                  gconstpointer data)
 {
-  GtkWidget *status = find_widget (GTK_WIDGET (f->window), ADW_TYPE_STATUS_PAGE, NULL, NULL);
-  GtkWidget *stack = find_widget (GTK_WIDGET (f->window), GTK_TYPE_STACK, is_guest_stack, NULL);
+  GtkWidget *status = test_find_widget (GTK_WIDGET (f->window), ADW_TYPE_STATUS_PAGE, NULL, NULL);
+  GtkWidget *stack = test_find_widget (GTK_WIDGET (f->window), GTK_TYPE_STACK, is_guest_stack, NULL);
 
   g_assert_cmpuint (g_list_model_get_n_items (f->model), ==, 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "empty");

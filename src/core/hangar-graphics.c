@@ -150,6 +150,27 @@ open_console_socket (virDomainPtr        domain,
   return -1;
 }
 
+/* Reads the live definition into @info; on failure returns the task's error. */
+static gboolean
+read_definition (GTask              *task,
+                 virDomainPtr        domain,
+                 HangarGraphicsInfo *info)
+{
+  g_autofree char *xml = virDomainGetXMLDesc (domain, 0);
+
+  if (xml != NULL && parse_graphics (xml, info))
+    return TRUE;
+
+  {
+    g_autofree char *reason = hangar_virt_error_message ();
+
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                             _("Could not read the definition of “%s”: %s"),
+                             hangar_guest_get_name (g_task_get_source_object (task)), reason);
+  }
+  return FALSE;
+}
+
 static void
 open_graphics_thread (GTask        *task,
                       gpointer      source_object,
@@ -159,7 +180,6 @@ open_graphics_thread (GTask        *task,
   HangarGuest *guest = source_object;
   virDomainPtr domain = task_data;
   g_autoptr(HangarGraphicsInfo) info = g_new0 (HangarGraphicsInfo, 1);
-  g_autofree char *xml = NULL;
   int active;
 
   info->fd = -1;
@@ -171,16 +191,8 @@ open_graphics_thread (GTask        *task,
       return;
     }
 
-  xml = virDomainGetXMLDesc (domain, 0);
-  if (xml == NULL || !parse_graphics (xml, info))
-    {
-      g_autofree char *reason = hangar_virt_error_message ();
-
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
-                               _("Could not read the definition of “%s”: %s"),
-                               hangar_guest_get_name (guest), reason);
-      return;
-    }
+  if (!read_definition (task, domain, info))
+    return;
   if (info->type == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
@@ -320,19 +332,11 @@ query_consoles_thread (GTask        *task,
                        gpointer      task_data,
                        GCancellable *cancellable)
 {
-  g_autofree char *xml = virDomainGetXMLDesc (task_data, 0);
   g_autoptr(HangarGraphicsInfo) info = g_new0 (HangarGraphicsInfo, 1);
 
   info->fd = -1;
-  if (xml == NULL || !parse_graphics (xml, info))
-    {
-      g_autofree char *reason = hangar_virt_error_message ();
-
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
-                               _("Could not read the definition of “%s”: %s"),
-                               hangar_guest_get_name (source_object), reason);
-      return;
-    }
+  if (!read_definition (task, task_data, info))
+    return;
   g_task_return_pointer (task, g_steal_pointer (&info), (GDestroyNotify)hangar_graphics_info_free);
 }
 

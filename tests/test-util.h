@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/* Shared by the unit and widget tests. */
+
+typedef gboolean (*TestPredicate) (gpointer data);
+
+/* Runs the default main context until @pred holds; FALSE after @timeout_ms. */
+gboolean test_wait_for         (TestPredicate pred,
+                                gpointer      data,
+                                guint         timeout_ms);
+/* Drops the last reference and fails unless @object is finalized once pending work
+ * drains: a reference leaked otherwise. */
+void     test_assert_finalized (gpointer      object);
+
+G_END_DECLS
