@@ -32,19 +32,24 @@
 #define TIMEOUT_S 5
 
 static gboolean
+on_tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop as the application does (blocking, woken every 10 ms to check). */
+static gboolean
 wait_until (gboolean (*pred) (gpointer),
             gpointer   data)
 {
   gint64 deadline = g_get_monotonic_time () + TIMEOUT_S * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (10, on_tick_cb, NULL);
+  gboolean done;
 
-  while (!pred (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
+  while (!(done = pred (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
+  return done;
 }
 
 /* A fake VNC server: RFB 3.8, no authentication, a 64×48 screen that never changes.
@@ -417,10 +422,15 @@ guest_window (const char *name)
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
     if (HANGAR_IS_GUEST_WINDOW (l->data) && hangar_guest_window_get_guest (l->data) == guest)
       {
+        HangarDisplay *display;
+
         g_assert_true (wait_until (window_has_display, l->data));
+        display = hangar_guest_window_get_display (l->data);
         /* The socket does not exist: the console gives up at once. */
-        g_assert_true (wait_until (display_disconnected,
-                                   hangar_guest_window_get_display (l->data)));
+        if (!wait_until (display_disconnected, display))
+          g_error ("The console of %s did not give up: state %d, “%s”", name,
+                   hangar_display_get_state (display),
+                   hangar_display_get_status_message (display));
         return l->data;
       }
   g_error ("No window for %s", name);
@@ -518,6 +528,9 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* Under Xvfb the "Connecting…" spinner redraws back to back and starves idle sources,
+   * among them the one that starts gvnc's and spice-client-glib's connections. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   app = hangar_application_new ();
   g_application_set_flags (G_APPLICATION (app),

@@ -303,6 +303,10 @@ static void
 on_main_agent_update_cb (SpiceChannel       *channel,
                          HangarSpiceDisplay *self)
 {
+  /* A main channel that failed to connect, or is closing, resets its agent too: there
+   * is nobody to send anything to (and spice-client-glib crashes trying). */
+  if (!self->main_open || self->teardown_id != 0)
+    return;
   /* The agent makes absolute (client) mode possible even without a tablet. */
   if (get_mouse_mode (self) != SPICE_MOUSE_MODE_CLIENT)
     spice_main_channel_request_mouse_mode (self->main, SPICE_MOUSE_MODE_CLIENT);

@@ -474,8 +474,8 @@ usb_row_new (HangarGuestWindow *self,
                           g_boxed_copy (SPICE_TYPE_USB_DEVICE, device), usb_device_free);
 
   gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-  gtk_switch_set_active (toggle, shared);
-  gtk_switch_set_state (toggle, shared);
+  gtk_switch_set_active (GTK_SWITCH (toggle), shared);
+  gtk_switch_set_state (GTK_SWITCH (toggle), shared);
   gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   description, -1);
   g_object_set_data_full (G_OBJECT (toggle), "device",
