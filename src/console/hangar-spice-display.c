@@ -29,6 +29,7 @@ struct _HangarSpiceDisplay
   HangarDisplay parent_instance;
 
   HangarGuest *guest;
+  char *password; /* given by the user after the console asked for one */
   GCancellable *cancellable;
   SpiceSession *session;
   GPtrArray *channels; /* every channel we connected handlers to, owned */
@@ -66,6 +67,13 @@ struct _HangarSpiceDisplay
 };
 
 G_DEFINE_FINAL_TYPE (HangarSpiceDisplay, hangar_spice_display, HANGAR_TYPE_DISPLAY)
+
+enum {
+  SIGNAL_PASSWORD_NEEDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 enum {
   PROP_0,
@@ -658,6 +666,9 @@ on_channel_event_cb (SpiceChannel       *channel,
       else
         message = channel_error_message (channel, event);
       disconnected (self, message);
+      /* A password is missing or wrong: the window asks, set_password () retries. */
+      if (event == SPICE_CHANNEL_ERROR_AUTH && SPICE_IS_MAIN_CHANNEL (channel))
+        g_signal_emit (self, signals[SIGNAL_PASSWORD_NEEDED], 0);
       break;
 
     default:
@@ -916,7 +927,9 @@ on_graphics_opened_cb (GObject      *source,
   g_signal_connect (self->session, "channel-destroy",
                     G_CALLBACK (on_session_channel_destroy_cb), self);
   g_signal_connect (self->session, "disconnected", G_CALLBACK (on_session_disconnected_cb), self);
-  if (info->password != NULL)
+  if (self->password != NULL)
+    g_object_set (self->session, "password", self->password, NULL);
+  else if (info->password != NULL)
     g_object_set (self->session, "password", info->password, NULL);
 
   if (info->fd >= 0)
@@ -949,7 +962,8 @@ on_graphics_opened_cb (GObject      *source,
     }
   else
     {
-      /* No SSH tunnel yet. */
+      /* Remote consoles are reached through the host's SSH session (the fd above);
+       * other transports (tcp, tls) give no way in. */
       disconnected (self, _("This console is on a remote host and cannot be reached "
                             "directly."));
       return;
@@ -1074,6 +1088,24 @@ hangar_spice_display_sync_locks (HangarDisplay *display,
 }
 
 /* Public. */
+
+/* Connects again with @password (the console said the last one was missing or wrong). */
+void
+hangar_spice_display_set_password (HangarSpiceDisplay *self,
+                                   const char         *password)
+{
+  g_autoptr(HangarGuest) guest = NULL;
+
+  g_return_if_fail (HANGAR_IS_SPICE_DISPLAY (self));
+
+  g_free (self->password);
+  self->password = g_strdup (password ? password : "");
+  if (self->guest != NULL)
+    {
+      guest = g_object_ref (self->guest);
+      hangar_spice_display_open (self, guest);
+    }
+}
 
 GtkWidget *
 hangar_spice_display_new (void)
@@ -1211,6 +1243,7 @@ hangar_spice_display_finalize (GObject *object)
 
   g_ptr_array_unref (self->channels);
   g_free (self->usb_error);
+  g_free (self->password);
 
   G_OBJECT_CLASS (hangar_spice_display_parent_class)->finalize (object);
 }
@@ -1242,6 +1275,10 @@ hangar_spice_display_class_init (HangarSpiceDisplayClass *klass)
     g_param_spec_object ("usb-manager", NULL, NULL, SPICE_TYPE_USB_DEVICE_MANAGER,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_PASSWORD_NEEDED] = g_signal_new ("password-needed", G_TYPE_FROM_CLASS (klass),
+                                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                  G_TYPE_NONE, 0);
 }
 
 static void

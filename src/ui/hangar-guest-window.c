@@ -248,6 +248,8 @@ give_password (HangarGuestWindow *self,
 {
   if (HANGAR_IS_VNC_DISPLAY (self->display))
     hangar_vnc_display_set_password (HANGAR_VNC_DISPLAY (self->display), password);
+  else if (HANGAR_IS_SPICE_DISPLAY (self->display))
+    hangar_spice_display_set_password (HANGAR_SPICE_DISPLAY (self->display), password);
 }
 
 static void
@@ -646,11 +648,12 @@ on_query_consoles_cb (GObject      *object,
   if (g_strcmp0 (self->consoles->type, "vnc") == 0)
     {
       self->display = HANGAR_DISPLAY (hangar_vnc_display_new ());
-      g_signal_connect_object (self->display, "password-needed",
-                               G_CALLBACK (on_password_needed_cb), self, G_CONNECT_SWAPPED);
     }
   else if (g_strcmp0 (self->consoles->type, "spice") == 0)
     self->display = HANGAR_DISPLAY (hangar_spice_display_new ());
+  if (self->display != NULL)
+    g_signal_connect_object (self->display, "password-needed",
+                             G_CALLBACK (on_password_needed_cb), self, G_CONNECT_SWAPPED);
 
   if (self->consoles->has_serial)
     {

@@ -16,12 +16,14 @@
 #include <gtk/gtk.h>
 
 #include "e2e-guest.h"
+#include "hangar-spice-display.h"
 #include "hangar-vnc-display.h"
 
 static char *tmpdir;
 static GPid sshd_pid;
 static int sshd_port;
 static E2eGuest *guest;
+static E2eGuest *spice_guest;
 
 static void
 run (const char *command)
@@ -253,6 +255,65 @@ test_console_over_ssh (void)
   hangar_connection_close (remote);
 }
 
+static void
+on_spice_password_needed_cb (HangarSpiceDisplay *display)
+{
+  passwords_asked++;
+  hangar_spice_display_set_password (display, "hangarpw");
+}
+
+static gboolean
+display_connected (gpointer data)
+{
+  return hangar_display_get_state (data) == HANGAR_DISPLAY_STATE_CONNECTED &&
+         hangar_display_get_frame_count (data) > 0;
+}
+
+/* SPICE opens a socket per channel: each is another `ssh -W` through the same session,
+ * and the password refused at first is asked for and given. */
+static void
+test_spice_over_ssh (void)
+{
+  g_autofree char *uri = g_strdup_printf ("qemu+ssh://root@127.0.0.1:%d/system", sshd_port);
+  g_autoptr(HangarConnection) remote = hangar_connection_new (uri);
+  HangarGuest *remote_guest;
+  GtkWindow *window;
+  HangarDisplay *display;
+  g_autoptr(GdkTexture) shot = NULL;
+  g_autoptr(GdkTexture) picture = NULL;
+  GdkRectangle diff;
+
+  passwords_asked = 0;
+  hangar_connection_open_async (remote, NULL, NULL, NULL);
+  g_assert_true (e2e_wait_for (is_connected, remote, 30000));
+  g_assert_cmpint (hangar_connection_get_state (remote), ==, HANGAR_CONNECTION_STATE_CONNECTED);
+  remote_guest = hangar_connection_find_guest (remote, spice_guest->name);
+  g_assert_nonnull (remote_guest);
+
+  window = GTK_WINDOW (gtk_window_new ());
+  display = HANGAR_DISPLAY (hangar_spice_display_new ());
+  hangar_display_set_scaling (display, HANGAR_DISPLAY_SCALING_ONE_TO_ONE);
+  gtk_window_set_child (window, GTK_WIDGET (display));
+  gtk_window_present (window);
+  g_signal_connect (display, "password-needed", G_CALLBACK (on_spice_password_needed_cb), NULL);
+  hangar_spice_display_open (HANGAR_SPICE_DISPLAY (display), remote_guest);
+  if (!e2e_wait_for (display_connected, display, 30000))
+    g_error ("The SPICE console over SSH did not show the guest: %s",
+             hangar_display_get_status_message (display));
+  g_assert_cmpuint (passwords_asked, ==, 1);
+  g_assert_cmpuint (ssh_connections (), ==, 1);
+
+  e2e_spin (500);
+  shot = e2e_guest_screenshot (spice_guest);
+  picture = hangar_display_get_screenshot (display);
+  e2e_compare_textures (shot, picture, &diff);
+  g_assert_cmpint (diff.width, <=, 9);
+  g_assert_cmpint (diff.height, <=, 16);
+
+  gtk_window_destroy (window);
+  hangar_connection_close (remote);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -266,11 +327,14 @@ main (int   argc,
   start_sshd ();
   /* A password on the console: local fds skip it, a tunnel must give it. */
   guest = e2e_guest_boot_with_password ("vnc", "hangarpw");
+  spice_guest = e2e_guest_boot_with_password ("spice", "hangarpw");
 
   g_test_add_func ("/e2e/remote/console-over-ssh", test_console_over_ssh);
+  g_test_add_func ("/e2e/remote/spice-over-ssh", test_spice_over_ssh);
   ret = g_test_run ();
 
   e2e_guest_free (guest);
+  e2e_guest_free (spice_guest);
   stop_sshd ();
   return ret;
 }
