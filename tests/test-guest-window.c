@@ -101,6 +101,7 @@ test_overview (void)
   g_assert_cmpstr (row_value (GTK_WIDGET (window), "Memory"), ==, "1.0\u00a0GiB");
   assert_status (window, "No Console");
   g_assert_cmpstr (row_value (GTK_WIDGET (window), "Graphics"), ==, "None");
+  g_assert_cmpstr (row_value (GTK_WIDGET (window), "Operating System"), ==, "Debian 12");
 
   /* Opening the same guest again raises the same window. */
   g_assert_true (guest_window (alpha) == window);

@@ -25,6 +25,7 @@ hangar_graphics_info_free (HangarGraphicsInfo *info)
   g_free (info->host);
   g_free (info->socket);
   g_free (info->password);
+  g_free (info->os_id);
   g_free (info);
 }
 
@@ -89,6 +90,10 @@ parse_graphics (const char         *xml,
     info->has_serial = serial != NULL && serial->type == XPATH_BOOLEAN && serial->boolval;
     xmlXPathFreeObject (serial);
   }
+
+  /* virt-install and GNOME Boxes record the OS as libosinfo metadata. */
+  info->os_id = xpath_string (ctx, "string(/domain/metadata/*[local-name()='libosinfo']"
+                                   "/*[local-name()='os']/@id)");
 
   info->port = port ? atoi (port) : -1;
   info->tls_port = tls_port ? atoi (tls_port) : -1;

@@ -18,6 +18,7 @@ typedef struct {
   char *password;  /* NULL when none is set */
   gboolean remote; /* the host is not this machine: host/port need a tunnel */
   gboolean has_serial; /* the guest also has a serial or virtio text console */
+  char *os_id;         /* libosinfo's id from the metadata, e.g. http://debian.org/debian/12 */
 } HangarGraphicsInfo;
 
 void                hangar_graphics_info_free          (HangarGraphicsInfo *info);

@@ -52,6 +52,7 @@ struct _HangarGuestWindow
   AdwActionRow *vcpus_row;
   AdwActionRow *memory_row;
   AdwActionRow *graphics_row;
+  AdwActionRow *os_row;
   AdwActionRow *uuid_row;
 };
 
@@ -106,6 +107,33 @@ hangar_guest_window_actions_update (HangarGuestWindow *self)
                                  hangar_guest_is_active (self->guest));
 }
 
+/* "http://debian.org/debian/12" → "Debian 12": the id's last parts, readable. */
+static char *
+os_name (const char *os_id)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_auto(GStrv) parts = NULL;
+  GString *name;
+
+  if (os_id == NULL)
+    return g_strdup (_("Unknown"));
+  uri = g_uri_parse (os_id, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_path (uri) == NULL)
+    return g_strdup (os_id);
+  parts = g_strsplit (g_uri_get_path (uri) + (g_uri_get_path (uri)[0] == '/'), "/", -1);
+  name = g_string_new (NULL);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (*parts[i] == '\0')
+        continue;
+      if (name->len > 0)
+        g_string_append_c (name, ' ');
+      g_string_append_c (name, g_ascii_toupper (parts[i][0]));
+      g_string_append (name, parts[i] + 1);
+    }
+  return g_string_free (name, FALSE);
+}
+
 static void
 update_overview (HangarGuestWindow *self)
 {
@@ -127,6 +155,11 @@ update_overview (HangarGuestWindow *self)
   adw_action_row_set_subtitle (self->vcpus_row, vcpus);
   adw_action_row_set_subtitle (self->memory_row, memory);
   adw_action_row_set_subtitle (self->graphics_row, graphics);
+  {
+    g_autofree char *os = os_name (self->consoles ? self->consoles->os_id : NULL);
+
+    adw_action_row_set_subtitle (self->os_row, os);
+  }
   adw_action_row_set_subtitle (self->uuid_row, hangar_guest_get_uuid (self->guest));
 }
 
@@ -1002,6 +1035,7 @@ hangar_guest_window_class_init (HangarGuestWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, vcpus_row);
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, memory_row);
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, graphics_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, os_row);
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, uuid_row);
   gtk_widget_class_bind_template_callback (widget_class, on_console_toggle_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_usb_popover_show_cb);
