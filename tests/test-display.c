@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <gtk/gtk.h>
+#include <gdk/x11/gdkx.h>
 
 #include "hangar-display.h"
 #include "test-widget-util.h"
@@ -218,16 +219,130 @@ test_screenshot (void)
   g_assert_cmphex (pixel[3], ==, 0xff);
 }
 
+static void
+xdotool (const char *args)
+{
+  g_autofree char *command = g_strdup_printf ("xdotool %s", args);
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!g_spawn_command_line_sync (command, NULL, NULL, &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    g_error ("%s failed: %s", command, error->message);
+}
+
+static gboolean
+has_focus (gpointer data)
+{
+  return gtk_widget_has_focus (data) && gtk_window_is_active (GTK_WINDOW (gtk_widget_get_root (data)));
+}
+
+static gboolean
+n_keys_at_least (gpointer data)
+{
+  TestDisplay *display = data;
+
+  return display->keys->len >= GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (data), "want"));
+}
+
+static void
+wait_keys (TestDisplay *display,
+           guint        n)
+{
+  g_object_set_data (G_OBJECT (display), "want", GUINT_TO_POINTER (n));
+  if (!test_wait_for (n_keys_at_least, display, 3000))
+    g_error ("Expected %u key events, got %u", n, display->keys->len);
+}
+
+static gboolean
+is_released (gpointer data)
+{
+  return !hangar_display_get_grabbed (data);
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       data)
+{
+}
+
+/* Real X11 key events (xdotool): typing grabs the keyboard for the guest and sets the
+ * application's accelerators aside; Ctrl+Alt gives both back. */
+static void
+test_keyboard_grab (void)
+{
+  g_autoptr(GtkApplication) app = gtk_application_new ("io.github.hangarvm.HangarTestDisplay",
+                                                        G_APPLICATION_NON_UNIQUE);
+  const GActionEntry entries[] = { { "quit", quit_activated } };
+  const char *quit_accels[] = { "<Control>q", NULL };
+  g_autoptr(GError) error = NULL;
+  TestDisplay *display = g_object_new (TEST_TYPE_DISPLAY, NULL);
+  GtkWindow *window;
+  g_auto(GStrv) accels = NULL;
+  g_autofree char *xid = NULL;
+
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_action_map_add_action_entries (G_ACTION_MAP (app), entries, 1, NULL);
+  gtk_application_set_accels_for_action (app, "app.quit", quit_accels);
+
+  hangar_display_set_framebuffer (HANGAR_DISPLAY (display), 320, 200, NULL);
+  hangar_display_set_state (HANGAR_DISPLAY (display), HANGAR_DISPLAY_STATE_CONNECTED, NULL);
+  window = GTK_WINDOW (gtk_application_window_new (app));
+  gtk_window_set_default_size (window, 400, 300);
+  gtk_window_set_child (window, GTK_WIDGET (display));
+  gtk_window_present (window);
+  gtk_widget_grab_focus (GTK_WIDGET (display));
+  g_assert_true (test_wait_for (has_size, display, 3000));
+
+  xid = g_strdup_printf ("windowfocus --sync %lu",
+                         (gulong)gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window))));
+  xdotool (xid);
+  g_assert_true (test_wait_for (has_focus, display, 3000));
+
+  /* "a": evdev 30, XT 0x1e, pressed then released; typing takes the grab. */
+  xdotool ("key a");
+  wait_keys (display, 2);
+  g_assert_cmphex (g_array_index (display->keys, guint, 0), ==, 0x1e | 1u << 16);
+  g_assert_cmphex (g_array_index (display->keys, guint, 1), ==, 0x1e);
+  g_assert_true (hangar_display_get_grabbed (HANGAR_DISPLAY (display)));
+  accels = gtk_application_get_accels_for_action (app, "app.quit");
+  g_assert_cmpuint (g_strv_length (accels), ==, 0);
+  g_clear_pointer (&accels, g_strfreev);
+
+  /* E0-prefixed keys: Up and keypad Enter. */
+  g_array_set_size (display->keys, 0);
+  xdotool ("key Up KP_Enter");
+  wait_keys (display, 4);
+  g_assert_cmphex (g_array_index (display->keys, guint, 0), ==, 0x148 | 1u << 16);
+  g_assert_cmphex (g_array_index (display->keys, guint, 1), ==, 0x148);
+  g_assert_cmphex (g_array_index (display->keys, guint, 2), ==, 0x11c | 1u << 16);
+  g_assert_cmphex (g_array_index (display->keys, guint, 3), ==, 0x11c);
+
+  /* Ctrl+Alt releases the grab, lets go of both keys in the guest, and gives the
+   * accelerators back. */
+  xdotool ("keydown Control_L keydown Alt_L keyup Alt_L keyup Control_L");
+  g_assert_true (test_wait_for (is_released, display, 3000));
+  g_assert_false (hangar_display_get_grabbed (HANGAR_DISPLAY (display)));
+  accels = gtk_application_get_accels_for_action (app, "app.quit");
+  g_assert_cmpstrv (accels, quit_accels);
+
+  gtk_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
   gtk_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/display/pointer-mapping", test_pointer_mapping);
   g_test_add_func ("/display/send-keys", test_send_keys);
   g_test_add_func ("/display/resize-request", test_resize_request);
   g_test_add_func ("/display/screenshot", test_screenshot);
+  g_test_add_func ("/display/keyboard-grab", test_keyboard_grab);
 
   return g_test_run ();
 }
