@@ -17,6 +17,7 @@ struct _TestDisplay
 {
   HangarDisplay parent_instance;
   GArray *keys; /* scancode | (pressed << 16) */
+  GArray *keyvals;
   int requested_width;
   int requested_height;
 };
@@ -32,6 +33,7 @@ test_display_send_key (HangarDisplay *display,
   guint entry = scancode | (pressed ? 1u << 16 : 0);
 
   g_array_append_val (TEST_DISPLAY (display)->keys, entry);
+  g_array_append_val (TEST_DISPLAY (display)->keyvals, keyval);
 }
 
 static void
@@ -47,6 +49,7 @@ static void
 test_display_finalize (GObject *object)
 {
   g_array_unref (TEST_DISPLAY (object)->keys);
+  g_array_unref (TEST_DISPLAY (object)->keyvals);
   G_OBJECT_CLASS (test_display_parent_class)->finalize (object);
 }
 
@@ -62,6 +65,7 @@ static void
 test_display_init (TestDisplay *self)
 {
   self->keys = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->keyvals = g_array_new (FALSE, FALSE, sizeof (guint));
 }
 
 static gboolean
@@ -150,6 +154,10 @@ test_send_keys (void)
   g_assert_cmpuint (display->keys->len, ==, G_N_ELEMENTS (expected));
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     g_assert_cmphex (g_array_index (display->keys, guint, i), ==, expected[i]);
+  /* With keysyms too, for VNC servers without QEMU's scancode extension. */
+  g_assert_cmphex (g_array_index (display->keyvals, guint, 0), ==, GDK_KEY_Control_L);
+  g_assert_cmphex (g_array_index (display->keyvals, guint, 1), ==, GDK_KEY_Alt_L);
+  g_assert_cmphex (g_array_index (display->keyvals, guint, 2), ==, GDK_KEY_Delete);
 
   /* Nothing goes to a guest that is not connected. */
   g_array_set_size (display->keys, 0);

@@ -760,6 +760,28 @@ on_focus_leave_cb (HangarDisplay *self)
   release_all_keys (self);
 }
 
+/* The unshifted keysym of the key with this scancode on the local keyboard, for servers
+ * that take keysyms rather than scancodes; 0 when there is none. */
+static guint
+keyval_for_scancode (HangarDisplay *self,
+                     guint          scancode)
+{
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+
+  for (guint keycode = 8; keycode < 256 + 8; keycode++)
+    {
+      g_autofree guint *keyvals = NULL;
+      int n = 0;
+
+      if (hangar_keymap_keycode_to_xt (keycode) != scancode)
+        continue;
+      if (gdk_display_map_keycode (display, keycode, NULL, &keyvals, &n) && n > 0)
+        return keyvals[0];
+      return 0;
+    }
+  return 0;
+}
+
 void
 hangar_display_send_keys (HangarDisplay *self,
                           const guint   *scancodes,
@@ -768,9 +790,9 @@ hangar_display_send_keys (HangarDisplay *self,
   g_return_if_fail (HANGAR_IS_DISPLAY (self));
 
   for (guint i = 0; i < n_scancodes; i++)
-    send_key (self, scancodes[i], 0, TRUE);
+    send_key (self, scancodes[i], keyval_for_scancode (self, scancodes[i]), TRUE);
   for (guint i = n_scancodes; i > 0; i--)
-    send_key (self, scancodes[i - 1], 0, FALSE);
+    send_key (self, scancodes[i - 1], keyval_for_scancode (self, scancodes[i - 1]), FALSE);
 }
 
 /* Properties and state. */
