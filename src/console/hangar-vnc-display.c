@@ -22,6 +22,7 @@ struct _HangarVncDisplay
   char *password;
   char *error;
   gboolean waiting_for_password;
+  gboolean has_led_state; /* the server tells its lock keys (QEMU's LED state) */
 
   /* Clipboard: watched while a connection exists. */
   gboolean share_clipboard;
@@ -378,6 +379,13 @@ on_clipboard_changed_cb (GdkClipboard     *clipboard,
 }
 
 static void
+on_vnc_led_state_cb (VncConnection    *conn,
+                     HangarVncDisplay *self)
+{
+  self->has_led_state = TRUE;
+}
+
+static void
 drop_connection (HangarVncDisplay *self)
 {
   if (self->clipboard != NULL)
@@ -400,6 +408,7 @@ new_connection (HangarVncDisplay *self)
   drop_connection (self);
   g_clear_pointer (&self->error, g_free);
   self->waiting_for_password = FALSE;
+  self->has_led_state = FALSE;
   self->conn = vnc_connection_new ();
   g_signal_connect (self->conn, "vnc-initialized", G_CALLBACK (on_vnc_initialized_cb), self);
   g_signal_connect (self->conn, "vnc-framebuffer-update",
@@ -417,6 +426,7 @@ new_connection (HangarVncDisplay *self)
   g_signal_connect (self->conn, "vnc-auth-failure", G_CALLBACK (on_vnc_auth_failure_cb), self);
   g_signal_connect (self->conn, "vnc-error", G_CALLBACK (on_vnc_error_cb), self);
   g_signal_connect (self->conn, "vnc-disconnected", G_CALLBACK (on_vnc_disconnected_cb), self);
+  g_signal_connect (self->conn, "vnc-led-state", G_CALLBACK (on_vnc_led_state_cb), self);
   g_signal_connect (self->conn, "vnc-server-cut-text", G_CALLBACK (on_vnc_server_cut_text_cb),
                     self);
 
@@ -579,6 +589,31 @@ hangar_vnc_display_send_scroll (HangarDisplay *display,
   vnc_connection_pointer_event (self->conn, 0, x, y);
 }
 
+/* Makes the guest's Caps Lock and Num Lock match the local keyboard, when the server
+ * says what its lock keys are; a press and release of the key toggles it. */
+static void
+hangar_vnc_display_sync_locks (HangarDisplay *display,
+                               gboolean       caps_lock,
+                               gboolean       num_lock)
+{
+  HangarVncDisplay *self = HANGAR_VNC_DISPLAY (display);
+  int leds;
+
+  if (self->conn == NULL || !self->has_led_state)
+    return;
+  leds = vnc_connection_get_ledstate (self->conn);
+  if (!!(leds & VNC_LEDSTATE_CAPS_LOCK) != !!caps_lock)
+    {
+      vnc_connection_key_event (self->conn, TRUE, GDK_KEY_Caps_Lock, 0x3a);
+      vnc_connection_key_event (self->conn, FALSE, GDK_KEY_Caps_Lock, 0x3a);
+    }
+  if (!!(leds & VNC_LEDSTATE_NUM_LOCK) != !!num_lock)
+    {
+      vnc_connection_key_event (self->conn, TRUE, GDK_KEY_Num_Lock, 0x45);
+      vnc_connection_key_event (self->conn, FALSE, GDK_KEY_Num_Lock, 0x45);
+    }
+}
+
 static void
 hangar_vnc_display_request_size (HangarDisplay *display,
                                  int            width,
@@ -693,6 +728,7 @@ hangar_vnc_display_class_init (HangarVncDisplayClass *klass)
   display_class->send_pointer = hangar_vnc_display_send_pointer;
   display_class->send_scroll = hangar_vnc_display_send_scroll;
   display_class->request_size = hangar_vnc_display_request_size;
+  display_class->sync_locks = hangar_vnc_display_sync_locks;
 
   /* Text copied on either side can be pasted on the other. */
   properties[PROP_SHARE_CLIPBOARD] =
