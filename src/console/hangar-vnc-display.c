@@ -22,7 +22,6 @@ struct _HangarVncDisplay
   char *password;
   char *error;
   gboolean waiting_for_password;
-  gboolean has_led_state; /* the server tells its lock keys (QEMU's LED state) */
 
   /* Clipboard: watched while a connection exists. */
   gboolean share_clipboard;
@@ -378,11 +377,16 @@ on_clipboard_changed_cb (GdkClipboard     *clipboard,
   send_clipboard (self);
 }
 
-static void
-on_vnc_led_state_cb (VncConnection    *conn,
-                     HangarVncDisplay *self)
+/* gvnc 1.3.1 declares "vnc-led-state" with an int argument but emits it without one,
+ * so a handler's marshaller fails; an emission hook reads the instance alone. */
+static gboolean
+on_led_state_emitted (GSignalInvocationHint *hint,
+                      guint                  n_values,
+                      const GValue          *values,
+                      gpointer               user_data)
 {
-  self->has_led_state = TRUE;
+  g_object_set_data (g_value_get_object (&values[0]), "hangar-led-state", GINT_TO_POINTER (1));
+  return TRUE;
 }
 
 static void
@@ -408,7 +412,6 @@ new_connection (HangarVncDisplay *self)
   drop_connection (self);
   g_clear_pointer (&self->error, g_free);
   self->waiting_for_password = FALSE;
-  self->has_led_state = FALSE;
   self->conn = vnc_connection_new ();
   g_signal_connect (self->conn, "vnc-initialized", G_CALLBACK (on_vnc_initialized_cb), self);
   g_signal_connect (self->conn, "vnc-framebuffer-update",
@@ -426,7 +429,6 @@ new_connection (HangarVncDisplay *self)
   g_signal_connect (self->conn, "vnc-auth-failure", G_CALLBACK (on_vnc_auth_failure_cb), self);
   g_signal_connect (self->conn, "vnc-error", G_CALLBACK (on_vnc_error_cb), self);
   g_signal_connect (self->conn, "vnc-disconnected", G_CALLBACK (on_vnc_disconnected_cb), self);
-  g_signal_connect (self->conn, "vnc-led-state", G_CALLBACK (on_vnc_led_state_cb), self);
   g_signal_connect (self->conn, "vnc-server-cut-text", G_CALLBACK (on_vnc_server_cut_text_cb),
                     self);
 
@@ -599,7 +601,8 @@ hangar_vnc_display_sync_locks (HangarDisplay *display,
   HangarVncDisplay *self = HANGAR_VNC_DISPLAY (display);
   int leds;
 
-  if (self->conn == NULL || !self->has_led_state)
+  /* Only a server that reports its lock keys (QEMU's LED state) can be matched. */
+  if (self->conn == NULL || g_object_get_data (G_OBJECT (self->conn), "hangar-led-state") == NULL)
     return;
   leds = vnc_connection_get_ledstate (self->conn);
   if (!!(leds & VNC_LEDSTATE_CAPS_LOCK) != !!caps_lock)
@@ -729,6 +732,11 @@ hangar_vnc_display_class_init (HangarVncDisplayClass *klass)
   display_class->send_scroll = hangar_vnc_display_send_scroll;
   display_class->request_size = hangar_vnc_display_request_size;
   display_class->sync_locks = hangar_vnc_display_sync_locks;
+
+  /* The class must exist for its signals to be found; it is kept for the program. */
+  g_type_class_ref (VNC_TYPE_CONNECTION);
+  g_signal_add_emission_hook (g_signal_lookup ("vnc-led-state", VNC_TYPE_CONNECTION), 0,
+                              on_led_state_emitted, NULL, NULL);
 
   /* Text copied on either side can be pasted on the other. */
   properties[PROP_SHARE_CLIPBOARD] =
