@@ -309,6 +309,28 @@ test_actions (void)
   test_assert_finalized (connection);
 }
 
+/* A guest window holds its HangarGuest: the same object must come back, current, after
+ * the connection closes and opens again. */
+static void
+test_guests_survive_reconnect (void)
+{
+  HangarConnection *connection = open_connection ("test:///default");
+  g_autoptr(HangarGuest) guest = g_object_ref (hangar_connection_find_guest (connection, "test"));
+
+  hangar_connection_close (connection);
+  g_assert_cmpint (hangar_guest_get_state (guest), ==, HANGAR_GUEST_STATE_UNKNOWN);
+  g_assert_false (hangar_guest_can_do (guest, HANGAR_GUEST_ACTION_PAUSE));
+
+  hangar_connection_open_async (connection, NULL, NULL, NULL);
+  g_assert_true (test_wait_for (is_settled, connection, 5000));
+  g_assert_true (hangar_connection_find_guest (connection, "test") == guest);
+  g_assert_cmpint (hangar_guest_get_state (guest), ==, HANGAR_GUEST_STATE_RUNNING);
+  g_assert_true (hangar_guest_can_do (guest, HANGAR_GUEST_ACTION_PAUSE));
+
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -322,6 +344,7 @@ main (int   argc,
   g_test_add_func ("/connection/stats-fallback", test_stats_fallback);
   g_test_add_func ("/connection/bogus-uri", test_bogus_uri);
   g_test_add_func ("/connection/actions", test_actions);
+  g_test_add_func ("/connection/guests-survive-reconnect", test_guests_survive_reconnect);
 
   return g_test_run ();
 }

@@ -27,6 +27,9 @@ struct _HangarConnection
   /* The guests, and an index by UUID for events. */
   GListStore *guests;
   GHashTable *guests_by_uuid;
+  /* Guests of a connection that went away, by UUID: the same objects come back when it
+   * returns, so windows showing them stay current. */
+  GHashTable *retired;
 
   /* Owned on the main thread; workers get their own reference. */
   virConnectPtr conn;
@@ -323,34 +326,24 @@ apply_lifecycle_event (HangarConnection     *self,
     refresh_guest (self, guest);
 }
 
-static void
-handle_lifecycle_event (LifecycleEvent *ev)
-{
-  HangarConnection *self = ev->self;
-
-  /* An event from a connection that has since been replaced. */
-  if (ev->conn != self->conn)
-    return;
-
-  if (!self->populated)
-    {
-      g_ptr_array_add (self->pending_events, ev);
-      return;
-    }
-
-  apply_lifecycle_event (self, ev);
-  lifecycle_event_free (ev);
-}
-
 static gboolean
 dispatch_lifecycle_event (gpointer data)
 {
   LifecycleEvent *ev = data;
+  HangarConnection *self = ev->self;
 
-  if (ev->conn != ev->self->conn)
-    lifecycle_event_free (ev);
-  else
-    handle_lifecycle_event (ev);
+  /* While connecting, self->conn is not set yet: keep every event; populate () applies
+   * those of the connection it installs, newer than its list. */
+  if (!self->populated && self->state == HANGAR_CONNECTION_STATE_CONNECTING)
+    {
+      g_ptr_array_add (self->pending_events, ev);
+      return G_SOURCE_REMOVE;
+    }
+
+  /* Otherwise only events of the live connection count. */
+  if (self->populated && ev->conn == self->conn)
+    apply_lifecycle_event (self, ev);
+  lifecycle_event_free (ev);
   return G_SOURCE_REMOVE;
 }
 
@@ -440,6 +433,19 @@ teardown (HangarConnection *self)
   self->populated = FALSE;
   g_ptr_array_set_size (self->pending_events, 0);
 
+  {
+    guint n = g_list_model_get_n_items (G_LIST_MODEL (self->guests));
+
+    for (guint i = 0; i < n; i++)
+      {
+        HangarGuest *guest = g_list_model_get_item (G_LIST_MODEL (self->guests), i);
+
+        /* Its domain pointer held the old libvirt connection; nothing is known now. */
+        hangar_guest_set_domain (guest, NULL);
+        hangar_guest_set_state (guest, HANGAR_GUEST_STATE_UNKNOWN);
+        g_hash_table_replace (self->retired, g_strdup (hangar_guest_get_uuid (guest)), guest);
+      }
+  }
   g_hash_table_remove_all (self->guests_by_uuid);
   g_list_store_remove_all (self->guests);
 
@@ -668,7 +674,10 @@ populate (HangarConnection *self,
 
       if (g_hash_table_contains (self->guests_by_uuid, info->uuid))
         continue;
-      guest = hangar_guest_new (self, self->title, info->domain, info->name, info->uuid);
+      if (g_hash_table_steal_extended (self->retired, info->uuid, NULL, (gpointer *)&guest))
+        hangar_guest_set_domain (guest, info->domain);
+      else
+        guest = hangar_guest_new (self, self->title, info->domain, info->name, info->uuid);
       hangar_guest_apply_info (guest, info, TRUE);
       g_hash_table_insert (self->guests_by_uuid, g_strdup (info->uuid), guest);
       g_ptr_array_add (guests, guest);
@@ -678,6 +687,8 @@ populate (HangarConnection *self,
   g_list_store_splice (self->guests, 0, g_list_model_get_n_items (G_LIST_MODEL (self->guests)),
                        guests->pdata, guests->len);
   self->populated = TRUE;
+  /* Guests that did not come back are gone; whoever still holds one sees Unknown. */
+  g_hash_table_remove_all (self->retired);
 
   /* Events that arrived while listing are newer than the list. */
   pending = g_steal_pointer (&self->pending_events);
@@ -1086,6 +1097,7 @@ hangar_connection_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->guests);
   g_clear_pointer (&self->guests_by_uuid, g_hash_table_unref);
+  g_clear_pointer (&self->retired, g_hash_table_unref);
   g_clear_pointer (&self->pending_events, g_ptr_array_unref);
   g_free (self->uri);
   g_free (self->title);
@@ -1195,6 +1207,7 @@ hangar_connection_init (HangarConnection *self)
 {
   self->guests = g_list_store_new (HANGAR_TYPE_GUEST);
   self->guests_by_uuid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->retired = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->pending_events = g_ptr_array_new_with_free_func ((GDestroyNotify)lifecycle_event_free);
   self->cancellable = g_cancellable_new ();
   self->lifecycle_callback_id = -1;

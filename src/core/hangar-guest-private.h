@@ -29,6 +29,9 @@ HangarGuest      *hangar_guest_new              (HangarConnection *connection,
                                                  const char       *name,
                                                  const char       *uuid);
 virDomainPtr      hangar_guest_get_domain       (HangarGuest *self);
+/* A new connection's domain for the same guest, or NULL while disconnected. */
+void              hangar_guest_set_domain       (HangarGuest *self,
+                                                 virDomainPtr domain);
 void              hangar_guest_apply_info       (HangarGuest           *self,
                                                  const HangarGuestInfo *info,
                                                  gboolean               with_state);

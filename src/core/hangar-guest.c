@@ -245,6 +245,16 @@ hangar_guest_get_domain (HangarGuest *self)
   return self->domain;
 }
 
+void
+hangar_guest_set_domain (HangarGuest *self,
+                         virDomainPtr domain)
+{
+  if (domain != NULL)
+    virDomainRef (domain);
+  g_clear_pointer (&self->domain, virDomainFree);
+  self->domain = domain;
+}
+
 const char *
 hangar_guest_get_name (HangarGuest *self)
 {
@@ -415,7 +425,8 @@ hangar_guest_can_do (HangarGuest      *self,
     case HANGAR_GUEST_ACTION_FORCE_OFF:
       return hangar_guest_is_active (self) || self->state == HANGAR_GUEST_STATE_CRASHED;
     case HANGAR_GUEST_ACTION_DELETE:
-      return TRUE;
+      /* Unknown: its host is not connected. */
+      return self->state != HANGAR_GUEST_STATE_UNKNOWN;
     default:
       return FALSE;
     }
