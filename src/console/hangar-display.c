@@ -39,6 +39,7 @@ typedef struct
   guint *release_keyvals;
   guint n_release_keyvals;
   GHashTable *saved_accels;
+  GtkApplication *accels_app; /* where saved_accels go back to */
 
   guint button_mask;
   int last_x;
@@ -465,6 +466,8 @@ suspend_app_accels (HangarDisplay *self)
    * has the keyboard, they are set aside. */
   priv->saved_accels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify)g_strfreev);
+  /* The window may have left its application by the time the grab ends. */
+  g_set_object (&priv->accels_app, app);
   actions = gtk_application_list_action_descriptions (app);
   for (guint i = 0; actions[i] != NULL; i++)
     {
@@ -480,22 +483,20 @@ static void
 restore_app_accels (HangarDisplay *self)
 {
   HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
-  GtkApplication *app = NULL;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GHashTableIter iter;
   gpointer key, value;
 
   if (priv->saved_accels == NULL)
     return;
-  if (GTK_IS_WINDOW (root))
-    app = gtk_window_get_application (GTK_WINDOW (root));
-  if (app != NULL)
+  if (priv->accels_app != NULL)
     {
       g_hash_table_iter_init (&iter, priv->saved_accels);
       while (g_hash_table_iter_next (&iter, &key, &value))
-        gtk_application_set_accels_for_action (app, key, (const char * const *)value);
+        gtk_application_set_accels_for_action (priv->accels_app, key,
+                                               (const char * const *)value);
     }
   g_clear_pointer (&priv->saved_accels, g_hash_table_unref);
+  g_clear_object (&priv->accels_app);
 }
 
 static void

@@ -399,10 +399,6 @@ hangar_serial_console_class_init (HangarSerialConsoleClass *klass)
 
   gtk_widget_class_install_action (widget_class, "serial.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "serial.paste", NULL, paste_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c,
-                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "serial.copy", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v,
-                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "serial.paste", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "serial-console");
@@ -412,6 +408,17 @@ static void
 hangar_serial_console_init (HangarSerialConsole *self)
 {
   GtkWidget *spinner, *scrolled, *connecting;
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+  /* VTE takes every key it is given: copy and paste are caught before it sees them. */
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK),
+                      gtk_named_action_new ("serial.copy")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_v, GDK_CONTROL_MASK | GDK_SHIFT_MASK),
+                      gtk_named_action_new ("serial.paste")));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   self->stack = GTK_STACK (gtk_stack_new ());
   gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_CROSSFADE);

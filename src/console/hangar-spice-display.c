@@ -612,6 +612,18 @@ update_connected (HangarSpiceDisplay *self)
   hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_CONNECTED, NULL);
 }
 
+/* A channel that will not open: without inputs the console is still worth showing. */
+static void
+channel_gave_up (HangarSpiceDisplay *self,
+                 SpiceChannel       *channel)
+{
+  if ((gpointer)channel == (gpointer)self->inputs)
+    {
+      self->inputs = NULL;
+      update_connected (self);
+    }
+}
+
 static void
 on_channel_event_cb (SpiceChannel       *channel,
                      SpiceChannelEvent   event,
@@ -652,12 +664,7 @@ on_channel_event_cb (SpiceChannel       *channel,
       if (!essential)
         {
           g_debug ("%s channel failed (event %d)", G_OBJECT_TYPE_NAME (channel), event);
-          /* A console without a keyboard is still worth showing. */
-          if ((gpointer)channel == (gpointer)self->inputs)
-            {
-              self->inputs = NULL;
-              update_connected (self);
-            }
+          channel_gave_up (self, channel);
           break;
         }
       /* A guest that shuts down just drops the connection. */
@@ -716,10 +723,17 @@ on_channel_fd_cb (GObject      *source,
       if (SPICE_IS_MAIN_CHANNEL (data->channel) ||
           (gpointer)data->channel == (gpointer)self->display)
         disconnected (self, error->message);
+      else
+        channel_gave_up (self, data->channel);
     }
   else if (!spice_channel_open_fd (data->channel, fd))
     {
       close (fd);
+      if (SPICE_IS_MAIN_CHANNEL (data->channel) ||
+          (gpointer)data->channel == (gpointer)self->display)
+        disconnected (self, _("Could not connect to the guest's console."));
+      else
+        channel_gave_up (self, data->channel);
     }
   channel_fd_free (data);
 }
@@ -882,7 +896,6 @@ teardown (HangarSpiceDisplay *self)
       spice_session_disconnect (session);
       g_object_unref (session);
     }
-  g_clear_object (&self->guest);
 }
 
 static void
@@ -1121,7 +1134,8 @@ hangar_spice_display_open (HangarSpiceDisplay *self,
   g_return_if_fail (HANGAR_IS_GUEST (guest));
 
   teardown (self);
-  self->guest = g_object_ref (guest);
+  /* The guest outlives each session: a password or Reconnect opens it again. */
+  g_set_object (&self->guest, guest);
   self->cancellable = g_cancellable_new ();
   self->was_connected = FALSE;
   hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_CONNECTING,
@@ -1136,6 +1150,7 @@ hangar_spice_display_close (HangarSpiceDisplay *self)
   g_return_if_fail (HANGAR_IS_SPICE_DISPLAY (self));
 
   teardown (self);
+  g_clear_object (&self->guest);
   hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_DISCONNECTED, NULL);
 }
 
@@ -1232,6 +1247,7 @@ hangar_spice_display_dispose (GObject *object)
   HangarSpiceDisplay *self = (HangarSpiceDisplay *)object;
 
   teardown (self);
+  g_clear_object (&self->guest);
 
   G_OBJECT_CLASS (hangar_spice_display_parent_class)->dispose (object);
 }

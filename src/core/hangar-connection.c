@@ -418,12 +418,25 @@ teardown_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* Unsubscribing and closing are round trips to the daemon: a worker makes them. Takes
+ * over @conn's reference. */
+static void
+release_in_worker (virConnectPtr conn,
+                   int           lifecycle_callback_id)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+  Teardown *t = g_new0 (Teardown, 1);
+
+  t->conn = conn;
+  t->lifecycle_callback_id = lifecycle_callback_id;
+  g_task_set_source_tag (task, release_in_worker);
+  g_task_set_task_data (task, t, g_free);
+  g_task_run_in_thread (task, teardown_thread);
+}
+
 static void
 teardown (HangarConnection *self)
 {
-  g_autoptr(GTask) task = NULL;
-  Teardown *t;
-
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -452,15 +465,8 @@ teardown (HangarConnection *self)
   if (self->conn == NULL)
     return;
 
-  t = g_new0 (Teardown, 1);
-  t->conn = g_steal_pointer (&self->conn);
-  t->lifecycle_callback_id = self->lifecycle_callback_id;
+  release_in_worker (g_steal_pointer (&self->conn), self->lifecycle_callback_id);
   self->lifecycle_callback_id = -1;
-
-  task = g_task_new (NULL, NULL, NULL, NULL);
-  g_task_set_source_tag (task, teardown);
-  g_task_set_task_data (task, t, g_free);
-  g_task_run_in_thread (task, teardown_thread);
 }
 
 /* The link dropped: libvirtd stopped, the network went, keepalive timed out. */
@@ -611,17 +617,29 @@ open_thread (GTask        *task,
   /* Keepalive notices a dead host; drivers without it (test://) just say no. */
   if (virConnectSetKeepAlive (data->conn, 5, 3) < 0)
     virResetLastError ();
-  if (virConnectRegisterCloseCallback (data->conn, on_connection_closed_cb,
-                                       weak_ref_new (g_task_get_source_object (task)),
-                                       weak_ref_free) < 0)
-    virResetLastError ();
+  {
+    GWeakRef *weak = weak_ref_new (g_task_get_source_object (task));
+
+    /* On failure libvirt does not take the data: free it here. */
+    if (virConnectRegisterCloseCallback (data->conn, on_connection_closed_cb, weak,
+                                         weak_ref_free) < 0)
+      {
+        weak_ref_free (weak);
+        virResetLastError ();
+      }
+  }
 
   /* Subscribe before listing, so nothing that happens in between is lost. */
-  data->lifecycle_callback_id =
-    virConnectDomainEventRegisterAny (data->conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                      VIR_DOMAIN_EVENT_CALLBACK (on_domain_lifecycle_cb),
-                                      weak_ref_new (g_task_get_source_object (task)),
-                                      weak_ref_free);
+  {
+    GWeakRef *weak = weak_ref_new (g_task_get_source_object (task));
+
+    data->lifecycle_callback_id =
+      virConnectDomainEventRegisterAny (data->conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                        VIR_DOMAIN_EVENT_CALLBACK (on_domain_lifecycle_cb),
+                                        weak, weak_ref_free);
+    if (data->lifecycle_callback_id < 0)
+      weak_ref_free (weak);
+  }
   if (data->lifecycle_callback_id < 0)
     {
       g_autofree char *reason = hangar_virt_error_message ();
@@ -715,6 +733,12 @@ on_open_done_cb (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
+      /* Opened after all, but nobody wants it any more: let a worker close it. */
+      if (data->conn != NULL)
+        {
+          release_in_worker (g_steal_pointer (&data->conn), data->lifecycle_callback_id);
+          data->lifecycle_callback_id = -1;
+        }
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_task_return_error (outer, g_steal_pointer (&error));
@@ -852,6 +876,8 @@ schedule_reconnect (HangarConnection *self)
 
   delay = MIN (1u << MIN (self->reconnect_attempts, 4u), (guint)MAX_RECONNECT_DELAY_S);
   self->reconnect_source = g_timeout_add_seconds (delay, on_reconnect_timeout_cb, self);
+  /* "Disconnected" becomes "Disconnected, reconnecting…". */
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_LABEL]);
 }
 
 /* Statistics: one bulk call per tick, on a worker, for running guests only. */

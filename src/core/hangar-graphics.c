@@ -128,7 +128,7 @@ uri_is_remote (const char *uri)
 }
 
 /* A connected socket to the console: from libvirt locally, through the host's SSH
- * session remotely. -1 when neither applies; @error only for real failures. */
+ * session remotely. -1 and @error when neither works. */
 static int
 open_console_socket (virDomainPtr        domain,
                      HangarGraphicsInfo *info,
@@ -143,7 +143,7 @@ open_console_socket (virDomainPtr        domain,
       fd = virDomainOpenGraphicsFD (domain, 0, VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH);
       if (fd < 0)
         {
-          g_debug ("virDomainOpenGraphicsFD failed: %s", virGetLastErrorMessage ());
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", virGetLastErrorMessage ());
           virResetLastError ();
         }
       return fd;
@@ -152,6 +152,8 @@ open_console_socket (virDomainPtr        domain,
   info->remote = TRUE;
   if (hangar_ssh_uri_uses_ssh (uri) && info->host != NULL && info->port > 0)
     return hangar_ssh_open_tunnel (uri, info->host, info->port, error);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+               _("the console is on a remote host that Hangar reaches only over SSH"));
   return -1;
 }
 
@@ -210,9 +212,12 @@ open_graphics_thread (GTask        *task,
     g_autoptr(GError) error = NULL;
 
     info->fd = open_console_socket (domain, info, &error);
-    if (error != NULL)
+    /* Locally, a listening port or socket is the way in when libvirt gives no socket. */
+    if (info->fd < 0 && (info->remote || (info->port <= 0 && info->socket == NULL)))
       {
-        g_task_return_error (task, g_steal_pointer (&error));
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                                 _("Could not open the graphical console of “%s”: %s"),
+                                 hangar_guest_get_name (guest), error->message);
         return;
       }
   }
@@ -296,11 +301,9 @@ open_fd_thread (GTask        *task,
   fd = open_console_socket (task_data, info, &error);
   if (fd < 0)
     {
-      g_autofree char *reason = error ? g_strdup (error->message) : hangar_virt_error_message ();
-
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
                                _("Could not open the graphical console of “%s”: %s"),
-                               hangar_guest_get_name (source_object), reason);
+                               hangar_guest_get_name (source_object), error->message);
       return;
     }
   g_task_return_int (task, fd);

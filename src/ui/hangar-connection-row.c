@@ -153,6 +153,7 @@ hangar_connection_row_new (HangarConnection *connection)
 
   g_signal_connect_swapped (connection, "notify::state", G_CALLBACK (update), self);
   g_signal_connect_swapped (connection, "notify::error-message", G_CALLBACK (update), self);
+  g_signal_connect_swapped (connection, "notify::state-label", G_CALLBACK (update), self);
   update (self);
   return GTK_WIDGET (self);
 }

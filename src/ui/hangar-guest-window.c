@@ -824,27 +824,53 @@ set_scaling_mode (HangarGuestWindow *self,
 }
 
 static void
+show_screenshot_error (HangarGuestWindow *self,
+                       const char        *message)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Could Not Save Screenshot"), message));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_screenshot_written_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(HangarGuestWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_screenshot_error (self, error->message);
+}
+
+static void
 on_screenshot_response_cb (GtkNativeDialog   *dialog,
                            int                response,
                            HangarGuestWindow *self)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GBytes) png = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT && self->display != NULL)
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      path = g_file_get_path (file);
-      if (!hangar_display_save_screenshot (self->display, path, &error))
+      texture = hangar_display_get_screenshot (self->display);
+      if (texture == NULL)
+        show_screenshot_error (self, _("There is no guest screen to save yet."));
+      else
         {
-          AdwMessageDialog *message;
-
-          message = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                                _("Could Not Save Screenshot"),
-                                                                error->message));
-          adw_message_dialog_add_response (message, "close", _("_Close"));
-          gtk_window_present (GTK_WINDOW (message));
+          /* Encoding is quick; the write (perhaps to a portal or network mount) is not. */
+          png = gdk_texture_save_to_png_bytes (texture);
+          g_file_replace_contents_bytes_async (file, png, NULL, FALSE,
+                                               G_FILE_CREATE_REPLACE_DESTINATION,
+                                               self->cancellable, on_screenshot_written_cb,
+                                               g_object_ref (self));
         }
     }
   g_clear_object (&self->file_chooser);
