@@ -7,6 +7,7 @@
 
 #include "hangar-application.h"
 #include "hangar-guest-window.h"
+#include "hangar-preferences-window.h"
 #include "test-widget-util.h"
 
 static gboolean
@@ -138,6 +139,36 @@ test_run_from_console_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Preferences edit the settings the consoles and connections follow. */
+static void
+test_preferences (void)
+{
+  GSettings *settings = hangar_application_get_settings (app);
+  GtkWidget *window = NULL;
+  GtkWidget *combo;
+  g_autofree char *keys = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+    if (HANGAR_IS_PREFERENCES_WINDOW (l->data))
+      window = l->data;
+  if (window == NULL)
+    for (GList *l = gtk_window_list_toplevels (); l; l = l->next)
+      if (HANGAR_IS_PREFERENCES_WINDOW (l->data))
+        window = l->data;
+  g_assert_nonnull (window);
+
+  combo = test_find_widget (window, ADW_TYPE_COMBO_ROW, NULL, NULL);
+  g_assert_nonnull (combo);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (combo)), ==, 0);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (combo), 3);
+  keys = g_settings_get_string (settings, "release-combination");
+  g_assert_cmpstr (keys, ==, "Control_R");
+  g_settings_reset (settings, "release-combination");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (combo)), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -162,6 +193,7 @@ main (int   argc,
 
   g_test_add_func ("/guest-window/overview", test_overview);
   g_test_add_func ("/guest-window/run-from-console-page", test_run_from_console_page);
+  g_test_add_func ("/guest-window/preferences", test_preferences);
 
   return g_test_run ();
 }

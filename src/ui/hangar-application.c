@@ -8,6 +8,7 @@
 #include "hangar-application.h"
 #include "hangar-core.h"
 #include "hangar-guest-window.h"
+#include "hangar-preferences-window.h"
 #include "hangar-window.h"
 
 struct _HangarApplication
@@ -370,6 +371,19 @@ about_activated (GSimpleAction *action,
 }
 
 static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  HangarApplication *self = user_data;
+  GtkWidget *window = hangar_preferences_window_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (window),
+                                gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
 quit_activated (GSimpleAction *action,
                 GVariant      *param,
                 gpointer       user_data)
@@ -379,6 +393,7 @@ quit_activated (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "about", about_activated },
+  { "preferences", preferences_activated },
   { "quit", quit_activated },
 };
 
@@ -387,6 +402,7 @@ hangar_application_startup (GApplication *app)
 {
   HangarApplication *self = HANGAR_APPLICATION (app);
   const char *quit_accels[] = { "<Control>q", NULL };
+  const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (hangar_application_parent_class)->startup (app);
 
@@ -394,6 +410,8 @@ hangar_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
 
   self->settings = g_settings_new (SCHEMA_ID);
   load_saved_connections (self);
