@@ -106,6 +106,14 @@ test_overview (void)
 
   /* Opening the same guest again raises the same window. */
   g_assert_true (guest_window (alpha) == window);
+
+  /* The host goes away and comes back: the window follows its guest through it. */
+  hangar_connection_close (connection);
+  assert_status (window, "Host Not Connected");
+  hangar_connection_open_async (connection, NULL, NULL, NULL);
+  g_assert_true (test_wait_for (is_connected, connection, 5000));
+  assert_status (window, "No Console");
+  g_assert_cmpstr (row_value (GTK_WIDGET (window), "State"), ==, "Running");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -200,6 +200,15 @@ update_console_view (HangarGuestWindow *self)
       return;
     }
 
+  if (hangar_guest_get_state (self->guest) == HANGAR_GUEST_STATE_UNKNOWN)
+    {
+      /* Its host dropped the connection; the same window comes back to life with it. */
+      show_status (self, "network-offline-symbolic", _("Host Not Connected"),
+                   _("The console returns when Hangar is connected to this guest's host "
+                     "again."), FALSE, FALSE, FALSE);
+      return;
+    }
+
   if (!running)
     {
       show_status (self, "media-playback-stop-symbolic", _("Guest Is Not Running"),
