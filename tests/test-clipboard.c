@@ -342,7 +342,7 @@ test_vnc_clipboard (void)
 
   /* Off: neither way. */
   g_object_set (display, "share-clipboard", FALSE, NULL);
-  g_assert_false (hangar_vnc_display_get_share_clipboard (display));
+  g_assert_false (hangar_display_get_share_clipboard (HANGAR_DISPLAY (display)));
   fake_server_send_cut_text (server, "secret");
   fake_server_send_resize (server, 80, 60);
   g_assert_true (wait_until (display_is_80_wide, display));
@@ -351,7 +351,7 @@ test_vnc_clipboard (void)
   gdk_clipboard_set_text (clipboard (), "copied while off");
 
   /* On again: the current text goes, nothing from before. */
-  hangar_vnc_display_set_share_clipboard (display, TRUE);
+  hangar_display_set_share_clipboard (HANGAR_DISPLAY (display), TRUE);
   assert_next_cut_text (server, "copied while off");
   fake_server_send_cut_text (server, "back");
   g_assert_true (wait_until (clipboard_is, "back"));

@@ -41,6 +41,8 @@ typedef struct
   GHashTable *saved_accels;
   GtkApplication *accels_app; /* where saved_accels go back to */
 
+  gboolean share_clipboard;
+
   guint button_mask;
   int last_x;
   int last_y;
@@ -63,6 +65,7 @@ enum {
   PROP_STATUS_MESSAGE,
   PROP_GRABBED,
   PROP_RELEASE_KEYS,
+  PROP_SHARE_CLIPBOARD,
   PROP_GUEST_WIDTH,
   PROP_GUEST_HEIGHT,
   N_PROPS
@@ -926,6 +929,32 @@ hangar_display_set_release_keys (HangarDisplay *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELEASE_KEYS]);
 }
 
+gboolean
+hangar_display_get_share_clipboard (HangarDisplay *self)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  g_return_val_if_fail (HANGAR_IS_DISPLAY (self), FALSE);
+  return priv->share_clipboard;
+}
+
+void
+hangar_display_set_share_clipboard (HangarDisplay *self,
+                                    gboolean       share)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  g_return_if_fail (HANGAR_IS_DISPLAY (self));
+
+  share = !!share;
+  if (priv->share_clipboard == share)
+    return;
+  priv->share_clipboard = share;
+  if (HANGAR_DISPLAY_GET_CLASS (self)->share_clipboard_changed != NULL)
+    HANGAR_DISPLAY_GET_CLASS (self)->share_clipboard_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARE_CLIPBOARD]);
+}
+
 int
 hangar_display_get_guest_width (HangarDisplay *self)
 {
@@ -1078,6 +1107,9 @@ hangar_display_get_property (GObject    *object,
     case PROP_RELEASE_KEYS:
       g_value_set_string (value, priv->release_keys);
       break;
+    case PROP_SHARE_CLIPBOARD:
+      g_value_set_boolean (value, priv->share_clipboard);
+      break;
     case PROP_GUEST_WIDTH:
       g_value_set_int (value, priv->fb_width);
       break;
@@ -1104,6 +1136,9 @@ hangar_display_set_property (GObject      *object,
       break;
     case PROP_RELEASE_KEYS:
       hangar_display_set_release_keys (self, g_value_get_string (value));
+      break;
+    case PROP_SHARE_CLIPBOARD:
+      hangar_display_set_share_clipboard (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1138,6 +1173,9 @@ hangar_display_class_init (HangarDisplayClass *klass)
   properties[PROP_GRABBED] = g_param_spec_boolean ("grabbed", NULL, NULL, FALSE, ro);
   properties[PROP_RELEASE_KEYS] = g_param_spec_string ("release-keys", NULL, NULL,
                                                        "Control_L+Alt_L", rw);
+  /* Text copied on either side can be pasted on the other (SPICE needs the agent). */
+  properties[PROP_SHARE_CLIPBOARD] = g_param_spec_boolean ("share-clipboard", NULL, NULL, TRUE,
+                                                           rw);
   properties[PROP_GUEST_WIDTH] = g_param_spec_int ("guest-width", NULL, NULL, 0, G_MAXINT, 0, ro);
   properties[PROP_GUEST_HEIGHT] = g_param_spec_int ("guest-height", NULL, NULL, 0, G_MAXINT, 0,
                                                     ro);
@@ -1155,6 +1193,7 @@ hangar_display_init (HangarDisplay *self)
   GtkEventController *focus = gtk_event_controller_focus_new ();
 
   priv->damage = cairo_region_create ();
+  priv->share_clipboard = TRUE;
   priv->strips = g_ptr_array_new_with_free_func ((GDestroyNotify)gsk_render_node_unref);
   hangar_display_set_release_keys (self, "Control_L+Alt_L");
 

@@ -53,8 +53,10 @@ struct _HangarDisplayClass
   void (*sync_locks)   (HangarDisplay *self,
                         gboolean       caps_lock,
                         gboolean       num_lock);
+  /* The "share-clipboard" property changed: offer or withdraw what is copied. */
+  void (*share_clipboard_changed) (HangarDisplay *self);
 
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 HangarDisplayScaling  hangar_display_get_scaling        (HangarDisplay       *self);
@@ -67,6 +69,10 @@ void                  hangar_display_release_grab       (HangarDisplay       *se
 const char           *hangar_display_get_release_keys   (HangarDisplay       *self);
 void                  hangar_display_set_release_keys   (HangarDisplay       *self,
                                                          const char          *keys);
+/* Whether text copied on either side may be pasted on the other (default TRUE). */
+gboolean              hangar_display_get_share_clipboard (HangarDisplay      *self);
+void                  hangar_display_set_share_clipboard (HangarDisplay      *self,
+                                                          gboolean            share);
 int                   hangar_display_get_guest_width    (HangarDisplay       *self);
 int                   hangar_display_get_guest_height   (HangarDisplay       *self);
 /* Presses the keys in order, then releases them in reverse: "Send key" combos. */

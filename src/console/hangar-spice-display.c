@@ -57,7 +57,6 @@ struct _HangarSpiceDisplay
   int want_width; /* resize-guest size waiting for the agent, or 0 */
   int want_height;
 
-  gboolean share_clipboard;
   GdkClipboard *clipboard;           /* watched while there is a session */
   GdkContentProvider *guest_content; /* what the guest last put there */
   gboolean host_grabbed;             /* the agent was told the host has text */
@@ -77,7 +76,6 @@ static guint signals[N_SIGNALS];
 
 enum {
   PROP_0,
-  PROP_SHARE_CLIPBOARD,
   PROP_USB_MANAGER,
   N_PROPS
 };
@@ -352,6 +350,13 @@ convert_line_ends (HangarSpiceDisplay *self,
   lines = g_strsplit (copy, to_guest ? "\n" : "\r\n", -1);
   return g_strjoinv (to_guest ? "\r\n" : "\n", lines);
 }
+/* The user lets text cross between this desktop and the guest. */
+static gboolean
+sharing (gpointer self)
+{
+  return hangar_display_get_share_clipboard (HANGAR_DISPLAY (self));
+}
+
 
 /* Tells the agent whether the host clipboard has text, unless that text came from the
  * guest. */
@@ -362,7 +367,7 @@ offer_clipboard (HangarSpiceDisplay *self)
   g_autoptr(GdkContentFormats) formats = NULL;
   guint32 types[] = { VD_AGENT_CLIPBOARD_UTF8_TEXT };
 
-  if (!self->share_clipboard || self->clipboard == NULL || !agent_has_clipboard (self))
+  if (!sharing (self) || self->clipboard == NULL || !agent_has_clipboard (self))
     return;
 
   content = gdk_clipboard_get_content (self->clipboard);
@@ -405,7 +410,7 @@ on_main_clipboard_grab_cb (SpiceMainChannel   *channel,
     return FALSE;
   /* The guest owns the clipboard now. */
   self->host_grabbed = FALSE;
-  if (!self->share_clipboard || !agent_has_clipboard (self))
+  if (!sharing (self) || !agent_has_clipboard (self))
     return TRUE;
 
   for (guint i = 0; i < n_types; i++)
@@ -432,7 +437,7 @@ on_main_clipboard_data_cb (SpiceMainChannel   *channel,
   g_autofree char *valid = NULL;
 
   if (selection != VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD ||
-      type != VD_AGENT_CLIPBOARD_UTF8_TEXT || !self->share_clipboard ||
+      type != VD_AGENT_CLIPBOARD_UTF8_TEXT || !sharing (self) ||
       self->clipboard == NULL || data == NULL)
     return;
 
@@ -469,7 +474,7 @@ on_clipboard_read_cb (GObject      *source,
   /* The agent waits for an answer, even an empty one. */
   if (request->main == self->main && agent_has_clipboard (self))
     {
-      if (text != NULL && self->share_clipboard)
+      if (text != NULL && sharing (self))
         converted = convert_line_ends (self, text, strlen (text), TRUE);
       spice_main_channel_clipboard_selection_notify (self->main, request->selection,
                                                      VD_AGENT_CLIPBOARD_UTF8_TEXT,
@@ -491,7 +496,7 @@ on_main_clipboard_request_cb (SpiceMainChannel   *channel,
   ClipboardRequest *request;
 
   if (selection != VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD ||
-      type != VD_AGENT_CLIPBOARD_UTF8_TEXT || !self->share_clipboard ||
+      type != VD_AGENT_CLIPBOARD_UTF8_TEXT || !sharing (self) ||
       self->clipboard == NULL)
     return FALSE;
 
@@ -1154,25 +1159,12 @@ hangar_spice_display_close (HangarSpiceDisplay *self)
   hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_DISCONNECTED, NULL);
 }
 
-gboolean
-hangar_spice_display_get_share_clipboard (HangarSpiceDisplay *self)
+static void
+hangar_spice_display_share_clipboard_changed (HangarDisplay *display)
 {
-  g_return_val_if_fail (HANGAR_IS_SPICE_DISPLAY (self), FALSE);
+  HangarSpiceDisplay *self = HANGAR_SPICE_DISPLAY (display);
 
-  return self->share_clipboard;
-}
-
-void
-hangar_spice_display_set_share_clipboard (HangarSpiceDisplay *self,
-                                          gboolean            share)
-{
-  g_return_if_fail (HANGAR_IS_SPICE_DISPLAY (self));
-
-  share = !!share;
-  if (self->share_clipboard == share)
-    return;
-  self->share_clipboard = share;
-  if (share)
+  if (hangar_display_get_share_clipboard (display))
     offer_clipboard (self);
   else if (self->host_grabbed && agent_has_clipboard (self))
     {
@@ -1181,7 +1173,6 @@ hangar_spice_display_set_share_clipboard (HangarSpiceDisplay *self,
                                                       VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD);
       self->host_grabbed = FALSE;
     }
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARE_CLIPBOARD]);
 }
 
 SpiceUsbDeviceManager *
@@ -1212,29 +1203,8 @@ hangar_spice_display_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_SHARE_CLIPBOARD:
-      g_value_set_boolean (value, self->share_clipboard);
-      break;
     case PROP_USB_MANAGER:
       g_value_set_object (value, self->usb_manager);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-hangar_spice_display_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
-{
-  HangarSpiceDisplay *self = HANGAR_SPICE_DISPLAY (object);
-
-  switch (prop_id)
-    {
-    case PROP_SHARE_CLIPBOARD:
-      hangar_spice_display_set_share_clipboard (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1273,18 +1243,14 @@ hangar_spice_display_class_init (HangarSpiceDisplayClass *klass)
   object_class->dispose = hangar_spice_display_dispose;
   object_class->finalize = hangar_spice_display_finalize;
   object_class->get_property = hangar_spice_display_get_property;
-  object_class->set_property = hangar_spice_display_set_property;
 
   display_class->send_key = hangar_spice_display_send_key;
   display_class->send_pointer = hangar_spice_display_send_pointer;
   display_class->send_scroll = hangar_spice_display_send_scroll;
   display_class->request_size = hangar_spice_display_request_size;
   display_class->sync_locks = hangar_spice_display_sync_locks;
+  display_class->share_clipboard_changed = hangar_spice_display_share_clipboard_changed;
 
-  /* Text copied on either side can be pasted on the other (needs the guest agent). */
-  properties[PROP_SHARE_CLIPBOARD] =
-    g_param_spec_boolean ("share-clipboard", NULL, NULL, TRUE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* The session's SpiceUsbDeviceManager while the guest has USB redirection channels
    * and the host can share devices; see hangar_spice_display_get_usb_error(). */
   properties[PROP_USB_MANAGER] =
@@ -1301,5 +1267,4 @@ static void
 hangar_spice_display_init (HangarSpiceDisplay *self)
 {
   self->channels = g_ptr_array_new_with_free_func (g_object_unref);
-  self->share_clipboard = TRUE;
 }

@@ -23,9 +23,6 @@ void       hangar_spice_display_set_password (HangarSpiceDisplay *self,
                                               const char         *password);
 /* Whether text copied on either side can be pasted on the other ("share-clipboard");
  * needs spice-vdagent in the guest. */
-gboolean   hangar_spice_display_get_share_clipboard (HangarSpiceDisplay *self);
-void       hangar_spice_display_set_share_clipboard (HangarSpiceDisplay *self,
-                                                     gboolean            share);
 /* The session's USB device manager ("usb-manager"), once the guest shows USB redirection
  * channels; NULL before, without them, or when the host cannot share devices — then
  * get_usb_error() says why. Valid until the next notify::usb-manager. */

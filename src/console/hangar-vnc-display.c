@@ -24,20 +24,12 @@ struct _HangarVncDisplay
   gboolean waiting_for_password;
 
   /* Clipboard: watched while a connection exists. */
-  gboolean share_clipboard;
   GdkClipboard *clipboard;
   GdkContentProvider *guest_content; /* what the guest last put there */
 };
 
 G_DEFINE_FINAL_TYPE (HangarVncDisplay, hangar_vnc_display, HANGAR_TYPE_DISPLAY)
 
-enum {
-  PROP_0,
-  PROP_SHARE_CLIPBOARD,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_PASSWORD_NEEDED,
@@ -291,6 +283,13 @@ on_vnc_disconnected_cb (VncConnection    *conn,
 
 /* Clipboard. RFB cut text is ISO-8859-1 both ways, lines ending in LF; QEMU passes it
  * to a clipboard agent in the guest when there is one. */
+/* The user lets text cross between this desktop and the guest. */
+static gboolean
+sharing (gpointer self)
+{
+  return hangar_display_get_share_clipboard (HANGAR_DISPLAY (self));
+}
+
 
 static void
 on_vnc_server_cut_text_cb (VncConnection    *conn,
@@ -300,7 +299,7 @@ on_vnc_server_cut_text_cb (VncConnection    *conn,
   g_autoptr(GdkContentProvider) content = NULL;
   g_autofree char *utf8 = NULL;
 
-  if (!self->share_clipboard || self->clipboard == NULL || text == NULL)
+  if (!sharing (self) || self->clipboard == NULL || text == NULL)
     return;
 
   /* Every byte is a Latin-1 character, so this cannot fail. */
@@ -331,7 +330,7 @@ on_clipboard_text_cb (GObject      *source,
       g_debug ("Could not read the clipboard: %s", error ? error->message : "no text");
       return;
     }
-  if (!self->share_clipboard || self->conn == NULL ||
+  if (!sharing (self) || self->conn == NULL ||
       !vnc_connection_is_initialized (self->conn))
     return;
 
@@ -353,7 +352,7 @@ send_clipboard (HangarVncDisplay *self)
   GdkContentProvider *content;
   g_autoptr(GdkContentFormats) formats = NULL;
 
-  if (!self->share_clipboard || self->clipboard == NULL || self->conn == NULL ||
+  if (!sharing (self) || self->clipboard == NULL || self->conn == NULL ||
       !vnc_connection_is_initialized (self->conn))
     return;
 
@@ -634,63 +633,11 @@ hangar_vnc_display_request_size (HangarDisplay *display,
 
 /* GObject. */
 
-gboolean
-hangar_vnc_display_get_share_clipboard (HangarVncDisplay *self)
-{
-  g_return_val_if_fail (HANGAR_IS_VNC_DISPLAY (self), FALSE);
-
-  return self->share_clipboard;
-}
-
-void
-hangar_vnc_display_set_share_clipboard (HangarVncDisplay *self,
-                                        gboolean          share)
-{
-  g_return_if_fail (HANGAR_IS_VNC_DISPLAY (self));
-
-  share = !!share;
-  if (self->share_clipboard == share)
-    return;
-  self->share_clipboard = share;
-  /* What was copied while sharing was off is offered now. */
-  send_clipboard (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARE_CLIPBOARD]);
-}
-
+/* What was copied while sharing was off is offered now. */
 static void
-hangar_vnc_display_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
+hangar_vnc_display_share_clipboard_changed (HangarDisplay *display)
 {
-  HangarVncDisplay *self = HANGAR_VNC_DISPLAY (object);
-
-  switch (prop_id)
-    {
-    case PROP_SHARE_CLIPBOARD:
-      g_value_set_boolean (value, self->share_clipboard);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-hangar_vnc_display_set_property (GObject      *object,
-                                 guint         prop_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
-{
-  HangarVncDisplay *self = HANGAR_VNC_DISPLAY (object);
-
-  switch (prop_id)
-    {
-    case PROP_SHARE_CLIPBOARD:
-      hangar_vnc_display_set_share_clipboard (self, g_value_get_boolean (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  send_clipboard (HANGAR_VNC_DISPLAY (display));
 }
 
 static void
@@ -725,24 +672,17 @@ hangar_vnc_display_class_init (HangarVncDisplayClass *klass)
 
   object_class->dispose = hangar_vnc_display_dispose;
   object_class->finalize = hangar_vnc_display_finalize;
-  object_class->get_property = hangar_vnc_display_get_property;
-  object_class->set_property = hangar_vnc_display_set_property;
   display_class->send_key = hangar_vnc_display_send_key;
   display_class->send_pointer = hangar_vnc_display_send_pointer;
   display_class->send_scroll = hangar_vnc_display_send_scroll;
   display_class->request_size = hangar_vnc_display_request_size;
   display_class->sync_locks = hangar_vnc_display_sync_locks;
+  display_class->share_clipboard_changed = hangar_vnc_display_share_clipboard_changed;
 
   /* The class must exist for its signals to be found; it is kept for the program. */
   g_type_class_ref (VNC_TYPE_CONNECTION);
   g_signal_add_emission_hook (g_signal_lookup ("vnc-led-state", VNC_TYPE_CONNECTION), 0,
                               on_led_state_emitted, NULL, NULL);
-
-  /* Text copied on either side can be pasted on the other. */
-  properties[PROP_SHARE_CLIPBOARD] =
-    g_param_spec_boolean ("share-clipboard", NULL, NULL, TRUE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_PASSWORD_NEEDED] = g_signal_new ("password-needed", G_TYPE_FROM_CLASS (klass),
                                                   G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -752,7 +692,6 @@ hangar_vnc_display_class_init (HangarVncDisplayClass *klass)
 static void
 hangar_vnc_display_init (HangarVncDisplay *self)
 {
-  self->share_clipboard = TRUE;
 }
 
 GtkWidget *

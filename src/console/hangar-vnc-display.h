@@ -22,8 +22,5 @@ void       hangar_vnc_display_close (HangarVncDisplay *self);
 void       hangar_vnc_display_set_password (HangarVncDisplay *self,
                                             const char       *password);
 /* Whether text copied on either side can be pasted on the other ("share-clipboard"). */
-gboolean   hangar_vnc_display_get_share_clipboard (HangarVncDisplay *self);
-void       hangar_vnc_display_set_share_clipboard (HangarVncDisplay *self,
-                                                   gboolean          share);
 
 G_END_DECLS
