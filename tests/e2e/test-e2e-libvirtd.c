@@ -25,6 +25,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "e2e-virt.h"
 #include "hangar-connection.h"
 #include "hangar-core.h"
 #include "hangar-guest.h"
@@ -357,40 +358,6 @@ guest_xml (const char *name)
   return g_string_free (xml, FALSE);
 }
 
-/* Destroys and undefines NAME if it exists. Quiet. */
-static void
-remove_domain (virConnectPtr c, const char *name)
-{
-  virDomainPtr dom = virDomainLookupByName (c, name);
-
-  if (!dom)
-    return;
-  if (virDomainIsActive (dom) == 1)
-    virDomainDestroy (dom);
-  virDomainUndefineFlags (dom, VIR_DOMAIN_UNDEFINE_NVRAM);
-  virDomainFree (dom);
-}
-
-/* Leftovers of earlier runs that crashed before cleaning up. */
-static void
-remove_stale_domains (virConnectPtr c)
-{
-  virDomainPtr *doms = NULL;
-  int n = virConnectListAllDomains (c, &doms, 0);
-
-  for (int i = 0; i < n; i++)
-    {
-      const char *name = virDomainGetName (doms[i]);
-      if (name && g_str_has_prefix (name, GUEST_PREFIX))
-        {
-          g_test_message ("removing stale test guest %s", name);
-          remove_domain (c, name);
-        }
-      virDomainFree (doms[i]);
-    }
-  free (doms);
-}
-
 /* Leaves libvirtd running and the test guest gone, whatever state we are in. */
 static void
 cleanup (void)
@@ -413,7 +380,7 @@ cleanup (void)
 
   if (guest_name && uri && (c = virConnectOpen (uri)))
     {
-      remove_domain (c, guest_name);
+      e2e_remove_domain (c, guest_name);
       virConnectClose (c);
     }
   cleaning_up = FALSE;
@@ -471,7 +438,7 @@ test_lifecycle_and_reconnect (void)
   e2e_assert (virt != NULL, "cannot connect to %s: %s (is libvirtd running?)", uri, virt_error ());
   e2e_assert (libvirtd_pid () > 0 || have_systemd () || getuid () == 0,
               "this test kills and restarts libvirtd: run it as root");
-  remove_stale_domains (virt);
+  e2e_remove_stale_domains (virt, GUEST_PREFIX);
 
   /* -- connect -- */
   conn = hangar_connection_new (uri);
@@ -579,7 +546,7 @@ test_lifecycle_and_reconnect (void)
   /* -- destroyed and undefined behind Hangar's back: it goes away -- */
   virt = virConnectOpen (uri);
   e2e_assert (virt != NULL, "cannot reconnect to %s: %s", uri, virt_error ());
-  remove_domain (virt, guest_name);
+  e2e_remove_domain (virt, guest_name);
   virConnectClose (virt);
   {
     CountWait w = { conn, 0 };

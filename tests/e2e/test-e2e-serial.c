@@ -26,6 +26,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "e2e-virt.h"
 #include "hangar-connection.h"
 #include "hangar-console-stream.h"
 #include "hangar-core.h"
@@ -136,38 +137,6 @@ guest_xml (const char *name)
 }
 
 static void
-remove_domain (virConnectPtr c, const char *name)
-{
-  virDomainPtr dom = virDomainLookupByName (c, name);
-
-  if (!dom)
-    return;
-  if (virDomainIsActive (dom) == 1)
-    virDomainDestroy (dom);
-  virDomainUndefineFlags (dom, VIR_DOMAIN_UNDEFINE_NVRAM);
-  virDomainFree (dom);
-}
-
-static void
-remove_stale_domains (virConnectPtr c)
-{
-  virDomainPtr *doms = NULL;
-  int n = virConnectListAllDomains (c, &doms, 0);
-
-  for (int i = 0; i < n; i++)
-    {
-      const char *name = virDomainGetName (doms[i]);
-      if (name && g_str_has_prefix (name, GUEST_PREFIX))
-        {
-          g_test_message ("removing stale test guest %s", name);
-          remove_domain (c, name);
-        }
-      virDomainFree (doms[i]);
-    }
-  free (doms);
-}
-
-static void
 cleanup (void)
 {
   virConnectPtr c;
@@ -177,7 +146,7 @@ cleanup (void)
   cleaning_up = TRUE;
   if (guest_name && uri && (c = virConnectOpen (uri)))
     {
-      remove_domain (c, guest_name);
+      e2e_remove_domain (c, guest_name);
       virConnectClose (c);
     }
   cleaning_up = FALSE;
@@ -305,7 +274,7 @@ test_stream (void)
               "to a libvirt URI with a running libvirtd and QEMU (e.g. qemu:///system, as root).");
   virt = virConnectOpen (uri);
   e2e_assert (virt != NULL, "cannot connect to %s: %s (is libvirtd running?)", uri, virt_error ());
-  remove_stale_domains (virt);
+  e2e_remove_stale_domains (virt, GUEST_PREFIX);
 
   connection = hangar_connection_new (uri);
   hangar_connection_open_async (connection, NULL, NULL, NULL);
