@@ -105,6 +105,28 @@ E2eGuest *
 e2e_guest_boot_with_password (const char *graphics,
                               const char *password)
 {
+  E2eGuestOptions options = { .graphics = graphics, .password = password };
+
+  return e2e_guest_boot_with (&options);
+}
+
+/* Every @from in @xml becomes @to; failing if there is none. */
+static char *
+replace_all (char       *xml,
+             const char *from,
+             const char *to)
+{
+  g_auto(GStrv) parts = g_strsplit (xml, from, -1);
+
+  if (parts[1] == NULL)
+    g_error ("The guest XML has no %s to replace", from);
+  g_free (xml);
+  return g_strjoinv (to, parts);
+}
+
+E2eGuest *
+e2e_guest_boot_with (const E2eGuestOptions *options)
+{
   const char *uri = g_getenv ("HANGAR_TEST_LIBVIRT_URI");
   E2eGuest *g = g_new0 (E2eGuest, 1);
   g_autofree char *xml = NULL;
@@ -120,22 +142,20 @@ e2e_guest_boot_with_password (const char *graphics,
   if (g->conn == NULL)
     g_error ("Cannot open %s: %s", uri, virGetLastErrorMessage ());
 
-  g->name = g_strdup_printf ("hangar-e2e-%s-%d", graphics, (int)getpid ());
+  g->name = g_strdup_printf ("hangar-e2e-%s-%d", options->graphics, (int)getpid ());
   g->serial_log = g_strdup_printf ("/var/log/libvirt/qemu/%s-serial.log", g->name);
   unlink (g->serial_log);
-  xml = guest_xml (g->name, graphics, g->serial_log);
-  if (password != NULL)
+  xml = guest_xml (g->name, options->graphics, g->serial_log);
+  if (options->password != NULL)
     {
-      g_autofree char *from = g_strdup_printf ("<graphics type='%s'", graphics);
-      g_autofree char *to = g_strdup_printf ("<graphics type='%s' passwd='%s'", graphics,
-                                             password);
-      g_auto(GStrv) parts = g_strsplit (xml, from, -1);
+      g_autofree char *from = g_strdup_printf ("<graphics type='%s'", options->graphics);
+      g_autofree char *to = g_strdup_printf ("<graphics type='%s' passwd='%s'",
+                                             options->graphics, options->password);
 
-      if (parts[1] == NULL)
-        g_error ("The guest XML has no %s element", from);
-      g_free (xml);
-      xml = g_strjoinv (to, parts);
+      xml = replace_all (xml, from, to);
     }
+  if (options->replace != NULL)
+    xml = replace_all (xml, options->replace, options->replacement);
   g->domain = virDomainCreateXML (g->conn, xml, 0);
   if (g->domain == NULL)
     g_error ("Cannot start the test guest: %s", virGetLastErrorMessage ());
@@ -147,7 +167,7 @@ e2e_guest_boot_with_password (const char *graphics,
              hangar_connection_get_error_message (g->connection));
   if (!e2e_wait_for (guest_is_listed_running, g, 5000))
     g_error ("The test guest is not listed as running");
-  if (!e2e_wait_for (guest_is_ready, g, BOOT_TIMEOUT_MS))
+  if (!options->skip_shell && !e2e_wait_for (guest_is_ready, g, BOOT_TIMEOUT_MS))
     g_error ("The test guest did not print %s on its serial port within %d s",
              READY_MARKER, BOOT_TIMEOUT_MS / 1000);
   return g;

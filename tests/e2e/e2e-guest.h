@@ -33,6 +33,17 @@ E2eGuest  *e2e_guest_boot          (const char  *graphics);
 /* The same, with a password on the graphical console. */
 E2eGuest  *e2e_guest_boot_with_password (const char *graphics,
                                          const char *password);
+
+typedef struct {
+  const char *graphics;    /* "vnc", "spice" or "none" */
+  const char *password;    /* on the graphical console, or NULL */
+  const char *replace;     /* a piece of the guest's XML to replace, or NULL */
+  const char *replacement;
+  gboolean    skip_shell;  /* return once listed as running, before the shell is up */
+} E2eGuestOptions;
+
+/* The general form of the two above. */
+E2eGuest  *e2e_guest_boot_with (const E2eGuestOptions *options);
 /* Destroys and undefines the guest; safe to call twice. */
 void       e2e_guest_free          (E2eGuest    *guest);
 /* Whether the guest wrote @text to its serial port so far. */

@@ -14,71 +14,16 @@
 #include "config.h"
 
 #include <gtk/gtk.h>
-#include <libvirt/virterror.h>
 
 #include "e2e-guest.h"
-#include "hangar-core.h"
 #include "hangar-spice-display.h"
 
-#define START_TIMEOUT_MS   15000
 #define CONNECT_TIMEOUT_MS 30000
 
 typedef struct {
-  virConnectPtr conn;
-  virDomainPtr domain;
-  char *name;
-  HangarConnection *connection;
-  HangarGuest *guest;
+  E2eGuest *guest;
   HangarDisplay *display;
 } UsbGuest;
-
-static char *
-guest_xml (const char *name,
-           gboolean    redirdev)
-{
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "..", "guest", "guest-xml.sh",
-                                                   NULL);
-  const char *argv[] = { "bash", script, name, "spice", NULL };
-  const char *no_usb = "<controller type='usb' model='none'/>";
-  g_autofree char *xml = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) parts = NULL;
-  int status = 0;
-
-  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &xml, &err,
-                     &status, &error) ||
-      !g_spawn_check_wait_status (status, &error))
-    g_error ("tests/guest/guest-xml.sh failed: %s %s", error->message, err ? err : "");
-  if (!redirdev)
-    return g_steal_pointer (&xml);
-
-  /* A USB controller to plug the redirected devices into, and two of them. */
-  parts = g_strsplit (xml, no_usb, 2);
-  if (parts[1] == NULL)
-    g_error ("The guest XML has no %s to replace", no_usb);
-  return g_strconcat (parts[0],
-                      "<controller type='usb' model='qemu-xhci'/>"
-                      "<redirdev bus='usb' type='spicevmc'/>"
-                      "<redirdev bus='usb' type='spicevmc'/>",
-                      parts[1], NULL);
-}
-
-static gboolean
-connection_is_open (gpointer data)
-{
-  return hangar_connection_get_state (data) == HANGAR_CONNECTION_STATE_CONNECTED;
-}
-
-static gboolean
-guest_is_listed_running (gpointer data)
-{
-  UsbGuest *g = data;
-
-  if (g->guest == NULL)
-    g->guest = hangar_connection_find_guest (g->connection, g->name);
-  return g->guest != NULL && hangar_guest_get_state (g->guest) == HANGAR_GUEST_STATE_RUNNING;
-}
 
 /* Connected, or given up with a reason. */
 static gboolean
@@ -96,37 +41,21 @@ display_settled (gpointer data)
 static UsbGuest *
 usb_guest_start (gboolean redirdev)
 {
-  const char *uri = g_getenv ("HANGAR_TEST_LIBVIRT_URI");
+  /* A USB controller to plug the redirected devices into, and two of them. */
+  E2eGuestOptions options = {
+    .graphics = "spice",
+    .replace = redirdev ? "<controller type='usb' model='none'/>" : NULL,
+    .replacement = "<controller type='usb' model='qemu-xhci'/>"
+                   "<redirdev bus='usb' type='spicevmc'/>"
+                   "<redirdev bus='usb' type='spicevmc'/>",
+    /* The SPICE server is QEMU's: it answers before the guest has booted. */
+    .skip_shell = TRUE,
+  };
   UsbGuest *g = g_new0 (UsbGuest, 1);
-  g_autofree char *xml = NULL;
 
-  if (uri == NULL || *uri == '\0')
-    g_error ("HANGAR_TEST_LIBVIRT_URI is not set: run the tests with build-aux/test, which "
-             "starts libvirtd");
-  if (g_getenv ("HANGAR_TEST_GUEST_DIR") == NULL)
-    g_error ("HANGAR_TEST_GUEST_DIR is not set: build-aux/test builds the tiny guest");
-
-  hangar_core_init ();
-  g->conn = virConnectOpen (uri);
-  if (g->conn == NULL)
-    g_error ("Cannot open %s: %s", uri, virGetLastErrorMessage ());
-  g->name = g_strdup_printf ("hangar-e2e-usb%s-%d", redirdev ? "-redir" : "", (int)getpid ());
-  xml = guest_xml (g->name, redirdev);
-  g->domain = virDomainCreateXML (g->conn, xml, 0);
-  if (g->domain == NULL)
-    g_error ("Cannot start the test guest: %s", virGetLastErrorMessage ());
-
-  g->connection = hangar_connection_new (uri);
-  hangar_connection_open_async (g->connection, NULL, NULL, NULL);
-  if (!e2e_wait_for (connection_is_open, g->connection, START_TIMEOUT_MS))
-    g_error ("Hangar could not connect to %s: %s", uri,
-             hangar_connection_get_error_message (g->connection));
-  if (!e2e_wait_for (guest_is_listed_running, g, START_TIMEOUT_MS))
-    g_error ("The test guest is not listed as running");
-
-  /* The SPICE server is QEMU's: it answers before the guest has booted. */
+  g->guest = e2e_guest_boot_with (&options);
   g->display = g_object_ref_sink (HANGAR_DISPLAY (hangar_spice_display_new ()));
-  hangar_spice_display_open (HANGAR_SPICE_DISPLAY (g->display), g->guest);
+  hangar_spice_display_open (HANGAR_SPICE_DISPLAY (g->display), g->guest->guest);
   if (!e2e_wait_for (display_settled, g->display, CONNECT_TIMEOUT_MS) ||
       hangar_display_get_state (g->display) != HANGAR_DISPLAY_STATE_CONNECTED)
     g_error ("The SPICE console did not connect: %s",
@@ -147,16 +76,11 @@ usb_guest_free (UsbGuest *g)
 
   /* Sockets still on their way from libvirt hold the display until they arrive. */
   hangar_spice_display_close (HANGAR_SPICE_DISPLAY (g->display));
-  virDomainDestroy (g->domain);
-  virDomainFree (g->domain);
   g_object_add_weak_pointer (display, &display);
   g_object_unref (g->display);
   if (!e2e_wait_for (is_null, &display, 5000))
     g_error ("The SPICE display was not finalized after closing");
-  hangar_connection_close (g->connection);
-  g_object_unref (g->connection);
-  virConnectClose (g->conn);
-  g_free (g->name);
+  e2e_guest_free (g->guest);
   g_free (g);
 }
 
