@@ -204,52 +204,75 @@ on_password_needed_cb (HangarVncDisplay *display)
   hangar_vnc_display_set_password (display, "hangarpw");
 }
 
-static void
-test_console_over_ssh (void)
+/* A connection to the host through the test sshd: the one SSH session is up. */
+static HangarConnection *
+connect_over_ssh (void)
 {
   g_autofree char *uri = g_strdup_printf ("qemu+ssh://root@127.0.0.1:%d/system", sshd_port);
-  g_autoptr(HangarConnection) remote = hangar_connection_new (uri);
-  HangarGuest *remote_guest;
-  GtkWindow *window;
-  HangarDisplay *display;
-  g_autoptr(GdkTexture) shot = NULL;
-  g_autoptr(GdkTexture) picture = NULL;
-  GdkRectangle diff;
+  HangarConnection *remote = hangar_connection_new (uri);
 
   hangar_connection_open_async (remote, NULL, NULL, NULL);
   g_assert_true (e2e_wait_for (is_connected, remote, 30000));
   if (hangar_connection_get_state (remote) != HANGAR_CONNECTION_STATE_CONNECTED)
     g_error ("Could not connect over SSH: %s", hangar_connection_get_error_message (remote));
   g_assert_cmpuint (ssh_connections (), ==, 1);
+  return remote;
+}
 
-  remote_guest = hangar_connection_find_guest (remote, guest->name);
-  g_assert_nonnull (remote_guest);
-  g_assert_cmpint (hangar_guest_get_state (remote_guest), ==, HANGAR_GUEST_STATE_RUNNING);
+/* @display at 1:1 in a window of its own. */
+static GtkWindow *
+show_display (HangarDisplay *display)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
 
-  window = GTK_WINDOW (gtk_window_new ());
-  display = HANGAR_DISPLAY (hangar_vnc_display_new ());
   hangar_display_set_scaling (display, HANGAR_DISPLAY_SCALING_ONE_TO_ONE);
   gtk_window_set_child (window, GTK_WIDGET (display));
   gtk_window_present (window);
+  return window;
+}
+
+/* Once the console shows the guest: the password was asked once, the console rides
+ * the host's SSH session (still one TCP connection to sshd), and the picture is the
+ * guest's screen, the text-cursor cell aside. */
+static void
+assert_console_over_ssh (HangarDisplay *display,
+                         E2eGuest      *shown)
+{
+  g_autoptr(GdkTexture) shot = NULL;
+  g_autoptr(GdkTexture) picture = NULL;
+  GdkRectangle diff;
+
+  g_assert_cmpuint (passwords_asked, ==, 1);
+  g_assert_cmpuint (ssh_connections (), ==, 1);
+
+  e2e_spin (500);
+  shot = e2e_guest_screenshot (shown);
+  picture = hangar_display_get_screenshot (display);
+  e2e_compare_textures (shot, picture, &diff);
+  g_assert_cmpint (diff.width, <=, 9);
+  g_assert_cmpint (diff.height, <=, 16);
+}
+
+static void
+test_console_over_ssh (void)
+{
+  g_autoptr(HangarConnection) remote = connect_over_ssh ();
+  HangarGuest *remote_guest = hangar_connection_find_guest (remote, guest->name);
+  HangarDisplay *display = HANGAR_DISPLAY (hangar_vnc_display_new ());
+  GtkWindow *window;
+
+  g_assert_nonnull (remote_guest);
+  g_assert_cmpint (hangar_guest_get_state (remote_guest), ==, HANGAR_GUEST_STATE_RUNNING);
+
+  passwords_asked = 0;
+  window = show_display (display);
   g_signal_connect (display, "password-needed", G_CALLBACK (on_password_needed_cb), NULL);
   hangar_vnc_display_open (HANGAR_VNC_DISPLAY (display), remote_guest);
   if (!e2e_wait_for (display_shows_guest, display, 30000) ||
       hangar_display_get_state (display) != HANGAR_DISPLAY_STATE_CONNECTED)
     g_error ("The console over SSH did not show the guest: %s",
              hangar_display_get_status_message (display));
-
-  g_assert_cmpuint (passwords_asked, ==, 1);
-
-  /* The console rides the host's SSH session: still one TCP connection to sshd. */
-  g_assert_cmpuint (ssh_connections (), ==, 1);
-
-  /* And it is the guest's screen, the cursor cell aside. */
-  e2e_spin (500);
-  shot = e2e_guest_screenshot (guest);
-  picture = hangar_display_get_screenshot (display);
-  e2e_compare_textures (shot, picture, &diff);
-  g_assert_cmpint (diff.width, <=, 9);
-  g_assert_cmpint (diff.height, <=, 16);
+  assert_console_over_ssh (display, guest);
 
   gtk_window_destroy (window);
   hangar_connection_close (remote);
@@ -274,41 +297,21 @@ display_connected (gpointer data)
 static void
 test_spice_over_ssh (void)
 {
-  g_autofree char *uri = g_strdup_printf ("qemu+ssh://root@127.0.0.1:%d/system", sshd_port);
-  g_autoptr(HangarConnection) remote = hangar_connection_new (uri);
-  HangarGuest *remote_guest;
+  g_autoptr(HangarConnection) remote = connect_over_ssh ();
+  HangarGuest *remote_guest = hangar_connection_find_guest (remote, spice_guest->name);
+  HangarDisplay *display = HANGAR_DISPLAY (hangar_spice_display_new ());
   GtkWindow *window;
-  HangarDisplay *display;
-  g_autoptr(GdkTexture) shot = NULL;
-  g_autoptr(GdkTexture) picture = NULL;
-  GdkRectangle diff;
 
-  passwords_asked = 0;
-  hangar_connection_open_async (remote, NULL, NULL, NULL);
-  g_assert_true (e2e_wait_for (is_connected, remote, 30000));
-  g_assert_cmpint (hangar_connection_get_state (remote), ==, HANGAR_CONNECTION_STATE_CONNECTED);
-  remote_guest = hangar_connection_find_guest (remote, spice_guest->name);
   g_assert_nonnull (remote_guest);
 
-  window = GTK_WINDOW (gtk_window_new ());
-  display = HANGAR_DISPLAY (hangar_spice_display_new ());
-  hangar_display_set_scaling (display, HANGAR_DISPLAY_SCALING_ONE_TO_ONE);
-  gtk_window_set_child (window, GTK_WIDGET (display));
-  gtk_window_present (window);
+  passwords_asked = 0;
+  window = show_display (display);
   g_signal_connect (display, "password-needed", G_CALLBACK (on_spice_password_needed_cb), NULL);
   hangar_spice_display_open (HANGAR_SPICE_DISPLAY (display), remote_guest);
   if (!e2e_wait_for (display_connected, display, 30000))
     g_error ("The SPICE console over SSH did not show the guest: %s",
              hangar_display_get_status_message (display));
-  g_assert_cmpuint (passwords_asked, ==, 1);
-  g_assert_cmpuint (ssh_connections (), ==, 1);
-
-  e2e_spin (500);
-  shot = e2e_guest_screenshot (spice_guest);
-  picture = hangar_display_get_screenshot (display);
-  e2e_compare_textures (shot, picture, &diff);
-  g_assert_cmpint (diff.width, <=, 9);
-  g_assert_cmpint (diff.height, <=, 16);
+  assert_console_over_ssh (display, spice_guest);
 
   gtk_window_destroy (window);
   hangar_connection_close (remote);
