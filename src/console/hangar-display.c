@@ -73,6 +73,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  SIGNAL_PASSWORD_NEEDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 #define RESIZE_DEBOUNCE_MS 300
 
 /* Drawing. */
@@ -929,6 +936,23 @@ hangar_display_set_release_keys (HangarDisplay *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELEASE_KEYS]);
 }
 
+void
+hangar_display_set_password (HangarDisplay *self,
+                             const char    *password)
+{
+  g_return_if_fail (HANGAR_IS_DISPLAY (self));
+
+  if (HANGAR_DISPLAY_GET_CLASS (self)->set_password != NULL)
+    HANGAR_DISPLAY_GET_CLASS (self)->set_password (self, password);
+}
+
+void
+hangar_display_ask_password (HangarDisplay *self)
+{
+  g_return_if_fail (HANGAR_IS_DISPLAY (self));
+  g_signal_emit (self, signals[SIGNAL_PASSWORD_NEEDED], 0);
+}
+
 gboolean
 hangar_display_get_share_clipboard (HangarDisplay *self)
 {
@@ -1180,6 +1204,10 @@ hangar_display_class_init (HangarDisplayClass *klass)
   properties[PROP_GUEST_HEIGHT] = g_param_spec_int ("guest-height", NULL, NULL, 0, G_MAXINT, 0,
                                                     ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_PASSWORD_NEEDED] = g_signal_new ("password-needed", G_TYPE_FROM_CLASS (klass),
+                                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                  G_TYPE_NONE, 0);
 
   gtk_widget_class_set_css_name (widget_class, "hangar-display");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);

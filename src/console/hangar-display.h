@@ -55,8 +55,11 @@ struct _HangarDisplayClass
                         gboolean       num_lock);
   /* The "share-clipboard" property changed: offer or withdraw what is copied. */
   void (*share_clipboard_changed) (HangarDisplay *self);
+  /* The answer to "password-needed". */
+  void (*set_password) (HangarDisplay *self,
+                        const char    *password);
 
-  gpointer padding[7];
+  gpointer padding[6];
 };
 
 HangarDisplayScaling  hangar_display_get_scaling        (HangarDisplay       *self);
@@ -69,6 +72,10 @@ void                  hangar_display_release_grab       (HangarDisplay       *se
 const char           *hangar_display_get_release_keys   (HangarDisplay       *self);
 void                  hangar_display_set_release_keys   (HangarDisplay       *self,
                                                          const char          *keys);
+/* Answers the "password-needed" signal (the console refused to go on without one, or
+ * refused the last): the backend tries again with @password. */
+void                  hangar_display_set_password       (HangarDisplay       *self,
+                                                         const char          *password);
 /* Whether text copied on either side may be pasted on the other (default TRUE). */
 gboolean              hangar_display_get_share_clipboard (HangarDisplay      *self);
 void                  hangar_display_set_share_clipboard (HangarDisplay      *self,
@@ -115,6 +122,8 @@ void                  hangar_display_set_cursor_image   (HangarDisplay       *se
                                                          GdkTexture          *texture,
                                                          int                  hot_x,
                                                          int                  hot_y);
+/* Emits "password-needed", for the window to ask the user. */
+void                  hangar_display_ask_password       (HangarDisplay       *self);
 /* Frames drawn so far (for benchmarks and tests). */
 guint64               hangar_display_get_frame_count    (HangarDisplay       *self);
 

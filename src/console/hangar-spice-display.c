@@ -68,13 +68,6 @@ struct _HangarSpiceDisplay
 G_DEFINE_FINAL_TYPE (HangarSpiceDisplay, hangar_spice_display, HANGAR_TYPE_DISPLAY)
 
 enum {
-  SIGNAL_PASSWORD_NEEDED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
-enum {
   PROP_0,
   PROP_USB_MANAGER,
   N_PROPS
@@ -680,7 +673,7 @@ on_channel_event_cb (SpiceChannel       *channel,
       disconnected (self, message);
       /* A password is missing or wrong: the window asks, set_password () retries. */
       if (event == SPICE_CHANNEL_ERROR_AUTH && SPICE_IS_MAIN_CHANNEL (channel))
-        g_signal_emit (self, signals[SIGNAL_PASSWORD_NEEDED], 0);
+        hangar_display_ask_password (HANGAR_DISPLAY (self));
       break;
 
     default:
@@ -1108,13 +1101,12 @@ hangar_spice_display_sync_locks (HangarDisplay *display,
 /* Public. */
 
 /* Connects again with @password (the console said the last one was missing or wrong). */
-void
-hangar_spice_display_set_password (HangarSpiceDisplay *self,
-                                   const char         *password)
+static void
+hangar_spice_display_set_password (HangarDisplay *display,
+                                   const char    *password)
 {
+  HangarSpiceDisplay *self = HANGAR_SPICE_DISPLAY (display);
   g_autoptr(HangarGuest) guest = NULL;
-
-  g_return_if_fail (HANGAR_IS_SPICE_DISPLAY (self));
 
   g_free (self->password);
   self->password = g_strdup (password ? password : "");
@@ -1250,6 +1242,7 @@ hangar_spice_display_class_init (HangarSpiceDisplayClass *klass)
   display_class->request_size = hangar_spice_display_request_size;
   display_class->sync_locks = hangar_spice_display_sync_locks;
   display_class->share_clipboard_changed = hangar_spice_display_share_clipboard_changed;
+  display_class->set_password = hangar_spice_display_set_password;
 
   /* The session's SpiceUsbDeviceManager while the guest has USB redirection channels
    * and the host can share devices; see hangar_spice_display_get_usb_error(). */
@@ -1258,9 +1251,6 @@ hangar_spice_display_class_init (HangarSpiceDisplayClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[SIGNAL_PASSWORD_NEEDED] = g_signal_new ("password-needed", G_TYPE_FROM_CLASS (klass),
-                                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                  G_TYPE_NONE, 0);
 }
 
 static void

@@ -18,9 +18,6 @@ GtkWidget *hangar_spice_display_new   (void);
 void       hangar_spice_display_open  (HangarSpiceDisplay *self,
                                        HangarGuest        *guest);
 void       hangar_spice_display_close (HangarSpiceDisplay *self);
-/* Answers the "password-needed" signal: connects again with @password. */
-void       hangar_spice_display_set_password (HangarSpiceDisplay *self,
-                                              const char         *password);
 /* Whether text copied on either side can be pasted on the other ("share-clipboard");
  * needs spice-vdagent in the guest. */
 /* The session's USB device manager ("usb-manager"), once the guest shows USB redirection

@@ -31,13 +31,6 @@ struct _HangarVncDisplay
 G_DEFINE_FINAL_TYPE (HangarVncDisplay, hangar_vnc_display, HANGAR_TYPE_DISPLAY)
 
 
-enum {
-  SIGNAL_PASSWORD_NEEDED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
 static void send_clipboard (HangarVncDisplay *self);
 
 /* 32-bit xRGB, little-endian: B, G, R, X in memory, what HangarDisplay holds. */
@@ -216,7 +209,7 @@ on_vnc_auth_credential_cb (VncConnection    *conn,
         {
           /* The window asks the user; the answer comes through set_password (). */
           self->waiting_for_password = TRUE;
-          g_signal_emit (self, signals[SIGNAL_PASSWORD_NEEDED], 0);
+          hangar_display_ask_password (HANGAR_DISPLAY (self));
           return;
         }
       else if (type == VNC_CONNECTION_CREDENTIAL_CLIENTNAME)
@@ -233,11 +226,11 @@ on_vnc_auth_credential_cb (VncConnection    *conn,
   G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
-void
-hangar_vnc_display_set_password (HangarVncDisplay *self,
-                                 const char       *password)
+static void
+hangar_vnc_display_set_password (HangarDisplay *display,
+                                 const char    *password)
 {
-  g_return_if_fail (HANGAR_IS_VNC_DISPLAY (self));
+  HangarVncDisplay *self = HANGAR_VNC_DISPLAY (display);
 
   g_free (self->password);
   self->password = g_strdup (password);
@@ -678,15 +671,13 @@ hangar_vnc_display_class_init (HangarVncDisplayClass *klass)
   display_class->request_size = hangar_vnc_display_request_size;
   display_class->sync_locks = hangar_vnc_display_sync_locks;
   display_class->share_clipboard_changed = hangar_vnc_display_share_clipboard_changed;
+  display_class->set_password = hangar_vnc_display_set_password;
 
   /* The class must exist for its signals to be found; it is kept for the program. */
   g_type_class_ref (VNC_TYPE_CONNECTION);
   g_signal_add_emission_hook (g_signal_lookup ("vnc-led-state", VNC_TYPE_CONNECTION), 0,
                               on_led_state_emitted, NULL, NULL);
 
-  signals[SIGNAL_PASSWORD_NEEDED] = g_signal_new ("password-needed", G_TYPE_FROM_CLASS (klass),
-                                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                  G_TYPE_NONE, 0);
 }
 
 static void

@@ -18,9 +18,6 @@ void       hangar_vnc_display_open  (HangarVncDisplay *self,
 void       hangar_vnc_display_open_fd (HangarVncDisplay *self,
                                        int               fd);
 void       hangar_vnc_display_close (HangarVncDisplay *self);
-/* Answers a password request (see the "password-needed" signal). */
-void       hangar_vnc_display_set_password (HangarVncDisplay *self,
-                                            const char       *password);
 /* Whether text copied on either side can be pasted on the other ("share-clipboard"). */
 
 G_END_DECLS

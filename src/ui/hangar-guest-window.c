@@ -288,10 +288,8 @@ static void
 give_password (HangarGuestWindow *self,
                const char        *password)
 {
-  if (HANGAR_IS_VNC_DISPLAY (self->display))
-    hangar_vnc_display_set_password (HANGAR_VNC_DISPLAY (self->display), password);
-  else if (HANGAR_IS_SPICE_DISPLAY (self->display))
-    hangar_spice_display_set_password (HANGAR_SPICE_DISPLAY (self->display), password);
+  if (self->display != NULL)
+    hangar_display_set_password (self->display, password);
 }
 
 static void

@@ -198,10 +198,10 @@ static guint passwords_asked;
 
 /* What the guest window's password dialog does with the user's answer. */
 static void
-on_password_needed_cb (HangarVncDisplay *display)
+on_password_needed_cb (HangarDisplay *display)
 {
   passwords_asked++;
-  hangar_vnc_display_set_password (display, "hangarpw");
+  hangar_display_set_password (display, "hangarpw");
 }
 
 /* A connection to the host through the test sshd: the one SSH session is up. */
@@ -278,13 +278,6 @@ test_console_over_ssh (void)
   hangar_connection_close (remote);
 }
 
-static void
-on_spice_password_needed_cb (HangarSpiceDisplay *display)
-{
-  passwords_asked++;
-  hangar_spice_display_set_password (display, "hangarpw");
-}
-
 static gboolean
 display_connected (gpointer data)
 {
@@ -306,7 +299,7 @@ test_spice_over_ssh (void)
 
   passwords_asked = 0;
   window = show_display (display);
-  g_signal_connect (display, "password-needed", G_CALLBACK (on_spice_password_needed_cb), NULL);
+  g_signal_connect (display, "password-needed", G_CALLBACK (on_password_needed_cb), NULL);
   hangar_spice_display_open (HANGAR_SPICE_DISPLAY (display), remote_guest);
   if (!e2e_wait_for (display_connected, display, 30000))
     g_error ("The SPICE console over SSH did not show the guest: %s",
