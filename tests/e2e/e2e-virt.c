@@ -3,7 +3,9 @@
 
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
+#include <libvirt/virterror.h>
 
 #include "e2e-virt.h"
 
@@ -40,4 +42,40 @@ e2e_remove_stale_domains (virConnectPtr conn,
       virDomainFree (doms[i]);
     }
   free (doms);
+}
+
+static void (*cleanup_hook) (void);
+
+void
+e2e_set_cleanup (void (*cleanup) (void))
+{
+  cleanup_hook = cleanup;
+}
+
+void
+e2e_fail (const char *file,
+          int         line,
+          const char *func,
+          const char *format,
+          ...)
+{
+  va_list args;
+  g_autofree char *msg = NULL;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (cleanup_hook != NULL)
+    cleanup_hook ();
+  g_assertion_message (G_LOG_DOMAIN, file, line, func, msg);
+  abort ();
+}
+
+const char *
+e2e_virt_error (void)
+{
+  const char *msg = virGetLastErrorMessage ();
+
+  return msg ? msg : "(no libvirt error)";
 }

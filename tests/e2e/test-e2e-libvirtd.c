@@ -51,35 +51,6 @@ static guint state_seen[HANGAR_CONNECTION_STATE_NEEDS_CREDENTIALS + 1];
 
 static void cleanup (void);
 
-/* ---- failing loudly, after cleaning up ------------------------------------------ */
-
-G_GNUC_PRINTF (4, 5) G_GNUC_NORETURN static void
-e2e_fail (const char *file, int line, const char *func, const char *format, ...)
-{
-  va_list args;
-  g_autofree char *msg = NULL;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  cleanup ();
-  g_assertion_message (G_LOG_DOMAIN, file, line, func, msg);
-  abort ();
-}
-
-#define e2e_assert(cond, ...) \
-  G_STMT_START { \
-    if (G_UNLIKELY (!(cond))) \
-      e2e_fail (__FILE__, __LINE__, G_STRFUNC, __VA_ARGS__); \
-  } G_STMT_END
-
-static const char *
-virt_error (void)
-{
-  const char *msg = virGetLastErrorMessage ();
-  return msg ? msg : "(no libvirt error)";
-}
 
 /* ---- waiting on the main loop with a deadline --------------------------------------- */
 
@@ -435,7 +406,7 @@ test_lifecycle_and_reconnect (void)
               "HANGAR_TEST_LIBVIRT_URI is not set. Run the tests with build-aux/test, or set it "
               "to a libvirt URI with a running libvirtd and QEMU (e.g. qemu:///system, as root).");
   virt = virConnectOpen (uri);
-  e2e_assert (virt != NULL, "cannot connect to %s: %s (is libvirtd running?)", uri, virt_error ());
+  e2e_assert (virt != NULL, "cannot connect to %s: %s (is libvirtd running?)", uri, e2e_virt_error ());
   e2e_assert (libvirtd_pid () > 0 || have_systemd () || getuid () == 0,
               "this test kills and restarts libvirtd: run it as root");
   e2e_remove_stale_domains (virt, GUEST_PREFIX);
@@ -465,7 +436,7 @@ test_lifecycle_and_reconnect (void)
                                 g_get_real_time () / 1000);
   xml = guest_xml (guest_name);
   dom = virDomainDefineXML (virt, xml);
-  e2e_assert (dom != NULL, "virDomainDefineXML: %s", virt_error ());
+  e2e_assert (dom != NULL, "virDomainDefineXML: %s", e2e_virt_error ());
   {
     CountWait w = { conn, 1 };
     e2e_assert (wait_for (guest_count_is, &w, APPEAR_TIMEOUT, &ms),
@@ -482,7 +453,7 @@ test_lifecycle_and_reconnect (void)
   e2e_assert (!hangar_guest_is_active (guest), "a defined guest should not be active");
 
   /* -- started behind Hangar's back: it follows -- */
-  e2e_assert (virDomainCreate (dom) == 0, "virDomainCreate: %s", virt_error ());
+  e2e_assert (virDomainCreate (dom) == 0, "virDomainCreate: %s", e2e_virt_error ());
   e2e_assert (virDomainIsActive (dom) == 1, "libvirt does not report the guest active");
   {
     GuestStateWait w = { conn, HANGAR_GUEST_STATE_RUNNING };
@@ -545,7 +516,7 @@ test_lifecycle_and_reconnect (void)
 
   /* -- destroyed and undefined behind Hangar's back: it goes away -- */
   virt = virConnectOpen (uri);
-  e2e_assert (virt != NULL, "cannot reconnect to %s: %s", uri, virt_error ());
+  e2e_assert (virt != NULL, "cannot reconnect to %s: %s", uri, e2e_virt_error ());
   e2e_remove_domain (virt, guest_name);
   virConnectClose (virt);
   {
@@ -571,6 +542,7 @@ main (int argc, char **argv)
 
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
+  e2e_set_cleanup (cleanup);
   /* libvirt-glib logs every event-loop poll update at debug level: keep the log readable. */
   g_log_set_handler (NULL, G_LOG_LEVEL_DEBUG, drop_log_message, NULL);
   uri = g_getenv ("HANGAR_TEST_LIBVIRT_URI");

@@ -50,35 +50,6 @@ static gboolean cleaning_up;
 
 static void cleanup (void);
 
-/* ---- failing loudly, after cleaning up ------------------------------------------ */
-
-G_GNUC_PRINTF (4, 5) G_GNUC_NORETURN static void
-e2e_fail (const char *file, int line, const char *func, const char *format, ...)
-{
-  va_list args;
-  g_autofree char *msg = NULL;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  cleanup ();
-  g_assertion_message (G_LOG_DOMAIN, file, line, func, msg);
-  abort ();
-}
-
-#define e2e_assert(cond, ...) \
-  G_STMT_START { \
-    if (G_UNLIKELY (!(cond))) \
-      e2e_fail (__FILE__, __LINE__, G_STRFUNC, __VA_ARGS__); \
-  } G_STMT_END
-
-static const char *
-virt_error (void)
-{
-  const char *msg = virGetLastErrorMessage ();
-  return msg ? msg : "(no libvirt error)";
-}
 
 /* Printable tail of what the guest said, for failure messages. */
 static char *
@@ -248,7 +219,7 @@ stream_closed (gpointer data)
 static void
 start_guest (void)
 {
-  e2e_assert (virDomainCreate (domain) == 0, "cannot start %s: %s", guest_name, virt_error ());
+  e2e_assert (virDomainCreate (domain) == 0, "cannot start %s: %s", guest_name, e2e_virt_error ());
   e2e_assert (wait_for (guest_state_is, GINT_TO_POINTER (HANGAR_GUEST_STATE_RUNNING),
                         GUEST_TIMEOUT, NULL),
               "Hangar does not show %s running within %d ms", guest_name, GUEST_TIMEOUT);
@@ -273,7 +244,7 @@ test_stream (void)
               "HANGAR_TEST_LIBVIRT_URI is not set. Run the tests with build-aux/test, or set it "
               "to a libvirt URI with a running libvirtd and QEMU (e.g. qemu:///system, as root).");
   virt = virConnectOpen (uri);
-  e2e_assert (virt != NULL, "cannot connect to %s: %s (is libvirtd running?)", uri, virt_error ());
+  e2e_assert (virt != NULL, "cannot connect to %s: %s (is libvirtd running?)", uri, e2e_virt_error ());
   e2e_remove_stale_domains (virt, GUEST_PREFIX);
 
   connection = hangar_connection_new (uri);
@@ -284,7 +255,7 @@ test_stream (void)
 
   xml = guest_xml (guest_name);
   domain = virDomainDefineXML (virt, xml);
-  e2e_assert (domain != NULL, "cannot define %s: %s", guest_name, virt_error ());
+  e2e_assert (domain != NULL, "cannot define %s: %s", guest_name, e2e_virt_error ());
 
   /* Off: a clear error, no stream. */
   e2e_assert (wait_for (guest_state_is, GINT_TO_POINTER (HANGAR_GUEST_STATE_SHUTOFF),
@@ -485,7 +456,7 @@ test_widget_follows_guest (void)
   e2e_assert (console != NULL && hangar_serial_console_get_connected (console),
               "the widget test did not leave a connected console");
 
-  e2e_assert (virDomainDestroy (domain) == 0, "cannot stop %s: %s", guest_name, virt_error ());
+  e2e_assert (virDomainDestroy (domain) == 0, "cannot stop %s: %s", guest_name, e2e_virt_error ());
   e2e_assert (wait_for (guest_stopped, NULL, GUEST_TIMEOUT, NULL), "Hangar does not show it off");
   e2e_assert (wait_for (console_connected, GINT_TO_POINTER (FALSE), GUEST_TIMEOUT, &ms),
               "the widget still says connected %d ms after the guest stopped", GUEST_TIMEOUT);
@@ -533,6 +504,7 @@ main (int argc, char **argv)
 
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
+  e2e_set_cleanup (cleanup);
   g_log_set_handler (NULL, G_LOG_LEVEL_DEBUG, drop_log_message, NULL);
   uri = g_getenv ("HANGAR_TEST_LIBVIRT_URI");
   guest_name = g_strdup_printf (GUEST_PREFIX "%d", (int) getpid ());
