@@ -291,13 +291,19 @@ open_fd_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   g_autoptr(HangarGraphicsInfo) info = g_new0 (HangarGraphicsInfo, 1);
-  g_autofree char *xml = virDomainGetXMLDesc (task_data, 0);
+  g_autofree char *uri = connection_uri (task_data);
   g_autoptr(GError) error = NULL;
   int fd;
 
   info->fd = -1;
-  if (xml != NULL)
-    parse_graphics (xml, info);
+  /* Only a tunnel needs the console's address: locally libvirt hands the socket over. */
+  if (uri_is_remote (uri))
+    {
+      g_autofree char *xml = virDomainGetXMLDesc (task_data, 0);
+
+      if (xml != NULL)
+        parse_graphics (xml, info);
+    }
   fd = open_console_socket (task_data, info, &error);
   if (fd < 0)
     {

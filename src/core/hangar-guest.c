@@ -232,8 +232,7 @@ hangar_guest_new (HangarConnection *connection,
 
   g_weak_ref_set (&self->connection, connection);
   self->host_name = g_strdup (host_name);
-  if (domain != NULL && virDomainRef (domain) == 0)
-    self->domain = domain;
+  hangar_guest_set_domain (self, domain);
   self->name = g_strdup (name);
   self->uuid = g_strdup (uuid);
   return self;
@@ -376,12 +375,14 @@ hangar_guest_get_persistent (HangarGuest *self)
 HangarConnection *
 hangar_guest_get_connection (HangarGuest *self)
 {
-  g_autoptr(HangarConnection) connection = NULL;
+  HangarConnection *connection;
 
   g_return_val_if_fail (HANGAR_IS_GUEST (self), NULL);
 
-  /* The connection owns its guests, so it outlives any use of this pointer. */
+  /* Borrowed: the connection owns its guests, so it outlives any use of this pointer. */
   connection = g_weak_ref_get (&self->connection);
+  if (connection != NULL)
+    g_object_unref (connection);
   return connection;
 }
 
@@ -482,8 +483,8 @@ hangar_guest_apply_info (HangarGuest           *self,
                          gboolean               with_state)
 {
   g_object_freeze_notify (G_OBJECT (self));
-  if (self->domain == NULL && info->domain != NULL && virDomainRef (info->domain) == 0)
-    self->domain = info->domain;
+  if (self->domain == NULL && info->domain != NULL)
+    hangar_guest_set_domain (self, info->domain);
   hangar_guest_set_memory (self, info->memory_kib);
   if (self->vcpus != info->vcpus)
     {
