@@ -328,16 +328,28 @@ console_connected (gpointer data)
   return hangar_serial_console_get_connected (console) == GPOINTER_TO_INT (data);
 }
 
-/* Whether a line of the terminal, stripped, is @data. */
+/* Whether a line of the terminal, stripped, is @data. The guest's shell asks the terminal
+ * where its cursor is (ESC [6n); the terminal's answer is echoed back by the guest's tty
+ * and may land after the command's output, shown as ^[[ROW;COLR: that echo is the
+ * terminal's own input, not the command's output, so it is left out. */
 static gboolean
 terminal_has_line (gpointer data)
 {
+  static GRegex *echoed_report;
   g_autofree char *text = terminal_text ();
   g_auto (GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
 
+  if (g_once_init_enter (&echoed_report))
+    g_once_init_leave (&echoed_report, g_regex_new ("\\^\\[\\[[0-9]+;[0-9]+R", 0, 0, NULL));
+
   for (guint i = 0; lines[i]; i++)
-    if (g_str_equal (g_strstrip (lines[i]), data))
-      return TRUE;
+    {
+      g_autofree char *line = g_regex_replace_literal (echoed_report, lines[i], -1, 0, "", 0,
+                                                       NULL);
+
+      if (g_str_equal (g_strstrip (line), data))
+        return TRUE;
+    }
   return FALSE;
 }
 
