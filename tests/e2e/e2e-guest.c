@@ -13,46 +13,6 @@
 #define BOOT_TIMEOUT_MS  90000
 #define READY_MARKER     "HANGAR-GUEST-READY"
 
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-gboolean
-e2e_wait_for (E2ePredicate pred,
-              gpointer     data,
-              guint        timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
-  guint tick = g_timeout_add (20, wake_up, NULL);
-  gboolean ok = TRUE;
-
-  while (!pred (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        {
-          ok = FALSE;
-          break;
-        }
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (tick);
-  return ok;
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
-void
-e2e_spin (guint ms)
-{
-  e2e_wait_for (never, NULL, ms);
-}
-
 static char *
 guest_xml (const char *name,
            const char *graphics,

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 #include <libvirt/libvirt.h>
 
+#include "e2e-virt.h"
 #include "hangar-connection.h"
 
 G_BEGIN_DECLS
@@ -17,14 +18,6 @@ typedef struct {
   HangarConnection *connection;
   HangarGuest *guest;
 } E2eGuest;
-
-typedef gboolean (*E2ePredicate) (gpointer data);
-
-/* Iterates the main context until @pred holds; FALSE on timeout. */
-gboolean   e2e_wait_for            (E2ePredicate pred,
-                                    gpointer     data,
-                                    guint        timeout_ms);
-void       e2e_spin                (guint        ms);
 
 /* Defines and starts the tiny guest with @graphics ("vnc", "spice" or "none"), opens a
  * HangarConnection on it and waits until the guest's shell is up. Fails the test loudly

@@ -79,3 +79,50 @@ e2e_virt_error (void)
 
   return msg ? msg : "(no libvirt error)";
 }
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+e2e_wait_for_elapsed (E2ePredicate pred,
+                      gpointer     data,
+                      guint        timeout_ms,
+                      gint64      *elapsed_ms)
+{
+  gint64 start = g_get_monotonic_time ();
+  gint64 deadline = start + (gint64)timeout_ms * 1000;
+  /* A tick, so that a blocking iteration wakes up to look at the clock. */
+  guint tick = g_timeout_add (10, wake_up, NULL);
+  gboolean ok;
+
+  while (!(ok = pred (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (tick);
+  if (elapsed_ms != NULL)
+    *elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+  return ok;
+}
+
+gboolean
+e2e_wait_for (E2ePredicate pred,
+              gpointer     data,
+              guint        timeout_ms)
+{
+  return e2e_wait_for_elapsed (pred, data, timeout_ms, NULL);
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+void
+e2e_spin (guint ms)
+{
+  e2e_wait_for (never, NULL, ms);
+}

@@ -6,6 +6,20 @@
 
 G_BEGIN_DECLS
 
+typedef gboolean (*E2ePredicate) (gpointer data);
+
+/* Iterates the default main context until @pred holds or @timeout_ms pass; returns
+ * whether it held, and in @elapsed_ms (if not NULL) how long that took. */
+gboolean    e2e_wait_for_elapsed (E2ePredicate pred,
+                                  gpointer     data,
+                                  guint        timeout_ms,
+                                  gint64      *elapsed_ms);
+gboolean    e2e_wait_for         (E2ePredicate pred,
+                                  gpointer     data,
+                                  guint        timeout_ms);
+/* Runs the main context for @ms. */
+void        e2e_spin             (guint        ms);
+
 /* Destroys and undefines the domain @name if it exists. Quiet. */
 void e2e_remove_domain        (virConnectPtr conn,
                                const char   *name);

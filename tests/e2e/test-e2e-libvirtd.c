@@ -51,47 +51,6 @@ static guint state_seen[HANGAR_CONNECTION_STATE_NEEDS_CREDENTIALS + 1];
 
 static void cleanup (void);
 
-
-/* ---- waiting on the main loop with a deadline --------------------------------------- */
-
-typedef gboolean (*Predicate) (gpointer data);
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Iterates the default main context until pred() holds or timeout_ms pass.
- * Returns whether pred() held; *elapsed_ms (if given) is the time it took. */
-static gboolean
-wait_for (Predicate pred, gpointer data, guint timeout_ms, gint64 *elapsed_ms)
-{
-  gint64 start = g_get_monotonic_time ();
-  gint64 deadline = start + (gint64) timeout_ms * 1000;
-  guint tick = g_timeout_add (10, wake_up, NULL);
-  gboolean ok;
-
-  while (!(ok = pred (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (tick);
-  if (elapsed_ms)
-    *elapsed_ms = (g_get_monotonic_time () - start) / 1000;
-  return ok;
-}
-
-static void
-spin_for (guint ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
-  guint tick = g_timeout_add (10, wake_up, NULL);
-
-  while (g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-}
-
 /* ---- predicates ------------------------------------------------------------------------ */
 
 typedef struct {
@@ -229,10 +188,10 @@ kill_libvirtd (void)
     {
       g_test_message ("killing libvirtd (pid %d)", (int) pid);
       e2e_assert (kill (pid, SIGTERM) == 0, "kill libvirtd pid %d: %s", (int) pid, g_strerror (errno));
-      if (!wait_for (libvirtd_gone, GINT_TO_POINTER (pid), 10000, NULL))
+      if (!e2e_wait_for_elapsed (libvirtd_gone, GINT_TO_POINTER (pid), 10000, NULL))
         {
           kill (pid, SIGKILL);
-          e2e_assert (wait_for (libvirtd_gone, GINT_TO_POINTER (pid), 5000, NULL),
+          e2e_assert (e2e_wait_for_elapsed (libvirtd_gone, GINT_TO_POINTER (pid), 5000, NULL),
                       "libvirtd pid %d does not exit", (int) pid);
         }
     }
@@ -421,13 +380,13 @@ test_lifecycle_and_reconnect (void)
 
   {
     StateWait w = { conn, HANGAR_CONNECTION_STATE_CONNECTED };
-    e2e_assert (wait_for (conn_state_is, &w, CONNECT_TIMEOUT, &ms),
+    e2e_assert (e2e_wait_for_elapsed (conn_state_is, &w, CONNECT_TIMEOUT, &ms),
                 "connection to %s not CONNECTED within %d ms (state %s, error %s)", uri,
                 CONNECT_TIMEOUT, hangar_connection_get_state_label (conn),
                 hangar_connection_get_error_message (conn));
     g_test_message ("connected in %" G_GINT64_FORMAT " ms", ms);
   }
-  e2e_assert (wait_for (open_done, &opened, 5000, NULL), "open_async never completed");
+  e2e_assert (e2e_wait_for_elapsed (open_done, &opened, 5000, NULL), "open_async never completed");
   e2e_assert (opened.ok, "open_finish failed: %s",
               opened.error ? opened.error->message : "FALSE without an error");
 
@@ -439,7 +398,7 @@ test_lifecycle_and_reconnect (void)
   e2e_assert (dom != NULL, "virDomainDefineXML: %s", e2e_virt_error ());
   {
     CountWait w = { conn, 1 };
-    e2e_assert (wait_for (guest_count_is, &w, APPEAR_TIMEOUT, &ms),
+    e2e_assert (e2e_wait_for_elapsed (guest_count_is, &w, APPEAR_TIMEOUT, &ms),
                 "defined guest %s not listed exactly once within %d ms (count %u)",
                 guest_name, APPEAR_TIMEOUT, count_guests (conn, guest_name, NULL));
     g_test_message ("defined guest listed after %" G_GINT64_FORMAT " ms", ms);
@@ -457,7 +416,7 @@ test_lifecycle_and_reconnect (void)
   e2e_assert (virDomainIsActive (dom) == 1, "libvirt does not report the guest active");
   {
     GuestStateWait w = { conn, HANGAR_GUEST_STATE_RUNNING };
-    e2e_assert (wait_for (guest_state_is, &w, RUNNING_TIMEOUT, &ms),
+    e2e_assert (e2e_wait_for_elapsed (guest_state_is, &w, RUNNING_TIMEOUT, &ms),
                 "guest not RUNNING in Hangar within %d ms of libvirt reporting it (is %s)",
                 RUNNING_TIMEOUT, hangar_guest_get_state_label (guest));
     g_test_message ("guest RUNNING in Hangar %" G_GINT64_FORMAT " ms after libvirt", ms);
@@ -472,7 +431,7 @@ test_lifecycle_and_reconnect (void)
   kill_libvirtd ();
   {
     StateWait w = { conn, HANGAR_CONNECTION_STATE_FAILED };
-    e2e_assert (wait_for (conn_state_was, &w, DROP_TIMEOUT, &ms),
+    e2e_assert (e2e_wait_for_elapsed (conn_state_was, &w, DROP_TIMEOUT, &ms),
                 "connection not FAILED within %d ms of libvirtd dying (state %s)",
                 DROP_TIMEOUT, hangar_connection_get_state_label (conn));
     g_test_message ("drop noticed after %" G_GINT64_FORMAT " ms: %s", ms,
@@ -480,18 +439,18 @@ test_lifecycle_and_reconnect (void)
   }
 
   /* Let auto-reconnect fail against the missing daemon at least once. */
-  spin_for (1500);
+  e2e_spin (1500);
 
   /* -- libvirtd comes back: Hangar reconnects by itself -- */
   memset (state_seen, 0, sizeof state_seen);
   e2e_assert (start_libvirtd (&error), "could not restart libvirtd: %s", error->message);
-  e2e_assert (wait_for (libvirtd_answers, NULL, LIBVIRTD_UP_TIMEOUT, &ms),
+  e2e_assert (e2e_wait_for_elapsed (libvirtd_answers, NULL, LIBVIRTD_UP_TIMEOUT, &ms),
               "libvirtd does not answer within %d ms of being restarted", LIBVIRTD_UP_TIMEOUT);
   libvirtd_killed = FALSE;
   g_test_message ("libvirtd answers again after %" G_GINT64_FORMAT " ms", ms);
   {
     StateWait w = { conn, HANGAR_CONNECTION_STATE_CONNECTED };
-    e2e_assert (wait_for (conn_state_is, &w, RECONNECT_TIMEOUT, &ms),
+    e2e_assert (e2e_wait_for_elapsed (conn_state_is, &w, RECONNECT_TIMEOUT, &ms),
                 "connection not back to CONNECTED within %d ms (state %s, error %s)",
                 RECONNECT_TIMEOUT, hangar_connection_get_state_label (conn),
                 hangar_connection_get_error_message (conn));
@@ -499,18 +458,18 @@ test_lifecycle_and_reconnect (void)
   }
   {
     CountWait w = { conn, 1 };
-    e2e_assert (wait_for (guest_count_is, &w, 2000, NULL),
+    e2e_assert (e2e_wait_for_elapsed (guest_count_is, &w, 2000, NULL),
                 "after reconnecting, guest %s listed %u times, not once",
                 guest_name, count_guests (conn, guest_name, NULL));
     /* ... and stays once (no late duplicate from a second refresh) */
-    spin_for (1000);
+    e2e_spin (1000);
     e2e_assert (count_guests (conn, guest_name, NULL) == 1,
                 "after reconnecting, guest %s listed %u times, not once",
                 guest_name, count_guests (conn, guest_name, NULL));
   }
   {
     GuestStateWait w = { conn, HANGAR_GUEST_STATE_RUNNING };
-    e2e_assert (wait_for (guest_state_is, &w, RUNNING_TIMEOUT, NULL),
+    e2e_assert (e2e_wait_for_elapsed (guest_state_is, &w, RUNNING_TIMEOUT, NULL),
                 "after reconnecting, the still-running guest is not RUNNING in Hangar");
   }
 
@@ -521,7 +480,7 @@ test_lifecycle_and_reconnect (void)
   virConnectClose (virt);
   {
     CountWait w = { conn, 0 };
-    e2e_assert (wait_for (guest_count_is, &w, 2000, &ms),
+    e2e_assert (e2e_wait_for_elapsed (guest_count_is, &w, 2000, &ms),
                 "undefined guest %s still listed after 2000 ms", guest_name);
     g_test_message ("undefined guest gone after %" G_GINT64_FORMAT " ms", ms);
   }

@@ -59,33 +59,6 @@ tail_of (const char *text, gsize max)
   return g_strescape (len > max ? text + len - max : text, NULL);
 }
 
-/* ---- waiting on the main loop with a deadline --------------------------------------- */
-
-typedef gboolean (*Predicate) (gpointer data);
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_for (Predicate pred, gpointer data, guint timeout_ms, gint64 *elapsed_ms)
-{
-  gint64 start = g_get_monotonic_time ();
-  gint64 deadline = start + (gint64) timeout_ms * 1000;
-  guint tick = g_timeout_add (10, wake_up, NULL);
-  gboolean ok;
-
-  while (!(ok = pred (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (tick);
-  if (elapsed_ms)
-    *elapsed_ms = (g_get_monotonic_time () - start) / 1000;
-  return ok;
-}
-
 /* ---- the test guest ---------------------------------------------------------------------- */
 
 static char *
@@ -220,7 +193,7 @@ static void
 start_guest (void)
 {
   e2e_assert (virDomainCreate (domain) == 0, "cannot start %s: %s", guest_name, e2e_virt_error ());
-  e2e_assert (wait_for (guest_state_is, GINT_TO_POINTER (HANGAR_GUEST_STATE_RUNNING),
+  e2e_assert (e2e_wait_for_elapsed (guest_state_is, GINT_TO_POINTER (HANGAR_GUEST_STATE_RUNNING),
                         GUEST_TIMEOUT, NULL),
               "Hangar does not show %s running within %d ms", guest_name, GUEST_TIMEOUT);
   guest = hangar_connection_find_guest (connection, guest_name);
@@ -249,7 +222,7 @@ test_stream (void)
 
   connection = hangar_connection_new (uri);
   hangar_connection_open_async (connection, NULL, NULL, NULL);
-  e2e_assert (wait_for (conn_connected, NULL, CONNECT_TIMEOUT, NULL),
+  e2e_assert (e2e_wait_for_elapsed (conn_connected, NULL, CONNECT_TIMEOUT, NULL),
               "Hangar's connection to %s not CONNECTED within %d ms: %s", uri, CONNECT_TIMEOUT,
               hangar_connection_get_error_message (connection));
 
@@ -258,11 +231,11 @@ test_stream (void)
   e2e_assert (domain != NULL, "cannot define %s: %s", guest_name, e2e_virt_error ());
 
   /* Off: a clear error, no stream. */
-  e2e_assert (wait_for (guest_state_is, GINT_TO_POINTER (HANGAR_GUEST_STATE_SHUTOFF),
+  e2e_assert (e2e_wait_for_elapsed (guest_state_is, GINT_TO_POINTER (HANGAR_GUEST_STATE_SHUTOFF),
                         GUEST_TIMEOUT, NULL), "Hangar does not list the defined guest");
   hangar_console_stream_open_async (hangar_connection_find_guest (connection, guest_name),
                                     NULL, NULL, on_opened, &opened);
-  e2e_assert (wait_for (open_done, &opened, OPEN_TIMEOUT, NULL), "open_async never completed");
+  e2e_assert (e2e_wait_for_elapsed (open_done, &opened, OPEN_TIMEOUT, NULL), "open_async never completed");
   e2e_assert (opened.stream == NULL && g_error_matches (opened.error, HANGAR_CONSOLE_STREAM_ERROR,
                                                         HANGAR_CONSOLE_STREAM_ERROR_NOT_RUNNING),
               "opening the console of a guest that is off: %s",
@@ -275,7 +248,7 @@ test_stream (void)
   start_guest ();
   opened = (OpenResult) { 0 };
   hangar_console_stream_open_async (guest, NULL, NULL, on_opened, &opened);
-  e2e_assert (wait_for (open_done, &opened, OPEN_TIMEOUT, &ms), "open_async never completed");
+  e2e_assert (e2e_wait_for_elapsed (open_done, &opened, OPEN_TIMEOUT, &ms), "open_async never completed");
   e2e_assert (opened.stream != NULL, "cannot open the console of the running guest: %s",
               opened.error->message);
   e2e_assert (hangar_console_stream_is_open (opened.stream), "the new stream is not open");
@@ -289,7 +262,7 @@ test_stream (void)
     TextWait w = { first_log.text, 0, READY_MARK };
     g_autofree char *seen = NULL;
 
-    e2e_assert (wait_for (text_has, &w, BOOT_TIMEOUT, NULL) || first_log.closed,
+    e2e_assert (e2e_wait_for_elapsed (text_has, &w, BOOT_TIMEOUT, NULL) || first_log.closed,
                 "no %s on the console within %d ms; it said: \"%s\"", READY_MARK, BOOT_TIMEOUT,
                 (seen = tail_of (first_log.text->str, 600)));
     e2e_assert (!first_log.closed, "the stream closed during boot: %s", first_log.reason);
@@ -304,7 +277,7 @@ test_stream (void)
     TextWait w = { first_log.text, mark, "\n42\r" };
     g_autofree char *seen = NULL;
 
-    e2e_assert (wait_for (text_has, &w, ANSWER_TIMEOUT, &ms),
+    e2e_assert (e2e_wait_for_elapsed (text_has, &w, ANSWER_TIMEOUT, &ms),
                 "no \"42\" from the guest within %d ms of writing %s; it said: \"%s\"",
                 ANSWER_TIMEOUT, "echo $((6*7))", (seen = tail_of (first_log.text->str + mark, 400)));
     g_test_message ("the shell answered 42 in %" G_GINT64_FORMAT " ms", ms);
@@ -388,7 +361,7 @@ wait_for_prompt (void)
       CountWait w = { "hangar-guest:", count_in_terminal ("hangar-guest:") };
 
       vte_terminal_feed_child (terminal, "\r", 1);
-      if (wait_for (terminal_count_above, &w, 1000, NULL))
+      if (e2e_wait_for_elapsed (terminal_count_above, &w, 1000, NULL))
         return;
       if (g_get_monotonic_time () > deadline)
         {
@@ -410,7 +383,7 @@ type_and_expect (const char *command, const char *answer)
   wait_for_prompt ();
   /* feed_child goes through VteTerminal::commit, as typing does. */
   vte_terminal_feed_child (hangar_serial_console_get_terminal (console), typed, -1);
-  if (!wait_for (terminal_has_line, (gpointer) answer, ANSWER_TIMEOUT, &ms))
+  if (!e2e_wait_for_elapsed (terminal_has_line, (gpointer) answer, ANSWER_TIMEOUT, &ms))
     {
       g_autofree char *text = terminal_text ();
       g_autofree char *seen = tail_of (text ? text : "", 400);
@@ -436,13 +409,13 @@ test_widget (void)
   gtk_window_present (window);
 
   hangar_serial_console_set_guest (console, guest);
-  e2e_assert (wait_for (console_connected, GINT_TO_POINTER (TRUE), OPEN_TIMEOUT, &ms),
+  e2e_assert (e2e_wait_for_elapsed (console_connected, GINT_TO_POINTER (TRUE), OPEN_TIMEOUT, &ms),
               "the serial console widget did not connect within %d ms", OPEN_TIMEOUT);
   g_test_message ("widget connected in %" G_GINT64_FORMAT " ms", ms);
   gtk_widget_grab_focus (GTK_WIDGET (console));
 
   /* It took the console over (VIR_DOMAIN_CONSOLE_FORCE): the first stream ends. */
-  e2e_assert (wait_for (stream_closed, &first_log, 5000, NULL),
+  e2e_assert (e2e_wait_for_elapsed (stream_closed, &first_log, 5000, NULL),
               "the first stream was not closed when the widget took the console over");
   e2e_assert (!hangar_console_stream_is_open (first_stream), "closed, but still open");
   g_test_message ("first stream closed on takeover: %s",
@@ -469,8 +442,8 @@ test_widget_follows_guest (void)
               "the widget test did not leave a connected console");
 
   e2e_assert (virDomainDestroy (domain) == 0, "cannot stop %s: %s", guest_name, e2e_virt_error ());
-  e2e_assert (wait_for (guest_stopped, NULL, GUEST_TIMEOUT, NULL), "Hangar does not show it off");
-  e2e_assert (wait_for (console_connected, GINT_TO_POINTER (FALSE), GUEST_TIMEOUT, &ms),
+  e2e_assert (e2e_wait_for_elapsed (guest_stopped, NULL, GUEST_TIMEOUT, NULL), "Hangar does not show it off");
+  e2e_assert (e2e_wait_for_elapsed (console_connected, GINT_TO_POINTER (FALSE), GUEST_TIMEOUT, &ms),
               "the widget still says connected %d ms after the guest stopped", GUEST_TIMEOUT);
   g_test_message ("widget disconnected %" G_GINT64_FORMAT " ms after the guest stopped", ms);
   stack = gtk_widget_get_first_child (GTK_WIDGET (console));
@@ -491,12 +464,12 @@ test_widget_follows_guest (void)
   /* Started again behind the widget's back: it reconnects by itself. */
   t0 = g_get_monotonic_time ();
   start_guest ();
-  e2e_assert (wait_for (console_connected, GINT_TO_POINTER (TRUE), OPEN_TIMEOUT, &ms),
+  e2e_assert (e2e_wait_for_elapsed (console_connected, GINT_TO_POINTER (TRUE), OPEN_TIMEOUT, &ms),
               "the widget did not reconnect within %d ms of the guest starting", OPEN_TIMEOUT);
   g_test_message ("widget reconnected %" G_GINT64_FORMAT " ms after the guest started", ms);
   {
     CountWait w = { READY_MARK, count_in_terminal (READY_MARK) };
-    e2e_assert (wait_for (terminal_count_above, &w, BOOT_TIMEOUT, NULL),
+    e2e_assert (e2e_wait_for_elapsed (terminal_count_above, &w, BOOT_TIMEOUT, NULL),
                 "no new %s in the terminal within %d ms", READY_MARK, BOOT_TIMEOUT);
     g_test_message ("second boot: %s in the terminal %.1f s after start", READY_MARK,
                     (g_get_monotonic_time () - t0) / 1e6);
