@@ -23,6 +23,7 @@ HANGAR_TEST_PACKAGES=(
   xvfb xauth dbus dbus-x11 xdotool imagemagick
   openssh-server openssh-client iproute2
   busybox-static cpio python3 virt-viewer
+  openssl
 )
 
 # Source tree root (this file lives in <root>/build-aux/).

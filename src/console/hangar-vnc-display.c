@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <pwd.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
 #include <gvnc.h>
 
@@ -20,8 +22,11 @@ struct _HangarVncDisplay
   HangarGuest *guest;
   GCancellable *cancellable;
   char *password;
-  char *error;
+  char *error; /* why the connection ended, a whole sentence */
   gboolean waiting_for_password;
+  char *tls_host;   /* the name the server's certificate must carry, or NULL */
+  gboolean in_tls;  /* between choosing a TLS method and the server's answer to it */
+  gboolean x509;    /* that method checks certificates */
 
   /* Clipboard: watched while a connection exists. */
   GdkClipboard *clipboard;
@@ -85,6 +90,7 @@ on_vnc_initialized_cb (VncConnection    *conn,
     VNC_CONNECTION_ENCODING_RAW,
   };
 
+  self->in_tls = FALSE;
   vnc_connection_set_pixel_format (conn, &local_format);
   setup_framebuffer (self);
   vnc_connection_set_encodings (conn, G_N_ELEMENTS (encodings), encodings);
@@ -162,35 +168,179 @@ on_vnc_cursor_changed_cb (VncConnection    *conn,
                                    vnc_cursor_get_hotx (cursor), vnc_cursor_get_hoty (cursor));
 }
 
+/* TLS certificates. gvnc finds them itself (1.3.1, no API to name the files): under
+ * /etc/pki, else under ~/.pki of the user's password-database home; the client name
+ * Hangar answers with picks the client's directory, the one libvirt's guide names:
+ *   CA/cacert.pem                       the authority that signed the server's
+ *                                       certificate (else the system's trust store)
+ *   CA/cacrl.pem                        its revocation list, optional
+ *   libvirt-vnc/clientcert.pem          this client's certificate and its key, for
+ *   libvirt-vnc/private/clientkey.pem   servers that verify clients (libvirt's default) */
+#define PKI_CLIENT_NAME "libvirt-vnc"
+#define PKI_SYSTEM_DIR  "/etc/pki"
+
+/* @relative under the user's ~/.pki, as gvnc spells the home directory. */
+static char *
+user_pki_path (const char *relative)
+{
+  struct passwd *pw = getpwuid (getuid ());
+
+  return g_build_filename (pw != NULL ? pw->pw_dir : g_get_home_dir (), ".pki", relative,
+                           NULL);
+}
+
+/* Whether gvnc finds @relative in either place. */
+static gboolean
+have_pki_file (const char *relative)
+{
+  g_autofree char *system = g_build_filename (PKI_SYSTEM_DIR, relative, NULL);
+  g_autofree char *user = user_pki_path (relative);
+
+  return g_file_test (system, G_FILE_TEST_EXISTS) || g_file_test (user, G_FILE_TEST_EXISTS);
+}
+
+static void
+set_error (HangarVncDisplay *self,
+           char             *sentence)
+{
+  g_free (self->error);
+  self->error = sentence;
+}
+
+/* Why a connection ended while TLS was being set up, from gvnc's reason (English,
+ * untranslated, the wording of gvnc 1.3.1's certificate checks). */
+static char *
+tls_failure (HangarVncDisplay *self,
+             const char       *reason)
+{
+  g_autofree char *cert = NULL;
+
+  if (!self->x509)
+    return g_strdup_printf (_("The encrypted connection to the console failed: %s"), reason);
+
+  if (g_str_has_prefix (reason, "The certificate's owner does not match"))
+    return g_strdup_printf (_("The console's TLS certificate is not issued for “%s”, the "
+                              "name Hangar knows its host by."),
+                            self->tls_host ? self->tls_host : "localhost");
+
+  /* Not trusted, no known issuer, revoked, expired, not yet valid. */
+  if (g_str_has_prefix (reason, "The certificate"))
+    {
+      g_autofree char *user = user_pki_path ("CA/cacert.pem");
+
+      return g_strdup_printf (_("The console's TLS certificate cannot be trusted (%s). Put "
+                                "the certificate of the authority that signed it in %s or "
+                                "%s."),
+                              reason, user, PKI_SYSTEM_DIR "/CA/cacert.pem");
+    }
+
+  /* The server ends the handshake, or the connection right after it, when it verifies
+   * clients and this one showed no certificate or one it does not accept. */
+  cert = user_pki_path (PKI_CLIENT_NAME "/clientcert.pem");
+  if (!have_pki_file (PKI_CLIENT_NAME "/clientcert.pem") ||
+      !have_pki_file (PKI_CLIENT_NAME "/private/clientkey.pem"))
+    {
+      g_autofree char *key = user_pki_path (PKI_CLIENT_NAME "/private/clientkey.pem");
+
+      return g_strdup_printf (_("The VNC server wants a TLS client certificate. Put it in "
+                                "%s and its key in %s (or the same files under %s)."),
+                              cert, key, PKI_SYSTEM_DIR);
+    }
+  return g_strdup_printf (_("The console ended the TLS connection (%s): it may not accept "
+                            "the client certificate in %s or under %s."),
+                          reason, cert, PKI_SYSTEM_DIR);
+}
+
+static gboolean
+offered (GValueArray *types,
+         guint        type)
+{
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  for (guint i = 0; i < types->n_values; i++)
+    if ((guint)g_value_get_enum (g_value_array_get_nth (types, i)) == type)
+      return TRUE;
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  return FALSE;
+}
+
+/* The first of @preferred that @types offers, or 0. */
+static guint
+choose (GValueArray *types,
+        const guint *preferred,
+        gsize        n_preferred)
+{
+  for (gsize i = 0; i < n_preferred; i++)
+    if (offered (types, preferred[i]))
+      return preferred[i];
+  return 0;
+}
+
+static void
+unsupported (HangarVncDisplay *self,
+             VncConnection    *conn)
+{
+  set_error (self, g_strdup (_("The console asks for an authentication method Hangar does "
+                               "not support.")));
+  vnc_connection_shutdown (conn);
+}
+
 static void
 on_vnc_auth_choose_type_cb (VncConnection    *conn,
                             GValueArray      *types,
                             HangarVncDisplay *self)
 {
-  gboolean has_none = FALSE, has_vnc = FALSE;
-
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  for (guint i = 0; i < types->n_values; i++)
-    {
-      guint type = g_value_get_enum (g_value_array_get_nth (types, i));
-
-      has_none |= type == VNC_CONNECTION_AUTH_NONE;
-      has_vnc |= type == VNC_CONNECTION_AUTH_VNC;
-    }
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  /* Encrypted first: a server that offers TLS wants it (QEMU offers one type anyway). */
+  static const guint preferred[] = {
+    VNC_CONNECTION_AUTH_VENCRYPT,
+    VNC_CONNECTION_AUTH_TLS,
+    VNC_CONNECTION_AUTH_NONE,
+    VNC_CONNECTION_AUTH_VNC,
+  };
+  guint type = choose (types, preferred, G_N_ELEMENTS (preferred));
 
   /* Without an answer here the connection would wait forever. */
-  if (has_none)
-    vnc_connection_set_auth_type (conn, VNC_CONNECTION_AUTH_NONE);
-  else if (has_vnc)
-    vnc_connection_set_auth_type (conn, VNC_CONNECTION_AUTH_VNC);
+  if (type != 0)
+    vnc_connection_set_auth_type (conn, type);
   else
+    unsupported (self, conn);
+}
+
+/* The method inside TLS: VeNCrypt's (QEMU: x509 certificates when libvirt has vnc_tls,
+ * anonymous TLS otherwise), or VINO's anonymous TLS with a plain method inside. Plain
+ * and SASL ones need a user name, which Hangar does not ask for. */
+static void
+on_vnc_auth_choose_subtype_cb (VncConnection    *conn,
+                               guint             type,
+                               GValueArray      *subtypes,
+                               HangarVncDisplay *self)
+{
+  static const guint vencrypt[] = {
+    VNC_CONNECTION_AUTH_VENCRYPT_X509NONE,
+    VNC_CONNECTION_AUTH_VENCRYPT_X509VNC,
+    VNC_CONNECTION_AUTH_VENCRYPT_TLSNONE,
+    VNC_CONNECTION_AUTH_VENCRYPT_TLSVNC,
+  };
+  static const guint tls[] = {
+    VNC_CONNECTION_AUTH_NONE,
+    VNC_CONNECTION_AUTH_VNC,
+  };
+  guint subtype;
+
+  if (type == VNC_CONNECTION_AUTH_VENCRYPT)
+    subtype = choose (subtypes, vencrypt, G_N_ELEMENTS (vencrypt));
+  else
+    subtype = choose (subtypes, tls, G_N_ELEMENTS (tls));
+
+  /* Unanswered, this too would wait forever. */
+  if (subtype == 0)
     {
-      g_free (self->error);
-      self->error = g_strdup (_("The console asks for an authentication method Hangar "
-                                "does not support."));
-      vnc_connection_shutdown (conn);
+      unsupported (self, conn);
+      return;
     }
+  self->in_tls = type == VNC_CONNECTION_AUTH_VENCRYPT;
+  self->x509 = subtype == VNC_CONNECTION_AUTH_VENCRYPT_X509NONE ||
+               subtype == VNC_CONNECTION_AUTH_VENCRYPT_X509VNC;
+  vnc_connection_set_auth_subtype (conn, subtype);
 }
 
 static void
@@ -203,6 +353,10 @@ on_vnc_auth_credential_cb (VncConnection    *conn,
     {
       int type = g_value_get_enum (g_value_array_get_nth (credentials, i));
 
+      /* Asked after the TLS handshake, if at all. */
+      if (type == VNC_CONNECTION_CREDENTIAL_PASSWORD)
+        self->in_tls = FALSE;
+
       if (type == VNC_CONNECTION_CREDENTIAL_PASSWORD && self->password != NULL)
         vnc_connection_set_credential (conn, type, self->password);
       else if (type == VNC_CONNECTION_CREDENTIAL_PASSWORD)
@@ -213,12 +367,12 @@ on_vnc_auth_credential_cb (VncConnection    *conn,
           return;
         }
       else if (type == VNC_CONNECTION_CREDENTIAL_CLIENTNAME)
-        vnc_connection_set_credential (conn, type, "hangar");
+        /* Makes gvnc look for the certificates (see PKI_CLIENT_NAME). */
+        vnc_connection_set_credential (conn, type, PKI_CLIENT_NAME);
       else
         {
-          g_free (self->error);
-          self->error = g_strdup (_("The console asks for a user name, which Hangar does "
-                                    "not support yet."));
+          set_error (self, g_strdup (_("The console asks for a user name, which Hangar "
+                                       "does not support yet.")));
           vnc_connection_shutdown (conn);
           return;
         }
@@ -247,9 +401,8 @@ on_vnc_auth_failure_cb (VncConnection    *conn,
                         const char       *reason,
                         HangarVncDisplay *self)
 {
-  g_free (self->error);
-  self->error = g_strdup_printf (_("The console refused the password: %s"),
-                                 reason ? reason : _("no reason given"));
+  set_error (self, g_strdup_printf (_("The console refused the password: %s"),
+                                     reason ? reason : _("no reason given")));
   g_clear_pointer (&self->password, g_free);
 }
 
@@ -258,20 +411,21 @@ on_vnc_error_cb (VncConnection    *conn,
                  const char       *message,
                  HangarVncDisplay *self)
 {
-  if (self->error == NULL)
-    self->error = g_strdup (message);
+  /* The first reason is the one worth telling. */
+  if (self->error != NULL)
+    return;
+  if (self->in_tls)
+    set_error (self, tls_failure (self, message));
+  else
+    set_error (self, g_strdup_printf (_("The console closed: %s"), message));
 }
 
 static void
 on_vnc_disconnected_cb (VncConnection    *conn,
                         HangarVncDisplay *self)
 {
-  g_autofree char *message = NULL;
-
-  message = self->error
-              ? g_strdup_printf (_("The console closed: %s"), self->error)
-              : g_strdup (_("The console closed."));
-  hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_DISCONNECTED, message);
+  hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_DISCONNECTED,
+                            self->error ? self->error : _("The console closed."));
 }
 
 /* Clipboard. RFB cut text is ISO-8859-1 both ways, lines ending in LF; QEMU passes it
@@ -399,11 +553,15 @@ drop_connection (HangarVncDisplay *self)
 }
 
 static void
-new_connection (HangarVncDisplay *self)
+new_connection (HangarVncDisplay *self,
+                const char       *tls_host)
 {
   drop_connection (self);
   g_clear_pointer (&self->error, g_free);
+  g_free (self->tls_host);
+  self->tls_host = g_strdup (tls_host);
   self->waiting_for_password = FALSE;
+  self->in_tls = self->x509 = FALSE;
   self->conn = vnc_connection_new ();
   g_signal_connect (self->conn, "vnc-initialized", G_CALLBACK (on_vnc_initialized_cb), self);
   g_signal_connect (self->conn, "vnc-framebuffer-update",
@@ -416,6 +574,8 @@ new_connection (HangarVncDisplay *self)
                     self);
   g_signal_connect (self->conn, "vnc-auth-choose-type",
                     G_CALLBACK (on_vnc_auth_choose_type_cb), self);
+  g_signal_connect (self->conn, "vnc-auth-choose-subtype",
+                    G_CALLBACK (on_vnc_auth_choose_subtype_cb), self);
   g_signal_connect (self->conn, "vnc-auth-credential", G_CALLBACK (on_vnc_auth_credential_cb),
                     self);
   g_signal_connect (self->conn, "vnc-auth-failure", G_CALLBACK (on_vnc_auth_failure_cb), self);
@@ -429,17 +589,26 @@ new_connection (HangarVncDisplay *self)
 }
 
 void
-hangar_vnc_display_open_fd (HangarVncDisplay *self,
-                            int               fd)
+hangar_vnc_display_open_fd_with_host (HangarVncDisplay *self,
+                                      int               fd,
+                                      const char       *tls_host)
 {
   g_return_if_fail (HANGAR_IS_VNC_DISPLAY (self));
 
-  new_connection (self);
+  new_connection (self, tls_host);
   hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_CONNECTING,
                             _("Connecting to the console…"));
-  if (!vnc_connection_open_fd (self->conn, fd))
+  /* Without a name gvnc checks certificates against "localhost". */
+  if (!vnc_connection_open_fd_with_hostname (self->conn, fd, tls_host))
     hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_DISCONNECTED,
                               _("Could not open the console connection."));
+}
+
+void
+hangar_vnc_display_open_fd (HangarVncDisplay *self,
+                            int               fd)
+{
+  hangar_vnc_display_open_fd_with_host (self, fd, NULL);
 }
 
 static void
@@ -475,22 +644,33 @@ on_open_graphics_cb (GObject      *object,
       int fd = info->fd;
 
       info->fd = -1;
-      hangar_vnc_display_open_fd (self, fd);
+      hangar_vnc_display_open_fd_with_host (self, fd, info->tls_host);
       return;
     }
 
-  new_connection (self);
+  new_connection (self, info->tls_host);
   if (info->socket != NULL && !info->remote)
     {
       g_autoptr(GSocketAddress) address = g_unix_socket_address_new (info->socket);
 
-      vnc_connection_open_addr (self->conn, address, NULL);
+      vnc_connection_open_addr (self->conn, address, info->tls_host);
     }
   else if (info->host != NULL && info->port > 0 && !info->remote)
     {
+      g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string (info->host,
+                                                                                 info->port);
       g_autofree char *port = g_strdup_printf ("%d", info->port);
 
-      vnc_connection_open_host (self->conn, info->host, port);
+      /* A listen address is no name to check a certificate against, this host's is; a
+       * listen name is one. */
+      if (address != NULL)
+        vnc_connection_open_addr (self->conn, address, info->tls_host);
+      else
+        {
+          g_free (self->tls_host);
+          self->tls_host = g_strdup (info->host);
+          vnc_connection_open_host (self->conn, info->host, port);
+        }
     }
   else
     {
@@ -653,6 +833,7 @@ hangar_vnc_display_finalize (GObject *object)
 
   g_free (self->password);
   g_free (self->error);
+  g_free (self->tls_host);
 
   G_OBJECT_CLASS (hangar_vnc_display_parent_class)->finalize (object);
 }

@@ -17,6 +17,10 @@ void       hangar_vnc_display_open  (HangarVncDisplay *self,
 /* Connects to a socket already open to a VNC server; takes ownership of @fd. */
 void       hangar_vnc_display_open_fd (HangarVncDisplay *self,
                                        int               fd);
+/* The same, for a server whose TLS certificate must name @tls_host (NULL: localhost). */
+void       hangar_vnc_display_open_fd_with_host (HangarVncDisplay *self,
+                                                 int               fd,
+                                                 const char       *tls_host);
 void       hangar_vnc_display_close (HangarVncDisplay *self);
 /* Whether text copied on either side can be pasted on the other ("share-clipboard"). */
 

@@ -25,6 +25,7 @@ hangar_graphics_info_free (HangarGraphicsInfo *info)
   g_free (info->host);
   g_free (info->socket);
   g_free (info->password);
+  g_free (info->tls_host);
   g_free (info->os_id);
   g_free (info);
 }
@@ -116,15 +117,24 @@ connection_uri (virDomainPtr domain)
   return conn ? virConnectGetURI (conn) : NULL;
 }
 
+/* The host named in a libvirt URI, or NULL for this machine. */
+static char *
+uri_host (const char *uri)
+{
+  g_autoptr(GUri) parsed = uri ? g_uri_parse (uri, G_URI_FLAGS_ENCODED_QUERY, NULL) : NULL;
+  const char *host = parsed ? g_uri_get_host (parsed) : NULL;
+
+  return host != NULL && *host != '\0' ? g_strdup (host) : NULL;
+}
+
 /* Whether libvirt runs elsewhere: a host in the URI, even 127.0.0.1 over ssh, means
  * libvirt cannot hand over a socket and the console's address is the far side's. */
 static gboolean
 uri_is_remote (const char *uri)
 {
-  g_autoptr(GUri) parsed = uri ? g_uri_parse (uri, G_URI_FLAGS_ENCODED_QUERY, NULL) : NULL;
-  const char *host = parsed ? g_uri_get_host (parsed) : NULL;
+  g_autofree char *host = uri_host (uri);
 
-  return host != NULL && *host != '\0';
+  return host != NULL;
 }
 
 /* A connected socket to the console: from libvirt locally, through the host's SSH
@@ -136,6 +146,13 @@ open_console_socket (virDomainPtr        domain,
 {
   g_autofree char *uri = connection_uri (domain);
   int fd;
+
+  /* A server certificate names the host its clients know it by (libvirt's TLS guide);
+   * through libvirt's socket or a tunnel, that is the host of the URI or this one. */
+  g_free (info->tls_host);
+  info->tls_host = uri_host (uri);
+  if (info->tls_host == NULL)
+    info->tls_host = g_strdup (g_get_host_name ());
 
   if (!uri_is_remote (uri))
     {

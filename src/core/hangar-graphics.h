@@ -17,6 +17,8 @@ typedef struct {
   char *socket;    /* a UNIX socket path, or NULL */
   char *password;  /* NULL when none is set */
   gboolean remote; /* the host is not this machine: host/port need a tunnel */
+  char *tls_host;  /* the name the console's TLS certificate must carry: the remote host's
+                    * name from the URI, or this machine's */
   gboolean has_serial; /* the guest also has a serial or virtio text console */
   char *os_id;         /* libosinfo's id from the metadata, e.g. http://debian.org/debian/12 */
 } HangarGraphicsInfo;
