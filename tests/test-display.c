@@ -7,6 +7,7 @@
 #include <gdk/x11/gdkx.h>
 
 #include "hangar-display.h"
+#include "hangar-spinner.h"
 #include "test-widget-util.h"
 
 /* A display whose "guest" is this test: it records what the base class sends. */
@@ -339,6 +340,45 @@ test_keyboard_grab (void)
   gtk_window_destroy (window);
 }
 
+static gboolean
+is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+/* A spinner spins only while it is on screen: one on a hidden stack page (like the serial
+ * console's "Connecting…" behind a graphical console) would restyle the window every
+ * frame. */
+static void
+test_spinner_while_mapped (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkStack *stack = GTK_STACK (gtk_stack_new ());
+  GtkSpinner *shown = GTK_SPINNER (gtk_spinner_new ());
+  GtkSpinner *hidden = GTK_SPINNER (gtk_spinner_new ());
+
+  hangar_spinner_spin_while_mapped (shown);
+  hangar_spinner_spin_while_mapped (hidden);
+  gtk_stack_add_named (stack, GTK_WIDGET (shown), "shown");
+  gtk_stack_add_named (stack, GTK_WIDGET (hidden), "hidden");
+  gtk_stack_set_visible_child_name (stack, "shown");
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (stack));
+  g_assert_false (gtk_spinner_get_spinning (shown));
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (test_wait_for (is_mapped, shown, 3000));
+  g_assert_true (gtk_spinner_get_spinning (shown));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (hidden)));
+  g_assert_false (gtk_spinner_get_spinning (hidden));
+
+  gtk_stack_set_visible_child_name (stack, "hidden");
+  g_assert_true (test_wait_for (is_mapped, hidden, 3000));
+  g_assert_true (gtk_spinner_get_spinning (hidden));
+  g_assert_false (gtk_spinner_get_spinning (shown));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -351,6 +391,7 @@ main (int   argc,
   g_test_add_func ("/display/resize-request", test_resize_request);
   g_test_add_func ("/display/screenshot", test_screenshot);
   g_test_add_func ("/display/keyboard-grab", test_keyboard_grab);
+  g_test_add_func ("/display/spinner-while-mapped", test_spinner_while_mapped);
 
   return g_test_run ();
 }

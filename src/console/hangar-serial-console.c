@@ -8,6 +8,7 @@
 
 #include "hangar-console-stream.h"
 #include "hangar-serial-console.h"
+#include "hangar-spinner.h"
 
 #define SCROLLBACK_LINES 10000
 #define FALLBACK_FONT    "Monospace 11"
@@ -426,7 +427,7 @@ hangar_serial_console_init (HangarSerialConsole *self)
 
   /* Connecting. */
   spinner = gtk_spinner_new ();
-  gtk_spinner_set_spinning (GTK_SPINNER (spinner), TRUE);
+  hangar_spinner_spin_while_mapped (GTK_SPINNER (spinner));
   gtk_widget_set_size_request (spinner, 32, 32);
   connecting = adw_status_page_new ();
   adw_status_page_set_title (ADW_STATUS_PAGE (connecting), _("Connecting to the Serial Console…"));

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "hangar-connection-row.h"
+#include "hangar-spinner.h"
 
 /* A host in the sidebar: its name, its state or why it failed, and Retry. */
 struct _HangarConnectionRow
@@ -48,7 +49,6 @@ update (HangarConnectionRow *self)
 
   gtk_label_set_label (self->subtitle, subtitle);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle), failed ? error : NULL);
-  gtk_spinner_set_spinning (self->spinner, state == HANGAR_CONNECTION_STATE_CONNECTING);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), state == HANGAR_CONNECTION_STATE_CONNECTING);
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), failed ||
                           state == HANGAR_CONNECTION_STATE_DISCONNECTED);
@@ -131,6 +131,7 @@ static void
 hangar_connection_row_init (HangarConnectionRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  hangar_spinner_spin_while_mapped (self->spinner);
 }
 
 GtkWidget *

@@ -10,6 +10,7 @@
 #include "hangar-guest-window.h"
 #include "hangar-serial-console.h"
 #include "hangar-spice-display.h"
+#include "hangar-spinner.h"
 #include "hangar-vnc-display.h"
 
 /* One window per guest: its console (graphical or serial) and an overview. */
@@ -176,7 +177,6 @@ show_status (HangarGuestWindow *self,
   adw_status_page_set_title (self->status_page, title);
   adw_status_page_set_description (self->status_page, description);
   gtk_widget_set_visible (GTK_WIDGET (self->status_spinner), spinning);
-  gtk_spinner_set_spinning (self->status_spinner, spinning);
   gtk_widget_set_visible (GTK_WIDGET (self->status_run_button), can_run);
   gtk_widget_set_visible (GTK_WIDGET (self->status_reconnect_button), can_reconnect);
   gtk_stack_set_visible_child_name (self->console_stack, "status");
@@ -1095,6 +1095,7 @@ hangar_guest_window_init (HangarGuestWindow *self)
   /* The scaling action reads this property while the template is built. */
   self->scaling_mode = g_strdup ("fit");
   gtk_widget_init_template (GTK_WIDGET (self));
+  hangar_spinner_spin_while_mapped (self->status_spinner);
   self->cancellable = g_cancellable_new ();
 
   g_signal_connect (motion, "motion", G_CALLBACK (on_pointer_motion_cb), self);
