@@ -16,11 +16,12 @@
 static char *
 guest_xml (const char *name,
            const char *graphics,
-           const char *serial_log)
+           const char *serial_log,
+           const char *variant)
 {
   g_autofree char *script = g_test_build_filename (G_TEST_DIST, "..", "guest", "guest-xml.sh",
                                                    NULL);
-  const char *argv[] = { "bash", script, name, graphics, serial_log, NULL };
+  const char *argv[] = { "bash", script, name, graphics, serial_log, variant, NULL };
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr(GError) error = NULL;
@@ -105,7 +106,7 @@ e2e_guest_boot_with (const E2eGuestOptions *options)
   g->name = g_strdup_printf ("hangar-e2e-%s-%d", options->graphics, (int)getpid ());
   g->serial_log = g_strdup_printf ("/var/log/libvirt/qemu/%s-serial.log", g->name);
   unlink (g->serial_log);
-  xml = guest_xml (g->name, options->graphics, g->serial_log);
+  xml = guest_xml (g->name, options->graphics, g->serial_log, options->variant);
   if (options->password != NULL)
     {
       g_autofree char *from = g_strdup_printf ("<graphics type='%s'", options->graphics);

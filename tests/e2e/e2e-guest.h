@@ -33,6 +33,8 @@ typedef struct {
   const char *replace;     /* a piece of the guest's XML to replace, or NULL */
   const char *replacement;
   gboolean    skip_shell;  /* return once listed as running, before the shell is up */
+  const char *variant;     /* tests/guest/guest-xml.sh's: NULL (normal) or "fb", a
+                            * virtio-gpu display whose mode follows the console's size */
 } E2eGuestOptions;
 
 /* The general form of the two above. */

@@ -13,16 +13,27 @@
 #               (kernel messages on both; /dev/console = ttyS0, the last one)
 #   stamp       "hangar-test-guest <version> <kernel package>"; when it matches,
 #               nothing is rebuilt
+# and a framebuffer variant for a virtio-gpu display (<video><model type='virtio'/>),
+# whose screen size a console can change (tests/e2e/test-e2e-resize.c):
+#   vmlinuz-fb  the kernel of linux-image-amd64 (the cloud kernel has no DRM drivers)
+#   initrd-fb.img the same initramfs with that kernel's modules, whose /init also loads
+#               virtio-gpu and starts hangar-mode (tests/guest/hangar-mode.c, built here
+#               with gcc -static), which sets the mode the host asks for and prints
+#               "HANGAR-MODE <width>x<height>" on ttyS0
+#   stamp-fb    "hangar-test-guest-fb <version> <kernel package>", as stamp
 #
 # Usage: tests/guest/build-guest.sh [CACHE_DIR]
 #   CACHE_DIR defaults to $HANGAR_TEST_GUEST_DIR, else /var/cache/hangar-test-guest
 #   (root) or ${XDG_CACHE_HOME:-~/.cache}/hangar-test-guest (others).
-# Needs: apt (apt-get download), dpkg-deb, busybox-static, cpio, gzip, python3.
+# Needs: apt (apt-get download), dpkg-deb, busybox-static, cpio, gzip, python3, and for
+# the framebuffer variant gcc, libc6-dev and libdrm-dev (its headers only).
 # Directories are 0755 and files 0644 so the qemu user (libvirt-qemu) can read them.
 set -euo pipefail
 
 GUEST_VERSION=3
 KERNEL_META=linux-image-cloud-amd64
+FB_VERSION=1
+FB_KERNEL_META=linux-image-amd64
 CMDLINE="console=tty1 console=ttyS0 quiet"
 
 if [[ $(id -u) -eq 0 ]]; then
@@ -31,16 +42,26 @@ else
   default_dir="${XDG_CACHE_HOME:-$HOME/.cache}/hangar-test-guest"
 fi
 dir="${1:-${HANGAR_TEST_GUEST_DIR:-$default_dir}}"
+here=$(dirname "$(readlink -f "$0")")
 
 log() { echo "build-guest: $*" >&2; }
 
-# only_busy=1: the guest is current but predates initrd-busy.img; add just that
-# (no kernel download, initrd.img and vmlinuz untouched).
-only_busy=0
+# keep_main=1: vmlinuz and initrd.img are current and stay untouched (no download of
+# their kernel); then need_busy=1 only when the guest predates initrd-busy.img, which is
+# added. build_fb=1: the framebuffer variant is missing or out of date (it has a stamp of
+# its own, so that either is rebuilt alone).
+keep_main=0
+need_busy=1
+build_fb=1
+if [[ -f $dir/stamp-fb && -f $dir/vmlinuz-fb && -f $dir/initrd-fb.img ]] &&
+   [[ $(cut -d' ' -f1-2 "$dir/stamp-fb") == "hangar-test-guest-fb $FB_VERSION" ]]; then
+  build_fb=0
+fi
 if [[ -f $dir/stamp && -f $dir/vmlinuz && -f $dir/initrd.img ]] &&
    [[ $(cut -d' ' -f1-2 "$dir/stamp") == "hangar-test-guest $GUEST_VERSION" ]]; then
-  [[ -f $dir/initrd-busy.img ]] && exit 0
-  only_busy=1
+  [[ -f $dir/initrd-busy.img ]] && need_busy=0
+  [[ $need_busy == 0 && $build_fb == 0 ]] && exit 0
+  keep_main=1
 fi
 
 busybox=/bin/busybox
@@ -56,32 +77,41 @@ trap 'rm -rf "$work"' EXIT
 chmod 0755 "$work"
 
 # --- kernel: resolve the metapackage to the versioned image and extract it -----
-if [[ $only_busy == 0 ]]; then
 resolve_kernel() {
-  apt-cache depends "$KERNEL_META" 2>/dev/null |
+  apt-cache depends "$1" 2>/dev/null |
     awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }'
 }
-kpkg=$(resolve_kernel || true)
-if [[ -z $kpkg && $(id -u) -eq 0 ]]; then
-  log "apt lists do not know $KERNEL_META; running apt-get update"
-  apt-get update </dev/null >&2
-  kpkg=$(resolve_kernel || true)
+# fetch_kernel METAPACKAGE NAME: prints the versioned package and extracts it into
+# $work/NAME.
+fetch_kernel() {
+  local meta=$1 pkg
+  pkg=$(resolve_kernel "$meta" || true)
+  if [[ -z $pkg && $(id -u) -eq 0 ]]; then
+    log "apt lists do not know $meta; running apt-get update"
+    apt-get update </dev/null >&2
+    pkg=$(resolve_kernel "$meta" || true)
+  fi
+  if [[ -z $pkg ]]; then
+    log "cannot resolve $meta to a kernel package (apt-get update needed?)"
+    exit 1
+  fi
+  log "kernel package: $pkg"
+  mkdir "$work/dl-$2"
+  # apt drops privileges to _apt for downloads; let it write there.
+  if id _apt >/dev/null 2>&1 && [[ $(id -u) -eq 0 ]]; then
+    chown _apt "$work/dl-$2"
+  fi
+  (cd "$work/dl-$2" && apt-get download "$pkg" </dev/null >&2)
+  dpkg-deb -x "$(ls "$work/dl-$2"/*.deb)" "$work/$2"
+  echo "$pkg"
+}
+if [[ $keep_main == 0 ]]; then
+  kpkg=$(fetch_kernel "$KERNEL_META" kernel)
+  vmlinuz=$(ls "$work"/kernel/boot/vmlinuz-*)
 fi
-if [[ -z $kpkg ]]; then
-  log "cannot resolve $KERNEL_META to a kernel package (apt-get update needed?)"
-  exit 1
-fi
-log "kernel package: $kpkg"
-
-mkdir "$work/dl"
-# apt drops privileges to _apt for downloads; let it write there.
-if id _apt >/dev/null 2>&1 && [[ $(id -u) -eq 0 ]]; then
-  chown _apt "$work/dl"
-fi
-(cd "$work/dl" && apt-get download "$kpkg" </dev/null >&2)
-deb=$(ls "$work"/dl/*.deb)
-dpkg-deb -x "$deb" "$work/kernel"
-vmlinuz=$(ls "$work"/kernel/boot/vmlinuz-*)
+if [[ $build_fb == 1 ]]; then
+  fb_kpkg=$(fetch_kernel "$FB_KERNEL_META" kernel-fb)
+  fb_vmlinuz=$(ls "$work"/kernel-fb/boot/vmlinuz-*)
 fi
 
 # --- initramfs --------------------------------------------------------------------
@@ -90,7 +120,7 @@ mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,root,usr/bin,usr/sbin}
 cp "$busybox" "$root/bin/busybox"
 # The few modules the pointer test needs (virtio tablet, evdev); the rest is built in.
 mkdir -p "$root/lib/modules"
-if [[ $only_busy == 0 ]]; then
+if [[ $keep_main == 0 ]]; then
   for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci \
            virtio_input evdev; do
     ko=$(find "$work/kernel/lib/modules" -name "$m.ko" | head -n1)
@@ -187,6 +217,20 @@ PY
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
    cpio --quiet -o -H newc -R 0:0 > "$work/root.cpio")
 cat "$work/dev.cpio" "$work/root.cpio" | gzip -9n > "$work/initrd.img"
+# The framebuffer variant starts from this tree (see below).
+cp -a "$root" "$work/root-fb"
+
+# replace_tty1_line INIT TEXT: TEXT takes the place of the line that starts tty1's shell.
+replace_tty1_line() {
+  python3 - "$1" "$2" <<'PY'
+import sys
+path, line = sys.argv[1], sys.argv[2]
+text = open(path).read()
+old = "respawn /dev/tty1 &\n"
+assert text.count(old) == 1, "build-guest.sh: tty1 line not found in /init"
+open(path, "w").write(text.replace(old, line + "\n"))
+PY
+}
 
 # --- the busy variant: tty1 runs /bin/hangar-busy instead of a shell -------------------
 cat > "$root/bin/hangar-busy" <<'BUSY'
@@ -200,26 +244,76 @@ while :; do
 done
 BUSY
 chmod 0755 "$root/bin/hangar-busy"
-busy_line='while :; do setsid /bin/hangar-busy <>/dev/tty1 >&0 2>&0; sleep 1; done &'
-python3 - "$root/init" "$busy_line" <<'PY'
-import sys
-path, line = sys.argv[1], sys.argv[2]
-text = open(path).read()
-old = "respawn /dev/tty1 &\n"
-assert text.count(old) == 1, "build-guest.sh: tty1 line not found in /init"
-open(path, "w").write(text.replace(old, line + "\n"))
-PY
+replace_tty1_line "$root/init" \
+  'while :; do setsid /bin/hangar-busy <>/dev/tty1 >&0 2>&0; sleep 1; done &'
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
    cpio --quiet -o -H newc -R 0:0 > "$work/root-busy.cpio")
 cat "$work/dev.cpio" "$work/root-busy.cpio" | gzip -9n > "$work/initrd-busy.img"
 
+# --- the framebuffer variant: the standard kernel's modules, virtio-gpu, hangar-mode ---
+if [[ $build_fb == 1 ]]; then
+  root_fb="$work/root-fb"
+  fb_modules=()
+  # add_module NAME: copies NAME.ko, its dependencies first (from the "depends=" of its
+  # .modinfo), as lib/modules/NAME.ko with the module's own name (virtio_gpu, not
+  # virtio-gpu), and appends them to fb_modules in load order.
+  add_module() {
+    local m=${1//-/_} ko dep
+    [[ " ${fb_modules[*]} " == *" $m "* ]] && return 0
+    ko=$(find "$work/kernel-fb/lib/modules" \( -name "$m.ko" -o -name "${m//_/-}.ko" \) |
+           head -n1)
+    if [[ -z $ko ]]; then
+      log "module $m.ko not found in $fb_kpkg"
+      exit 1
+    fi
+    for dep in $(tr '\0' '\n' <"$ko" | sed -n 's/^depends=//p' | head -n1 | tr , ' '); do
+      add_module "$dep"
+    done
+    cp "$ko" "$root_fb/lib/modules/$m.ko"
+    fb_modules+=("$m")
+  }
+  rm -f "$root_fb"/lib/modules/*.ko
+  for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci \
+           virtio_input evdev virtio_gpu; do
+    add_module "$m"
+  done
+  gcc -static -Os -s -Wall -I/usr/include/libdrm -o "$root_fb/bin/hangar-mode" \
+    "$here/hangar-mode.c"
+  # /init loads the modules it knows (all but the DRM ones) before this runs.
+  cat > "$root_fb/bin/hangar-fb-start" <<FB
+#!/bin/sh
+# Hangar framebuffer test guest: virtio-gpu with the DRM modules it needs, then the
+# program that sets the screen mode the host asks for (tests/guest/hangar-mode.c).
+for m in ${fb_modules[*]}; do
+  [ -d /sys/module/\$m ] || insmod /lib/modules/\$m.ko || echo "hangar-fb-start: no \$m"
+done
+setsid hangar-mode &
+FB
+  chmod 0755 "$root_fb/bin/hangar-fb-start"
+  replace_tty1_line "$root_fb/init" $'/bin/hangar-fb-start\nrespawn /dev/tty1 &'
+  (cd "$root_fb" && find . -mindepth 1 | LC_ALL=C sort |
+     cpio --quiet -o -H newc -R 0:0 > "$work/root-fb.cpio")
+  cat "$work/dev.cpio" "$work/root-fb.cpio" | gzip -9n > "$work/initrd-fb.img"
+fi
+
 # --- install into the cache dir -------------------------------------------------------
 mkdir -p "$dir"
 chmod 0755 "$dir"
-install -m 0644 "$work/initrd-busy.img" "$dir/initrd-busy.img.new"
-mv -f "$dir/initrd-busy.img.new" "$dir/initrd-busy.img"
-if [[ $only_busy == 1 ]]; then
-  log "added initrd-busy.img in $dir"
+if [[ $build_fb == 1 ]]; then
+  install -m 0644 "$fb_vmlinuz" "$dir/vmlinuz-fb.new"
+  install -m 0644 "$work/initrd-fb.img" "$dir/initrd-fb.img.new"
+  mv -f "$dir/vmlinuz-fb.new" "$dir/vmlinuz-fb"
+  mv -f "$dir/initrd-fb.img.new" "$dir/initrd-fb.img"
+  echo "hangar-test-guest-fb $FB_VERSION $fb_kpkg" > "$dir/stamp-fb"
+  chmod 0644 "$dir/stamp-fb"
+  log "built the framebuffer variant in $dir ($fb_kpkg)"
+fi
+if [[ $need_busy == 1 ]]; then
+  install -m 0644 "$work/initrd-busy.img" "$dir/initrd-busy.img.new"
+  mv -f "$dir/initrd-busy.img.new" "$dir/initrd-busy.img"
+fi
+if [[ $keep_main == 1 ]]; then
+  [[ $need_busy == 1 ]] && log "added initrd-busy.img in $dir"
   exit 0
 fi
 install -m 0644 "$vmlinuz" "$dir/vmlinuz.new"

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * "Resize guest" scaling against a real QEMU guest on the real libvirtd, over VNC, under
+ * Xvfb (HANGAR_TEST_LIBVIRT_URI, HANGAR_TEST_GUEST_DIR and DISPLAY from build-aux/test).
+ *
+ * The guest is the tiny guest's framebuffer variant (tests/guest/build-guest.sh): a
+ * virtio-gpu display, to which QEMU hands the SetDesktopSize Hangar's console sends, and
+ * in the guest hangar-mode (tests/guest/hangar-mode.c), which sets the mode asked for
+ * and prints "HANGAR-MODE <width>x<height>" on the serial port. The guest's new size is
+ * seen three ways: the console's own framebuffer, libvirt's screenshot and that line.
+ *   - in fit mode the guest keeps its size, whatever the window's;
+ *   - in resize-guest mode the guest takes the widget's size in device pixels, and again
+ *     when the window is resized;
+ *   - back in fit mode, resizing the window leaves the guest alone.
+ */
+#define G_LOG_DOMAIN "test-e2e-resize"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <gtk/gtk.h>
+
+#include "e2e-guest.h"
+#include "hangar-vnc-display.h"
+
+/* virtio-gpu's mode until someone asks for another. */
+#define BOOT_WIDTH      1280
+#define BOOT_HEIGHT     800
+#define MODE_MARKER     "HANGAR-MODE "
+#define MODE_TIMEOUT_MS 30000
+/* Longer than HangarDisplay's debounce of resize requests (300 ms) plus a mode change. */
+#define SETTLE_MS       2500
+
+static E2eGuest *guest;
+static GtkWindow *window;
+static HangarDisplay *display;
+
+typedef struct {
+  int width;
+  int height;
+} Size;
+
+static void
+cleanup (void)
+{
+  g_clear_pointer (&guest, e2e_guest_free);
+}
+
+/* The last mode hangar-mode set, from the serial log; how many it set so far. */
+static guint
+guest_mode (Size *mode)
+{
+  g_autofree char *log = NULL;
+  guint n = 0;
+
+  *mode = (Size) { 0, 0 };
+  if (!g_file_get_contents (guest->serial_log, &log, NULL, NULL))
+    return 0;
+  for (const char *p = log; (p = strstr (p, MODE_MARKER)) != NULL; p++)
+    {
+      int width, height;
+
+      if (sscanf (p + strlen (MODE_MARKER), "%dx%d", &width, &height) == 2)
+        {
+          *mode = (Size) { width, height };
+          n++;
+        }
+    }
+  return n;
+}
+
+static gboolean
+guest_mode_is (gpointer data)
+{
+  const Size *want = data;
+  Size mode;
+
+  return guest_mode (&mode) > 0 && mode.width == want->width && mode.height == want->height;
+}
+
+static Size
+screenshot_size (void)
+{
+  g_autoptr(GdkTexture) shot = e2e_guest_screenshot (guest);
+
+  return (Size) { gdk_texture_get_width (shot), gdk_texture_get_height (shot) };
+}
+
+/* What resize-guest mode asks for: the widget's size in device pixels. */
+static Size
+widget_size (void)
+{
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (display));
+
+  return (Size) { gtk_widget_get_width (GTK_WIDGET (display)) * scale,
+                  gtk_widget_get_height (GTK_WIDGET (display)) * scale };
+}
+
+static gboolean
+console_size_is (gpointer data)
+{
+  const Size *want = data;
+
+  return hangar_display_get_guest_width (display) == want->width &&
+         hangar_display_get_guest_height (display) == want->height;
+}
+
+/* Fails unless the console, libvirt's screenshot and hangar-mode all say @want. */
+static void
+assert_guest_size (Size want)
+{
+  Size shot, mode;
+
+  e2e_assert (console_size_is (&want), "The console shows %d×%d, not %d×%d",
+              hangar_display_get_guest_width (display),
+              hangar_display_get_guest_height (display), want.width, want.height);
+  shot = screenshot_size ();
+  e2e_assert (shot.width == want.width && shot.height == want.height,
+              "libvirt's screenshot of the guest is %d×%d, not %d×%d", shot.width,
+              shot.height, want.width, want.height);
+  guest_mode (&mode);
+  e2e_assert (mode.width == want.width && mode.height == want.height,
+              "The guest's last mode is %d×%d, not %d×%d", mode.width, mode.height,
+              want.width, want.height);
+}
+
+/* Waits until the guest took the widget's size, and checks it every way. */
+static void
+assert_guest_follows_widget (void)
+{
+  Size want = widget_size ();
+  gint64 elapsed = 0;
+
+  if (!e2e_wait_for_elapsed (console_size_is, &want, MODE_TIMEOUT_MS, &elapsed))
+    e2e_fail (__FILE__, __LINE__, G_STRFUNC,
+              "The guest did not take the console's size %d×%d within %d s: the console "
+              "shows %d×%d (the resize request did not reach the guest, or its answer did "
+              "not reach the console)", want.width, want.height, MODE_TIMEOUT_MS / 1000,
+              hangar_display_get_guest_width (display),
+              hangar_display_get_guest_height (display));
+  g_test_message ("guest resized to %d×%d in %" G_GINT64_FORMAT " ms", want.width,
+                  want.height, elapsed);
+  /* The console learns the size from QEMU, which learns it from the guest's mode
+   * change: the guest's line is on its way, if not there yet. */
+  e2e_wait_for (guest_mode_is, &want, 5000);
+  assert_guest_size (want);
+}
+
+static gboolean
+widget_size_is (gpointer data)
+{
+  const Size *want = data;
+  Size size = widget_size ();
+
+  return size.width == want->width && size.height == want->height;
+}
+
+/* Resizes the window to @width×@height application pixels as a window manager would
+ * (an X11 ConfigureWindow, which counts device pixels). */
+static void
+resize_window (int width,
+               int height)
+{
+  g_autofree char *xid = e2e_window_xid (window);
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (display));
+  Size want = { width * scale, height * scale };
+  g_autofree char *w = g_strdup_printf ("%d", want.width);
+  g_autofree char *h = g_strdup_printf ("%d", want.height);
+
+  e2e_xdotool ("windowsize", xid, w, h, NULL);
+  e2e_assert (e2e_wait_for (widget_size_is, &want, 5000),
+              "The console is %d×%d device pixels, not %d×%d, after resizing the window",
+              widget_size ().width, widget_size ().height, want.width, want.height);
+}
+
+static void
+test_fit_keeps_guest_size (void)
+{
+  Size boot = { BOOT_WIDTH, BOOT_HEIGHT };
+  Size widget = widget_size ();
+
+  e2e_assert (widget.width != BOOT_WIDTH || widget.height != BOOT_HEIGHT,
+              "The window must differ in size from the guest for this test");
+  e2e_spin (SETTLE_MS);
+  assert_guest_size (boot);
+  e2e_assert (guest_mode (&(Size) { 0 }) == 1, "The guest changed its mode in fit mode");
+}
+
+static void
+test_resize_guest_follows_window (void)
+{
+  hangar_display_set_scaling (display, HANGAR_DISPLAY_SCALING_RESIZE_GUEST);
+  assert_guest_follows_widget ();
+
+  /* Sizes that are no multiple of 8 or 16: the guest takes exactly what it is asked. */
+  resize_window (1001, 707);
+  assert_guest_follows_widget ();
+}
+
+static void
+test_fit_again_leaves_guest (void)
+{
+  Size before;
+  guint modes = guest_mode (&before);
+
+  hangar_display_set_scaling (display, HANGAR_DISPLAY_SCALING_FIT);
+  resize_window (812, 590);
+  e2e_spin (SETTLE_MS);
+  assert_guest_size (before);
+  e2e_assert (guest_mode (&(Size) { 0 }) == modes,
+              "The guest changed its mode after the console went back to fit mode");
+}
+
+static gboolean
+display_shows_guest (gpointer data)
+{
+  return hangar_display_get_state (display) == HANGAR_DISPLAY_STATE_CONNECTED &&
+         hangar_display_get_frame_count (display) > 0;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  E2eGuestOptions options = { .graphics = "vnc", .variant = "fb" };
+  Size boot = { BOOT_WIDTH, BOOT_HEIGHT };
+  gint64 start;
+  int ret;
+
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  e2e_set_cleanup (cleanup);
+
+  start = g_get_monotonic_time ();
+  guest = e2e_guest_boot_with (&options);
+  e2e_assert (e2e_wait_for (guest_mode_is, &boot, MODE_TIMEOUT_MS),
+              "The guest's hangar-mode did not print " MODE_MARKER "%dx%d within %d s",
+              BOOT_WIDTH, BOOT_HEIGHT, MODE_TIMEOUT_MS / 1000);
+  g_test_message ("guest up in %" G_GINT64_FORMAT " ms",
+                  (g_get_monotonic_time () - start) / 1000);
+
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 900, 600);
+  display = HANGAR_DISPLAY (hangar_vnc_display_new ());
+  gtk_window_set_child (window, GTK_WIDGET (display));
+  gtk_window_present (window);
+
+  hangar_vnc_display_open (HANGAR_VNC_DISPLAY (display), guest->guest);
+  e2e_assert (e2e_wait_for (display_shows_guest, NULL, 20000),
+              "The VNC console did not show the guest: %s",
+              hangar_display_get_status_message (display));
+
+  g_test_add_func ("/e2e/resize/fit-keeps-guest-size", test_fit_keeps_guest_size);
+  g_test_add_func ("/e2e/resize/resize-guest-follows-window", test_resize_guest_follows_window);
+  g_test_add_func ("/e2e/resize/fit-again-leaves-guest", test_fit_again_leaves_guest);
+  ret = g_test_run ();
+
+  gtk_window_destroy (window);
+  cleanup ();
+  return ret;
+}
