@@ -63,6 +63,9 @@ struct _HangarSpiceDisplay
 
   SpiceUsbDeviceManager *usb_manager; /* the session's; not a reference */
   char *usb_error;
+
+  char *tls_host; /* the name the server's TLS certificate must carry */
+  char *ca_file;  /* the authority it must be signed by, or NULL: none found */
 };
 
 G_DEFINE_FINAL_TYPE (HangarSpiceDisplay, hangar_spice_display, HANGAR_TYPE_DISPLAY)
@@ -542,9 +545,26 @@ ensure_usb_manager (HangarSpiceDisplay *self)
 
 /* Connection. */
 
+/* TLS failed: the server's certificate did not verify, most likely. */
 static char *
-channel_error_message (SpiceChannel      *channel,
-                       SpiceChannelEvent  event)
+tls_error_message (HangarSpiceDisplay *self)
+{
+  g_autofree char *user_ca = NULL;
+
+  if (self->ca_file != NULL)
+    return g_strdup_printf (_("The console's TLS certificate was not accepted: it must be "
+                              "signed by the authority in %s and issued for “%s”."),
+                            self->ca_file, self->tls_host ? self->tls_host : "");
+  user_ca = hangar_pki_user_path ("CA/cacert.pem");
+  return g_strdup_printf (_("The console's TLS certificate cannot be checked. Put the "
+                            "certificate of the authority that signed it in %s or %s."),
+                          user_ca, HANGAR_PKI_SYSTEM_DIR "/CA/cacert.pem");
+}
+
+static char *
+channel_error_message (HangarSpiceDisplay *self,
+                       SpiceChannel       *channel,
+                       SpiceChannelEvent   event)
 {
   const GError *error = spice_channel_get_error (channel);
   const char *sentence;
@@ -552,8 +572,7 @@ channel_error_message (SpiceChannel      *channel,
   switch ((int)event)
     {
     case SPICE_CHANNEL_ERROR_TLS:
-      sentence = _("The secure connection to the guest's console failed.");
-      break;
+      return tls_error_message (self);
     case SPICE_CHANNEL_ERROR_LINK:
       sentence = _("The guest's console refused the connection.");
       break;
@@ -669,7 +688,7 @@ on_channel_event_cb (SpiceChannel       *channel,
       if (event == SPICE_CHANNEL_ERROR_IO && self->was_connected)
         message = g_strdup (_("The console closed."));
       else
-        message = channel_error_message (channel, event);
+        message = channel_error_message (self, channel, event);
       disconnected (self, message);
       /* A password is missing or wrong: the window asks, set_password () retries. */
       if (event == SPICE_CHANNEL_ERROR_AUTH && SPICE_IS_MAIN_CHANNEL (channel))
@@ -752,7 +771,7 @@ on_channel_open_fd_cb (SpiceChannel       *channel,
   data->session = g_object_ref (self->session);
   data->channel = g_object_ref (channel);
   /* No cancellable: a socket that arrives too late is closed in the callback. */
-  hangar_guest_open_graphics_fd_async (self->guest, NULL, on_channel_fd_cb, data);
+  hangar_guest_open_graphics_fd_async (self->guest, with_tls, NULL, on_channel_fd_cb, data);
 }
 
 static void
@@ -896,6 +915,72 @@ teardown (HangarSpiceDisplay *self)
     }
 }
 
+/* gl-scanout defaults to TRUE in EGL builds; this widget takes pixels, not dmabufs.
+ * Audio and smart cards are not offered (yet), so their channels are not made. USB
+ * channels exist only when the guest has USB redirection devices. */
+static void
+new_session (HangarSpiceDisplay *self,
+             const char         *password)
+{
+  self->session = g_object_new (SPICE_TYPE_SESSION,
+                                "gl-scanout", FALSE,
+                                "enable-audio", FALSE,
+                                "enable-usbredir", TRUE,
+                                "enable-smartcard", FALSE,
+                                NULL);
+  self->clipboard = g_object_ref (gtk_widget_get_clipboard (GTK_WIDGET (self)));
+  g_signal_connect (self->clipboard, "changed", G_CALLBACK (on_clipboard_changed_cb), self);
+  g_signal_connect (self->session, "channel-new", G_CALLBACK (on_session_channel_new_cb), self);
+  g_signal_connect (self->session, "channel-destroy",
+                    G_CALLBACK (on_session_channel_destroy_cb), self);
+  g_signal_connect (self->session, "disconnected", G_CALLBACK (on_session_disconnected_cb), self);
+  if (self->password != NULL)
+    g_object_set (self->session, "password", self->password, NULL);
+  else if (password != NULL)
+    g_object_set (self->session, "password", password, NULL);
+  g_clear_pointer (&self->tls_host, g_free);
+  g_clear_pointer (&self->ca_file, g_free);
+}
+
+/* For a console with a TLS port (libvirt's spice_tls): channels the server keeps secure
+ * switch to it, and spice-client-glib then checks the server's certificate against a
+ * CA file and @tls_host. The CA is where libvirt's clients keep it; on the guest's own
+ * host, libvirt's CA for SPICE will do as well. */
+#define LIBVIRT_SPICE_CA "/etc/pki/libvirt-spice/ca-cert.pem"
+
+static void
+setup_tls (HangarSpiceDisplay *self,
+           const char         *tls_host,
+           gboolean            local)
+{
+  self->ca_file = hangar_pki_find ("CA/cacert.pem");
+  if (self->ca_file == NULL && local && g_file_test (LIBVIRT_SPICE_CA, G_FILE_TEST_EXISTS))
+    self->ca_file = g_strdup (LIBVIRT_SPICE_CA);
+  self->tls_host = g_strdup (tls_host);
+  if (self->ca_file != NULL)
+    g_object_set (self->session, "ca-file", self->ca_file, NULL);
+  /* With sockets from libvirt, the name is all "host" is for. */
+  g_object_set (self->session, "host", tls_host, NULL);
+}
+
+/* Straight to the server's ports; -1 for none. */
+static void
+connect_host (HangarSpiceDisplay *self,
+              const char         *host,
+              int                 port,
+              int                 tls_port)
+{
+  g_autofree char *plain = port > 0 ? g_strdup_printf ("%d", port) : NULL;
+  g_autofree char *tls = tls_port > 0 ? g_strdup_printf ("%d", tls_port) : NULL;
+
+  /* The certificate is checked against the name connected to. */
+  g_free (self->tls_host);
+  self->tls_host = g_strdup (host);
+  g_object_set (self->session, "host", host, "port", plain, "tls-port", tls, NULL);
+  if (!spice_session_connect (self->session))
+    disconnected (self, _("Could not connect to the guest's console."));
+}
+
 static void
 on_graphics_opened_cb (GObject      *source,
                        GAsyncResult *result,
@@ -923,25 +1008,9 @@ on_graphics_opened_cb (GObject      *source,
       return;
     }
 
-  /* gl-scanout defaults to TRUE in EGL builds; this widget takes pixels, not dmabufs.
-   * Audio and smart cards are not offered (yet), so their channels are not made. USB
-   * channels exist only when the guest has USB redirection devices. */
-  self->session = g_object_new (SPICE_TYPE_SESSION,
-                                "gl-scanout", FALSE,
-                                "enable-audio", FALSE,
-                                "enable-usbredir", TRUE,
-                                "enable-smartcard", FALSE,
-                                NULL);
-  self->clipboard = g_object_ref (gtk_widget_get_clipboard (GTK_WIDGET (self)));
-  g_signal_connect (self->clipboard, "changed", G_CALLBACK (on_clipboard_changed_cb), self);
-  g_signal_connect (self->session, "channel-new", G_CALLBACK (on_session_channel_new_cb), self);
-  g_signal_connect (self->session, "channel-destroy",
-                    G_CALLBACK (on_session_channel_destroy_cb), self);
-  g_signal_connect (self->session, "disconnected", G_CALLBACK (on_session_disconnected_cb), self);
-  if (self->password != NULL)
-    g_object_set (self->session, "password", self->password, NULL);
-  else if (info->password != NULL)
-    g_object_set (self->session, "password", info->password, NULL);
+  new_session (self, info->password);
+  if (info->tls_port > 0)
+    setup_tls (self, info->tls_host, !info->remote);
 
   if (info->fd >= 0)
     {
@@ -958,29 +1027,20 @@ on_graphics_opened_cb (GObject      *source,
     }
 
   if (info->socket != NULL && !info->remote)
-    g_object_set (self->session, "unix-path", info->socket, NULL);
-  else if (info->host != NULL && (info->port > 0 || info->tls_port > 0) && !info->remote)
     {
-      g_autofree char *port = info->port > 0 ? g_strdup_printf ("%d", info->port) : NULL;
-      g_autofree char *tls_port =
-        info->tls_port > 0 ? g_strdup_printf ("%d", info->tls_port) : NULL;
-
-      g_object_set (self->session,
-                    "host", info->host,
-                    "port", port,
-                    "tls-port", tls_port,
-                    NULL);
+      g_object_set (self->session, "unix-path", info->socket, NULL);
+      if (!spice_session_connect (self->session))
+        disconnected (self, _("Could not connect to the guest's console."));
     }
+  else if (info->host != NULL && (info->port > 0 || info->tls_port > 0) && !info->remote)
+    connect_host (self, info->host, info->port, info->tls_port);
   else
     {
       /* Remote consoles are reached through the host's SSH session (the fd above);
        * other transports (tcp, tls) give no way in. */
       disconnected (self, _("This console is on a remote host and cannot be reached "
                             "directly."));
-      return;
     }
-  if (!spice_session_connect (self->session))
-    disconnected (self, _("Could not connect to the guest's console."));
 }
 
 /* HangarDisplay. */
@@ -1142,6 +1202,26 @@ hangar_spice_display_open (HangarSpiceDisplay *self,
 }
 
 void
+hangar_spice_display_open_host (HangarSpiceDisplay *self,
+                                const char         *host,
+                                int                 port,
+                                int                 tls_port)
+{
+  g_return_if_fail (HANGAR_IS_SPICE_DISPLAY (self));
+  g_return_if_fail (host != NULL && (port > 0 || tls_port > 0));
+
+  teardown (self);
+  g_clear_object (&self->guest);
+  self->was_connected = FALSE;
+  hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_CONNECTING,
+                            _("Connecting to the console…"));
+  new_session (self, NULL);
+  if (tls_port > 0)
+    setup_tls (self, host, FALSE);
+  connect_host (self, host, port, tls_port);
+}
+
+void
 hangar_spice_display_close (HangarSpiceDisplay *self)
 {
   g_return_if_fail (HANGAR_IS_SPICE_DISPLAY (self));
@@ -1222,6 +1302,8 @@ hangar_spice_display_finalize (GObject *object)
   g_ptr_array_unref (self->channels);
   g_free (self->usb_error);
   g_free (self->password);
+  g_free (self->tls_host);
+  g_free (self->ca_file);
 
   G_OBJECT_CLASS (hangar_spice_display_parent_class)->finalize (object);
 }

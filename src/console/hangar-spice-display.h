@@ -17,6 +17,12 @@ GtkWidget *hangar_spice_display_new   (void);
  * state and status message. */
 void       hangar_spice_display_open  (HangarSpiceDisplay *self,
                                        HangarGuest        *guest);
+/* Connects straight to a SPICE server at @host on @port and/or @tls_port (-1: none);
+ * over TLS the server's certificate must be issued for @host (see README). */
+void       hangar_spice_display_open_host (HangarSpiceDisplay *self,
+                                           const char         *host,
+                                           int                 port,
+                                           int                 tls_port);
 void       hangar_spice_display_close (HangarSpiceDisplay *self);
 /* Whether text copied on either side can be pasted on the other ("share-clipboard");
  * needs spice-vdagent in the guest. */

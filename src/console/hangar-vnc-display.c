@@ -3,8 +3,6 @@
 
 #include "config.h"
 
-#include <pwd.h>
-#include <unistd.h>
 #include <glib/gi18n.h>
 #include <gvnc.h>
 
@@ -168,35 +166,23 @@ on_vnc_cursor_changed_cb (VncConnection    *conn,
                                    vnc_cursor_get_hotx (cursor), vnc_cursor_get_hoty (cursor));
 }
 
-/* TLS certificates. gvnc finds them itself (1.3.1, no API to name the files): under
- * /etc/pki, else under ~/.pki of the user's password-database home; the client name
- * Hangar answers with picks the client's directory, the one libvirt's guide names:
+/* TLS certificates. gvnc finds them itself (1.3.1, no API to name the files), where
+ * hangar_pki_find () does; the client name Hangar answers with picks the client's
+ * directory, the one libvirt's guide names:
  *   CA/cacert.pem                       the authority that signed the server's
  *                                       certificate (else the system's trust store)
  *   CA/cacrl.pem                        its revocation list, optional
  *   libvirt-vnc/clientcert.pem          this client's certificate and its key, for
  *   libvirt-vnc/private/clientkey.pem   servers that verify clients (libvirt's default) */
 #define PKI_CLIENT_NAME "libvirt-vnc"
-#define PKI_SYSTEM_DIR  "/etc/pki"
 
-/* @relative under the user's ~/.pki, as gvnc spells the home directory. */
-static char *
-user_pki_path (const char *relative)
-{
-  struct passwd *pw = getpwuid (getuid ());
-
-  return g_build_filename (pw != NULL ? pw->pw_dir : g_get_home_dir (), ".pki", relative,
-                           NULL);
-}
-
-/* Whether gvnc finds @relative in either place. */
+/* Whether gvnc finds @relative. */
 static gboolean
 have_pki_file (const char *relative)
 {
-  g_autofree char *system = g_build_filename (PKI_SYSTEM_DIR, relative, NULL);
-  g_autofree char *user = user_pki_path (relative);
+  g_autofree char *path = hangar_pki_find (relative);
 
-  return g_file_test (system, G_FILE_TEST_EXISTS) || g_file_test (user, G_FILE_TEST_EXISTS);
+  return path != NULL;
 }
 
 static void
@@ -226,29 +212,29 @@ tls_failure (HangarVncDisplay *self,
   /* Not trusted, no known issuer, revoked, expired, not yet valid. */
   if (g_str_has_prefix (reason, "The certificate"))
     {
-      g_autofree char *user = user_pki_path ("CA/cacert.pem");
+      g_autofree char *user = hangar_pki_user_path ("CA/cacert.pem");
 
       return g_strdup_printf (_("The console's TLS certificate cannot be trusted (%s). Put "
                                 "the certificate of the authority that signed it in %s or "
                                 "%s."),
-                              reason, user, PKI_SYSTEM_DIR "/CA/cacert.pem");
+                              reason, user, HANGAR_PKI_SYSTEM_DIR "/CA/cacert.pem");
     }
 
   /* The server ends the handshake, or the connection right after it, when it verifies
    * clients and this one showed no certificate or one it does not accept. */
-  cert = user_pki_path (PKI_CLIENT_NAME "/clientcert.pem");
+  cert = hangar_pki_user_path (PKI_CLIENT_NAME "/clientcert.pem");
   if (!have_pki_file (PKI_CLIENT_NAME "/clientcert.pem") ||
       !have_pki_file (PKI_CLIENT_NAME "/private/clientkey.pem"))
     {
-      g_autofree char *key = user_pki_path (PKI_CLIENT_NAME "/private/clientkey.pem");
+      g_autofree char *key = hangar_pki_user_path (PKI_CLIENT_NAME "/private/clientkey.pem");
 
       return g_strdup_printf (_("The VNC server wants a TLS client certificate. Put it in "
                                 "%s and its key in %s (or the same files under %s)."),
-                              cert, key, PKI_SYSTEM_DIR);
+                              cert, key, HANGAR_PKI_SYSTEM_DIR);
     }
   return g_strdup_printf (_("The console ended the TLS connection (%s): it may not accept "
                             "the client certificate in %s or under %s."),
-                          reason, cert, PKI_SYSTEM_DIR);
+                          reason, cert, HANGAR_PKI_SYSTEM_DIR);
 }
 
 static gboolean

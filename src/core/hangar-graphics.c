@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <pwd.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 #include <libvirt/libvirt.h>
@@ -301,6 +302,42 @@ hangar_guest_open_graphics_finish (HangarGuest  *guest,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* A connected socket to the console's TLS port: directly on this host, through the
+ * host's SSH session otherwise. libvirt's socket is never a TLS one. */
+static int
+open_tls_socket (virDomainPtr        domain,
+                 HangarGraphicsInfo *info,
+                 GCancellable       *cancellable,
+                 GError            **error)
+{
+  g_autofree char *uri = connection_uri (domain);
+  g_autoptr(GSocketClient) client = NULL;
+  g_autoptr(GSocketConnection) connection = NULL;
+
+  if (info->host == NULL || info->tls_port <= 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("the console has no TLS port to reach"));
+      return -1;
+    }
+  if (uri_is_remote (uri))
+    {
+      if (hangar_ssh_uri_uses_ssh (uri))
+        return hangar_ssh_open_tunnel (uri, info->host, info->tls_port, error);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("the console is on a remote host that Hangar reaches only over SSH"));
+      return -1;
+    }
+
+  client = g_socket_client_new ();
+  connection = g_socket_client_connect_to_host (client, info->host, info->tls_port,
+                                                cancellable, error);
+  if (connection == NULL)
+    return -1;
+  /* The connection closes its socket when it goes: hand over a copy. */
+  return dup (g_socket_get_fd (g_socket_connection_get_socket (connection)));
+}
+
 static void
 open_fd_thread (GTask        *task,
                 gpointer      source_object,
@@ -308,20 +345,26 @@ open_fd_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   g_autoptr(HangarGraphicsInfo) info = g_new0 (HangarGraphicsInfo, 1);
-  g_autofree char *uri = connection_uri (task_data);
+  virDomainPtr domain = task_data;
+  g_autofree char *uri = connection_uri (domain);
+  gboolean tls = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "hangar-tls"));
   g_autoptr(GError) error = NULL;
   int fd;
 
   info->fd = -1;
-  /* Only a tunnel needs the console's address: locally libvirt hands the socket over. */
-  if (uri_is_remote (uri))
+  /* Only a tunnel or the TLS port needs the console's address: locally libvirt hands
+   * the socket over. */
+  if (tls || uri_is_remote (uri))
     {
-      g_autofree char *xml = virDomainGetXMLDesc (task_data, 0);
+      g_autofree char *xml = virDomainGetXMLDesc (domain, 0);
 
       if (xml != NULL)
         parse_graphics (xml, info);
     }
-  fd = open_console_socket (task_data, info, &error);
+  if (tls)
+    fd = open_tls_socket (domain, info, cancellable, &error);
+  else
+    fd = open_console_socket (domain, info, &error);
   if (fd < 0)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
@@ -334,6 +377,7 @@ open_fd_thread (GTask        *task,
 
 void
 hangar_guest_open_graphics_fd_async (HangarGuest        *guest,
+                                     gboolean            tls,
                                      GCancellable       *cancellable,
                                      GAsyncReadyCallback callback,
                                      gpointer            user_data)
@@ -344,8 +388,11 @@ hangar_guest_open_graphics_fd_async (HangarGuest        *guest,
 
   task = new_domain_task (guest, hangar_guest_open_graphics_fd_async, cancellable, callback,
                           user_data);
-  if (task != NULL)
-    g_task_run_in_thread (task, open_fd_thread);
+  if (task == NULL)
+    return;
+  /* Set before the worker starts, only read there. */
+  g_object_set_data (G_OBJECT (task), "hangar-tls", GINT_TO_POINTER (tls));
+  g_task_run_in_thread (task, open_fd_thread);
 }
 
 int
@@ -394,4 +441,27 @@ hangar_guest_query_consoles_finish (HangarGuest  *guest,
 {
   g_return_val_if_fail (g_task_is_valid (result, guest), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+char *
+hangar_pki_user_path (const char *relative)
+{
+  /* As gvnc: the password database's home, whatever $HOME says. */
+  struct passwd *pw = getpwuid (getuid ());
+
+  return g_build_filename (pw != NULL ? pw->pw_dir : g_get_home_dir (), ".pki", relative,
+                           NULL);
+}
+
+char *
+hangar_pki_find (const char *relative)
+{
+  g_autofree char *system = g_build_filename (HANGAR_PKI_SYSTEM_DIR, relative, NULL);
+  g_autofree char *user = hangar_pki_user_path (relative);
+
+  if (g_file_test (system, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&system);
+  if (g_file_test (user, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&user);
+  return NULL;
 }

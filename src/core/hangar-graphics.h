@@ -37,8 +37,10 @@ HangarGraphicsInfo *hangar_guest_open_graphics_finish  (HangarGuest        *gues
                                                         GAsyncResult       *result,
                                                         GError            **error);
 
-/* Just another connected socket (SPICE opens one per channel); -1 and @error on failure. */
+/* Just another connected socket (SPICE opens one per channel); -1 and @error on failure.
+ * With @tls, one to the console's TLS port (a SPICE channel the server keeps secure). */
 void                hangar_guest_open_graphics_fd_async  (HangarGuest        *guest,
+                                                          gboolean            tls,
                                                           GCancellable       *cancellable,
                                                           GAsyncReadyCallback callback,
                                                           gpointer            user_data);
@@ -55,5 +57,13 @@ void                hangar_guest_query_consoles_async  (HangarGuest        *gues
 HangarGraphicsInfo *hangar_guest_query_consoles_finish (HangarGuest        *guest,
                                                         GAsyncResult       *result,
                                                         GError            **error);
+
+/* TLS files of libvirt's clients (its TLS guide, and where gvnc looks): under /etc/pki,
+ * else under ~/.pki of the user's home in the password database (not $HOME). */
+#define HANGAR_PKI_SYSTEM_DIR "/etc/pki"
+/* @relative (e.g. "CA/cacert.pem") under the user's ~/.pki. */
+char               *hangar_pki_user_path (const char *relative);
+/* The first of /etc/pki/@relative, ~/.pki/@relative that exists, or NULL. */
+char               *hangar_pki_find      (const char *relative);
 
 G_END_DECLS

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 /*
- * Hangar's VNC console over TLS, as libvirt sets it up with vnc_tls = 1 in qemu.conf:
- * QEMU offers VeNCrypt with x509 certificates (and a password inside when the guest has
- * one), or anonymous TLS. The test starts its own QEMU, so the shared libvirtd keeps its
- * configuration, with a CA and certificates made for the run (openssl).
+ * Hangar's consoles over TLS, as libvirt sets them up with vnc_tls = 1 and spice_tls = 1
+ * in qemu.conf. VNC: QEMU offers VeNCrypt with x509 certificates (and a password inside
+ * when the guest has one), or anonymous TLS. SPICE: a TLS port that every channel must
+ * use. The test starts its own QEMUs, so the shared libvirtd keeps its configuration,
+ * with a CA and certificates made for the run (openssl).
  *
  * gvnc reads the client's certificates from /etc/pki and from ~/.pki of the password
  * database's home, not $HOME. So the test runs in a mount namespace of its own (root,
@@ -11,10 +12,11 @@
  * nothing it writes outlives it, and nobody else sees it.
  *
  *   home (tmpfs)/.pki/CA/cacert.pem, libvirt-vnc/clientcert.pem, .../private/clientkey.pem
- *   home/hangar-tls/{ca,other-ca}/  server/ (QEMU's x509 dir)  *.sock (QEMU's VNC)
+ *   home/hangar-tls/{ca,other-ca,client,other-client}/  server/ (QEMU's x509 dir)
+ *   home/hangar-tls/x509.sock, password.sock, anon.sock (QEMU VNC); SPICE on TCP ports
  */
 #define _GNU_SOURCE /* unshare () */
-#define G_LOG_DOMAIN "test-e2e-vnc-tls"
+#define G_LOG_DOMAIN "test-e2e-console-tls"
 
 #include "config.h"
 
@@ -31,6 +33,7 @@
 #include <gtk/gtk.h>
 
 #include "e2e-virt.h"
+#include "hangar-spice-display.h"
 #include "hangar-vnc-display.h"
 
 #define PASSWORD "hangar-tls"
@@ -215,51 +218,72 @@ socket_exists (gpointer data)
   return g_file_test (data, G_FILE_TEST_EXISTS);
 }
 
-/* A QEMU with no disk (its BIOS screen is the picture) and a VNC server on the UNIX
- * socket @name.sock with @vnc_options, after @objects. */
-static char *
-start_qemu (const char *name,
-            const char *objects,
-            const char *vnc_options)
+/* A QEMU with no disk (its BIOS screen is the picture), with @args (space-separated)
+ * for its console. */
+static void
+start_qemu (const char *args)
 {
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
-  g_autofree char *socket_name = g_strdup_printf ("%s.sock", name);
-  char *socket_path = work_path (socket_name);
-  g_autofree char *vnc = g_strdup_printf ("unix:%s,%s", socket_path, vnc_options);
+  g_autofree char *command =
+    g_strdup_printf ("qemu-system-x86_64 -nodefaults -no-user-config -machine pc,accel=tcg "
+                     "-m 32 -vga std -display none %s", args);
+  g_auto(GStrv) argv = g_strsplit (command, " ", -1);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) object_args = g_strsplit (objects, " ", -1);
   GSubprocess *qemu;
 
-  g_ptr_array_add (argv, (char *)"qemu-system-x86_64");
-  g_ptr_array_add (argv, (char *)"-nodefaults");
-  g_ptr_array_add (argv, (char *)"-no-user-config");
-  g_ptr_array_add (argv, (char *)"-machine");
-  g_ptr_array_add (argv, (char *)"pc,accel=tcg");
-  g_ptr_array_add (argv, (char *)"-m");
-  g_ptr_array_add (argv, (char *)"32");
-  g_ptr_array_add (argv, (char *)"-vga");
-  g_ptr_array_add (argv, (char *)"std");
-  g_ptr_array_add (argv, (char *)"-display");
-  g_ptr_array_add (argv, (char *)"none");
-  for (guint i = 0; object_args[i] != NULL; i++)
-    {
-      g_ptr_array_add (argv, (char *)"-object");
-      g_ptr_array_add (argv, object_args[i]);
-    }
-  g_ptr_array_add (argv, (char *)"-vnc");
-  g_ptr_array_add (argv, vnc);
-  g_ptr_array_add (argv, NULL);
-
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  qemu = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, &error);
+  qemu = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv, &error);
   if (qemu == NULL)
     g_error ("Could not start QEMU: %s", error->message);
   g_ptr_array_add (qemus, qemu);
+}
+
+/* A QEMU whose VNC server listens on the UNIX socket @name.sock with @vnc_options,
+ * after the -object @objects (space-separated); returns the socket's path. */
+static char *
+start_vnc (const char *name,
+           const char *objects,
+           const char *vnc_options)
+{
+  g_autofree char *socket_name = g_strdup_printf ("%s.sock", name);
+  char *socket_path = work_path (socket_name);
+  g_auto(GStrv) object_list = g_strsplit (objects, " ", -1);
+  g_autofree char *object_args = NULL;
+  g_autofree char *args = NULL;
+
+  object_args = g_strjoinv (" -object ", object_list);
+  args = g_strdup_printf ("-object %s -vnc unix:%s,%s", object_args, socket_path, vnc_options);
+  start_qemu (args);
   if (!e2e_wait_for (socket_exists, socket_path, 10000))
-    g_error ("QEMU (%s) made no VNC socket at %s", vnc, socket_path);
+    g_error ("QEMU (%s) made no VNC socket at %s", args, socket_path);
   return socket_path;
+}
+
+/* A TCP port on 127.0.0.1 that nothing listens on, for QEMU's SPICE server. */
+static int
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  if (socket == NULL || !g_socket_bind (socket, any, FALSE, NULL) ||
+      (bound = g_socket_get_local_address (socket, NULL)) == NULL)
+    g_error ("Could not find a free TCP port");
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static gboolean
+port_listens (gpointer data)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection =
+    g_socket_client_connect_to_host (client, "127.0.0.1", GPOINTER_TO_INT (data), NULL, NULL);
+
+  return connection != NULL;
 }
 
 static int
@@ -278,6 +302,8 @@ connect_socket (const char *path)
 static char *x509_socket;
 static char *password_socket;
 static char *anon_socket;
+static int spice_port;
+static int spice_tls_port;
 
 static gboolean
 display_shows_picture (gpointer data)
@@ -296,18 +322,13 @@ display_settled (gpointer data)
   return state == HANGAR_DISPLAY_STATE_DISCONNECTED || display_shows_picture (data);
 }
 
-/* Connects a new display to @socket_path and waits until it shows the guest or gives
- * up: either within the time, never a hang. */
+/* Waits until @display shows the guest or gives up: either within the time, never a
+ * hang. */
 static HangarDisplay *
-open_display (const char *socket_path,
-              const char *tls_host)
+settle (HangarDisplay *display)
 {
-  HangarDisplay *display = HANGAR_DISPLAY (hangar_vnc_display_new ());
   gint64 elapsed = 0;
 
-  gtk_window_set_child (window, GTK_WIDGET (display));
-  hangar_vnc_display_open_fd_with_host (HANGAR_VNC_DISPLAY (display),
-                                        connect_socket (socket_path), tls_host);
   if (!e2e_wait_for_elapsed (display_settled, display, 20000, &elapsed))
     g_error ("The console neither connected nor failed in 20 s: “%s”",
              hangar_display_get_status_message (display));
@@ -317,10 +338,38 @@ open_display (const char *socket_path,
   return display;
 }
 
+/* A new display in the window, connected to the VNC server at @socket_path. */
+static HangarDisplay *
+open_vnc (const char *socket_path,
+          const char *tls_host)
+{
+  HangarDisplay *display = HANGAR_DISPLAY (hangar_vnc_display_new ());
+
+  gtk_window_set_child (window, GTK_WIDGET (display));
+  hangar_vnc_display_open_fd_with_host (HANGAR_VNC_DISPLAY (display),
+                                        connect_socket (socket_path), tls_host);
+  return settle (display);
+}
+
+/* The same for the SPICE server, which keeps every channel secure. */
+static HangarDisplay *
+open_spice (void)
+{
+  HangarDisplay *display = HANGAR_DISPLAY (hangar_spice_display_new ());
+
+  gtk_window_set_child (window, GTK_WIDGET (display));
+  hangar_spice_display_open_host (HANGAR_SPICE_DISPLAY (display), "localhost", spice_port,
+                                  spice_tls_port);
+  return settle (display);
+}
+
 static void
 close_display (HangarDisplay *display)
 {
-  hangar_vnc_display_close (HANGAR_VNC_DISPLAY (display));
+  if (HANGAR_IS_VNC_DISPLAY (display))
+    hangar_vnc_display_close (HANGAR_VNC_DISPLAY (display));
+  else
+    hangar_spice_display_close (HANGAR_SPICE_DISPLAY (display));
   gtk_window_set_child (window, NULL);
 }
 
@@ -351,7 +400,7 @@ test_x509 (void)
   HangarDisplay *display;
 
   set_client_files ("ca", "client");
-  display = open_display (x509_socket, "localhost");
+  display = open_vnc (x509_socket, "localhost");
   assert_picture (display);
   close_display (display);
 }
@@ -364,7 +413,7 @@ test_no_client_certificate (void)
   HangarDisplay *display;
 
   set_client_files ("ca", NULL);
-  display = open_display (x509_socket, "localhost");
+  display = open_vnc (x509_socket, "localhost");
   assert_fails_naming (display, cert);
   assert_fails_naming (display, "client certificate");
   close_display (display);
@@ -377,7 +426,7 @@ test_no_ca (void)
   HangarDisplay *display;
 
   set_client_files (NULL, "client");
-  display = open_display (x509_socket, "localhost");
+  display = open_vnc (x509_socket, "localhost");
   assert_fails_naming (display, ca);
   close_display (display);
 }
@@ -389,7 +438,7 @@ test_wrong_ca (void)
   HangarDisplay *display;
 
   set_client_files ("other-ca", "client");
-  display = open_display (x509_socket, "localhost");
+  display = open_vnc (x509_socket, "localhost");
   assert_fails_naming (display, ca);
   close_display (display);
 }
@@ -401,7 +450,7 @@ test_client_certificate_refused (void)
   HangarDisplay *display;
 
   set_client_files ("ca", "other-client");
-  display = open_display (x509_socket, "localhost");
+  display = open_vnc (x509_socket, "localhost");
   assert_fails_naming (display, "may not accept the client certificate");
   close_display (display);
 }
@@ -412,7 +461,7 @@ test_wrong_host (void)
   HangarDisplay *display;
 
   set_client_files ("ca", "client");
-  display = open_display (x509_socket, "elsewhere.invalid");
+  display = open_vnc (x509_socket, "elsewhere.invalid");
   assert_fails_naming (display, "elsewhere.invalid");
   close_display (display);
 }
@@ -431,6 +480,7 @@ test_x509_password (void)
 {
   HangarDisplay *display = HANGAR_DISPLAY (hangar_vnc_display_new ());
   guint asked = 0;
+
 
   set_client_files ("ca", "client");
   g_signal_connect (display, "password-needed", G_CALLBACK (on_password_needed_cb), &asked);
@@ -452,9 +502,52 @@ test_anonymous (void)
   HangarDisplay *display;
 
   set_client_files (NULL, NULL);
-  display = open_display (anon_socket, "localhost");
+  display = open_vnc (anon_socket, "localhost");
   assert_picture (display);
   close_display (display);
+}
+
+/* libvirt's spice_tls: QEMU's SPICE server with a TLS port that every channel must use.
+ * The client tries the plain port, is told to go secure, and checks the certificate. */
+static void
+test_spice (void)
+{
+  HangarDisplay *display;
+
+  set_client_files ("ca", NULL);
+  display = open_spice ();
+  assert_picture (display);
+  close_display (display);
+}
+
+/* A certificate that does not verify; spice-client-glib warns about it as well, which
+ * g_test_init () made fatal: here warnings are not, criticals still are. */
+static void
+assert_spice_refuses (const char *ca_dir,
+                      const char *needle)
+{
+  GLogLevelFlags fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  g_autofree char *ca = g_build_filename (home, ".pki", "CA", "cacert.pem", NULL);
+  HangarDisplay *display;
+
+  set_client_files (ca_dir, NULL);
+  display = open_spice ();
+  assert_fails_naming (display, ca);
+  assert_fails_naming (display, needle);
+  close_display (display);
+  g_log_set_always_fatal (fatal);
+}
+
+static void
+test_spice_no_ca (void)
+{
+  assert_spice_refuses (NULL, "cannot be checked");
+}
+
+static void
+test_spice_wrong_ca (void)
+{
+  assert_spice_refuses ("other-ca", "not accepted");
 }
 
 int
@@ -477,14 +570,27 @@ main (int   argc,
   server = work_path ("server");
   x509 = g_strdup_printf ("tls-creds-x509,id=tls0,dir=%s,endpoint=server,verify-peer=on",
                           server);
-  x509_socket = start_qemu ("x509", x509, "tls-creds=tls0");
+  x509_socket = start_vnc ("x509", x509, "tls-creds=tls0");
   {
     g_autofree char *objects = g_strdup_printf ("secret,id=pw0,data=" PASSWORD " %s", x509);
 
-    password_socket = start_qemu ("password", objects, "tls-creds=tls0,password-secret=pw0");
+    password_socket = start_vnc ("password", objects, "tls-creds=tls0,password-secret=pw0");
   }
-  anon_socket = start_qemu ("anon", "tls-creds-anon,id=tls0,endpoint=server",
-                            "tls-creds=tls0");
+  anon_socket = start_vnc ("anon", "tls-creds-anon,id=tls0,endpoint=server", "tls-creds=tls0");
+  {
+    g_autofree char *spice = NULL;
+
+    spice_port = free_port ();
+    do
+      spice_tls_port = free_port ();
+    while (spice_tls_port == spice_port);
+    spice = g_strdup_printf ("-spice port=%d,tls-port=%d,addr=127.0.0.1,x509-dir=%s,"
+                             "disable-ticketing=on,tls-channel=default",
+                             spice_port, spice_tls_port, server);
+    start_qemu (spice);
+    if (!e2e_wait_for (port_listens, GINT_TO_POINTER (spice_tls_port), 10000))
+      g_error ("QEMU's SPICE server does not listen on %d", spice_tls_port);
+  }
 
   window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (window, 800, 500);
@@ -499,6 +605,9 @@ main (int   argc,
   g_test_add_func ("/e2e/vnc-tls/wrong-host", test_wrong_host);
   g_test_add_func ("/e2e/vnc-tls/x509-password", test_x509_password);
   g_test_add_func ("/e2e/vnc-tls/anonymous", test_anonymous);
+  g_test_add_func ("/e2e/spice-tls/x509", test_spice);
+  g_test_add_func ("/e2e/spice-tls/no-ca", test_spice_no_ca);
+  g_test_add_func ("/e2e/spice-tls/wrong-ca", test_spice_wrong_ca);
   ret = g_test_run ();
 
   gtk_window_destroy (window);
