@@ -103,6 +103,8 @@ test_overview (void)
   assert_status (window, "No Console");
   g_assert_cmpstr (row_value (GTK_WIDGET (window), "Graphics"), ==, "None");
   g_assert_cmpstr (row_value (GTK_WIDGET (window), "Operating System"), ==, "Debian 12");
+  /* Running before Hangar connected, on a host whose start times it cannot read. */
+  g_assert_cmpstr (row_value (GTK_WIDGET (window), "Uptime"), ==, "Unknown");
 
   /* Opening the same guest again raises the same window. */
   g_assert_true (guest_window (alpha) == window);
@@ -133,6 +135,7 @@ test_run_from_console_page (void)
   GtkWidget *run;
 
   assert_status (window, "Guest Is Not Running");
+  g_assert_cmpstr (row_value (GTK_WIDGET (window), "Uptime"), ==, "Not running");
   run = test_find_widget (test_find_widget (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, is_mapped,
                                             NULL),
                      GTK_TYPE_BUTTON, button_labelled, run_label);
@@ -144,7 +147,35 @@ test_run_from_console_page (void)
   g_assert_true (test_wait_for (guest_runs, charlie, 5000));
   assert_status (window, "No Console");
   g_assert_cmpstr (row_value (GTK_WIDGET (window), "State"), ==, "Running");
+  /* Hangar saw it start: the uptime counts from then. */
+  g_assert_cmpint (hangar_guest_get_start_time (charlie), >, 0);
+  g_assert_cmpstr (row_value (GTK_WIDGET (window), "Uptime"), ==, "Less than a minute");
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Uptimes read as people say them: the two largest units. */
+static void
+test_format_uptime (void)
+{
+  const struct { gint64 seconds; const char *text; } cases[] = {
+    { 0, "Less than a minute" },
+    { 59, "Less than a minute" },
+    { 60, "1 minute" },
+    { 59 * 60 + 59, "59 minutes" },
+    { 3600, "1 hour" },
+    { 3600 + 5 * 60 + 7, "1 hour, 5 minutes" },
+    { 2 * 3600 + 60, "2 hours, 1 minute" },
+    { 86400, "1 day" },
+    { 2 * 86400 + 3 * 3600 + 50 * 60, "2 days, 3 hours" },
+    { 400 * 86400 + 3600, "400 days, 1 hour" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = hangar_format_uptime (cases[i].seconds);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
 }
 
 /* Preferences edit the settings the consoles and connections follow. */
@@ -200,6 +231,7 @@ main (int   argc,
   g_assert_true (test_wait_for (is_connected, connection, 5000));
 
   g_test_add_func ("/guest-window/overview", test_overview);
+  g_test_add_func ("/guest-window/format-uptime", test_format_uptime);
   g_test_add_func ("/guest-window/run-from-console-page", test_run_from_console_page);
   g_test_add_func ("/guest-window/preferences", test_preferences);
 

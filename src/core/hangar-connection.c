@@ -82,6 +82,7 @@ typedef struct {
   char *uuid;
   int event;
   int detail;
+  gint64 when; /* wall clock, microseconds */
 } LifecycleEvent;
 
 static void
@@ -287,6 +288,8 @@ apply_lifecycle_event (HangarConnection     *self,
       return;
 
     case VIR_DOMAIN_EVENT_STARTED:
+      hangar_guest_set_start_time (guest, ev->when);
+      G_GNUC_FALLTHROUGH;
     case VIR_DOMAIN_EVENT_RESUMED:
       hangar_guest_set_state (guest, HANGAR_GUEST_STATE_RUNNING);
       restart_stats_timer (self);
@@ -303,6 +306,7 @@ apply_lifecycle_event (HangarConnection     *self,
           return;
         }
       hangar_guest_set_state (guest, HANGAR_GUEST_STATE_SHUTOFF);
+      hangar_guest_set_start_time (guest, 0);
       break;
 
     case VIR_DOMAIN_EVENT_SHUTDOWN:
@@ -373,6 +377,7 @@ on_domain_lifecycle_cb (virConnectPtr conn,
   ev->uuid = g_strdup (uuid);
   ev->event = event;
   ev->detail = detail;
+  ev->when = g_get_real_time ();
 
   g_main_context_invoke (NULL, dispatch_lifecycle_event, ev);
   return 0;

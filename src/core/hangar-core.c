@@ -52,31 +52,43 @@ hangar_trace_get_enabled (void)
   return trace_enabled;
 }
 
+double
+hangar_process_age (int pid)
+{
+  g_autofree char *stat_path = pid > 0 ? g_strdup_printf ("/proc/%d/stat", pid)
+                                       : g_strdup ("/proc/self/stat");
+  g_autofree char *contents = NULL;
+  g_autofree char *up = NULL;
+  unsigned long long start_ticks;
+  double uptime;
+  char *p;
+  int field = 2;
+
+  /* Field 22 of stat is when the process started, in clock ticks since boot; the
+   * command name (field 2) may hold spaces, so count from its closing parenthesis. */
+  if (!g_file_get_contents (stat_path, &contents, NULL, NULL) ||
+      (p = strrchr (contents, ')')) == NULL)
+    return -1.0;
+  for (p++; *p && field < 22; p++)
+    if (*p == ' ')
+      field++;
+  start_ticks = g_ascii_strtoull (p, NULL, 10);
+  if (start_ticks == 0 || !g_file_get_contents ("/proc/uptime", &up, NULL, NULL))
+    return -1.0;
+  uptime = g_ascii_strtod (up, NULL);
+  if (uptime <= 0.0)
+    return -1.0;
+  return MAX (0.0, uptime - (double)start_ticks / (double)sysconf (_SC_CLK_TCK));
+}
+
 static double
 seconds_since_start (void)
 {
-  g_autofree char *contents = NULL;
-  double uptime = 0.0;
-  unsigned long long start_ticks = 0;
-  char *p;
+  double age = hangar_process_age (0);
 
-  /* Time since the process started (from /proc), not since init ran. */
-  if (g_file_get_contents ("/proc/self/stat", &contents, NULL, NULL) &&
-      (p = strrchr (contents, ')')) != NULL)
-    {
-      g_autofree char *up = NULL;
-      int field = 2;
-
-      for (p++; *p && field < 22; p++)
-        if (*p == ' ')
-          field++;
-      start_ticks = g_ascii_strtoull (p, NULL, 10);
-      if (g_file_get_contents ("/proc/uptime", &up, NULL, NULL))
-        uptime = g_ascii_strtod (up, NULL);
-      if (start_ticks > 0 && uptime > 0.0)
-        return uptime - (double)start_ticks / (double)sysconf (_SC_CLK_TCK);
-    }
-
+  /* Time since the process started, not since hangar_core_init ran. */
+  if (age >= 0.0)
+    return age;
   return (g_get_monotonic_time () - process_start) / (double)G_USEC_PER_SEC;
 }
 

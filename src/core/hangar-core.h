@@ -8,6 +8,8 @@ G_BEGIN_DECLS
 void     hangar_core_init        (void);
 void     hangar_trace_set_enabled (gboolean enabled);
 gboolean hangar_trace_get_enabled (void);
+/* Seconds since process @pid (0: this process) started, from /proc; -1 if unknown. */
+double   hangar_process_age      (int pid);
 void     hangar_trace            (const char *event,
                                   const char *format,
                                   ...) G_GNUC_PRINTF (2, 3);

@@ -16,6 +16,7 @@ typedef struct {
   guint64 memory_kib;
   guint vcpus;
   gboolean persistent;
+  gint64 start_time; /* wall clock, microseconds; 0 when not known */
 } HangarGuestInfo;
 
 void              hangar_guest_info_free        (HangarGuestInfo *info);
@@ -41,6 +42,13 @@ void              hangar_guest_set_persistent   (HangarGuest *self,
                                                  gboolean     persistent);
 void              hangar_guest_set_memory       (HangarGuest *self,
                                                  guint64      memory_kib);
+/* When the guest started (wall clock, microseconds), or 0 when not known. */
+void              hangar_guest_set_start_time   (HangarGuest *self,
+                                                 gint64       start_time);
+/* When the QEMU process of a guest of a local qemu:/// connection started, from the pid
+ * file libvirt keeps (wall clock, microseconds), or 0. Reads local files only. */
+gint64            hangar_guest_local_start_time (virConnectPtr  conn,
+                                                 const char    *name);
 /* A CPU time sample (nanoseconds) taken at @when (monotonic, microseconds). */
 void              hangar_guest_add_cpu_sample   (HangarGuest *self,
                                                  guint64      cpu_time_ns,

@@ -7,6 +7,7 @@
 #include <libvirt/virterror.h>
 
 #include "hangar-connection.h"
+#include "hangar-core.h"
 #include "hangar-guest-private.h"
 
 struct _HangarGuest
@@ -22,6 +23,7 @@ struct _HangarGuest
   guint64 memory_kib;
   guint vcpus;
   gboolean persistent;
+  gint64 start_time;
 
   /* CPU usage in percent of the guest's vCPUs; a ring of recent values. */
   double cpu_history[HANGAR_GUEST_CPU_HISTORY_LEN];
@@ -45,6 +47,7 @@ enum {
   PROP_PERSISTENT,
   PROP_HOST_NAME,
   PROP_ACTIVE,
+  PROP_START_TIME,
   N_PROPS
 };
 
@@ -118,6 +121,10 @@ hangar_guest_info_fetch (HangarGuestInfo *info,
   info->vcpus = dinfo.nrVirtCpu;
   persistent = virDomainIsPersistent (domain);
   info->persistent = persistent != 0;
+  if (info->state == HANGAR_GUEST_STATE_RUNNING || info->state == HANGAR_GUEST_STATE_PAUSED ||
+      info->state == HANGAR_GUEST_STATE_SHUTTING_DOWN ||
+      info->state == HANGAR_GUEST_STATE_SUSPENDED)
+    info->start_time = hangar_guest_local_start_time (virDomainGetConnect (domain), name);
   if (info->domain == NULL && virDomainRef (domain) == 0)
     info->domain = domain;
   return TRUE;
@@ -180,6 +187,9 @@ hangar_guest_get_property (GObject    *object,
     case PROP_ACTIVE:
       g_value_set_boolean (value, hangar_guest_is_active (self));
       break;
+    case PROP_START_TIME:
+      g_value_set_int64 (value, self->start_time);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -210,6 +220,8 @@ hangar_guest_class_init (HangarGuestClass *klass)
   properties[PROP_PERSISTENT] = g_param_spec_boolean ("persistent", NULL, NULL, TRUE, ro);
   properties[PROP_HOST_NAME] = g_param_spec_string ("host-name", NULL, NULL, NULL, ro);
   properties[PROP_ACTIVE] = g_param_spec_boolean ("active", NULL, NULL, FALSE, ro);
+  properties[PROP_START_TIME] = g_param_spec_int64 ("start-time", NULL, NULL,
+                                                    0, G_MAXINT64, 0, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -468,6 +480,52 @@ hangar_guest_set_persistent (HangarGuest *self,
 }
 
 void
+hangar_guest_set_start_time (HangarGuest *self,
+                             gint64       start_time)
+{
+  if (self->start_time == start_time)
+    return;
+  self->start_time = start_time;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_START_TIME]);
+}
+
+gint64
+hangar_guest_get_start_time (HangarGuest *self)
+{
+  g_return_val_if_fail (HANGAR_IS_GUEST (self), 0);
+
+  return self->start_time;
+}
+
+gint64
+hangar_guest_local_start_time (virConnectPtr  conn,
+                               const char    *name)
+{
+  g_autofree char *uri = virConnectGetURI (conn);
+  g_autofree char *pid_file = NULL;
+  g_autofree char *contents = NULL;
+  gint64 pid;
+  double age;
+
+  if (uri == NULL || name == NULL || strchr (name, '/') != NULL)
+    return 0;
+  /* libvirt's QEMU driver keeps the pid of each running guest's process in NAME.pid. */
+  if (g_str_equal (uri, "qemu:///system"))
+    pid_file = g_strdup_printf ("/run/libvirt/qemu/%s.pid", name);
+  else if (g_str_equal (uri, "qemu:///session"))
+    pid_file = g_strdup_printf ("%s/libvirt/qemu/run/%s.pid", g_get_user_runtime_dir (), name);
+  else
+    return 0;
+
+  if (!g_file_get_contents (pid_file, &contents, NULL, NULL))
+    return 0;
+  pid = g_ascii_strtoll (contents, NULL, 10);
+  if (pid <= 0 || pid > G_MAXINT || (age = hangar_process_age ((int)pid)) < 0.0)
+    return 0;
+  return g_get_real_time () - (gint64)(age * G_USEC_PER_SEC);
+}
+
+void
 hangar_guest_set_memory (HangarGuest *self,
                          guint64      memory_kib)
 {
@@ -493,7 +551,12 @@ hangar_guest_apply_info (HangarGuest           *self,
     }
   hangar_guest_set_persistent (self, info->persistent);
   if (with_state)
-    hangar_guest_set_state (self, info->state);
+    {
+      hangar_guest_set_state (self, info->state);
+      /* Keep what an event told when nothing better is known. */
+      if (info->start_time != 0 || !hangar_guest_is_active (self))
+        hangar_guest_set_start_time (self, info->start_time);
+    }
   g_object_thaw_notify (G_OBJECT (self));
 }
 

@@ -39,6 +39,10 @@ const char       *hangar_guest_get_state_label   (HangarGuest *self);
 const char       *hangar_guest_get_state_icon    (HangarGuest *self);
 guint64           hangar_guest_get_memory        (HangarGuest *self);
 guint             hangar_guest_get_vcpus         (HangarGuest *self);
+/* When the guest started (wall clock, microseconds, as g_get_real_time), or 0 when
+ * Hangar cannot tell: it is not running, or it was already running on a host whose
+ * start times Hangar cannot read (anything but a local qemu:/// connection). */
+gint64            hangar_guest_get_start_time    (HangarGuest *self);
 double            hangar_guest_get_cpu_usage     (HangarGuest *self);
 const double     *hangar_guest_get_cpu_history   (HangarGuest *self,
                                                   guint       *n_samples);

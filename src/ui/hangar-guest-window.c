@@ -49,6 +49,8 @@ struct _HangarGuestWindow
   GtkToggleButton *serial_toggle;
   AdwActionRow *name_row;
   AdwActionRow *state_row;
+  AdwActionRow *uptime_row;
+  guint uptime_source;
   AdwActionRow *host_row;
   AdwActionRow *vcpus_row;
   AdwActionRow *memory_row;
@@ -135,6 +137,76 @@ os_name (const char *os_id)
   return g_string_free (name, FALSE);
 }
 
+/* "3 days, 4 hours", "2 hours, 5 minutes", "12 minutes": the two largest units. */
+char *
+hangar_format_uptime (gint64 seconds)
+{
+  gint64 days = seconds / 86400, hours = seconds / 3600 % 24, minutes = seconds / 60 % 60;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  if (seconds < 60)
+    return g_strdup (_("Less than a minute"));
+  if (days > 0)
+    {
+      first = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day", "%d days", days),
+                               (int)days);
+      second = hours > 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour", "%d hours",
+                                                         hours), (int)hours)
+                         : NULL;
+    }
+  else if (hours > 0)
+    {
+      first = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour", "%d hours", hours),
+                               (int)hours);
+      second = minutes > 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute",
+                                                           "%d minutes", minutes), (int)minutes)
+                           : NULL;
+    }
+  else
+    first = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes", minutes),
+                             (int)minutes);
+
+  if (second == NULL)
+    return g_steal_pointer (&first);
+  /* TRANSLATORS: an uptime of two units, e.g. "2 hours, 5 minutes". */
+  return g_strdup_printf (_("%s, %s"), first, second);
+}
+
+static gboolean
+on_uptime_tick_cb (gpointer user_data);
+
+/* The uptime row, refreshed every half minute while the guest runs. */
+static void
+update_uptime (HangarGuestWindow *self)
+{
+  gint64 start = hangar_guest_get_start_time (self->guest);
+  g_autofree char *text = NULL;
+  gboolean active = hangar_guest_is_active (self->guest);
+
+  if (!active)
+    text = g_strdup (_("Not running"));
+  else if (start == 0)
+    text = g_strdup (_("Unknown"));
+  else
+    text = hangar_format_uptime (MAX (0, (g_get_real_time () - start) / G_USEC_PER_SEC));
+  adw_action_row_set_subtitle (self->uptime_row, text);
+
+  if (active && start != 0 && self->uptime_source == 0)
+    self->uptime_source = g_timeout_add_seconds (30, on_uptime_tick_cb, self);
+  else if (!(active && start != 0))
+    g_clear_handle_id (&self->uptime_source, g_source_remove);
+}
+
+static gboolean
+on_uptime_tick_cb (gpointer user_data)
+{
+  HangarGuestWindow *self = user_data;
+
+  update_uptime (self);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 update_overview (HangarGuestWindow *self)
 {
@@ -162,6 +234,7 @@ update_overview (HangarGuestWindow *self)
     adw_action_row_set_subtitle (self->os_row, os);
   }
   adw_action_row_set_subtitle (self->uuid_row, hangar_guest_get_uuid (self->guest));
+  update_uptime (self);
 }
 
 static void
@@ -962,6 +1035,7 @@ hangar_guest_window_dispose (GObject *object)
   HangarGuestWindow *self = (HangarGuestWindow *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->uptime_source, g_source_remove);
   if (self->guest != NULL)
     g_signal_handlers_disconnect_by_data (self->guest, self);
   if (self->file_chooser != NULL)
@@ -1064,6 +1138,7 @@ hangar_guest_window_class_init (HangarGuestWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, serial_toggle);
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, name_row);
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, state_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, uptime_row);
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, host_row);
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, vcpus_row);
   gtk_widget_class_bind_template_child (widget_class, HangarGuestWindow, memory_row);
@@ -1120,6 +1195,7 @@ hangar_guest_window_new (HangarApplication *application,
   g_signal_connect_swapped (guest, "notify::state", G_CALLBACK (on_guest_state_cb), self);
   g_signal_connect_swapped (guest, "notify::memory", G_CALLBACK (update_overview), self);
   g_signal_connect_swapped (guest, "notify::vcpus", G_CALLBACK (update_overview), self);
+  g_signal_connect_swapped (guest, "notify::start-time", G_CALLBACK (update_uptime), self);
   update_overview (self);
   update_console_view (self);
   hangar_guest_query_consoles_async (guest, self->cancellable, on_query_consoles_cb,

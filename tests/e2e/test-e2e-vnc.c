@@ -188,6 +188,22 @@ test_click_lands (void)
   g_assert_cmpfloat (fabs (xy[1] * (double)height / 32767.0 - gy), <, 1.0);
 }
 
+static gint64 boot_requested;
+static gint64 boot_returned;
+
+/* The guest was already running when Hangar connected, so no start event told Hangar
+ * when it started: the time comes from the QEMU process named by libvirt's pid file. */
+static void
+test_start_time (void)
+{
+  gint64 start = hangar_guest_get_start_time (guest->guest);
+
+  g_assert_cmpint (start, !=, 0);
+  /* /proc counts in clock ticks (10 ms); a second of slack for the clocks. */
+  g_assert_cmpint (start, >=, boot_requested - G_USEC_PER_SEC);
+  g_assert_cmpint (start, <=, boot_returned);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -198,7 +214,9 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
 
+  boot_requested = g_get_real_time ();
   guest = e2e_guest_boot ("vnc");
+  boot_returned = g_get_real_time ();
 
   window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (window, 900, 600);
@@ -215,6 +233,7 @@ main (int   argc,
   g_test_add_func ("/e2e/vnc/picture-matches-guest", test_picture_matches_guest);
   g_test_add_func ("/e2e/vnc/keys-reach-guest", test_keys_reach_guest);
   g_test_add_func ("/e2e/vnc/click-lands", test_click_lands);
+  g_test_add_func ("/e2e/vnc/start-time", test_start_time);
   ret = g_test_run ();
 
   gtk_window_destroy (window);
