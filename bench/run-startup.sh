@@ -23,6 +23,8 @@ set -u -o pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 cd "$root" || exit 1
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 
 HANGAR_BIN=${HANGAR_BIN:-_build/src/hangar}
 SCHEMA_DIR=${SCHEMA_DIR:-_build/data}
@@ -56,6 +58,7 @@ fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
 # ---------------------------------------------------------------- cleanup
 pids_to_kill=()
 tmp_dirs=()
+# shellcheck disable=SC2317 # runs from the EXIT trap
 cleanup() {
     local p
     for p in "${pids_to_kill[@]}"; do
@@ -72,21 +75,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
-
-# stop PID: TERM, wait up to 3 s, then KILL; reap it.
-stop_pid() {
-    local p=$1 i
-    [ -n "$p" ] || return 0
-    kill -0 "$p" 2>/dev/null || { wait "$p" 2>/dev/null; return 0; }
-    kill "$p" 2>/dev/null
-    for i in $(seq 30); do
-        kill -0 "$p" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -0 "$p" 2>/dev/null && kill -9 "$p" 2>/dev/null
-    wait "$p" 2>/dev/null
-    return 0
-}
 
 # ---------------------------------------------------------------- /proc
 # utime+stime of PID (all threads) in seconds, or empty if gone.
@@ -143,50 +131,13 @@ EOF
 # test-driver file when it opens the connection, in-process).
 floor_time() {
     local uri=$1 i t0 t1 times=()
-    for i in 1 2 3; do
+    for _ in 1 2 3; do
         t0=$(now)
         virsh -c "$uri" uri >/dev/null 2>&1 || { echo "error"; return; }
         t1=$(now)
         times+=("$(fsub "$t1" "$t0")")
     done
     printf '%s\n' "${times[@]}" | sort -n | sed -n 2p
-}
-
-# ---------------------------------------------------------------- X + D-Bus
-start_xvfb() {   # sets xvfb_pid, display
-    local d
-    for d in $(seq 77 120); do
-        [ -e "/tmp/.X$d-lock" ] || [ -e "/tmp/.X11-unix/X$d" ] || break
-    done
-    Xvfb ":$d" -screen 0 1920x1080x24 -nolisten tcp -noreset \
-        >"$res_dir/xvfb-$d.log" 2>&1 &
-    xvfb_pid=$!
-    pids_to_kill+=("$xvfb_pid")
-    display=":$d"
-    local i
-    for i in $(seq 100); do
-        [ -S "/tmp/.X11-unix/X$d" ] && return 0
-        kill -0 "$xvfb_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    log "Xvfb on $display did not start (see $res_dir/xvfb-$d.log)"
-    return 1
-}
-
-start_dbus() {   # sets dbus_pid, DBUS_SESSION_BUS_ADDRESS (exported)
-    local f=$run_tmp/dbus-address i
-    : >"$f"
-    dbus-daemon --session --nofork --nopidfile --print-address=3 3>"$f" \
-        >/dev/null 2>&1 &
-    dbus_pid=$!
-    pids_to_kill+=("$dbus_pid")
-    for i in $(seq 100); do
-        [ -s "$f" ] && break
-        sleep 0.05
-    done
-    [ -s "$f" ] || { log "dbus-daemon did not start"; return 1; }
-    export DBUS_SESSION_BUS_ADDRESS
-    DBUS_SESSION_BUS_ADDRESS=$(head -1 "$f")
 }
 
 # trace_value FILE EVENT -> seconds field of the first such line
@@ -211,9 +162,10 @@ run_one() {
              "$run_tmp/cache"
     chmod 700 "$run_tmp/runtime"
 
-    if ! start_xvfb || ! start_dbus; then
+    if ! bench_start_xvfb 77 1920x1080x24 "$res_dir/xvfb-$n.log" ||
+       ! bench_start_dbus "$run_tmp"; then
         r_status="Xvfb or dbus-daemon failed to start"
-        stop_pid "$dbus_pid"; stop_pid "$xvfb_pid"; pids_to_kill=()
+        bench_stop_pid "$dbus_pid"; bench_stop_pid "$xvfb_pid"; pids_to_kill=()
         return
     fi
 
@@ -281,9 +233,9 @@ run_one() {
     if [ "$(stat -c %Y "$HANGAR_BIN" 2>/dev/null || echo none)" != "$bin_mtime" ]; then
         r_status="$r_status; binary rebuilt during the run: numbers unreliable"
     fi
-    stop_pid "$pid"
-    stop_pid "$dbus_pid"
-    stop_pid "$xvfb_pid"
+    bench_stop_pid "$pid"
+    bench_stop_pid "$dbus_pid"
+    bench_stop_pid "$xvfb_pid"
     pids_to_kill=()
 
     r_conn=$(trace_value "$err" connection-opened)

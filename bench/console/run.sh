@@ -37,6 +37,8 @@ cd "$root" || exit 1
 
 # shellcheck source=build-aux/deps.sh
 source "$root/build-aux/deps.sh"
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 
 HANGAR_BIN=${HANGAR_BIN:-_build/src/hangar}
 SCHEMA_DIR=${SCHEMA_DIR:-_build/data}
@@ -101,25 +103,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# stop PID: TERM, wait up to 3 s, then KILL; reap it.
-stop_pid() {
-    local p=$1
-    [ -n "$p" ] || return 0
-    if kill -0 "$p" 2>/dev/null; then
-        kill "$p" 2>/dev/null
-        for _ in $(seq 30); do
-            kill -0 "$p" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -0 "$p" 2>/dev/null && kill -9 "$p" 2>/dev/null
-    fi
-    wait "$p" 2>/dev/null
-    local keep=() q
-    for q in "${pids_to_kill[@]}"; do [ "$q" = "$p" ] || keep+=("$q"); done
-    pids_to_kill=("${keep[@]}")
-    return 0
-}
 
 # ---------------------------------------------------------------- /proc
 # descendants PID -> PID and all its live descendants, one per line
@@ -188,41 +171,6 @@ machine_info() {
 EOF
 }
 
-# ---------------------------------------------------------------- X + D-Bus
-start_xvfb() {   # sets xvfb_pid, display
-    local d
-    for d in $(seq 77 140); do
-        [ -e "/tmp/.X$d-lock" ] || [ -e "/tmp/.X11-unix/X$d" ] || break
-    done
-    Xvfb ":$d" -screen 0 1280x800x24 -nolisten tcp -noreset \
-        >"$res_dir/xvfb.log" 2>&1 &
-    xvfb_pid=$!
-    pids_to_kill+=("$xvfb_pid")
-    display=":$d"
-    for _ in $(seq 100); do
-        [ -S "/tmp/.X11-unix/X$d" ] && return 0
-        kill -0 "$xvfb_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    log "Xvfb on $display did not start (see $res_dir/xvfb.log)"
-    return 1
-}
-start_dbus() {   # sets dbus_pid, exports DBUS_SESSION_BUS_ADDRESS
-    local f=$run_tmp/dbus-address
-    : >"$f"
-    dbus-daemon --session --nofork --nopidfile --print-address=3 3>"$f" \
-        >/dev/null 2>&1 &
-    dbus_pid=$!
-    pids_to_kill+=("$dbus_pid")
-    for _ in $(seq 100); do
-        [ -s "$f" ] && break
-        sleep 0.05
-    done
-    [ -s "$f" ] || { log "dbus-daemon did not start"; return 1; }
-    export DBUS_SESSION_BUS_ADDRESS
-    DBUS_SESSION_BUS_ADDRESS=$(head -1 "$f")
-}
-
 # find_window PID NAME TIMEOUT -> the visible top-level of PID whose title contains
 # NAME; after half the timeout, for a client other than Hangar, the largest visible one.
 find_window() {
@@ -281,12 +229,12 @@ measure() {
     if ! wid=$(find_window "$pid" "$dom" 30 "$strict"); then
         m_status="no console window within 30 s"
         kill -0 "$pid" 2>/dev/null || m_status="exited (see ${err#"$root"/})"
-        stop_pid "$pid"
+        bench_stop_pid "$pid"
         return
     fi
     DISPLAY=$display xdotool windowsize "$wid" "$win_w" "$win_h" 2>/dev/null
     sleep "$BENCH_WARMUP"
-    kill -0 "$pid" 2>/dev/null || { m_status="exited during warm-up"; stop_pid "$pid"; return; }
+    kill -0 "$pid" 2>/dev/null || { m_status="exited during warm-up"; bench_stop_pid "$pid"; return; }
 
     local c0 x0 q0 b0 t0 c1 x1 q1 b1 t1 dmg secs
     c0=$(tree_ticks "$pid"); x0=$(tree_ticks "$xvfb_pid"); q0=$(tree_ticks "$qpid")
@@ -315,7 +263,7 @@ measure() {
         import -display "$display" -window root "$res_dir/$tag.png" >/dev/null 2>&1 || true
     fi
     log "$proto: $client cpu=${m_cpu}% fps=${m_fps} Mpix/frame=${m_mpix} Xvfb=${m_xvfb}% qemu=${m_qemu}% other=${m_other}% ($m_status)"
-    stop_pid "$pid"
+    bench_stop_pid "$pid"
     sleep 1
 }
 
@@ -362,8 +310,8 @@ hangar_spice=0
 [ $have_hangar = 1 ] && grep -q HangarSpiceDisplay "$bin" && hangar_spice=1
 
 machine_md=$(machine_info)
-start_xvfb || exit 1
-start_dbus || exit 1
+bench_start_xvfb 77 1280x800x24 "$res_dir/xvfb.log" || exit 1
+bench_start_dbus "$run_tmp" || exit 1
 
 rows=()
 declare -A r_cpu r_fps
