@@ -18,8 +18,7 @@ typedef struct
   int fb_height;
   gsize stride;
   cairo_region_t *damage;
-  guint tick_id;
-  guint64 frame_count;
+  guint64 frame_count; /* frames drawn with new damage */
 
   /* The picture is drawn as horizontal strips, each a render node kept until its rows
    * change: GTK then repaints only the strips that changed, and nothing is converted. */
@@ -166,22 +165,16 @@ invalidate_strips (HangarDisplay *self)
   priv->n_strips = 0;
 }
 
-/* Runs once per frame while there is damage: marks the strips to redraw. */
+/* Marks the strips the damage since the last frame touched; FALSE if there was none. */
 static gboolean
-on_tick_cb (GtkWidget     *widget,
-            GdkFrameClock *clock,
-            gpointer       user_data)
+consume_damage (HangarDisplay *self)
 {
-  HangarDisplay *self = HANGAR_DISPLAY (widget);
   HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
-  int n_rects;
+  int n_rects = cairo_region_num_rectangles (priv->damage);
 
-  priv->tick_id = 0;
-  if (priv->framebuffer == NULL || cairo_region_is_empty (priv->damage))
-    return G_SOURCE_REMOVE;
-
-  n_rects = cairo_region_num_rectangles (priv->damage);
-  for (int i = 0; i < n_rects && priv->strip_dirty != NULL; i++)
+  if (n_rects == 0)
+    return FALSE;
+  for (int i = 0; i < n_rects; i++)
     {
       cairo_rectangle_int_t r;
 
@@ -195,10 +188,7 @@ on_tick_cb (GtkWidget     *widget,
     }
   cairo_region_destroy (priv->damage);
   priv->damage = cairo_region_create ();
-
-  priv->frame_count++;
-  gtk_widget_queue_draw (widget);
-  return G_SOURCE_REMOVE;
+  return TRUE;
 }
 
 void
@@ -216,8 +206,8 @@ hangar_display_damage (HangarDisplay *self,
 
   cairo_region_union_rectangle (priv->damage, &r);
   cairo_region_intersect_rectangle (priv->damage, &all);
-  if (priv->tick_id == 0)
-    priv->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick_cb, NULL, NULL);
+  /* GTK draws at most once per frame, with all the damage that arrived since. */
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 guint8 *
@@ -268,6 +258,8 @@ hangar_display_get_framebuffer (HangarDisplay *self,
   return priv->framebuffer;
 }
 
+static const cairo_user_data_key_t strip_data_key;
+
 /* One strip: rows [first_row, first_row + STRIP_ROWS) of the framebuffer, drawn with the
  * picture's transform and clipped to whole device pixels so strips meet without seams. */
 static GskRenderNode *
@@ -294,12 +286,18 @@ draw_strip (HangarDisplay         *self,
   /* The node records its drawing and replays it when GTK renders, so it gets its own
    * copy of the rows (plus one each side, which scaling blends in): the framebuffer
    * keeps changing underneath. */
-  rows = cairo_image_surface_create (CAIRO_FORMAT_RGB24, priv->fb_width, src_last - src_first);
-  for (int y = src_first; y < src_last; y++)
-    memcpy (cairo_image_surface_get_data (rows) +
-              (gsize)(y - src_first) * cairo_image_surface_get_stride (rows),
-            priv->framebuffer + (gsize)y * priv->stride, (gsize)priv->fb_width * 4);
-  cairo_surface_mark_dirty (rows);
+  {
+    /* Every byte is copied over: no need for cairo's zeroed allocation. */
+    int stride = cairo_format_stride_for_width (CAIRO_FORMAT_RGB24, priv->fb_width);
+    guint8 *data = g_malloc ((gsize)stride * (src_last - src_first));
+
+    for (int y = src_first; y < src_last; y++)
+      memcpy (data + (gsize)(y - src_first) * stride,
+              priv->framebuffer + (gsize)y * priv->stride, (gsize)priv->fb_width * 4);
+    rows = cairo_image_surface_create_for_data (data, CAIRO_FORMAT_RGB24, priv->fb_width,
+                                                src_last - src_first, stride);
+    cairo_surface_set_user_data (rows, &strip_data_key, data, g_free);
+  }
 
   node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (rect->origin.x, top, rect->size.width,
                                                   bottom - top));
@@ -328,16 +326,35 @@ hangar_display_snapshot (GtkWidget   *widget,
   HangarDisplay *self = HANGAR_DISPLAY (widget);
   HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
   graphene_rect_t rect;
-
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0, 0, 0, 1 },
-                             &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
-                                                  gtk_widget_get_height (widget)));
-  if (priv->framebuffer == NULL || priv->frame_count == 0)
-    return;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  const GdkRGBA black = { 0, 0, 0, 1 };
 
   compute_draw_rect (self, &rect);
-  if (rect.size.width <= 0 || rect.size.height <= 0)
-    return;
+  if (priv->framebuffer == NULL || rect.size.width <= 0 || rect.size.height <= 0)
+    {
+      gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      return;
+    }
+
+  /* Black only around the picture (each band reaching into the pixels the picture
+   * covers only in part): under it, every frame would fill what the strips then cover. */
+  {
+    double left = ceil (rect.origin.x), top = ceil (rect.origin.y);
+    double right = floor (rect.origin.x + rect.size.width);
+    double bottom = floor (rect.origin.y + rect.size.height);
+
+    if (top > 0)
+      gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, 0, width, top));
+    if (bottom < height)
+      gtk_snapshot_append_color (snapshot, &black,
+                                 &GRAPHENE_RECT_INIT (0, bottom, width, height - bottom));
+    if (left > 0)
+      gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, 0, left, height));
+    if (right < width)
+      gtk_snapshot_append_color (snapshot, &black,
+                                 &GRAPHENE_RECT_INIT (right, 0, width - right, height));
+  }
 
   /* A new size or place means every strip changes. */
   if (priv->strip_dirty == NULL || !graphene_rect_equal (&rect, &priv->strips_rect))
@@ -349,6 +366,8 @@ hangar_display_snapshot (GtkWidget   *widget,
       g_ptr_array_set_size (priv->strips, priv->n_strips);
       priv->strips_rect = rect;
     }
+  if (consume_damage (self))
+    priv->frame_count++;
 
   for (guint i = 0; i < priv->n_strips; i++)
     {
@@ -1078,11 +1097,6 @@ hangar_display_dispose (GObject *object)
 
   restore_app_accels (self);
   g_clear_handle_id (&priv->resize_source, g_source_remove);
-  if (priv->tick_id != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self), priv->tick_id);
-      priv->tick_id = 0;
-    }
   g_clear_pointer (&priv->strips, g_ptr_array_unref);
   g_clear_pointer (&priv->strip_dirty, g_free);
   g_clear_object (&priv->cursor);
