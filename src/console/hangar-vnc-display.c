@@ -26,12 +26,22 @@ struct _HangarVncDisplay
   gboolean in_tls;  /* between choosing a TLS method and the server's answer to it */
   gboolean x509;    /* that method checks certificates */
 
+  /* The pointer, when the guest has no absolute device (QEMU with only a PS/2 mouse):
+   * motion goes as the way it moved since rel_x, rel_y (guest pixels; -1 for none yet). */
+  gboolean relative;
+  int rel_x;
+  int rel_y;
+
   /* Clipboard: watched while a connection exists. */
   GdkClipboard *clipboard;
   GdkContentProvider *guest_content; /* what the guest last put there */
 };
 
 G_DEFINE_FINAL_TYPE (HangarVncDisplay, hangar_vnc_display, HANGAR_TYPE_DISPLAY)
+
+/* In relative mode QEMU reads a pointer position (x, y) as the motion (x - 0x7FFF,
+ * y - 0x7FFF) (ui/vnc.c, once the client took the pointer-type-change encoding). */
+#define RELATIVE_ORIGIN 0x7FFF
 
 
 static void send_clipboard (HangarVncDisplay *self);
@@ -130,6 +140,18 @@ on_vnc_pixel_format_changed_cb (VncConnection        *conn,
                                 HangarVncDisplay     *self)
 {
   setup_framebuffer (self);
+}
+
+/* The guest gained or lost an absolute pointing device (QEMU: a tablet, or none and the
+ * PS/2 mouse). gvnc starts every connection absolute and tells only changes. */
+static void
+on_vnc_pointer_mode_changed_cb (VncConnection    *conn,
+                                gboolean          absolute,
+                                HangarVncDisplay *self)
+{
+  g_debug ("Pointer mode: %s", absolute ? "absolute" : "relative");
+  self->relative = !absolute;
+  self->rel_x = self->rel_y = -1;
 }
 
 static void
@@ -548,6 +570,8 @@ new_connection (HangarVncDisplay *self,
   self->tls_host = g_strdup (tls_host);
   self->waiting_for_password = FALSE;
   self->in_tls = self->x509 = FALSE;
+  self->relative = FALSE;
+  self->rel_x = self->rel_y = -1;
   self->conn = vnc_connection_new ();
   g_signal_connect (self->conn, "vnc-initialized", G_CALLBACK (on_vnc_initialized_cb), self);
   g_signal_connect (self->conn, "vnc-framebuffer-update",
@@ -558,6 +582,8 @@ new_connection (HangarVncDisplay *self,
                     G_CALLBACK (on_vnc_pixel_format_changed_cb), self);
   g_signal_connect (self->conn, "vnc-cursor-changed", G_CALLBACK (on_vnc_cursor_changed_cb),
                     self);
+  g_signal_connect (self->conn, "vnc-pointer-mode-changed",
+                    G_CALLBACK (on_vnc_pointer_mode_changed_cb), self);
   g_signal_connect (self->conn, "vnc-auth-choose-type",
                     G_CALLBACK (on_vnc_auth_choose_type_cb), self);
   g_signal_connect (self->conn, "vnc-auth-choose-subtype",
@@ -718,9 +744,37 @@ hangar_vnc_display_send_pointer (HangarDisplay *display,
                                  guint          button_mask)
 {
   HangarVncDisplay *self = HANGAR_VNC_DISPLAY (display);
+  int dx = 0, dy = 0;
 
-  if (self->conn != NULL)
-    vnc_connection_pointer_event (self->conn, button_mask, x, y);
+  if (self->conn == NULL)
+    return;
+  if (!self->relative)
+    {
+      vnc_connection_pointer_event (self->conn, button_mask, x, y);
+      return;
+    }
+
+  /* Best effort: the guest's pointer moves as the local one does, from wherever it is,
+   * with the guest's own acceleration; GTK 4 can neither hide and warp the local pointer
+   * nor confine it, so the two drift apart. The first event after the pointer came in
+   * only marks where it starts. */
+  if (self->rel_x >= 0)
+    {
+      dx = x - self->rel_x;
+      dy = y - self->rel_y;
+    }
+  self->rel_x = x;
+  self->rel_y = y;
+  vnc_connection_pointer_event (self->conn, button_mask,
+                                CLAMP (RELATIVE_ORIGIN + dx, 0, G_MAXUINT16),
+                                CLAMP (RELATIVE_ORIGIN + dy, 0, G_MAXUINT16));
+}
+
+/* Coming back in somewhere else is no motion. */
+static void
+on_pointer_enter_cb (HangarVncDisplay *self)
+{
+  self->rel_x = self->rel_y = -1;
 }
 
 static void
@@ -745,6 +799,9 @@ hangar_vnc_display_send_scroll (HangarDisplay *display,
     button = 1 << 5;
   else
     button = 1 << 6;
+  /* Relative: the pointer stays where it is. */
+  if (self->relative)
+    x = y = RELATIVE_ORIGIN;
   vnc_connection_pointer_event (self->conn, button, x, y);
   vnc_connection_pointer_event (self->conn, 0, x, y);
 }
@@ -850,6 +907,11 @@ hangar_vnc_display_class_init (HangarVncDisplayClass *klass)
 static void
 hangar_vnc_display_init (HangarVncDisplay *self)
 {
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
+  self->rel_x = self->rel_y = -1;
+  g_signal_connect_swapped (motion, "enter", G_CALLBACK (on_pointer_enter_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
 }
 
 GtkWidget *

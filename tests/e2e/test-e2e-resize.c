@@ -12,12 +12,18 @@
  *   - in resize-guest mode the guest takes the widget's size in device pixels, and again
  *     when the window is resized;
  *   - back in fit mode, resizing the window leaves the guest alone.
+ *
+ * The same guest, booted without its tablet, also tests the relative pointer: its kernel
+ * is the only one of the tiny guest's with a PS/2 mouse driver (psmouse), and with no
+ * absolute device QEMU's VNC server asks for relative motion. hangar-mouse-log in the
+ * guest copies the mouse's raw input events to the serial port.
  */
 #define G_LOG_DOMAIN "test-e2e-resize"
 
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <gtk/gtk.h>
 
 #include "e2e-guest.h"
@@ -211,6 +217,150 @@ test_fit_again_leaves_guest (void)
               "The guest changed its mode after the console went back to fit mode");
 }
 
+/* The PS/2 mouse's motion, as the guest saw it between two left-button presses. */
+typedef struct {
+  int dx;
+  int dy;
+  int wheel;
+} Motion;
+
+/* The mouse's motion in the serial log, one Motion per left-button press: what moved
+ * since the press before. The lines are hangar-mouse-log's: sec, usec (each two 32-bit
+ * halves), type + code * 65536 and value of each evdev event. */
+static GArray *
+mouse_motions (void)
+{
+  GArray *motions = g_array_new (FALSE, TRUE, sizeof (Motion));
+  g_autofree char *log = NULL;
+  g_auto(GStrv) lines = NULL;
+  Motion motion = { 0, 0, 0 };
+
+  if (!g_file_get_contents (guest->serial_log, &log, NULL, NULL))
+    return motions;
+  lines = g_strsplit (log, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      long event, value;
+
+      if (sscanf (lines[i], "%*d %*d %*d %*d %ld %ld", &event, &value) != 2)
+        continue;
+      if (event == 2)                        /* EV_REL, REL_X */
+        motion.dx += value;
+      else if (event == 2 + (1 << 16))       /* EV_REL, REL_Y */
+        motion.dy += value;
+      else if (event == 2 + (8 << 16))       /* EV_REL, REL_WHEEL */
+        motion.wheel += value;
+      else if (event == 1 + (0x110 << 16) && value == 1) /* BTN_LEFT down */
+        {
+          g_array_append_val (motions, motion);
+          motion = (Motion) { 0, 0, 0 };
+        }
+    }
+  return motions;
+}
+
+static gboolean
+mouse_clicks_reach (gpointer data)
+{
+  g_autoptr(GArray) motions = mouse_motions ();
+
+  return motions->len >= GPOINTER_TO_UINT (data);
+}
+
+/* Moves the real X11 pointer from widget point @from by @dx, @dy window pixels in steps,
+ * then clicks there; returns the motion in guest pixels the console saw, the difference
+ * of the two points' guest pixels. */
+static Motion
+move_and_click (graphene_point_t *from,
+                int               dx,
+                int               dy)
+{
+  g_autofree char *xid = e2e_window_xid (window);
+  const int steps = 5;
+  graphene_point_t to = GRAPHENE_POINT_INIT (from->x + dx, from->y + dy);
+  graphene_point_t origin;
+  int x0, y0, x1, y1;
+
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (display), GTK_WIDGET (window),
+                                           &GRAPHENE_POINT_INIT (0, 0), &origin));
+  for (int i = 1; i <= steps; i++)
+    {
+      g_autofree char *wx = g_strdup_printf ("%d", (int)(origin.x + from->x) + dx * i / steps);
+      g_autofree char *wy = g_strdup_printf ("%d", (int)(origin.y + from->y) + dy * i / steps);
+
+      e2e_xdotool ("mousemove", "--window", xid, wx, wy, NULL);
+      e2e_spin (100);
+    }
+  e2e_spin (300);
+  e2e_xdotool ("click", "1", NULL);
+
+  hangar_display_widget_to_guest (display, from->x, from->y, &x0, &y0);
+  hangar_display_widget_to_guest (display, to.x, to.y, &x1, &y1);
+  *from = to;
+  return (Motion) { x1 - x0, y1 - y0, 0 };
+}
+
+/* Whether the guest's @seen is @sent, give or take the mouse's ways: QEMU hands VNC
+ * motion to its PS/2 mouse unscaled, but a guest may set 2:1 scaling or a resolution the
+ * driver converts, and evdev passes what the packets say; so the direction must be
+ * right and the amount within a factor of two. */
+static gboolean
+roughly (int sent,
+         int seen)
+{
+  return sent != 0 && (sent > 0) == (seen > 0) && abs (seen) * 2 >= abs (sent) &&
+         abs (seen) <= abs (sent) * 2;
+}
+
+/* Right and down, then left and up, each ended by a click: the guest's PS/2 mouse moves
+ * that way, and each click arrives as a press of its left button. Then a wheel step
+ * down, which turns the wheel and moves nothing. */
+static void
+test_relative_pointer (void)
+{
+  static const int moves[][2] = { { 150, 90 }, { -120, -150 } };
+  graphene_rect_t rect;
+  graphene_point_t at;
+  const guint clicks = 1 + G_N_ELEMENTS (moves) + 1;
+  Motion scrolled;
+  g_autoptr(GArray) seen = NULL;
+  Motion sent[G_N_ELEMENTS (moves)];
+
+  /* From inside the picture, a click first: what the pointer did before it does not
+   * count. */
+  hangar_display_get_draw_rect (display, &rect);
+  at = GRAPHENE_POINT_INIT ((int)(rect.origin.x + rect.size.width / 2),
+                            (int)(rect.origin.y + rect.size.height / 2));
+  move_and_click (&at, 0, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
+    sent[i] = move_and_click (&at, moves[i][0], moves[i][1]);
+  e2e_xdotool ("click", "5", NULL);
+  e2e_spin (300);
+  e2e_xdotool ("click", "1", NULL);
+
+  e2e_wait_for (mouse_clicks_reach, GUINT_TO_POINTER (clicks), 15000);
+  seen = mouse_motions ();
+  e2e_assert (seen->len >= clicks, "The guest's PS/2 mouse saw %u of %u clicks%s", seen->len,
+              clicks, e2e_guest_serial_has (guest, "no PS/2 mouse") ?
+                        " (the guest has no PS/2 mouse device)" : "");
+  for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
+    {
+      Motion got = g_array_index (seen, Motion, i + 1);
+
+      g_test_message ("moved %+d,%+d guest pixels: the guest's mouse %+d,%+d", sent[i].dx,
+                      sent[i].dy, got.dx, got.dy);
+      e2e_assert (roughly (sent[i].dx, got.dx) && roughly (sent[i].dy, got.dy),
+                  "The pointer moved %+d,%+d guest pixels, the guest's PS/2 mouse %+d,%+d",
+                  sent[i].dx, sent[i].dy, got.dx, got.dy);
+    }
+  scrolled = g_array_index (seen, Motion, clicks - 1);
+  g_test_message ("a wheel step down: the guest's mouse %+d,%+d, wheel %+d", scrolled.dx,
+                  scrolled.dy, scrolled.wheel);
+  e2e_assert (scrolled.dx == 0 && scrolled.dy == 0 && scrolled.wheel < 0,
+              "A wheel step down turned the guest's wheel %+d and moved its pointer %+d,%+d",
+              scrolled.wheel, scrolled.dx, scrolled.dy);
+}
+
 static gboolean
 display_shows_guest (gpointer data)
 {
@@ -222,7 +372,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  E2eGuestOptions options = { .graphics = "vnc", .variant = "fb" };
+  /* No tablet: the PS/2 mouse the pc machine always has is the only pointer. */
+  E2eGuestOptions options = {
+    .graphics = "vnc",
+    .variant = "fb",
+    .replace = "<input type='tablet' bus='virtio'/>",
+    .replacement = "",
+  };
   Size boot = { BOOT_WIDTH, BOOT_HEIGHT };
   gint64 start;
   int ret;
@@ -254,6 +410,7 @@ main (int   argc,
   g_test_add_func ("/e2e/resize/fit-keeps-guest-size", test_fit_keeps_guest_size);
   g_test_add_func ("/e2e/resize/resize-guest-follows-window", test_resize_guest_follows_window);
   g_test_add_func ("/e2e/resize/fit-again-leaves-guest", test_fit_again_leaves_guest);
+  g_test_add_func ("/e2e/resize/relative-pointer", test_relative_pointer);
   ret = g_test_run ();
 
   gtk_window_destroy (window);

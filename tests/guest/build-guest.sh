@@ -19,7 +19,10 @@
 #   initrd-fb.img the same initramfs with that kernel's modules, whose /init also loads
 #               virtio-gpu and starts hangar-mode (tests/guest/hangar-mode.c, built here
 #               with gcc -static), which sets the mode the host asks for and prints
-#               "HANGAR-MODE <width>x<height>" on ttyS0
+#               "HANGAR-MODE <width>x<height>" on ttyS0; and loads psmouse (the cloud
+#               kernel has no PS/2 mouse driver) and starts hangar-mouse-log, which
+#               copies the PS/2 mouse's raw events to ttyS0 as hangar-pointer-log does
+#               the tablet's (the relative pointer test, with no tablet)
 #   stamp-fb    "hangar-test-guest-fb <version> <kernel package>", as stamp
 #
 # Usage: tests/guest/build-guest.sh [CACHE_DIR]
@@ -32,7 +35,7 @@ set -euo pipefail
 
 GUEST_VERSION=3
 KERNEL_META=linux-image-cloud-amd64
-FB_VERSION=1
+FB_VERSION=2
 FB_KERNEL_META=linux-image-amd64
 CMDLINE="console=tty1 console=ttyS0 quiet"
 
@@ -274,20 +277,38 @@ if [[ $build_fb == 1 ]]; then
   }
   rm -f "$root_fb"/lib/modules/*.ko
   for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci \
-           virtio_input evdev virtio_gpu; do
+           virtio_input evdev psmouse virtio_gpu; do
     add_module "$m"
   done
   gcc -static -Os -s -Wall -I/usr/include/libdrm -o "$root_fb/bin/hangar-mode" \
     "$here/hangar-mode.c"
-  # /init loads the modules it knows (all but the DRM ones) before this runs.
+  # The PS/2 mouse's events, raw, on ttyS0, in hangar-pointer-log's format. psmouse
+  # finds the mouse in the background: its input device appears a little later.
+  cat > "$root_fb/bin/hangar-mouse-log" <<'MOUSE'
+#!/bin/sh
+for i in $(seq 50); do
+  for e in /sys/class/input/event*; do
+    case "$(cat "$e/device/name" 2>/dev/null)" in
+      *PS/2*) exec od -A n -t d4 -w24 -v "/dev/input/${e##*/}" >/dev/ttyS0 ;;
+    esac
+  done
+  sleep 0.2
+done
+echo "hangar-mouse-log: no PS/2 mouse" >/dev/ttyS0
+MOUSE
+  chmod 0755 "$root_fb/bin/hangar-mouse-log"
+  # /init loads the modules it knows (all but the DRM and PS/2 mouse ones) before this
+  # runs.
   cat > "$root_fb/bin/hangar-fb-start" <<FB
 #!/bin/sh
-# Hangar framebuffer test guest: virtio-gpu with the DRM modules it needs, then the
-# program that sets the screen mode the host asks for (tests/guest/hangar-mode.c).
+# Hangar framebuffer test guest: virtio-gpu with the DRM modules it needs and the PS/2
+# mouse driver, then the program that sets the screen mode the host asks for
+# (tests/guest/hangar-mode.c) and the mouse's event logger.
 for m in ${fb_modules[*]}; do
   [ -d /sys/module/\$m ] || insmod /lib/modules/\$m.ko || echo "hangar-fb-start: no \$m"
 done
 setsid hangar-mode &
+setsid hangar-mouse-log &
 FB
   chmod 0755 "$root_fb/bin/hangar-fb-start"
   replace_tty1_line "$root_fb/init" $'/bin/hangar-fb-start\nrespawn /dev/tty1 &'
