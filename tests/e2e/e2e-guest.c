@@ -103,6 +103,8 @@ e2e_guest_boot_with (const E2eGuestOptions *options)
   if (g->conn == NULL)
     g_error ("Cannot open %s: %s", uri, virGetLastErrorMessage ());
 
+  /* Guests of test runs that died before cleaning up would only slow this one down. */
+  e2e_remove_stale_domains (g->conn, "hangar-e2e-");
   g->name = g_strdup_printf ("hangar-e2e-%s-%d", options->graphics, (int)getpid ());
   g->serial_log = g_strdup_printf ("/var/log/libvirt/qemu/%s-serial.log", g->name);
   unlink (g->serial_log);

@@ -4,7 +4,10 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <libvirt/virterror.h>
 
 #include "e2e-virt.h"
@@ -23,6 +26,23 @@ e2e_remove_domain (virConnectPtr conn,
   virDomainFree (dom);
 }
 
+/* Test guests are named PREFIX[WORD-]PID[-…] after the test process that made them: one
+ * whose process still runs belongs to a test running now and is left alone. */
+static gboolean
+owner_alive (const char *rest)
+{
+  g_auto(GStrv) parts = g_strsplit (rest, "-", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      guint64 pid;
+
+      if (g_ascii_string_to_unsigned (parts[i], 10, 1, G_MAXINT, &pid, NULL))
+        return (int)pid != getpid () && (kill ((pid_t)pid, 0) == 0 || errno == EPERM);
+    }
+  return FALSE;
+}
+
 void
 e2e_remove_stale_domains (virConnectPtr conn,
                           const char   *prefix)
@@ -34,7 +54,7 @@ e2e_remove_stale_domains (virConnectPtr conn,
     {
       const char *name = virDomainGetName (doms[i]);
 
-      if (name && g_str_has_prefix (name, prefix))
+      if (name && g_str_has_prefix (name, prefix) && !owner_alive (name + strlen (prefix)))
         {
           g_test_message ("removing stale test guest %s", name);
           e2e_remove_domain (conn, name);

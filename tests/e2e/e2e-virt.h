@@ -24,7 +24,8 @@ void        e2e_spin             (guint        ms);
 void e2e_remove_domain        (virConnectPtr conn,
                                const char   *name);
 /* Removes leftovers of earlier runs that crashed before cleaning up: every domain whose
- * name starts with @prefix. */
+ * name starts with @prefix and whose test process (the first number in the rest of the
+ * name) is gone. */
 void e2e_remove_stale_domains (virConnectPtr conn,
                                const char   *prefix);
 
