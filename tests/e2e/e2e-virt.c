@@ -38,7 +38,7 @@ owner_alive (const char *rest)
       guint64 pid;
 
       if (g_ascii_string_to_unsigned (parts[i], 10, 1, G_MAXINT, &pid, NULL))
-        return (int)pid != getpid () && (kill ((pid_t)pid, 0) == 0 || errno == EPERM);
+        return (int)pid == getpid () || kill ((pid_t)pid, 0) == 0 || errno == EPERM;
     }
   return FALSE;
 }
