@@ -551,10 +551,13 @@ tls_error_message (HangarSpiceDisplay *self)
 {
   g_autofree char *user_ca = NULL;
 
-  if (self->ca_file != NULL)
+  if (self->ca_file != NULL && self->tls_host != NULL)
     return g_strdup_printf (_("The console's TLS certificate was not accepted: it must be "
                               "signed by the authority in %s and issued for “%s”."),
-                            self->ca_file, self->tls_host ? self->tls_host : "");
+                            self->ca_file, self->tls_host);
+  if (self->ca_file != NULL)
+    return g_strdup_printf (_("The console's TLS certificate was not accepted: it must be "
+                              "signed by the authority in %s."), self->ca_file);
   user_ca = hangar_pki_user_path ("CA/cacert.pem");
   return g_strdup_printf (_("The console's TLS certificate cannot be checked. Put the "
                             "certificate of the authority that signed it in %s or %s."),

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <pwd.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
 #include <gvnc.h>
 
@@ -225,7 +227,9 @@ tls_failure (HangarVncDisplay *self,
   g_autofree char *cert = NULL;
 
   if (!self->x509)
-    return g_strdup_printf (_("The encrypted connection to the console failed: %s"), reason);
+    return g_strdup_printf (_("The encrypted connection to the console failed: %s. Check "
+                              "the TLS settings of the host's VNC server (vnc_tls in "
+                              "qemu.conf)."), reason);
 
   if (g_str_has_prefix (reason, "The certificate's owner does not match"))
     return g_strdup_printf (_("The console's TLS certificate is not issued for “%s”, the "
@@ -309,7 +313,11 @@ on_vnc_auth_choose_type_cb (VncConnection    *conn,
 
   /* Without an answer here the connection would wait forever. */
   if (type != 0)
-    vnc_connection_set_auth_type (conn, type);
+    {
+      /* VINO's TLS shakes hands before the subtype is chosen: a failure then is a TLS one. */
+      self->in_tls = type == VNC_CONNECTION_AUTH_TLS || type == VNC_CONNECTION_AUTH_VENCRYPT;
+      vnc_connection_set_auth_type (conn, type);
+    }
   else
     unsupported (self, conn);
 }
@@ -373,6 +381,18 @@ on_vnc_auth_credential_cb (VncConnection    *conn,
           /* The window asks the user; the answer comes through set_password (). */
           self->waiting_for_password = TRUE;
           hangar_display_ask_password (HANGAR_DISPLAY (self));
+          return;
+        }
+      else if (type == VNC_CONNECTION_CREDENTIAL_CLIENTNAME && getpwuid (getuid ()) == NULL)
+        {
+          /* gvnc 1.3.1 looks for the certificates under the home directory of the
+           * password database; without an entry it never takes the answer and waits. */
+          set_error (self, g_strdup_printf (_("The console wants TLS certificates, which are "
+                                              "looked for in the home directory, but user %u "
+                                              "has no entry in the password database. Run "
+                                              "Hangar as a user with one."),
+                                            (guint)getuid ()));
+          vnc_connection_shutdown (conn);
           return;
         }
       else if (type == VNC_CONNECTION_CREDENTIAL_CLIENTNAME)

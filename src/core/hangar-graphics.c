@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
@@ -313,11 +315,13 @@ open_tls_socket (virDomainPtr        domain,
   g_autofree char *uri = connection_uri (domain);
   g_autoptr(GSocketClient) client = NULL;
   g_autoptr(GSocketConnection) connection = NULL;
+  int fd;
 
   if (info->host == NULL || info->tls_port <= 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   _("the console has no TLS port to reach"));
+                   _("the console wants TLS but the guest's live XML has no TLS port; "
+                     "check the guest's <graphics> element (tlsPort)"));
       return -1;
     }
   if (uri_is_remote (uri))
@@ -335,7 +339,15 @@ open_tls_socket (virDomainPtr        domain,
   if (connection == NULL)
     return -1;
   /* The connection closes its socket when it goes: hand over a copy. */
-  return dup (g_socket_get_fd (g_socket_connection_get_socket (connection)));
+  fd = fcntl (g_socket_get_fd (g_socket_connection_get_socket (connection)), F_DUPFD_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("could not keep the console's connection: %s"), g_strerror (saved));
+    }
+  return fd;
 }
 
 static void

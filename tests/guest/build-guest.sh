@@ -99,13 +99,16 @@ fetch_kernel() {
     exit 1
   fi
   log "kernel package: $pkg"
-  mkdir "$work/dl-$2"
+  # This runs inside $(…), where bash ignores set -e: every step says when it failed.
+  mkdir "$work/dl-$2" || return 1
   # apt drops privileges to _apt for downloads; let it write there.
   if id _apt >/dev/null 2>&1 && [[ $(id -u) -eq 0 ]]; then
-    chown _apt "$work/dl-$2"
+    chown _apt "$work/dl-$2" || return 1
   fi
-  (cd "$work/dl-$2" && apt-get download "$pkg" </dev/null >&2)
-  dpkg-deb -x "$(ls "$work/dl-$2"/*.deb)" "$work/$2"
+  (cd "$work/dl-$2" && apt-get download "$pkg" </dev/null >&2) ||
+    { log "could not download $pkg (network, or apt-get update needed?)"; return 1; }
+  dpkg-deb -x "$(ls "$work/dl-$2"/*.deb)" "$work/$2" ||
+    { log "could not unpack $pkg"; return 1; }
   echo "$pkg"
 }
 if [[ $keep_main == 0 ]]; then
