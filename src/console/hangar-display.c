@@ -17,7 +17,7 @@ typedef struct
   int fb_width;
   int fb_height;
   gsize stride;
-  cairo_region_t *damage;
+  gboolean damaged;     /* since the last frame */
   guint64 frame_count; /* frames drawn with new damage */
 
   /* The picture is drawn as horizontal strips, each a render node kept until its rows
@@ -165,32 +165,6 @@ invalidate_strips (HangarDisplay *self)
   priv->n_strips = 0;
 }
 
-/* Marks the strips the damage since the last frame touched; FALSE if there was none. */
-static gboolean
-consume_damage (HangarDisplay *self)
-{
-  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
-  int n_rects = cairo_region_num_rectangles (priv->damage);
-
-  if (n_rects == 0)
-    return FALSE;
-  for (int i = 0; i < n_rects; i++)
-    {
-      cairo_rectangle_int_t r;
-
-      cairo_region_get_rectangle (priv->damage, i, &r);
-      /* One row more each way: scaling blends neighbouring rows. */
-      for (int strip = MAX (r.y - 1, 0) / STRIP_ROWS;
-           strip <= MIN (r.y + r.height, priv->fb_height - 1) / STRIP_ROWS &&
-           strip < (int)priv->n_strips;
-           strip++)
-        priv->strip_dirty[strip] = TRUE;
-    }
-  cairo_region_destroy (priv->damage);
-  priv->damage = cairo_region_create ();
-  return TRUE;
-}
-
 void
 hangar_display_damage (HangarDisplay *self,
                        int            x,
@@ -199,13 +173,23 @@ hangar_display_damage (HangarDisplay *self,
                        int            height)
 {
   HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
-  cairo_rectangle_int_t r = { x, y, width, height };
-  cairo_rectangle_int_t all = { 0, 0, priv->fb_width, priv->fb_height };
+  int top = CLAMP (y, 0, priv->fb_height);
+  int bottom = CLAMP (y + height, 0, priv->fb_height);
 
   g_return_if_fail (HANGAR_IS_DISPLAY (self));
 
-  cairo_region_union_rectangle (priv->damage, &r);
-  cairo_region_intersect_rectangle (priv->damage, &all);
+  if (bottom <= top || x >= priv->fb_width || x + width <= 0)
+    return;
+
+  /* Straight to the strips it touches (without strips yet, all are drawn anyway), one
+   * row more each way: scaling blends neighbouring rows. A busy guest sends hundreds of
+   * rectangles a second; this is all each costs until the next frame. */
+  if (priv->strip_dirty != NULL)
+    for (int strip = MAX (top - 1, 0) / STRIP_ROWS;
+         strip <= MIN (bottom, priv->fb_height - 1) / STRIP_ROWS && strip < (int)priv->n_strips;
+         strip++)
+      priv->strip_dirty[strip] = TRUE;
+  priv->damaged = TRUE;
   /* GTK draws at most once per frame, with all the damage that arrived since. */
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -229,8 +213,6 @@ hangar_display_set_framebuffer (HangarDisplay *self,
   priv->stride = (gsize)width * 4;
   priv->framebuffer = g_malloc0 (priv->stride * height);
   invalidate_strips (self);
-  cairo_region_destroy (priv->damage);
-  priv->damage = cairo_region_create ();
   hangar_display_damage (self, 0, 0, width, height);
 
   if (resized)
@@ -366,8 +348,11 @@ hangar_display_snapshot (GtkWidget   *widget,
       g_ptr_array_set_size (priv->strips, priv->n_strips);
       priv->strips_rect = rect;
     }
-  if (consume_damage (self))
-    priv->frame_count++;
+  if (priv->damaged)
+    {
+      priv->damaged = FALSE;
+      priv->frame_count++;
+    }
 
   for (guint i = 0; i < priv->n_strips; i++)
     {
@@ -1111,7 +1096,6 @@ hangar_display_finalize (GObject *object)
   HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
 
   g_free (priv->framebuffer);
-  g_clear_pointer (&priv->damage, cairo_region_destroy);
   g_free (priv->status_message);
   g_free (priv->release_keys);
   g_free (priv->release_keyvals);
@@ -1234,7 +1218,6 @@ hangar_display_init (HangarDisplay *self)
   GtkEventController *legacy = gtk_event_controller_legacy_new ();
   GtkEventController *focus = gtk_event_controller_focus_new ();
 
-  priv->damage = cairo_region_create ();
   priv->share_clipboard = TRUE;
   priv->strips = g_ptr_array_new_with_free_func ((GDestroyNotify)gsk_render_node_unref);
   hangar_display_set_release_keys (self, "Control_L+Alt_L");
