@@ -140,6 +140,21 @@ uri_is_remote (const char *uri)
   return host != NULL;
 }
 
+/* A remote console is reached only through its host's SSH session: a tunnel to @port on
+ * @host as the far side sees it. */
+static int
+open_remote_tunnel (const char  *uri,
+                    const char  *host,
+                    int          port,
+                    GError     **error)
+{
+  if (hangar_ssh_uri_uses_ssh (uri) && host != NULL && port > 0)
+    return hangar_ssh_open_tunnel (uri, host, port, error);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+               _("the console is on a remote host that Hangar reaches only over SSH"));
+  return -1;
+}
+
 /* A connected socket to the console: from libvirt locally, through the host's SSH
  * session remotely. -1 and @error when neither works. */
 static int
@@ -170,11 +185,7 @@ open_console_socket (virDomainPtr        domain,
     }
 
   info->remote = TRUE;
-  if (hangar_ssh_uri_uses_ssh (uri) && info->host != NULL && info->port > 0)
-    return hangar_ssh_open_tunnel (uri, info->host, info->port, error);
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-               _("the console is on a remote host that Hangar reaches only over SSH"));
-  return -1;
+  return open_remote_tunnel (uri, info->host, info->port, error);
 }
 
 /* Reads the live definition into @info; on failure returns the task's error. */
@@ -325,13 +336,7 @@ open_tls_socket (virDomainPtr        domain,
       return -1;
     }
   if (uri_is_remote (uri))
-    {
-      if (hangar_ssh_uri_uses_ssh (uri))
-        return hangar_ssh_open_tunnel (uri, info->host, info->tls_port, error);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("the console is on a remote host that Hangar reaches only over SSH"));
-      return -1;
-    }
+    return open_remote_tunnel (uri, info->host, info->tls_port, error);
 
   client = g_socket_client_new ();
   connection = g_socket_client_connect_to_host (client, info->host, info->tls_port,
