@@ -966,6 +966,14 @@ setup_tls (HangarSpiceDisplay *self,
   g_object_set (self->session, "host", tls_host, NULL);
 }
 
+/* Connects the session to where it was pointed. */
+static void
+start_session (HangarSpiceDisplay *self)
+{
+  if (!spice_session_connect (self->session))
+    disconnected (self, _("Could not connect to the guest's console."));
+}
+
 /* Straight to the server's ports; -1 for none. */
 static void
 connect_host (HangarSpiceDisplay *self,
@@ -980,8 +988,7 @@ connect_host (HangarSpiceDisplay *self,
   g_free (self->tls_host);
   self->tls_host = g_strdup (host);
   g_object_set (self->session, "host", host, "port", plain, "tls-port", tls, NULL);
-  if (!spice_session_connect (self->session))
-    disconnected (self, _("Could not connect to the guest's console."));
+  start_session (self);
 }
 
 static void
@@ -1032,8 +1039,7 @@ on_graphics_opened_cb (GObject      *source,
   if (info->socket != NULL && !info->remote)
     {
       g_object_set (self->session, "unix-path", info->socket, NULL);
-      if (!spice_session_connect (self->session))
-        disconnected (self, _("Could not connect to the guest's console."));
+      start_session (self);
     }
   else if (info->host != NULL && (info->port > 0 || info->tls_port > 0) && !info->remote)
     connect_host (self, info->host, info->port, info->tls_port);
