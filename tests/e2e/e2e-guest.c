@@ -9,6 +9,7 @@
 
 #include "e2e-guest.h"
 #include "hangar-core.h"
+#include "hangar-display.h"
 
 #define BOOT_TIMEOUT_MS  90000
 #define READY_MARKER     "HANGAR-GUEST-READY"
@@ -239,6 +240,13 @@ e2e_guest_screenshot (E2eGuest *g)
     g_error ("Unexpected PPM: %d×%d max %d", width, height, maxval);
   bytes = g_bytes_new (p, (gsize)width * height * 3);
   return gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8, bytes, (gsize)width * 3);
+}
+
+gboolean
+e2e_display_shows_picture (gpointer display)
+{
+  return hangar_display_get_state (display) == HANGAR_DISPLAY_STATE_CONNECTED &&
+         hangar_display_get_frame_count (display) > 0;
 }
 
 void

@@ -47,6 +47,9 @@ gboolean   e2e_guest_serial_has    (E2eGuest    *guest,
 /* The guest screen as libvirt sees it (virDomainScreenshot: PNG or PPM). */
 GdkTexture *e2e_guest_screenshot   (E2eGuest    *guest);
 
+/* An E2ePredicate: @display (a HangarDisplay) is connected and has drawn the guest. */
+gboolean   e2e_display_shows_picture (gpointer display);
+
 /* Runs xdotool with @args (NULL-terminated) and fails the test if it fails. */
 void       e2e_xdotool             (const char  *first_arg,
                                     ...) G_GNUC_NULL_TERMINATED;

@@ -32,7 +32,7 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
-#include "e2e-virt.h"
+#include "e2e-guest.h"
 #include "hangar-spice-display.h"
 #include "hangar-vnc-display.h"
 
@@ -306,20 +306,11 @@ static int spice_port;
 static int spice_tls_port;
 
 static gboolean
-display_shows_picture (gpointer data)
-{
-  HangarDisplay *display = data;
-
-  return hangar_display_get_state (display) == HANGAR_DISPLAY_STATE_CONNECTED &&
-         hangar_display_get_frame_count (display) > 0;
-}
-
-static gboolean
 display_settled (gpointer data)
 {
   HangarDisplayState state = hangar_display_get_state (data);
 
-  return state == HANGAR_DISPLAY_STATE_DISCONNECTED || display_shows_picture (data);
+  return state == HANGAR_DISPLAY_STATE_DISCONNECTED || e2e_display_shows_picture (data);
 }
 
 /* Waits until @display shows the guest or gives up: either within the time, never a
@@ -376,7 +367,7 @@ close_display (HangarDisplay *display)
 static void
 assert_picture (HangarDisplay *display)
 {
-  if (!display_shows_picture (display))
+  if (!e2e_display_shows_picture (display))
     g_error ("The console shows no picture: “%s”", hangar_display_get_status_message (display));
   /* The BIOS's text mode (720×400) or VGA's 640×480. */
   g_assert_cmpint (hangar_display_get_guest_width (display), >=, 640);

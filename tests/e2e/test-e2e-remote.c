@@ -278,13 +278,6 @@ test_console_over_ssh (void)
   hangar_connection_close (remote);
 }
 
-static gboolean
-display_connected (gpointer data)
-{
-  return hangar_display_get_state (data) == HANGAR_DISPLAY_STATE_CONNECTED &&
-         hangar_display_get_frame_count (data) > 0;
-}
-
 /* SPICE opens a socket per channel: each is another `ssh -W` through the same session,
  * and the password refused at first is asked for and given. */
 static void
@@ -301,7 +294,7 @@ test_spice_over_ssh (void)
   window = show_display (display);
   g_signal_connect (display, "password-needed", G_CALLBACK (on_password_needed_cb), NULL);
   hangar_spice_display_open (HANGAR_SPICE_DISPLAY (display), remote_guest);
-  if (!e2e_wait_for (display_connected, display, 30000))
+  if (!e2e_wait_for (e2e_display_shows_picture, display, 30000))
     g_error ("The SPICE console over SSH did not show the guest: %s",
              hangar_display_get_status_message (display));
   assert_console_over_ssh (display, spice_guest);

@@ -361,13 +361,6 @@ test_relative_pointer (void)
               scrolled.wheel, scrolled.dx, scrolled.dy);
 }
 
-static gboolean
-display_shows_guest (gpointer data)
-{
-  return hangar_display_get_state (display) == HANGAR_DISPLAY_STATE_CONNECTED &&
-         hangar_display_get_frame_count (display) > 0;
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -403,7 +396,7 @@ main (int   argc,
   gtk_window_present (window);
 
   hangar_vnc_display_open (HANGAR_VNC_DISPLAY (display), guest->guest);
-  e2e_assert (e2e_wait_for (display_shows_guest, NULL, 20000),
+  e2e_assert (e2e_wait_for (e2e_display_shows_picture, display, 20000),
               "The VNC console did not show the guest: %s",
               hangar_display_get_status_message (display));
 

@@ -19,13 +19,6 @@ static E2eGuest *guest;
 static GtkWindow *window;
 static HangarDisplay *display;
 
-static gboolean
-display_shows_guest (gpointer data)
-{
-  return hangar_display_get_state (display) == HANGAR_DISPLAY_STATE_CONNECTED &&
-         hangar_display_get_frame_count (display) > 0;
-}
-
 /* What the widget draws in its picture area, rendered by the window's renderer. */
 static GdkTexture *
 render_display (void)
@@ -226,7 +219,7 @@ main (int   argc,
   gtk_window_present (window);
 
   hangar_vnc_display_open (HANGAR_VNC_DISPLAY (display), guest->guest);
-  if (!e2e_wait_for (display_shows_guest, NULL, 20000))
+  if (!e2e_wait_for (e2e_display_shows_picture, display, 20000))
     g_error ("The VNC console did not show the guest: %s",
              hangar_display_get_status_message (display));
 
