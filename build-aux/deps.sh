@@ -19,13 +19,14 @@ HANGAR_PACKAGES=(
 )
 
 # Additionally for the tests (Xvfb, D-Bus, the tiny guest, sshd for remote hosts;
-# libc6-dev and libdrm-dev's headers for the guest's tests/guest/hangar-mode.c).
+# libc6-dev, libdrm-dev's and libspice-protocol-dev's headers for the guest's
+# tests/guest/hangar-mode.c and hangar-agent.c).
 HANGAR_TEST_PACKAGES=(
   xvfb xauth dbus dbus-x11 xdotool imagemagick
   openssh-server openssh-client iproute2
   busybox-static cpio python3 virt-viewer
   openssl
-  libc6-dev libdrm-dev
+  libc6-dev libdrm-dev libspice-protocol-dev
 )
 
 # Source tree root (this file lives in <root>/build-aux/).

@@ -16,10 +16,13 @@
 #                       a rebuild during the run cannot change it)
 #   SCHEMA_DIR          GSETTINGS_SCHEMA_DIR (default: _build/data)
 #   BENCH_PROTOCOLS     default "vnc spice"
-#   BENCH_CLIENTS       default "hangar remote-viewer hangar-default", measured in this
-#                       order: hangar = Hangar with GSK_RENDERER=$BENCH_GSK_RENDERER (the
-#                       comparison), remote-viewer, hangar-default = Hangar with GTK's
-#                       default renderer (GL, on Mesa llvmpipe under Xvfb), for reference
+#   BENCH_CLIENTS       default "hangar remote-viewer hangar-default floor", measured in
+#                       this order: hangar = Hangar with GSK_RENDERER=$BENCH_GSK_RENDERER
+#                       (the comparison), remote-viewer, hangar-default = Hangar with GTK's
+#                       default renderer (GL, on Mesa llvmpipe under Xvfb), for reference;
+#                       floor = bench/console/floor.c: gvnc / spice-client-glib receiving
+#                       the same updates in a GTK 4 main loop and drawing nothing, i.e. what
+#                       the protocol library alone costs a GTK 4 client
 #   BENCH_WARMUP        seconds between the window appearing and the measurement (5)
 #   BENCH_SECONDS       measured seconds per client (20)
 #   BENCH_WIN           window size of both clients, WxH (default 900x680: Hangar's
@@ -43,7 +46,7 @@ source "$root/bench/lib.sh"
 HANGAR_BIN=${HANGAR_BIN:-_build/src/hangar}
 SCHEMA_DIR=${SCHEMA_DIR:-_build/data}
 BENCH_PROTOCOLS=${BENCH_PROTOCOLS:-"vnc spice"}
-BENCH_CLIENTS=${BENCH_CLIENTS:-"hangar remote-viewer hangar-default"}
+BENCH_CLIENTS=${BENCH_CLIENTS:-"hangar remote-viewer hangar-default floor"}
 BENCH_WARMUP=${BENCH_WARMUP:-5}
 BENCH_SECONDS=${BENCH_SECONDS:-20}
 BENCH_WIN=${BENCH_WIN:-900x680}
@@ -219,6 +222,9 @@ measure() {
             cmd=("$bin" --connect "$URI" --show-domain-console "$dom") ;;
         remote-viewer)
             cmd=(remote-viewer "$proto://127.0.0.1:$port") ;;
+        floor)
+            strict=1
+            cmd=("$floor" "$proto" 127.0.0.1 "$port" "$dom") ;;
         *) m_status="unknown client"; return ;;
     esac
     log "$proto: starting $client"
@@ -262,8 +268,16 @@ measure() {
     if [ "$BENCH_SHOT" = 1 ] && command -v import >/dev/null; then
         import -display "$display" -window root "$res_dir/$tag.png" >/dev/null 2>&1 || true
     fi
-    log "$proto: $client cpu=${m_cpu}% fps=${m_fps} Mpix/frame=${m_mpix} Xvfb=${m_xvfb}% qemu=${m_qemu}% other=${m_other}% ($m_status)"
     bench_stop_pid "$pid"
+    if [ "$client" = floor ]; then
+        # It draws nothing, so XDamage cannot tell whether it received anything: it
+        # counts the updates itself and prints them when stopped.
+        local n
+        n=$(sed -n 's/^updates=\([0-9]*\)$/\1/p' "$out")
+        [ "${n:-0}" -gt 0 ] || m_status="floor received no updates (see ${err#"$root"/})"
+        [ "$m_status" = ok ] && m_status="ok, $n updates received"
+    fi
+    log "$proto: $client cpu=${m_cpu}% fps=${m_fps} Mpix/frame=${m_mpix} Xvfb=${m_xvfb}% qemu=${m_qemu}% other=${m_other}% ($m_status)"
     sleep 1
 }
 
@@ -274,7 +288,8 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 hangar_ensure_packages xvfb dbus xdotool imagemagick virt-viewer gcc libc6-dev \
     libx11-dev libxdamage-dev busybox-static cpio python3 libvirt-clients \
-    libvirt-daemon-system qemu-system-x86
+    libvirt-daemon-system qemu-system-x86 pkg-config libgtk-4-dev libgvnc-1.0-dev \
+    libspice-client-glib-2.0-dev
 hangar_ensure_libvirtd
 if ! timeout 5 virsh -c "$URI" uri >/dev/null 2>&1; then
     log "$URI does not answer"
@@ -287,6 +302,11 @@ chmod 0755 "$run_tmp"
 xdamage=$run_tmp/xdamage-count
 gcc -O2 -Wall -o "$xdamage" "$here/xdamage-count.c" -lXdamage -lX11 ||
     { log "cannot build xdamage-count"; exit 1; }
+floor=$run_tmp/floor
+# shellcheck disable=SC2046 # pkg-config prints several words on purpose
+gcc -O2 -Wall -I"$root/src/console" -o "$floor" "$here/floor.c" \
+    $(pkg-config --cflags --libs gtk4 gvnc-1.0 spice-client-glib-2.0) ||
+    { log "cannot build floor"; exit 1; }
 
 # A private copy of the binary: a `meson compile` during the run cannot swap it.
 have_hangar=1
@@ -346,6 +366,7 @@ for proto in $BENCH_PROTOCOLS; do
         case $client in
             hangar) label="Hangar (GSK_RENDERER=$BENCH_GSK_RENDERER)" ;;
             hangar-default) label="Hangar (GTK default renderer)" ;;
+            floor) label="library floor (no drawing)" ;;
             *) label=$client ;;
         esac
         if [[ $client == hangar* ]] && [ $have_hangar = 0 ]; then
@@ -358,7 +379,7 @@ for proto in $BENCH_PROTOCOLS; do
         fi
         measure "$client" "$proto" "$dom" "$port" "$qpid"
         rows+=("| $proto | $label | ${m_cpu:-—} | ${m_fps:-—} | ${m_mpix:-—} | ${m_req:-—} | ${m_xvfb:-—} | ${m_qemu:-—} | ${m_other:-—} | $m_status |")
-        if [ "$m_status" = ok ]; then
+        if [[ $m_status == ok* ]]; then
             r_cpu[$proto-$client]=$m_cpu; r_fps[$proto-$client]=$m_fps
         fi
     done
@@ -401,6 +422,23 @@ done
                     (cr <= 0.5 ? "**pass**" : "**FAIL**"), (fr >= 1 ? "**pass**" : "**FAIL**") }'
         else
             echo "| $proto | — | — | not measured | not measured |"
+        fi
+    done
+    echo
+    echo "## What the protocol library alone costs (floor ÷ remote-viewer)"
+    echo
+    echo "*floor* receives the same updates with the same library in a GTK 4 main loop and"
+    echo "draws nothing: no client using that library can use less CPU on this load."
+    echo
+    echo "| protocol | floor CPU % | remote-viewer CPU % | floor ÷ remote-viewer |"
+    echo "|---|---:|---:|---:|"
+    for proto in $BENCH_PROTOCOLS; do
+        fc=${r_cpu[$proto-floor]:-}; rc=${r_cpu[$proto-remote-viewer]:-}
+        if [ -n "$fc" ] && [ -n "$rc" ]; then
+            awk -v p="$proto" -v fc="$fc" -v rc="$rc" 'BEGIN {
+                printf "| %s | %s | %s | %.2f |\n", p, fc, rc, rc > 0 ? fc / rc : 0 }'
+        else
+            echo "| $proto | ${fc:-—} | ${rc:-—} | — |"
         fi
     done
     echo

@@ -117,9 +117,9 @@ main (int argc, char **argv)
     {
       double t = now ();
       struct pollfd pfd = { ConnectionNumber (dpy), POLLIN, 0 };
-      double until = t_end < next_tick ? t_end : next_tick;
+      double until;
 
-      if (t >= next_tick)
+      while (t >= next_tick)
         {
           if (verbose)
             fprintf (stderr, "xdamage-count: %.0f s: %lu frames\n", next_tick - t0,
@@ -129,6 +129,8 @@ main (int argc, char **argv)
         }
       if (t >= t_end)
         break;
+      /* After the tick above: a window that never draws waits here every time. */
+      until = t_end < next_tick ? t_end : next_tick;
       if (XPending (dpy) == 0)
         {
           int ms = (int) ((until - t) * 1000) + 1;

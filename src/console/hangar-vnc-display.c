@@ -11,6 +11,7 @@
 #include "hangar-graphics.h"
 #include "hangar-keymap.h"
 #include "hangar-vnc-display.h"
+#include "hangar-vnc-format.h"
 
 /* A guest screen over VNC, on gvnc's toolkit-free protocol core. */
 struct _HangarVncDisplay
@@ -48,20 +49,6 @@ G_DEFINE_FINAL_TYPE (HangarVncDisplay, hangar_vnc_display, HANGAR_TYPE_DISPLAY)
 
 static void send_clipboard (HangarVncDisplay *self);
 
-/* 32-bit xRGB, little-endian: B, G, R, X in memory, what HangarDisplay holds. */
-static const VncPixelFormat local_format = {
-  .bits_per_pixel = 32,
-  .depth = 24,
-  .byte_order = G_LITTLE_ENDIAN,
-  .true_color_flag = 1,
-  .red_max = 255,
-  .green_max = 255,
-  .blue_max = 255,
-  .red_shift = 16,
-  .green_shift = 8,
-  .blue_shift = 0,
-};
-
 static void
 setup_framebuffer (HangarVncDisplay *self)
 {
@@ -73,7 +60,7 @@ setup_framebuffer (HangarVncDisplay *self)
   buffer = hangar_display_set_framebuffer (HANGAR_DISPLAY (self), width, height, &stride);
   g_clear_object (&self->fb);
   /* gvnc keeps only the pointer: the buffer stays HangarDisplay's. */
-  self->fb = vnc_base_framebuffer_new (buffer, width, height, stride, &local_format,
+  self->fb = vnc_base_framebuffer_new (buffer, width, height, stride, &hangar_vnc_local_format,
                                        vnc_connection_get_pixel_format (self->conn));
   vnc_connection_set_framebuffer (self->conn, VNC_FRAMEBUFFER (self->fb));
 }
@@ -82,29 +69,12 @@ static void
 on_vnc_initialized_cb (VncConnection    *conn,
                        HangarVncDisplay *self)
 {
-  gint32 encodings[] = {
-    VNC_CONNECTION_ENCODING_EXTENDED_DESKTOP_RESIZE,
-    VNC_CONNECTION_ENCODING_DESKTOP_RESIZE,
-    VNC_CONNECTION_ENCODING_WMVi,
-    VNC_CONNECTION_ENCODING_ALPHA_CURSOR,
-    VNC_CONNECTION_ENCODING_RICH_CURSOR,
-    VNC_CONNECTION_ENCODING_XCURSOR,
-    VNC_CONNECTION_ENCODING_POINTER_CHANGE,
-    VNC_CONNECTION_ENCODING_EXT_KEY_EVENT,
-    VNC_CONNECTION_ENCODING_LED_STATE,
-    VNC_CONNECTION_ENCODING_LAST_RECT,
-    VNC_CONNECTION_ENCODING_TIGHT,
-    VNC_CONNECTION_ENCODING_ZRLE,
-    VNC_CONNECTION_ENCODING_HEXTILE,
-    VNC_CONNECTION_ENCODING_RRE,
-    VNC_CONNECTION_ENCODING_COPY_RECT,
-    VNC_CONNECTION_ENCODING_RAW,
-  };
 
   self->in_tls = FALSE;
-  vnc_connection_set_pixel_format (conn, &local_format);
+  vnc_connection_set_pixel_format (conn, &hangar_vnc_local_format);
   setup_framebuffer (self);
-  vnc_connection_set_encodings (conn, G_N_ELEMENTS (encodings), encodings);
+  vnc_connection_set_encodings (conn, G_N_ELEMENTS (hangar_vnc_encodings),
+                                (gint32 *)hangar_vnc_encodings);
   vnc_connection_framebuffer_update_request (conn, FALSE, 0, 0,
                                              vnc_connection_get_width (conn),
                                              vnc_connection_get_height (conn));

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <gdk/x11/gdkx.h>
 #include <libvirt/virterror.h>
 
@@ -242,6 +243,38 @@ e2e_guest_screenshot (E2eGuest *g)
   return gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8, bytes, (gsize)width * 3);
 }
 
+guint
+e2e_guest_serial_size (E2eGuest   *guest,
+                       const char *marker,
+                       E2eSize    *size)
+{
+  g_autofree char *log = NULL;
+  guint n = 0;
+
+  *size = (E2eSize) { 0, 0 };
+  if (!g_file_get_contents (guest->serial_log, &log, NULL, NULL))
+    return 0;
+  for (const char *p = log; (p = strstr (p, marker)) != NULL; p++)
+    {
+      int width, height;
+
+      if (sscanf (p + strlen (marker), "%dx%d", &width, &height) == 2)
+        {
+          *size = (E2eSize) { width, height };
+          n++;
+        }
+    }
+  return n;
+}
+
+gboolean
+e2e_display_guest_size_is (gpointer       display,
+                           const E2eSize *size)
+{
+  return hangar_display_get_guest_width (display) == size->width &&
+         hangar_display_get_guest_height (display) == size->height;
+}
+
 gboolean
 e2e_display_shows_picture (gpointer display)
 {
@@ -249,27 +282,82 @@ e2e_display_shows_picture (gpointer display)
          hangar_display_get_frame_count (display) > 0;
 }
 
+/* "xdotool" and the NULL-terminated arguments, NULL-terminated. */
+static GPtrArray *
+xdotool_argv (const char *first_arg,
+              va_list     args)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (char *)"xdotool");
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *)arg);
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
 void
 e2e_xdotool (const char *first_arg,
              ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *err = NULL;
   int status = 0;
   va_list args;
 
-  g_ptr_array_add (argv, (char *)"xdotool");
   va_start (args, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *)arg);
+  argv = xdotool_argv (first_arg, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
 
   if (!g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
                      &err, &status, &error) ||
       !g_spawn_check_wait_status (status, &error))
     g_error ("xdotool %s failed: %s %s", first_arg, error->message, err ? err : "");
+}
+
+/* xdotool with the main loop running: the widget sees and forwards each key as it comes.
+ * (A synchronous spawn hands the guest every key in one burst, more than QEMU's 16-byte
+ * PS/2 queue holds.) */
+static void
+on_xdotool_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (!g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, error) && *error == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "xdotool failed");
+  g_object_set_data (source, "done", GINT_TO_POINTER (TRUE));
+}
+
+static gboolean
+subprocess_done (gpointer data)
+{
+  return g_object_get_data (data, "done") != NULL;
+}
+
+void
+e2e_xdotool_live (const char *first_arg,
+                  ...)
+{
+  g_autoptr(GPtrArray) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  va_list args;
+
+  va_start (args, first_arg);
+  argv = xdotool_argv (first_arg, args);
+  va_end (args);
+
+  proc = g_subprocess_newv ((const char *const *)argv->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
+  if (proc == NULL)
+    g_error ("Cannot run xdotool: %s", error->message);
+  g_subprocess_wait_check_async (proc, NULL, on_xdotool_done_cb, &error);
+  if (!e2e_wait_for (subprocess_done, proc, 30000))
+    g_error ("xdotool %s did not finish", first_arg);
+  if (error != NULL)
+    g_error ("xdotool %s failed: %s", first_arg, error->message);
 }
 
 char *

@@ -44,6 +44,19 @@ void       e2e_guest_free          (E2eGuest    *guest);
 /* Whether the guest wrote @text to its serial port so far. */
 gboolean   e2e_guest_serial_has    (E2eGuest    *guest,
                                     const char  *text);
+typedef struct {
+  int width;
+  int height;
+} E2eSize;
+
+/* How many "@marker WxH" lines the guest wrote to its serial port so far; the last one's
+ * size goes to @size ({ 0, 0 } when there is none). */
+guint      e2e_guest_serial_size   (E2eGuest    *guest,
+                                    const char  *marker,
+                                    E2eSize     *size);
+/* Whether @display (a HangarDisplay) shows a guest screen of @size. */
+gboolean   e2e_display_guest_size_is (gpointer       display,
+                                      const E2eSize *size);
 /* The guest screen as libvirt sees it (virDomainScreenshot: PNG or PPM). */
 GdkTexture *e2e_guest_screenshot   (E2eGuest    *guest);
 
@@ -52,6 +65,10 @@ gboolean   e2e_display_shows_picture (gpointer display);
 
 /* Runs xdotool with @args (NULL-terminated) and fails the test if it fails. */
 void       e2e_xdotool             (const char  *first_arg,
+                                    ...) G_GNUC_NULL_TERMINATED;
+/* The same, with the main loop running meanwhile: for typing into a console, which must
+ * forward each key as it comes. */
+void       e2e_xdotool_live        (const char  *first_arg,
                                     ...) G_GNUC_NULL_TERMINATED;
 /* The X11 window id of @window, as a decimal string for xdotool. */
 char      *e2e_window_xid          (GtkWindow   *window);

@@ -41,11 +41,6 @@ static E2eGuest *guest;
 static GtkWindow *window;
 static HangarDisplay *display;
 
-typedef struct {
-  int width;
-  int height;
-} Size;
-
 static void
 cleanup (void)
 {
@@ -54,68 +49,49 @@ cleanup (void)
 
 /* The last mode hangar-mode set, from the serial log; how many it set so far. */
 static guint
-guest_mode (Size *mode)
+guest_mode (E2eSize *mode)
 {
-  g_autofree char *log = NULL;
-  guint n = 0;
-
-  *mode = (Size) { 0, 0 };
-  if (!g_file_get_contents (guest->serial_log, &log, NULL, NULL))
-    return 0;
-  for (const char *p = log; (p = strstr (p, MODE_MARKER)) != NULL; p++)
-    {
-      int width, height;
-
-      if (sscanf (p + strlen (MODE_MARKER), "%dx%d", &width, &height) == 2)
-        {
-          *mode = (Size) { width, height };
-          n++;
-        }
-    }
-  return n;
+  return e2e_guest_serial_size (guest, MODE_MARKER, mode);
 }
 
 static gboolean
 guest_mode_is (gpointer data)
 {
-  const Size *want = data;
-  Size mode;
+  const E2eSize *want = data;
+  E2eSize mode;
 
   return guest_mode (&mode) > 0 && mode.width == want->width && mode.height == want->height;
 }
 
-static Size
+static E2eSize
 screenshot_size (void)
 {
   g_autoptr(GdkTexture) shot = e2e_guest_screenshot (guest);
 
-  return (Size) { gdk_texture_get_width (shot), gdk_texture_get_height (shot) };
+  return (E2eSize) { gdk_texture_get_width (shot), gdk_texture_get_height (shot) };
 }
 
 /* What resize-guest mode asks for: the widget's size in device pixels. */
-static Size
+static E2eSize
 widget_size (void)
 {
   int scale = gtk_widget_get_scale_factor (GTK_WIDGET (display));
 
-  return (Size) { gtk_widget_get_width (GTK_WIDGET (display)) * scale,
+  return (E2eSize) { gtk_widget_get_width (GTK_WIDGET (display)) * scale,
                   gtk_widget_get_height (GTK_WIDGET (display)) * scale };
 }
 
 static gboolean
 console_size_is (gpointer data)
 {
-  const Size *want = data;
-
-  return hangar_display_get_guest_width (display) == want->width &&
-         hangar_display_get_guest_height (display) == want->height;
+  return e2e_display_guest_size_is (display, data);
 }
 
 /* Fails unless the console, libvirt's screenshot and hangar-mode all say @want. */
 static void
-assert_guest_size (Size want)
+assert_guest_size (E2eSize want)
 {
-  Size shot, mode;
+  E2eSize shot, mode;
 
   e2e_assert (console_size_is (&want), "The console shows %d×%d, not %d×%d",
               hangar_display_get_guest_width (display),
@@ -134,7 +110,7 @@ assert_guest_size (Size want)
 static void
 assert_guest_follows_widget (void)
 {
-  Size want = widget_size ();
+  E2eSize want = widget_size ();
   gint64 elapsed = 0;
 
   if (!e2e_wait_for_elapsed (console_size_is, &want, MODE_TIMEOUT_MS, &elapsed))
@@ -155,8 +131,8 @@ assert_guest_follows_widget (void)
 static gboolean
 widget_size_is (gpointer data)
 {
-  const Size *want = data;
-  Size size = widget_size ();
+  const E2eSize *want = data;
+  E2eSize size = widget_size ();
 
   return size.width == want->width && size.height == want->height;
 }
@@ -169,7 +145,7 @@ resize_window (int width,
 {
   g_autofree char *xid = e2e_window_xid (window);
   int scale = gtk_widget_get_scale_factor (GTK_WIDGET (display));
-  Size want = { width * scale, height * scale };
+  E2eSize want = { width * scale, height * scale };
   g_autofree char *w = g_strdup_printf ("%d", want.width);
   g_autofree char *h = g_strdup_printf ("%d", want.height);
 
@@ -182,14 +158,14 @@ resize_window (int width,
 static void
 test_fit_keeps_guest_size (void)
 {
-  Size boot = { BOOT_WIDTH, BOOT_HEIGHT };
-  Size widget = widget_size ();
+  E2eSize boot = { BOOT_WIDTH, BOOT_HEIGHT };
+  E2eSize widget = widget_size ();
 
   e2e_assert (widget.width != BOOT_WIDTH || widget.height != BOOT_HEIGHT,
               "The window must differ in size from the guest for this test");
   e2e_spin (SETTLE_MS);
   assert_guest_size (boot);
-  e2e_assert (guest_mode (&(Size) { 0 }) == 1, "The guest changed its mode in fit mode");
+  e2e_assert (guest_mode (&(E2eSize) { 0 }) == 1, "The guest changed its mode in fit mode");
 }
 
 static void
@@ -206,14 +182,14 @@ test_resize_guest_follows_window (void)
 static void
 test_fit_again_leaves_guest (void)
 {
-  Size before;
+  E2eSize before;
   guint modes = guest_mode (&before);
 
   hangar_display_set_scaling (display, HANGAR_DISPLAY_SCALING_FIT);
   resize_window (812, 590);
   e2e_spin (SETTLE_MS);
   assert_guest_size (before);
-  e2e_assert (guest_mode (&(Size) { 0 }) == modes,
+  e2e_assert (guest_mode (&(E2eSize) { 0 }) == modes,
               "The guest changed its mode after the console went back to fit mode");
 }
 
@@ -372,7 +348,7 @@ main (int   argc,
     .replace = "<input type='tablet' bus='virtio'/>",
     .replacement = "",
   };
-  Size boot = { BOOT_WIDTH, BOOT_HEIGHT };
+  E2eSize boot = { BOOT_WIDTH, BOOT_HEIGHT };
   gint64 start;
   int ret;
 

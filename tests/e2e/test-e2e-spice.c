@@ -135,42 +135,6 @@ test_reopen (void)
   open_display ();
 }
 
-/* xdotool with the main loop running: the widget must see and forward each key as it
- * comes. (A synchronous spawn would hand the guest every key in one burst, more than
- * QEMU's 16-byte PS/2 queue holds.) */
-static void
-on_xdotool_done_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  GError **error = user_data;
-
-  if (!g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, error) && *error == NULL)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "xdotool failed");
-  g_object_set_data (source, "done", GINT_TO_POINTER (TRUE));
-}
-
-static gboolean
-subprocess_done (gpointer data)
-{
-  return g_object_get_data (data, "done") != NULL;
-}
-
-static void
-xdotool_async (const char *const *argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_NONE, &error);
-
-  if (proc == NULL)
-    g_error ("Cannot run xdotool: %s", error->message);
-  g_subprocess_wait_check_async (proc, NULL, on_xdotool_done_cb, &error);
-  if (!e2e_wait_for (subprocess_done, proc, 30000))
-    g_error ("xdotool %s did not finish", argv[1]);
-  if (error != NULL)
-    g_error ("xdotool %s failed: %s", argv[1], error->message);
-}
-
 typedef struct {
   gsize       offset; /* what the serial log held before typing */
   const char *text;
@@ -195,20 +159,18 @@ test_keys_reach_guest (void)
   g_autofree char *before = NULL;
   SerialWait wait = { 0, "42" };
   gint64 start;
-  /* A keystroke every 50 ms at most (xdotool's default is 12): QEMU's PS/2 keyboard
-   * queue holds 16 bytes and its SPICE input, unlike its VNC server, has no key delay,
-   * so a burst that meets a descheduled TCG vCPU on a busy host loses keys. */
-  const char *type[] = { "xdotool", "type", "--delay", "50", "--window", xid,
-                         "echo $((6*7)) >/dev/ttyS0", NULL };
-  const char *enter[] = { "xdotool", "key", "--window", xid, "Return", NULL };
 
   g_file_get_contents (guest->serial_log, &before, &wait.offset, NULL);
   gtk_widget_grab_focus (GTK_WIDGET (display));
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (display)));
 
   start = g_get_monotonic_time ();
-  xdotool_async (type);
-  xdotool_async (enter);
+  /* A keystroke every 50 ms at most (xdotool's default is 12): QEMU's PS/2 keyboard
+   * queue holds 16 bytes and its SPICE input, unlike its VNC server, has no key delay,
+   * so a burst that meets a descheduled TCG vCPU on a busy host loses keys. */
+  e2e_xdotool_live ("type", "--delay", "50", "--window", xid, "echo $((6*7)) >/dev/ttyS0",
+                    NULL);
+  e2e_xdotool_live ("key", "--window", xid, "Return", NULL);
   if (!e2e_wait_for (serial_has_new, &wait, KEYS_TIMEOUT_MS))
     {
       g_autofree char *path = g_build_filename (g_get_tmp_dir (), "test-e2e-spice-keys.png",

@@ -22,20 +22,24 @@
 #               "HANGAR-MODE <width>x<height>" on ttyS0; and loads psmouse (the cloud
 #               kernel has no PS/2 mouse driver) and starts hangar-mouse-log, which
 #               copies the PS/2 mouse's raw events to ttyS0 as hangar-pointer-log does
-#               the tablet's (the relative pointer test, with no tablet)
+#               the tablet's (the relative pointer test, with no tablet); and loads
+#               virtio_console and starts hangar-agent (tests/guest/hangar-agent.c), a
+#               small SPICE guest agent that reports monitor configurations and
+#               clipboard text on ttyS0 (tests/e2e/test-e2e-spice-agent.c)
 #   stamp-fb    "hangar-test-guest-fb <version> <kernel package>", as stamp
 #
 # Usage: tests/guest/build-guest.sh [CACHE_DIR]
 #   CACHE_DIR defaults to $HANGAR_TEST_GUEST_DIR, else /var/cache/hangar-test-guest
 #   (root) or ${XDG_CACHE_HOME:-~/.cache}/hangar-test-guest (others).
 # Needs: apt (apt-get download), dpkg-deb, busybox-static, cpio, gzip, python3, and for
-# the framebuffer variant gcc, libc6-dev and libdrm-dev (its headers only).
+# the framebuffer variant gcc, libc6-dev, libdrm-dev and libspice-protocol-dev (their
+# headers only).
 # Directories are 0755 and files 0644 so the qemu user (libvirt-qemu) can read them.
 set -euo pipefail
 
 GUEST_VERSION=3
 KERNEL_META=linux-image-cloud-amd64
-FB_VERSION=2
+FB_VERSION=3
 FB_KERNEL_META=linux-image-amd64
 CMDLINE="console=tty1 console=ttyS0 quiet"
 
@@ -280,11 +284,13 @@ if [[ $build_fb == 1 ]]; then
   }
   rm -f "$root_fb"/lib/modules/*.ko
   for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci \
-           virtio_input evdev psmouse virtio_gpu; do
+           virtio_input evdev psmouse virtio_gpu virtio_console; do
     add_module "$m"
   done
   gcc -static -Os -s -Wall -I/usr/include/libdrm -o "$root_fb/bin/hangar-mode" \
     "$here/hangar-mode.c"
+  gcc -static -Os -s -Wall -I/usr/include/spice-1 -o "$root_fb/bin/hangar-agent" \
+    "$here/hangar-agent.c"
   # The PS/2 mouse's events, raw, on ttyS0, in hangar-pointer-log's format. psmouse
   # finds the mouse in the background: its input device appears a little later.
   cat > "$root_fb/bin/hangar-mouse-log" <<'MOUSE'
@@ -306,12 +312,15 @@ MOUSE
 #!/bin/sh
 # Hangar framebuffer test guest: virtio-gpu with the DRM modules it needs and the PS/2
 # mouse driver, then the program that sets the screen mode the host asks for
-# (tests/guest/hangar-mode.c) and the mouse's event logger.
+# (tests/guest/hangar-mode.c), the mouse's event logger and the SPICE agent
+# (tests/guest/hangar-agent.c; it waits for its virtio port, which only guests with a
+# spicevmc channel have).
 for m in ${fb_modules[*]}; do
   [ -d /sys/module/\$m ] || insmod /lib/modules/\$m.ko || echo "hangar-fb-start: no \$m"
 done
 setsid hangar-mode &
 setsid hangar-mouse-log &
+setsid hangar-agent &
 FB
   chmod 0755 "$root_fb/bin/hangar-fb-start"
   replace_tty1_line "$root_fb/init" $'/bin/hangar-fb-start\nrespawn /dev/tty1 &'

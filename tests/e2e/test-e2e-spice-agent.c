@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * What Hangar's SPICE console does through the guest agent, against a real QEMU guest on
+ * the real libvirtd under Xvfb (HANGAR_TEST_LIBVIRT_URI, HANGAR_TEST_GUEST_DIR and
+ * DISPLAY from build-aux/test).
+ *
+ * The guest is the tiny guest's framebuffer variant with a spicevmc channel: its
+ * hangar-agent (tests/guest/hangar-agent.c) speaks the vdagent protocol on the channel's
+ * virtio port, as spice-vdagent does, and reports on the serial port what reached it.
+ * Its virtio-gpu display follows the size the console asks for, and hangar-mode prints
+ * the guest's new mode there too.
+ *   - text put on this desktop's clipboard reaches the guest's clipboard;
+ *   - text the guest copies lands on this desktop's clipboard;
+ *   - with sharing off, neither way; switched back on, the current text goes across;
+ *   - in resize-guest mode the guest's screen takes the console's size (spice-client-glib
+ *     sends it only to a guest with an agent; QEMU's virtio-gpu then takes it itself).
+ */
+#define G_LOG_DOMAIN "test-e2e-spice-agent"
+
+#include "config.h"
+
+#include <gtk/gtk.h>
+
+#include "e2e-guest.h"
+#include "hangar-spice-display.h"
+
+#define AGENT_READY     "HANGAR-AGENT-READY"
+#define AGENT_CLIPBOARD "HANGAR-AGENT-CLIPBOARD "
+#define AGENT_MONITORS  "HANGAR-AGENT-MONITORS "
+#define MODE_MARKER     "HANGAR-MODE "
+#define TIMEOUT_MS      20000
+/* How long text that must not cross is given to cross anyway. */
+#define QUIET_MS        3000
+
+static E2eGuest *guest;
+static GtkWindow *window;
+static HangarDisplay *display;
+
+static void
+cleanup (void)
+{
+  g_clear_pointer (&guest, e2e_guest_free);
+}
+
+static gboolean
+serial_has (gpointer text)
+{
+  return e2e_guest_serial_has (guest, text);
+}
+
+static GdkClipboard *
+clipboard (void)
+{
+  return gtk_widget_get_clipboard (GTK_WIDGET (display));
+}
+
+/* The text of this desktop's clipboard, read the way any application reads it. */
+typedef struct {
+  gboolean done;
+  char *text;
+} ReadText;
+
+static void
+on_read_text (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ReadText *read = user_data;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  read->done = TRUE;
+}
+
+static gboolean
+read_done (gpointer data)
+{
+  return ((ReadText *)data)->done;
+}
+
+static char *
+clipboard_text (void)
+{
+  ReadText read = { FALSE, NULL };
+
+  gdk_clipboard_read_text_async (clipboard (), NULL, on_read_text, &read);
+  e2e_assert (e2e_wait_for (read_done, &read, 5000), "Reading the clipboard did not finish");
+  return read.text;
+}
+
+static gboolean
+clipboard_is (gpointer want)
+{
+  g_autofree char *text = clipboard_text ();
+
+  return g_strcmp0 (text, want) == 0;
+}
+
+/* Makes the guest's agent copy @text, by typing a shell line on the guest's screen
+ * (tty1) through the console: the agent takes what is written to its FIFO. */
+static void
+guest_copies (const char *text)
+{
+  g_autofree char *xid = e2e_window_xid (window);
+  g_autofree char *line = g_strdup_printf ("echo %s >/run/hangar-agent-copy", text);
+
+  gtk_widget_grab_focus (GTK_WIDGET (display));
+  /* A keystroke every 50 ms at most, as in test-e2e-spice.c. */
+  e2e_xdotool_live ("type", "--delay", "50", "--window", xid, line, NULL);
+  e2e_xdotool_live ("key", "--window", xid, "Return", NULL);
+}
+
+static void
+test_clipboard_to_guest (void)
+{
+  const char *text = "hangar-host-clip-1";
+  g_autofree char *want = g_strconcat (AGENT_CLIPBOARD, text, NULL);
+
+  gdk_clipboard_set_text (clipboard (), text);
+  e2e_assert (e2e_wait_for (serial_has, want, TIMEOUT_MS),
+              "The guest's agent did not get \"%s\" from this desktop's clipboard within %d s",
+              text, TIMEOUT_MS / 1000);
+}
+
+static void
+test_clipboard_from_guest (void)
+{
+  const char *text = "hangar-guest-clip-2";
+  g_autofree char *got = NULL;
+
+  guest_copies (text);
+  if (!e2e_wait_for (clipboard_is, (gpointer)text, TIMEOUT_MS))
+    {
+      got = clipboard_text ();
+      e2e_fail (__FILE__, __LINE__, G_STRFUNC,
+                "This desktop's clipboard holds \"%s\", not the guest's \"%s\", after %d s",
+                got ? got : "(nothing)", text, TIMEOUT_MS / 1000);
+    }
+}
+
+static void
+test_clipboard_switched_off (void)
+{
+  const char *host_text = "hangar-host-secret-3";
+  const char *guest_text = "hangar-guest-secret-4";
+  g_autofree char *host_seen = g_strconcat (AGENT_CLIPBOARD, host_text, NULL);
+  g_autofree char *got = NULL;
+
+  hangar_display_set_share_clipboard (display, FALSE);
+  gdk_clipboard_set_text (clipboard (), host_text);
+  guest_copies (guest_text);
+  e2e_spin (QUIET_MS);
+  e2e_assert (!e2e_guest_serial_has (guest, host_seen),
+              "The guest got this desktop's clipboard with sharing off");
+  got = clipboard_text ();
+  e2e_assert (g_strcmp0 (got, host_text) == 0,
+              "This desktop's clipboard holds \"%s\", not its own \"%s\", with sharing off "
+              "(the guest's copy must stay in the guest)", got ? got : "(nothing)", host_text);
+
+  /* On again: the desktop's current text goes to the guest. */
+  hangar_display_set_share_clipboard (display, TRUE);
+  e2e_assert (e2e_wait_for (serial_has, host_seen, TIMEOUT_MS),
+              "With sharing back on, the guest's agent did not get \"%s\" within %d s",
+              host_text, TIMEOUT_MS / 1000);
+}
+
+static gboolean
+guest_mode_is (gpointer data)
+{
+  const E2eSize *want = data;
+  E2eSize mode;
+
+  return e2e_guest_serial_size (guest, MODE_MARKER, &mode) > 0 &&
+         mode.width == want->width && mode.height == want->height;
+}
+
+static gboolean
+console_size_is (gpointer data)
+{
+  return e2e_display_guest_size_is (display, data);
+}
+
+static void
+test_resize_guest (void)
+{
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (display));
+  E2eSize want = { gtk_widget_get_width (GTK_WIDGET (display)) * scale,
+                gtk_widget_get_height (GTK_WIDGET (display)) * scale };
+  E2eSize agent, mode;
+
+  e2e_assert (!console_size_is (&want), "The window must differ in size from the guest");
+  hangar_display_set_scaling (display, HANGAR_DISPLAY_SCALING_RESIZE_GUEST);
+  if (!e2e_wait_for (console_size_is, &want, TIMEOUT_MS))
+    {
+      gboolean agent_saw = e2e_guest_serial_size (guest, AGENT_MONITORS, &agent) > 0;
+
+      e2e_guest_serial_size (guest, MODE_MARKER, &mode);
+      e2e_fail (__FILE__, __LINE__, G_STRFUNC,
+                "The guest's screen did not take the console's size %d×%d within %d s: the "
+                "console shows %d×%d, the guest's last mode is %d×%d, its agent %s",
+                want.width, want.height, TIMEOUT_MS / 1000,
+                hangar_display_get_guest_width (display),
+                hangar_display_get_guest_height (display), mode.width, mode.height,
+                agent_saw ? "got a monitor configuration" : "got no monitor configuration");
+    }
+  e2e_wait_for (guest_mode_is, &want, 5000);
+  e2e_guest_serial_size (guest, MODE_MARKER, &mode);
+  e2e_assert (mode.width == want.width && mode.height == want.height,
+              "The guest's last mode is %d×%d, not %d×%d", mode.width, mode.height,
+              want.width, want.height);
+  /* QEMU's virtio-gpu takes the monitor configuration itself; spice-server hands the
+   * agent only what the display device does not take (QXL without its guest driver). */
+  e2e_guest_serial_size (guest, AGENT_MONITORS, &agent);
+  g_test_message ("the guest took %d×%d (its agent %s)", want.width, want.height,
+                  agent.width == want.width && agent.height == want.height ?
+                    "saw the configuration too" : "was not asked");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  E2eGuestOptions options = {
+    .graphics = "spice",
+    .variant = "fb",
+    .replace = "<memballoon model='none'/>",
+    .replacement = "<channel type='spicevmc'>"
+                   "<target type='virtio' name='com.redhat.spice.0'/></channel>"
+                   "<memballoon model='none'/>",
+  };
+  int ret;
+
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  e2e_set_cleanup (cleanup);
+
+  guest = e2e_guest_boot_with (&options);
+  e2e_assert (e2e_wait_for (serial_has, AGENT_READY, TIMEOUT_MS),
+              "The guest's hangar-agent did not print " AGENT_READY " within %d s",
+              TIMEOUT_MS / 1000);
+
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 900, 600);
+  display = HANGAR_DISPLAY (hangar_spice_display_new ());
+  gtk_window_set_child (window, GTK_WIDGET (display));
+  gtk_window_present (window);
+
+  hangar_spice_display_open (HANGAR_SPICE_DISPLAY (display), guest->guest);
+  e2e_assert (e2e_wait_for (e2e_display_shows_picture, display, TIMEOUT_MS),
+              "The SPICE console did not show the guest: %s",
+              hangar_display_get_status_message (display));
+
+  g_test_add_func ("/e2e/spice-agent/clipboard-to-guest", test_clipboard_to_guest);
+  g_test_add_func ("/e2e/spice-agent/clipboard-from-guest", test_clipboard_from_guest);
+  g_test_add_func ("/e2e/spice-agent/clipboard-switched-off", test_clipboard_switched_off);
+  g_test_add_func ("/e2e/spice-agent/resize-guest", test_resize_guest);
+  ret = g_test_run ();
+
+  gtk_window_destroy (window);
+  cleanup ();
+  return ret;
+}
