@@ -436,7 +436,7 @@ done
         fc=${r_cpu[$proto-floor]:-}; rc=${r_cpu[$proto-remote-viewer]:-}
         if [ -n "$fc" ] && [ -n "$rc" ]; then
             awk -v p="$proto" -v fc="$fc" -v rc="$rc" 'BEGIN {
-                printf "| %s | %s | %s | %.2f |\n", p, fc, rc, rc > 0 ? fc / rc : 0 }'
+                printf "| %s | %s | %s | %.2f |\n", p, fc, rc, (rc > 0 ? fc / rc : 0) }'
         else
             echo "| $proto | ${fc:-—} | ${rc:-—} | — |"
         fi

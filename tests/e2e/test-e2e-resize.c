@@ -15,7 +15,7 @@
  *
  * The same guest, booted without its tablet, also tests the relative pointer: its kernel
  * is the only one of the tiny guest's with a PS/2 mouse driver (psmouse), and with no
- * absolute device QEMU's VNC server asks for relative motion. hangar-mouse-log in the
+ * absolute device QEMU's VNC server asks for relative motion. hangar-input-log in the
  * guest copies the mouse's raw input events to the serial port.
  */
 #define G_LOG_DOMAIN "test-e2e-resize"
@@ -201,7 +201,7 @@ typedef struct {
 } Motion;
 
 /* The mouse's motion in the serial log, one Motion per left-button press: what moved
- * since the press before. The lines are hangar-mouse-log's: sec, usec (each two 32-bit
+ * since the press before. The lines are hangar-input-log's: sec, usec (each two 32-bit
  * halves), type + code * 65536 and value of each evdev event. */
 static GArray *
 mouse_motions (void)
@@ -317,7 +317,7 @@ test_relative_pointer (void)
   e2e_wait_for (mouse_clicks_reach, GUINT_TO_POINTER (clicks), 15000);
   seen = mouse_motions ();
   e2e_assert (seen->len >= clicks, "The guest's PS/2 mouse saw %u of %u clicks%s", seen->len,
-              clicks, e2e_guest_serial_has (guest, "no PS/2 mouse") ?
+              clicks, e2e_guest_serial_has (guest, "hangar-input-log: no input device") ?
                         " (the guest has no PS/2 mouse device)" : "");
   for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
     {

@@ -100,7 +100,7 @@ test_keys_reach_guest (void)
 }
 
 /* The guest's view of the click: the last tablet X and Y before a left-button press,
- * from the raw event lines hangar-pointer-log writes (see tests/guest/build-guest.sh). */
+ * from the raw event lines hangar-input-log writes for the tablet (see tests/guest/build-guest.sh). */
 static gboolean
 find_click (int *abs_x,
             int *abs_y)
@@ -157,8 +157,8 @@ test_click_lands (void)
   g_autofree char *wy = NULL;
   int xy[2] = { -1, -1 };
 
-  e2e_xdotool ("type", "--delay", "40", "hangar-pointer-log &", NULL);
-  e2e_xdotool ("key", "Return", NULL);
+  e2e_xdotool_live ("type", "--delay", "40", "hangar-input-log '*Tablet*' &", NULL);
+  e2e_xdotool_live ("key", "Return", NULL);
   e2e_spin (1500);
 
   /* The centre of guest pixel (gx, gy), in window coordinates. */

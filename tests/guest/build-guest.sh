@@ -20,9 +20,9 @@
 #               virtio-gpu and starts hangar-mode (tests/guest/hangar-mode.c, built here
 #               with gcc -static), which sets the mode the host asks for and prints
 #               "HANGAR-MODE <width>x<height>" on ttyS0; and loads psmouse (the cloud
-#               kernel has no PS/2 mouse driver) and starts hangar-mouse-log, which
-#               copies the PS/2 mouse's raw events to ttyS0 as hangar-pointer-log does
-#               the tablet's (the relative pointer test, with no tablet); and loads
+#               kernel has no PS/2 mouse driver) and starts hangar-input-log for it,
+#               which copies its raw events to ttyS0 (the relative pointer test, with
+#               no tablet); and loads
 #               virtio_console and starts hangar-agent (tests/guest/hangar-agent.c), a
 #               small SPICE guest agent that reports monitor configurations and
 #               clipboard text on ttyS0 (tests/e2e/test-e2e-spice-agent.c)
@@ -37,9 +37,9 @@
 # Directories are 0755 and files 0644 so the qemu user (libvirt-qemu) can read them.
 set -euo pipefail
 
-GUEST_VERSION=3
+GUEST_VERSION=4
 KERNEL_META=linux-image-cloud-amd64
-FB_VERSION=3
+FB_VERSION=4
 FB_KERNEL_META=linux-image-amd64
 CMDLINE="console=tty1 console=ttyS0 quiet"
 
@@ -124,23 +124,41 @@ if [[ $build_fb == 1 ]]; then
   fb_vmlinuz=$(ls "$work"/kernel-fb/boot/vmlinuz-*)
 fi
 
+# add_module KERNEL_DIR ROOT LIST NAME: copies NAME.ko from the kernel unpacked in
+# KERNEL_DIR, its dependencies first (from the "depends=" of its .modinfo), into
+# ROOT/lib/modules with the module's own name (virtio_gpu, not virtio-gpu), and appends
+# them to the array named LIST in load order.
+add_module() {
+  local kernel_dir=$1 target=$2 m=${4//-/_} ko dep
+  local -n loaded=$3
+  [[ " ${loaded[*]} " == *" $m "* ]] && return 0
+  ko=$(find "$kernel_dir/lib/modules" \( -name "$m.ko" -o -name "${m//_/-}.ko" \) |
+         head -n1)
+  if [[ -z $ko ]]; then
+    log "module $m.ko not found in the kernel package in $kernel_dir"
+    exit 1
+  fi
+  for dep in $(tr '\0' '\n' <"$ko" | sed -n 's/^depends=//p' | head -n1 | tr , ' '); do
+    add_module "$kernel_dir" "$target" "$3" "$dep"
+  done
+  mkdir -p "$target/lib/modules"
+  cp "$ko" "$target/lib/modules/$m.ko"
+  loaded+=("$m")
+}
+
 # --- initramfs --------------------------------------------------------------------
 root="$work/root"
-mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,root,usr/bin,usr/sbin}
+mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,root,usr/bin,usr/sbin,lib/modules}
 cp "$busybox" "$root/bin/busybox"
 # The few modules the pointer test needs (virtio tablet, evdev); the rest is built in.
-mkdir -p "$root/lib/modules"
+# /init loads those /etc/hangar-modules names, in order.
+main_modules=()
 if [[ $keep_main == 0 ]]; then
-  for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci \
-           virtio_input evdev; do
-    ko=$(find "$work/kernel/lib/modules" -name "$m.ko" | head -n1)
-    if [[ -z $ko ]]; then
-      log "module $m.ko not found in the kernel package"
-      exit 1
-    fi
-    cp "$ko" "$root/lib/modules/"
+  for m in virtio_pci virtio_input evdev; do
+    add_module "$work/kernel" "$root" main_modules "$m"
   done
 fi
+printf '%s\n' "${main_modules[@]}" > "$root/etc/hangar-modules"
 for applet in $("$busybox" --list); do
   [[ $applet == busybox ]] && continue
   ln -sf busybox "$root/bin/$applet"
@@ -162,8 +180,7 @@ hostname hangar-guest
 [ -c /dev/tty1 ] || mknod /dev/tty1 c 4 1
 dmesg -n 1
 # Modules in dependency order; a module that is built in or absent is no error.
-for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci \
-         virtio_input evdev; do
+for m in $(cat /etc/hangar-modules); do
   [ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko 2>/dev/null
 done
 
@@ -186,18 +203,23 @@ while :; do wait; sleep 1; done
 INIT
 chmod 0755 "$root/init"
 
-# hangar-pointer-log: the virtio tablet's events, raw, on ttyS0 — one line per event:
-# "sec usec type+code*65536 value" as od prints them (4-byte integers, 24-byte events).
-cat > "$root/bin/hangar-pointer-log" <<'PTR'
+# hangar-input-log PATTERN: the events of the input device whose name matches the shell
+# pattern PATTERN, raw, on ttyS0 — one line per event: "sec usec type+code*65536 value"
+# as od prints them (4-byte integers, 24-byte events). A device can appear a little after
+# its driver loads (psmouse probes in the background): it looks for 10 s.
+cat > "$root/bin/hangar-input-log" <<'INPUT'
 #!/bin/sh
-for e in /sys/class/input/event*; do
-  case "$(cat "$e/device/name" 2>/dev/null)" in
-    *Tablet*) exec od -A n -t d4 -w24 -v "/dev/input/${e##*/}" >/dev/ttyS0 ;;
-  esac
+for i in $(seq 50); do
+  for e in /sys/class/input/event*; do
+    case "$(cat "$e/device/name" 2>/dev/null)" in
+      $1) exec od -A n -t d4 -w24 -v "/dev/input/${e##*/}" >/dev/ttyS0 ;;
+    esac
+  done
+  sleep 0.2
 done
-echo "hangar-pointer-log: no tablet" >/dev/ttyS0
-PTR
-chmod 0755 "$root/bin/hangar-pointer-log"
+echo "hangar-input-log: no input device named $1" >/dev/ttyS0
+INPUT
+chmod 0755 "$root/bin/hangar-input-log"
 
 cat > "$root/etc/profile" <<'PROFILE'
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TERM=linux
@@ -264,48 +286,15 @@ cat "$work/dev.cpio" "$work/root-busy.cpio" | gzip -9n > "$work/initrd-busy.img"
 if [[ $build_fb == 1 ]]; then
   root_fb="$work/root-fb"
   fb_modules=()
-  # add_module NAME: copies NAME.ko, its dependencies first (from the "depends=" of its
-  # .modinfo), as lib/modules/NAME.ko with the module's own name (virtio_gpu, not
-  # virtio-gpu), and appends them to fb_modules in load order.
-  add_module() {
-    local m=${1//-/_} ko dep
-    [[ " ${fb_modules[*]} " == *" $m "* ]] && return 0
-    ko=$(find "$work/kernel-fb/lib/modules" \( -name "$m.ko" -o -name "${m//_/-}.ko" \) |
-           head -n1)
-    if [[ -z $ko ]]; then
-      log "module $m.ko not found in $fb_kpkg"
-      exit 1
-    fi
-    for dep in $(tr '\0' '\n' <"$ko" | sed -n 's/^depends=//p' | head -n1 | tr , ' '); do
-      add_module "$dep"
-    done
-    cp "$ko" "$root_fb/lib/modules/$m.ko"
-    fb_modules+=("$m")
-  }
   rm -f "$root_fb"/lib/modules/*.ko
   for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci \
            virtio_input evdev psmouse virtio_gpu virtio_console; do
-    add_module "$m"
+    add_module "$work/kernel-fb" "$root_fb" fb_modules "$m"
   done
   gcc -static -Os -s -Wall -I/usr/include/libdrm -o "$root_fb/bin/hangar-mode" \
     "$here/hangar-mode.c"
   gcc -static -Os -s -Wall -I/usr/include/spice-1 -o "$root_fb/bin/hangar-agent" \
     "$here/hangar-agent.c"
-  # The PS/2 mouse's events, raw, on ttyS0, in hangar-pointer-log's format. psmouse
-  # finds the mouse in the background: its input device appears a little later.
-  cat > "$root_fb/bin/hangar-mouse-log" <<'MOUSE'
-#!/bin/sh
-for i in $(seq 50); do
-  for e in /sys/class/input/event*; do
-    case "$(cat "$e/device/name" 2>/dev/null)" in
-      *PS/2*) exec od -A n -t d4 -w24 -v "/dev/input/${e##*/}" >/dev/ttyS0 ;;
-    esac
-  done
-  sleep 0.2
-done
-echo "hangar-mouse-log: no PS/2 mouse" >/dev/ttyS0
-MOUSE
-  chmod 0755 "$root_fb/bin/hangar-mouse-log"
   # /init loads the modules it knows (all but the DRM and PS/2 mouse ones) before this
   # runs.
   cat > "$root_fb/bin/hangar-fb-start" <<FB
@@ -319,7 +308,7 @@ for m in ${fb_modules[*]}; do
   [ -d /sys/module/\$m ] || insmod /lib/modules/\$m.ko || echo "hangar-fb-start: no \$m"
 done
 setsid hangar-mode &
-setsid hangar-mouse-log &
+setsid hangar-input-log '*PS/2*' &
 setsid hangar-agent &
 FB
   chmod 0755 "$root_fb/bin/hangar-fb-start"
