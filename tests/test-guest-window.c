@@ -120,6 +120,50 @@ test_overview (void)
 }
 
 static gboolean
+is_mapped_widget (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+static gboolean
+title_visible_is (gpointer data)
+{
+  gpointer *args = data;
+
+  return adw_view_switcher_title_get_title_visible (args[0]) == GPOINTER_TO_INT (args[1]);
+}
+
+/* Console / Overview stays one click away: in the header bar while it fits there (the
+ * default size), else in a bar at the bottom, with the guest's name in the header. */
+static void
+test_view_switcher (void)
+{
+  HangarGuest *alpha = hangar_connection_find_guest (connection, "alpha");
+  HangarGuestWindow *window = guest_window (alpha);
+  GtkWidget *title = test_find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_TITLE,
+                                       NULL, NULL);
+  GtkWidget *bar = test_find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_BAR, NULL,
+                                     NULL);
+  gpointer in_header[] = { title, GINT_TO_POINTER (FALSE) };
+  gpointer as_title[] = { title, GINT_TO_POINTER (TRUE) };
+
+  g_assert_nonnull (title);
+  g_assert_nonnull (bar);
+  g_assert_true (test_wait_for (is_mapped_widget, title, 5000));
+  if (!test_wait_for (title_visible_is, in_header, 5000))
+    g_error ("At its default size the window shows its title, not the view switcher");
+  g_assert_false (adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (bar)));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 480, 400);
+  if (!test_wait_for (title_visible_is, as_title, 5000))
+    g_error ("In a narrow window the header still has the view switcher");
+  g_assert_cmpstr (adw_view_switcher_title_get_title (ADW_VIEW_SWITCHER_TITLE (title)), ==,
+                   "alpha");
+  g_assert_true (adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (bar)));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
 guest_runs (gpointer data)
 {
   return hangar_guest_get_state (data) == HANGAR_GUEST_STATE_RUNNING;
@@ -232,6 +276,7 @@ main (int   argc,
 
   g_test_add_func ("/guest-window/overview", test_overview);
   g_test_add_func ("/guest-window/format-uptime", test_format_uptime);
+  g_test_add_func ("/guest-window/view-switcher", test_view_switcher);
   g_test_add_func ("/guest-window/run-from-console-page", test_run_from_console_page);
   g_test_add_func ("/guest-window/preferences", test_preferences);
 
