@@ -27,6 +27,7 @@
 #define AGENT_READY     "HANGAR-AGENT-READY"
 #define AGENT_CLIPBOARD "HANGAR-AGENT-CLIPBOARD "
 #define AGENT_MONITORS  "HANGAR-AGENT-MONITORS "
+#define AGENT_COPY      "HANGAR-AGENT-COPY "
 #define MODE_MARKER     "HANGAR-MODE "
 #define TIMEOUT_MS      20000
 /* How long text that must not cross is given to cross anyway. */
@@ -143,11 +144,16 @@ test_clipboard_switched_off (void)
   const char *host_text = "hangar-host-secret-3";
   const char *guest_text = "hangar-guest-secret-4";
   g_autofree char *host_seen = g_strconcat (AGENT_CLIPBOARD, host_text, NULL);
+  g_autofree char *guest_copied = g_strconcat (AGENT_COPY, guest_text, NULL);
   g_autofree char *got = NULL;
 
   hangar_display_set_share_clipboard (display, FALSE);
   gdk_clipboard_set_text (clipboard (), host_text);
   guest_copies (guest_text);
+  /* The guest did copy (else there would be nothing to keep from crossing). */
+  e2e_assert (e2e_wait_for (serial_has, guest_copied, TIMEOUT_MS),
+              "The guest's agent did not report copying \"%s\" within %d s", guest_text,
+              TIMEOUT_MS / 1000);
   e2e_spin (QUIET_MS);
   e2e_assert (!e2e_guest_serial_has (guest, host_seen),
               "The guest got this desktop's clipboard with sharing off");

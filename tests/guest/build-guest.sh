@@ -39,7 +39,7 @@ set -euo pipefail
 
 GUEST_VERSION=4
 KERNEL_META=linux-image-cloud-amd64
-FB_VERSION=4
+FB_VERSION=5
 FB_KERNEL_META=linux-image-amd64
 CMDLINE="console=tty1 console=ttyS0 quiet"
 

@@ -10,12 +10,15 @@
  *   HANGAR-AGENT-MONITORS WxH N         a monitor configuration: the first monitor's
  *                                       size, N monitors
  *   HANGAR-AGENT-CLIPBOARD TEXT         text the client put on the guest's clipboard
+ *   HANGAR-AGENT-COPY TEXT              the guest's clipboard now holds TEXT (grabbed)
  *
  * Text written to the FIFO /run/hangar-agent-copy becomes the guest's clipboard: the
  * agent grabs the clipboard for UTF-8 text and answers the client's request with it.
  *
  * Capabilities: monitors config, reply, clipboard by demand, LF line ends. Without the
  * clipboard-selection capability the clipboard messages carry no selection header.
+ * Pointer positions the server sends the agent in client mouse mode (VD_AGENT_MOUSE_STATE)
+ * are ignored: a pointer test wants the guest's tablet, not this agent.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -272,6 +275,7 @@ handle_copy (int fifo)
   memcpy (copy_text, text, (size_t)n);
   copy_len = (size_t)n;
   send_message (VD_AGENT_CLIPBOARD_GRAB, &type, sizeof type);
+  report ("HANGAR-AGENT-COPY %.*s", (int)n, text);
 }
 
 /* /dev/vportNpM whose name is PORT_NAME, once virtio_console has found it. */
@@ -304,8 +308,12 @@ open_port (void)
 
               snprintf (path, sizeof path, "/dev/%s", entry->d_name);
               fd = open (path, O_RDWR);
-              closedir (dir);
-              return fd;
+              if (fd >= 0)
+                {
+                  closedir (dir);
+                  return fd;
+                }
+              /* Its device node may not be there yet: try again. */
             }
         }
       if (dir != NULL)
