@@ -7,7 +7,7 @@
 # Run from anywhere, as root (it starts libvirtd if needed and creates transient
 # qemu:///system guests), after `meson compile -C _build`:
 #     bench/console/run.sh
-# About 3 minutes. Prints a markdown report, also saved as
+# About 4.5 minutes. Prints a markdown report, also saved as
 # bench/_results/console-STAMP.md, with logs and screenshots in bench/_results/console-STAMP/.
 # See bench/README.md ("Console") for what it measures.
 #
