@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <adwaita.h>
 
 #include "hangar-application.h"
@@ -163,6 +165,42 @@ test_view_switcher (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static AdwMessageDialog *
+find_message (const char *heading)
+{
+  for (GList *l = gtk_window_list_toplevels (); l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
+        g_strcmp0 (adw_message_dialog_get_heading (l->data), heading) == 0)
+      return l->data;
+  return NULL;
+}
+
+/* --show-domain-console NAME: the guest's window, or a message naming what is missing. */
+static void
+test_show_guest_named (void)
+{
+  HangarGuest *bravo = hangar_connection_find_guest (connection, "bravo");
+  AdwMessageDialog *message;
+  gboolean opened = FALSE;
+
+  hangar_application_show_guest_named (app, "bravo");
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+    if (HANGAR_IS_GUEST_WINDOW (l->data) && hangar_guest_window_get_guest (l->data) == bravo)
+      {
+        opened = TRUE;
+        gtk_window_destroy (l->data);
+        break;
+      }
+  g_assert_true (opened);
+  g_assert_null (find_message ("Guest Not Found"));
+
+  hangar_application_show_guest_named (app, "no-such-guest");
+  message = find_message ("Guest Not Found");
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (message), "“no-such-guest”"));
+  gtk_window_destroy (GTK_WINDOW (message));
+}
+
 static gboolean
 guest_runs (gpointer data)
 {
@@ -277,6 +315,7 @@ main (int   argc,
   g_test_add_func ("/guest-window/overview", test_overview);
   g_test_add_func ("/guest-window/format-uptime", test_format_uptime);
   g_test_add_func ("/guest-window/view-switcher", test_view_switcher);
+  g_test_add_func ("/guest-window/show-guest-named", test_show_guest_named);
   g_test_add_func ("/guest-window/run-from-console-page", test_run_from_console_page);
   g_test_add_func ("/guest-window/preferences", test_preferences);
 

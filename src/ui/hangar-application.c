@@ -139,6 +139,43 @@ try_show_pending_console (HangarApplication *self,
   hangar_application_show_guest (self, guest);
 }
 
+static HangarWindow *
+get_main_window (HangarApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (HANGAR_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* Once no host is still being opened, a guest asked for by name that none of them has
+ * gets a message instead of nothing. */
+static void
+check_pending_console (HangarApplication *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
+  g_autofree char *body = NULL;
+
+  if (self->pending_console == NULL)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HangarConnection) connection =
+        g_list_model_get_item (G_LIST_MODEL (self->connections), i);
+      HangarConnectionState state = hangar_connection_get_state (connection);
+
+      if (state == HANGAR_CONNECTION_STATE_CONNECTING ||
+          state == HANGAR_CONNECTION_STATE_NEEDS_CREDENTIALS)
+        return;
+    }
+
+  body = g_strdup_printf (_("No connected host has a guest named “%s”. Check the name in "
+                            "the guest list, or connect to the host that has it."),
+                          self->pending_console);
+  g_clear_pointer (&self->pending_console, g_free);
+  hangar_window_show_error (get_main_window (self), _("Guest Not Found"), body);
+}
+
 static void
 on_open_done_cb (GObject      *object,
                  GAsyncResult *result,
@@ -150,11 +187,10 @@ on_open_done_cb (GObject      *object,
 
   /* The sidebar shows failures from the connection's own state. */
   if (!hangar_connection_open_finish (connection, result, &error))
-    {
-      g_debug ("Opening %s failed: %s", hangar_connection_get_uri (connection), error->message);
-      return;
-    }
-  try_show_pending_console (self, connection);
+    g_debug ("Opening %s failed: %s", hangar_connection_get_uri (connection), error->message);
+  else
+    try_show_pending_console (self, connection);
+  check_pending_console (self);
 }
 
 void
@@ -249,13 +285,27 @@ hangar_application_show_guest (HangarApplication *self,
   gtk_window_present (window);
 }
 
-static HangarWindow *
-get_main_window (HangarApplication *self)
+/* Opens the window of the guest called @name on whichever host has it, as soon as a host
+ * being opened lists it; says so when none does. */
+void
+hangar_application_show_guest_named (HangarApplication *self,
+                                     const char        *name)
 {
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
-    if (HANGAR_IS_WINDOW (l->data))
-      return l->data;
-  return NULL;
+  guint n;
+
+  g_return_if_fail (HANGAR_IS_APPLICATION (self));
+  g_return_if_fail (name != NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
+  g_free (self->pending_console);
+  self->pending_console = g_strdup (name);
+  for (guint i = 0; i < n && self->pending_console != NULL; i++)
+    {
+      g_autoptr(HangarConnection) connection =
+        g_list_model_get_item (G_LIST_MODEL (self->connections), i);
+      try_show_pending_console (self, connection);
+    }
+  check_pending_console (self);
 }
 
 static void
@@ -313,18 +363,7 @@ hangar_application_command_line (GApplication            *app,
     }
 
   if (console != NULL)
-    {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
-
-      g_free (self->pending_console);
-      self->pending_console = g_strdup (console);
-      for (guint i = 0; i < n && self->pending_console != NULL; i++)
-        {
-          g_autoptr(HangarConnection) connection =
-            g_list_model_get_item (G_LIST_MODEL (self->connections), i);
-          try_show_pending_console (self, connection);
-        }
-    }
+    hangar_application_show_guest_named (self, console);
 
   return 0;
 }

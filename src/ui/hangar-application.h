@@ -23,5 +23,7 @@ void               hangar_application_open_connection   (HangarApplication *self
                                                          HangarConnection  *connection);
 void               hangar_application_show_guest        (HangarApplication *self,
                                                          HangarGuest       *guest);
+void               hangar_application_show_guest_named  (HangarApplication *self,
+                                                         const char        *name);
 
 G_END_DECLS

@@ -135,10 +135,11 @@ on_selection_changed_cb (HangarWindow *self)
 
 /* Lifecycle actions. */
 
-static void
-show_error (HangarWindow *self,
-            const char   *heading,
-            const char   *body)
+/* A message over the window, with a Close button. */
+void
+hangar_window_show_error (HangarWindow *self,
+                          const char   *heading,
+                          const char   *body)
 {
   AdwMessageDialog *dialog;
 
@@ -159,7 +160,7 @@ on_action_done_cb (GObject      *object,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      show_error (self, _("Action Failed"), error->message);
+      hangar_window_show_error (self, _("Action Failed"), error->message);
     }
   /* Success shows through libvirt's event, which changes the row's state. */
 }

@@ -14,5 +14,8 @@ HangarWindow *hangar_window_new               (HangarApplication *application);
 void          hangar_window_select_connection (HangarWindow      *self,
                                                HangarConnection  *connection);
 GListModel   *hangar_window_get_guest_model   (HangarWindow      *self);
+void          hangar_window_show_error        (HangarWindow      *self,
+                                               const char        *heading,
+                                               const char        *body);
 
 G_END_DECLS
