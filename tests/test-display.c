@@ -21,6 +21,8 @@ struct _TestDisplay
   GArray *keyvals;
   int requested_width;
   int requested_height;
+  guint n_requests;
+  gboolean refuse; /* request_size fails, as gvnc's before the server can resize */
 };
 
 G_DEFINE_FINAL_TYPE (TestDisplay, test_display, HANGAR_TYPE_DISPLAY)
@@ -37,13 +39,19 @@ test_display_send_key (HangarDisplay *display,
   g_array_append_val (TEST_DISPLAY (display)->keyvals, keyval);
 }
 
-static void
+static gboolean
 test_display_request_size (HangarDisplay *display,
                            int            width,
                            int            height)
 {
-  TEST_DISPLAY (display)->requested_width = width;
-  TEST_DISPLAY (display)->requested_height = height;
+  TestDisplay *self = TEST_DISPLAY (display);
+
+  self->n_requests++;
+  if (self->refuse)
+    return FALSE;
+  self->requested_width = width;
+  self->requested_height = height;
+  return TRUE;
 }
 
 static void
@@ -173,13 +181,17 @@ size_requested (gpointer data)
   return TEST_DISPLAY (data)->requested_width > 0;
 }
 
-/* Resize-guest mode asks the guest for the widget's size, once it settles. */
+/* Longer than HangarDisplay's debounce of resize requests (300 ms). */
+#define SETTLE_MS 700
+
+/* Resize-guest mode asks the guest for the widget's size, once it settles, and again
+ * when the guest changes size by itself — but never in a loop. */
 static void
 test_resize_request (void)
 {
   TestDisplay *display = g_object_new (TEST_TYPE_DISPLAY, NULL);
   GtkWindow *window;
-  int scale;
+  int scale, width, height;
 
   hangar_display_set_framebuffer (HANGAR_DISPLAY (display), 640, 480, NULL);
   hangar_display_set_state (HANGAR_DISPLAY (display), HANGAR_DISPLAY_STATE_CONNECTED, NULL);
@@ -188,9 +200,124 @@ test_resize_request (void)
   g_assert_true (test_wait_for (size_requested, display, 3000));
 
   scale = gtk_widget_get_scale_factor (GTK_WIDGET (display));
-  g_assert_cmpint (display->requested_width, ==, gtk_widget_get_width (GTK_WIDGET (display)) * scale);
-  g_assert_cmpint (display->requested_height, ==, gtk_widget_get_height (GTK_WIDGET (display)) * scale);
+  width = gtk_widget_get_width (GTK_WIDGET (display)) * scale;
+  height = gtk_widget_get_height (GTK_WIDGET (display)) * scale;
+  g_assert_cmpint (display->requested_width, ==, width);
+  g_assert_cmpint (display->requested_height, ==, height);
+  g_assert_cmpuint (display->n_requests, ==, 1);
 
+  /* The guest takes the size: nothing more to ask. */
+  hangar_display_set_framebuffer (HANGAR_DISPLAY (display), width, height, NULL);
+  test_spin (SETTLE_MS);
+  g_assert_cmpuint (display->n_requests, ==, 1);
+
+  /* It reboots into its boot-time size: asked again. */
+  display->requested_width = 0;
+  hangar_display_set_framebuffer (HANGAR_DISPLAY (display), 720, 400, NULL);
+  g_assert_true (test_wait_for (size_requested, display, 3000));
+  g_assert_cmpint (display->requested_width, ==, width);
+  g_assert_cmpuint (display->n_requests, ==, 2);
+
+  /* It answers with a size of its own: asked once more, not again for the same answer. */
+  hangar_display_set_framebuffer (HANGAR_DISPLAY (display), width - 1, height - 3, NULL);
+  test_spin (SETTLE_MS);
+  g_assert_cmpuint (display->n_requests, ==, 3);
+  hangar_display_set_framebuffer (HANGAR_DISPLAY (display), width - 1, height - 3, NULL);
+  test_spin (SETTLE_MS);
+  g_assert_cmpuint (display->n_requests, ==, 3);
+
+  /* A request that cannot go out yet goes out when the guest next tells its size. */
+  display->refuse = TRUE;
+  display->requested_width = 0;
+  hangar_display_set_framebuffer (HANGAR_DISPLAY (display), 800, 600, NULL);
+  test_spin (SETTLE_MS);
+  g_assert_cmpuint (display->n_requests, ==, 4);
+  g_assert_cmpint (display->requested_width, ==, 0);
+  display->refuse = FALSE;
+  hangar_display_set_framebuffer (HANGAR_DISPLAY (display), 800, 600, NULL);
+  g_assert_true (test_wait_for (size_requested, display, 3000));
+  g_assert_cmpint (display->requested_width, ==, width);
+  g_assert_cmpuint (display->n_requests, ==, 5);
+
+  /* Out of resize-guest mode before a pending request goes: it does not go. */
+  hangar_display_set_framebuffer (HANGAR_DISPLAY (display), 700, 500, NULL);
+  hangar_display_set_scaling (HANGAR_DISPLAY (display), HANGAR_DISPLAY_SCALING_FIT);
+  test_spin (SETTLE_MS);
+  g_assert_cmpuint (display->n_requests, ==, 5);
+
+  gtk_window_destroy (window);
+}
+
+/* What the widget draws, as GTK's cairo renderer would. */
+static cairo_surface_t *
+render_widget (GtkWidget *widget)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24,
+                                                         gtk_widget_get_width (widget),
+                                                         gtk_widget_get_height (widget));
+  cairo_t *cr = cairo_create (surface);
+
+  GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
+  node = gtk_snapshot_free_to_node (snapshot);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+/* Scaled down, the picture is drawn in strips, and yet it is the picture drawn in one
+ * piece: the rows a strip's edge blends in are its own (no seams every 32 rows). */
+static void
+test_downscaled_without_seams (void)
+{
+  TestDisplay *display = g_object_new (TEST_TYPE_DISPLAY, NULL);
+  const int size = 1000, shown = 400;
+  cairo_surface_t *picture, *reference, *source;
+  GtkWindow *window;
+  guint8 *fb;
+  gsize stride;
+  cairo_t *cr;
+  int worst = 0, worst_row = -1;
+
+  /* Every row a different grey: what a filter smears across a seam shows. */
+  fb = hangar_display_set_framebuffer (HANGAR_DISPLAY (display), size, size, &stride);
+  for (int y = 0; y < size; y++)
+    memset (fb + y * stride, (y * 97 + 13) % 256, stride);
+  hangar_display_set_state (HANGAR_DISPLAY (display), HANGAR_DISPLAY_STATE_CONNECTED, NULL);
+  window = show_display (HANGAR_DISPLAY (display), shown, shown);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (display)), ==, shown);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (display)), ==, shown);
+
+  picture = render_widget (GTK_WIDGET (display));
+  reference = cairo_image_surface_create (CAIRO_FORMAT_RGB24, shown, shown);
+  source = cairo_image_surface_create_for_data (fb, CAIRO_FORMAT_RGB24, size, size, stride);
+  cr = cairo_create (reference);
+  cairo_scale (cr, (double)shown / size, (double)shown / size);
+  cairo_set_source_surface (cr, source, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (reference);
+
+  for (int y = 0; y < shown; y++)
+    for (int x = 0; x < shown * 4; x++)
+      {
+        int a = cairo_image_surface_get_data (picture)[y * cairo_image_surface_get_stride (picture) + x];
+        int b = cairo_image_surface_get_data (reference)[y * cairo_image_surface_get_stride (reference) + x];
+
+        if (x % 4 != 3 && ABS (a - b) > worst)
+          worst = ABS (a - b), worst_row = y;
+      }
+  if (worst > 3)
+    g_error ("Scaled to %.1f, screen row %d differs from the picture drawn in one piece by %d",
+             (double)shown / size, worst_row, worst);
+
+  cairo_surface_destroy (source);
+  cairo_surface_destroy (reference);
+  cairo_surface_destroy (picture);
   gtk_window_destroy (window);
 }
 
@@ -390,6 +517,7 @@ main (int   argc,
   g_test_add_func ("/display/send-keys", test_send_keys);
   g_test_add_func ("/display/resize-request", test_resize_request);
   g_test_add_func ("/display/screenshot", test_screenshot);
+  g_test_add_func ("/display/downscaled-without-seams", test_downscaled_without_seams);
   g_test_add_func ("/display/keyboard-grab", test_keyboard_grab);
   g_test_add_func ("/display/spinner-while-mapped", test_spinner_while_mapped);
 

@@ -23,6 +23,18 @@ test_wait_for (TestPredicate pred,
 }
 
 static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+void
+test_spin (guint ms)
+{
+  test_wait_for (never, NULL, ms);
+}
+
+static gboolean
 is_null (gpointer data)
 {
   return *(gpointer *)data == NULL;

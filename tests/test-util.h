@@ -13,6 +13,8 @@ typedef gboolean (*TestPredicate) (gpointer data);
 gboolean test_wait_for         (TestPredicate pred,
                                 gpointer      data,
                                 guint         timeout_ms);
+/* Runs the default main context for @ms. */
+void     test_spin             (guint         ms);
 /* Drops the last reference and fails unless @object is finalized once pending work
  * drains: a reference leaked otherwise. */
 void     test_assert_finalized (gpointer      object);

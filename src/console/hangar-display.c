@@ -26,6 +26,7 @@ typedef struct
   guint8 *strip_dirty;
   guint n_strips;
   graphene_rect_t strips_rect;
+  int strip_margin; /* rows each side that scaling blends into a strip's edge */
 
   HangarDisplayScaling scaling;
   HangarDisplayState state;
@@ -49,8 +50,11 @@ typedef struct
   double scroll_dy;
 
   guint resize_source;
-  int requested_width;
+  int requested_width;  /* what resize-guest mode asked the guest for, or 0 */
   int requested_height;
+  int answer_width;     /* the size the guest took instead, not asked for again */
+  int answer_height;
+  gboolean request_failed; /* the last request could not go out: ask at the next size */
 
   GdkCursor *cursor;
 } HangarDisplayPrivate;
@@ -143,7 +147,10 @@ hangar_display_widget_to_guest (HangarDisplay *self,
 
   compute_draw_rect (self, &rect);
   if (rect.size.width <= 0 || rect.size.height <= 0)
-    return FALSE;
+    {
+      *guest_x = *guest_y = 0;
+      return FALSE;
+    }
 
   gx = (x - rect.origin.x) * priv->fb_width / rect.size.width;
   gy = (y - rect.origin.y) * priv->fb_height / rect.size.height;
@@ -153,6 +160,8 @@ hangar_display_widget_to_guest (HangarDisplay *self,
 }
 
 #define STRIP_ROWS 32
+
+static void schedule_resize_request (HangarDisplay *self);
 
 static void
 invalidate_strips (HangarDisplay *self)
@@ -181,12 +190,13 @@ hangar_display_damage (HangarDisplay *self,
   if (bottom <= top || x >= priv->fb_width || x + width <= 0)
     return;
 
-  /* Straight to the strips it touches (without strips yet, all are drawn anyway), one
-   * row more each way: scaling blends neighbouring rows. A busy guest sends hundreds of
-   * rectangles a second; this is all each costs until the next frame. */
+  /* Straight to the strips it touches (without strips yet, all are drawn anyway), and
+   * the rows each way that scaling blends in. A busy guest sends thousands of rectangles
+   * a second; this is all each costs until the next frame. */
   if (priv->strip_dirty != NULL)
-    for (int strip = MAX (top - 1, 0) / STRIP_ROWS;
-         strip <= MIN (bottom, priv->fb_height - 1) / STRIP_ROWS && strip < (int)priv->n_strips;
+    for (int strip = MAX (top - priv->strip_margin, 0) / STRIP_ROWS;
+         strip <= MIN (bottom - 1 + priv->strip_margin, priv->fb_height - 1) / STRIP_ROWS &&
+         strip < (int)priv->n_strips;
          strip++)
       priv->strip_dirty[strip] = TRUE;
   priv->damaged = TRUE;
@@ -214,6 +224,23 @@ hangar_display_set_framebuffer (HangarDisplay *self,
   priv->framebuffer = g_malloc0 (priv->stride * height);
   invalidate_strips (self);
   hangar_display_damage (self, 0, 0, width, height);
+
+  /* In resize-guest mode, a size nobody asked for (the guest rebooted or set a mode
+   * itself, or a request could not go out yet) makes Hangar ask again; a guest that
+   * answers a request with another size is not asked again for that same answer. */
+  if (priv->scaling == HANGAR_DISPLAY_SCALING_RESIZE_GUEST &&
+      (priv->request_failed ||
+       ((width != priv->requested_width || height != priv->requested_height) &&
+        (width != priv->answer_width || height != priv->answer_height))))
+    {
+      if (priv->requested_width > 0)
+        {
+          priv->answer_width = width;
+          priv->answer_height = height;
+        }
+      priv->requested_width = priv->requested_height = 0;
+      schedule_resize_request (self);
+    }
 
   if (resized)
     {
@@ -252,12 +279,16 @@ draw_strip (HangarDisplay         *self,
   HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
   double scale_x = rect->size.width / priv->fb_width;
   double scale_y = rect->size.height / priv->fb_height;
+  int device = gtk_widget_get_scale_factor (GTK_WIDGET (self));
   int last_row = MIN (first_row + STRIP_ROWS, priv->fb_height);
-  double top = floor (rect->origin.y + first_row * scale_y);
-  double bottom = last_row == priv->fb_height ? rect->origin.y + rect->size.height
-                                              : floor (rect->origin.y + last_row * scale_y);
-  int src_first = MAX (first_row - 1, 0);
-  int src_last = MIN (last_row + 1, priv->fb_height);
+  /* Strip edges on whole device pixels (the first one where the picture starts). */
+  double top = first_row == 0 ? rect->origin.y
+                              : floor ((rect->origin.y + first_row * scale_y) * device) / device;
+  double bottom = last_row == priv->fb_height
+                    ? rect->origin.y + rect->size.height
+                    : floor ((rect->origin.y + last_row * scale_y) * device) / device;
+  int src_first = MAX (first_row - priv->strip_margin, 0);
+  int src_last = MIN (last_row + priv->strip_margin, priv->fb_height);
   cairo_surface_t *rows;
   GskRenderNode *node;
   cairo_t *cr;
@@ -344,6 +375,14 @@ hangar_display_snapshot (GtkWidget   *widget,
       invalidate_strips (self);
       priv->n_strips = (priv->fb_height + STRIP_ROWS - 1) / STRIP_ROWS;
       priv->strip_dirty = g_malloc (priv->n_strips);
+      /* Scaled down by s, the filter averages about 1/s rows: each strip takes that many
+       * more each side, so that its edge rows come out as if drawn in one piece. */
+      {
+        double scale_y = rect.size.height / priv->fb_height;
+
+        priv->strip_margin = scale_y >= 1.0 ? 1
+                                            : MIN ((int)ceil (1.0 / scale_y) + 1, STRIP_ROWS / 2);
+      }
       memset (priv->strip_dirty, TRUE, priv->n_strips);
       g_ptr_array_set_size (priv->strips, priv->n_strips);
       priv->strips_rect = rect;
@@ -401,16 +440,20 @@ on_resize_timeout_cb (gpointer user_data)
   int height = gtk_widget_get_height (GTK_WIDGET (self)) * scale_factor;
 
   priv->resize_source = 0;
-  if (width < 64 || height < 64 || priv->state != HANGAR_DISPLAY_STATE_CONNECTED)
+  if (width < 64 || height < 64 || priv->state != HANGAR_DISPLAY_STATE_CONNECTED ||
+      priv->scaling != HANGAR_DISPLAY_SCALING_RESIZE_GUEST)
     return;
   if (width == priv->fb_width && height == priv->fb_height)
     return;
   if (width == priv->requested_width && height == priv->requested_height)
     return;
-  priv->requested_width = width;
-  priv->requested_height = height;
-  if (HANGAR_DISPLAY_GET_CLASS (self)->request_size != NULL)
-    HANGAR_DISPLAY_GET_CLASS (self)->request_size (self, width, height);
+  priv->request_failed = HANGAR_DISPLAY_GET_CLASS (self)->request_size == NULL ||
+                         !HANGAR_DISPLAY_GET_CLASS (self)->request_size (self, width, height);
+  if (!priv->request_failed)
+    {
+      priv->requested_width = width;
+      priv->requested_height = height;
+    }
 }
 
 static void
@@ -642,7 +685,8 @@ send_pointer (HangarDisplay *self,
   HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
   int x, y;
 
-  if (priv->state != HANGAR_DISPLAY_STATE_CONNECTED)
+  /* Before the first picture there is nowhere in the guest to point at. */
+  if (priv->state != HANGAR_DISPLAY_STATE_CONNECTED || priv->framebuffer == NULL)
     return;
   hangar_display_widget_to_guest (self, wx, wy, &x, &y);
   priv->last_x = x;
@@ -753,6 +797,10 @@ on_legacy_event_cb (GtkEventControllerLegacy *controller,
             gdk_scroll_event_get_deltas (event, &dx, &dy);
             break;
           }
+        /* Where the wheel turned, which a motion event may not have said yet (right
+         * after the console connected, say). */
+        if (priv->framebuffer != NULL && event_position (self, event, &x, &y))
+          hangar_display_widget_to_guest (self, x, y, &priv->last_x, &priv->last_y);
         send_scroll_steps (self, dx, dy);
         return TRUE;
       }
@@ -833,6 +881,8 @@ hangar_display_set_scaling (HangarDisplay       *self,
     return;
   priv->scaling = scaling;
   priv->requested_width = priv->requested_height = 0;
+  priv->answer_width = priv->answer_height = 0;
+  priv->request_failed = FALSE;
   gtk_widget_queue_resize (GTK_WIDGET (self));
   schedule_resize_request (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCALING]);
@@ -882,6 +932,8 @@ hangar_display_set_state (HangarDisplay     *self,
     }
   priv->state = state;
   priv->requested_width = priv->requested_height = 0;
+  priv->answer_width = priv->answer_height = 0;
+  priv->request_failed = FALSE;
   if (state == HANGAR_DISPLAY_STATE_CONNECTED)
     {
       gtk_widget_set_cursor (GTK_WIDGET (self), priv->cursor);
@@ -1220,6 +1272,7 @@ hangar_display_init (HangarDisplay *self)
 
   priv->share_clipboard = TRUE;
   priv->strips = g_ptr_array_new_with_free_func ((GDestroyNotify)gsk_render_node_unref);
+  priv->strip_margin = 1;
   hangar_display_set_release_keys (self, "Control_L+Alt_L");
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);

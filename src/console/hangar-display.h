@@ -45,10 +45,11 @@ struct _HangarDisplayClass
                         int            y,
                         int            dx,
                         int            dy);
-  /* Resize-guest mode: the widget's size in device pixels, debounced. */
-  void (*request_size) (HangarDisplay *self,
-                        int            width,
-                        int            height);
+  /* Resize-guest mode: the widget's size in device pixels, debounced. FALSE when the
+   * request could not go out (yet): it is asked again when the guest's size changes. */
+  gboolean (*request_size) (HangarDisplay *self,
+                            int            width,
+                            int            height);
   /* Lock keys as the local keyboard has them. */
   void (*sync_locks)   (HangarDisplay *self,
                         gboolean       caps_lock,

@@ -1136,16 +1136,18 @@ hangar_spice_display_send_scroll (HangarDisplay *display,
   spice_inputs_channel_button_release (self->inputs, button, self->button_mask);
 }
 
-static void
+static gboolean
 hangar_spice_display_request_size (HangarDisplay *display,
                                    int            width,
                                    int            height)
 {
   HangarSpiceDisplay *self = HANGAR_SPICE_DISPLAY (display);
 
+  /* Without an agent yet the size waits and goes out when one connects. */
   self->want_width = width;
   self->want_height = height;
   send_monitor_config (self);
+  return TRUE;
 }
 
 static void

@@ -34,6 +34,7 @@ struct _HangarVncDisplay
   gboolean relative;
   int rel_x;
   int rel_y;
+  guint button_mask; /* the buttons held in the last pointer event, for wheel steps */
 
   /* Clipboard: watched while a connection exists. */
   GdkClipboard *clipboard;
@@ -739,6 +740,7 @@ hangar_vnc_display_send_pointer (HangarDisplay *display,
 
   if (self->conn == NULL)
     return;
+  self->button_mask = button_mask;
   if (!self->relative)
     {
       vnc_connection_pointer_event (self->conn, button_mask, x, y);
@@ -793,8 +795,9 @@ hangar_vnc_display_send_scroll (HangarDisplay *display,
   /* Relative: the pointer stays where it is. */
   if (self->relative)
     x = y = RELATIVE_ORIGIN;
-  vnc_connection_pointer_event (self->conn, button, x, y);
-  vnc_connection_pointer_event (self->conn, 0, x, y);
+  /* RFB sends every button's state with each event: buttons held (a drag) stay held. */
+  vnc_connection_pointer_event (self->conn, self->button_mask | button, x, y);
+  vnc_connection_pointer_event (self->conn, self->button_mask, x, y);
 }
 
 /* Makes the guest's Caps Lock and Num Lock match the local keyboard, when the server
@@ -823,7 +826,7 @@ hangar_vnc_display_sync_locks (HangarDisplay *display,
     }
 }
 
-static void
+static gboolean
 hangar_vnc_display_request_size (HangarDisplay *display,
                                  int            width,
                                  int            height)
@@ -832,10 +835,12 @@ hangar_vnc_display_request_size (HangarDisplay *display,
   VncConnectionResizeStatus status;
 
   if (self->conn == NULL)
-    return;
-  /* Works once the server announced ExtendedDesktopSize; otherwise nothing changes. */
+    return FALSE;
+  /* Works once the server announced ExtendedDesktopSize (its answer comes as a desktop
+   * resize, which asks again if this one could not go out). */
   status = vnc_connection_set_size (self->conn, width, height);
   g_debug ("Asked for %d×%d: status %d", width, height, status);
+  return status == VNC_CONNECTION_RESIZE_STATUS_OK;
 }
 
 /* GObject. */
