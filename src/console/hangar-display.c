@@ -163,6 +163,15 @@ hangar_display_widget_to_guest (HangarDisplay *self,
 
 static void schedule_resize_request (HangarDisplay *self);
 
+/* A new mode or connection: what resize-guest mode asked before counts no more. */
+static void
+forget_resize_requests (HangarDisplayPrivate *priv)
+{
+  priv->requested_width = priv->requested_height = 0;
+  priv->answer_width = priv->answer_height = 0;
+  priv->request_failed = FALSE;
+}
+
 static void
 invalidate_strips (HangarDisplay *self)
 {
@@ -880,9 +889,7 @@ hangar_display_set_scaling (HangarDisplay       *self,
   if (priv->scaling == scaling)
     return;
   priv->scaling = scaling;
-  priv->requested_width = priv->requested_height = 0;
-  priv->answer_width = priv->answer_height = 0;
-  priv->request_failed = FALSE;
+  forget_resize_requests (priv);
   gtk_widget_queue_resize (GTK_WIDGET (self));
   schedule_resize_request (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCALING]);
@@ -931,9 +938,7 @@ hangar_display_set_state (HangarDisplay     *self,
       priv->button_mask = 0;
     }
   priv->state = state;
-  priv->requested_width = priv->requested_height = 0;
-  priv->answer_width = priv->answer_height = 0;
-  priv->request_failed = FALSE;
+  forget_resize_requests (priv);
   if (state == HANGAR_DISPLAY_STATE_CONNECTED)
     {
       gtk_widget_set_cursor (GTK_WIDGET (self), priv->cursor);

@@ -268,6 +268,17 @@ e2e_guest_serial_size (E2eGuest   *guest,
 }
 
 gboolean
+e2e_guest_serial_size_is (E2eGuest      *guest,
+                          const char    *marker,
+                          const E2eSize *want)
+{
+  E2eSize size;
+
+  return e2e_guest_serial_size (guest, marker, &size) > 0 && size.width == want->width &&
+         size.height == want->height;
+}
+
+gboolean
 e2e_display_guest_size_is (gpointer       display,
                            const E2eSize *size)
 {

@@ -54,6 +54,13 @@ typedef struct {
 guint      e2e_guest_serial_size   (E2eGuest    *guest,
                                     const char  *marker,
                                     E2eSize     *size);
+/* Whether the last "@marker WxH" line the guest wrote says @want. */
+gboolean   e2e_guest_serial_size_is (E2eGuest      *guest,
+                                     const char    *marker,
+                                     const E2eSize *want);
+/* What tests/guest/hangar-mode.c (the framebuffer variant) writes on the serial port
+ * each time it sets a mode: this marker and WxH. */
+#define E2E_GUEST_MODE_MARKER "HANGAR-MODE "
 /* Whether @display (a HangarDisplay) shows a guest screen of @size. */
 gboolean   e2e_display_guest_size_is (gpointer       display,
                                       const E2eSize *size);

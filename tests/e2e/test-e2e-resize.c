@@ -32,7 +32,6 @@
 /* virtio-gpu's mode until someone asks for another. */
 #define BOOT_WIDTH      1280
 #define BOOT_HEIGHT     800
-#define MODE_MARKER     "HANGAR-MODE "
 #define MODE_TIMEOUT_MS 30000
 /* Longer than HangarDisplay's debounce of resize requests (300 ms) plus a mode change. */
 #define SETTLE_MS       2500
@@ -51,16 +50,13 @@ cleanup (void)
 static guint
 guest_mode (E2eSize *mode)
 {
-  return e2e_guest_serial_size (guest, MODE_MARKER, mode);
+  return e2e_guest_serial_size (guest, E2E_GUEST_MODE_MARKER, mode);
 }
 
 static gboolean
 guest_mode_is (gpointer data)
 {
-  const E2eSize *want = data;
-  E2eSize mode;
-
-  return guest_mode (&mode) > 0 && mode.width == want->width && mode.height == want->height;
+  return e2e_guest_serial_size_is (guest, E2E_GUEST_MODE_MARKER, data);
 }
 
 static E2eSize
@@ -360,7 +356,7 @@ main (int   argc,
   start = g_get_monotonic_time ();
   guest = e2e_guest_boot_with (&options);
   e2e_assert (e2e_wait_for (guest_mode_is, &boot, MODE_TIMEOUT_MS),
-              "The guest's hangar-mode did not print " MODE_MARKER "%dx%d within %d s",
+              "The guest's hangar-mode did not print " E2E_GUEST_MODE_MARKER "%dx%d within %d s",
               BOOT_WIDTH, BOOT_HEIGHT, MODE_TIMEOUT_MS / 1000);
   g_test_message ("guest up in %" G_GINT64_FORMAT " ms",
                   (g_get_monotonic_time () - start) / 1000);

@@ -28,7 +28,6 @@
 #define AGENT_CLIPBOARD "HANGAR-AGENT-CLIPBOARD "
 #define AGENT_MONITORS  "HANGAR-AGENT-MONITORS "
 #define AGENT_COPY      "HANGAR-AGENT-COPY "
-#define MODE_MARKER     "HANGAR-MODE "
 #define TIMEOUT_MS      20000
 /* How long text that must not cross is given to cross anyway. */
 #define QUIET_MS        3000
@@ -172,11 +171,7 @@ test_clipboard_switched_off (void)
 static gboolean
 guest_mode_is (gpointer data)
 {
-  const E2eSize *want = data;
-  E2eSize mode;
-
-  return e2e_guest_serial_size (guest, MODE_MARKER, &mode) > 0 &&
-         mode.width == want->width && mode.height == want->height;
+  return e2e_guest_serial_size_is (guest, E2E_GUEST_MODE_MARKER, data);
 }
 
 static gboolean
@@ -199,7 +194,7 @@ test_resize_guest (void)
     {
       gboolean agent_saw = e2e_guest_serial_size (guest, AGENT_MONITORS, &agent) > 0;
 
-      e2e_guest_serial_size (guest, MODE_MARKER, &mode);
+      e2e_guest_serial_size (guest, E2E_GUEST_MODE_MARKER, &mode);
       e2e_fail (__FILE__, __LINE__, G_STRFUNC,
                 "The guest's screen did not take the console's size %d×%d within %d s: the "
                 "console shows %d×%d, the guest's last mode is %d×%d, its agent %s",
@@ -209,15 +204,14 @@ test_resize_guest (void)
                 agent_saw ? "got a monitor configuration" : "got no monitor configuration");
     }
   e2e_wait_for (guest_mode_is, &want, 5000);
-  e2e_guest_serial_size (guest, MODE_MARKER, &mode);
+  e2e_guest_serial_size (guest, E2E_GUEST_MODE_MARKER, &mode);
   e2e_assert (mode.width == want.width && mode.height == want.height,
               "The guest's last mode is %d×%d, not %d×%d", mode.width, mode.height,
               want.width, want.height);
   /* QEMU's virtio-gpu takes the monitor configuration itself; spice-server hands the
    * agent only what the display device does not take (QXL without its guest driver). */
-  e2e_guest_serial_size (guest, AGENT_MONITORS, &agent);
   g_test_message ("the guest took %d×%d (its agent %s)", want.width, want.height,
-                  agent.width == want.width && agent.height == want.height ?
+                  e2e_guest_serial_size_is (guest, AGENT_MONITORS, &want) ?
                     "saw the configuration too" : "was not asked");
 }
 
