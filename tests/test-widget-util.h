@@ -16,4 +16,11 @@ GtkWidget *test_find_widget (GtkWidget      *root,
                              TestWidgetMatch match,
                              gconstpointer   data);
 
+/* Walks the visible widgets below @root and fails the test (naming the widget and
+ * its place in the tree) on every control a screen reader could not name: a focusable
+ * or activatable widget with neither an accessible label, nor a labelled-by relation,
+ * nor, for roles named from their content (buttons, toggles, rows…), text inside it.
+ * Composite controls (menu buttons, drop-downs, entries, lists) are judged as one. */
+void hangar_test_assert_accessible_names (GtkWidget *root);
+
 G_END_DECLS
