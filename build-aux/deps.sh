@@ -111,6 +111,10 @@ hangar_ensure_libvirtd() {
 
   if hangar_have_systemd; then
     # Socket activation or a unit is in charge; let systemd start it.
+    if ((HANGAR_FIXED_KVM)) && hangar_is_running libvirtd; then
+      hangar_log "restarting libvirtd so that it sees /dev/kvm"
+      systemctl restart libvirtd.service >/dev/null 2>&1 || true
+    fi
     if ! hangar_is_running libvirtd; then
       systemctl start virtlogd.socket libvirtd.socket libvirtd.service >/dev/null 2>&1 || true
       hangar_wait_for_socket /run/libvirt/libvirt-sock 10 || true
@@ -118,6 +122,16 @@ hangar_ensure_libvirtd() {
     return 0
   fi
 
+  # A libvirtd that was running before /dev/kvm was fixed keeps its "no KVM" answer
+  # and re-probes QEMU on every define: restart it (a restarted daemon that was not
+  # ours stays running afterwards).
+  local restarted=0
+  if ((HANGAR_FIXED_KVM)) && hangar_is_running libvirtd && [[ -f /run/libvirtd.pid ]]; then
+    hangar_log "restarting libvirtd so that it sees /dev/kvm"
+    kill "$(cat /run/libvirtd.pid)" 2>/dev/null || true
+    for _ in $(seq 100); do hangar_is_running libvirtd || break; sleep 0.1; done
+    restarted=1
+  fi
   if ! hangar_is_running virtlogd; then
     mkdir -p /var/log/libvirt
     if virtlogd -d </dev/null >/dev/null 2>>/var/log/libvirt/hangar-daemons.log; then
@@ -128,13 +142,32 @@ hangar_ensure_libvirtd() {
     mkdir -p /var/log/libvirt
     rm -f /run/libvirt/libvirt-sock
     if libvirtd -d </dev/null >/dev/null 2>>/var/log/libvirt/hangar-daemons.log; then
-      HANGAR_STARTED_LIBVIRTD=1
+      ((restarted)) || HANGAR_STARTED_LIBVIRTD=1
       hangar_wait_for_socket /run/libvirt/libvirt-sock 10 ||
         hangar_log "libvirtd started but /run/libvirt/libvirt-sock did not appear within 10 s"
     else
       hangar_log "could not start libvirtd"
     fi
   fi
+}
+
+# hangar_fix_kvm_device
+# As root, when /dev/kvm exists but QEMU's users cannot open it (no udev rule ran, as on
+# a fresh container or VM: crw------- root root), give it what udev's rule gives it:
+# group kvm, mode 0660. Without it libvirtd's capability cache says "no KVM" while the
+# device says otherwise, and libvirtd re-probes QEMU on every define (30-60 s each).
+# Sets HANGAR_FIXED_KVM=1 when it changed the device.
+HANGAR_FIXED_KVM=0
+hangar_fix_kvm_device() {
+  local mode group
+  [[ $(id -u) -eq 0 && -c /dev/kvm ]] || return 0
+  mode=$(stat -c %a /dev/kvm)
+  group=$(stat -c %G /dev/kvm)
+  [[ $group == kvm && $mode == 660 ]] && return 0
+  getent group kvm >/dev/null || groupadd --system kvm
+  chgrp kvm /dev/kvm && chmod 0660 /dev/kvm || return 0
+  HANGAR_FIXED_KVM=1
+  hangar_log "/dev/kvm was $group, mode $mode: made it group kvm, mode 0660, as udev's rule does"
 }
 
 # Print the libvirt URI to use: qemu:///system if it answers within 5 s, else session.

@@ -264,6 +264,10 @@ guest_xml (const char *name)
 
   xml = g_string_new (template);
   g_string_replace (xml, "@NAME@", name, 0);
+  /* kvm where build-aux/test found libvirt offers it, else TCG. */
+  g_string_replace (xml, "@VIRT_TYPE@",
+                    g_getenv ("HANGAR_TEST_VIRT_TYPE") ? g_getenv ("HANGAR_TEST_VIRT_TYPE") : "qemu",
+                    0);
   if (kernel)
     {
       g_autofree char *k = g_markup_escape_text (kernel, -1);

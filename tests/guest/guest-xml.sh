@@ -8,7 +8,8 @@
 # follows the size a console asks for. Pass "" as SERIAL_LOG_FILE to pick a variant
 # without a log.
 # The guest files come from $HANGAR_TEST_GUEST_DIR (default /var/cache/hangar-test-guest);
-# build them with tests/guest/build-guest.sh.
+# build them with tests/guest/build-guest.sh. $HANGAR_TEST_VIRT_TYPE (kvm or qemu, default
+# qemu: TCG) is the domain type; build-aux/test sets it from what libvirt offers.
 set -euo pipefail
 
 name=${1:?usage: guest-xml.sh NAME [vnc|spice|none] [SERIAL_LOG_FILE] [normal|busy|fb]}
@@ -43,11 +44,12 @@ log=""
 [[ -n $serial_log ]] && log="<log file='$serial_log' append='off'/>"
 
 NAME=$name KERNEL=$dir/$kernel INITRD=$dir/$initrd CMDLINE=$(cat "$dir/cmdline") \
+VIRT_TYPE=${HANGAR_TEST_VIRT_TYPE:-qemu} \
 GRAPHICS=$graphics SERIAL_LOG=$log VIDEO=$video python3 - "$here/guest.xml.in" <<'PY'
 import os, sys
 from xml.sax.saxutils import escape
 text = open(sys.argv[1]).read()
-for key in ("NAME", "KERNEL", "INITRD", "CMDLINE"):
+for key in ("VIRT_TYPE", "NAME", "KERNEL", "INITRD", "CMDLINE"):
     text = text.replace("@%s@" % key, escape(os.environ[key], {"'": "&apos;"}))
 for key in ("GRAPHICS", "SERIAL_LOG"):
     text = text.replace("@%s@" % key, os.environ[key])
