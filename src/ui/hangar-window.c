@@ -1029,6 +1029,9 @@ hangar_window_init (HangarWindow *self)
 {
   g_type_ensure (HANGAR_TYPE_SPARKLINE);
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Typing anywhere in the window (key-capture-widget, set in the .ui) goes to this
+   * entry; without it GtkSearchBar warns once per key and the search never opens. */
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   self->cancellable = g_cancellable_new ();
   self->watched_guests = g_ptr_array_new_with_free_func (g_object_unref);
 }
@@ -1058,7 +1061,6 @@ hangar_window_new (HangarApplication *application)
 
   restore_size (self);
   setup_model (self);
-  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
 
   g_signal_connect_object (hangar_application_get_connections (application), "items-changed",
                            G_CALLBACK (on_connections_changed_cb), self, G_CONNECT_SWAPPED);
