@@ -5,6 +5,8 @@
 
 #include <locale.h>
 #include <malloc.h>
+#include <signal.h>
+#include <stdio.h>
 #include <glib/gi18n.h>
 
 #include "hangar-application.h"
@@ -38,11 +40,59 @@ prefer_software_rendering (void)
   g_setenv ("GDK_DEBUG", "gl-disable", FALSE);
 }
 
+static void
+prepend_schema_dir (const char *dir)
+{
+  g_autofree char *compiled = g_build_filename (dir, "gschemas.compiled", NULL);
+  const char *current = g_getenv ("GSETTINGS_SCHEMA_DIR");
+  g_autofree char *value = NULL;
+
+  if (!g_file_test (compiled, G_FILE_TEST_IS_REGULAR))
+    return;
+  value = current != NULL && *current != '\0'
+            ? g_strconcat (dir, G_SEARCHPATH_SEPARATOR_S, current, NULL)
+            : g_strdup (dir);
+  g_setenv ("GSETTINGS_SCHEMA_DIR", value, TRUE);
+}
+
+/* GSettings aborts the process on a schema it cannot find. Run from the build tree
+ * (_build/src/hangar) Hangar uses the schema compiled next to it; installed to a prefix
+ * the system does not search, the one it installed. Anything else is said in one
+ * sentence instead of a crash. Must run before anything touches GSettings. */
+static gboolean
+find_settings_schema (void)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *build_binary = g_build_filename (HANGAR_BUILD_ROOT, "src", "hangar", NULL);
+  GSettingsSchemaSource *source;
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (self != NULL && g_str_equal (self, build_binary))
+    prepend_schema_dir (HANGAR_BUILD_ROOT "/data");
+  else
+    prepend_schema_dir (HANGAR_INSTALLED_SCHEMA_DIR);
+
+  source = g_settings_schema_source_get_default ();
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, SCHEMA_ID, TRUE);
+  if (schema != NULL)
+    return TRUE;
+  fprintf (stderr,
+           _("Hangar cannot find its settings schema “%s”: install Hangar (meson install), "
+             "or set GSETTINGS_SCHEMA_DIR to the folder holding its compiled schema.\n"),
+           SCHEMA_ID);
+  return FALSE;
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(HangarApplication) app = NULL;
+
+  /* libvirt's RPC and the ssh pipes write with plain write(): a peer that went away
+   * must be an EPIPE error to report, not a signal that kills Hangar. */
+  signal (SIGPIPE, SIG_IGN);
 
   /* Workers make short libvirt calls; with one malloc arena the memory a worker frees
    * (a test driver parsing thousands of guests, say) serves the main thread after it,
@@ -55,6 +105,9 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  if (!find_settings_schema ())
+    return 1;
 
   app = hangar_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
