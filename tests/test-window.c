@@ -37,17 +37,12 @@ is_connected (gpointer data)
   return hangar_connection_get_state (data) == HANGAR_CONNECTION_STATE_CONNECTED;
 }
 
-static void
-fixture_setup (Fixture      *f,
-               gconstpointer data)
+/* One application for the whole run, as in a real session. */
+static HangarApplication *
+get_app (void)
 {
-  const char *file = data;
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", file, NULL);
-  g_autofree char *uri = g_strconcat ("test://", path, NULL);
-  g_autoptr(GError) error = NULL;
-
-  /* One application for the whole run, as in a real session. */
   static HangarApplication *app;
+  g_autoptr(GError) error = NULL;
 
   if (app == NULL)
     {
@@ -57,12 +52,43 @@ fixture_setup (Fixture      *f,
       g_application_register (G_APPLICATION (app), NULL, &error);
       g_assert_no_error (error);
     }
-  f->app = app;
+  return app;
+}
 
+static void
+fixture_setup (Fixture      *f,
+               gconstpointer data)
+{
+  const char *file = data;
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", file, NULL);
+  g_autofree char *uri = g_strconcat ("test://", path, NULL);
+
+  f->app = get_app ();
   f->window = hangar_window_new (f->app);
   gtk_window_present (GTK_WINDOW (f->window));
   f->connection = hangar_application_add_connection (f->app, uri, FALSE, FALSE);
   g_assert_true (test_wait_for (is_connected, f->connection, 5000));
+  f->model = hangar_window_get_guest_model (f->window);
+}
+
+static gboolean
+has_failed (gpointer data)
+{
+  return hangar_connection_get_state (data) == HANGAR_CONNECTION_STATE_FAILED;
+}
+
+/* A host libvirt cannot open: the test driver refuses a file that does not exist. */
+static void
+fixture_setup_failed (Fixture      *f,
+                      gconstpointer data)
+{
+  f->app = get_app ();
+  f->window = hangar_window_new (f->app);
+  gtk_window_present (GTK_WINDOW (f->window));
+  f->connection = hangar_application_add_connection (f->app,
+                                                     "test:///no-such-dir/no-such-host.xml",
+                                                     FALSE, FALSE);
+  g_assert_true (test_wait_for (has_failed, f->connection, 5000));
   f->model = hangar_window_get_guest_model (f->window);
 }
 
@@ -329,6 +355,26 @@ test_empty_host (Fixture      *f,
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "No Guests");
 }
 
+/* The failure page says why and offers Retry, its mnemonic rendered as such. */
+static void
+test_failed_host (Fixture      *f,
+                  gconstpointer data)
+{
+  GtkWidget *status = test_find_widget (GTK_WIDGET (f->window), ADW_TYPE_STATUS_PAGE, NULL, NULL);
+  GtkWidget *button = test_find_widget (status, GTK_TYPE_BUTTON, NULL, NULL);
+  GtkWidget *label;
+
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==,
+                   "Could Not Connect to Test: no-such-host.xml");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_visible (button));
+  label = test_find_widget (button, GTK_TYPE_LABEL, NULL, NULL);
+  g_assert_nonnull (label);
+  /* What the label draws: "Retry", with R underlined on Alt, never "_Retry". */
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "Retry");
+  g_assert_true (gtk_label_get_use_underline (GTK_LABEL (label)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -349,6 +395,9 @@ main (int   argc,
   g_test_add ("/window/action-on-selection", Fixture, "three-guests.xml", fixture_setup,
               test_action_on_selection, fixture_teardown);
   g_test_add ("/window/empty-host", Fixture, "empty-host.xml", fixture_setup, test_empty_host,
+              fixture_teardown);
+
+  g_test_add ("/window/failed-host", Fixture, NULL, fixture_setup_failed, test_failed_host,
               fixture_teardown);
 
   return g_test_run ();
