@@ -133,6 +133,9 @@ test_lists_guests (Fixture      *f,
 
   stack = test_find_widget (GTK_WIDGET (f->window), GTK_TYPE_STACK, is_guest_stack, NULL);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "guests");
+
+  /* Every control, header bar to rows, has a name a screen reader can say. */
+  hangar_test_assert_accessible_names (GTK_WIDGET (f->window));
 }
 
 static gboolean
@@ -353,6 +356,7 @@ test_empty_host (Fixture      *f,
   g_assert_cmpuint (g_list_model_get_n_items (f->model), ==, 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "empty");
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "No Guests");
+  hangar_test_assert_accessible_names (GTK_WIDGET (f->window));
 }
 
 /* The failure page says why and offers Retry, its mnemonic rendered as such. */
@@ -373,6 +377,7 @@ test_failed_host (Fixture      *f,
   /* What the label draws: "Retry", with R underlined on Alt, never "_Retry". */
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "Retry");
   g_assert_true (gtk_label_get_use_underline (GTK_LABEL (label)));
+  hangar_test_assert_accessible_names (GTK_WIDGET (f->window));
 }
 
 int

@@ -658,6 +658,13 @@ show_empty (HangarWindow *self,
 {
   adw_status_page_set_icon_name (self->empty_page, icon_name);
   adw_status_page_set_title (self->empty_page, title);
+  /* AdwStatusPage scrolls its content in a focusable GtkScrolledWindow of its own, which
+   * a screen reader would announce without a name: it gets the page's title. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->empty_page)); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_SCROLLED_WINDOW (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      title, -1);
   adw_status_page_set_description (self->empty_page, description);
   gtk_widget_set_visible (GTK_WIDGET (self->empty_button), button_label != NULL);
   if (button_label != NULL)
