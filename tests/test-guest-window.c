@@ -235,6 +235,134 @@ test_run_from_console_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Labels show their mnemonics underlined, never as "_": a label that holds a "_" must
+ * use it as a mnemonic (the guests' names in these tests have none). */
+static void
+assert_no_underscores (GtkWidget *root)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_visible (root))
+    {
+      const char *text = gtk_label_get_text (GTK_LABEL (root));
+
+      if (strchr (text, '_') != NULL)
+        g_error ("A label below %s reads “%s”", G_OBJECT_TYPE_NAME (gtk_widget_get_root (root)),
+                 text);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child;
+       child = gtk_widget_get_next_sibling (child))
+    assert_no_underscores (child);
+}
+
+static gboolean
+is_bar (GtkWidget *widget)
+{
+  return ADW_IS_HEADER_BAR (widget) || GTK_IS_ACTION_BAR (widget);
+}
+
+static gboolean
+is_plain_action_row (GtkWidget *widget)
+{
+  return ADW_IS_ACTION_ROW (widget) && !ADW_IS_COMBO_ROW (widget);
+}
+
+/* Every control in the parts below @root that @is_part picks has a name a screen
+ * reader can say; returns how many parts were walked. (Whole windows are not walked:
+ * libadwaita's own scrolled windows and combo-row parts have no names, and they are
+ * not ours to give.) */
+static guint
+assert_parts_named (GtkWidget *root,
+                    gboolean (*is_part) (GtkWidget *widget))
+{
+  guint n_parts = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (is_part (child))
+      {
+        hangar_test_assert_accessible_names (child);
+        n_parts++;
+      }
+    else
+      n_parts += assert_parts_named (child, is_part);
+  return n_parts;
+}
+
+static gboolean
+has_tooltip (GtkWidget    *widget,
+             gconstpointer text)
+{
+  return g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) == 0;
+}
+
+static gboolean
+is_model_button_labelled (GtkWidget    *widget,
+                          gconstpointer text)
+{
+  GtkWidget *label;
+
+  if (!g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton"))
+    return FALSE;
+  label = test_find_widget (widget, GTK_TYPE_LABEL, NULL, NULL);
+  return label != NULL && g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), text) == 0;
+}
+
+static gboolean
+is_manager_window (gpointer data)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+    if (!HANGAR_IS_GUEST_WINDOW (l->data) && gtk_widget_get_mapped (l->data) &&
+        g_str_equal (G_OBJECT_TYPE_NAME (l->data), "HangarWindow"))
+      return TRUE;
+  return FALSE;
+}
+
+/* The guest window's main menu leads to the manager: with --show-domain-console the
+ * guest's window is the only one, and this item is how the user reaches the rest. */
+static void
+test_primary_menu (void)
+{
+  HangarGuest *alpha = hangar_connection_find_guest (connection, "alpha");
+  HangarGuestWindow *window = guest_window (alpha);
+  GtkWidget *button = test_find_widget (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, has_tooltip,
+                                        "Main Menu");
+  GtkPopover *popover;
+  GtkWidget *item;
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_menu_button_get_primary (GTK_MENU_BUTTON (button)));
+  g_assert_true (test_wait_for (is_mapped_widget, button, 5000));
+  assert_no_underscores (GTK_WIDGET (window));
+  /* The header bar, the fullscreen toolbar, the Graphical / Serial bar and the narrow
+   * window's view switcher bar. */
+  g_assert_cmpuint (assert_parts_named (GTK_WIDGET (window), is_bar), ==, 4);
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+  g_assert_true (test_wait_for (is_mapped_widget, popover, 5000));
+  assert_no_underscores (GTK_WIDGET (popover));
+  item = test_find_widget (GTK_WIDGET (popover), GTK_TYPE_WIDGET, is_model_button_labelled,
+                           "Show Manager");
+  g_assert_nonnull (item);
+  g_assert_nonnull (test_find_widget (GTK_WIDGET (popover), GTK_TYPE_WIDGET,
+                                      is_model_button_labelled, "Preferences"));
+
+  if (!g_action_group_has_action (G_ACTION_GROUP (app), "show-manager"))
+    {
+      /* The application offers no manager to show: the item says so by being off. */
+      g_assert_false (gtk_widget_get_sensitive (item));
+    }
+  else
+    {
+      g_assert_false (is_manager_window (NULL));
+      g_assert_true (gtk_widget_get_sensitive (item));
+      g_signal_emit_by_name (item, "clicked");
+      if (!test_wait_for (is_manager_window, NULL, 5000))
+        g_error ("Show Manager opened no manager window");
+    }
+  gtk_popover_popdown (popover);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Uptimes read as people say them: the two largest units. */
 static void
 test_format_uptime (void)
@@ -279,6 +407,10 @@ test_preferences (void)
         window = l->data;
   g_assert_nonnull (window);
 
+  assert_no_underscores (window);
+  /* The rows with switches and spin buttons name them (combo rows are left out of the
+   * walk: their inner parts are libadwaita's and unnamed). */
+  g_assert_cmpuint (assert_parts_named (window, is_plain_action_row), ==, 2);
   combo = test_find_widget (window, ADW_TYPE_COMBO_ROW, NULL, NULL);
   g_assert_nonnull (combo);
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (combo)), ==, 0);
@@ -318,6 +450,7 @@ main (int   argc,
   g_test_add_func ("/guest-window/show-guest-named", test_show_guest_named);
   g_test_add_func ("/guest-window/run-from-console-page", test_run_from_console_page);
   g_test_add_func ("/guest-window/preferences", test_preferences);
+  g_test_add_func ("/guest-window/primary-menu", test_primary_menu);
 
   return g_test_run ();
 }

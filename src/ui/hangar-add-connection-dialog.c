@@ -40,11 +40,12 @@ hangar_add_connection_dialog_check_uri (const char *uri)
   if (*trimmed == '\0')
     return g_strdup (_("Enter the URI of a hypervisor, such as qemu:///system."));
 
-  parsed = g_uri_parse (uri, G_URI_FLAGS_NONE, &error);
-  if (parsed == NULL || strstr (uri, "://") == NULL)
+  parsed = g_uri_parse (trimmed, G_URI_FLAGS_NONE, &error);
+  /* GUri lets spaces through; libvirt's parser (libxml2's) refuses them. */
+  if (parsed == NULL || strstr (trimmed, "://") == NULL || strpbrk (trimmed, " \t\n") != NULL)
     return g_strdup_printf (_("“%s” is not a libvirt URI. Write it as driver[+transport]://"
                               "[user@][host][:port]/path, for example "
-                              "qemu+ssh://root@example.com/system."), uri);
+                              "qemu+ssh://root@example.com/system."), trimmed);
   return NULL;
 }
 

@@ -405,6 +405,8 @@ ask_password (HangarGuestWindow *self)
                                            hangar_guest_get_name (self->guest));
 
   gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Password"), -1);
   g_object_set (entry, "activates-default", TRUE, NULL);
   gtk_box_append (GTK_BOX (box), entry);
   gtk_box_append (GTK_BOX (box), remember);
