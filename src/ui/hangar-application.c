@@ -124,6 +124,21 @@ bind_stats_interval (HangarApplication *self,
                                 G_SETTINGS_BIND_GET, seconds_to_msec, NULL, NULL, NULL);
 }
 
+/* A guest asked for by name (--show-domain-console) may be listed only once its host
+ * has opened; until then no window may exist, so a hold keeps the application
+ * running. */
+static void
+set_pending_console (HangarApplication *self,
+                     const char        *name)
+{
+  if (self->pending_console == NULL && name != NULL)
+    g_application_hold (G_APPLICATION (self));
+  else if (self->pending_console != NULL && name == NULL)
+    g_application_release (G_APPLICATION (self));
+  g_free (self->pending_console);
+  self->pending_console = g_strdup (name);
+}
+
 static void
 try_show_pending_console (HangarApplication *self,
                           HangarConnection  *connection)
@@ -135,8 +150,9 @@ try_show_pending_console (HangarApplication *self,
   guest = hangar_connection_find_guest (connection, self->pending_console);
   if (guest == NULL)
     return;
-  g_clear_pointer (&self->pending_console, g_free);
+  /* The window first: releasing the hold with no window would end the application. */
   hangar_application_show_guest (self, guest);
+  set_pending_console (self, NULL);
 }
 
 static HangarWindow *
@@ -148,8 +164,21 @@ get_main_window (HangarApplication *self)
   return NULL;
 }
 
+/* The manager window, created if none is open. */
+static HangarWindow *
+show_manager (HangarApplication *self)
+{
+  HangarWindow *window = get_main_window (self);
+
+  if (window == NULL)
+    window = hangar_window_new (self);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
 /* Once no host is still being opened, a guest asked for by name that none of them has
- * gets a message instead of nothing. */
+ * gets a message instead of nothing — over the manager window, where the guests that
+ * do exist are listed. */
 static void
 check_pending_console (HangarApplication *self)
 {
@@ -172,8 +201,8 @@ check_pending_console (HangarApplication *self)
   body = g_strdup_printf (_("No connected host has a guest named “%s”. Check the name in "
                             "the guest list, or connect to the host that has it."),
                           self->pending_console);
-  g_clear_pointer (&self->pending_console, g_free);
-  hangar_window_show_error (get_main_window (self), _("Guest Not Found"), body);
+  hangar_window_show_error (show_manager (self), _("Guest Not Found"), body);
+  set_pending_console (self, NULL);
 }
 
 static void
@@ -297,8 +326,7 @@ hangar_application_show_guest_named (HangarApplication *self,
   g_return_if_fail (name != NULL);
 
   n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
-  g_free (self->pending_console);
-  self->pending_console = g_strdup (name);
+  set_pending_console (self, name);
   for (guint i = 0; i < n && self->pending_console != NULL; i++)
     {
       g_autoptr(HangarConnection) connection =
@@ -311,12 +339,7 @@ hangar_application_show_guest_named (HangarApplication *self,
 static void
 hangar_application_activate (GApplication *app)
 {
-  HangarApplication *self = HANGAR_APPLICATION (app);
-  HangarWindow *window = get_main_window (self);
-
-  if (window == NULL)
-    window = hangar_window_new (self);
-  gtk_window_present (GTK_WINDOW (window));
+  show_manager (HANGAR_APPLICATION (app));
 }
 
 static int
@@ -350,16 +373,20 @@ hangar_application_command_line (GApplication            *app,
   g_variant_dict_lookup (options, "connect", "^a&s", &uris);
   g_variant_dict_lookup (options, "show-domain-console", "&s", &console);
 
-  g_application_activate (app);
+  /* A guest's console asked for opens alone, as virt-manager does; its window's menu
+   * has Show Manager (app.show-manager). */
+  if (console == NULL)
+    g_application_activate (app);
 
   for (guint i = 0; uris != NULL && uris[i] != NULL; i++)
     {
       HangarConnection *connection = hangar_application_add_connection (self, uris[i], FALSE,
                                                                         FALSE);
+      HangarWindow *window = get_main_window (self);
 
       /* One host asked for on the command line is shown alone; several, together. */
-      if (g_strv_length ((char **)uris) == 1)
-        hangar_window_select_connection (get_main_window (self), connection);
+      if (g_strv_length ((char **)uris) == 1 && window != NULL)
+        hangar_window_select_connection (window, connection);
     }
 
   if (console != NULL)
@@ -423,6 +450,14 @@ preferences_activated (GSimpleAction *action,
 }
 
 static void
+show_manager_activated (GSimpleAction *action,
+                        GVariant      *param,
+                        gpointer       user_data)
+{
+  show_manager (user_data);
+}
+
+static void
 quit_activated (GSimpleAction *action,
                 GVariant      *param,
                 gpointer       user_data)
@@ -433,6 +468,7 @@ quit_activated (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "about", about_activated },
   { "preferences", preferences_activated },
+  { "show-manager", show_manager_activated },
   { "quit", quit_activated },
 };
 

@@ -845,6 +845,9 @@ on_host_list_row_selected_cb (HangarWindow  *self,
 {
   HangarConnection *connection = NULL;
 
+  /* Disposing the template empties the list, which unselects its row: too late. */
+  if (self->host_filter == NULL)
+    return;
   if (row != NULL && HANGAR_IS_CONNECTION_ROW (row))
     connection = hangar_connection_row_get_connection (HANGAR_CONNECTION_ROW (row));
 
