@@ -177,8 +177,9 @@ show_manager (HangarApplication *self)
 }
 
 /* Once no host is still being opened, a guest asked for by name that none of them has
- * gets a message instead of nothing — over the manager window, where the guests that
- * do exist are listed. */
+ * gets a message instead of nothing: over the manager window if one is open, else on
+ * its own (it is then the application's window, and closing it ends the
+ * application). */
 static void
 check_pending_console (HangarApplication *self)
 {
@@ -201,7 +202,18 @@ check_pending_console (HangarApplication *self)
   body = g_strdup_printf (_("No connected host has a guest named “%s”. Check the name in "
                             "the guest list, or connect to the host that has it."),
                           self->pending_console);
-  hangar_window_show_error (show_manager (self), _("Guest Not Found"), body);
+  if (get_main_window (self) != NULL)
+    {
+      hangar_window_show_error (get_main_window (self), _("Guest Not Found"), body);
+    }
+  else
+    {
+      GtkWidget *dialog = adw_message_dialog_new (NULL, _("Guest Not Found"), body);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
   set_pending_console (self, NULL);
 }
 
