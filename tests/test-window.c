@@ -7,6 +7,7 @@
 #include <gdk/x11/gdkx.h>
 
 #include "hangar-application.h"
+#include "hangar-session.h"
 #include "hangar-window.h"
 #include "test-widget-util.h"
 
@@ -64,9 +65,10 @@ fixture_setup (Fixture      *f,
   g_autofree char *uri = g_strconcat ("test://", path, NULL);
 
   f->app = get_app ();
-  f->window = hangar_window_new (f->app);
+  f->window = hangar_window_new (f->app, hangar_application_get_session (f->app));
   gtk_window_present (GTK_WINDOW (f->window));
-  f->connection = hangar_application_add_connection (f->app, uri, FALSE, FALSE);
+  f->connection = hangar_session_add_connection (hangar_application_get_session (f->app), uri,
+                                                 FALSE, FALSE);
   g_assert_true (test_wait_for (is_connected, f->connection, 5000));
   f->model = hangar_window_get_guest_model (f->window);
 }
@@ -83,9 +85,9 @@ fixture_setup_failed (Fixture      *f,
                       gconstpointer data)
 {
   f->app = get_app ();
-  f->window = hangar_window_new (f->app);
+  f->window = hangar_window_new (f->app, hangar_application_get_session (f->app));
   gtk_window_present (GTK_WINDOW (f->window));
-  f->connection = hangar_application_add_connection (f->app,
+  f->connection = hangar_session_add_connection (hangar_application_get_session (f->app),
                                                      "test:///no-such-dir/no-such-host.xml",
                                                      FALSE, FALSE);
   g_assert_true (test_wait_for (has_failed, f->connection, 5000));
@@ -97,7 +99,7 @@ fixture_teardown (Fixture      *f,
                   gconstpointer data)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
-  hangar_application_remove_connection (f->app, f->connection);
+  hangar_session_remove_connection (hangar_application_get_session (f->app), f->connection);
 }
 
 static char *

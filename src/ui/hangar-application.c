@@ -9,14 +9,15 @@
 #include "hangar-core.h"
 #include "hangar-guest-window.h"
 #include "hangar-preferences-window.h"
+#include "hangar-session.h"
 #include "hangar-window.h"
 
+/* The application creates windows; what they show lives in the session (core). */
 struct _HangarApplication
 {
   AdwApplication parent_instance;
 
-  GSettings *settings;
-  GListStore *connections;
+  HangarSession *session;
   /* Guest windows by guest UUID: opening a guest again raises its window. */
   GHashTable *guest_windows;
   /* --show-domain-console NAME, shown once a connection lists it. */
@@ -36,92 +37,20 @@ static const GOptionEntry option_entries[] = {
   { NULL }
 };
 
-GListModel *
-hangar_application_get_connections (HangarApplication *self)
+HangarSession *
+hangar_application_get_session (HangarApplication *self)
 {
   g_return_val_if_fail (HANGAR_IS_APPLICATION (self), NULL);
-  return G_LIST_MODEL (self->connections);
+  return self->session;
 }
 
+/* The session's settings. Kept for the guest window and the tests until they ask the
+ * session; new code should not use it. */
 GSettings *
 hangar_application_get_settings (HangarApplication *self)
 {
   g_return_val_if_fail (HANGAR_IS_APPLICATION (self), NULL);
-  return self->settings;
-}
-
-static HangarConnection *
-find_connection (HangarApplication *self,
-                 const char        *uri)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(HangarConnection) connection =
-        g_list_model_get_item (G_LIST_MODEL (self->connections), i);
-
-      if (g_str_equal (hangar_connection_get_uri (connection), uri))
-        return connection;
-    }
-  return NULL;
-}
-
-static void
-save_connections (HangarApplication *self)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) uris = NULL;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(HangarConnection) connection =
-        g_list_model_get_item (G_LIST_MODEL (self->connections), i);
-
-      if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (connection), "hangar-remembered")))
-        g_strv_builder_add (builder, hangar_connection_get_uri (connection));
-    }
-  uris = g_strv_builder_end (builder);
-  g_settings_set_strv (self->settings, "connections", (const char * const *)uris);
-}
-
-static void
-set_autoconnect (HangarApplication *self,
-                 const char        *uri,
-                 gboolean           autoconnect)
-{
-  g_auto(GStrv) current = g_settings_get_strv (self->settings, "autoconnect");
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) uris = NULL;
-
-  if (autoconnect == g_strv_contains ((const char * const *)current, uri))
-    return;
-  for (guint i = 0; current[i] != NULL; i++)
-    if (!g_str_equal (current[i], uri))
-      g_strv_builder_add (builder, current[i]);
-  if (autoconnect)
-    g_strv_builder_add (builder, uri);
-  uris = g_strv_builder_end (builder);
-  g_settings_set_strv (self->settings, "autoconnect", (const char * const *)uris);
-}
-
-static gboolean
-seconds_to_msec (GValue   *value,
-                 GVariant *variant,
-                 gpointer  user_data)
-{
-  g_value_set_uint (value, g_variant_get_uint32 (variant) * 1000);
-  return TRUE;
-}
-
-/* The setting is in seconds, the connection's property in milliseconds. */
-static void
-bind_stats_interval (HangarApplication *self,
-                     HangarConnection  *connection)
-{
-  g_settings_bind_with_mapping (self->settings, "stats-interval", connection, "stats-interval",
-                                G_SETTINGS_BIND_GET, seconds_to_msec, NULL, NULL, NULL);
+  return hangar_session_get_settings (self->session);
 }
 
 /* A guest asked for by name (--show-domain-console) may be listed only once its host
@@ -171,7 +100,7 @@ show_manager (HangarApplication *self)
   HangarWindow *window = get_main_window (self);
 
   if (window == NULL)
-    window = hangar_window_new (self);
+    window = hangar_window_new (self, self->session);
   gtk_window_present (GTK_WINDOW (window));
   return window;
 }
@@ -183,21 +112,10 @@ show_manager (HangarApplication *self)
 static void
 check_pending_console (HangarApplication *self)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
   g_autofree char *body = NULL;
 
-  if (self->pending_console == NULL)
+  if (self->pending_console == NULL || hangar_session_is_opening (self->session))
     return;
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(HangarConnection) connection =
-        g_list_model_get_item (G_LIST_MODEL (self->connections), i);
-      HangarConnectionState state = hangar_connection_get_state (connection);
-
-      if (state == HANGAR_CONNECTION_STATE_CONNECTING ||
-          state == HANGAR_CONNECTION_STATE_NEEDS_CREDENTIALS)
-        return;
-    }
 
   body = g_strdup_printf (_("No connected host has a guest named “%s”. Check the name in "
                             "the guest list, or connect to the host that has it."),
@@ -217,81 +135,43 @@ check_pending_console (HangarApplication *self)
   set_pending_console (self, NULL);
 }
 
+/* Each host that finishes opening may list the guest asked for by name, or be the last
+ * one that could. */
 static void
-on_open_done_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_session_open_finished_cb (HangarApplication *self,
+                             HangarConnection  *connection)
 {
-  g_autoptr(HangarApplication) self = user_data;
-  HangarConnection *connection = HANGAR_CONNECTION (object);
-  g_autoptr(GError) error = NULL;
-
-  /* The sidebar shows failures from the connection's own state. */
-  if (!hangar_connection_open_finish (connection, result, &error))
-    g_debug ("Opening %s failed: %s", hangar_connection_get_uri (connection), error->message);
-  else
+  if (hangar_connection_get_state (connection) == HANGAR_CONNECTION_STATE_CONNECTED)
     try_show_pending_console (self, connection);
   check_pending_console (self);
 }
 
-void
-hangar_application_open_connection (HangarApplication *self,
-                                    HangarConnection  *connection)
-{
-  g_return_if_fail (HANGAR_IS_APPLICATION (self));
-  g_return_if_fail (HANGAR_IS_CONNECTION (connection));
-
-  hangar_connection_open_async (connection, NULL, on_open_done_cb, g_object_ref (self));
-}
-
+/* The session's add. Kept for the add-connection dialog and the tests until they ask
+ * the session; new code should not use it. */
 HangarConnection *
 hangar_application_add_connection (HangarApplication *self,
                                    const char        *uri,
                                    gboolean           remember,
                                    gboolean           autoconnect)
 {
-  g_autoptr(HangarConnection) connection = NULL;
-  HangarConnection *existing;
-
   g_return_val_if_fail (HANGAR_IS_APPLICATION (self), NULL);
-  g_return_val_if_fail (uri != NULL, NULL);
+  return hangar_session_add_connection (self->session, uri, remember, autoconnect);
+}
 
-  existing = find_connection (self, uri);
-  if (existing != NULL)
-    {
-      if (hangar_connection_get_state (existing) != HANGAR_CONNECTION_STATE_CONNECTED &&
-          hangar_connection_get_state (existing) != HANGAR_CONNECTION_STATE_CONNECTING)
-        hangar_application_open_connection (self, existing);
-      return existing;
-    }
-
-  connection = hangar_connection_new (uri);
-  g_object_set_data (G_OBJECT (connection), "hangar-remembered", GINT_TO_POINTER (remember));
-  bind_stats_interval (self, connection);
-  g_list_store_append (self->connections, connection);
-  if (remember)
-    {
-      save_connections (self);
-      set_autoconnect (self, uri, autoconnect);
-    }
-  hangar_application_open_connection (self, connection);
-  return connection;
+/* The session's list and remove, kept for the tests until they ask the session. */
+GListModel *
+hangar_application_get_connections (HangarApplication *self)
+{
+  g_return_val_if_fail (HANGAR_IS_APPLICATION (self), NULL);
+  return hangar_session_get_connections (self->session);
 }
 
 void
 hangar_application_remove_connection (HangarApplication *self,
                                       HangarConnection  *connection)
 {
-  guint position;
-
   g_return_if_fail (HANGAR_IS_APPLICATION (self));
-
-  if (!g_list_store_find (self->connections, connection, &position))
-    return;
-  set_autoconnect (self, hangar_connection_get_uri (connection), FALSE);
-  hangar_connection_close (connection);
-  g_list_store_remove (self->connections, position);
-  save_connections (self);
+  hangar_session_remove_connection (self->session, connection);
 }
 
 static void
@@ -332,19 +212,18 @@ void
 hangar_application_show_guest_named (HangarApplication *self,
                                      const char        *name)
 {
-  guint n;
+  HangarGuest *guest;
 
   g_return_if_fail (HANGAR_IS_APPLICATION (self));
   g_return_if_fail (name != NULL);
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
-  set_pending_console (self, name);
-  for (guint i = 0; i < n && self->pending_console != NULL; i++)
+  guest = hangar_session_find_guest (self->session, name);
+  if (guest != NULL)
     {
-      g_autoptr(HangarConnection) connection =
-        g_list_model_get_item (G_LIST_MODEL (self->connections), i);
-      try_show_pending_console (self, connection);
+      hangar_application_show_guest (self, guest);
+      return;
     }
+  set_pending_console (self, name);
   check_pending_console (self);
 }
 
@@ -392,8 +271,8 @@ hangar_application_command_line (GApplication            *app,
 
   for (guint i = 0; uris != NULL && uris[i] != NULL; i++)
     {
-      HangarConnection *connection = hangar_application_add_connection (self, uris[i], FALSE,
-                                                                        FALSE);
+      HangarConnection *connection = hangar_session_add_connection (self->session, uris[i],
+                                                                    FALSE, FALSE);
       HangarWindow *window = get_main_window (self);
 
       /* One host asked for on the command line is shown alone; several, together. */
@@ -405,24 +284,6 @@ hangar_application_command_line (GApplication            *app,
     hangar_application_show_guest_named (self, console);
 
   return 0;
-}
-
-static void
-load_saved_connections (HangarApplication *self)
-{
-  g_auto(GStrv) uris = g_settings_get_strv (self->settings, "connections");
-  g_auto(GStrv) autoconnect = g_settings_get_strv (self->settings, "autoconnect");
-
-  for (guint i = 0; uris[i] != NULL; i++)
-    {
-      g_autoptr(HangarConnection) connection = hangar_connection_new (uris[i]);
-
-      g_object_set_data (G_OBJECT (connection), "hangar-remembered", GINT_TO_POINTER (TRUE));
-      bind_stats_interval (self, connection);
-      g_list_store_append (self->connections, connection);
-      if (g_strv_contains ((const char * const *)autoconnect, uris[i]))
-        hangar_application_open_connection (self, connection);
-    }
 }
 
 static void
@@ -454,7 +315,7 @@ preferences_activated (GSimpleAction *action,
                        gpointer       user_data)
 {
   HangarApplication *self = user_data;
-  GtkWidget *window = hangar_preferences_window_new (self->settings);
+  GtkWidget *window = hangar_preferences_window_new (hangar_session_get_settings (self->session));
 
   gtk_window_set_transient_for (GTK_WINDOW (window),
                                 gtk_application_get_active_window (GTK_APPLICATION (self)));
@@ -490,6 +351,7 @@ hangar_application_startup (GApplication *app)
   HangarApplication *self = HANGAR_APPLICATION (app);
   const char *quit_accels[] = { "<Control>q", NULL };
   const char *preferences_accels[] = { "<Control>comma", NULL };
+  g_autoptr(GSettings) settings = NULL;
 
   G_APPLICATION_CLASS (hangar_application_parent_class)->startup (app);
 
@@ -500,22 +362,19 @@ hangar_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          preferences_accels);
 
-  self->settings = g_settings_new (SCHEMA_ID);
-  load_saved_connections (self);
+  settings = g_settings_new (SCHEMA_ID);
+  self->session = hangar_session_new (settings);
+  g_signal_connect_object (self->session, "open-finished",
+                           G_CALLBACK (on_session_open_finished_cb), self, G_CONNECT_SWAPPED);
+  hangar_session_restore (self->session);
 }
 
 static void
 hangar_application_shutdown (GApplication *app)
 {
   HangarApplication *self = HANGAR_APPLICATION (app);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
 
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(HangarConnection) connection =
-        g_list_model_get_item (G_LIST_MODEL (self->connections), i);
-      hangar_connection_close (connection);
-    }
+  hangar_session_close (self->session);
 
   G_APPLICATION_CLASS (hangar_application_parent_class)->shutdown (app);
 }
@@ -525,8 +384,7 @@ hangar_application_finalize (GObject *object)
 {
   HangarApplication *self = (HangarApplication *)object;
 
-  g_clear_object (&self->settings);
-  g_clear_object (&self->connections);
+  g_clear_object (&self->session);
   g_clear_pointer (&self->guest_windows, g_hash_table_unref);
   g_free (self->pending_console);
 
@@ -550,7 +408,6 @@ hangar_application_class_init (HangarApplicationClass *klass)
 static void
 hangar_application_init (HangarApplication *self)
 {
-  self->connections = g_list_store_new (HANGAR_TYPE_CONNECTION);
   self->guest_windows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);

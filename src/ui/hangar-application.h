@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "hangar-connection.h"
+#include "hangar-types.h"
 
 G_BEGIN_DECLS
 
@@ -11,19 +12,21 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (HangarApplication, hangar_application, HANGAR, APPLICATION, AdwApplication)
 
 HangarApplication *hangar_application_new               (void);
-GListModel        *hangar_application_get_connections   (HangarApplication *self);
+HangarSession     *hangar_application_get_session       (HangarApplication *self);
+void               hangar_application_show_guest        (HangarApplication *self,
+                                                         HangarGuest       *guest);
+void               hangar_application_show_guest_named  (HangarApplication *self,
+                                                         const char        *name);
+
+/* Transitional: the session's settings, list, add and remove, for callers not moved to
+ * the session yet (the guest window, the add-connection dialog, tests). */
 GSettings         *hangar_application_get_settings      (HangarApplication *self);
 HangarConnection  *hangar_application_add_connection    (HangarApplication *self,
                                                          const char        *uri,
                                                          gboolean           remember,
                                                          gboolean           autoconnect);
+GListModel        *hangar_application_get_connections   (HangarApplication *self);
 void               hangar_application_remove_connection (HangarApplication *self,
                                                          HangarConnection  *connection);
-void               hangar_application_open_connection   (HangarApplication *self,
-                                                         HangarConnection  *connection);
-void               hangar_application_show_guest        (HangarApplication *self,
-                                                         HangarGuest       *guest);
-void               hangar_application_show_guest_named  (HangarApplication *self,
-                                                         const char        *name);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "hangar-add-connection-dialog.h"
 #include "hangar-connection-row.h"
 #include "hangar-core.h"
+#include "hangar-session.h"
 #include "hangar-sparkline.h"
 #include "hangar-window.h"
 
@@ -15,7 +16,7 @@ struct _HangarWindow
 {
   AdwApplicationWindow parent_instance;
 
-  HangarApplication *application;
+  HangarSession *session;
   GCancellable *cancellable;
 
   /* Template widgets. */
@@ -48,6 +49,14 @@ struct _HangarWindow
 };
 
 G_DEFINE_FINAL_TYPE (HangarWindow, hangar_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void update_view (HangarWindow *self);
 
@@ -264,7 +273,7 @@ open_guest_activated (GtkWidget  *widget,
   g_autoptr(GPtrArray) guests = get_selected_guests (self);
 
   for (guint i = 0; i < guests->len; i++)
-    hangar_application_show_guest (self->application, g_ptr_array_index (guests, i));
+    hangar_application_show_guest (HANGAR_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))), g_ptr_array_index (guests, i));
 }
 
 static void
@@ -274,7 +283,7 @@ on_column_view_activate_cb (HangarWindow *self,
   g_autoptr(HangarGuest) guest = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
 
   if (guest != NULL)
-    hangar_application_show_guest (self->application, guest);
+    hangar_application_show_guest (HANGAR_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))), guest);
 }
 
 static void
@@ -283,7 +292,7 @@ add_connection_activated (GtkWidget  *widget,
                           GVariant   *param)
 {
   HangarWindow *self = HANGAR_WINDOW (widget);
-  HangarAddConnectionDialog *dialog = hangar_add_connection_dialog_new (self->application);
+  HangarAddConnectionDialog *dialog = hangar_add_connection_dialog_new (HANGAR_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
 
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
   gtk_window_present (GTK_WINDOW (dialog));
@@ -591,7 +600,7 @@ on_filter_items_changed_cb (HangarWindow *self)
 static void
 setup_model (HangarWindow *self)
 {
-  GListModel *connections = hangar_application_get_connections (self->application);
+  GListModel *connections = hangar_session_get_connections (self->session);
   GtkMapListModel *map;
   GtkFlattenListModel *flat;
   GtkEveryFilter *filter;
@@ -631,7 +640,7 @@ static HangarConnection *
 first_connection_in_state (HangarWindow         *self,
                            HangarConnectionState state)
 {
-  GListModel *connections = hangar_application_get_connections (self->application);
+  GListModel *connections = hangar_session_get_connections (self->session);
   guint n = g_list_model_get_n_items (connections);
 
   if (self->selected_connection != NULL)
@@ -675,7 +684,7 @@ show_empty (HangarWindow *self,
 static void
 update_view (HangarWindow *self)
 {
-  GListModel *connections = hangar_application_get_connections (self->application);
+  GListModel *connections = hangar_session_get_connections (self->session);
   const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   guint n_guests = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
   HangarConnection *failed;
@@ -760,7 +769,7 @@ on_empty_button_clicked_cb (HangarWindow *self)
   HangarConnection *retry = g_object_get_data (G_OBJECT (self->empty_button), "hangar-retry");
 
   if (retry != NULL)
-    hangar_application_open_connection (self->application, retry);
+    hangar_session_open_connection (self->session, retry);
   else
     gtk_widget_activate_action (GTK_WIDGET (self), "win.add-connection", NULL);
 }
@@ -777,7 +786,7 @@ static void
 on_connection_row_remove_cb (HangarConnectionRow *row,
                              HangarWindow        *self)
 {
-  hangar_application_remove_connection (self->application,
+  hangar_session_remove_connection (self->session,
                                         hangar_connection_row_get_connection (row));
 }
 
@@ -785,7 +794,7 @@ static void
 on_connection_row_retry_cb (HangarConnectionRow *row,
                             HangarWindow        *self)
 {
-  hangar_application_open_connection (self->application,
+  hangar_session_open_connection (self->session,
                                       hangar_connection_row_get_connection (row));
 }
 
@@ -808,7 +817,7 @@ create_all_hosts_row (void)
 static void
 rebuild_host_list (HangarWindow *self)
 {
-  GListModel *connections = hangar_application_get_connections (self->application);
+  GListModel *connections = hangar_session_get_connections (self->session);
   HangarConnection *keep = self->selected_connection;
   GtkListBoxRow *select_row = NULL;
   GtkWidget *child;
@@ -862,7 +871,7 @@ on_host_list_row_selected_cb (HangarWindow  *self,
 static void
 on_connections_changed_cb (HangarWindow *self)
 {
-  GListModel *connections = hangar_application_get_connections (self->application);
+  GListModel *connections = hangar_session_get_connections (self->session);
   gboolean still_there = FALSE;
   guint n = g_list_model_get_n_items (connections);
 
@@ -931,9 +940,9 @@ hangar_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->watched_guests != NULL)
     unwatch_guests (self);
-  if (self->application != NULL)
+  if (self->session != NULL)
     {
-      GListModel *connections = hangar_application_get_connections (self->application);
+      GListModel *connections = hangar_session_get_connections (self->session);
       guint n = g_list_model_get_n_items (connections);
 
       g_signal_handlers_disconnect_by_func (connections, on_connections_changed_cb, self);
@@ -968,10 +977,48 @@ hangar_window_finalize (GObject *object)
   HangarWindow *self = (HangarWindow *)object;
 
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->application);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (hangar_window_parent_class)->finalize (object);
 }
+
+static void
+hangar_window_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  HangarWindow *self = HANGAR_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hangar_window_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  HangarWindow *self = HANGAR_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void hangar_window_constructed (GObject *object);
 
 static void
 hangar_window_class_init (HangarWindowClass *klass)
@@ -979,8 +1026,18 @@ hangar_window_class_init (HangarWindowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = hangar_window_constructed;
+  object_class->get_property = hangar_window_get_property;
+  object_class->set_property = hangar_window_set_property;
   object_class->dispose = hangar_window_dispose;
   object_class->finalize = hangar_window_finalize;
+
+  /* What the window shows: the session's hosts and their guests. */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, HANGAR_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                         G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (HANGAR_TYPE_GUEST);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1049,20 +1106,19 @@ hangar_window_init (HangarWindow *self)
 static void
 restore_size (HangarWindow *self)
 {
-  GSettings *settings = hangar_application_get_settings (self->application);
+  GSettings *settings = hangar_session_get_settings (self->session);
 
   g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
 }
 
-HangarWindow *
-hangar_window_new (HangarApplication *application)
+static void
+hangar_window_constructed (GObject *object)
 {
-  HangarWindow *self;
+  HangarWindow *self = HANGAR_WINDOW (object);
 
-  self = g_object_new (HANGAR_TYPE_WINDOW, "application", application, NULL);
-  self->application = g_object_ref (application);
+  G_OBJECT_CLASS (hangar_window_parent_class)->constructed (object);
 
   self->context_menu = GTK_POPOVER_MENU (gtk_popover_menu_new_from_model (self->guest_context_menu));
   gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
@@ -1072,10 +1128,19 @@ hangar_window_new (HangarApplication *application)
   restore_size (self);
   setup_model (self);
 
-  g_signal_connect_object (hangar_application_get_connections (application), "items-changed",
+  g_signal_connect_object (hangar_session_get_connections (self->session), "items-changed",
                            G_CALLBACK (on_connections_changed_cb), self, G_CONNECT_SWAPPED);
   rebuild_host_list (self);
   update_view (self);
   hangar_window_actions_update (self);
-  return self;
+}
+
+HangarWindow *
+hangar_window_new (HangarApplication *application,
+                   HangarSession     *session)
+{
+  g_return_val_if_fail (HANGAR_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (HANGAR_IS_SESSION (session), NULL);
+
+  return g_object_new (HANGAR_TYPE_WINDOW, "application", application, "session", session, NULL);
 }
