@@ -8,6 +8,7 @@
 
 #include "hangar-application.h"
 #include "hangar-session.h"
+#include "hangar-sparkline.h"
 #include "hangar-window.h"
 #include "test-widget-util.h"
 
@@ -249,6 +250,136 @@ test_type_to_search (Fixture      *f,
   g_assert_false (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (bar)));
 }
 
+static gboolean
+label_says_running (gpointer data)
+{
+  return g_strcmp0 (gtk_label_get_text (data), "Running") == 0;
+}
+
+static gboolean
+is_label_with_text (GtkWidget    *widget,
+                    gconstpointer text)
+{
+  return g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
+view_shows_bravo (gpointer data)
+{
+  return test_find_widget (data, GTK_TYPE_LABEL, is_label_with_text, "bravo") != NULL;
+}
+
+/* The widget of @column_index in the row showing @name (a row holds its cells in column
+ * order, each cell its child). */
+static GtkWidget *
+cell_child (GtkWidget  *view,
+            const char *name,
+            guint       column_index)
+{
+  GtkWidget *label = test_find_widget (view, GTK_TYPE_LABEL, is_label_with_text, name);
+  GtkWidget *row = gtk_widget_get_parent (gtk_widget_get_parent (label));
+  GtkWidget *cell = gtk_widget_get_first_child (row);
+
+  for (guint i = 0; i < column_index; i++)
+    cell = gtk_widget_get_next_sibling (cell);
+  return gtk_widget_get_first_child (cell);
+}
+
+/* What each column shows for a guest, and that it follows the guest's changes. */
+static void
+test_cells (Fixture      *f,
+            gconstpointer data)
+{
+  GtkWidget *view = test_find_widget (GTK_WIDGET (f->window), GTK_TYPE_COLUMN_VIEW, NULL, NULL);
+  HangarGuest *bravo = hangar_connection_find_guest (f->connection, "bravo");
+  GtkWidget *name;
+  GtkWidget *state;
+  GtkWidget *cpu;
+
+  g_assert_true (test_wait_for (view_shows_bravo, view, 5000));
+
+  name = cell_child (view, "bravo", 0);
+  g_assert_true (gtk_widget_has_css_class (name, "heading"));
+  state = cell_child (view, "bravo", 1);
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (gtk_widget_get_first_child (state))), ==,
+                   "media-playback-pause-symbolic");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_last_child (state))), ==,
+                   "Paused");
+  cpu = cell_child (view, "bravo", 2);
+  g_assert_true (HANGAR_IS_SPARKLINE (cpu));
+  g_assert_true (hangar_sparkline_get_guest (HANGAR_SPARKLINE (cpu)) == bravo);
+  /* 2048 MiB and 4 vCPUs in three-guests.xml; GLib puts a no-break space before units. */
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (cell_child (view, "bravo", 3))), ==, "2.0\u00a0GiB");
+  g_assert_true (gtk_widget_has_css_class (cell_child (view, "bravo", 3), "numeric"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (cell_child (view, "bravo", 4))), ==, "4");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (cell_child (view, "bravo", 5))), ==,
+                   hangar_connection_get_title (f->connection));
+
+  /* Resumed, the row says so. */
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (f->model), 1, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.resume-guest", NULL);
+  g_assert_true (test_wait_for (label_says_running, gtk_widget_get_last_child (state), 5000));
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (gtk_widget_get_first_child (state))), ==,
+                   "media-playback-start-symbolic");
+}
+
+static gboolean
+has_width (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+static gboolean
+popover_is_visible (gpointer data)
+{
+  return gtk_widget_get_visible (data);
+}
+
+static gboolean
+is_popover_menu (GtkWidget    *widget,
+                 gconstpointer data)
+{
+  return GTK_IS_POPOVER_MENU (widget);
+}
+
+/* A right click on a row selects it and opens the guest menu there (real X11 events). */
+static void
+test_context_menu (Fixture      *f,
+                   gconstpointer data)
+{
+  GtkWidget *view = test_find_widget (GTK_WIDGET (f->window), GTK_TYPE_COLUMN_VIEW, NULL, NULL);
+  GtkWidget *popover = test_find_widget (view, GTK_TYPE_POPOVER_MENU, is_popover_menu, NULL);
+  GtkWidget *host;
+  GtkNative *native = GTK_NATIVE (f->window);
+  graphene_point_t point;
+  double dx, dy;
+  g_autofree char *click = NULL;
+  g_autofree char *names = NULL;
+  g_autoptr(GtkBitset) selected = NULL;
+
+  g_assert_nonnull (popover);
+  g_assert_true (test_wait_for (view_shows_bravo, view, 5000));
+  /* The host column of charlie's row: any cell takes the click. */
+  host = cell_child (view, "charlie", 5);
+  g_assert_true (test_wait_for (has_width, host, 5000));
+  g_assert_true (gtk_widget_compute_point (host, GTK_WIDGET (f->window),
+                                           &GRAPHENE_POINT_INIT (5, 5), &point));
+  gtk_native_get_surface_transform (native, &dx, &dy);
+  click = g_strdup_printf ("windowfocus --sync %lu mousemove --window %lu --sync %d %d click 3",
+                           (gulong)gdk_x11_surface_get_xid (gtk_native_get_surface (native)),
+                           (gulong)gdk_x11_surface_get_xid (gtk_native_get_surface (native)),
+                           (int)(point.x + dx), (int)(point.y + dy));
+  xdotool (click);
+  g_assert_true (test_wait_for (popover_is_visible, popover, 5000));
+
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (f->model));
+  g_assert_cmpuint (gtk_bitset_get_size (selected), ==, 1);
+  names = names_in_view (f->model);
+  g_assert_cmpstr (names, ==, "alpha bravo charlie");
+  g_assert_true (gtk_bitset_contains (selected, 2));
+  gtk_popover_popdown (GTK_POPOVER (popover));
+}
+
 static GtkColumnViewColumn *
 column_titled (GtkColumnView *view,
                const char    *title)
@@ -397,6 +528,10 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/window/type-to-search", Fixture, "three-guests.xml", fixture_setup,
               test_type_to_search, fixture_teardown);
+  g_test_add ("/window/cells", Fixture, "three-guests.xml", fixture_setup, test_cells,
+              fixture_teardown);
+  g_test_add ("/window/context-menu", Fixture, "three-guests.xml", fixture_setup,
+              test_context_menu, fixture_teardown);
   g_test_add ("/window/sort", Fixture, "three-guests.xml", fixture_setup, test_sort,
               fixture_teardown);
   g_test_add ("/window/action-on-selection", Fixture, "three-guests.xml", fixture_setup,
