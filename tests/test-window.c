@@ -380,6 +380,75 @@ test_context_menu (Fixture      *f,
   gtk_popover_popdown (GTK_POPOVER (popover));
 }
 
+static gboolean
+is_host_list (GtkWidget    *widget,
+              gconstpointer data)
+{
+  return gtk_widget_has_css_class (widget, "navigation-sidebar");
+}
+
+static guint
+count_rows (GtkListBox *list)
+{
+  guint n = 0;
+
+  while (gtk_list_box_get_row_at_index (list, n) != NULL)
+    n++;
+  return n;
+}
+
+/* The content's title, not the sidebar's ("Hosts"). */
+static gboolean
+is_content_title (GtkWidget    *widget,
+                  gconstpointer data)
+{
+  return g_strcmp0 (adw_window_title_get_title (ADW_WINDOW_TITLE (widget)), "Hosts") != 0;
+}
+
+static gboolean
+title_is_all_hosts (gpointer data)
+{
+  return g_strcmp0 (adw_window_title_get_title (data), "All Hosts") == 0;
+}
+
+/* The sidebar follows the session's connections: All Hosts, then one row per host;
+ * choosing one shows its guests only, and removing the chosen one goes back to All
+ * Hosts. */
+static void
+test_sidebar (Fixture      *f,
+              gconstpointer data)
+{
+  HangarSession *session = hangar_application_get_session (f->app);
+  GtkListBox *list = GTK_LIST_BOX (test_find_widget (GTK_WIDGET (f->window), GTK_TYPE_LIST_BOX,
+                                                     is_host_list, NULL));
+  AdwWindowTitle *title = ADW_WINDOW_TITLE (test_find_widget (GTK_WIDGET (f->window),
+                                                              ADW_TYPE_WINDOW_TITLE,
+                                                              is_content_title, NULL));
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "empty-host.xml", NULL);
+  g_autofree char *uri = g_strconcat ("test://", path, NULL);
+  HangarConnection *empty;
+
+  g_assert_true (test_wait_for (model_has_three, f->model, 5000));
+  g_assert_cmpuint (count_rows (list), ==, 2);
+  g_assert_true (gtk_list_box_get_selected_row (list) == gtk_list_box_get_row_at_index (list, 0));
+
+  empty = hangar_session_add_connection (session, uri, FALSE, FALSE);
+  g_assert_true (test_wait_for (is_connected, empty, 5000));
+  g_assert_cmpuint (count_rows (list), ==, 3);
+  g_assert_true (test_wait_for (model_has_three, f->model, 5000));
+
+  /* The empty host alone: no guests, its name in the title. */
+  hangar_window_select_connection (f->window, empty);
+  g_assert_true (gtk_list_box_get_selected_row (list) == gtk_list_box_get_row_at_index (list, 2));
+  g_assert_true (test_wait_for (model_has_none, f->model, 5000));
+
+  hangar_session_remove_connection (session, empty);
+  g_assert_cmpuint (count_rows (list), ==, 2);
+  g_assert_true (gtk_list_box_get_selected_row (list) == gtk_list_box_get_row_at_index (list, 0));
+  g_assert_true (test_wait_for (model_has_three, f->model, 5000));
+  g_assert_true (test_wait_for (title_is_all_hosts, title, 5000));
+}
+
 static GtkColumnViewColumn *
 column_titled (GtkColumnView *view,
                const char    *title)
@@ -532,6 +601,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/window/context-menu", Fixture, "three-guests.xml", fixture_setup,
               test_context_menu, fixture_teardown);
+  g_test_add ("/window/sidebar", Fixture, "three-guests.xml", fixture_setup, test_sidebar,
+              fixture_teardown);
   g_test_add ("/window/sort", Fixture, "three-guests.xml", fixture_setup, test_sort,
               fixture_teardown);
   g_test_add ("/window/action-on-selection", Fixture, "three-guests.xml", fixture_setup,

@@ -30,8 +30,13 @@ enum {
   N_SIGNALS
 };
 
+/* retry and remove go to the window, which asks the session: a row knows its
+ * connection, not the list it is in. */
 static guint signals[N_SIGNALS];
 
+/* Follows the connection: the subtitle says its state, and why when it failed (the
+ * whole message in the tooltip, as the label keeps three lines); a spinner while
+ * connecting; Retry when it is not open; the menu offers what applies. */
 static void
 update (HangarConnectionRow *self)
 {
@@ -142,6 +147,8 @@ hangar_connection_row_new (HangarConnection *connection)
 
   g_return_val_if_fail (HANGAR_IS_CONNECTION (connection), NULL);
 
+  /* The connection is fixed for the row's life (the sidebar makes a row per
+   * connection), so no property: the window creates rows from the session's list. */
   self = g_object_new (HANGAR_TYPE_CONNECTION_ROW, NULL);
   self->connection = g_object_ref (connection);
 
@@ -158,7 +165,6 @@ hangar_connection_row_new (HangarConnection *connection)
   update (self);
   return GTK_WIDGET (self);
 }
-
 
 HangarConnection *
 hangar_connection_row_get_connection (HangarConnectionRow *self)

@@ -7,12 +7,15 @@
 
 #include "hangar-sparkline.h"
 
-/* A small graph of a guest's recent CPU usage, with the latest value as text. */
+/* A small graph of a guest's recent CPU usage, with the latest value as text. The guest
+ * list's CPU column binds its guest property to the row's item (hangar-window.ui), so
+ * one sparkline shows many guests in turn as rows are recycled. */
 struct _HangarSparkline
 {
   GtkWidget parent_instance;
 
   HangarGuest *guest;
+  /* notify::cpu-usage of guest: each statistics tick redraws. */
   gulong notify_id;
   GtkWidget *label;
 };
@@ -31,6 +34,8 @@ static GParamSpec *properties[N_PROPS];
 #define GRAPH_HEIGHT 18
 #define GAP          8
 
+/* The percentage shows once a running guest has a sample: a stopped guest or one not
+ * sampled yet shows nothing rather than a misleading 0 %. */
 static void
 update_label (HangarSparkline *self)
 {
@@ -135,6 +140,7 @@ hangar_sparkline_measure (GtkWidget      *widget,
   int label_min, label_nat;
 
   gtk_widget_measure (self->label, orientation, -1, &label_min, &label_nat, NULL, NULL);
+  /* Room for "100 %" whatever the label holds now, so columns do not jump per tick. */
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = GRAPH_WIDTH + GAP + MAX (label_min, 36);
@@ -227,6 +233,7 @@ hangar_sparkline_class_init (HangarSparklineClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "sparkline");
+  /* A picture to a screen reader; the row's own cells carry the names. */
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
 
@@ -238,12 +245,6 @@ hangar_sparkline_init (HangarSparkline *self)
   gtk_widget_add_css_class (self->label, "numeric");
   gtk_widget_add_css_class (self->label, "dim-label");
   gtk_widget_set_parent (self->label, GTK_WIDGET (self));
-}
-
-GtkWidget *
-hangar_sparkline_new (void)
-{
-  return g_object_new (HANGAR_TYPE_SPARKLINE, NULL);
 }
 
 HangarGuest *
@@ -262,6 +263,7 @@ hangar_sparkline_set_guest (HangarSparkline *self,
   if (self->guest == guest)
     return;
 
+  /* NULL when the row is unbound: the old guest stops redrawing this widget. */
   if (self->guest != NULL)
     g_clear_signal_handler (&self->notify_id, self->guest);
   g_set_object (&self->guest, guest);

@@ -10,7 +10,6 @@ G_BEGIN_DECLS
 #define HANGAR_TYPE_SPARKLINE (hangar_sparkline_get_type ())
 G_DECLARE_FINAL_TYPE (HangarSparkline, hangar_sparkline, HANGAR, SPARKLINE, GtkWidget)
 
-GtkWidget   *hangar_sparkline_new       (void);
 HangarGuest *hangar_sparkline_get_guest (HangarSparkline *self);
 void         hangar_sparkline_set_guest (HangarSparkline *self,
                                          HangarGuest     *guest);

@@ -5,48 +5,16 @@
 
 #include <glib/gi18n.h>
 
-#include "hangar-add-connection-dialog.h"
 #include "hangar-connection-row.h"
 #include "hangar-core.h"
 #include "hangar-session.h"
 #include "hangar-sparkline.h"
-#include "hangar-window.h"
+#include "hangar-window-private.h"
 
-struct _HangarWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  HangarSession *session;
-  GCancellable *cancellable;
-
-  /* Template widgets. */
-  AdwLeaflet *leaflet;
-  GtkListBox *host_list;
-  AdwWindowTitle *content_title;
-  GtkSearchBar *search_bar;
-  GtkSearchEntry *search_entry;
-  AdwToastOverlay *toast_overlay;
-  GtkStack *stack;
-  GtkColumnView *column_view;
-  GtkColumnViewColumn *name_column;
-  AdwStatusPage *empty_page;
-  GtkButton *empty_button;
-  GtkMenuButton *power_button;
-  GMenuModel *guest_context_menu;
-  GtkPopoverMenu *context_menu;
-
-  /* The model chain, see setup_model (). */
-  GtkStringFilter *name_filter;
-  GtkCustomFilter *host_filter;
-  GtkFilterListModel *filter_model;
-  GtkSortListModel *sort_model;
-  GtkMultiSelection *selection;
-
-  HangarConnection *selected_connection;
-  GPtrArray *watched_guests;
-  gboolean list_shown_traced;
-  guint view_update_source;
-};
+/* The manager window: hosts in a sidebar, the guests of the chosen one (or of all) in a
+ * column view, and pages for when there is no guest to list. The guest list's model
+ * chain and its cells are declared in hangar-window.ui; actions live in
+ * hangar-window-actions.c. */
 
 G_DEFINE_FINAL_TYPE (HangarWindow, hangar_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -60,288 +28,20 @@ static GParamSpec *properties[N_PROPS];
 
 static void update_view (HangarWindow *self);
 
-/* Selected guests, in view order. */
-static GPtrArray *
-get_selected_guests (HangarWindow *self)
+/* Cells: the .ui's list item templates call these (template callbacks). */
+
+static char *
+format_memory (gpointer this,
+               guint64  kib)
 {
-  g_autoptr(GtkBitset) bitset = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  GPtrArray *guests = g_ptr_array_new_with_free_func (g_object_unref);
-  GtkBitsetIter iter;
-  guint position;
-
-  if (gtk_bitset_iter_init_first (&iter, bitset, &position))
-    do
-      g_ptr_array_add (guests, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
-    while (gtk_bitset_iter_next (&iter, &position));
-
-  return guests;
+  return g_format_size_full (kib * 1024, G_FORMAT_SIZE_IEC_UNITS);
 }
 
-static const struct {
-  const char *name;
-  HangarGuestAction action;
-} guest_actions[] = {
-  { "win.run-guest", HANGAR_GUEST_ACTION_RUN },
-  { "win.pause-guest", HANGAR_GUEST_ACTION_PAUSE },
-  { "win.resume-guest", HANGAR_GUEST_ACTION_RESUME },
-  { "win.shutdown-guest", HANGAR_GUEST_ACTION_SHUTDOWN },
-  { "win.reboot-guest", HANGAR_GUEST_ACTION_REBOOT },
-  { "win.force-off-guest", HANGAR_GUEST_ACTION_FORCE_OFF },
-  { "win.delete-guest", HANGAR_GUEST_ACTION_DELETE },
-};
-
-/* Enables each action when at least one selected guest can take it. */
-static void
-hangar_window_actions_update (HangarWindow *self)
+static char *
+format_uint (gpointer this,
+             guint    value)
 {
-  g_autoptr(GPtrArray) guests = get_selected_guests (self);
-
-  for (guint i = 0; i < G_N_ELEMENTS (guest_actions); i++)
-    {
-      gboolean enabled = FALSE;
-
-      for (guint j = 0; j < guests->len && !enabled; j++)
-        enabled = hangar_guest_can_do (g_ptr_array_index (guests, j), guest_actions[i].action);
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), guest_actions[i].name, enabled);
-    }
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-guest", guests->len > 0);
-  /* The power menu's entries are all guest actions: a selection enables some. */
-  gtk_widget_set_sensitive (GTK_WIDGET (self->power_button), guests->len > 0);
-}
-
-static void
-on_watched_guest_state_cb (HangarWindow *self)
-{
-  hangar_window_actions_update (self);
-}
-
-static void
-unwatch_guests (HangarWindow *self)
-{
-  for (guint i = 0; i < self->watched_guests->len; i++)
-    g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->watched_guests, i),
-                                          on_watched_guest_state_cb, self);
-  g_ptr_array_set_size (self->watched_guests, 0);
-}
-
-static void
-on_selection_changed_cb (HangarWindow *self)
-{
-  g_autoptr(GPtrArray) guests = get_selected_guests (self);
-
-  /* The actions follow the selected guests' states as libvirt reports them. */
-  unwatch_guests (self);
-  for (guint i = 0; i < guests->len; i++)
-    {
-      HangarGuest *guest = g_ptr_array_index (guests, i);
-
-      g_signal_connect_object (guest, "notify::state", G_CALLBACK (on_watched_guest_state_cb),
-                               self, G_CONNECT_SWAPPED);
-      g_ptr_array_add (self->watched_guests, g_object_ref (guest));
-    }
-  hangar_window_actions_update (self);
-}
-
-/* Lifecycle actions. */
-
-/* A message over the window, with a Close button. */
-void
-hangar_window_show_error (HangarWindow *self,
-                          const char   *heading,
-                          const char   *body)
-{
-  AdwMessageDialog *dialog;
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-on_action_done_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(HangarWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!hangar_guest_run_action_finish (HANGAR_GUEST (object), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      hangar_window_show_error (self, _("Action Failed"), error->message);
-    }
-  /* Success shows through libvirt's event, which changes the row's state. */
-}
-
-static void
-run_on_selected (HangarWindow     *self,
-                 HangarGuestAction action)
-{
-  g_autoptr(GPtrArray) guests = get_selected_guests (self);
-
-  for (guint i = 0; i < guests->len; i++)
-    {
-      HangarGuest *guest = g_ptr_array_index (guests, i);
-
-      if (hangar_guest_can_do (guest, action))
-        hangar_guest_run_action_async (guest, action, self->cancellable, on_action_done_cb,
-                                       g_object_ref (self));
-    }
-}
-
-static void
-guest_action_activated (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *param)
-{
-  HangarWindow *self = HANGAR_WINDOW (widget);
-
-  for (guint i = 0; i < G_N_ELEMENTS (guest_actions); i++)
-    if (g_str_equal (guest_actions[i].name, action_name))
-      run_on_selected (self, guest_actions[i].action);
-}
-
-static void
-on_delete_response_cb (AdwMessageDialog *dialog,
-                       const char       *response,
-                       HangarWindow     *self)
-{
-  GPtrArray *guests = g_object_get_data (G_OBJECT (dialog), "guests");
-
-  if (!g_str_equal (response, "delete"))
-    return;
-
-  for (guint i = 0; i < guests->len; i++)
-    hangar_guest_run_action_async (g_ptr_array_index (guests, i), HANGAR_GUEST_ACTION_DELETE,
-                                   self->cancellable, on_action_done_cb, g_object_ref (self));
-}
-
-static void
-delete_activated (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *param)
-{
-  HangarWindow *self = HANGAR_WINDOW (widget);
-  GPtrArray *guests = get_selected_guests (self);
-  g_autofree char *heading = NULL;
-  g_autofree char *body = NULL;
-  AdwMessageDialog *dialog;
-
-  if (guests->len == 0)
-    {
-      g_ptr_array_unref (guests);
-      return;
-    }
-
-  if (guests->len == 1)
-    {
-      HangarGuest *guest = g_ptr_array_index (guests, 0);
-
-      heading = g_strdup_printf (_("Delete “%s”?"), hangar_guest_get_name (guest));
-      body = g_strdup_printf (hangar_guest_is_active (guest)
-                                ? _("The guest is running: it will be forced off and its "
-                                    "definition removed from %s. Its disk images are kept.")
-                                : _("Its definition will be removed from %s. Its disk images "
-                                    "are kept."),
-                              hangar_guest_get_host_name (guest));
-    }
-  else
-    {
-      heading = g_strdup_printf (ngettext ("Delete %u Guest?", "Delete %u Guests?", guests->len),
-                                 guests->len);
-      body = g_strdup (_("Running guests will be forced off and their definitions removed. "
-                         "Their disk images are kept."));
-    }
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "guests", guests, (GDestroyNotify)g_ptr_array_unref);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-open_guest_activated (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *param)
-{
-  HangarWindow *self = HANGAR_WINDOW (widget);
-  g_autoptr(GPtrArray) guests = get_selected_guests (self);
-
-  for (guint i = 0; i < guests->len; i++)
-    hangar_application_show_guest (HANGAR_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))), g_ptr_array_index (guests, i));
-}
-
-static void
-on_column_view_activate_cb (HangarWindow *self,
-                            guint         position)
-{
-  g_autoptr(HangarGuest) guest = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
-
-  if (guest != NULL)
-    hangar_application_show_guest (HANGAR_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))), guest);
-}
-
-static void
-add_connection_activated (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *param)
-{
-  HangarWindow *self = HANGAR_WINDOW (widget);
-  HangarAddConnectionDialog *dialog = hangar_add_connection_dialog_new (HANGAR_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
-
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-search_activated (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *param)
-{
-  HangarWindow *self = HANGAR_WINDOW (widget);
-
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-/* Cells. Bindings made in bind are kept on the list item and undone in unbind. */
-
-static void
-keep_binding (GtkListItem *item,
-              GBinding    *binding)
-{
-  GPtrArray *bindings = g_object_get_data (G_OBJECT (item), "hangar-bindings");
-
-  if (bindings == NULL)
-    {
-      bindings = g_ptr_array_new ();
-      g_object_set_data_full (G_OBJECT (item), "hangar-bindings", bindings,
-                              (GDestroyNotify)g_ptr_array_unref);
-    }
-  g_ptr_array_add (bindings, binding);
-}
-
-static void
-on_cell_unbind_cb (GtkSignalListItemFactory *factory,
-                   GtkListItem              *item,
-                   gpointer                  user_data)
-{
-  GPtrArray *bindings = g_object_get_data (G_OBJECT (item), "hangar-bindings");
-  GtkWidget *child = gtk_list_item_get_child (item);
-
-  if (bindings != NULL)
-    {
-      for (guint i = 0; i < bindings->len; i++)
-        g_binding_unbind (g_ptr_array_index (bindings, i));
-      g_ptr_array_set_size (bindings, 0);
-    }
-  if (HANGAR_IS_SPARKLINE (child))
-    hangar_sparkline_set_guest (HANGAR_SPARKLINE (child), NULL);
+  return g_strdup_printf ("%u", value);
 }
 
 static void
@@ -372,194 +72,16 @@ on_cell_pressed_cb (GtkGestureClick *gesture,
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
-static void
-add_context_gesture (GtkWidget   *cell,
-                     GtkListItem *item)
-{
-  GtkGesture *gesture = gtk_gesture_click_new ();
+/* The guest list. */
 
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
-  g_signal_connect (gesture, "pressed", G_CALLBACK (on_cell_pressed_cb), item);
-  gtk_widget_add_controller (cell, GTK_EVENT_CONTROLLER (gesture));
-}
-
-static GtkWidget *
-new_label (float xalign)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), xalign);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  return label;
-}
-
-static void
-on_name_setup_cb (GtkSignalListItemFactory *factory,
-                  GtkListItem              *item,
-                  gpointer                  user_data)
-{
-  GtkWidget *label = new_label (0.0);
-
-  gtk_widget_add_css_class (label, "heading");
-  add_context_gesture (label, item);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-on_name_bind_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item,
-                 gpointer                  user_data)
-{
-  HangarGuest *guest = gtk_list_item_get_item (item);
-
-  keep_binding (item, g_object_bind_property (guest, "name", gtk_list_item_get_child (item),
-                                              "label", G_BINDING_SYNC_CREATE));
-}
-
-static void
-on_state_setup_cb (GtkSignalListItemFactory *factory,
-                   GtkListItem              *item,
-                   gpointer                  user_data)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-
-  gtk_box_append (GTK_BOX (box), gtk_image_new ());
-  gtk_box_append (GTK_BOX (box), new_label (0.0));
-  add_context_gesture (box, item);
-  gtk_list_item_set_child (item, box);
-}
-
-static void
-on_state_bind_cb (GtkSignalListItemFactory *factory,
-                  GtkListItem              *item,
-                  gpointer                  user_data)
-{
-  HangarGuest *guest = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *image = gtk_widget_get_first_child (box);
-  GtkWidget *label = gtk_widget_get_next_sibling (image);
-
-  keep_binding (item, g_object_bind_property (guest, "state-icon", image, "icon-name",
-                                              G_BINDING_SYNC_CREATE));
-  keep_binding (item, g_object_bind_property (guest, "state-label", label, "label",
-                                              G_BINDING_SYNC_CREATE));
-}
-
-static void
-on_cpu_setup_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item,
-                 gpointer                  user_data)
-{
-  GtkWidget *sparkline = hangar_sparkline_new ();
-
-  add_context_gesture (sparkline, item);
-  gtk_list_item_set_child (item, sparkline);
-}
-
-static void
-on_cpu_bind_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                gpointer                  user_data)
-{
-  hangar_sparkline_set_guest (HANGAR_SPARKLINE (gtk_list_item_get_child (item)),
-                              gtk_list_item_get_item (item));
-}
-
-static void
-on_number_setup_cb (GtkSignalListItemFactory *factory,
-                    GtkListItem              *item,
-                    gpointer                  user_data)
-{
-  GtkWidget *label = new_label (1.0);
-
-  gtk_widget_add_css_class (label, "numeric");
-  add_context_gesture (label, item);
-  gtk_list_item_set_child (item, label);
-}
-
-static gboolean
-memory_to_label (GBinding     *binding,
-                 const GValue *from,
-                 GValue       *to,
-                 gpointer      user_data)
-{
-  g_value_take_string (to, g_format_size_full (g_value_get_uint64 (from) * 1024,
-                                               G_FORMAT_SIZE_IEC_UNITS));
-  return TRUE;
-}
-
-static void
-on_memory_bind_cb (GtkSignalListItemFactory *factory,
-                   GtkListItem              *item,
-                   gpointer                  user_data)
-{
-  keep_binding (item, g_object_bind_property_full (gtk_list_item_get_item (item), "memory",
-                                                   gtk_list_item_get_child (item), "label",
-                                                   G_BINDING_SYNC_CREATE, memory_to_label,
-                                                   NULL, NULL, NULL));
-}
-
-static gboolean
-uint_to_label (GBinding     *binding,
-               const GValue *from,
-               GValue       *to,
-               gpointer      user_data)
-{
-  g_value_take_string (to, g_strdup_printf ("%u", g_value_get_uint (from)));
-  return TRUE;
-}
-
-static void
-on_vcpus_bind_cb (GtkSignalListItemFactory *factory,
-                  GtkListItem              *item,
-                  gpointer                  user_data)
-{
-  keep_binding (item, g_object_bind_property_full (gtk_list_item_get_item (item), "vcpus",
-                                                   gtk_list_item_get_child (item), "label",
-                                                   G_BINDING_SYNC_CREATE, uint_to_label,
-                                                   NULL, NULL, NULL));
-}
-
-static void
-on_host_setup_cb (GtkSignalListItemFactory *factory,
-                  GtkListItem              *item,
-                  gpointer                  user_data)
-{
-  GtkWidget *label = new_label (0.0);
-
-  gtk_widget_add_css_class (label, "dim-label");
-  add_context_gesture (label, item);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-on_host_bind_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item,
-                 gpointer                  user_data)
-{
-  keep_binding (item, g_object_bind_property (gtk_list_item_get_item (item), "host-name",
-                                              gtk_list_item_get_child (item), "label",
-                                              G_BINDING_SYNC_CREATE));
-}
-
-/* The model chain:
- *
- *   connections (GListStore<HangarConnection>)
- *     → GtkMapListModel (each connection → its GListStore<HangarGuest>)
- *     → GtkFlattenListModel (all guests)
- *     → GtkFilterListModel (name contains the search text, and on the selected host)
- *     → GtkSortListModel (the column view's sorter)
- *     → GtkMultiSelection → GtkColumnView
- */
+/* Each connection becomes its own list of guests (see the chain in hangar-window.ui). */
 static gpointer
 map_connection_to_guests (gpointer item,
                           gpointer user_data)
 {
-  HangarConnection *connection = item;
-  GListModel *guests = g_object_ref (hangar_connection_get_guests (connection));
+  g_autoptr(HangarConnection) connection = item;
 
-  g_object_unref (connection);
-  return guests;
+  return g_object_ref (hangar_connection_get_guests (connection));
 }
 
 static gboolean
@@ -567,6 +89,7 @@ filter_by_host (gpointer item,
                 gpointer user_data)
 {
   HangarWindow *self = user_data;
+
   return self->selected_connection == NULL ||
          hangar_guest_get_connection (item) == self->selected_connection;
 }
@@ -598,43 +121,58 @@ on_filter_items_changed_cb (HangarWindow *self)
 }
 
 static void
-setup_model (HangarWindow *self)
+on_watched_guest_state_cb (HangarWindow *self)
 {
-  GListModel *connections = hangar_session_get_connections (self->session);
-  GtkMapListModel *map;
-  GtkFlattenListModel *flat;
-  GtkEveryFilter *filter;
-
-  map = gtk_map_list_model_new (g_object_ref (connections), map_connection_to_guests, NULL,
-                                NULL);
-  flat = gtk_flatten_list_model_new (G_LIST_MODEL (map));
-
-  self->name_filter = gtk_string_filter_new (gtk_property_expression_new (HANGAR_TYPE_GUEST,
-                                                                         NULL, "name"));
-  gtk_string_filter_set_ignore_case (self->name_filter, TRUE);
-  gtk_string_filter_set_match_mode (self->name_filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
-  self->host_filter = gtk_custom_filter_new (filter_by_host, self, NULL);
-
-  filter = gtk_every_filter_new ();
-  gtk_multi_filter_append (GTK_MULTI_FILTER (filter), g_object_ref (GTK_FILTER (self->name_filter)));
-  gtk_multi_filter_append (GTK_MULTI_FILTER (filter), g_object_ref (GTK_FILTER (self->host_filter)));
-
-  self->filter_model = gtk_filter_list_model_new (G_LIST_MODEL (flat), GTK_FILTER (filter));
-  self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
-                                              g_object_ref (gtk_column_view_get_sorter (self->column_view)));
-  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-  gtk_column_view_sort_by_column (self->column_view, self->name_column, GTK_SORT_ASCENDING);
-
-  g_signal_connect_object (self->filter_model, "items-changed",
-                           G_CALLBACK (on_filter_items_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->selection, "selection-changed",
-                           G_CALLBACK (on_selection_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->selection, "items-changed",
-                           G_CALLBACK (on_selection_changed_cb), self, G_CONNECT_SWAPPED);
+  _hangar_window_actions_update (self);
 }
 
-/* The empty states, and the title. */
+static void
+unwatch_guests (HangarWindow *self)
+{
+  for (guint i = 0; i < self->watched_guests->len; i++)
+    g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->watched_guests, i),
+                                          on_watched_guest_state_cb, self);
+  g_ptr_array_set_size (self->watched_guests, 0);
+}
+
+/* The actions follow the selected guests' states as libvirt reports them. */
+static void
+on_selection_changed_cb (HangarWindow *self)
+{
+  g_autoptr(GPtrArray) guests = _hangar_window_get_selected_guests (self);
+
+  unwatch_guests (self);
+  for (guint i = 0; i < guests->len; i++)
+    {
+      HangarGuest *guest = g_ptr_array_index (guests, i);
+
+      g_signal_connect_object (guest, "notify::state", G_CALLBACK (on_watched_guest_state_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_ptr_array_add (self->watched_guests, g_object_ref (guest));
+    }
+  _hangar_window_actions_update (self);
+}
+
+/* Double click or Enter on a row. */
+static void
+on_column_view_activate_cb (HangarWindow *self,
+                            guint         position)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(HangarGuest) guest = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (guest != NULL)
+    hangar_application_show_guest (HANGAR_APPLICATION (app), guest);
+}
+
+GListModel *
+hangar_window_get_guest_model (HangarWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
+  return G_LIST_MODEL (self->selection);
+}
+
+/* The empty pages, and the title. */
 
 static HangarConnection *
 first_connection_in_state (HangarWindow         *self,
@@ -681,6 +219,10 @@ show_empty (HangarWindow *self,
   gtk_stack_set_visible_child_name (self->stack, "empty");
 }
 
+/* The title says which host and how many guests; with no guest to list, the empty
+ * page says why, in order: no hosts at all, nothing matches the search, a host still
+ * opening, one that failed (with Retry), the chosen one not connected (Connect), or
+ * simply no guests. */
 static void
 update_view (HangarWindow *self)
 {
@@ -690,20 +232,14 @@ update_view (HangarWindow *self)
   HangarConnection *failed;
   g_autofree char *subtitle = NULL;
 
-  if (self->selected_connection != NULL)
-    {
-      adw_window_title_set_title (self->content_title,
-                                  hangar_connection_get_title (self->selected_connection));
-      subtitle = g_strdup_printf (ngettext ("%u guest", "%u guests", n_guests), n_guests);
-    }
-  else
-    {
-      adw_window_title_set_title (self->content_title, _("All Hosts"));
-      subtitle = g_strdup_printf (ngettext ("%u guest", "%u guests", n_guests), n_guests);
-    }
+  adw_window_title_set_title (self->content_title,
+                              self->selected_connection != NULL
+                                ? hangar_connection_get_title (self->selected_connection)
+                                : _("All Hosts"));
+  subtitle = g_strdup_printf (ngettext ("%u guest", "%u guests", n_guests), n_guests);
   adw_window_title_set_subtitle (self->content_title, subtitle);
 
-  g_object_set_data (G_OBJECT (self->empty_button), "hangar-retry", NULL);
+  self->retry_connection = NULL;
 
   if (n_guests > 0)
     {
@@ -744,8 +280,7 @@ update_view (HangarWindow *self)
     {
       show_empty (self, "network-offline-symbolic", _("Not Connected"),
                   _("Connect to this host to see its virtual machines."), _("_Connect"));
-      g_object_set_data (G_OBJECT (self->empty_button), "hangar-retry",
-                         self->selected_connection);
+      self->retry_connection = self->selected_connection;
       return;
     }
   if (failed != NULL)
@@ -755,7 +290,7 @@ update_view (HangarWindow *self)
 
       show_empty (self, "network-offline-symbolic", title,
                   hangar_connection_get_error_message (failed), _("_Retry"));
-      g_object_set_data (G_OBJECT (self->empty_button), "hangar-retry", failed);
+      self->retry_connection = failed;
       return;
     }
 
@@ -766,15 +301,18 @@ update_view (HangarWindow *self)
 static void
 on_empty_button_clicked_cb (HangarWindow *self)
 {
-  HangarConnection *retry = g_object_get_data (G_OBJECT (self->empty_button), "hangar-retry");
-
-  if (retry != NULL)
-    hangar_session_open_connection (self->session, retry);
+  if (self->retry_connection != NULL)
+    hangar_session_open_connection (self->session, self->retry_connection);
   else
     gtk_widget_activate_action (GTK_WIDGET (self), "win.add-connection", NULL);
 }
 
-/* The sidebar: "All Hosts" and one row per connection. */
+/* The sidebar: "All Hosts", then a row per connection of the session, bound to its list
+ * (GtkListBox creates and drops rows as connections come and go):
+ *
+ *   GListStore [ GListStore [ all-hosts marker ], session connections ]
+ *     → GtkFlattenListModel → host_list
+ */
 
 static void
 on_connection_state_cb (HangarWindow *self)
@@ -786,16 +324,14 @@ static void
 on_connection_row_remove_cb (HangarConnectionRow *row,
                              HangarWindow        *self)
 {
-  hangar_session_remove_connection (self->session,
-                                        hangar_connection_row_get_connection (row));
+  hangar_session_remove_connection (self->session, hangar_connection_row_get_connection (row));
 }
 
 static void
 on_connection_row_retry_cb (HangarConnectionRow *row,
                             HangarWindow        *self)
 {
-  hangar_session_open_connection (self->session,
-                                      hangar_connection_row_get_connection (row));
+  hangar_session_open_connection (self->session, hangar_connection_row_get_connection (row));
 }
 
 static GtkWidget *
@@ -814,38 +350,24 @@ create_all_hosts_row (void)
   return row;
 }
 
-static void
-rebuild_host_list (HangarWindow *self)
+static GtkWidget *
+create_host_row (gpointer item,
+                 gpointer user_data)
 {
-  GListModel *connections = hangar_session_get_connections (self->session);
-  HangarConnection *keep = self->selected_connection;
-  GtkListBoxRow *select_row = NULL;
-  GtkWidget *child;
-  guint n = g_list_model_get_n_items (connections);
+  HangarWindow *self = user_data;
+  GtkWidget *row;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->host_list))) != NULL)
-    gtk_list_box_remove (self->host_list, child);
+  if (!HANGAR_IS_CONNECTION (item))
+    return create_all_hosts_row ();
 
-  child = create_all_hosts_row ();
-  gtk_list_box_append (self->host_list, child);
-  select_row = GTK_LIST_BOX_ROW (child);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(HangarConnection) connection = g_list_model_get_item (connections, i);
-      GtkWidget *row = hangar_connection_row_new (connection);
-
-      g_signal_connect_object (row, "remove", G_CALLBACK (on_connection_row_remove_cb), self, 0);
-      g_signal_connect_object (row, "retry", G_CALLBACK (on_connection_row_retry_cb), self, 0);
-      g_signal_handlers_disconnect_by_func (connection, on_connection_state_cb, self);
-      g_signal_connect_object (connection, "notify::state", G_CALLBACK (on_connection_state_cb),
-                               self, G_CONNECT_SWAPPED);
-      gtk_list_box_append (self->host_list, row);
-      if (connection == keep)
-        select_row = GTK_LIST_BOX_ROW (row);
-    }
-
-  gtk_list_box_select_row (self->host_list, select_row);
+  row = hangar_connection_row_new (item);
+  g_signal_connect_object (row, "remove", G_CALLBACK (on_connection_row_remove_cb), self, 0);
+  g_signal_connect_object (row, "retry", G_CALLBACK (on_connection_row_retry_cb), self, 0);
+  /* The empty page and the title follow each host's state. */
+  g_signal_handlers_disconnect_by_func (item, on_connection_state_cb, self);
+  g_signal_connect_object (item, "notify::state", G_CALLBACK (on_connection_state_cb), self,
+                           G_CONNECT_SWAPPED);
+  return row;
 }
 
 static void
@@ -854,9 +376,6 @@ on_host_list_row_selected_cb (HangarWindow  *self,
 {
   HangarConnection *connection = NULL;
 
-  /* Disposing the template empties the list, which unselects its row: too late. */
-  if (self->host_filter == NULL)
-    return;
   if (row != NULL && HANGAR_IS_CONNECTION_ROW (row))
     connection = hangar_connection_row_get_connection (HANGAR_CONNECTION_ROW (row));
 
@@ -868,22 +387,13 @@ on_host_list_row_selected_cb (HangarWindow  *self,
   update_view (self);
 }
 
+/* Runs after the list box has its rows for the change: a removed host that was chosen
+ * leaves no row selected, and All Hosts takes its place. */
 static void
 on_connections_changed_cb (HangarWindow *self)
 {
-  GListModel *connections = hangar_session_get_connections (self->session);
-  gboolean still_there = FALSE;
-  guint n = g_list_model_get_n_items (connections);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(HangarConnection) connection = g_list_model_get_item (connections, i);
-      still_there |= connection == self->selected_connection;
-    }
-  if (!still_there)
-    self->selected_connection = NULL;
-
-  rebuild_host_list (self);
+  if (gtk_list_box_get_selected_row (self->host_list) == NULL)
+    gtk_list_box_select_row (self->host_list, gtk_list_box_get_row_at_index (self->host_list, 0));
   update_view (self);
 }
 
@@ -905,14 +415,8 @@ hangar_window_select_connection (HangarWindow     *self,
     }
 }
 
-GListModel *
-hangar_window_get_guest_model (HangarWindow *self)
-{
-  g_return_val_if_fail (HANGAR_IS_WINDOW (self), NULL);
-  return G_LIST_MODEL (self->selection);
-}
-
-/* Search. */
+/* Search: the filter follows the entry's search-changed, which waits for a pause in
+ * typing, not every key. */
 
 static void
 on_search_entry_search_changed_cb (HangarWindow *self)
@@ -940,6 +444,8 @@ hangar_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->watched_guests != NULL)
     unwatch_guests (self);
+  /* Nothing the session or the models do from here may reach widgets being torn down
+   * (emptying the list box, for one, unselects its row). */
   if (self->session != NULL)
     {
       GListModel *connections = hangar_session_get_connections (self->session);
@@ -952,18 +458,20 @@ hangar_window_dispose (GObject *object)
           g_signal_handlers_disconnect_by_func (connection, on_connection_state_cb, self);
         }
     }
+  if (self->host_list != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->host_list, on_host_list_row_selected_cb, self);
+      gtk_list_box_bind_model (self->host_list, NULL, NULL, NULL, NULL);
+    }
+  if (self->filter_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->filter_model, self);
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
   if (self->context_menu != NULL)
     {
       gtk_widget_unparent (GTK_WIDGET (self->context_menu));
       self->context_menu = NULL;
     }
-  if (self->column_view != NULL)
-    gtk_column_view_set_model (self->column_view, NULL);
-  g_clear_object (&self->selection);
-  g_clear_object (&self->sort_model);
-  g_clear_object (&self->filter_model);
-  g_clear_object (&self->name_filter);
-  g_clear_object (&self->host_filter);
   g_clear_pointer (&self->watched_guests, g_ptr_array_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_WINDOW);
@@ -1018,7 +526,49 @@ hangar_window_set_property (GObject      *object,
     }
 }
 
-static void hangar_window_constructed (GObject *object);
+static void
+restore_size (HangarWindow *self)
+{
+  GSettings *settings = hangar_session_get_settings (self->session);
+
+  g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+}
+
+static void
+hangar_window_constructed (GObject *object)
+{
+  HangarWindow *self = HANGAR_WINDOW (object);
+  g_autoptr(GListStore) all_hosts = g_list_store_new (G_TYPE_OBJECT);
+  g_autoptr(GObject) marker = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(GListStore) sidebar = g_list_store_new (G_TYPE_LIST_MODEL);
+  g_autoptr(GtkFlattenListModel) host_rows = NULL;
+  GtkMapListModel *guest_lists;
+
+  G_OBJECT_CLASS (hangar_window_parent_class)->constructed (object);
+  g_assert (HANGAR_IS_SESSION (self->session));
+
+  restore_size (self);
+
+  guest_lists = gtk_map_list_model_new (g_object_ref (hangar_session_get_connections (self->session)),
+                                        map_connection_to_guests, NULL, NULL);
+  gtk_flatten_list_model_set_model (self->all_guests, G_LIST_MODEL (guest_lists));
+  g_object_unref (guest_lists);
+
+  g_list_store_append (all_hosts, marker);
+  g_list_store_append (sidebar, all_hosts);
+  g_list_store_append (sidebar, hangar_session_get_connections (self->session));
+  host_rows = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&sidebar)));
+  gtk_list_box_bind_model (self->host_list, G_LIST_MODEL (host_rows), create_host_row, self,
+                           NULL);
+  g_signal_connect_object (hangar_session_get_connections (self->session), "items-changed",
+                           G_CALLBACK (on_connections_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_list_box_select_row (self->host_list, gtk_list_box_get_row_at_index (self->host_list, 0));
+
+  update_view (self);
+  _hangar_window_actions_update (self);
+}
 
 static void
 hangar_window_class_init (HangarWindowClass *klass)
@@ -1039,7 +589,11 @@ hangar_window_class_init (HangarWindowClass *klass)
                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* Types the .ui names before anything else would register them. */
   g_type_ensure (HANGAR_TYPE_GUEST);
+  g_type_ensure (HANGAR_TYPE_SESSION);
+  g_type_ensure (HANGAR_TYPE_SPARKLINE);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hangarvm/Hangar/hangar-window.ui");
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, leaflet);
@@ -1047,7 +601,6 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, HangarWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, column_view);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, name_column);
@@ -1055,84 +608,51 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, empty_button);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, guest_context_menu);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, power_button);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, all_guests);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, name_filter);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, host_filter);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, filter_model);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, selection);
   gtk_widget_class_bind_template_callback (widget_class, on_host_list_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_entry_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_column_view_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_empty_button_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_name_setup_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_name_bind_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_state_setup_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_state_bind_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_cpu_setup_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_cpu_bind_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_number_setup_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_memory_bind_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_vcpus_bind_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_host_setup_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_host_bind_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_cell_unbind_cb);
+  /* The cell templates (GtkBuilderListItemFactory) build with this class's scope, so
+   * their closures and signal handlers are found here. */
+  gtk_widget_class_bind_template_callback (widget_class, format_memory);
+  gtk_widget_class_bind_template_callback (widget_class, format_uint);
+  gtk_widget_class_bind_template_callback (widget_class, on_cell_pressed_cb);
 
-  for (guint i = 0; i < G_N_ELEMENTS (guest_actions); i++)
-    if (guest_actions[i].action != HANGAR_GUEST_ACTION_DELETE)
-      gtk_widget_class_install_action (widget_class, guest_actions[i].name, NULL,
-                                       guest_action_activated);
-  gtk_widget_class_install_action (widget_class, "win.delete-guest", NULL, delete_activated);
-  gtk_widget_class_install_action (widget_class, "win.open-guest", NULL, open_guest_activated);
-  gtk_widget_class_install_action (widget_class, "win.add-connection", NULL,
-                                   add_connection_activated);
-  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
-                                       "win.add-connection", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.delete-guest", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK,
-                                       "win.open-guest", NULL);
+  _hangar_window_class_actions_init (widget_class);
 }
 
 static void
 hangar_window_init (HangarWindow *self)
 {
-  g_type_ensure (HANGAR_TYPE_SPARKLINE);
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->watched_guests = g_ptr_array_new_with_free_func (g_object_unref);
+
   /* Typing anywhere in the window (key-capture-widget, set in the .ui) goes to this
    * entry; without it GtkSearchBar warns once per key and the search never opens. */
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
-  self->cancellable = g_cancellable_new ();
-  self->watched_guests = g_ptr_array_new_with_free_func (g_object_unref);
-}
 
-static void
-restore_size (HangarWindow *self)
-{
-  GSettings *settings = hangar_session_get_settings (self->session);
+  gtk_custom_filter_set_filter_func (self->host_filter, filter_by_host, self, NULL);
+  gtk_column_view_sort_by_column (self->column_view, self->name_column, GTK_SORT_ASCENDING);
+  g_signal_connect_object (self->filter_model, "items-changed",
+                           G_CALLBACK (on_filter_items_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "selection-changed",
+                           G_CALLBACK (on_selection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "items-changed",
+                           G_CALLBACK (on_selection_changed_cb), self, G_CONNECT_SWAPPED);
 
-  g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
-}
-
-static void
-hangar_window_constructed (GObject *object)
-{
-  HangarWindow *self = HANGAR_WINDOW (object);
-
-  G_OBJECT_CLASS (hangar_window_parent_class)->constructed (object);
-
-  self->context_menu = GTK_POPOVER_MENU (gtk_popover_menu_new_from_model (self->guest_context_menu));
+  /* The guest menu of a right click, placed where the click was (on_cell_pressed_cb). */
+  self->context_menu =
+    GTK_POPOVER_MENU (gtk_popover_menu_new_from_model (self->guest_context_menu));
   gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
   gtk_widget_set_halign (GTK_WIDGET (self->context_menu), GTK_ALIGN_START);
   gtk_widget_set_parent (GTK_WIDGET (self->context_menu), GTK_WIDGET (self->column_view));
-
-  restore_size (self);
-  setup_model (self);
-
-  g_signal_connect_object (hangar_session_get_connections (self->session), "items-changed",
-                           G_CALLBACK (on_connections_changed_cb), self, G_CONNECT_SWAPPED);
-  rebuild_host_list (self);
-  update_view (self);
-  hangar_window_actions_update (self);
 }
 
 HangarWindow *
