@@ -215,6 +215,7 @@ test_run_from_console_page (void)
   HangarGuestWindow *window = guest_window (charlie);
   const char *run_label = "_Run";
   GtkWidget *run;
+  GtkWidget *label;
 
   assert_status (window, "Guest Is Not Running");
   g_assert_cmpstr (row_value (GTK_WIDGET (window), "Uptime"), ==, "Not running");
@@ -222,8 +223,13 @@ test_run_from_console_page (void)
                                             NULL),
                      GTK_TYPE_BUTTON, button_labelled, run_label);
   g_assert_nonnull (run);
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (run)), ==, run_label);
   g_assert_true (gtk_widget_get_visible (run));
+  /* It reads "Run", with R as its mnemonic, and the guest can run. */
+  label = test_find_widget (run, GTK_TYPE_LABEL, NULL, NULL);
+  g_assert_nonnull (label);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "Run");
+  g_assert_cmpuint (gtk_label_get_mnemonic_keyval (GTK_LABEL (label)), ==, GDK_KEY_R);
+  g_assert_true (gtk_widget_is_sensitive (run));
 
   g_signal_emit_by_name (run, "clicked");
   g_assert_true (test_wait_for (guest_runs, charlie, 5000));

@@ -4,10 +4,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <libsecret/secret.h>
 
 #include "hangar-graphics.h"
 #include "hangar-guest-window.h"
+#include "hangar-password-dialog.h"
 #include "hangar-serial-console.h"
 #include "hangar-spice-display.h"
 #include "hangar-spinner.h"
@@ -27,6 +27,7 @@ struct _HangarGuestWindow
   GtkFileChooserNative *file_chooser;
   char *scaling_mode;
   SpiceUsbDeviceManager *usb_manager; /* the SPICE display's, while it has one */
+  gboolean tried_saved_password;
 
   AdwHeaderBar *header_bar;
   GtkRevealer *fullscreen_revealer;
@@ -343,20 +344,6 @@ on_display_state_cb (HangarGuestWindow *self)
     gtk_widget_grab_focus (GTK_WIDGET (self->display));
 }
 
-/* Console passwords, remembered per guest in the user's keyring when asked to. */
-static const SecretSchema *
-console_password_schema (void)
-{
-  static const SecretSchema schema = {
-    "io.github.hangarvm.Hangar.ConsolePassword", SECRET_SCHEMA_NONE,
-    {
-      { "uuid", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-    }
-  };
-  return &schema;
-}
-
 static void
 give_password (HangarGuestWindow *self,
                const char        *password)
@@ -366,13 +353,11 @@ give_password (HangarGuestWindow *self,
 }
 
 static void
-on_password_response_cb (AdwMessageDialog  *dialog,
-                         const char        *response,
-                         HangarGuestWindow *self)
+on_password_response_cb (HangarPasswordDialog *dialog,
+                         const char           *response,
+                         HangarGuestWindow    *self)
 {
-  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
-  GtkCheckButton *remember = g_object_get_data (G_OBJECT (dialog), "remember");
-  const char *password = gtk_editable_get_text (entry);
+  const char *password = hangar_password_dialog_get_password (dialog);
 
   if (!g_str_equal (response, "connect"))
     {
@@ -381,49 +366,22 @@ on_password_response_cb (AdwMessageDialog  *dialog,
       return;
     }
 
-  if (gtk_check_button_get_active (remember))
-    {
-      g_autofree char *label = g_strdup_printf (_("Console password of %s"),
-                                                hangar_guest_get_name (self->guest));
-
-      secret_password_store (console_password_schema (), SECRET_COLLECTION_DEFAULT, label,
-                             password, NULL, NULL, NULL,
-                             "uuid", hangar_guest_get_uuid (self->guest), NULL);
-    }
+  if (hangar_password_dialog_get_remember (dialog))
+    hangar_console_password_store (hangar_guest_get_uuid (self->guest),
+                                   hangar_guest_get_name (self->guest), password);
   give_password (self, password);
 }
 
 static void
-ask_password (HangarGuestWindow *self)
+ask_password (HangarGuestWindow *self,
+              const char        *keyring_problem)
 {
-  AdwMessageDialog *dialog;
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *entry = gtk_password_entry_new ();
-  GtkWidget *remember = gtk_check_button_new_with_mnemonic (_("_Remember this password"));
-  g_autofree char *body = g_strdup_printf (_("The console of “%s” is protected by a "
-                                             "password."),
-                                           hangar_guest_get_name (self->guest));
+  HangarPasswordDialog *dialog = hangar_password_dialog_new (GTK_WINDOW (self),
+                                                             hangar_guest_get_name (self->guest),
+                                                             keyring_problem);
 
-  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Password"), -1);
-  g_object_set (entry, "activates-default", TRUE, NULL);
-  gtk_box_append (GTK_BOX (box), entry);
-  gtk_box_append (GTK_BOX (box), remember);
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                       _("Console Password"), body));
-  adw_message_dialog_set_extra_child (dialog, box);
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "connect", _("C_onnect"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "connect", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "connect");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data (G_OBJECT (dialog), "entry", entry);
-  g_object_set_data (G_OBJECT (dialog), "remember", remember);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_password_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (entry);
 }
 
 static void
@@ -433,26 +391,33 @@ on_password_lookup_cb (GObject      *object,
 {
   g_autoptr(HangarGuestWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *password = secret_password_lookup_finish (result, &error);
+  g_autofree char *password = hangar_console_password_lookup_finish (result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  /* A remembered password is tried once; if it is wrong the user is asked. */
-  if (password != NULL && !GPOINTER_TO_INT (g_object_get_data (G_OBJECT (self), "tried-saved")))
+  if (error != NULL)
     {
-      g_object_set_data (G_OBJECT (self), "tried-saved", GINT_TO_POINTER (TRUE));
+      /* No Secret Service on the session bus (no GNOME Keyring, KWallet…). */
+      g_debug ("No keyring for console passwords: %s", error->message);
+      ask_password (self, _("Hangar cannot remember it: no keyring service (such as GNOME "
+                            "Keyring) answers on this desktop."));
+      return;
+    }
+  /* A remembered password is tried once; if it is wrong the user is asked. */
+  if (password != NULL && !self->tried_saved_password)
+    {
+      self->tried_saved_password = TRUE;
       give_password (self, password);
       return;
     }
-  ask_password (self);
+  ask_password (self, NULL);
 }
 
 static void
 on_password_needed_cb (HangarGuestWindow *self)
 {
-  /* Without a keyring service the lookup fails quickly and the dialog asks instead. */
-  secret_password_lookup (console_password_schema (), self->cancellable, on_password_lookup_cb,
-                          g_object_ref (self), "uuid", hangar_guest_get_uuid (self->guest), NULL);
+  hangar_console_password_lookup_async (hangar_guest_get_uuid (self->guest), self->cancellable,
+                                        on_password_lookup_cb, g_object_ref (self));
 }
 
 static void
