@@ -9,9 +9,11 @@
 
 #include "hangar-add-connection-dialog.h"
 #include "hangar-application.h"
+#include "hangar-session.h"
 #include "test-widget-util.h"
 
 static HangarApplication *app;
+static HangarSession *session;
 
 /* Every URI libvirt takes has a scheme and "://"; the check accepts those and nothing
  * else, and says what to write instead. */
@@ -96,7 +98,7 @@ is_destroyed (gpointer data)
 static HangarConnection *
 find_connection (const char *uri)
 {
-  GListModel *connections = hangar_application_get_connections (app);
+  GListModel *connections = hangar_session_get_connections (session);
 
   for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
     {
@@ -123,7 +125,7 @@ strv_has (GSettings  *settings,
 static void
 test_dialog (void)
 {
-  GSettings *settings = hangar_application_get_settings (app);
+  GSettings *settings = hangar_session_get_settings (session);
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "three-guests.xml", NULL);
   g_autofree char *uri = g_strconcat ("test://", path, NULL);
   HangarAddConnectionDialog *dialog = hangar_add_connection_dialog_new (app);
@@ -132,7 +134,7 @@ test_dialog (void)
   GtkWidget *autoconnect = test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_SWITCH, NULL, NULL);
   GtkLabel *message;
   gboolean destroyed = FALSE;
-  guint n_before = g_list_model_get_n_items (hangar_application_get_connections (app));
+  guint n_before = g_list_model_get_n_items (hangar_session_get_connections (session));
 
   g_assert_nonnull (combo);
   g_assert_nonnull (entry);
@@ -164,7 +166,7 @@ test_dialog (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (message)));
   g_assert_nonnull (strstr (gtk_label_get_label (message), "“qemu:/system” is not a libvirt URI"));
   g_assert_true (gtk_widget_has_css_class (entry, "error"));
-  g_assert_cmpuint (g_list_model_get_n_items (hangar_application_get_connections (app)), ==,
+  g_assert_cmpuint (g_list_model_get_n_items (hangar_session_get_connections (session)), ==,
                     n_before);
   g_assert_null (find_connection ("qemu:/system"));
 
@@ -179,19 +181,19 @@ test_dialog (void)
   g_assert_true (test_wait_for (is_destroyed, &destroyed, 5000));
   g_assert_null (dialog);
   g_assert_nonnull (find_connection (uri));
-  g_assert_cmpuint (g_list_model_get_n_items (hangar_application_get_connections (app)), ==,
+  g_assert_cmpuint (g_list_model_get_n_items (hangar_session_get_connections (session)), ==,
                     n_before + 1);
   g_assert_true (strv_has (settings, "connections", uri));
   g_assert_false (strv_has (settings, "autoconnect", uri));
 
-  hangar_application_remove_connection (app, find_connection (uri));
+  hangar_session_remove_connection (session, find_connection (uri));
 }
 
 /* A preset with Connect Automatically left on: the preset's URI, set to autoconnect. */
 static void
 test_dialog_preset (void)
 {
-  GSettings *settings = hangar_application_get_settings (app);
+  GSettings *settings = hangar_session_get_settings (session);
   HangarAddConnectionDialog *dialog = hangar_add_connection_dialog_new (app);
   GtkWidget *combo = test_find_widget (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, NULL, NULL);
   gboolean destroyed = FALSE;
@@ -206,7 +208,7 @@ test_dialog_preset (void)
   g_assert_true (strv_has (settings, "connections", "test:///default"));
   g_assert_true (strv_has (settings, "autoconnect", "test:///default"));
 
-  hangar_application_remove_connection (app, find_connection ("test:///default"));
+  hangar_session_remove_connection (session, find_connection ("test:///default"));
   g_assert_false (strv_has (settings, "autoconnect", "test:///default"));
 }
 
@@ -224,6 +226,7 @@ main (int   argc,
                            G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
+  session = hangar_application_get_session (app);
 
   g_test_add_func ("/add-connection/check-uri", test_check_uri);
   g_test_add_func ("/add-connection/dialog", test_dialog);

@@ -6,12 +6,13 @@
 #include <glib/gi18n.h>
 
 #include "hangar-add-connection-dialog.h"
+#include "hangar-session.h"
 
 struct _HangarAddConnectionDialog
 {
   AdwWindow parent_instance;
 
-  HangarApplication *application;
+  HangarSession *session;
 
   AdwComboRow *hypervisor_row;
   AdwEntryRow *uri_row;
@@ -20,6 +21,14 @@ struct _HangarAddConnectionDialog
 };
 
 G_DEFINE_FINAL_TYPE (HangarAddConnectionDialog, hangar_add_connection_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* In the order of the combo row's items; the last one is "Custom URI". */
 static const char *preset_uris[] = {
@@ -105,8 +114,8 @@ connect_activated (GtkWidget  *widget,
       return;
     }
 
-  hangar_application_add_connection (self->application, uri, TRUE,
-                                     gtk_switch_get_active (self->autoconnect_switch));
+  hangar_session_add_connection (self->session, uri, TRUE,
+                                 gtk_switch_get_active (self->autoconnect_switch));
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -121,10 +130,46 @@ hangar_add_connection_dialog_dispose (GObject *object)
 {
   HangarAddConnectionDialog *self = (HangarAddConnectionDialog *)object;
 
-  g_clear_object (&self->application);
+  g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_ADD_CONNECTION_DIALOG);
 
   G_OBJECT_CLASS (hangar_add_connection_dialog_parent_class)->dispose (object);
+}
+
+static void
+hangar_add_connection_dialog_get_property (GObject    *object,
+                                           guint       prop_id,
+                                           GValue     *value,
+                                           GParamSpec *pspec)
+{
+  HangarAddConnectionDialog *self = HANGAR_ADD_CONNECTION_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hangar_add_connection_dialog_set_property (GObject      *object,
+                                           guint         prop_id,
+                                           const GValue *value,
+                                           GParamSpec   *pspec)
+{
+  HangarAddConnectionDialog *self = HANGAR_ADD_CONNECTION_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -134,6 +179,14 @@ hangar_add_connection_dialog_class_init (HangarAddConnectionDialogClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = hangar_add_connection_dialog_dispose;
+  object_class->get_property = hangar_add_connection_dialog_get_property;
+  object_class->set_property = hangar_add_connection_dialog_set_property;
+
+  /* The connections the dialog adds to. */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, HANGAR_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hangarvm/Hangar/hangar-add-connection-dialog.ui");
@@ -160,8 +213,8 @@ hangar_add_connection_dialog_init (HangarAddConnectionDialog *self)
 HangarAddConnectionDialog *
 hangar_add_connection_dialog_new (HangarApplication *application)
 {
-  HangarAddConnectionDialog *self = g_object_new (HANGAR_TYPE_ADD_CONNECTION_DIALOG, NULL);
+  g_return_val_if_fail (HANGAR_IS_APPLICATION (application), NULL);
 
-  self->application = g_object_ref (application);
-  return self;
+  return g_object_new (HANGAR_TYPE_ADD_CONNECTION_DIALOG,
+                       "session", hangar_application_get_session (application), NULL);
 }

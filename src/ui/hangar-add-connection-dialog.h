@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (HangarAddConnectionDialog, hangar_add_connection_dialog, HANGAR,
                       ADD_CONNECTION_DIALOG, AdwWindow)
 
+/* Adds what the user chooses to the application's session (the "session" property). */
 HangarAddConnectionDialog *hangar_add_connection_dialog_new (HangarApplication *application);
 
 /* NULL when @uri can be opened; otherwise a sentence saying what to fix. */
