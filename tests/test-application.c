@@ -36,14 +36,47 @@ has_guest_window (gpointer data)
   return count_windows (data, HANGAR_TYPE_GUEST_WINDOW) > 0;
 }
 
+static AdwMessageDialog *
+find_message (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
+        g_strcmp0 (adw_message_dialog_get_heading (l->data), "Guest Not Found") == 0)
+      return l->data;
+  return NULL;
+}
+
 static gboolean
 has_message (gpointer data)
 {
-  for (GList *l = gtk_window_list_toplevels (); l; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
-        g_strcmp0 (adw_message_dialog_get_heading (l->data), "Guest Not Found") == 0)
-      return TRUE;
-  return FALSE;
+  return find_message () != NULL;
+}
+
+static gboolean
+is_button_labelled (GtkWidget    *widget,
+                    gconstpointer label)
+{
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+/* As a click does: the dialog answers and closes. */
+static void
+click_button (AdwMessageDialog *dialog,
+              const char       *label)
+{
+  GtkWidget *button = test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, is_button_labelled,
+                                        label);
+
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static gboolean
+has_no_message (gpointer data)
+{
+  return find_message () == NULL;
 }
 
 static void
@@ -146,12 +179,35 @@ test_console_alone (void)
 static void
 not_found_steps (HangarApplication *app)
 {
-  /* The message alone, no manager window; closing it ends the application. */
+  /* The message alone, no manager window. */
   g_assert_true (test_wait_for (has_message, NULL, 5000));
   g_assert_cmpuint (count_windows (app, HANGAR_TYPE_WINDOW), ==, 0);
   g_assert_cmpuint (count_windows (app, HANGAR_TYPE_GUEST_WINDOW), ==, 0);
   g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 1);
+  hangar_test_assert_accessible_names (GTK_WIDGET (find_message ()));
+
+  /* Its Show Manager button leads to the guest list; the message goes. */
+  click_button (find_message (), "_Show Manager");
+  g_assert_cmpuint (count_windows (app, HANGAR_TYPE_WINDOW), ==, 1);
+  g_assert_true (test_wait_for (has_no_message, NULL, 5000));
   destroy_all_windows (app);
+}
+
+/* Closing the message alone ends the application. */
+static void
+close_message_steps (HangarApplication *app)
+{
+  g_assert_true (test_wait_for (has_message, NULL, 5000));
+  click_button (find_message (), "_Close");
+}
+
+static void
+test_console_not_found_closed (void)
+{
+  g_autofree char *uri = three_guests_uri ();
+  const char *args[] = { "--connect", uri, "--show-domain-console", "no-such-guest", NULL };
+
+  run_application (args, close_message_steps);
 }
 
 static void
@@ -190,6 +246,7 @@ main (int   argc,
 
   g_test_add_func ("/application/console-alone", test_console_alone);
   g_test_add_func ("/application/console-not-found", test_console_not_found);
+  g_test_add_func ("/application/console-not-found-closed", test_console_not_found_closed);
   g_test_add_func ("/application/manager", test_manager);
 
   return g_test_run ();

@@ -128,7 +128,14 @@ check_pending_console (HangarApplication *self)
     {
       GtkWidget *dialog = adw_message_dialog_new (NULL, _("Guest Not Found"), body);
 
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      /* The message points at the guest list: one button away. */
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"),
+                                        "manager", _("_Show Manager"), NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "manager",
+                                                  ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+      g_signal_connect_object (dialog, "response::manager", G_CALLBACK (show_manager), self,
+                               G_CONNECT_SWAPPED);
       gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
       gtk_window_present (GTK_WINDOW (dialog));
     }
