@@ -309,7 +309,8 @@ test_cells (Fixture      *f,
   g_assert_true (HANGAR_IS_SPARKLINE (cpu));
   g_assert_true (hangar_sparkline_get_guest (HANGAR_SPARKLINE (cpu)) == bravo);
   /* 2048 MiB and 4 vCPUs in three-guests.xml; GLib puts a no-break space before units. */
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (cell_child (view, "bravo", 3))), ==, "2.0\u00a0GiB");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (cell_child (view, "bravo", 3))), ==,
+                   "2.0\u00a0GiB");
   g_assert_true (gtk_widget_has_css_class (cell_child (view, "bravo", 3), "numeric"));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (cell_child (view, "bravo", 4))), ==, "4");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (cell_child (view, "bravo", 5))), ==,

@@ -28,7 +28,9 @@ static GParamSpec *properties[N_PROPS];
 
 static void update_view (HangarWindow *self);
 
-/* Cells: the .ui's list item templates call these (template callbacks). */
+/* Cells: the .ui's list item templates call these (template callbacks). A <closure>
+ * function gets the object its expression is evaluated for first, then its
+ * parameters. */
 
 static char *
 format_memory (gpointer this,
@@ -44,6 +46,8 @@ format_uint (gpointer this,
   return g_strdup_printf ("%u", value);
 }
 
+/* Every cell template has a secondary-button GtkGestureClick bound here, with the
+ * cell's GtkListItem as data: the menu opens at the click, on that row. */
 static void
 on_cell_pressed_cb (GtkGestureClick *gesture,
                     int              n_press,
@@ -544,26 +548,28 @@ hangar_window_constructed (GObject *object)
   g_autoptr(GObject) marker = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(GListStore) sidebar = g_list_store_new (G_TYPE_LIST_MODEL);
   g_autoptr(GtkFlattenListModel) host_rows = NULL;
-  GtkMapListModel *guest_lists;
+  g_autoptr(GtkMapListModel) guest_lists = NULL;
+  GListModel *connections;
 
   G_OBJECT_CLASS (hangar_window_parent_class)->constructed (object);
   g_assert (HANGAR_IS_SESSION (self->session));
+  connections = hangar_session_get_connections (self->session);
 
   restore_size (self);
 
-  guest_lists = gtk_map_list_model_new (g_object_ref (hangar_session_get_connections (self->session)),
-                                        map_connection_to_guests, NULL, NULL);
+  /* The head of the guest list's chain (the rest is in the .ui). */
+  guest_lists = gtk_map_list_model_new (g_object_ref (connections), map_connection_to_guests,
+                                        NULL, NULL);
   gtk_flatten_list_model_set_model (self->all_guests, G_LIST_MODEL (guest_lists));
-  g_object_unref (guest_lists);
 
   g_list_store_append (all_hosts, marker);
   g_list_store_append (sidebar, all_hosts);
-  g_list_store_append (sidebar, hangar_session_get_connections (self->session));
+  g_list_store_append (sidebar, connections);
   host_rows = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&sidebar)));
   gtk_list_box_bind_model (self->host_list, G_LIST_MODEL (host_rows), create_host_row, self,
                            NULL);
-  g_signal_connect_object (hangar_session_get_connections (self->session), "items-changed",
-                           G_CALLBACK (on_connections_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (connections, "items-changed", G_CALLBACK (on_connections_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   gtk_list_box_select_row (self->host_list, gtk_list_box_get_row_at_index (self->host_list, 0));
 
   update_view (self);
