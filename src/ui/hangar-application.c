@@ -153,7 +153,7 @@ on_session_open_finished_cb (HangarApplication *self,
   check_pending_console (self);
 }
 
-/* The session's add. Kept for the add-connection dialog and the tests until they ask
+/* The session's add. Kept for the tests until they ask
  * the session; new code should not use it. */
 HangarConnection *
 hangar_application_add_connection (HangarApplication *self,
@@ -163,22 +163,6 @@ hangar_application_add_connection (HangarApplication *self,
 {
   g_return_val_if_fail (HANGAR_IS_APPLICATION (self), NULL);
   return hangar_session_add_connection (self->session, uri, remember, autoconnect);
-}
-
-/* The session's list and remove, kept for the tests until they ask the session. */
-GListModel *
-hangar_application_get_connections (HangarApplication *self)
-{
-  g_return_val_if_fail (HANGAR_IS_APPLICATION (self), NULL);
-  return hangar_session_get_connections (self->session);
-}
-
-void
-hangar_application_remove_connection (HangarApplication *self,
-                                      HangarConnection  *connection)
-{
-  g_return_if_fail (HANGAR_IS_APPLICATION (self));
-  hangar_session_remove_connection (self->session, connection);
 }
 
 static void

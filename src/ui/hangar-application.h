@@ -18,15 +18,12 @@ void               hangar_application_show_guest        (HangarApplication *self
 void               hangar_application_show_guest_named  (HangarApplication *self,
                                                          const char        *name);
 
-/* Transitional: the session's settings, list, add and remove, for callers not moved to
- * the session yet (the guest window, the add-connection dialog, tests). */
+/* Transitional: the session's settings and add, for callers not moved to the session
+ * yet (the guest window, tests). */
 GSettings         *hangar_application_get_settings      (HangarApplication *self);
 HangarConnection  *hangar_application_add_connection    (HangarApplication *self,
                                                          const char        *uri,
                                                          gboolean           remember,
                                                          gboolean           autoconnect);
-GListModel        *hangar_application_get_connections   (HangarApplication *self);
-void               hangar_application_remove_connection (HangarApplication *self,
-                                                         HangarConnection  *connection);
 
 G_END_DECLS
