@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <gdk/x11/gdkx.h>
+
 #include "test-widget-util.h"
 
 GtkWidget *
@@ -22,6 +24,27 @@ test_find_widget (GtkWidget      *root,
         return found;
     }
   return NULL;
+}
+
+void
+test_xdotool (const char *args)
+{
+  g_autofree char *command = g_strdup_printf ("xdotool %s", args);
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!g_spawn_command_line_sync (command, NULL, NULL, &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    g_error ("%s failed: %s", command, error->message);
+}
+
+gulong
+test_x11_window_id (GtkWidget *widget)
+{
+  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (widget));
+
+  g_assert_true (GDK_IS_X11_SURFACE (surface));
+  return (gulong)gdk_x11_surface_get_xid (surface);
 }
 
 /* Text a widget shows, which names it for roles named from their content. */

@@ -16,6 +16,13 @@ GtkWidget *test_find_widget (GtkWidget      *root,
                              TestWidgetMatch match,
                              gconstpointer   data);
 
+/* Runs `xdotool ARGS` (real X11 input; the test must run on GDK's X11 backend) and
+ * fails the test if it fails. */
+void test_xdotool (const char *args);
+
+/* X11 id of @widget's window surface, for xdotool's window arguments. */
+gulong test_x11_window_id (GtkWidget *widget);
+
 /* Walks the visible widgets below @root and fails the test (naming the widget and
  * its place in the tree) on every control a screen reader could not name: a focusable
  * or activatable widget with neither an accessible label, nor a labelled-by relation,

@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <gdk/x11/gdkx.h>
 
 #include "hangar-application.h"
 #include "hangar-session.h"
@@ -180,18 +179,6 @@ test_filter (Fixture      *f,
   g_assert_true (test_wait_for (model_has_three, f->model, 5000));
 }
 
-static void
-xdotool (const char *args)
-{
-  g_autofree char *command = g_strdup_printf ("xdotool %s", args);
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  if (!g_spawn_command_line_sync (command, NULL, NULL, &status, &error) ||
-      !g_spawn_check_wait_status (status, &error))
-    g_error ("%s failed: %s", command, error->message);
-}
-
 static gboolean
 window_is_active (gpointer data)
 {
@@ -228,16 +215,14 @@ test_type_to_search (Fixture      *f,
   g_assert_false (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (bar)));
 
   g_assert_true (test_wait_for (widget_is_mapped, bar, 5000));
-  focus = g_strdup_printf ("windowfocus --sync %lu",
-                           (gulong)gdk_x11_surface_get_xid (
-                             gtk_native_get_surface (GTK_NATIVE (f->window))));
-  xdotool (focus);
+  focus = g_strdup_printf ("windowfocus --sync %lu", test_x11_window_id (GTK_WIDGET (f->window)));
+  test_xdotool (focus);
   g_assert_true (test_wait_for (window_is_active, f->window, 3000));
   /* Focus in the guest list, as after a click on a row: the keys are the window's. */
   gtk_widget_grab_focus (view);
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)), view));
 
-  xdotool ("key r a v");
+  test_xdotool ("key r a v");
   g_assert_true (test_wait_for (search_has_text, entry, 3000));
   g_assert_true (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (bar)));
   g_assert_true (test_wait_for (model_has_one, f->model, 5000));
@@ -245,7 +230,7 @@ test_type_to_search (Fixture      *f,
   g_assert_cmpstr (names, ==, "bravo");
 
   /* Escape closes the search and shows every guest again. */
-  xdotool ("key Escape");
+  test_xdotool ("key Escape");
   g_assert_true (test_wait_for (model_has_three, f->model, 5000));
   g_assert_false (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (bar)));
 }
@@ -367,10 +352,10 @@ test_context_menu (Fixture      *f,
                                            &GRAPHENE_POINT_INIT (5, 5), &point));
   gtk_native_get_surface_transform (native, &dx, &dy);
   click = g_strdup_printf ("windowfocus --sync %lu mousemove --window %lu --sync %d %d click 3",
-                           (gulong)gdk_x11_surface_get_xid (gtk_native_get_surface (native)),
-                           (gulong)gdk_x11_surface_get_xid (gtk_native_get_surface (native)),
+                           test_x11_window_id (GTK_WIDGET (f->window)),
+                           test_x11_window_id (GTK_WIDGET (f->window)),
                            (int)(point.x + dx), (int)(point.y + dy));
-  xdotool (click);
+  test_xdotool (click);
   g_assert_true (test_wait_for (popover_is_visible, popover, 5000));
 
   selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (f->model));
