@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "hangar-application.h"
+#include "hangar-guest-overview.h"
 #include "hangar-guest-window.h"
 #include "hangar-preferences-window.h"
 #include "test-widget-util.h"
@@ -100,9 +101,24 @@ test_overview (void)
 
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "alpha");
   g_assert_cmpstr (row_value (GTK_WIDGET (window), "State"), ==, "Running");
+  /* A screen reader hears the row's title, described by its value. */
+  {
+    GtkWidget *row = test_find_widget (GTK_WIDGET (window), ADW_TYPE_ACTION_ROW, row_titled,
+                                       "State");
+    g_autofree char *label = gtk_test_accessible_check_property (GTK_ACCESSIBLE (row),
+                                                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                                 "State");
+    g_autofree char *description =
+      gtk_test_accessible_check_property (GTK_ACCESSIBLE (row),
+                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Running");
+
+    g_assert_null (label);
+    g_assert_null (description);
+  }
   g_assert_cmpstr (row_value (GTK_WIDGET (window), "Virtual CPUs"), ==, "2");
   g_assert_cmpstr (row_value (GTK_WIDGET (window), "Memory"), ==, "1.0\u00a0GiB");
   assert_status (window, "No Console");
+  hangar_test_assert_accessible_names (GTK_WIDGET (window));
   g_assert_cmpstr (row_value (GTK_WIDGET (window), "Graphics"), ==, "None");
   g_assert_cmpstr (row_value (GTK_WIDGET (window), "Operating System"), ==, "Debian 12");
   /* Running before Hangar connected, on a host whose start times it cannot read. */
@@ -413,6 +429,7 @@ test_usb_popover (void)
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "Not Connected");
   g_assert_cmpstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)), ==,
                    "USB devices can be shared while the console is connected.");
+  hangar_test_assert_accessible_names (GTK_WIDGET (popover));
   gtk_popover_popdown (popover);
 
   gtk_window_destroy (GTK_WINDOW (vnc));

@@ -58,6 +58,7 @@ hangar_add_connection_dialog_check_uri (const char *uri)
   return NULL;
 }
 
+/* The preset's URI, or what the user wrote under "Custom URI". */
 static const char *
 current_uri (HangarAddConnectionDialog *self)
 {
@@ -68,6 +69,7 @@ current_uri (HangarAddConnectionDialog *self)
   return gtk_editable_get_text (GTK_EDITABLE (self->uri_row));
 }
 
+/* Any edit takes the previous complaint away. */
 static void
 hide_error (HangarAddConnectionDialog *self)
 {
@@ -96,6 +98,8 @@ on_uri_row_changed_cb (HangarAddConnectionDialog *self)
   hide_error (self);
 }
 
+/* dialog.connect: a URI that cannot be one is refused at the field, with the sentence
+ * saying what to write; any other is added (and opened) by the session, remembered. */
 static void
 connect_activated (GtkWidget  *widget,
                    const char *action_name,
@@ -119,6 +123,7 @@ connect_activated (GtkWidget  *widget,
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
+/* Enter in the field connects, as the button does. */
 static void
 on_uri_row_activated_cb (HangarAddConnectionDialog *self)
 {

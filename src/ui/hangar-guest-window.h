@@ -17,7 +17,5 @@ HangarGuestWindow *hangar_guest_window_new       (HangarApplication *application
 HangarGuest       *hangar_guest_window_get_guest (HangarGuestWindow *self);
 /* The graphical console, or NULL until known (or when the guest has none). */
 HangarDisplay     *hangar_guest_window_get_display (HangarGuestWindow *self);
-/* How long a guest has run, for people: "2 hours, 5 minutes". */
-char              *hangar_format_uptime          (gint64             seconds);
 
 G_END_DECLS
