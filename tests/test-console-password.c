@@ -17,6 +17,7 @@
 #include "hangar-application.h"
 #include "hangar-guest-window.h"
 #include "hangar-password-dialog.h"
+#include "hangar-session.h"
 #include "test-widget-util.h"
 
 #define PASSWORD "hangarpw"
@@ -363,7 +364,8 @@ main (int   argc,
                            G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
-  connection = hangar_application_add_connection (app, uri, FALSE, FALSE);
+  connection = hangar_session_add_connection (hangar_application_get_session (app), uri,
+                                              FALSE, FALSE);
   if (!test_wait_for (is_connected, connection, 5000))
     g_error ("The test driver did not open %s", uri);
 

@@ -11,6 +11,7 @@
 #include "hangar-guest-overview.h"
 #include "hangar-guest-window.h"
 #include "hangar-preferences-window.h"
+#include "hangar-session.h"
 #include "test-widget-util.h"
 
 static gboolean
@@ -44,6 +45,7 @@ is_connected (gpointer data)
 }
 
 static HangarApplication *app;
+static HangarSession *session;
 static HangarConnection *connection;
 
 static HangarGuestWindow *
@@ -465,7 +467,7 @@ test_format_uptime (void)
 static void
 test_preferences (void)
 {
-  GSettings *settings = hangar_application_get_settings (app);
+  GSettings *settings = hangar_session_get_settings (session);
   GtkWidget *window = NULL;
   GtkWidget *combo;
   g_autofree char *keys = NULL;
@@ -516,16 +518,17 @@ main (int   argc,
                            G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
+  session = hangar_application_get_session (app);
 
   path = g_test_build_filename (G_TEST_DIST, "data", "three-guests.xml", NULL);
   uri = g_strconcat ("test://", path, NULL);
-  connection = hangar_application_add_connection (app, uri, FALSE, FALSE);
+  connection = hangar_session_add_connection (session, uri, FALSE, FALSE);
   g_assert_true (test_wait_for (is_connected, connection, 5000));
   g_free (path);
   g_free (uri);
   path = g_test_build_filename (G_TEST_DIST, "data", "console-guests.xml", NULL);
   uri = g_strconcat ("test://", path, NULL);
-  console_connection = hangar_application_add_connection (app, uri, FALSE, FALSE);
+  console_connection = hangar_session_add_connection (session, uri, FALSE, FALSE);
   g_assert_true (test_wait_for (is_connected, console_connection, 5000));
 
   g_test_add_func ("/guest-window/overview", test_overview);
