@@ -142,12 +142,8 @@ test_dialog (void)
   g_signal_connect_swapped (dialog, "destroy", G_CALLBACK (g_nullify_pointer), &dialog);
   g_signal_connect_swapped (dialog, "destroy", G_CALLBACK (set_true), &destroyed);
   gtk_window_present (GTK_WINDOW (dialog));
-  /* Its controls have names a screen reader can say (the combo row's own parts,
-   * libadwaita's, are left out of the walk: they have none). */
-  hangar_test_assert_accessible_names (test_find_widget (GTK_WIDGET (dialog), ADW_TYPE_HEADER_BAR,
-                                                         NULL, NULL));
-  hangar_test_assert_accessible_names (entry);
-  hangar_test_assert_accessible_names (gtk_widget_get_ancestor (autoconnect, ADW_TYPE_ACTION_ROW));
+  /* Every control has a name a screen reader can say. */
+  hangar_test_assert_accessible_names (GTK_WIDGET (dialog));
 
   /* The first preset shows its URI, read-only. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "qemu:///system");

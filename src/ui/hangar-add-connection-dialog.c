@@ -7,6 +7,7 @@
 
 #include "hangar-add-connection-dialog.h"
 #include "hangar-session.h"
+#include "hangar-ui-util.h"
 
 struct _HangarAddConnectionDialog
 {
@@ -14,6 +15,7 @@ struct _HangarAddConnectionDialog
 
   HangarSession *session;
 
+  AdwPreferencesPage *page;
   AdwComboRow *hypervisor_row;
   AdwEntryRow *uri_row;
   GtkSwitch *autoconnect_switch;
@@ -195,6 +197,7 @@ hangar_add_connection_dialog_class_init (HangarAddConnectionDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hangarvm/Hangar/hangar-add-connection-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, HangarAddConnectionDialog, page);
   gtk_widget_class_bind_template_child (widget_class, HangarAddConnectionDialog, hypervisor_row);
   gtk_widget_class_bind_template_child (widget_class, HangarAddConnectionDialog, uri_row);
   gtk_widget_class_bind_template_child (widget_class, HangarAddConnectionDialog,
@@ -212,6 +215,8 @@ static void
 hangar_add_connection_dialog_init (HangarAddConnectionDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  hangar_name_page_scroller (GTK_WIDGET (self->page), _("Add Connection"));
+  hangar_name_combo_row_parts (GTK_WIDGET (self->hypervisor_row));
   on_hypervisor_row_selected_cb (self);
 }
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "hangar-preferences-window.h"
+#include "hangar-ui-util.h"
 
 /* Every row edits a GSettings key directly; windows and connections follow the keys. */
 struct _HangarPreferencesWindow
@@ -93,6 +94,12 @@ static void
 hangar_preferences_window_init (HangarPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Parts of libadwaita's that a screen reader would otherwise find unnamed. */
+  hangar_name_page_scroller (gtk_widget_get_ancestor (GTK_WIDGET (self->release_row),
+                                                      ADW_TYPE_PREFERENCES_PAGE),
+                             _("Preferences"));
+  hangar_name_combo_row_parts (GTK_WIDGET (self->release_row));
+  hangar_name_combo_row_parts (GTK_WIDGET (self->scaling_row));
 }
 
 GtkWidget *

@@ -11,4 +11,8 @@ G_BEGIN_DECLS
 void hangar_name_page_scroller (GtkWidget  *page,
                                 const char *name);
 
+/* AdwComboRow (1.2) shows its choice in a GtkListView of its own, which a screen reader
+ * would find without a name: it takes the row's title. */
+void hangar_name_combo_row_parts (GtkWidget *combo_row);
+
 G_END_DECLS
