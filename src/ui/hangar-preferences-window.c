@@ -30,6 +30,7 @@ static const char *release_keys[] = {
 };
 static const char *scalings[] = { "fit", "one-to-one", "resize-guest" };
 
+/* GSettings strings ↔ combo row positions; @user_data is the row's list above. */
 static gboolean
 string_to_index (GValue   *value,
                  GVariant *variant,
@@ -59,6 +60,7 @@ index_to_string (const GValue       *value,
   guint n = choices == release_keys ? G_N_ELEMENTS (release_keys) : G_N_ELEMENTS (scalings);
   guint i = g_value_get_uint (value);
 
+  /* NULL keeps the setting as it is (a position the list does not have). */
   return i < n ? g_variant_new_string (choices[i]) : NULL;
 }
 
