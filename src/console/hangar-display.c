@@ -14,6 +14,7 @@
 typedef struct
 {
   guint8 *framebuffer;
+  gboolean owns_framebuffer; /* FALSE: the backend's (a SPICE primary surface) */
   int fb_width;
   int fb_height;
   gsize stride;
@@ -31,6 +32,8 @@ typedef struct
   HangarDisplayScaling scaling;
   HangarDisplayState state;
   char *status_message;
+  guint picture_timeout;  /* seconds a server has to send its first picture; 0: forever */
+  guint picture_source;   /* running while the first picture is awaited */
 
   /* Keyboard: keys down in the guest, by scancode; the grab and its release keys. */
   guint8 keys_down[0x200];
@@ -71,6 +74,7 @@ enum {
   PROP_SHARE_CLIPBOARD,
   PROP_GUEST_WIDTH,
   PROP_GUEST_HEIGHT,
+  PROP_PICTURE_TIMEOUT,
   N_PROPS
 };
 
@@ -84,6 +88,90 @@ enum {
 static guint signals[N_SIGNALS];
 
 #define RESIZE_DEBOUNCE_MS 300
+
+/* The largest screen taken from a server: 16384 pixels each way (cairo draws images of
+ * at most 32767, GL textures often stop at 16384) and 256 MiB of 32-bit pixels (two 8K
+ * monitors side by side, 15360 × 4320, fit). A server announcing 65535 × 65535 would
+ * otherwise have Hangar hold 16 GiB for one picture. */
+#define MAX_SIDE  16384
+#define MAX_BYTES ((guint64)256 << 20)
+
+/* Ends the connection with @message shown: the backend lets go of its server. */
+static void
+give_up (HangarDisplay *self,
+         const char    *message)
+{
+  if (HANGAR_DISPLAY_GET_CLASS (self)->disconnect != NULL)
+    HANGAR_DISPLAY_GET_CLASS (self)->disconnect (self);
+  hangar_display_set_state (self, HANGAR_DISPLAY_STATE_DISCONNECTED, message);
+}
+
+gboolean
+hangar_display_accept_size (HangarDisplay *self,
+                            int            width,
+                            int            height)
+{
+  g_autofree char *limit = NULL;
+  g_autofree char *message = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_DISPLAY (self), FALSE);
+
+  if (width > 0 && height > 0 && width <= MAX_SIDE && height <= MAX_SIDE &&
+      (guint64)width * height * 4 <= MAX_BYTES)
+    return TRUE;
+
+  limit = g_format_size_full (MAX_BYTES, G_FORMAT_SIZE_IEC_UNITS);
+  message = g_strdup_printf (_("The console announced a screen of %d × %d pixels, which "
+                               "Hangar does not show: a screen may be at most %d pixels "
+                               "wide and high and take at most %s. Set a smaller "
+                               "resolution in the guest, then reconnect."),
+                             width, height, MAX_SIDE, limit);
+  g_debug ("Refused a screen of %d×%d", width, height);
+  give_up (self, message);
+  return FALSE;
+}
+
+/* First picture. */
+
+static void
+on_picture_timeout_cb (gpointer user_data)
+{
+  HangarDisplay *self = user_data;
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  g_autofree char *message = NULL;
+
+  priv->picture_source = 0;
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "The console answered but sent no picture within "
+                                          "%u second. Reconnect to try again.",
+                                          "The console answered but sent no picture within "
+                                          "%u seconds. Reconnect to try again.",
+                                          priv->picture_timeout),
+                             priv->picture_timeout);
+  give_up (self, message);
+}
+
+static void
+start_picture_timer (HangarDisplay *self)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  g_clear_handle_id (&priv->picture_source, g_source_remove);
+  if (priv->picture_timeout > 0)
+    priv->picture_source = g_timeout_add_once (MIN (priv->picture_timeout, G_MAXUINT / 1000) * 1000,
+                                               on_picture_timeout_cb, self);
+}
+
+void
+hangar_display_expect_picture (HangarDisplay *self)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  g_return_if_fail (HANGAR_IS_DISPLAY (self));
+  g_return_if_fail (priv->state == HANGAR_DISPLAY_STATE_CONNECTING);
+
+  start_picture_timer (self);
+}
 
 /* Drawing. */
 
@@ -213,24 +301,25 @@ hangar_display_damage (HangarDisplay *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-guint8 *
-hangar_display_set_framebuffer (HangarDisplay *self,
-                                int            width,
-                                int            height,
-                                gsize         *stride)
+/* A new picture, @width × @height, at @data (owned or the backend's). */
+static void
+replace_framebuffer (HangarDisplay *self,
+                     guint8        *data,
+                     gboolean       owned,
+                     int            width,
+                     int            height,
+                     gsize          stride)
 {
   HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
-  gboolean resized;
+  gboolean resized = width != priv->fb_width || height != priv->fb_height;
 
-  g_return_val_if_fail (HANGAR_IS_DISPLAY (self), NULL);
-  g_return_val_if_fail (width > 0 && height > 0, NULL);
-
-  resized = width != priv->fb_width || height != priv->fb_height;
-  g_free (priv->framebuffer);
+  if (priv->owns_framebuffer)
+    g_free (priv->framebuffer);
+  priv->framebuffer = data;
+  priv->owns_framebuffer = owned;
   priv->fb_width = width;
   priv->fb_height = height;
-  priv->stride = (gsize)width * 4;
-  priv->framebuffer = g_malloc0 (priv->stride * height);
+  priv->stride = stride;
   invalidate_strips (self);
   hangar_display_damage (self, 0, 0, width, height);
 
@@ -258,9 +347,50 @@ hangar_display_set_framebuffer (HangarDisplay *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GUEST_HEIGHT]);
     }
 
+}
+
+guint8 *
+hangar_display_set_framebuffer (HangarDisplay *self,
+                                int            width,
+                                int            height,
+                                gsize         *stride)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  g_return_val_if_fail (HANGAR_IS_DISPLAY (self), NULL);
+  g_return_val_if_fail (width > 0 && height > 0, NULL);
+
+  /* Calloc'd: pages count only once the server paints them. */
+  replace_framebuffer (self, g_malloc0 ((gsize)width * 4 * height), TRUE, width, height,
+                       (gsize)width * 4);
   if (stride != NULL)
     *stride = priv->stride;
   return priv->framebuffer;
+}
+
+void
+hangar_display_set_framebuffer_data (HangarDisplay *self,
+                                     guint8        *data,
+                                     int            width,
+                                     int            height,
+                                     gsize          stride)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  g_return_if_fail (HANGAR_IS_DISPLAY (self));
+  g_return_if_fail (data == NULL || (width > 0 && height > 0 && stride >= (gsize)width * 4));
+
+  if (data != NULL)
+    {
+      replace_framebuffer (self, data, FALSE, width, height, stride);
+      return;
+    }
+  /* Detached: the strips already drawn stay on screen (nothing is redrawn from pixels
+   * that are gone) until the next picture. */
+  if (priv->owns_framebuffer)
+    g_free (priv->framebuffer);
+  priv->framebuffer = NULL;
+  priv->owns_framebuffer = FALSE;
 }
 
 guint8 *
@@ -276,10 +406,14 @@ hangar_display_get_framebuffer (HangarDisplay *self,
   return priv->framebuffer;
 }
 
-static const cairo_user_data_key_t strip_data_key;
-
 /* One strip: rows [first_row, first_row + STRIP_ROWS) of the framebuffer, drawn with the
- * picture's transform and clipped to whole device pixels so strips meet without seams. */
+ * picture's transform and clipped to whole device pixels so strips meet without seams.
+ *
+ * The strip is scaled here, into an image of the device pixels it covers, and the node
+ * keeps only that: what is drawn, not a copy of the guest's rows (a render node must own
+ * its pixels, since the framebuffer keeps changing underneath). Scaled down, the rows
+ * the filter blends in at the strip's edges come straight from the framebuffer, so the
+ * strips join as if the picture were drawn in one piece. */
 static GskRenderNode *
 draw_strip (HangarDisplay         *self,
             const graphene_rect_t *rect,
@@ -298,46 +432,46 @@ draw_strip (HangarDisplay         *self,
                     : floor ((rect->origin.y + last_row * scale_y) * device) / device;
   int src_first = MAX (first_row - priv->strip_margin, 0);
   int src_last = MIN (last_row + priv->strip_margin, priv->fb_height);
-  cairo_surface_t *rows;
+  int pixels_wide = (int)ceil (rect->size.width * device);
+  int pixels_high = (int)ceil ((bottom - top) * device);
+  cairo_surface_t *rows, *drawn;
   GskRenderNode *node;
   cairo_t *cr;
 
-  if (bottom <= top)
+  if (bottom <= top || pixels_wide <= 0 || pixels_high <= 0)
     return NULL;
 
-  /* The node records its drawing and replays it when GTK renders, so it gets its own
-   * copy of the rows (plus one each side, which scaling blends in): the framebuffer
-   * keeps changing underneath. */
-  {
-    /* Every byte is copied over: no need for cairo's zeroed allocation. */
-    int stride = cairo_format_stride_for_width (CAIRO_FORMAT_RGB24, priv->fb_width);
-    guint8 *data = g_malloc ((gsize)stride * (src_last - src_first));
-
-    for (int y = src_first; y < src_last; y++)
-      memcpy (data + (gsize)(y - src_first) * stride,
-              priv->framebuffer + (gsize)y * priv->stride, (gsize)priv->fb_width * 4);
-    rows = cairo_image_surface_create_for_data (data, CAIRO_FORMAT_RGB24, priv->fb_width,
-                                                src_last - src_first, stride);
-    cairo_surface_set_user_data (rows, &strip_data_key, data, g_free);
-  }
-
-  node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (rect->origin.x, top, rect->size.width,
-                                                  bottom - top));
-  cr = gsk_cairo_node_get_draw_context (node);
-  cairo_rectangle (cr, rect->origin.x, top, rect->size.width, bottom - top);
-  cairo_clip (cr);
-  cairo_translate (cr, rect->origin.x, rect->origin.y);
+  /* The framebuffer's rows as they are now, read in place. */
+  rows = cairo_image_surface_create_for_data (priv->framebuffer + (gsize)src_first * priv->stride,
+                                              CAIRO_FORMAT_RGB24, priv->fb_width,
+                                              src_last - src_first, priv->stride);
+  drawn = cairo_image_surface_create (CAIRO_FORMAT_RGB24, pixels_wide, pixels_high);
+  cr = cairo_create (drawn);
+  /* Device pixels of the strip → widget coordinates → framebuffer pixels. */
+  cairo_scale (cr, device, device);
+  cairo_translate (cr, 0, rect->origin.y - top);
   cairo_scale (cr, scale_x, scale_y);
   cairo_set_source_surface (cr, rows, 0, src_first);
   /* At 1:1 every guest pixel lands on one screen pixel: no filtering at all. */
   cairo_pattern_set_filter (cairo_get_source (cr),
-                            scale_x == 1.0 && scale_y == 1.0 ? CAIRO_FILTER_NEAREST
-                                                             : CAIRO_FILTER_GOOD);
+                            scale_x * device == 1.0 && scale_y * device == 1.0
+                              ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
   cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
   cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
   cairo_paint (cr);
   cairo_destroy (cr);
   cairo_surface_destroy (rows);
+
+  /* The node shows those pixels one to one. */
+  cairo_surface_set_device_scale (drawn, device, device);
+  node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (rect->origin.x, top, rect->size.width,
+                                                  bottom - top));
+  cr = gsk_cairo_node_get_draw_context (node);
+  cairo_set_source_surface (cr, drawn, rect->origin.x, top);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (drawn);
   return node;
 }
 
@@ -353,7 +487,10 @@ hangar_display_snapshot (GtkWidget   *widget,
   const GdkRGBA black = { 0, 0, 0, 1 };
 
   compute_draw_rect (self, &rect);
-  if (priv->framebuffer == NULL || rect.size.width <= 0 || rect.size.height <= 0)
+  /* Without pixels (a SPICE surface between two modes), the strips drawn last stay. */
+  if (rect.size.width <= 0 || rect.size.height <= 0 ||
+      (priv->framebuffer == NULL &&
+       (priv->strip_dirty == NULL || !graphene_rect_equal (&rect, &priv->strips_rect))))
     {
       gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, 0, width, height));
       return;
@@ -406,7 +543,7 @@ hangar_display_snapshot (GtkWidget   *widget,
     {
       GskRenderNode *node;
 
-      if (priv->strip_dirty[i])
+      if (priv->strip_dirty[i] && priv->framebuffer != NULL)
         {
           g_clear_pointer (&g_ptr_array_index (priv->strips, i), gsk_render_node_unref);
           g_ptr_array_index (priv->strips, i) = draw_strip (self, &rect, i * STRIP_ROWS);
@@ -931,6 +1068,8 @@ hangar_display_set_state (HangarDisplay     *self,
   if (priv->state == state)
     return;
 
+  /* Connected means a picture came; anything else ends the wait for one too. */
+  g_clear_handle_id (&priv->picture_source, g_source_remove);
   if (state != HANGAR_DISPLAY_STATE_CONNECTED)
     {
       set_grabbed (self, FALSE, NULL);
@@ -1005,12 +1144,19 @@ hangar_display_set_password (HangarDisplay *self,
 
   if (HANGAR_DISPLAY_GET_CLASS (self)->set_password != NULL)
     HANGAR_DISPLAY_GET_CLASS (self)->set_password (self, password);
+  /* The time for the first picture starts again from the answer. */
+  if (hangar_display_get_state (self) == HANGAR_DISPLAY_STATE_CONNECTING)
+    start_picture_timer (self);
 }
 
 void
 hangar_display_ask_password (HangarDisplay *self)
 {
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
   g_return_if_fail (HANGAR_IS_DISPLAY (self));
+  /* However long the user takes to answer, the server is not to blame. */
+  g_clear_handle_id (&priv->picture_source, g_source_remove);
   g_signal_emit (self, signals[SIGNAL_PASSWORD_NEEDED], 0);
 }
 
@@ -1139,6 +1285,7 @@ hangar_display_dispose (GObject *object)
 
   restore_app_accels (self);
   g_clear_handle_id (&priv->resize_source, g_source_remove);
+  g_clear_handle_id (&priv->picture_source, g_source_remove);
   g_clear_pointer (&priv->strips, g_ptr_array_unref);
   g_clear_pointer (&priv->strip_dirty, g_free);
   g_clear_object (&priv->cursor);
@@ -1152,7 +1299,8 @@ hangar_display_finalize (GObject *object)
   HangarDisplay *self = (HangarDisplay *)object;
   HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
 
-  g_free (priv->framebuffer);
+  if (priv->owns_framebuffer)
+    g_free (priv->framebuffer);
   g_free (priv->status_message);
   g_free (priv->release_keys);
   g_free (priv->release_keyvals);
@@ -1195,6 +1343,9 @@ hangar_display_get_property (GObject    *object,
     case PROP_GUEST_HEIGHT:
       g_value_set_int (value, priv->fb_height);
       break;
+    case PROP_PICTURE_TIMEOUT:
+      g_value_set_uint (value, priv->picture_timeout);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1207,6 +1358,7 @@ hangar_display_set_property (GObject      *object,
                              GParamSpec   *pspec)
 {
   HangarDisplay *self = HANGAR_DISPLAY (object);
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
 
   switch (prop_id)
     {
@@ -1218,6 +1370,13 @@ hangar_display_set_property (GObject      *object,
       break;
     case PROP_SHARE_CLIPBOARD:
       hangar_display_set_share_clipboard (self, g_value_get_boolean (value));
+      break;
+    case PROP_PICTURE_TIMEOUT:
+      if (priv->picture_timeout != g_value_get_uint (value))
+        {
+          priv->picture_timeout = g_value_get_uint (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1258,6 +1417,12 @@ hangar_display_class_init (HangarDisplayClass *klass)
   properties[PROP_GUEST_WIDTH] = g_param_spec_int ("guest-width", NULL, NULL, 0, G_MAXINT, 0, ro);
   properties[PROP_GUEST_HEIGHT] = g_param_spec_int ("guest-height", NULL, NULL, 0, G_MAXINT, 0,
                                                     ro);
+  /* Seconds a console that answered has to send its first picture before the display
+   * gives up with a message (0: it waits forever). QEMU sends one at once; 20 s leaves
+   * room for a slow tunnel. */
+  properties[PROP_PICTURE_TIMEOUT] = g_param_spec_uint ("picture-timeout", NULL, NULL, 0,
+                                                        G_MAXUINT,
+                                                        HANGAR_DISPLAY_PICTURE_TIMEOUT_S, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_PASSWORD_NEEDED] = g_signal_new ("password-needed", G_TYPE_FROM_CLASS (klass),
@@ -1276,6 +1441,7 @@ hangar_display_init (HangarDisplay *self)
   GtkEventController *focus = gtk_event_controller_focus_new ();
 
   priv->share_clipboard = TRUE;
+  priv->picture_timeout = HANGAR_DISPLAY_PICTURE_TIMEOUT_S;
   priv->strips = g_ptr_array_new_with_free_func ((GDestroyNotify)gsk_render_node_unref);
   priv->strip_margin = 1;
   hangar_display_set_release_keys (self, "Control_L+Alt_L");

@@ -17,6 +17,9 @@ typedef enum {
   HANGAR_DISPLAY_STATE_CONNECTED,
 } HangarDisplayState;
 
+/* Default of "picture-timeout": seconds a console that answered has to send a picture. */
+#define HANGAR_DISPLAY_PICTURE_TIMEOUT_S 20
+
 /* Pointer buttons, as a mask (bit n = button n + 1 down), as in the VNC protocol. */
 #define HANGAR_DISPLAY_BUTTON_LEFT   (1 << 0)
 #define HANGAR_DISPLAY_BUTTON_MIDDLE (1 << 1)
@@ -59,8 +62,11 @@ struct _HangarDisplayClass
   /* The answer to "password-needed". */
   void (*set_password) (HangarDisplay *self,
                         const char    *password);
+  /* Stop talking to the server now (it sent what the display refuses, or nothing); may
+   * be called from the backend's own signal handlers. The base sets the state. */
+  void (*disconnect)   (HangarDisplay *self);
 
-  gpointer padding[6];
+  gpointer padding[5];
 };
 
 HangarDisplayScaling  hangar_display_get_scaling        (HangarDisplay       *self);
@@ -110,6 +116,23 @@ guint8               *hangar_display_set_framebuffer    (HangarDisplay       *se
                                                          gsize               *stride);
 guint8               *hangar_display_get_framebuffer    (HangarDisplay       *self,
                                                          gsize               *stride);
+/* Draws from pixels the backend's library keeps (same layout), valid until the next call;
+ * NULL lets go of them, the last picture staying on screen until the next one. */
+void                  hangar_display_set_framebuffer_data (HangarDisplay     *self,
+                                                           guint8            *data,
+                                                           int                width,
+                                                           int                height,
+                                                           gsize              stride);
+/* Whether a screen of @width × @height may be shown (see MAX_SIDE, MAX_BYTES). If not,
+ * the backend is told to disconnect and the display says why, naming the size and the
+ * limit; call before allocating anything for it. */
+gboolean              hangar_display_accept_size        (HangarDisplay       *self,
+                                                         int                  width,
+                                                         int                  height);
+/* The backend reached its server (state "connecting"): the first picture, which makes
+ * it "connected", must come within "picture-timeout" seconds, or the display gives up
+ * with a message. A password prompt stops the clock; the answer restarts it. */
+void                  hangar_display_expect_picture     (HangarDisplay       *self);
 void                  hangar_display_damage             (HangarDisplay       *self,
                                                          int                  x,
                                                          int                  y,

@@ -41,6 +41,7 @@ struct _HangarSpiceDisplay
   gboolean main_open;
   gboolean display_open;
   gboolean inputs_open;
+  gboolean has_picture; /* the display channel made its primary surface */
   gboolean was_connected;
 
   /* The primary surface, owned by the display channel. */
@@ -80,6 +81,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void teardown (HangarSpiceDisplay *self);
 static void offer_clipboard (HangarSpiceDisplay *self);
+static void update_connected (HangarSpiceDisplay *self);
 
 /* Primary surface → framebuffer. */
 
@@ -95,7 +97,17 @@ expand6 (guint v)
   return (guint8)((v << 2) | (v >> 4));
 }
 
-/* Copies one rectangle of the primary surface into the framebuffer and damages it. */
+/* 32-bit surfaces are drawn from where spice-client-glib keeps them; 16-bit ones are
+ * converted into HangarDisplay's own framebuffer. */
+static gboolean
+primary_is_shared (HangarSpiceDisplay *self)
+{
+  return self->primary_format == SPICE_SURFACE_FMT_32_xRGB ||
+         self->primary_format == SPICE_SURFACE_FMT_32_ARGB;
+}
+
+/* Converts one rectangle of the primary surface into the framebuffer (16-bit surfaces;
+ * 32-bit ones are the framebuffer already) and damages it. */
 static void
 copy_rect (HangarSpiceDisplay *self,
            int                 x,
@@ -114,6 +126,11 @@ copy_rect (HangarSpiceDisplay *self,
 
   if (self->primary == NULL || dst == NULL || x1 <= x0 || y1 <= y0)
     return;
+  if (primary_is_shared (self))
+    {
+      hangar_display_damage (display, x0, y0, x1 - x0, y1 - y0);
+      return;
+    }
 
   for (int row = y0; row < y1; row++)
     {
@@ -122,12 +139,6 @@ copy_rect (HangarSpiceDisplay *self,
 
       switch (self->primary_format)
         {
-        case SPICE_SURFACE_FMT_32_xRGB:
-        case SPICE_SURFACE_FMT_32_ARGB:
-          /* Both are B, G, R, x/A in memory, as the framebuffer is. */
-          memcpy (d, s + (gsize)x0 * 4, (gsize)(x1 - x0) * 4);
-          break;
-
         case SPICE_SURFACE_FMT_16_555:
         case SPICE_SURFACE_FMT_16_565:
           for (int col = x0; col < x1; col++, d += 4)
@@ -176,7 +187,8 @@ on_display_primary_create_cb (SpiceChannel       *channel,
       self->primary = NULL;
       return;
     }
-  if (width <= 0 || height <= 0 || data == NULL)
+  /* spice-client-glib made it already (untouched pages, as long as nobody draws). */
+  if (data == NULL || !hangar_display_accept_size (HANGAR_DISPLAY (self), width, height))
     return;
 
   self->primary = data;
@@ -184,8 +196,24 @@ on_display_primary_create_cb (SpiceChannel       *channel,
   self->primary_width = width;
   self->primary_height = height;
   self->primary_stride = stride;
-  hangar_display_set_framebuffer (HANGAR_DISPLAY (self), width, height, NULL);
-  copy_rect (self, 0, 0, width, height);
+  if (primary_is_shared (self))
+    hangar_display_set_framebuffer_data (HANGAR_DISPLAY (self), data, width, height, stride);
+  else
+    {
+      hangar_display_set_framebuffer (HANGAR_DISPLAY (self), width, height, NULL);
+      copy_rect (self, 0, 0, width, height);
+    }
+  self->has_picture = TRUE;
+  update_connected (self);
+}
+
+/* The surface goes (a new mode, or the channel closes): draw from it no more. */
+static void
+forget_primary (HangarSpiceDisplay *self)
+{
+  if (self->primary != NULL && primary_is_shared (self))
+    hangar_display_set_framebuffer_data (HANGAR_DISPLAY (self), NULL, 0, 0, 0);
+  self->primary = NULL;
 }
 
 static void
@@ -193,7 +221,7 @@ on_display_primary_destroy_cb (SpiceChannel       *channel,
                                HangarSpiceDisplay *self)
 {
   /* The last picture stays on screen until the next surface arrives. */
-  self->primary = NULL;
+  forget_primary (self);
 }
 
 static void
@@ -620,13 +648,15 @@ disconnected (HangarSpiceDisplay *self,
 }
 
 /* Connected means the picture and the keyboard both work: the channels open one by one
- * (each waits for its own socket), and keys sent before the inputs channel are lost. */
+ * (each waits for its own socket), keys sent before the inputs channel are lost, and
+ * until the primary surface exists there is nothing to show. */
 static void
 update_connected (HangarSpiceDisplay *self)
 {
   if (self->was_connected || self->teardown_id != 0)
     return;
-  if (!self->main_open || !self->display_open || (self->inputs != NULL && !self->inputs_open))
+  if (!self->main_open || !self->display_open || !self->has_picture ||
+      (self->inputs != NULL && !self->inputs_open))
     return;
   self->was_connected = TRUE;
   hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_CONNECTED, NULL);
@@ -852,7 +882,7 @@ forget_channel (HangarSpiceDisplay *self,
   if ((gpointer)channel == (gpointer)self->display)
     {
       self->display = NULL;
-      self->primary = NULL;
+      forget_primary (self);
     }
   if ((gpointer)channel == (gpointer)self->inputs)
     self->inputs = NULL;
@@ -895,8 +925,10 @@ teardown (HangarSpiceDisplay *self)
   self->display = NULL;
   self->inputs = NULL;
   self->cursor = NULL;
-  self->primary = NULL;
+  /* Before the session goes: its surface goes with it. */
+  forget_primary (self);
   self->main_open = self->display_open = self->inputs_open = FALSE;
+  self->has_picture = FALSE;
   self->button_mask = 0;
   self->want_width = self->want_height = 0;
 
@@ -972,6 +1004,8 @@ start_session (HangarSpiceDisplay *self)
 {
   if (!spice_session_connect (self->session))
     disconnected (self, _("Could not connect to the guest's console."));
+  else
+    hangar_display_expect_picture (HANGAR_DISPLAY (self));
 }
 
 /* Straight to the server's ports; -1 for none. */
@@ -1033,6 +1067,8 @@ on_graphics_opened_cb (GObject      *source,
           close (fd);
           disconnected (self, _("Could not connect to the guest's console."));
         }
+      else
+        hangar_display_expect_picture (HANGAR_DISPLAY (self));
       return;
     }
 
@@ -1242,6 +1278,16 @@ hangar_spice_display_close (HangarSpiceDisplay *self)
   hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_DISCONNECTED, NULL);
 }
 
+/* Refused or silent: the session goes from an idle, outside spice-client-glib's signal. */
+static void
+hangar_spice_display_disconnect (HangarDisplay *display)
+{
+  HangarSpiceDisplay *self = HANGAR_SPICE_DISPLAY (display);
+
+  if (self->session != NULL && self->teardown_id == 0)
+    self->teardown_id = g_idle_add (on_teardown_idle_cb, self);
+}
+
 static void
 hangar_spice_display_share_clipboard_changed (HangarDisplay *display)
 {
@@ -1336,6 +1382,7 @@ hangar_spice_display_class_init (HangarSpiceDisplayClass *klass)
   display_class->sync_locks = hangar_spice_display_sync_locks;
   display_class->share_clipboard_changed = hangar_spice_display_share_clipboard_changed;
   display_class->set_password = hangar_spice_display_set_password;
+  display_class->disconnect = hangar_spice_display_disconnect;
 
   /* The session's SpiceUsbDeviceManager while the guest has USB redirection channels
    * and the host can share devices; see hangar_spice_display_get_usb_error(). */

@@ -50,7 +50,8 @@ G_DEFINE_FINAL_TYPE (HangarVncDisplay, hangar_vnc_display, HANGAR_TYPE_DISPLAY)
 
 static void send_clipboard (HangarVncDisplay *self);
 
-static void
+/* FALSE when the server's screen is too large to take: the display then says so. */
+static gboolean
 setup_framebuffer (HangarVncDisplay *self)
 {
   int width = vnc_connection_get_width (self->conn);
@@ -58,28 +59,31 @@ setup_framebuffer (HangarVncDisplay *self)
   gsize stride;
   guint8 *buffer;
 
+  if (!hangar_display_accept_size (HANGAR_DISPLAY (self), width, height))
+    return FALSE;
   buffer = hangar_display_set_framebuffer (HANGAR_DISPLAY (self), width, height, &stride);
   g_clear_object (&self->fb);
   /* gvnc keeps only the pointer: the buffer stays HangarDisplay's. */
   self->fb = vnc_base_framebuffer_new (buffer, width, height, stride, &hangar_vnc_local_format,
                                        vnc_connection_get_pixel_format (self->conn));
   vnc_connection_set_framebuffer (self->conn, VNC_FRAMEBUFFER (self->fb));
+  return TRUE;
 }
 
 static void
 on_vnc_initialized_cb (VncConnection    *conn,
                        HangarVncDisplay *self)
 {
-
   self->in_tls = FALSE;
   vnc_connection_set_pixel_format (conn, &hangar_vnc_local_format);
-  setup_framebuffer (self);
+  if (!setup_framebuffer (self))
+    return;
   vnc_connection_set_encodings (conn, G_N_ELEMENTS (hangar_vnc_encodings),
                                 (gint32 *)hangar_vnc_encodings);
   vnc_connection_framebuffer_update_request (conn, FALSE, 0, 0,
                                              vnc_connection_get_width (conn),
                                              vnc_connection_get_height (conn));
-  hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_CONNECTED, NULL);
+  /* Connected once the first picture arrives (on_vnc_framebuffer_update_cb). */
   /* Text copied before the console opened is pasteable too. */
   send_clipboard (self);
 }
@@ -93,6 +97,8 @@ on_vnc_framebuffer_update_cb (VncConnection    *conn,
                               HangarVncDisplay *self)
 {
   hangar_display_damage (HANGAR_DISPLAY (self), x, y, width, height);
+  if (hangar_display_get_state (HANGAR_DISPLAY (self)) == HANGAR_DISPLAY_STATE_CONNECTING)
+    hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_CONNECTED, NULL);
   vnc_connection_framebuffer_update_request (conn, TRUE, 0, 0,
                                              vnc_connection_get_width (conn),
                                              vnc_connection_get_height (conn));
@@ -104,7 +110,9 @@ on_vnc_desktop_resize_cb (VncConnection    *conn,
                           guint16           height,
                           HangarVncDisplay *self)
 {
-  setup_framebuffer (self);
+  /* Refused: gvnc is left without a framebuffer of that size, and shut down. */
+  if (!setup_framebuffer (self))
+    return;
   vnc_connection_framebuffer_update_request (conn, FALSE, 0, 0, width, height);
 }
 
@@ -606,6 +614,8 @@ hangar_vnc_display_open_fd_with_host (HangarVncDisplay *self,
   if (!vnc_connection_open_fd_with_hostname (self->conn, fd, tls_host))
     hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_DISCONNECTED,
                               _("Could not open the console connection."));
+  else
+    hangar_display_expect_picture (HANGAR_DISPLAY (self));
 }
 
 void
@@ -683,6 +693,7 @@ on_open_graphics_cb (GObject      *object,
                                   "directly."));
       return;
     }
+  hangar_display_expect_picture (HANGAR_DISPLAY (self));
 }
 
 void
@@ -843,6 +854,24 @@ hangar_vnc_display_request_size (HangarDisplay *display,
   return status == VNC_CONNECTION_RESIZE_STATUS_OK;
 }
 
+/* Refused or silent: no more from this server. The connection object stays until the
+ * next open or close, since gvnc may be inside one of its signals. */
+static void
+hangar_vnc_display_disconnect (HangarDisplay *display)
+{
+  HangarVncDisplay *self = HANGAR_VNC_DISPLAY (display);
+
+  if (self->clipboard != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->clipboard, self);
+      g_clear_object (&self->clipboard);
+    }
+  if (self->conn == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->conn, self);
+  vnc_connection_shutdown (self->conn);
+}
+
 /* GObject. */
 
 /* What was copied while sharing was off is offered now. */
@@ -892,6 +921,7 @@ hangar_vnc_display_class_init (HangarVncDisplayClass *klass)
   display_class->sync_locks = hangar_vnc_display_sync_locks;
   display_class->share_clipboard_changed = hangar_vnc_display_share_clipboard_changed;
   display_class->set_password = hangar_vnc_display_set_password;
+  display_class->disconnect = hangar_vnc_display_disconnect;
 
   /* The class must exist for its signals to be found; it is kept for the program. */
   g_type_class_ref (VNC_TYPE_CONNECTION);
