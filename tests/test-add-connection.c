@@ -128,7 +128,7 @@ test_dialog (void)
   GSettings *settings = hangar_session_get_settings (session);
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "three-guests.xml", NULL);
   g_autofree char *uri = g_strconcat ("test://", path, NULL);
-  HangarAddConnectionDialog *dialog = hangar_add_connection_dialog_new (app);
+  HangarAddConnectionDialog *dialog = hangar_add_connection_dialog_new (hangar_application_get_session (app));
   GtkWidget *combo = test_find_widget (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, NULL, NULL);
   GtkWidget *entry = test_find_widget (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, NULL, NULL);
   GtkWidget *autoconnect = test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_SWITCH, NULL, NULL);
@@ -190,7 +190,7 @@ static void
 test_dialog_preset (void)
 {
   GSettings *settings = hangar_session_get_settings (session);
-  HangarAddConnectionDialog *dialog = hangar_add_connection_dialog_new (app);
+  HangarAddConnectionDialog *dialog = hangar_add_connection_dialog_new (hangar_application_get_session (app));
   GtkWidget *combo = test_find_widget (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, NULL, NULL);
   gboolean destroyed = FALSE;
 

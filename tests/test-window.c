@@ -65,7 +65,7 @@ fixture_setup (Fixture      *f,
   g_autofree char *uri = g_strconcat ("test://", path, NULL);
 
   f->app = get_app ();
-  f->window = hangar_window_new (f->app, hangar_application_get_session (f->app));
+  f->window = hangar_window_new (GTK_APPLICATION (f->app), hangar_application_get_session (f->app));
   gtk_window_present (GTK_WINDOW (f->window));
   f->connection = hangar_session_add_connection (hangar_application_get_session (f->app), uri,
                                                  FALSE, FALSE);
@@ -85,7 +85,7 @@ fixture_setup_failed (Fixture      *f,
                       gconstpointer data)
 {
   f->app = get_app ();
-  f->window = hangar_window_new (f->app, hangar_application_get_session (f->app));
+  f->window = hangar_window_new (GTK_APPLICATION (f->app), hangar_application_get_session (f->app));
   gtk_window_present (GTK_WINDOW (f->window));
   f->connection = hangar_session_add_connection (hangar_application_get_session (f->app),
                                                      "test:///no-such-dir/no-such-host.xml",
@@ -535,6 +535,50 @@ test_action_on_selection (Fixture      *f,
 }
 
 static void
+on_open_guest_cb (HangarWindow *window,
+                  HangarGuest  *guest,
+                  GPtrArray    *opened)
+{
+  g_ptr_array_add (opened, g_strdup (hangar_guest_get_name (guest)));
+}
+
+/* Open (the header button, Enter or a double click) asks for the guest's window with
+ * the window's open-guest signal, which the application answers. */
+static void
+test_open_guest (Fixture      *f,
+                 gconstpointer data)
+{
+  g_autoptr(GPtrArray) opened = g_ptr_array_new_with_free_func (g_free);
+  GtkWidget *open = test_find_widget (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, has_action,
+                                      "win.open-guest");
+  GtkWidget *view = test_find_widget (GTK_WIDGET (f->window), GTK_TYPE_COLUMN_VIEW, NULL, NULL);
+  guint bravo = GTK_INVALID_LIST_POSITION;
+
+  g_assert_true (test_wait_for (model_has_three, f->model, 5000));
+  g_assert_nonnull (open);
+  g_assert_nonnull (view);
+  g_signal_connect (f->window, "open-guest", G_CALLBACK (on_open_guest_cb), opened);
+  g_assert_false (gtk_widget_get_sensitive (open));
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(HangarGuest) guest = g_list_model_get_item (f->model, i);
+      if (g_str_equal (hangar_guest_get_name (guest), "bravo"))
+        bravo = i;
+    }
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (f->model), bravo, TRUE);
+  g_assert_true (gtk_widget_get_sensitive (open));
+  g_signal_emit_by_name (open, "clicked");
+  g_assert_cmpuint (opened->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (opened, 0), ==, "bravo");
+
+  /* A row activated (Enter, double click) opens that row's guest. */
+  g_signal_emit_by_name (view, "activate", bravo);
+  g_assert_cmpuint (opened->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (opened, 1), ==, "bravo");
+}
+
+static void
 test_empty_host (Fixture      *f,
                  gconstpointer data)
 {
@@ -593,6 +637,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/window/action-on-selection", Fixture, "three-guests.xml", fixture_setup,
               test_action_on_selection, fixture_teardown);
+  g_test_add ("/window/open-guest", Fixture, "three-guests.xml", fixture_setup, test_open_guest,
+              fixture_teardown);
   g_test_add ("/window/empty-host", Fixture, "empty-host.xml", fixture_setup, test_empty_host,
               fixture_teardown);
 

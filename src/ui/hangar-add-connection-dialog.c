@@ -221,10 +221,9 @@ hangar_add_connection_dialog_init (HangarAddConnectionDialog *self)
 }
 
 HangarAddConnectionDialog *
-hangar_add_connection_dialog_new (HangarApplication *application)
+hangar_add_connection_dialog_new (HangarSession *session)
 {
-  g_return_val_if_fail (HANGAR_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (HANGAR_IS_SESSION (session), NULL);
 
-  return g_object_new (HANGAR_TYPE_ADD_CONNECTION_DIALOG,
-                       "session", hangar_application_get_session (application), NULL);
+  return g_object_new (HANGAR_TYPE_ADD_CONNECTION_DIALOG, "session", session, NULL);
 }

@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "hangar-application.h"
+#include "hangar-types.h"
 
 G_BEGIN_DECLS
 
@@ -12,7 +12,7 @@ G_DECLARE_FINAL_TYPE (HangarAddConnectionDialog, hangar_add_connection_dialog, H
                       ADD_CONNECTION_DIALOG, AdwWindow)
 
 /* Adds what the user chooses to the application's session (the "session" property). */
-HangarAddConnectionDialog *hangar_add_connection_dialog_new (HangarApplication *application);
+HangarAddConnectionDialog *hangar_add_connection_dialog_new (HangarSession *session);
 
 /* NULL when @uri can be opened; otherwise a sentence saying what to fix. */
 char *hangar_add_connection_dialog_check_uri (const char *uri);

@@ -100,7 +100,11 @@ show_manager (HangarApplication *self)
   HangarWindow *window = get_main_window (self);
 
   if (window == NULL)
-    window = hangar_window_new (self, self->session);
+    {
+      window = hangar_window_new (GTK_APPLICATION (self), self->session);
+      g_signal_connect_object (window, "open-guest", G_CALLBACK (hangar_application_show_guest),
+                               self, G_CONNECT_SWAPPED);
+    }
   gtk_window_present (GTK_WINDOW (window));
   return window;
 }
@@ -190,7 +194,7 @@ hangar_application_show_guest (HangarApplication *self,
   window = g_hash_table_lookup (self->guest_windows, hangar_guest_get_uuid (guest));
   if (window == NULL)
     {
-      window = GTK_WINDOW (hangar_guest_window_new (self, guest));
+      window = GTK_WINDOW (hangar_guest_window_new (GTK_APPLICATION (self), self->session, guest));
       g_hash_table_insert (self->guest_windows, g_strdup (hangar_guest_get_uuid (guest)), window);
       g_signal_connect (window, "destroy", G_CALLBACK (on_guest_window_destroy_cb), self);
     }

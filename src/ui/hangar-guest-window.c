@@ -5,7 +5,6 @@
 
 #include <glib/gi18n.h>
 
-#include "hangar-application.h"
 #include "hangar-guest-window-private.h"
 #include "hangar-password-dialog.h"
 #include "hangar-session.h"
@@ -555,14 +554,16 @@ hangar_guest_window_init (HangarGuestWindow *self)
 }
 
 HangarGuestWindow *
-hangar_guest_window_new (HangarApplication *application,
-                         HangarGuest       *guest)
+hangar_guest_window_new (GtkApplication *application,
+                         HangarSession  *session,
+                         HangarGuest    *guest)
 {
-  g_return_val_if_fail (HANGAR_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (HANGAR_IS_SESSION (session), NULL);
   g_return_val_if_fail (HANGAR_IS_GUEST (guest), NULL);
 
   return g_object_new (HANGAR_TYPE_GUEST_WINDOW, "application", application, "guest", guest,
-                       "session", hangar_application_get_session (application), NULL);
+                       "session", session, NULL);
 }
 
 HangarGuest *

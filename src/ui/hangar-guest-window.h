@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "hangar-application.h"
+#include "hangar-types.h"
 #include "hangar-display.h"
 
 G_BEGIN_DECLS
@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (HangarGuestWindow, hangar_guest_window, HANGAR, GUEST_WINDOW,
                       AdwApplicationWindow)
 
-HangarGuestWindow *hangar_guest_window_new       (HangarApplication *application,
+HangarGuestWindow *hangar_guest_window_new       (GtkApplication    *application,
+                                                  HangarSession     *session,
                                                   HangarGuest       *guest);
 HangarGuest       *hangar_guest_window_get_guest (HangarGuestWindow *self);
 /* The graphical console, or NULL until known (or when the guest has none). */

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "hangar-add-connection-dialog.h"
+#include "hangar-guest.h"
 #include "hangar-window-private.h"
 
 /* The main window's actions (win.*): guest lifecycle on the selection, open, delete,
@@ -190,11 +191,10 @@ open_guest_activated (GtkWidget  *widget,
                       GVariant   *param)
 {
   HangarWindow *self = HANGAR_WINDOW (widget);
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   g_autoptr(GPtrArray) guests = _hangar_window_get_selected_guests (self);
 
   for (guint i = 0; i < guests->len; i++)
-    hangar_application_show_guest (HANGAR_APPLICATION (app), g_ptr_array_index (guests, i));
+    _hangar_window_open_guest (self, g_ptr_array_index (guests, i));
 }
 
 static void
@@ -203,8 +203,7 @@ add_connection_activated (GtkWidget  *widget,
                           GVariant   *param)
 {
   HangarWindow *self = HANGAR_WINDOW (widget);
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-  HangarAddConnectionDialog *dialog = hangar_add_connection_dialog_new (HANGAR_APPLICATION (app));
+  HangarAddConnectionDialog *dialog = hangar_add_connection_dialog_new (self->session);
 
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
   gtk_window_present (GTK_WINDOW (dialog));

@@ -26,6 +26,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  OPEN_GUEST,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void update_view (HangarWindow *self);
 
 /* Cells: the .ui's list item templates call these (template callbacks). A <closure>
@@ -162,11 +169,10 @@ static void
 on_column_view_activate_cb (HangarWindow *self,
                             guint         position)
 {
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
   g_autoptr(HangarGuest) guest = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
 
   if (guest != NULL)
-    hangar_application_show_guest (HANGAR_APPLICATION (app), guest);
+    _hangar_window_open_guest (self, guest);
 }
 
 GListModel *
@@ -595,6 +601,12 @@ hangar_window_class_init (HangarWindowClass *klass)
                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* The user asked for @guest's window. The application, which makes windows, answers
+   * it; the window knows nothing of the application. */
+  signals[OPEN_GUEST] =
+    g_signal_new ("open-guest", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, HANGAR_TYPE_GUEST);
+
   /* Types the .ui names before anything else would register them. */
   g_type_ensure (HANGAR_TYPE_GUEST);
   g_type_ensure (HANGAR_TYPE_SESSION);
@@ -661,11 +673,18 @@ hangar_window_init (HangarWindow *self)
   gtk_widget_set_parent (GTK_WIDGET (self->context_menu), GTK_WIDGET (self->column_view));
 }
 
-HangarWindow *
-hangar_window_new (HangarApplication *application,
-                   HangarSession     *session)
+void
+_hangar_window_open_guest (HangarWindow *self,
+                           HangarGuest  *guest)
 {
-  g_return_val_if_fail (HANGAR_IS_APPLICATION (application), NULL);
+  g_signal_emit (self, signals[OPEN_GUEST], 0, guest);
+}
+
+HangarWindow *
+hangar_window_new (GtkApplication *application,
+                   HangarSession  *session)
+{
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (HANGAR_IS_SESSION (session), NULL);
 
   return g_object_new (HANGAR_TYPE_WINDOW, "application", application, "session", session, NULL);

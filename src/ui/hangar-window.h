@@ -3,7 +3,6 @@
 
 #include <adwaita.h>
 
-#include "hangar-application.h"
 #include "hangar-types.h"
 
 G_BEGIN_DECLS
@@ -11,7 +10,7 @@ G_BEGIN_DECLS
 #define HANGAR_TYPE_WINDOW (hangar_window_get_type ())
 G_DECLARE_FINAL_TYPE (HangarWindow, hangar_window, HANGAR, WINDOW, AdwApplicationWindow)
 
-HangarWindow *hangar_window_new               (HangarApplication *application,
+HangarWindow *hangar_window_new               (GtkApplication    *application,
                                                HangarSession     *session);
 void          hangar_window_select_connection (HangarWindow      *self,
                                                HangarConnection  *connection);
