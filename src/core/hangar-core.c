@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,8 +24,6 @@ on_virt_error_cb (void        *user_data,
   g_debug ("libvirt: %s", error->message ? error->message : "(no message)");
 }
 
-/* Call once before any connection is opened: it hooks libvirt's event loop into
- * the default main context, so libvirt events arrive on the main thread. */
 void
 hangar_core_init (void)
 {
@@ -32,7 +31,14 @@ hangar_core_init (void)
 
   if (g_once_init_enter (&initialized))
     {
+      struct sigaction ignore = { .sa_handler = SIG_IGN };
+
       process_start = g_get_monotonic_time ();
+      /* libvirt's RPC writes with plain write(): a socket libvirtd has closed (say,
+       * for missed keepalives while the main loop was busy) must give EPIPE, not
+       * death. GLib's GSocket ignores SIGPIPE too, but only once a GSocket exists. */
+      sigemptyset (&ignore.sa_mask);
+      sigaction (SIGPIPE, &ignore, NULL);
       virInitialize ();
       virSetErrorFunc (NULL, on_virt_error_cb);
       gvir_event_register ();

@@ -5,6 +5,12 @@
 
 G_BEGIN_DECLS
 
+/* Every program on core calls this first, before it opens a connection, a console
+ * or a tunnel (hangar_connection_new calls it too). It makes the process ignore
+ * SIGPIPE, so a write to a socket or pipe whose peer has gone fails with EPIPE instead
+ * of killing the process (libvirt's RPC writes with plain write()), and hooks
+ * libvirt's event loop into the default main context, so libvirt events arrive on the
+ * main thread. */
 void     hangar_core_init        (void);
 void     hangar_trace_set_enabled (gboolean enabled);
 gboolean hangar_trace_get_enabled (void);

@@ -39,6 +39,9 @@
 #define DROP_TIMEOUT         10000
 #define RECONNECT_TIMEOUT    30000
 #define LIBVIRTD_UP_TIMEOUT  15000
+/* Longer than the keepalive interval of libvirtd (keepalive_interval, 5 s by default)
+ * and of Hangar (5 s), shorter than libvirtd's limit (5 × 5 s). */
+#define KEEPALIVE_STALL_S        7
 
 static const char *uri;
 static char *guest_name;
@@ -230,6 +233,68 @@ start_libvirtd (GError **error)
       const char *argv[] = { daemon, "-d", NULL };
       return run_quietly (argv, error);
     }
+}
+
+/* ---- libvirtd's clients (virt-admin) ------------------------------------------------------ */
+
+#define LIBVIRTD_SERVER "libvirtd"
+
+static char *
+virt_admin (const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, (gpointer) "virt-admin");
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  e2e_assert (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                            &out, &err, &status, &error) &&
+              g_spawn_check_wait_status (status, &error),
+              "virt-admin %s failed: %s %s (virt-admin is in libvirt-clients; it needs root)",
+              args[0], error ? error->message : "", err ? err : "");
+  return out;
+}
+
+/* The ids libvirtd gives this process's connections (client-list, then client-info's
+ * unix_process_id for each). */
+static GArray *
+own_client_ids (void)
+{
+  const char *list_args[] = { "client-list", LIBVIRTD_SERVER, NULL };
+  g_autofree char *list = virt_admin (list_args);
+  g_auto (GStrv) lines = g_strsplit (list, "\n", -1);
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autofree char *own_pid = g_strdup_printf ("%d", (int) getpid ());
+
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_auto (GStrv) words = g_strsplit_set (g_strstrip (lines[i]), " \t", 2);
+      g_autofree char *info = NULL;
+      g_auto (GStrv) info_lines = NULL;
+      guint64 id;
+
+      if (!words[0] || !g_ascii_string_to_unsigned (words[0], 10, 0, G_MAXINT, &id, NULL))
+        continue;
+      {
+        const char *info_args[] = { "client-info", LIBVIRTD_SERVER, words[0], NULL };
+        info = virt_admin (info_args);
+      }
+      info_lines = g_strsplit (info, "\n", -1);
+      for (guint j = 0; info_lines[j]; j++)
+        {
+          g_auto (GStrv) kv = g_strsplit (info_lines[j], ":", 2);
+
+          if (kv[0] && kv[1] && g_str_equal (g_strstrip (kv[0]), "unix_process_id") &&
+              g_str_equal (g_strstrip (kv[1]), own_pid))
+            g_array_append_val (ids, id);
+        }
+    }
+  return ids;
 }
 
 /* ---- the test guest ---------------------------------------------------------------------- */
@@ -493,6 +558,74 @@ test_lifecycle_and_reconnect (void)
   cleanup ();
 }
 
+/* libvirt's RPC writes with plain write(): a keepalive ping or pong sent on a socket
+ * libvirtd has closed gets EPIPE, and SIGPIPE unless the process ignores it. Here the
+ * main thread blocks (as in a slow synchronous call) past both sides' keepalive
+ * interval, so libvirtd has sent a ping Hangar did not answer and Hangar's own ping is
+ * due; libvirtd drops the client meanwhile (virt-admin client-disconnect). When the main
+ * loop runs again, libvirt writes to the dead socket. The process must live, report the
+ * connection lost and reconnect. */
+static void
+test_survives_closed_socket (void)
+{
+  g_autoptr (HangarConnection) conn = NULL;
+  g_autoptr (GArray) before = NULL;
+  g_autoptr (GArray) after = NULL;
+  g_autofree char *client = NULL;
+  gint64 ms;
+
+  e2e_assert (uri != NULL && *uri,
+              "HANGAR_TEST_LIBVIRT_URI is not set. Run the tests with build-aux/test.");
+
+  conn = hangar_connection_new (uri);
+  g_signal_connect (conn, "notify::state", G_CALLBACK (on_state_notify), NULL);
+  hangar_connection_open_async (conn, NULL, NULL, NULL);
+  {
+    StateWait w = { conn, HANGAR_CONNECTION_STATE_CONNECTED };
+    e2e_assert (e2e_wait_for_elapsed (conn_state_is, &w, CONNECT_TIMEOUT, NULL),
+                "connection to %s not CONNECTED within %d ms (state %s, error %s)", uri,
+                CONNECT_TIMEOUT, hangar_connection_get_state_label (conn),
+                hangar_connection_get_error_message (conn));
+  }
+  before = own_client_ids ();
+  e2e_assert (before->len == 1, "libvirtd lists %u connections of this process, not 1",
+              before->len);
+  client = g_strdup_printf ("%" G_GUINT64_FORMAT, g_array_index (before, guint64, 0));
+
+  /* The main thread blocks: no main-loop iteration from here to the disconnect. */
+  g_test_message ("main thread blocked for %d s", KEEPALIVE_STALL_S);
+  g_usleep (KEEPALIVE_STALL_S * G_USEC_PER_SEC);
+  {
+    const char *args[] = { "client-disconnect", LIBVIRTD_SERVER, client, NULL };
+    g_free (virt_admin (args));
+  }
+  g_test_message ("libvirtd dropped client %s; main loop runs again", client);
+
+  memset (state_seen, 0, sizeof state_seen);
+  {
+    StateWait w = { conn, HANGAR_CONNECTION_STATE_FAILED };
+    e2e_assert (e2e_wait_for_elapsed (conn_state_was, &w, DROP_TIMEOUT, &ms),
+                "connection not FAILED within %d ms of libvirtd dropping it (state %s)",
+                DROP_TIMEOUT, hangar_connection_get_state_label (conn));
+    g_test_message ("drop noticed after %" G_GINT64_FORMAT " ms", ms);
+  }
+  {
+    StateWait w = { conn, HANGAR_CONNECTION_STATE_CONNECTED };
+    e2e_assert (e2e_wait_for_elapsed (conn_state_is, &w, RECONNECT_TIMEOUT, &ms),
+                "connection not back to CONNECTED within %d ms (state %s, error %s)",
+                RECONNECT_TIMEOUT, hangar_connection_get_state_label (conn),
+                hangar_connection_get_error_message (conn));
+    g_test_message ("reconnected after %" G_GINT64_FORMAT " ms", ms);
+  }
+  /* A new client of libvirtd, not the old one surviving somehow. */
+  after = own_client_ids ();
+  e2e_assert (after->len == 1 && g_array_index (after, guint64, 0) != g_array_index (before, guint64, 0),
+              "after reconnecting, libvirtd lists %u connections of this process (the dropped one was %s)",
+              after->len, client);
+
+  hangar_connection_close (conn);
+}
+
 static void
 drop_log_message (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
 {
@@ -510,12 +643,16 @@ main (int argc, char **argv)
   g_log_set_handler (NULL, G_LOG_LEVEL_DEBUG, drop_log_message, NULL);
   uri = g_getenv ("HANGAR_TEST_LIBVIRT_URI");
 
-  /* libvirt's event loop on the default main context (gvir_event_register), and
-   * libvirt errors kept off stderr. */
+  /* SIGPIPE as a plain program starts with it (ignored signals are inherited): what
+   * keeps this process alive in survives-closed-socket must be hangar_core_init. */
+  signal (SIGPIPE, SIG_DFL);
+  /* Ignores SIGPIPE, runs libvirt's event loop on the default main context
+   * (gvir_event_register), keeps libvirt errors off stderr. */
   hangar_core_init ();
   g_unix_signal_add (SIGTERM, on_terminate, NULL);
   g_unix_signal_add (SIGINT, on_terminate, NULL);
 
+  g_test_add_func ("/e2e/libvirtd/survives-closed-socket", test_survives_closed_socket);
   g_test_add_func ("/e2e/libvirtd/lifecycle-and-reconnect", test_lifecycle_and_reconnect);
   ret = g_test_run ();
   cleanup ();
