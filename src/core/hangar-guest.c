@@ -98,6 +98,15 @@ hangar_virt_error_message (void)
   return g_strdup (msg);
 }
 
+/* A crashed guest is still active: libvirt keeps it (on_crash=preserve) to inspect. */
+static gboolean
+state_is_active (HangarGuestState state)
+{
+  return state == HANGAR_GUEST_STATE_RUNNING || state == HANGAR_GUEST_STATE_PAUSED ||
+         state == HANGAR_GUEST_STATE_SHUTTING_DOWN || state == HANGAR_GUEST_STATE_CRASHED ||
+         state == HANGAR_GUEST_STATE_SUSPENDED;
+}
+
 /* Runs on a worker thread: the calls may go over the network. */
 gboolean
 hangar_guest_info_fetch (HangarGuestInfo *info,
@@ -121,9 +130,7 @@ hangar_guest_info_fetch (HangarGuestInfo *info,
   info->vcpus = dinfo.nrVirtCpu;
   persistent = virDomainIsPersistent (domain);
   info->persistent = persistent != 0;
-  if (info->state == HANGAR_GUEST_STATE_RUNNING || info->state == HANGAR_GUEST_STATE_PAUSED ||
-      info->state == HANGAR_GUEST_STATE_SHUTTING_DOWN ||
-      info->state == HANGAR_GUEST_STATE_SUSPENDED)
+  if (state_is_active (info->state))
     info->start_time = hangar_guest_local_start_time (virDomainGetConnect (domain), name);
   if (info->domain == NULL && virDomainRef (domain) == 0)
     info->domain = domain;
@@ -410,10 +417,7 @@ hangar_guest_is_active (HangarGuest *self)
 {
   g_return_val_if_fail (HANGAR_IS_GUEST (self), FALSE);
 
-  return self->state == HANGAR_GUEST_STATE_RUNNING ||
-         self->state == HANGAR_GUEST_STATE_PAUSED ||
-         self->state == HANGAR_GUEST_STATE_SHUTTING_DOWN ||
-         self->state == HANGAR_GUEST_STATE_SUSPENDED;
+  return state_is_active (self->state);
 }
 
 gboolean
@@ -425,8 +429,7 @@ hangar_guest_can_do (HangarGuest      *self,
   switch (action)
     {
     case HANGAR_GUEST_ACTION_RUN:
-      return self->state == HANGAR_GUEST_STATE_SHUTOFF ||
-             self->state == HANGAR_GUEST_STATE_CRASHED;
+      return self->state == HANGAR_GUEST_STATE_SHUTOFF;
     case HANGAR_GUEST_ACTION_PAUSE:
       return self->state == HANGAR_GUEST_STATE_RUNNING;
     case HANGAR_GUEST_ACTION_RESUME:
@@ -436,7 +439,7 @@ hangar_guest_can_do (HangarGuest      *self,
     case HANGAR_GUEST_ACTION_REBOOT:
       return self->state == HANGAR_GUEST_STATE_RUNNING;
     case HANGAR_GUEST_ACTION_FORCE_OFF:
-      return hangar_guest_is_active (self) || self->state == HANGAR_GUEST_STATE_CRASHED;
+      return hangar_guest_is_active (self);
     case HANGAR_GUEST_ACTION_DELETE:
       /* Unknown: its host is not connected. */
       return self->state != HANGAR_GUEST_STATE_UNKNOWN;

@@ -39,6 +39,7 @@
 #define DROP_TIMEOUT         10000
 #define RECONNECT_TIMEOUT    30000
 #define LIBVIRTD_UP_TIMEOUT  15000
+#define BACKOFF_TIMEOUT      25000
 /* Longer than the keepalive interval of libvirtd (keepalive_interval, 5 s by default)
  * and of Hangar (5 s), shorter than libvirtd's limit (5 × 5 s). */
 #define KEEPALIVE_STALL_S        7
@@ -51,6 +52,9 @@ static gboolean cleaning_up;
 /* States the connection went through (from notify::state), so a short-lived
  * FAILED between two reconnect attempts is not missed. */
 static guint state_seen[HANGAR_CONNECTION_STATE_NEEDS_CREDENTIALS + 1];
+/* When (monotonic µs) the connection last became each state, since the last reset. */
+static GArray *became_failed;
+static GArray *became_connecting;
 
 static void cleanup (void);
 
@@ -73,6 +77,30 @@ conn_state_was (gpointer data)
 {
   StateWait *w = data;
   return state_seen[w->state] > 0 || hangar_connection_get_state (w->conn) == w->state;
+}
+
+/* Waits until @conn is @state (FAILED: has been, however briefly); fails saying @what was
+ * awaited. Returns how long it took (ms) and says so in the log. */
+static gint64
+await_state (HangarConnection      *conn,
+             HangarConnectionState  state,
+             guint                  timeout_ms,
+             const char            *what)
+{
+  static const char *const names[] = { "DISCONNECTED", "CONNECTING", "CONNECTED", "FAILED",
+                                       "NEEDS_CREDENTIALS" };
+  StateWait w = { conn, state };
+  gint64 ms;
+
+  e2e_assert (e2e_wait_for_elapsed (state == HANGAR_CONNECTION_STATE_FAILED ? conn_state_was
+                                                                            : conn_state_is,
+                                    &w, timeout_ms, &ms),
+              "%s: not %s within %u ms (state %s, error %s)", what, names[state], timeout_ms,
+              hangar_connection_get_state_label (conn), hangar_connection_get_error_message (conn));
+  g_test_message ("%s: %s after %" G_GINT64_FORMAT " ms%s%s", what, names[state], ms,
+                  hangar_connection_get_error_message (conn) ? ": " : "",
+                  hangar_connection_get_error_message (conn) ? hangar_connection_get_error_message (conn) : "");
+  return ms;
 }
 
 static guint
@@ -129,11 +157,36 @@ on_state_notify (HangarConnection *conn, GParamSpec *pspec, gpointer data)
 {
   HangarConnectionState state = hangar_connection_get_state (conn);
 
+  gint64 now = g_get_monotonic_time ();
+
   if (state < G_N_ELEMENTS (state_seen))
     state_seen[state]++;
+  if (state == HANGAR_CONNECTION_STATE_FAILED)
+    g_array_append_val (became_failed, now);
+  else if (state == HANGAR_CONNECTION_STATE_CONNECTING)
+    g_array_append_val (became_connecting, now);
   g_test_message ("connection state -> %s%s%s", hangar_connection_get_state_label (conn),
                   hangar_connection_get_error_message (conn) ? ": " : "",
                   hangar_connection_get_error_message (conn) ? hangar_connection_get_error_message (conn) : "");
+}
+
+/* Reconnect attempts of a dropped connection wait 1, 2, 4 s, then 5 s each (GLib's
+ * whole-second timer may shift each by up to -250/+750 ms). */
+static const int reconnect_delays_ms[] = { 1000, 2000, 4000, 5000 };
+
+/* @data reconnect attempts failed (the drop was the first FAILED) and none is running. */
+static gboolean
+failed_attempts_reach (gpointer data)
+{
+  guint attempts = GPOINTER_TO_UINT (data);
+
+  return became_connecting->len >= attempts && became_failed->len >= attempts + 1;
+}
+
+static gboolean
+label_says_reconnecting (gpointer data)
+{
+  return g_strcmp0 (hangar_connection_get_state_label (data), "Disconnected, reconnecting…") == 0;
 }
 
 /* ---- libvirtd ------------------------------------------------------------------------------ */
@@ -444,17 +497,9 @@ test_lifecycle_and_reconnect (void)
   e2e_assert (conn != NULL, "hangar_connection_new returned NULL");
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (conn), "state"))
     g_signal_connect (conn, "notify::state", G_CALLBACK (on_state_notify), NULL);
-  hangar_connection_set_auto_reconnect (conn, TRUE);
   hangar_connection_open_async (conn, NULL, on_opened, &opened);
 
-  {
-    StateWait w = { conn, HANGAR_CONNECTION_STATE_CONNECTED };
-    e2e_assert (e2e_wait_for_elapsed (conn_state_is, &w, CONNECT_TIMEOUT, &ms),
-                "connection to %s not CONNECTED within %d ms (state %s, error %s)", uri,
-                CONNECT_TIMEOUT, hangar_connection_get_state_label (conn),
-                hangar_connection_get_error_message (conn));
-    g_test_message ("connected in %" G_GINT64_FORMAT " ms", ms);
-  }
+  await_state (conn, HANGAR_CONNECTION_STATE_CONNECTED, CONNECT_TIMEOUT, "opening");
   e2e_assert (e2e_wait_for_elapsed (open_done, &opened, 5000, NULL), "open_async never completed");
   e2e_assert (opened.ok, "open_finish failed: %s",
               opened.error ? opened.error->message : "FALSE without an error");
@@ -497,18 +542,36 @@ test_lifecycle_and_reconnect (void)
 
   /* -- libvirtd dies: the connection reports the drop -- */
   memset (state_seen, 0, sizeof state_seen);
+  g_array_set_size (became_failed, 0);
+  g_array_set_size (became_connecting, 0);
   kill_libvirtd ();
-  {
-    StateWait w = { conn, HANGAR_CONNECTION_STATE_FAILED };
-    e2e_assert (e2e_wait_for_elapsed (conn_state_was, &w, DROP_TIMEOUT, &ms),
-                "connection not FAILED within %d ms of libvirtd dying (state %s)",
-                DROP_TIMEOUT, hangar_connection_get_state_label (conn));
-    g_test_message ("drop noticed after %" G_GINT64_FORMAT " ms: %s", ms,
-                    hangar_connection_get_error_message (conn));
-  }
+  await_state (conn, HANGAR_CONNECTION_STATE_FAILED, DROP_TIMEOUT, "libvirtd killed");
 
-  /* Let auto-reconnect fail against the missing daemon at least once. */
-  e2e_spin (1500);
+  /* Auto-reconnect fails against the missing daemon, waiting longer each time. */
+  {
+    guint attempts = G_N_ELEMENTS (reconnect_delays_ms);
+
+    /* Between two attempts (one may be under way just now). */
+    e2e_assert (e2e_wait_for (label_says_reconnecting, conn, 2000),
+                "a dropped connection reads “%s”, not that it is reconnecting",
+                hangar_connection_get_state_label (conn));
+    e2e_assert (e2e_wait_for_elapsed (failed_attempts_reach, GUINT_TO_POINTER (attempts),
+                                      BACKOFF_TIMEOUT, &ms),
+                "%u reconnect attempts did not fail within %d ms (%u tried, %u failed)",
+                attempts, BACKOFF_TIMEOUT, became_connecting->len, became_failed->len);
+    for (guint i = 0; i < attempts; i++)
+      {
+        /* From the failure before to the attempt: how long the connection waited. */
+        gint64 waited = (g_array_index (became_connecting, gint64, i) -
+                         g_array_index (became_failed, gint64, i)) / 1000;
+
+        g_test_message ("reconnect attempt %u after %" G_GINT64_FORMAT " ms", i + 1, waited);
+        e2e_assert (waited >= reconnect_delays_ms[i] - 300 &&
+                    waited <= reconnect_delays_ms[i] + 1000,
+                    "reconnect attempt %u came %" G_GINT64_FORMAT " ms after the failure "
+                    "before it, not about %d ms", i + 1, waited, reconnect_delays_ms[i]);
+      }
+  }
 
   /* -- libvirtd comes back: Hangar reconnects by itself -- */
   memset (state_seen, 0, sizeof state_seen);
@@ -517,14 +580,8 @@ test_lifecycle_and_reconnect (void)
               "libvirtd does not answer within %d ms of being restarted", LIBVIRTD_UP_TIMEOUT);
   libvirtd_killed = FALSE;
   g_test_message ("libvirtd answers again after %" G_GINT64_FORMAT " ms", ms);
-  {
-    StateWait w = { conn, HANGAR_CONNECTION_STATE_CONNECTED };
-    e2e_assert (e2e_wait_for_elapsed (conn_state_is, &w, RECONNECT_TIMEOUT, &ms),
-                "connection not back to CONNECTED within %d ms (state %s, error %s)",
-                RECONNECT_TIMEOUT, hangar_connection_get_state_label (conn),
-                hangar_connection_get_error_message (conn));
-    g_test_message ("reconnected %" G_GINT64_FORMAT " ms after libvirtd answered", ms);
-  }
+  await_state (conn, HANGAR_CONNECTION_STATE_CONNECTED, RECONNECT_TIMEOUT,
+               "reconnecting once libvirtd answered");
   {
     CountWait w = { conn, 1 };
     e2e_assert (e2e_wait_for_elapsed (guest_count_is, &w, 2000, NULL),
@@ -572,7 +629,6 @@ test_survives_closed_socket (void)
   g_autoptr (GArray) before = NULL;
   g_autoptr (GArray) after = NULL;
   g_autofree char *client = NULL;
-  gint64 ms;
 
   e2e_assert (uri != NULL && *uri,
               "HANGAR_TEST_LIBVIRT_URI is not set. Run the tests with build-aux/test.");
@@ -580,13 +636,7 @@ test_survives_closed_socket (void)
   conn = hangar_connection_new (uri);
   g_signal_connect (conn, "notify::state", G_CALLBACK (on_state_notify), NULL);
   hangar_connection_open_async (conn, NULL, NULL, NULL);
-  {
-    StateWait w = { conn, HANGAR_CONNECTION_STATE_CONNECTED };
-    e2e_assert (e2e_wait_for_elapsed (conn_state_is, &w, CONNECT_TIMEOUT, NULL),
-                "connection to %s not CONNECTED within %d ms (state %s, error %s)", uri,
-                CONNECT_TIMEOUT, hangar_connection_get_state_label (conn),
-                hangar_connection_get_error_message (conn));
-  }
+  await_state (conn, HANGAR_CONNECTION_STATE_CONNECTED, CONNECT_TIMEOUT, "opening");
   before = own_client_ids ();
   e2e_assert (before->len == 1, "libvirtd lists %u connections of this process, not 1",
               before->len);
@@ -602,21 +652,8 @@ test_survives_closed_socket (void)
   g_test_message ("libvirtd dropped client %s; main loop runs again", client);
 
   memset (state_seen, 0, sizeof state_seen);
-  {
-    StateWait w = { conn, HANGAR_CONNECTION_STATE_FAILED };
-    e2e_assert (e2e_wait_for_elapsed (conn_state_was, &w, DROP_TIMEOUT, &ms),
-                "connection not FAILED within %d ms of libvirtd dropping it (state %s)",
-                DROP_TIMEOUT, hangar_connection_get_state_label (conn));
-    g_test_message ("drop noticed after %" G_GINT64_FORMAT " ms", ms);
-  }
-  {
-    StateWait w = { conn, HANGAR_CONNECTION_STATE_CONNECTED };
-    e2e_assert (e2e_wait_for_elapsed (conn_state_is, &w, RECONNECT_TIMEOUT, &ms),
-                "connection not back to CONNECTED within %d ms (state %s, error %s)",
-                RECONNECT_TIMEOUT, hangar_connection_get_state_label (conn),
-                hangar_connection_get_error_message (conn));
-    g_test_message ("reconnected after %" G_GINT64_FORMAT " ms", ms);
-  }
+  await_state (conn, HANGAR_CONNECTION_STATE_FAILED, DROP_TIMEOUT, "client dropped");
+  await_state (conn, HANGAR_CONNECTION_STATE_CONNECTED, RECONNECT_TIMEOUT, "reconnecting");
   /* A new client of libvirtd, not the old one surviving somehow. */
   after = own_client_ids ();
   e2e_assert (after->len == 1 && g_array_index (after, guint64, 0) != g_array_index (before, guint64, 0),
@@ -639,6 +676,8 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
   e2e_set_cleanup (cleanup);
+  became_failed = g_array_new (FALSE, FALSE, sizeof (gint64));
+  became_connecting = g_array_new (FALSE, FALSE, sizeof (gint64));
   /* libvirt-glib logs every event-loop poll update at debug level: keep the log readable. */
   g_log_set_handler (NULL, G_LOG_LEVEL_DEBUG, drop_log_message, NULL);
   uri = g_getenv ("HANGAR_TEST_LIBVIRT_URI");
