@@ -1,52 +1,24 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #define G_LOG_DOMAIN "hangar-connection"
 
+/* HangarConnection: one libvirt connection (a host) and its guests. This file holds the
+ * object and the link's life: opening on a worker, closing, noticing a drop and
+ * reconnecting with growing delays. The guest list is in hangar-connection-events.c,
+ * the statistics in hangar-connection-stats.c. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "hangar-connection.h"
+#include "hangar-connection-private.h"
 #include "hangar-core.h"
 #include "hangar-guest-private.h"
 #include "hangar-ssh.h"
 
 #define DEFAULT_STATS_INTERVAL_MS 3000
 #define MAX_RECONNECT_DELAY_S     5
-
-struct _HangarConnection
-{
-  GObject parent_instance;
-
-  char *uri;
-  char *title;
-  HangarConnectionState state;
-  char *error_message;
-
-  /* The guests, and an index by UUID for events. */
-  GListStore *guests;
-  GHashTable *guests_by_uuid;
-  /* Guests of a connection that went away, by UUID: the same objects come back when it
-   * returns, so windows showing them stay current. */
-  GHashTable *retired;
-
-  /* Owned on the main thread; workers get their own reference. */
-  virConnectPtr conn;
-  int lifecycle_callback_id;
-  gboolean populated;
-  GPtrArray *pending_events;
-  GCancellable *cancellable;
-
-  guint stats_interval;
-  guint stats_source;
-  gboolean stats_in_flight;
-  gboolean bulk_stats_unsupported;
-
-  gboolean auto_reconnect;
-  guint reconnect_source;
-  guint reconnect_attempts;
-};
 
 G_DEFINE_FINAL_TYPE (HangarConnection, hangar_connection, G_TYPE_OBJECT)
 
@@ -61,40 +33,15 @@ enum {
   PROP_ERROR_MESSAGE,
   PROP_GUESTS,
   PROP_STATS_INTERVAL,
-  PROP_AUTO_RECONNECT,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
 static void schedule_reconnect (HangarConnection *self);
-static void restart_stats_timer (HangarConnection *self);
 static void on_connection_closed_cb (virConnectPtr conn,
                                      int           reason,
                                      void         *opaque);
-
-/* A lifecycle event, copied out of libvirt's callback. */
-typedef struct {
-  HangarConnection *self;
-  virConnectPtr conn;
-  virDomainPtr domain;
-  char *name;
-  char *uuid;
-  int event;
-  int detail;
-  gint64 when; /* wall clock, microseconds */
-} LifecycleEvent;
-
-static void
-lifecycle_event_free (LifecycleEvent *ev)
-{
-  g_clear_pointer (&ev->domain, virDomainFree);
-  g_clear_pointer (&ev->conn, virConnectClose);
-  g_clear_object (&ev->self);
-  g_free (ev->name);
-  g_free (ev->uuid);
-  g_free (ev);
-}
 
 static char *
 title_from_uri (const char *uri)
@@ -165,224 +112,6 @@ set_state (HangarConnection     *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
 }
 
-/* Guests. */
-
-static HangarGuest *
-add_guest (HangarConnection *self,
-           virDomainPtr      domain,
-           const char       *name,
-           const char       *uuid)
-{
-  g_autoptr(HangarGuest) guest = hangar_guest_new (self, self->title, domain, name, uuid);
-
-  g_hash_table_insert (self->guests_by_uuid, g_strdup (uuid), guest);
-  g_list_store_append (self->guests, guest);
-  return guest;
-}
-
-static void
-remove_guest (HangarConnection *self,
-              HangarGuest      *guest)
-{
-  guint position;
-
-  if (g_list_store_find (self->guests, guest, &position))
-    {
-      g_hash_table_remove (self->guests_by_uuid, hangar_guest_get_uuid (guest));
-      g_list_store_remove (self->guests, position);
-    }
-}
-
-static void
-on_refresh_guest_thread (GTask        *task,
-                         gpointer      source_object,
-                         gpointer      task_data,
-                         GCancellable *cancellable)
-{
-  virDomainPtr domain = task_data;
-  g_autoptr(HangarGuestInfo) info = g_new0 (HangarGuestInfo, 1);
-
-  if (!hangar_guest_info_fetch (info, domain))
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
-                               virGetLastErrorMessage ());
-      return;
-    }
-  g_task_return_pointer (task, g_steal_pointer (&info), (GDestroyNotify)hangar_guest_info_free);
-}
-
-static void
-on_refresh_guest_done_cb (GObject      *object,
-                          GAsyncResult *result,
-                          gpointer      user_data)
-{
-  HangarConnection *self = HANGAR_CONNECTION (object);
-  g_autoptr(HangarGuestInfo) info = g_task_propagate_pointer (G_TASK (result), NULL);
-  HangarGuest *guest;
-
-  if (info == NULL)
-    return;
-
-  guest = g_hash_table_lookup (self->guests_by_uuid, info->uuid);
-  if (guest == NULL)
-    return;
-
-  /* Events are newer than this answer, unless none has said anything yet. */
-  hangar_guest_apply_info (guest, info,
-                           hangar_guest_get_state (guest) == HANGAR_GUEST_STATE_UNKNOWN);
-}
-
-static void
-refresh_guest (HangarConnection *self,
-               HangarGuest      *guest)
-{
-  g_autoptr(GTask) task = NULL;
-  virDomainPtr domain = hangar_guest_get_domain (guest);
-
-  if (domain == NULL)
-    return;
-
-  virDomainRef (domain);
-  task = g_task_new (self, self->cancellable, on_refresh_guest_done_cb, NULL);
-  g_task_set_source_tag (task, refresh_guest);
-  g_task_set_task_data (task, domain, hangar_domain_unref);
-  g_task_run_in_thread (task, on_refresh_guest_thread);
-}
-
-static void
-apply_lifecycle_event (HangarConnection     *self,
-                       const LifecycleEvent *ev)
-{
-  HangarGuest *guest = g_hash_table_lookup (self->guests_by_uuid, ev->uuid);
-  gboolean is_new = FALSE;
-
-  g_debug ("%s: %s event %d detail %d", self->uri, ev->name, ev->event, ev->detail);
-
-  if (guest == NULL)
-    {
-      /* An undefine or stop of a guest we never saw needs no row. */
-      if (ev->event == VIR_DOMAIN_EVENT_UNDEFINED || ev->event == VIR_DOMAIN_EVENT_STOPPED)
-        return;
-      guest = add_guest (self, ev->domain, ev->name, ev->uuid);
-      is_new = TRUE;
-      /* A guest we never saw that starts without a definition is transient. */
-      if (ev->event != VIR_DOMAIN_EVENT_DEFINED)
-        hangar_guest_set_persistent (guest, FALSE);
-    }
-
-  switch (ev->event)
-    {
-    case VIR_DOMAIN_EVENT_DEFINED:
-      hangar_guest_set_persistent (guest, TRUE);
-      if (is_new)
-        hangar_guest_set_state (guest, HANGAR_GUEST_STATE_SHUTOFF);
-      /* The definition changed: memory or vCPUs may be new. */
-      refresh_guest (self, guest);
-      return;
-
-    case VIR_DOMAIN_EVENT_UNDEFINED:
-      if (hangar_guest_is_active (guest))
-        hangar_guest_set_persistent (guest, FALSE);
-      else
-        remove_guest (self, guest);
-      return;
-
-    case VIR_DOMAIN_EVENT_STARTED:
-      hangar_guest_set_start_time (guest, ev->when);
-      G_GNUC_FALLTHROUGH;
-    case VIR_DOMAIN_EVENT_RESUMED:
-      hangar_guest_set_state (guest, HANGAR_GUEST_STATE_RUNNING);
-      restart_stats_timer (self);
-      break;
-
-    case VIR_DOMAIN_EVENT_SUSPENDED:
-      hangar_guest_set_state (guest, HANGAR_GUEST_STATE_PAUSED);
-      break;
-
-    case VIR_DOMAIN_EVENT_STOPPED:
-      if (!hangar_guest_get_persistent (guest))
-        {
-          remove_guest (self, guest);
-          return;
-        }
-      hangar_guest_set_state (guest, HANGAR_GUEST_STATE_SHUTOFF);
-      hangar_guest_set_start_time (guest, 0);
-      break;
-
-    case VIR_DOMAIN_EVENT_SHUTDOWN:
-      if (ev->detail == VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED)
-        hangar_guest_set_state (guest, HANGAR_GUEST_STATE_SHUTTING_DOWN);
-      break;
-
-    case VIR_DOMAIN_EVENT_PMSUSPENDED:
-      hangar_guest_set_state (guest, HANGAR_GUEST_STATE_SUSPENDED);
-      break;
-
-    case VIR_DOMAIN_EVENT_CRASHED:
-      hangar_guest_set_state (guest, HANGAR_GUEST_STATE_CRASHED);
-      break;
-
-    default:
-      break;
-    }
-
-  if (is_new)
-    refresh_guest (self, guest);
-}
-
-static gboolean
-dispatch_lifecycle_event (gpointer data)
-{
-  LifecycleEvent *ev = data;
-  HangarConnection *self = ev->self;
-
-  /* While connecting, self->conn is not set yet: keep every event; populate () applies
-   * those of the connection it installs, newer than its list. */
-  if (!self->populated && self->state == HANGAR_CONNECTION_STATE_CONNECTING)
-    {
-      g_ptr_array_add (self->pending_events, ev);
-      return G_SOURCE_REMOVE;
-    }
-
-  /* Otherwise only events of the live connection count. */
-  if (self->populated && ev->conn == self->conn)
-    apply_lifecycle_event (self, ev);
-  lifecycle_event_free (ev);
-  return G_SOURCE_REMOVE;
-}
-
-/* Called by libvirt's event loop, normally on the main thread. */
-static int
-on_domain_lifecycle_cb (virConnectPtr conn,
-                        virDomainPtr  domain,
-                        int           event,
-                        int           detail,
-                        void         *opaque)
-{
-  GWeakRef *weak = opaque;
-  g_autoptr(HangarConnection) self = g_weak_ref_get (weak);
-  char uuid[VIR_UUID_STRING_BUFLEN];
-  LifecycleEvent *ev;
-
-  if (self == NULL || virDomainGetUUIDString (domain, uuid) < 0)
-    return 0;
-
-  ev = g_new0 (LifecycleEvent, 1);
-  ev->self = g_steal_pointer (&self);
-  ev->conn = conn;
-  virConnectRef (conn);
-  ev->domain = domain;
-  virDomainRef (domain);
-  ev->name = g_strdup (virDomainGetName (domain));
-  ev->uuid = g_strdup (uuid);
-  ev->event = event;
-  ev->detail = detail;
-  ev->when = g_get_real_time ();
-
-  g_main_context_invoke (NULL, dispatch_lifecycle_event, ev);
-  return 0;
-}
-
 static void
 weak_ref_free (void *data)
 {
@@ -446,26 +175,8 @@ teardown (HangarConnection *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
-  g_clear_handle_id (&self->stats_source, g_source_remove);
-  self->stats_in_flight = FALSE;
-  self->populated = FALSE;
-  g_ptr_array_set_size (self->pending_events, 0);
-
-  {
-    guint n = g_list_model_get_n_items (G_LIST_MODEL (self->guests));
-
-    for (guint i = 0; i < n; i++)
-      {
-        HangarGuest *guest = g_list_model_get_item (G_LIST_MODEL (self->guests), i);
-
-        /* Its domain pointer held the old libvirt connection; nothing is known now. */
-        hangar_guest_set_domain (guest, NULL);
-        hangar_guest_set_state (guest, HANGAR_GUEST_STATE_UNKNOWN);
-        g_hash_table_replace (self->retired, g_strdup (hangar_guest_get_uuid (guest)), guest);
-      }
-  }
-  g_hash_table_remove_all (self->guests_by_uuid);
-  g_list_store_remove_all (self->guests);
+  hangar_connection_stop_stats (self);
+  hangar_connection_retire_guests (self);
 
   if (self->conn == NULL)
     return;
@@ -640,7 +351,7 @@ open_thread (GTask        *task,
 
     data->lifecycle_callback_id =
       virConnectDomainEventRegisterAny (data->conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                        VIR_DOMAIN_EVENT_CALLBACK (on_domain_lifecycle_cb),
+                                        VIR_DOMAIN_EVENT_CALLBACK (hangar_connection_lifecycle_cb),
                                         weak, weak_ref_free);
     if (data->lifecycle_callback_id < 0)
       weak_ref_free (weak);
@@ -681,49 +392,6 @@ open_thread (GTask        *task,
   g_free (domains);
 
   g_task_return_boolean (task, TRUE);
-}
-
-static void
-populate (HangarConnection *self,
-          GPtrArray        *infos)
-{
-  g_autoptr(GPtrArray) guests = g_ptr_array_new_full (infos->len, g_object_unref);
-  g_autoptr(GPtrArray) pending = NULL;
-
-  for (guint i = 0; i < infos->len; i++)
-    {
-      HangarGuestInfo *info = g_ptr_array_index (infos, i);
-      HangarGuest *guest;
-
-      if (g_hash_table_contains (self->guests_by_uuid, info->uuid))
-        continue;
-      if (g_hash_table_steal_extended (self->retired, info->uuid, NULL, (gpointer *)&guest))
-        hangar_guest_set_domain (guest, info->domain);
-      else
-        guest = hangar_guest_new (self, self->title, info->domain, info->name, info->uuid);
-      hangar_guest_apply_info (guest, info, TRUE);
-      g_hash_table_insert (self->guests_by_uuid, g_strdup (info->uuid), guest);
-      g_ptr_array_add (guests, guest);
-    }
-
-  /* One splice, so views see one change instead of thousands. */
-  g_list_store_splice (self->guests, 0, g_list_model_get_n_items (G_LIST_MODEL (self->guests)),
-                       guests->pdata, guests->len);
-  self->populated = TRUE;
-  /* Guests that did not come back are gone; whoever still holds one sees Unknown. */
-  g_hash_table_remove_all (self->retired);
-
-  /* Events that arrived while listing are newer than the list. */
-  pending = g_steal_pointer (&self->pending_events);
-  self->pending_events = g_ptr_array_new_with_free_func ((GDestroyNotify)lifecycle_event_free);
-  for (guint i = 0; i < pending->len; i++)
-    {
-      LifecycleEvent *ev = g_ptr_array_index (pending, i);
-
-      if (ev->conn == self->conn)
-        apply_lifecycle_event (self, ev);
-    }
-  g_ptr_array_set_free_func (pending, (GDestroyNotify)lifecycle_event_free);
 }
 
 static void
@@ -770,9 +438,9 @@ on_open_done_cb (GObject      *object,
   self->bulk_stats_unsupported = FALSE;
 
   hangar_trace ("connection-opened", "%s", self->uri);
-  populate (self, data->infos);
+  hangar_connection_populate (self, data->infos);
   set_state (self, HANGAR_CONNECTION_STATE_CONNECTED, NULL);
-  restart_stats_timer (self);
+  hangar_connection_restart_stats (self);
 
   g_task_return_boolean (outer, TRUE);
 }
@@ -876,234 +544,13 @@ schedule_reconnect (HangarConnection *self)
 {
   guint delay;
 
-  if (!self->auto_reconnect || self->reconnect_source != 0)
+  if (self->reconnect_source != 0)
     return;
 
   delay = MIN (1u << MIN (self->reconnect_attempts, 4u), (guint)MAX_RECONNECT_DELAY_S);
   self->reconnect_source = g_timeout_add_seconds (delay, on_reconnect_timeout_cb, self);
   /* "Disconnected" becomes "Disconnected, reconnecting…". */
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_LABEL]);
-}
-
-/* Statistics: one bulk call per tick, on a worker, for running guests only. */
-
-typedef struct {
-  char *uuid;
-  guint64 cpu_time;
-  guint64 memory_kib;
-  gboolean has_cpu;
-  gboolean has_memory;
-} StatSample;
-
-typedef struct {
-  virConnectPtr conn;
-  GPtrArray *running; /* virDomainPtr, for drivers without bulk stats */
-  gboolean bulk_unsupported;
-  GArray *samples;
-  gint64 when;
-} StatsData;
-
-static void
-stat_sample_clear (StatSample *sample)
-{
-  g_free (sample->uuid);
-}
-
-static void
-stats_data_free (StatsData *data)
-{
-  g_clear_pointer (&data->running, g_ptr_array_unref);
-  g_clear_pointer (&data->samples, g_array_unref);
-  g_clear_pointer (&data->conn, virConnectClose);
-  g_free (data);
-}
-
-static void
-sample_from_info (StatSample  *sample,
-                  virDomainPtr domain)
-{
-  virDomainInfo info;
-
-  if (virDomainGetInfo (domain, &info) == 0)
-    {
-      sample->cpu_time = info.cpuTime;
-      sample->has_cpu = TRUE;
-      if (!sample->has_memory)
-        {
-          sample->memory_kib = info.memory;
-          sample->has_memory = TRUE;
-        }
-    }
-  else
-    virResetLastError ();
-}
-
-static void
-stats_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  StatsData *data = task_data;
-  virDomainStatsRecordPtr *records = NULL;
-  int n = -1;
-
-  data->samples = g_array_new (FALSE, TRUE, sizeof (StatSample));
-  g_array_set_clear_func (data->samples, (GDestroyNotify)stat_sample_clear);
-
-  if (!data->bulk_unsupported)
-    n = virConnectGetAllDomainStats (data->conn,
-                                     VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON,
-                                     &records, VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
-  data->when = g_get_monotonic_time ();
-
-  if (n >= 0)
-    {
-      for (int i = 0; i < n; i++)
-        {
-          StatSample sample = { 0 };
-          char uuid[VIR_UUID_STRING_BUFLEN];
-          unsigned long long value;
-
-          if (virDomainGetUUIDString (records[i]->dom, uuid) < 0)
-            continue;
-          sample.uuid = g_strdup (uuid);
-          if (virTypedParamsGetULLong (records[i]->params, records[i]->nparams,
-                                       "cpu.time", &value) == 1)
-            {
-              sample.cpu_time = value;
-              sample.has_cpu = TRUE;
-            }
-          if (virTypedParamsGetULLong (records[i]->params, records[i]->nparams,
-                                       "balloon.current", &value) == 1)
-            {
-              sample.memory_kib = value;
-              sample.has_memory = TRUE;
-            }
-          /* Some drivers (the test driver) leave CPU time out of bulk stats. */
-          if (!sample.has_cpu)
-            sample_from_info (&sample, records[i]->dom);
-          g_array_append_val (data->samples, sample);
-        }
-      virDomainStatsRecordListFree (records);
-    }
-  else
-    {
-      virErrorPtr err = virGetLastError ();
-
-      data->bulk_unsupported = err == NULL || err->code == VIR_ERR_NO_SUPPORT;
-      virResetLastError ();
-      for (guint i = 0; i < data->running->len; i++)
-        {
-          virDomainPtr domain = g_ptr_array_index (data->running, i);
-          StatSample sample = { 0 };
-          char uuid[VIR_UUID_STRING_BUFLEN];
-
-          if (virDomainGetUUIDString (domain, uuid) < 0)
-            continue;
-          sample.uuid = g_strdup (uuid);
-          sample_from_info (&sample, domain);
-          g_array_append_val (data->samples, sample);
-        }
-    }
-
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-on_stats_done_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  HangarConnection *self = HANGAR_CONNECTION (object);
-  StatsData *data = g_task_get_task_data (G_TASK (result));
-
-  if (!g_task_propagate_boolean (G_TASK (result), NULL))
-    return;
-
-  self->stats_in_flight = FALSE;
-  if (data->conn != self->conn)
-    return;
-  self->bulk_stats_unsupported = data->bulk_unsupported;
-
-  for (guint i = 0; i < data->samples->len; i++)
-    {
-      StatSample *sample = &g_array_index (data->samples, StatSample, i);
-      HangarGuest *guest = g_hash_table_lookup (self->guests_by_uuid, sample->uuid);
-
-      if (guest == NULL || !hangar_guest_is_active (guest))
-        continue;
-      if (sample->has_cpu && hangar_guest_get_state (guest) != HANGAR_GUEST_STATE_PAUSED)
-        hangar_guest_add_cpu_sample (guest, sample->cpu_time, data->when);
-      if (sample->has_memory && sample->memory_kib > 0)
-        hangar_guest_set_memory (guest, sample->memory_kib);
-    }
-}
-
-static gboolean
-on_stats_tick_cb (gpointer user_data)
-{
-  HangarConnection *self = user_data;
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GPtrArray) running = NULL;
-  gboolean any_active = FALSE;
-  guint n_items;
-  StatsData *data;
-
-  if (self->conn == NULL || self->stats_in_flight || !self->populated)
-    return G_SOURCE_CONTINUE;
-
-  running = g_ptr_array_new_with_free_func (hangar_domain_unref);
-  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->guests));
-  for (guint i = 0; i < n_items; i++)
-    {
-      g_autoptr(HangarGuest) guest = g_list_model_get_item (G_LIST_MODEL (self->guests), i);
-      virDomainPtr domain = hangar_guest_get_domain (guest);
-
-      if (!hangar_guest_is_active (guest) || domain == NULL)
-        continue;
-      any_active = TRUE;
-      /* Only the per-guest fallback needs the list itself. */
-      if (!self->bulk_stats_unsupported)
-        break;
-      virDomainRef (domain);
-      g_ptr_array_add (running, domain);
-    }
-
-  /* Nothing runs, so nothing to ask: idle cost does not grow with stopped guests. */
-  if (!any_active)
-    {
-      self->stats_source = 0;
-      return G_SOURCE_REMOVE;
-    }
-
-  data = g_new0 (StatsData, 1);
-  data->conn = self->conn;
-  virConnectRef (data->conn);
-  data->running = g_steal_pointer (&running);
-  data->bulk_unsupported = self->bulk_stats_unsupported;
-
-  self->stats_in_flight = TRUE;
-  task = g_task_new (self, self->cancellable, on_stats_done_cb, NULL);
-  g_task_set_source_tag (task, on_stats_tick_cb);
-  g_task_set_task_data (task, data, (GDestroyNotify)stats_data_free);
-  g_task_run_in_thread (task, stats_thread);
-  return G_SOURCE_CONTINUE;
-}
-
-/* (Re)arms the timer; called when the interval changes or a guest starts. */
-static void
-restart_stats_timer (HangarConnection *self)
-{
-  if (self->conn == NULL)
-    return;
-  if (self->stats_source != 0)
-    return;
-
-  /* A first sample right away sets each guest's baseline; the timer runs only while
-   * some guest does. */
-  if (on_stats_tick_cb (self) == G_SOURCE_CONTINUE)
-    self->stats_source = g_timeout_add (self->stats_interval, on_stats_tick_cb, self);
 }
 
 /* GObject. */
@@ -1168,9 +615,6 @@ hangar_connection_get_property (GObject    *object,
     case PROP_STATS_INTERVAL:
       g_value_set_uint (value, self->stats_interval);
       break;
-    case PROP_AUTO_RECONNECT:
-      g_value_set_boolean (value, self->auto_reconnect);
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1192,9 +636,6 @@ hangar_connection_set_property (GObject      *object,
       break;
     case PROP_STATS_INTERVAL:
       hangar_connection_set_stats_interval (self, g_value_get_uint (value));
-      break;
-    case PROP_AUTO_RECONNECT:
-      hangar_connection_set_auto_reconnect (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1227,8 +668,6 @@ hangar_connection_class_init (HangarConnectionClass *klass)
   properties[PROP_STATS_INTERVAL] = g_param_spec_uint ("stats-interval", NULL, NULL,
                                                        100, 3600 * 1000,
                                                        DEFAULT_STATS_INTERVAL_MS, rw);
-  properties[PROP_AUTO_RECONNECT] = g_param_spec_boolean ("auto-reconnect", NULL, NULL,
-                                                          TRUE, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1239,11 +678,10 @@ hangar_connection_init (HangarConnection *self)
   self->guests = g_list_store_new (HANGAR_TYPE_GUEST);
   self->guests_by_uuid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->retired = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->pending_events = g_ptr_array_new_with_free_func ((GDestroyNotify)lifecycle_event_free);
+  self->pending_events = g_ptr_array_new_with_free_func (hangar_connection_lifecycle_event_free);
   self->cancellable = g_cancellable_new ();
   self->lifecycle_callback_id = -1;
   self->stats_interval = DEFAULT_STATS_INTERVAL_MS;
-  self->auto_reconnect = TRUE;
 }
 
 HangarConnection *
@@ -1352,29 +790,7 @@ hangar_connection_set_stats_interval (HangarConnection *self,
   if (self->stats_source != 0)
     {
       g_clear_handle_id (&self->stats_source, g_source_remove);
-      restart_stats_timer (self);
+      hangar_connection_restart_stats (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATS_INTERVAL]);
-}
-
-gboolean
-hangar_connection_get_auto_reconnect (HangarConnection *self)
-{
-  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), FALSE);
-  return self->auto_reconnect;
-}
-
-void
-hangar_connection_set_auto_reconnect (HangarConnection *self,
-                                      gboolean          auto_reconnect)
-{
-  g_return_if_fail (HANGAR_IS_CONNECTION (self));
-
-  auto_reconnect = !!auto_reconnect;
-  if (self->auto_reconnect == auto_reconnect)
-    return;
-  self->auto_reconnect = auto_reconnect;
-  if (!auto_reconnect)
-    g_clear_handle_id (&self->reconnect_source, g_source_remove);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTO_RECONNECT]);
 }

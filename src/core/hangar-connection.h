@@ -19,7 +19,6 @@ typedef enum {
 typedef enum {
   HANGAR_CONNECTION_ERROR_FAILED,
   HANGAR_CONNECTION_ERROR_NEEDS_CREDENTIALS,
-  HANGAR_CONNECTION_ERROR_NOT_CONNECTED,
 } HangarConnectionError;
 
 #define HANGAR_TYPE_CONNECTION (hangar_connection_get_type ())
@@ -39,9 +38,6 @@ HangarGuest           *hangar_connection_find_guest       (HangarConnection *sel
 guint                  hangar_connection_get_stats_interval (HangarConnection *self);
 void                   hangar_connection_set_stats_interval (HangarConnection *self,
                                                              guint             msec);
-gboolean               hangar_connection_get_auto_reconnect (HangarConnection *self);
-void                   hangar_connection_set_auto_reconnect (HangarConnection *self,
-                                                             gboolean          auto_reconnect);
 
 void                   hangar_connection_open_async       (HangarConnection   *self,
                                                            GCancellable       *cancellable,
