@@ -45,17 +45,11 @@ void              hangar_guest_set_memory       (HangarGuest *self,
 /* When the guest started (wall clock, microseconds), or 0 when not known. */
 void              hangar_guest_set_start_time   (HangarGuest *self,
                                                  gint64       start_time);
-/* When the QEMU process of a guest of a local qemu:/// connection started, from the pid
- * file libvirt keeps (wall clock, microseconds), or 0. Reads local files only. */
-gint64            hangar_guest_local_start_time (virConnectPtr  conn,
-                                                 const char    *name);
 /* A CPU time sample (nanoseconds) taken at @when (monotonic, microseconds). */
 void              hangar_guest_add_cpu_sample   (HangarGuest *self,
                                                  guint64      cpu_time_ns,
                                                  gint64       when);
-void              hangar_guest_clear_cpu_stats  (HangarGuest *self);
 
-HangarGuestState  hangar_guest_state_from_virt  (int virt_state);
 char             *hangar_virt_error_message     (void);
 
 /* virDomainFree as a GDestroyNotify. */

@@ -53,6 +53,10 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+static gint64 local_start_time (virConnectPtr  conn,
+                                const char    *name);
+static void   clear_cpu_stats  (HangarGuest *self);
+
 void
 hangar_guest_info_free (HangarGuestInfo *info)
 {
@@ -64,8 +68,8 @@ hangar_guest_info_free (HangarGuestInfo *info)
   g_free (info);
 }
 
-HangarGuestState
-hangar_guest_state_from_virt (int virt_state)
+static HangarGuestState
+state_from_virt (int virt_state)
 {
   switch (virt_state)
     {
@@ -125,13 +129,13 @@ hangar_guest_info_fetch (HangarGuestInfo *info,
 
   info->name = g_strdup (name);
   info->uuid = g_strdup (uuid);
-  info->state = hangar_guest_state_from_virt (dinfo.state);
+  info->state = state_from_virt (dinfo.state);
   info->memory_kib = dinfo.maxMem;
   info->vcpus = dinfo.nrVirtCpu;
   persistent = virDomainIsPersistent (domain);
   info->persistent = persistent != 0;
   if (state_is_active (info->state))
-    info->start_time = hangar_guest_local_start_time (virDomainGetConnect (domain), name);
+    info->start_time = local_start_time (virDomainGetConnect (domain), name);
   if (info->domain == NULL && virDomainRef (domain) == 0)
     info->domain = domain;
   return TRUE;
@@ -467,7 +471,7 @@ hangar_guest_set_state (HangarGuest     *self,
   self->state = state;
   /* Only a running guest uses CPU; a paused one starts a new graph when it resumes. */
   if (state != HANGAR_GUEST_STATE_RUNNING && state != HANGAR_GUEST_STATE_SHUTTING_DOWN)
-    hangar_guest_clear_cpu_stats (self);
+    clear_cpu_stats (self);
   notify_state (self);
 }
 
@@ -500,9 +504,11 @@ hangar_guest_get_start_time (HangarGuest *self)
   return self->start_time;
 }
 
-gint64
-hangar_guest_local_start_time (virConnectPtr  conn,
-                               const char    *name)
+/* When the QEMU process of a guest of a local qemu:/// connection started, from the pid
+ * file libvirt keeps (wall clock, microseconds), or 0. Reads local files only. */
+static gint64
+local_start_time (virConnectPtr  conn,
+                  const char    *name)
 {
   g_autofree char *uri = virConnectGetURI (conn);
   g_autofree char *pid_file = NULL;
@@ -591,8 +597,8 @@ hangar_guest_add_cpu_sample (HangarGuest *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CPU_USAGE]);
 }
 
-void
-hangar_guest_clear_cpu_stats (HangarGuest *self)
+static void
+clear_cpu_stats (HangarGuest *self)
 {
   gboolean had = self->n_cpu_samples > 0;
 
