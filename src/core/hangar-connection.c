@@ -86,7 +86,7 @@ title_from_uri (const char *uri)
   return g_strdup (hv);
 }
 
-/* State. */
+/* State. The label depends on the state and on a pending reconnect, so both notify. */
 
 static void
 set_state (HangarConnection     *self,
@@ -112,6 +112,8 @@ set_state (HangarConnection     *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
 }
 
+/* libvirt's callbacks get a weak reference: they may fire on another thread while the
+ * object is being finalized, and must then find nothing rather than a dangling pointer. */
 static void
 weak_ref_free (void *data)
 {
@@ -424,6 +426,7 @@ on_open_done_cb (GObject      *object,
       else
         set_state (self, HANGAR_CONNECTION_STATE_FAILED, error->message);
 
+      /* A failed reconnect tries again, later; a failed first open waits for Retry. */
       if (self->reconnect_attempts > 0)
         schedule_reconnect (self);
       g_task_return_error (outer, g_steal_pointer (&error));
@@ -435,6 +438,7 @@ on_open_done_cb (GObject      *object,
   self->lifecycle_callback_id = data->lifecycle_callback_id;
   data->lifecycle_callback_id = -1;
   self->reconnect_attempts = 0;
+  /* A new link may lead to another daemon version: ask for bulk stats again. */
   self->bulk_stats_unsupported = FALSE;
 
   hangar_trace ("connection-opened", "%s", self->uri);
@@ -547,6 +551,8 @@ schedule_reconnect (HangarConnection *self)
   if (self->reconnect_source != 0)
     return;
 
+  /* 1, 2, 4, then 5 s: a host that is back is found soon, one that stays away costs an
+   * attempt every 5 s. */
   delay = MIN (1u << MIN (self->reconnect_attempts, 4u), (guint)MAX_RECONNECT_DELAY_S);
   self->reconnect_source = g_timeout_add_seconds (delay, on_reconnect_timeout_cb, self);
   /* "Disconnected" becomes "Disconnected, reconnecting…". */

@@ -437,8 +437,10 @@ hangar_guest_can_do (HangarGuest      *self,
     case HANGAR_GUEST_ACTION_PAUSE:
       return self->state == HANGAR_GUEST_STATE_RUNNING;
     case HANGAR_GUEST_ACTION_RESUME:
+      /* A PM-suspended guest wakes up (run_action_thread asks libvirt which it is). */
       return self->state == HANGAR_GUEST_STATE_PAUSED ||
              self->state == HANGAR_GUEST_STATE_SUSPENDED;
+    /* Both ask the guest's OS, which only a running guest can hear. */
     case HANGAR_GUEST_ACTION_SHUTDOWN:
     case HANGAR_GUEST_ACTION_REBOOT:
       return self->state == HANGAR_GUEST_STATE_RUNNING;
@@ -576,6 +578,7 @@ hangar_guest_add_cpu_sample (HangarGuest *self,
 {
   double usage;
 
+  /* A counter that went back means a new process (stopped and started between samples). */
   if (self->last_cpu_when == 0 || cpu_time_ns < self->last_cpu_time || when <= self->last_cpu_when)
     {
       /* The first sample only sets the baseline. */
@@ -584,6 +587,8 @@ hangar_guest_add_cpu_sample (HangarGuest *self,
       return;
     }
 
+  /* CPU nanoseconds over wall microseconds × 1000, shared among the vCPUs: 100 % is
+   * every vCPU busy, as virt-manager shows it. */
   usage = (double)(cpu_time_ns - self->last_cpu_time) /
           ((double)(when - self->last_cpu_when) * 1000.0 * MAX (self->vcpus, 1)) * 100.0;
   usage = CLAMP (usage, 0.0, 100.0);
