@@ -8,11 +8,14 @@
  *                             without it a diskless guest is started, which QEMU runs
  *                             just the same, sitting in the BIOS)
  *   HANGAR_TEST_GUEST_XML_IN  tests/guest/guest.xml.in (set by tests/e2e/meson.build)
- *   root, to kill and restart the system libvirtd.
+ *   root, to kill and restart the system libvirtd and to drop clients (virt-admin).
  *
- * It defines a guest behind Hangar's back, starts it, kills libvirtd, restarts it and
- * checks that Hangar follows every step by itself. Whatever happens, the guest is
- * destroyed and undefined and libvirtd is left running.
+ * survives-closed-socket: libvirtd drops Hangar's connection while the main loop is
+ * blocked; the process must not die of SIGPIPE, and must reconnect.
+ * lifecycle-and-reconnect: it defines a guest behind Hangar's back, starts it, kills
+ * libvirtd (the reconnect attempts must back off: 1, 2, 4, 5 s), restarts it and checks
+ * that Hangar follows every step by itself. Whatever happens, the guest is destroyed and
+ * undefined and libvirtd is left running.
  */
 #include <errno.h>
 #include <locale.h>
