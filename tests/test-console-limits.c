@@ -98,6 +98,7 @@ typedef struct {
   HangarConnection *connection;
   HangarGuest *guest;
   HangarDisplay *display;
+  GtkScrolledWindow *scroller;
   GtkWindow *window;
   gboolean was_connected;
 } Fixture;
@@ -133,9 +134,13 @@ fixture_start (Fixture    *fixture,
   fixture->display = HANGAR_DISPLAY (spice ? hangar_spice_display_new ()
                                            : hangar_vnc_display_new ());
   g_signal_connect (fixture->display, "notify::state", G_CALLBACK (on_state_cb), fixture);
+  /* In a scrolled window, as in the guest window (it scrolls at 1:1 only). */
+  fixture->scroller = GTK_SCROLLED_WINDOW (gtk_scrolled_window_new ());
+  gtk_scrolled_window_set_policy (fixture->scroller, GTK_POLICY_NEVER, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_child (fixture->scroller, GTK_WIDGET (fixture->display));
   fixture->window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (fixture->window, 800, 600);
-  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->display));
+  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->scroller));
   gtk_window_present (fixture->window);
   g_assert_true (test_wait_for (has_size, fixture->display, 5000));
 }
@@ -312,14 +317,21 @@ test_spice_silent (void)
 #define PICTURE_BYTES ((gsize)4096 * 4096 * 4)
 
 /* How much the peak RSS grows while a 4096 × 4096 screen (64 MiB) connects and is drawn
- * in the 800 × 600 window (1.8 MiB). */
+ * in the 800 × 600 window (1.8 MiB), scaled to fit or, @one_to_one, scrolled. */
 static gsize
-picture_growth (FaultMode mode)
+picture_growth (FaultMode mode,
+                gboolean  one_to_one)
 {
   Fixture fixture = { 0 };
   gsize before, peak;
 
   fixture_start (&fixture, mode, 4096, 4096);
+  if (one_to_one)
+    {
+      gtk_scrolled_window_set_policy (fixture.scroller, GTK_POLICY_AUTOMATIC,
+                                      GTK_POLICY_AUTOMATIC);
+      hangar_display_set_scaling (fixture.display, HANGAR_DISPLAY_SCALING_ONE_TO_ONE);
+    }
   before = status_bytes ("VmRSS:");
   reset_peak ();
   fixture_open (&fixture);
@@ -327,7 +339,8 @@ picture_growth (FaultMode mode)
   g_assert_true (test_wait_for (is_drawn, fixture.display, 5000));
   g_assert_cmpint (hangar_display_get_guest_width (fixture.display), ==, 4096);
   peak = status_bytes ("VmHWM:");
-  g_test_message ("4096 × 4096: peak RSS %+.1f MiB", ((double)peak - before) / MiB);
+  g_test_message ("4096 × 4096%s: peak RSS %+.1f MiB", one_to_one ? " at 1:1" : "",
+                  ((double)peak - before) / MiB);
   fixture_stop (&fixture);
   return peak - MIN (peak, before);
 }
@@ -337,10 +350,22 @@ picture_growth (FaultMode mode)
 static void
 test_vnc_one_copy (void)
 {
-  gsize growth = picture_growth (FAULT_VNC_SIZE);
+  gsize growth = picture_growth (FAULT_VNC_SIZE, FALSE);
 
   g_assert_cmpuint (growth, >=, PICTURE_BYTES * 9 / 10);
   g_assert_cmpuint (growth, <, PICTURE_BYTES + 16 * MiB);
+}
+
+/* At 1:1 the widget is as large as the guest's screen: only what the scrolled window
+ * shows is drawn (rows of 4096 pixels: some 20 strips, 10 MiB, and the copies GTK makes
+ * as it draws them), not the whole screen again (64 MiB more). */
+static void
+test_vnc_one_copy_scrolled (void)
+{
+  gsize growth = picture_growth (FAULT_VNC_SIZE, TRUE);
+
+  g_assert_cmpuint (growth, >=, PICTURE_BYTES * 9 / 10);
+  g_assert_cmpuint (growth, <, PICTURE_BYTES + 32 * MiB);
 }
 
 /* SPICE: spice-client-glib holds the surface and Hangar draws from it in place. The
@@ -348,7 +373,7 @@ test_vnc_one_copy (void)
 static void
 test_spice_no_copy (void)
 {
-  g_assert_cmpuint (picture_growth (FAULT_SPICE_SURFACE), <, PICTURE_BYTES / 4);
+  g_assert_cmpuint (picture_growth (FAULT_SPICE_SURFACE, FALSE), <, PICTURE_BYTES / 4);
 }
 
 int
@@ -373,6 +398,7 @@ main (int   argc,
   g_test_add_func ("/console-limits/vnc-silent", test_vnc_silent);
   g_test_add_func ("/console-limits/spice-silent", test_spice_silent);
   g_test_add_func ("/console-limits/vnc-one-copy", test_vnc_one_copy);
+  g_test_add_func ("/console-limits/vnc-one-copy-scrolled", test_vnc_one_copy_scrolled);
   g_test_add_func ("/console-limits/spice-no-copy", test_spice_no_copy);
   status = g_test_run ();
 

@@ -23,6 +23,7 @@ struct _TestDisplay
   int requested_height;
   guint n_requests;
   gboolean refuse; /* request_size fails, as gvnc's before the server can resize */
+  guint n_snapshots;
 };
 
 G_DEFINE_FINAL_TYPE (TestDisplay, test_display, HANGAR_TYPE_DISPLAY)
@@ -55,6 +56,14 @@ test_display_request_size (HangarDisplay *display,
 }
 
 static void
+test_display_snapshot (GtkWidget   *widget,
+                       GtkSnapshot *snapshot)
+{
+  TEST_DISPLAY (widget)->n_snapshots++;
+  GTK_WIDGET_CLASS (test_display_parent_class)->snapshot (widget, snapshot);
+}
+
+static void
 test_display_finalize (GObject *object)
 {
   g_array_unref (TEST_DISPLAY (object)->keys);
@@ -68,6 +77,7 @@ test_display_class_init (TestDisplayClass *klass)
   G_OBJECT_CLASS (klass)->finalize = test_display_finalize;
   HANGAR_DISPLAY_CLASS (klass)->send_key = test_display_send_key;
   HANGAR_DISPLAY_CLASS (klass)->request_size = test_display_request_size;
+  GTK_WIDGET_CLASS (klass)->snapshot = test_display_snapshot;
 }
 
 static void
@@ -440,6 +450,68 @@ test_downscaled_without_seams (void)
   gtk_window_destroy (window);
 }
 
+static gboolean
+snapshot_since (gpointer data)
+{
+  TestDisplay *display = data;
+
+  return display->n_snapshots >
+         GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (display), "snapshots"));
+}
+
+/* Colour of picture row @y: every row differs, none is black. */
+static guint8
+row_grey (int y)
+{
+  return 0x40 + y % 0x80;
+}
+
+/* At 1:1 in a scrolled window only what shows is drawn; scrolling draws what comes into
+ * view. */
+static void
+test_scrolled_draws_what_shows (void)
+{
+  TestDisplay *display = g_object_new (TEST_TYPE_DISPLAY, NULL);
+  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (gtk_scrolled_window_new ());
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  GtkAdjustment *vadjustment;
+  cairo_surface_t *drawn;
+  guint8 *fb;
+  gsize stride;
+  int left;
+
+  fb = hangar_display_set_framebuffer (HANGAR_DISPLAY (display), 320, 2000, &stride);
+  for (int y = 0; y < 2000; y++)
+    memset (fb + y * stride, row_grey (y), stride);
+  hangar_display_set_scaling (HANGAR_DISPLAY (display), HANGAR_DISPLAY_SCALING_ONE_TO_ONE);
+  gtk_scrolled_window_set_child (scroller, GTK_WIDGET (display));
+  gtk_window_set_decorated (window, FALSE);
+  gtk_window_set_default_size (window, 400, 300);
+  gtk_window_set_child (window, GTK_WIDGET (scroller));
+  gtk_window_present (window);
+  g_assert_true (test_wait_for (has_size, display, 3000));
+  g_assert_cmpint (gtk_widget_get_scale_factor (GTK_WIDGET (display)), ==, 1);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (display)), ==, 2000);
+  left = (gtk_widget_get_width (GTK_WIDGET (display)) - 320) / 2;
+
+  /* The top shows; far below, nothing is drawn. */
+  drawn = render_widget (GTK_WIDGET (display));
+  g_assert_cmphex (pixel_at (drawn, left + 10, 100) & 0xff, ==, row_grey (100));
+  g_assert_cmphex (pixel_at (drawn, left + 10, 1600), ==, 0);
+  cairo_surface_destroy (drawn);
+
+  /* Scrolled down: drawn again, and row 1600 is there. */
+  g_object_set_data (G_OBJECT (display), "snapshots", GUINT_TO_POINTER (display->n_snapshots));
+  vadjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  gtk_adjustment_set_value (vadjustment, 1500);
+  g_assert_true (test_wait_for (snapshot_since, display, 3000));
+  drawn = render_widget (GTK_WIDGET (display));
+  g_assert_cmphex (pixel_at (drawn, left + 10, 1600) & 0xff, ==, row_grey (1600));
+  cairo_surface_destroy (drawn);
+
+  gtk_window_destroy (window);
+}
+
 /* The screenshot is the framebuffer, opaque whatever the padding byte held. */
 static void
 test_screenshot (void)
@@ -643,6 +715,7 @@ main (int   argc,
   g_test_add_func ("/display/send-keys", test_send_keys);
   g_test_add_func ("/display/resize-request", test_resize_request);
   g_test_add_func ("/display/screenshot", test_screenshot);
+  g_test_add_func ("/display/scrolled-draws-what-shows", test_scrolled_draws_what_shows);
   g_test_add_func ("/display/downscaled-without-seams", test_downscaled_without_seams);
   g_test_add_func ("/display/keyboard-grab", test_keyboard_grab);
   g_test_add_func ("/display/spinner-while-mapped", test_spinner_while_mapped);

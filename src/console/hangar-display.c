@@ -28,6 +28,7 @@ typedef struct
   guint n_strips;
   graphene_rect_t strips_rect;
   int strip_margin; /* rows each side that scaling blends into a strip's edge */
+  GtkWidget *viewport; /* the scrolled window's, whose scrolling draws again; weak */
 
   HangarDisplayScaling scaling;
   HangarDisplayState state;
@@ -475,13 +476,46 @@ draw_strip (HangarDisplay         *self,
   return node;
 }
 
+/* The part of the widget on screen: all of it, but at 1:1 in a scrolled window only
+ * the viewport's part, so that a guest screen larger than the window is not drawn whole,
+ * off screen too. Scrolling then draws again. */
+static void
+visible_area (HangarDisplay   *self,
+              graphene_rect_t *area)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  GtkWidget *viewport = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_VIEWPORT);
+  graphene_rect_t bounds;
+
+  graphene_rect_init (area, 0, 0, gtk_widget_get_width (GTK_WIDGET (self)),
+                      gtk_widget_get_height (GTK_WIDGET (self)));
+  if (viewport == NULL)
+    return;
+  if (viewport != priv->viewport)
+    {
+      GtkAdjustment *adjustments[] = {
+        gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (viewport)),
+        gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (viewport)),
+      };
+
+      g_set_weak_pointer (&priv->viewport, viewport);
+      for (guint i = 0; i < G_N_ELEMENTS (adjustments); i++)
+        if (adjustments[i] != NULL)
+          g_signal_connect_object (adjustments[i], "value-changed",
+                                   G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
+    }
+  if (gtk_widget_compute_bounds (viewport, GTK_WIDGET (self), &bounds) &&
+      !graphene_rect_intersection (area, &bounds, area))
+    graphene_rect_init (area, 0, 0, 0, 0);
+}
+
 static void
 hangar_display_snapshot (GtkWidget   *widget,
                          GtkSnapshot *snapshot)
 {
   HangarDisplay *self = HANGAR_DISPLAY (widget);
   HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
-  graphene_rect_t rect;
+  graphene_rect_t rect, visible;
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   const GdkRGBA black = { 0, 0, 0, 1 };
@@ -539,10 +573,26 @@ hangar_display_snapshot (GtkWidget   *widget,
       priv->frame_count++;
     }
 
+  visible_area (self, &visible);
   for (guint i = 0; i < priv->n_strips; i++)
     {
+      double strip_top = rect.origin.y + rect.size.height * i * STRIP_ROWS / priv->fb_height;
+      double strip_bottom = rect.origin.y + rect.size.height *
+                              MIN ((i + 1) * STRIP_ROWS, (guint)priv->fb_height) /
+                              priv->fb_height;
       GskRenderNode *node;
 
+      /* Off screen: nothing kept, drawn when it comes into view. */
+      if (strip_bottom <= visible.origin.y ||
+          strip_top >= visible.origin.y + visible.size.height)
+        {
+          if (g_ptr_array_index (priv->strips, i) != NULL && priv->framebuffer != NULL)
+            {
+              g_clear_pointer (&g_ptr_array_index (priv->strips, i), gsk_render_node_unref);
+              priv->strip_dirty[i] = TRUE;
+            }
+          continue;
+        }
       if (priv->strip_dirty[i] && priv->framebuffer != NULL)
         {
           g_clear_pointer (&g_ptr_array_index (priv->strips, i), gsk_render_node_unref);
@@ -1289,6 +1339,7 @@ hangar_display_dispose (GObject *object)
   g_clear_pointer (&priv->strips, g_ptr_array_unref);
   g_clear_pointer (&priv->strip_dirty, g_free);
   g_clear_object (&priv->cursor);
+  g_clear_weak_pointer (&priv->viewport);
 
   G_OBJECT_CLASS (hangar_display_parent_class)->dispose (object);
 }
@@ -1433,6 +1484,14 @@ hangar_display_class_init (HangarDisplayClass *klass)
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
 
+/* Strips off screen, or too thin to draw, have no node. */
+static void
+free_strip (gpointer node)
+{
+  if (node != NULL)
+    gsk_render_node_unref (node);
+}
+
 static void
 hangar_display_init (HangarDisplay *self)
 {
@@ -1442,7 +1501,7 @@ hangar_display_init (HangarDisplay *self)
 
   priv->share_clipboard = TRUE;
   priv->picture_timeout = HANGAR_DISPLAY_PICTURE_TIMEOUT_S;
-  priv->strips = g_ptr_array_new_with_free_func ((GDestroyNotify)gsk_render_node_unref);
+  priv->strips = g_ptr_array_new_with_free_func (free_strip);
   priv->strip_margin = 1;
   hangar_display_set_release_keys (self, "Control_L+Alt_L");
 
