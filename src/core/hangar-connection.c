@@ -257,7 +257,6 @@ on_connection_closed_cb (virConnectPtr conn,
 
 typedef struct {
   char *uri;
-  GWeakRef *weak;
   gboolean needed_credentials;
   virConnectPtr conn;
   int lifecycle_callback_id;
@@ -275,7 +274,6 @@ open_data_free (OpenData *data)
       virConnectClose (data->conn);
     }
   g_clear_pointer (&data->infos, g_ptr_array_unref);
-  g_clear_pointer (&data->weak, weak_ref_free);
   g_free (data->uri);
   g_free (data);
 }
@@ -532,14 +530,9 @@ on_reconnect_timeout_cb (gpointer user_data)
   HangarConnection *self = user_data;
 
   self->reconnect_source = 0;
+  /* Counted until an attempt succeeds: the next delay, and the label, depend on it. */
   self->reconnect_attempts++;
-  /* open_async keeps reconnect_attempts across the teardown it does. */
-  {
-    guint attempts = self->reconnect_attempts;
-
-    hangar_connection_open_async (self, NULL, on_reconnect_done_cb, NULL);
-    self->reconnect_attempts = attempts;
-  }
+  hangar_connection_open_async (self, NULL, on_reconnect_done_cb, NULL);
   return G_SOURCE_REMOVE;
 }
 
