@@ -133,6 +133,7 @@ test_dialog (void)
   GtkWidget *entry = test_find_widget (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, NULL, NULL);
   GtkWidget *autoconnect = test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_SWITCH, NULL, NULL);
   GtkLabel *message;
+  guint n_choices;
   gboolean destroyed = FALSE;
   guint n_before = g_list_model_get_n_items (hangar_session_get_connections (session));
 
@@ -150,8 +151,8 @@ test_dialog (void)
   g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (entry)));
 
   /* "Custom URI" (the last item) lets the user write one. */
-  adw_combo_row_set_selected (ADW_COMBO_ROW (combo),
-                              g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (combo))) - 1);
+  n_choices = g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (combo)));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (combo), n_choices - 1);
   g_assert_true (gtk_editable_get_editable (GTK_EDITABLE (entry)));
   gtk_editable_set_text (GTK_EDITABLE (entry), "qemu:/system");
   message = error_label (GTK_WIDGET (dialog));
@@ -160,7 +161,8 @@ test_dialog (void)
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.connect", NULL);
   g_assert_nonnull (dialog);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (message)));
-  g_assert_nonnull (strstr (gtk_label_get_label (message), "“qemu:/system” is not a libvirt URI"));
+  g_assert_nonnull (strstr (gtk_label_get_label (message),
+                            "“qemu:/system” is not a libvirt URI"));
   g_assert_true (gtk_widget_has_css_class (entry, "error"));
   g_assert_cmpuint (g_list_model_get_n_items (hangar_session_get_connections (session)), ==,
                     n_before);
