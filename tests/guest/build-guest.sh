@@ -5,7 +5,9 @@
 #   vmlinuz     the kernel of linux-image-cloud-amd64 (extracted, never installed)
 #   initrd.img  a busybox-static initramfs whose /init starts a shell on tty1 (the
 #               VGA text console) and one on ttyS0 (serial), and prints
-#               HANGAR-GUEST-READY on ttyS0 when the serial shell is up
+#               HANGAR-GUEST-READY on ttyS0 when the serial shell is up; busybox's
+#               acpid powers it off on the ACPI power button (libvirt's shutdown and
+#               reboot), saying HANGAR-GUEST-POWER-BUTTON on ttyS0 first
 #   initrd-busy.img the same, except that tty1 gets no shell but a loop printing
 #               text without pause (for bench/console/); ttyS0 is unchanged
 #   cmdline     the kernel command line to boot it with:
@@ -37,7 +39,7 @@
 # Directories are 0755 and files 0644 so the qemu user (libvirt-qemu) can read them.
 set -euo pipefail
 
-GUEST_VERSION=4
+GUEST_VERSION=5
 KERNEL_META=linux-image-cloud-amd64
 FB_VERSION=5
 FB_KERNEL_META=linux-image-amd64
@@ -150,11 +152,12 @@ add_module() {
 root="$work/root"
 mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,root,usr/bin,usr/sbin,lib/modules}
 cp "$busybox" "$root/bin/busybox"
-# The few modules the pointer test needs (virtio tablet, evdev); the rest is built in.
-# /init loads those /etc/hangar-modules names, in order.
+# The few modules the pointer test needs (virtio tablet, evdev) and the ACPI power
+# button's (button, for acpid); the rest is built in. /init loads those
+# /etc/hangar-modules names, in order.
 main_modules=()
 if [[ $keep_main == 0 ]]; then
-  for m in virtio_pci virtio_input evdev; do
+  for m in virtio_pci virtio_input evdev button; do
     add_module "$work/kernel" "$root" main_modules "$m"
   done
 fi
@@ -195,6 +198,12 @@ respawn() {
     sleep 1
   done
 }
+# The power button (libvirt's shutdown and reboot press it): /etc/acpi/PWRF/00000080.
+# acpid writes its pid file once it listens; waiting for it before the shells start
+# means that HANGAR-GUEST-READY says the button works too.
+acpid -l /tmp/acpid.log -p /tmp/acpid.pid
+for i in $(seq 50); do [ -e /tmp/acpid.pid ] && break; sleep 0.1; done
+
 respawn /dev/tty1 &
 respawn /dev/ttyS0 HANGAR-GUEST-READY &
 
@@ -220,6 +229,16 @@ done
 echo "hangar-input-log: no input device named $1" >/dev/ttyS0
 INPUT
 chmod 0755 "$root/bin/hangar-input-log"
+
+# What acpid runs on the power button. Not busybox's poweroff, which signals an init
+# this /init is not: -f powers off at once (nothing to sync in an initramfs).
+mkdir -p "$root/etc/acpi/PWRF"
+cat > "$root/etc/acpi/PWRF/00000080" <<'POWER'
+#!/bin/sh
+echo HANGAR-GUEST-POWER-BUTTON >/dev/ttyS0
+poweroff -f
+POWER
+chmod 0755 "$root/etc/acpi/PWRF/00000080"
 
 cat > "$root/etc/profile" <<'PROFILE'
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TERM=linux
