@@ -13,8 +13,12 @@
  * It boots the guest, reads its boot on a HangarConsoleStream and has its ttyS0 shell
  * compute something; then does the same by typing into a HangarSerialConsole (which
  * takes the console over), stops the guest and checks that the widget says so, starts
- * it again and checks that the widget reconnects by itself. Whatever happens, the
- * guest is destroyed and undefined.
+ * it again and checks that the widget reconnects by itself. Then another libvirt client
+ * takes the console over with force: the widget says it is disconnected, its Reconnect
+ * button takes the console back (the other client's stream ends) and the shell answers
+ * there again. Last, Hangar's Reboot restarts the guest under the open console: the
+ * widget stays connected, shows the new boot and its shell answers. Whatever happens,
+ * the guest is destroyed and undefined.
  */
 #include <locale.h>
 #include <signal.h>
@@ -499,6 +503,200 @@ test_widget_follows_guest (void)
                   (g_get_monotonic_time () - t0) / 1e6);
 }
 
+/* ---- 4: another client takes the console over; Reconnect takes it back ----------------------- */
+
+/* Another libvirt client on the guest's console (as virsh console --force would be): its
+ * own connection and stream, read on the main loop. */
+typedef struct {
+  virConnectPtr conn;
+  virDomainPtr  domain;
+  virStreamPtr  stream;
+  StreamLog     log;
+} OtherClient;
+
+static void
+on_other_stream_cb (virStreamPtr stream, int events, void *opaque)
+{
+  OtherClient *other = opaque;
+  char buffer[4096];
+  int n;
+
+  while ((n = virStreamRecv (stream, buffer, sizeof buffer)) > 0)
+    g_string_append_len (other->log.text, buffer, n);
+  /* 0: the daemon ended it; -1: broken (a takeover looks like either); -2: nothing yet. */
+  if (n != -2 || (events & (VIR_STREAM_EVENT_HANGUP | VIR_STREAM_EVENT_ERROR)))
+    {
+      other->log.closed = TRUE;
+      virStreamEventRemoveCallback (stream);
+    }
+}
+
+static void
+other_client_open (OtherClient *other)
+{
+  other->log.text = g_string_new (NULL);
+  other->conn = virConnectOpen (uri);
+  e2e_assert (other->conn != NULL, "the other client cannot connect: %s", e2e_virt_error ());
+  other->domain = virDomainLookupByName (other->conn, guest_name);
+  other->stream = virStreamNew (other->conn, VIR_STREAM_NONBLOCK);
+  e2e_assert (other->domain != NULL && other->stream != NULL &&
+              virDomainOpenConsole (other->domain, NULL, other->stream,
+                                    VIR_DOMAIN_CONSOLE_FORCE) == 0,
+              "the other client cannot take the console over: %s", e2e_virt_error ());
+  e2e_assert (virStreamEventAddCallback (other->stream,
+                                         VIR_STREAM_EVENT_READABLE | VIR_STREAM_EVENT_HANGUP |
+                                         VIR_STREAM_EVENT_ERROR,
+                                         on_other_stream_cb, other, NULL) == 0,
+              "cannot watch the other client's stream: %s", e2e_virt_error ());
+}
+
+static void
+other_client_close (OtherClient *other)
+{
+  if (other->stream != NULL)
+    {
+      if (!other->log.closed)
+        virStreamEventRemoveCallback (other->stream);
+      virStreamAbort (other->stream);
+      virStreamFree (other->stream);
+    }
+  g_clear_pointer (&other->domain, virDomainFree);
+  g_clear_pointer (&other->conn, virConnectClose);
+  if (other->log.text != NULL)
+    g_string_free (other->log.text, TRUE);
+}
+
+static GtkWidget *
+visible_page (const char *name)
+{
+  GtkStack *stack = GTK_STACK (gtk_widget_get_first_child (GTK_WIDGET (console)));
+
+  e2e_assert (g_strcmp0 (gtk_stack_get_visible_child_name (stack), name) == 0,
+              "the widget shows its \"%s\" page, not \"%s\"",
+              gtk_stack_get_visible_child_name (stack), name);
+  return gtk_stack_get_visible_child (stack);
+}
+
+static void
+test_reconnect_after_takeover (void)
+{
+  OtherClient other = { 0 };
+  AdwStatusPage *page;
+  GtkWidget *button;
+  const char *description;
+  gsize mark;
+  gint64 ms;
+
+  e2e_assert (console != NULL && hangar_serial_console_get_connected (console),
+              "the previous test did not leave a connected console");
+
+  /* Someone else opens the console with force: the widget's stream ends, and it says so. */
+  other_client_open (&other);
+  e2e_assert (e2e_wait_for_elapsed (console_connected, GINT_TO_POINTER (FALSE), OPEN_TIMEOUT, &ms),
+              "the widget still says connected %d ms after another client took the console",
+              OPEN_TIMEOUT);
+  g_test_message ("widget disconnected %" G_GINT64_FORMAT " ms after the takeover", ms);
+  page = ADW_STATUS_PAGE (visible_page ("disconnected"));
+  description = adw_status_page_get_description (page);
+  /* The reason depends on which of libvirt's stream events comes first (a failed read
+   * names a takeover, a failed write does not): it must be there, whatever it says. */
+  e2e_assert (g_strcmp0 (adw_status_page_get_title (page), "Serial Console Disconnected") == 0 &&
+              description != NULL && strstr (description, "serial console") != NULL,
+              "after the takeover the widget says \"%s\": \"%s\"",
+              adw_status_page_get_title (page), description);
+  g_test_message ("widget says: %s", description);
+
+  /* The other client really has it: the guest's shell answers there. */
+  mark = other.log.text->len;
+  e2e_assert (virStreamSend (other.stream, "echo $((5*5))\r", 14) == 14,
+              "the other client cannot write: %s", e2e_virt_error ());
+  {
+    TextWait w = { other.log.text, mark, "\n25\r" };
+
+    e2e_assert (e2e_wait_for (text_has, &w, ANSWER_TIMEOUT),
+                "the other client got no answer from the guest's shell");
+  }
+
+  /* The page's button, as a person would press it (GtkButton::activate is its click). */
+  button = adw_status_page_get_child (page);
+  e2e_assert (GTK_IS_BUTTON (button) && gtk_widget_is_visible (button) &&
+              gtk_widget_is_sensitive (button) &&
+              g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), "_Reconnect") == 0 &&
+              gtk_button_get_use_underline (GTK_BUTTON (button)),
+              "the disconnected page offers no Reconnect button");
+  gtk_widget_activate (button);
+  e2e_assert (e2e_wait_for_elapsed (console_connected, GINT_TO_POINTER (TRUE), OPEN_TIMEOUT, &ms),
+              "Reconnect did not connect the widget within %d ms", OPEN_TIMEOUT);
+  g_test_message ("Reconnect connected again in %" G_GINT64_FORMAT " ms", ms);
+  visible_page ("terminal");
+
+  /* Taken back: the other client's stream ends, and the widget's shell answers. */
+  e2e_assert (e2e_wait_for (stream_closed, &other.log, OPEN_TIMEOUT),
+              "the other client kept the console after Reconnect");
+  type_and_expect ("echo $((8*8))", "64");
+  other_client_close (&other);
+}
+
+/* ---- 5: the guest reboots under the console -------------------------------------------------- */
+
+typedef struct {
+  gboolean done;
+  GError  *error;
+} ActionWait;
+
+static void
+on_reboot_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  ActionWait *w = data;
+
+  hangar_guest_run_action_finish (HANGAR_GUEST (source), result, &w->error);
+  w->done = TRUE;
+}
+
+static gboolean
+action_done (gpointer data)
+{
+  return ((ActionWait *) data)->done;
+}
+
+static void
+on_connected_changed (HangarSerialConsole *c, GParamSpec *pspec, guint *drops)
+{
+  if (!hangar_serial_console_get_connected (c))
+    (*drops)++;
+}
+
+/* Hangar's Reboot (the guest powers off on the ACPI button, libvirt starts it again in
+ * the same QEMU): the console stays open and shows the new boot; nothing to reconnect. */
+static void
+test_console_survives_reboot (void)
+{
+  CountWait booted = { READY_MARK, count_in_terminal (READY_MARK) };
+  ActionWait reboot = { 0 };
+  guint drops = 0;
+  gulong handler;
+  gint64 ms;
+
+  e2e_assert (console != NULL && hangar_serial_console_get_connected (console),
+              "the previous test did not leave a connected console");
+  handler = g_signal_connect (console, "notify::connected", G_CALLBACK (on_connected_changed),
+                              &drops);
+  hangar_guest_run_action_async (guest, HANGAR_GUEST_ACTION_REBOOT, NULL, on_reboot_done_cb,
+                                 &reboot);
+  e2e_assert (e2e_wait_for (action_done, &reboot, ANSWER_TIMEOUT) && reboot.error == NULL,
+              "Hangar could not reboot the guest: %s",
+              reboot.error ? reboot.error->message : "no answer");
+  /* The new boot's READY line in the terminal is the moment the reboot is over. */
+  e2e_assert (e2e_wait_for_elapsed (terminal_count_above, &booted, BOOT_TIMEOUT, &ms),
+              "the terminal shows no new %s within %d ms of Reboot", READY_MARK, BOOT_TIMEOUT);
+  g_test_message ("the terminal showed the new boot %" G_GINT64_FORMAT " ms after Reboot", ms);
+  g_signal_handler_disconnect (console, handler);
+  e2e_assert (drops == 0 && hangar_serial_console_get_connected (console),
+              "the console disconnected %u times while the guest rebooted", drops);
+  visible_page ("terminal");
+  type_and_expect ("echo $((9*9))", "81");
+}
+
 static void
 drop_log_message (const char *log_domain, GLogLevelFlags level, const char *message, gpointer data)
 {
@@ -528,6 +726,8 @@ main (int argc, char **argv)
   g_test_add_func ("/e2e/serial/stream", test_stream);
   g_test_add_func ("/e2e/serial/widget", test_widget);
   g_test_add_func ("/e2e/serial/widget-follows-guest", test_widget_follows_guest);
+  g_test_add_func ("/e2e/serial/reconnect-after-takeover", test_reconnect_after_takeover);
+  g_test_add_func ("/e2e/serial/survives-reboot", test_console_survives_reboot);
   ret = g_test_run ();
 
   if (window)
