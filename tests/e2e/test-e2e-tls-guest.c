@@ -9,6 +9,10 @@
  *     server whose certificate names only this host (and not localhost) is accepted,
  *     one whose certificate names only localhost and 127.0.0.1 is refused, the message
  *     naming this host;
+ *   - and against the host of the connection's URI for a remote guest (its console
+ *     reached through the host's SSH session): over test+ssh://root@127.0.0.1:PORT/…
+ *     the other way round, the localhost/127.0.0.1 certificate is accepted and the one
+ *     for this host's name refused, the message naming 127.0.0.1;
  *   - SPICE on a local guest falls back to libvirt's own CA,
  *     /etc/pki/libvirt-spice/ca-cert.pem, when CA/cacert.pem is in neither /etc/pki nor
  *     ~/.pki; CA/cacert.pem comes first when there is one; a console that is not a
@@ -19,7 +23,8 @@
  * spice_tls configure them (x509 directories of ca-cert.pem, server-cert.pem,
  * server-key.pem; every SPICE channel secure), with certificates made for the run.
  * Files go to /etc/pki and ~/.pki in a mount namespace of the test's own (e2e-tls.h).
- * Not covered here: the URI's host for a remote guest (that needs a remote host).
+ * The remote host is this one behind an sshd of the test's own (e2e-sshd.h), its
+ * libvirtd serving a test-driver host file under /tmp.
  */
 #define G_LOG_DOMAIN "test-e2e-tls-guest"
 
@@ -29,6 +34,7 @@
 #include <gtk/gtk.h>
 
 #include "e2e-guest.h"
+#include "e2e-sshd.h"
 #include "e2e-tls.h"
 #include "hangar-core.h"
 #include "hangar-spice-display.h"
@@ -41,6 +47,8 @@ static char *workdir;
 static const char *host_name;
 static GPtrArray *qemus;
 static HangarConnection *connection;
+static HangarConnection *remote;
+static char *remote_dir;
 static GtkWindow *window;
 static int spice_port;
 static int spice_tls_port;
@@ -151,46 +159,130 @@ start_spice (void)
     g_error ("QEMU's SPICE server does not listen on %d", spice_tls_port);
 }
 
+/* A running test-driver guest @name whose console is @graphics (a <graphics> element). */
+static void
+append_guest (GString    *xml,
+              const char *name,
+              const char *graphics)
+{
+  g_string_append_printf (xml,
+                          "  <domain type='test'>\n"
+                          "    <name>%s</name>\n"
+                          "    <memory unit='MiB'>256</memory>\n"
+                          "    <vcpu>1</vcpu>\n"
+                          "    <os><type arch='x86_64'>hvm</type></os>\n"
+                          "    <devices>%s</devices>\n"
+                          "  </domain>\n", name, graphics);
+}
+
+/* Writes the test-driver host of the guests in @xml to @path. */
+static void
+write_node (const char *path,
+            GString    *xml)
+{
+  g_autofree char *text = g_strdup_printf ("<node>\n%s</node>\n", xml->str);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_set_contents (path, text, -1, &error))
+    g_error ("%s", error->message);
+}
+
 /* A test-driver host whose running guests' consoles are those servers. */
 static char *
 write_host (const char *named_socket,
             const char *local_socket)
 {
   g_autofree char *path = work_path ("host.xml");
-  g_autoptr(GString) xml = g_string_new ("<node>\n");
-  g_autoptr(GError) error = NULL;
-  const char *graphics[] = {
-    "vnc-named", "<graphics type='vnc'><listen type='socket' socket='%s'/></graphics>",
-    "vnc-local", "<graphics type='vnc'><listen type='socket' socket='%s'/></graphics>",
-    "spice", "<graphics type='spice' autoport='no' port='%d' tlsPort='%d' "
-             "listen='127.0.0.1'><listen type='address' address='127.0.0.1'/></graphics>",
-  };
+  g_autoptr(GString) xml = g_string_new (NULL);
+  g_autofree char *named = g_strdup_printf (
+    "<graphics type='vnc'><listen type='socket' socket='%s'/></graphics>", named_socket);
+  g_autofree char *local = g_strdup_printf (
+    "<graphics type='vnc'><listen type='socket' socket='%s'/></graphics>", local_socket);
+  g_autofree char *spice = g_strdup_printf (
+    "<graphics type='spice' autoport='no' port='%d' tlsPort='%d' listen='127.0.0.1'>"
+    "<listen type='address' address='127.0.0.1'/></graphics>", spice_port, spice_tls_port);
 
-  for (guint i = 0; i < G_N_ELEMENTS (graphics); i += 2)
-    {
-      g_autofree char *device = i == 0 ? g_strdup_printf (graphics[i + 1], named_socket)
-                                : i == 2 ? g_strdup_printf (graphics[i + 1], local_socket)
-                                : g_strdup_printf (graphics[i + 1], spice_port, spice_tls_port);
-
-      g_string_append_printf (xml,
-                              "  <domain type='test'>\n"
-                              "    <name>%s</name>\n"
-                              "    <memory unit='MiB'>256</memory>\n"
-                              "    <vcpu>1</vcpu>\n"
-                              "    <os><type arch='x86_64'>hvm</type></os>\n"
-                              "    <devices>%s</devices>\n"
-                              "  </domain>\n", graphics[i], device);
-    }
-  g_string_append (xml, "</node>\n");
-  if (!g_file_set_contents (path, xml->str, -1, &error))
-    g_error ("%s", error->message);
+  append_guest (xml, "vnc-named", named);
+  append_guest (xml, "vnc-local", local);
+  append_guest (xml, "spice", spice);
+  write_node (path, xml);
   return g_strconcat ("test://", path, NULL);
+}
+
+/* A VNC display number whose port nothing listens on now. */
+static int
+free_vnc_display (void)
+{
+  for (int display = 100; display < 1000; display++)
+    {
+      g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                                G_SOCKET_PROTOCOL_TCP, NULL);
+      g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+      g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 5900 + display);
+
+      if (socket != NULL && g_socket_bind (socket, address, FALSE, NULL))
+        return display;
+    }
+  g_error ("No free VNC display on 127.0.0.1");
+}
+
+/* The same VNC server as start_vnc's, on a TCP port (a remote console is reached by
+ * its port, through the host's SSH session); returns the port. */
+static int
+start_vnc_tcp (const char *name)
+{
+  g_autofree char *dir = work_path (name);
+  int display = free_vnc_display ();
+  g_autofree char *args = g_strdup_printf (
+    "-object tls-creds-x509,id=tls0,dir=%s,endpoint=server,verify-peer=off "
+    "-vnc 127.0.0.1:%d,tls-creds=tls0", dir, display);
+
+  g_ptr_array_add (qemus, e2e_tls_start_qemu (args));
+  if (!e2e_wait_for (e2e_tls_port_listens, GINT_TO_POINTER (5900 + display), 10000))
+    g_error ("QEMU (%s) does not listen on %d", args, 5900 + display);
+  return 5900 + display;
+}
+
+/* The remote host: a test-driver host file that libvirtd (outside the test's mount
+ * namespace) can read, with two guests on those TCP ports; its URI over the test's
+ * sshd. */
+static char *
+write_remote_host (int named_port,
+                   int local_port,
+                   int sshd_port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GString) xml = g_string_new (NULL);
+  const char *graphics = "<graphics type='vnc' port='%d' autoport='no' listen='127.0.0.1'/>";
+  g_autofree char *named = g_strdup_printf (graphics, named_port);
+  g_autofree char *local = g_strdup_printf (graphics, local_port);
+
+  remote_dir = g_dir_make_tmp ("hangar-tls-host-XXXXXX", &error);
+  if (remote_dir == NULL)
+    g_error ("%s", error->message);
+  path = g_build_filename (remote_dir, "host.xml", NULL);
+  append_guest (xml, "vnc-tcp-named", named);
+  append_guest (xml, "vnc-tcp-local", local);
+  write_node (path, xml);
+  return g_strdup_printf ("test+ssh://root@127.0.0.1:%d%s", sshd_port, path);
 }
 
 static gboolean
 connection_open (gpointer data)
 {
-  return hangar_connection_get_state (connection) == HANGAR_CONNECTION_STATE_CONNECTED;
+  return hangar_connection_get_state (data) == HANGAR_CONNECTION_STATE_CONNECTED;
+}
+
+static HangarConnection *
+open_connection (const char *uri)
+{
+  HangarConnection *c = hangar_connection_new (uri);
+
+  hangar_connection_open_async (c, NULL, NULL, NULL);
+  if (!e2e_wait_for (connection_open, c, 30000))
+    g_error ("Hangar could not open %s: %s", uri, hangar_connection_get_error_message (c));
+  return c;
 }
 
 static HangarGuest *
@@ -198,6 +290,8 @@ find_guest (const char *name)
 {
   HangarGuest *guest = hangar_connection_find_guest (connection, name);
 
+  if (guest == NULL && remote != NULL)
+    guest = hangar_connection_find_guest (remote, name);
   if (guest == NULL || !hangar_guest_is_active (guest))
     g_error ("The test-driver host has no running guest %s", name);
   return guest;
@@ -287,6 +381,29 @@ test_vnc_not_this_host_name (void)
   close_display (display);
 }
 
+static void
+test_vnc_uri_host_name (void)
+{
+  HangarDisplay *display;
+
+  set_files ("ca/ca-cert.pem", NULL);
+  display = open_guest_console (HANGAR_DISPLAY (hangar_vnc_display_new ()), "vnc-tcp-local");
+  assert_picture (display);
+  close_display (display);
+}
+
+static void
+test_vnc_not_uri_host_name (void)
+{
+  HangarDisplay *display;
+
+  set_files ("ca/ca-cert.pem", NULL);
+  display = open_guest_console (HANGAR_DISPLAY (hangar_vnc_display_new ()), "vnc-tcp-named");
+  assert_fails_naming (display, "“127.0.0.1”");
+  assert_fails_naming (display, "not issued for");
+  close_display (display);
+}
+
 /* ---- SPICE's CA --------------------------------------------------------------------------- */
 
 static void
@@ -362,11 +479,14 @@ main (int   argc,
   start_spice ();
 
   uri = write_host (named_socket, local_socket);
-  connection = hangar_connection_new (uri);
-  hangar_connection_open_async (connection, NULL, NULL, NULL);
-  if (!e2e_wait_for (connection_open, NULL, 10000))
-    g_error ("Hangar could not open %s: %s", uri,
-             hangar_connection_get_error_message (connection));
+  connection = open_connection (uri);
+  {
+    int named_port = start_vnc_tcp ("named");
+    int local_port = start_vnc_tcp ("local");
+    g_autofree char *remote_uri = write_remote_host (named_port, local_port, e2e_sshd_start ());
+
+    remote = open_connection (remote_uri);
+  }
 
   window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (window, 800, 500);
@@ -374,6 +494,8 @@ main (int   argc,
 
   g_test_add_func ("/e2e/tls-guest/vnc-this-host-name", test_vnc_this_host_name);
   g_test_add_func ("/e2e/tls-guest/vnc-not-this-host-name", test_vnc_not_this_host_name);
+  g_test_add_func ("/e2e/tls-guest/vnc-uri-host-name", test_vnc_uri_host_name);
+  g_test_add_func ("/e2e/tls-guest/vnc-not-uri-host-name", test_vnc_not_uri_host_name);
   g_test_add_func ("/e2e/tls-guest/spice-libvirt-ca", test_spice_libvirt_ca);
   g_test_add_func ("/e2e/tls-guest/spice-client-ca-first", test_spice_client_ca_first);
   g_test_add_func ("/e2e/tls-guest/spice-libvirt-ca-only-local",
@@ -383,6 +505,16 @@ main (int   argc,
   gtk_window_destroy (window);
   hangar_connection_close (connection);
   g_clear_object (&connection);
+  hangar_connection_close (remote);
+  g_clear_object (&remote);
+  e2e_sshd_stop ();
+  if (remote_dir != NULL)
+    {
+      const char *rm[] = { "rm", "-rf", remote_dir, NULL };
+
+      e2e_tls_run (rm);
+      g_free (remote_dir);
+    }
   for (guint i = 0; i < qemus->len; i++)
     {
       GSubprocess *qemu = g_ptr_array_index (qemus, i);
