@@ -143,10 +143,10 @@ on_picture_timeout_cb (gpointer user_data)
 
   priv->picture_source = 0;
   message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                          "The console answered but sent no picture within "
-                                          "%u second. Reconnect to try again.",
-                                          "The console answered but sent no picture within "
-                                          "%u seconds. Reconnect to try again.",
+                                          "The console sent no picture within %u second of "
+                                          "connecting. Reconnect to try again.",
+                                          "The console sent no picture within %u seconds of "
+                                          "connecting. Reconnect to try again.",
                                           priv->picture_timeout),
                              priv->picture_timeout);
   give_up (self, message);
@@ -159,7 +159,8 @@ start_picture_timer (HangarDisplay *self)
 
   g_clear_handle_id (&priv->picture_source, g_source_remove);
   if (priv->picture_timeout > 0)
-    priv->picture_source = g_timeout_add_once (MIN (priv->picture_timeout, G_MAXUINT / 1000) * 1000,
+    priv->picture_source = g_timeout_add_once (MIN (priv->picture_timeout, G_MAXUINT / 1000) *
+                                                 1000,
                                                on_picture_timeout_cb, self);
 }
 
