@@ -98,6 +98,20 @@ hangar_wait_for_socket() {
   return 1
 }
 
+# hangar_daemon CMD...: start a daemon that keeps none of this shell's open files
+# beyond stdin/out/err (a lock a caller holds, a test runner's pipe): a daemon that
+# outlives the script must not hold them for ever.
+hangar_daemon() {
+  (
+    local fd
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec "$@"
+  )
+}
+
 # hangar_ensure_libvirtd
 # As root, if libvirtd is installed but not running, start virtlogd and libvirtd.
 # Sets HANGAR_STARTED_VIRTLOGD / HANGAR_STARTED_LIBVIRTD to 1 for what it started
@@ -134,14 +148,14 @@ hangar_ensure_libvirtd() {
   fi
   if ! hangar_is_running virtlogd; then
     mkdir -p /var/log/libvirt
-    if virtlogd -d </dev/null >/dev/null 2>>/var/log/libvirt/hangar-daemons.log; then
+    if hangar_daemon virtlogd -d </dev/null >/dev/null 2>>/var/log/libvirt/hangar-daemons.log; then
       HANGAR_STARTED_VIRTLOGD=1
     fi
   fi
   if ! hangar_is_running libvirtd; then
     mkdir -p /var/log/libvirt
     rm -f /run/libvirt/libvirt-sock
-    if libvirtd -d </dev/null >/dev/null 2>>/var/log/libvirt/hangar-daemons.log; then
+    if hangar_daemon libvirtd -d </dev/null >/dev/null 2>>/var/log/libvirt/hangar-daemons.log; then
       ((restarted)) || HANGAR_STARTED_LIBVIRTD=1
       hangar_wait_for_socket /run/libvirt/libvirt-sock 10 ||
         hangar_log "libvirtd started but /run/libvirt/libvirt-sock did not appear within 10 s"
