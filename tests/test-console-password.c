@@ -336,6 +336,63 @@ test_cancel (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+display_grabbed (gpointer data)
+{
+  return hangar_display_get_grabbed (data);
+}
+
+static gboolean
+display_not_grabbed (gpointer data)
+{
+  return !hangar_display_get_grabbed (data);
+}
+
+static gboolean
+window_active (gpointer data)
+{
+  return gtk_window_is_active (data);
+}
+
+/* After logging in, the user types into the guest window: real X11 key events (under
+ * fatal warnings, so a warning on any key fails), which take the keyboard grab for the
+ * guest — Alt+F4 then goes to the guest, not to the window; Ctrl+Alt gives it back. */
+static void
+test_typing (void)
+{
+  HangarGuestWindow *window = open_window ();
+  HangarPasswordDialog *dialog = wait_for_dialog (window);
+  HangarDisplay *display = hangar_guest_window_get_display (window);
+  g_autofree char *focus = NULL;
+
+  answer (dialog, PASSWORD);
+  wait_for_display_state (window, HANGAR_DISPLAY_STATE_CONNECTED);
+  if (!test_wait_for (shows_picture, display, 10000))
+    g_error ("Connected, but the console shows no picture");
+
+  focus = g_strdup_printf ("windowfocus --sync %lu", test_x11_window_id (GTK_WIDGET (window)));
+  test_xdotool (focus);
+  g_assert_true (test_wait_for (window_active, window, 5000));
+  gtk_widget_grab_focus (GTK_WIDGET (display));
+  g_assert_false (hangar_display_get_grabbed (display));
+
+  test_xdotool ("type --delay 20 hangar");
+  test_xdotool ("key Return Up Left BackSpace KP_Enter ctrl+c alt+F4");
+  g_assert_true (test_wait_for (display_grabbed, display, 5000));
+  /* Alt+F4 went to the guest while grabbed: the window is still here. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  test_xdotool ("keydown Control_L keydown Alt_L keyup Alt_L keyup Control_L");
+  g_assert_true (test_wait_for (display_not_grabbed, display, 5000));
+
+  /* Typing into the console again takes the grab again. */
+  test_xdotool ("key a");
+  g_assert_true (test_wait_for (display_grabbed, display, 5000));
+  test_xdotool ("keydown Control_L keydown Alt_L keyup Alt_L keyup Control_L");
+  g_assert_true (test_wait_for (display_not_grabbed, display, 5000));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -351,6 +408,8 @@ main (int   argc,
    * interval, redraws never stop, and gvnc's idle-priority callbacks never run. */
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
   g_setenv ("GDK_DEBUG", "gl-disable", TRUE);
+  /* Typing goes through xdotool, which needs X11 windows. */
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -371,6 +430,7 @@ main (int   argc,
 
   g_test_add_func ("/console-password/wrong-then-right", test_wrong_then_right);
   g_test_add_func ("/console-password/cancel", test_cancel);
+  g_test_add_func ("/console-password/typing", test_typing);
   ret = g_test_run ();
 
   kill (qemu_pid, SIGTERM);
