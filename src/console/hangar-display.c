@@ -782,13 +782,6 @@ set_grabbed (HangarDisplay *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRABBED]);
 }
 
-void
-hangar_display_release_grab (HangarDisplay *self)
-{
-  g_return_if_fail (HANGAR_IS_DISPLAY (self));
-  set_grabbed (self, FALSE, NULL);
-}
-
 static gboolean
 release_combination_down (HangarDisplay *self,
                           GdkEvent      *event)

@@ -75,7 +75,6 @@ void                  hangar_display_set_scaling        (HangarDisplay       *se
 HangarDisplayState    hangar_display_get_state          (HangarDisplay       *self);
 const char           *hangar_display_get_status_message (HangarDisplay       *self);
 gboolean              hangar_display_get_grabbed        (HangarDisplay       *self);
-void                  hangar_display_release_grab       (HangarDisplay       *self);
 const char           *hangar_display_get_release_keys   (HangarDisplay       *self);
 void                  hangar_display_set_release_keys   (HangarDisplay       *self,
                                                          const char          *keys);

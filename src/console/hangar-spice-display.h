@@ -8,6 +8,7 @@
 
 G_BEGIN_DECLS
 
+/* The SPICE console widget, on a HangarSpiceSession (the session and its channels). */
 #define HANGAR_TYPE_SPICE_DISPLAY (hangar_spice_display_get_type ())
 G_DECLARE_FINAL_TYPE (HangarSpiceDisplay, hangar_spice_display, HANGAR, SPICE_DISPLAY,
                       HangarDisplay)
@@ -24,8 +25,6 @@ void       hangar_spice_display_open_host (HangarSpiceDisplay *self,
                                            int                 port,
                                            int                 tls_port);
 void       hangar_spice_display_close (HangarSpiceDisplay *self);
-/* Whether text copied on either side can be pasted on the other ("share-clipboard");
- * needs spice-vdagent in the guest. */
 /* The session's USB device manager ("usb-manager"), once the guest shows USB redirection
  * channels; NULL before, without them, or when the host cannot share devices — then
  * get_usb_error() says why. Valid until the next notify::usb-manager. */

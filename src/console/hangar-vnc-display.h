@@ -22,6 +22,5 @@ void       hangar_vnc_display_open_fd_with_host (HangarVncDisplay *self,
                                                  int               fd,
                                                  const char       *tls_host);
 void       hangar_vnc_display_close (HangarVncDisplay *self);
-/* Whether text copied on either side can be pasted on the other ("share-clipboard"). */
 
 G_END_DECLS
