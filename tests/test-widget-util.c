@@ -198,7 +198,11 @@ collect_unnamed (GtkWidget *widget,
                  GString   *failures,
                  guint     *n_controls)
 {
-  if (!gtk_widget_get_visible (widget))
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+
+  /* Hidden, or a page its stack does not show: no screen reader reaches it now. */
+  if (!gtk_widget_get_visible (widget) ||
+      (GTK_IS_STACK (parent) && gtk_stack_get_visible_child (GTK_STACK (parent)) != widget))
     return;
   if (is_control (widget))
     {
