@@ -11,6 +11,7 @@
 #include "e2e-guest.h"
 #include "hangar-core.h"
 #include "hangar-display.h"
+#include "hangar-spice-display.h"
 
 #define BOOT_TIMEOUT_MS  90000
 #define READY_MARKER     "HANGAR-GUEST-READY"
@@ -58,6 +59,17 @@ connection_is_open (gpointer data)
   return hangar_connection_get_state (data) == HANGAR_CONNECTION_STATE_CONNECTED;
 }
 
+void
+e2e_gtk_test_init (int    *argc,
+                   char ***argv)
+{
+  e2e_test_init (argc, argv);
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+  if (g_getenv ("DISPLAY") == NULL || !gtk_init_check ())
+    g_error ("No X server: DISPLAY must name one (build-aux/test starts Xvfb)");
+  e2e_spice_watch_channels ();
+}
+
 E2eGuest *
 e2e_guest_boot (const char *graphics)
 {
@@ -101,6 +113,7 @@ e2e_guest_boot_with (const E2eGuestOptions *options)
     g_error ("HANGAR_TEST_GUEST_DIR is not set: build-aux/test builds the tiny guest");
 
   hangar_core_init ();
+  e2e_spice_watch_channels ();
   g->conn = virConnectOpen (uri);
   if (g->conn == NULL)
     g_error ("Cannot open %s: %s", uri, virGetLastErrorMessage ());
@@ -109,6 +122,8 @@ e2e_guest_boot_with (const E2eGuestOptions *options)
   e2e_remove_stale_domains (g->conn, "hangar-e2e-");
   g->name = g_strdup_printf ("hangar-e2e-%s-%d", options->graphics, (int)getpid ());
   g->serial_log = g_strdup_printf ("/var/log/libvirt/qemu/%s-serial.log", g->name);
+  e2e_cleanup_domain (g->name);
+  e2e_cleanup_path (g->serial_log);
   unlink (g->serial_log);
   xml = guest_xml (g->name, options->graphics, g->serial_log, options->variant);
   if (options->password != NULL)
@@ -147,6 +162,7 @@ e2e_guest_free (E2eGuest *g)
     {
       virDomainDestroy (g->domain);
       virDomainFree (g->domain);
+      e2e_cleanup_domain_done (g->name);
     }
   if (g->connection != NULL)
     {
@@ -156,7 +172,10 @@ e2e_guest_free (E2eGuest *g)
   if (g->conn != NULL)
     virConnectClose (g->conn);
   if (g->serial_log != NULL)
-    unlink (g->serial_log);
+    {
+      unlink (g->serial_log);
+      e2e_cleanup_path_done (g->serial_log);
+    }
   g_free (g->serial_log);
   g_free (g->name);
   g_free (g);
@@ -170,6 +189,20 @@ e2e_guest_serial_has (E2eGuest   *g,
 
   return g_file_get_contents (g->serial_log, &contents, NULL, NULL) &&
          strstr (contents, text) != NULL;
+}
+
+guint
+e2e_guest_serial_count (E2eGuest   *g,
+                        const char *text)
+{
+  g_autofree char *log = NULL;
+  guint n = 0;
+
+  if (!g_file_get_contents (g->serial_log, &log, NULL, NULL))
+    return 0;
+  for (const char *p = log; (p = strstr (p, text)) != NULL; p += strlen (text))
+    n++;
+  return n;
 }
 
 static int
@@ -243,28 +276,34 @@ e2e_guest_screenshot (E2eGuest *g)
   return gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8, bytes, (gsize)width * 3);
 }
 
+GArray *
+e2e_guest_serial_sizes (E2eGuest   *guest,
+                        const char *marker)
+{
+  GArray *sizes = g_array_new (FALSE, FALSE, sizeof (E2eSize));
+  g_autofree char *log = NULL;
+
+  if (!g_file_get_contents (guest->serial_log, &log, NULL, NULL))
+    return sizes;
+  for (const char *p = log; (p = strstr (p, marker)) != NULL; p++)
+    {
+      E2eSize size;
+
+      if (sscanf (p + strlen (marker), "%dx%d", &size.width, &size.height) == 2)
+        g_array_append_val (sizes, size);
+    }
+  return sizes;
+}
+
 guint
 e2e_guest_serial_size (E2eGuest   *guest,
                        const char *marker,
                        E2eSize    *size)
 {
-  g_autofree char *log = NULL;
-  guint n = 0;
+  g_autoptr(GArray) sizes = e2e_guest_serial_sizes (guest, marker);
 
-  *size = (E2eSize) { 0, 0 };
-  if (!g_file_get_contents (guest->serial_log, &log, NULL, NULL))
-    return 0;
-  for (const char *p = log; (p = strstr (p, marker)) != NULL; p++)
-    {
-      int width, height;
-
-      if (sscanf (p + strlen (marker), "%dx%d", &width, &height) == 2)
-        {
-          *size = (E2eSize) { width, height };
-          n++;
-        }
-    }
-  return n;
+  *size = sizes->len ? g_array_index (sizes, E2eSize, sizes->len - 1) : (E2eSize) { 0, 0 };
+  return sizes->len;
 }
 
 gboolean
@@ -291,6 +330,118 @@ e2e_display_shows_picture (gpointer display)
 {
   return hangar_display_get_state (display) == HANGAR_DISPLAY_STATE_CONNECTED &&
          hangar_display_get_frame_count (display) > 0;
+}
+
+/* SPICE channels, watched for every session through emission hooks: the console's own
+ * handlers are its business, the test only needs to know when linking is over. */
+static GWeakRef newest_session;
+
+static gboolean
+on_channel_new_hook (GSignalInvocationHint *hint,
+                     guint                  n_values,
+                     const GValue          *values,
+                     gpointer               data)
+{
+  g_weak_ref_set (&newest_session, g_value_get_object (&values[0]));
+  return TRUE;
+}
+
+/* Any event ends linking: opened, or an error, or closed. The first one is kept. */
+static gboolean
+on_channel_event_hook (GSignalInvocationHint *hint,
+                       guint                  n_values,
+                       const GValue          *values,
+                       gpointer               data)
+{
+  GObject *channel = g_value_get_object (&values[0]);
+
+  if (g_object_get_data (channel, "e2e-linked") == NULL)
+    g_object_set_data (channel, "e2e-linked", GINT_TO_POINTER (g_value_get_enum (&values[1]) + 1));
+  return TRUE;
+}
+
+void
+e2e_spice_watch_channels (void)
+{
+  static gsize watching;
+
+  if (g_once_init_enter (&watching))
+    {
+      g_type_class_ref (SPICE_TYPE_SESSION);
+      g_type_class_ref (SPICE_TYPE_CHANNEL);
+      g_signal_add_emission_hook (g_signal_lookup ("channel-new", SPICE_TYPE_SESSION), 0,
+                                  on_channel_new_hook, NULL, NULL);
+      g_signal_add_emission_hook (g_signal_lookup ("channel-event", SPICE_TYPE_CHANNEL), 0,
+                                  on_channel_event_hook, NULL, NULL);
+      g_once_init_leave (&watching, 1);
+    }
+}
+
+/* The channels HangarSpiceDisplay connects; ports (webdav among them) and further
+ * monitors' channels stay closed. */
+static gboolean
+console_uses (SpiceChannel *channel)
+{
+  int id = 0;
+
+  g_object_get (channel, "channel-id", &id, NULL);
+  if (SPICE_IS_DISPLAY_CHANNEL (channel) || SPICE_IS_CURSOR_CHANNEL (channel))
+    return id == 0;
+  return SPICE_IS_MAIN_CHANNEL (channel) || SPICE_IS_INPUTS_CHANNEL (channel) ||
+         SPICE_IS_USBREDIR_CHANNEL (channel);
+}
+
+/* The names of the channels still linking, or NULL when there are none. */
+static char *
+channels_linking (void)
+{
+  g_autoptr(GObject) session = g_weak_ref_get (&newest_session);
+  g_autoptr(GString) names = g_string_new (NULL);
+  GList *channels;
+
+  /* Gone: none of its channels links any more. */
+  if (session == NULL)
+    return NULL;
+  channels = spice_session_get_channels (SPICE_SESSION (session));
+  for (GList *l = channels; l != NULL; l = l->next)
+    if (console_uses (l->data) && g_object_get_data (l->data, "e2e-linked") == NULL)
+      g_string_append_printf (names, "%s%s", names->len ? ", " : "",
+                              G_OBJECT_TYPE_NAME (l->data));
+  g_list_free (channels);
+  return names->len ? g_string_free (g_steal_pointer (&names), FALSE) : NULL;
+}
+
+static gboolean
+spice_linked (gpointer data)
+{
+  g_autofree char *linking = channels_linking ();
+
+  return linking == NULL;
+}
+
+guint
+e2e_spice_count_opened (GType type)
+{
+  g_autoptr(GObject) session = g_weak_ref_get (&newest_session);
+  GList *channels = session ? spice_session_get_channels (SPICE_SESSION (session)) : NULL;
+  guint n = 0;
+
+  for (GList *l = channels; l != NULL; l = l->next)
+    n += G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) &&
+         GPOINTER_TO_INT (g_object_get_data (l->data, "e2e-linked")) == SPICE_CHANNEL_OPENED + 1;
+  g_list_free (channels);
+  return n;
+}
+
+void
+e2e_spice_wait_linked (guint timeout_ms)
+{
+  g_autofree char *linking = NULL;
+
+  if (e2e_wait_for (spice_linked, NULL, timeout_ms))
+    return;
+  linking = channels_linking ();
+  g_error ("SPICE channels still linking after %u s: %s", timeout_ms / 1000, linking);
 }
 
 /* "xdotool" and the NULL-terminated arguments, NULL-terminated. */

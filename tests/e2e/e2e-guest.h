@@ -19,6 +19,11 @@ typedef struct {
   HangarGuest *guest;
 } E2eGuest;
 
+/* e2e_test_init (), then GTK on its X11 backend (the tests type and click as X11 events
+ * under Xvfb; failing loudly without DISPLAY), and the watch of SPICE channels. */
+void       e2e_gtk_test_init       (int         *argc,
+                                    char      ***argv);
+
 /* Defines and starts the tiny guest with @graphics ("vnc", "spice" or "none"), opens a
  * HangarConnection on it and waits until the guest's shell is up. Fails the test loudly
  * when HANGAR_TEST_LIBVIRT_URI is unset or libvirtd does not answer. */
@@ -44,6 +49,9 @@ void       e2e_guest_free          (E2eGuest    *guest);
 /* Whether the guest wrote @text to its serial port so far. */
 gboolean   e2e_guest_serial_has    (E2eGuest    *guest,
                                     const char  *text);
+/* How many times the guest wrote @text on its serial port so far. */
+guint      e2e_guest_serial_count  (E2eGuest    *guest,
+                                    const char  *text);
 typedef struct {
   int width;
   int height;
@@ -54,6 +62,9 @@ typedef struct {
 guint      e2e_guest_serial_size   (E2eGuest    *guest,
                                     const char  *marker,
                                     E2eSize     *size);
+/* Every "@marker WxH" line's size the guest wrote so far, in order (E2eSize). */
+GArray    *e2e_guest_serial_sizes  (E2eGuest    *guest,
+                                    const char  *marker);
 /* Whether the last "@marker WxH" line the guest wrote says @want. */
 gboolean   e2e_guest_serial_size_is (E2eGuest      *guest,
                                      const char    *marker,
@@ -69,6 +80,18 @@ GdkTexture *e2e_guest_screenshot   (E2eGuest    *guest);
 
 /* An E2ePredicate: @display (a HangarDisplay) is connected and has drawn the guest. */
 gboolean   e2e_display_shows_picture (gpointer display);
+
+/* Waits until every channel of the newest SPICE session that the console uses (main,
+ * display 0, inputs, cursor 0, usbredir) has finished linking: opened, or failed. Call
+ * it before closing a SPICE console: a channel closed while it still waits for the
+ * server's link reply makes spice-client-glib warn "incomplete link header (0/16)"
+ * (its read returns nothing once the disconnect began). Fails the test after
+ * @timeout_ms, naming the channels still linking. */
+void       e2e_spice_wait_linked   (guint        timeout_ms);
+/* How many channels of @type (a SpiceChannel type) in the newest SPICE session opened. */
+guint      e2e_spice_count_opened  (GType        type);
+/* Starts watching SPICE channels for e2e_spice_wait_linked (once, before any session). */
+void       e2e_spice_watch_channels (void);
 
 /* Runs xdotool with @args (NULL-terminated) and fails the test if it fails. */
 void       e2e_xdotool             (const char  *first_arg,

@@ -8,6 +8,25 @@ G_BEGIN_DECLS
 
 typedef gboolean (*E2ePredicate) (gpointer data);
 
+/* The start of every end-to-end test's main, before anything else (before any thread):
+ *   - g_test_init (), with warnings and criticals fatal, as G_DEBUG=fatal-warnings
+ *     asks; the few third-party warnings known to be harmless are let through as test
+ *     messages: they are listed, by exact domain and message, in e2e-virt.c, each with
+ *     why it is harmless;
+ *   - the cleaner: a process of its own that outlives the test and, once the test has
+ *     ended in any way (passed, failed an assertion, g_error, crashed, killed at its
+ *     timeout), removes what was registered below and is still there. */
+void        e2e_test_init        (int         *argc,
+                                  char      ***argv);
+/* Registers what the cleaner removes after the test: a libvirt domain (destroyed and
+ * undefined), a file or directory (removed, after ending the processes whose command
+ * line names it: sshd, ssh masters, QEMUs). Register before creating. */
+void        e2e_cleanup_domain   (const char  *name);
+void        e2e_cleanup_path     (const char  *path);
+/* The test removed it itself: nothing left for the cleaner. */
+void        e2e_cleanup_domain_done (const char *name);
+void        e2e_cleanup_path_done   (const char *path);
+
 /* Iterates the default main context until @pred holds or @timeout_ms pass; returns
  * whether it held, and in @elapsed_ms (if not NULL) how long that took. */
 gboolean    e2e_wait_for_elapsed (E2ePredicate pred,

@@ -101,6 +101,9 @@ start_sshd (void)
 
   tmpdir = g_dir_make_tmp ("hangar-ssh-XXXXXX", &error);
   g_assert_no_error (error);
+  /* After a failure the cleaner ends sshd and the SSH master (their command lines name
+   * the directory) and removes it. */
+  e2e_cleanup_path (tmpdir);
   sshd_port = free_port ();
   g_mkdir_with_parents ("/run/sshd", 0755);
 
@@ -173,6 +176,7 @@ stop_sshd (void)
     {
       g_autofree char *command = g_strdup_printf ("rm -rf %s", tmpdir);
       run (command);
+      e2e_cleanup_path_done (tmpdir);
     }
 }
 
@@ -299,6 +303,7 @@ test_spice_over_ssh (void)
              hangar_display_get_status_message (display));
   assert_console_over_ssh (display, spice_guest);
 
+  e2e_spice_wait_linked (30000);
   gtk_window_destroy (window);
   hangar_connection_close (remote);
 }
@@ -309,9 +314,7 @@ main (int   argc,
 {
   int ret;
 
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
+  e2e_gtk_test_init (&argc, &argv);
 
   start_sshd ();
   /* A password on the console: local fds skip it, a tunnel must give it. */

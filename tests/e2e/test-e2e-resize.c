@@ -12,16 +12,29 @@
  *   - in resize-guest mode the guest takes the widget's size in device pixels, and again
  *     when the window is resized;
  *   - back in fit mode, resizing the window leaves the guest alone.
+ * That fit mode asked the guest for nothing is judged after a positive event, not after
+ * a pause: resize-guest mode then asks for yet another size, and once the guest took it,
+ * a size asked for in fit mode would have been set before it (QEMU passes the requests
+ * on in order, hangar-mode prints every mode it sets): the guest's modes since must be
+ * that one alone.
  *
  * The same guest, booted without its tablet, also tests the relative pointer: its kernel
  * is the only one of the tiny guest's with a PS/2 mouse driver (psmouse), and with no
  * absolute device QEMU's VNC server asks for relative motion. hangar-input-log in the
  * guest copies the mouse's raw input events to the serial port.
+ *
+ * And the VNC clipboard, this desktop's text to the guest: QEMU's VNC server hands the
+ * cut text Hangar sends to its own clipboard, which a qemu-vdagent channel (libvirt's
+ * <channel type='qemu-vdagent'>, clipboard on, mouse left to the PS/2 mouse) offers the
+ * guest's vdagent, here tests/guest/hangar-agent.c, which prints what it got. The other
+ * way QEMU 7.2 sends only as the extended clipboard of RFB, which gvnc 1.3.1 does not
+ * speak: a guest's copy cannot reach a gvnc client from QEMU.
  */
 #define G_LOG_DOMAIN "test-e2e-resize"
 
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <gtk/gtk.h>
@@ -33,8 +46,10 @@
 #define BOOT_WIDTH      1280
 #define BOOT_HEIGHT     800
 #define MODE_TIMEOUT_MS 30000
-/* Longer than HangarDisplay's debounce of resize requests (300 ms) plus a mode change. */
-#define SETTLE_MS       2500
+
+#define AGENT_READY     "HANGAR-AGENT-READY"
+#define AGENT_CLIPBOARD "HANGAR-AGENT-CLIPBOARD "
+#define AGENT_TIMEOUT_MS 20000
 
 static E2eGuest *guest;
 static GtkWindow *window;
@@ -151,6 +166,30 @@ resize_window (int width,
               widget_size ().width, widget_size ().height, want.width, want.height);
 }
 
+/* The positive event after a stretch in fit mode that began with @modes modes set:
+ * resize-guest mode at another window size, @width×@height. The guest takes that size;
+ * then the one mode it set since must be that one (see the top). */
+static void
+assert_fit_asked_nothing (guint       modes,
+                          int         width,
+                          int         height,
+                          const char *what)
+{
+  g_autoptr(GArray) sizes = NULL;
+  E2eSize want, first;
+
+  resize_window (width, height);
+  want = widget_size ();
+  hangar_display_set_scaling (display, HANGAR_DISPLAY_SCALING_RESIZE_GUEST);
+  assert_guest_follows_widget ();
+  sizes = e2e_guest_serial_sizes (guest, E2E_GUEST_MODE_MARKER);
+  first = sizes->len > modes ? g_array_index (sizes, E2eSize, modes) : (E2eSize) { 0, 0 };
+  e2e_assert (sizes->len == modes + 1,
+              "The guest set %u modes after %s, the first %d×%d, not just the %d×%d resize-guest "
+              "mode asked for: fit mode asked for a size", sizes->len - modes, what,
+              first.width, first.height, want.width, want.height);
+}
+
 static void
 test_fit_keeps_guest_size (void)
 {
@@ -159,34 +198,31 @@ test_fit_keeps_guest_size (void)
 
   e2e_assert (widget.width != BOOT_WIDTH || widget.height != BOOT_HEIGHT,
               "The window must differ in size from the guest for this test");
-  e2e_spin (SETTLE_MS);
   assert_guest_size (boot);
-  e2e_assert (guest_mode (&(E2eSize) { 0 }) == 1, "The guest changed its mode in fit mode");
+  /* Sizes that are no multiple of 8 or 16: the guest takes exactly what it is asked. */
+  assert_fit_asked_nothing (1, 1001, 707, "showing the console in fit mode");
 }
 
 static void
 test_resize_guest_follows_window (void)
 {
-  hangar_display_set_scaling (display, HANGAR_DISPLAY_SCALING_RESIZE_GUEST);
-  assert_guest_follows_widget ();
-
-  /* Sizes that are no multiple of 8 or 16: the guest takes exactly what it is asked. */
-  resize_window (1001, 707);
+  /* Resize-guest mode since the test before. */
+  resize_window (957, 613);
   assert_guest_follows_widget ();
 }
 
 static void
 test_fit_again_leaves_guest (void)
 {
-  E2eSize before;
-  guint modes = guest_mode (&before);
+  guint modes = guest_mode (&(E2eSize) { 0 });
 
   hangar_display_set_scaling (display, HANGAR_DISPLAY_SCALING_FIT);
   resize_window (812, 590);
-  e2e_spin (SETTLE_MS);
-  assert_guest_size (before);
-  e2e_assert (guest_mode (&(E2eSize) { 0 }) == modes,
-              "The guest changed its mode after the console went back to fit mode");
+  assert_fit_asked_nothing (modes, 900, 640, "going back to fit mode and resizing the window");
+
+  /* Fit mode again, the picture scaled down, for the pointer test. */
+  hangar_display_set_scaling (display, HANGAR_DISPLAY_SCALING_FIT);
+  resize_window (812, 590);
 }
 
 /* The PS/2 mouse's motion, as the guest saw it between two left-button presses. */
@@ -239,9 +275,20 @@ mouse_clicks_reach (gpointer data)
   return motions->len >= GPOINTER_TO_UINT (data);
 }
 
+/* Guest pixels per widget pixel in fit mode, from the sizes alone: the guest's mode as
+ * it printed it, scaled to fit the widget whole. */
+static double
+fit_guest_pixels_per_widget_pixel (void)
+{
+  E2eSize mode;
+
+  guest_mode (&mode);
+  return 1.0 / MIN ((double)gtk_widget_get_width (GTK_WIDGET (display)) / mode.width,
+                    (double)gtk_widget_get_height (GTK_WIDGET (display)) / mode.height);
+}
+
 /* Moves the real X11 pointer from widget point @from by @dx, @dy window pixels in steps,
- * then clicks there; returns the motion in guest pixels the console saw, the difference
- * of the two points' guest pixels. */
+ * then clicks there; returns that motion in guest pixels (fit mode). */
 static Motion
 move_and_click (graphene_point_t *from,
                 int               dx,
@@ -251,7 +298,7 @@ move_and_click (graphene_point_t *from,
   const int steps = 5;
   graphene_point_t to = GRAPHENE_POINT_INIT (from->x + dx, from->y + dy);
   graphene_point_t origin;
-  int x0, y0, x1, y1;
+  double per_pixel = fit_guest_pixels_per_widget_pixel ();
 
   g_assert_true (gtk_widget_compute_point (GTK_WIDGET (display), GTK_WIDGET (window),
                                            &GRAPHENE_POINT_INIT (0, 0), &origin));
@@ -266,10 +313,8 @@ move_and_click (graphene_point_t *from,
   e2e_spin (300);
   e2e_xdotool ("click", "1", NULL);
 
-  hangar_display_widget_to_guest (display, from->x, from->y, &x0, &y0);
-  hangar_display_widget_to_guest (display, to.x, to.y, &x1, &y1);
   *from = to;
-  return (Motion) { x1 - x0, y1 - y0, 0 };
+  return (Motion) { (int)round (dx * per_pixel), (int)round (dy * per_pixel), 0 };
 }
 
 /* Whether the guest's @seen is @sent, give or take the mouse's ways: QEMU hands VNC
@@ -291,18 +336,16 @@ static void
 test_relative_pointer (void)
 {
   static const int moves[][2] = { { 150, 90 }, { -120, -150 } };
-  graphene_rect_t rect;
   graphene_point_t at;
   const guint clicks = 1 + G_N_ELEMENTS (moves) + 1;
   Motion scrolled;
   g_autoptr(GArray) seen = NULL;
   Motion sent[G_N_ELEMENTS (moves)];
 
-  /* From inside the picture, a click first: what the pointer did before it does not
-   * count. */
-  hangar_display_get_draw_rect (display, &rect);
-  at = GRAPHENE_POINT_INIT ((int)(rect.origin.x + rect.size.width / 2),
-                            (int)(rect.origin.y + rect.size.height / 2));
+  /* From the middle (the picture is centred), a click first: what the pointer did
+   * before it does not count. */
+  at = GRAPHENE_POINT_INIT (gtk_widget_get_width (GTK_WIDGET (display)) / 2,
+                            gtk_widget_get_height (GTK_WIDGET (display)) / 2);
   move_and_click (&at, 0, 0);
   for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
     sent[i] = move_and_click (&at, moves[i][0], moves[i][1]);
@@ -333,25 +376,61 @@ test_relative_pointer (void)
               scrolled.wheel, scrolled.dx, scrolled.dy);
 }
 
+static gboolean
+serial_has (gpointer text)
+{
+  return e2e_guest_serial_has (guest, text);
+}
+
+static void
+test_clipboard_to_guest (void)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (display));
+  const char *text = "hangar-vnc-clip-1";
+  const char *secret = "hangar-vnc-secret-2";
+  g_autofree char *seen = g_strconcat (AGENT_CLIPBOARD, text, NULL);
+  g_autofree char *secret_seen = g_strconcat (AGENT_CLIPBOARD, secret, NULL);
+
+  e2e_assert (e2e_wait_for (serial_has, AGENT_READY, AGENT_TIMEOUT_MS),
+              "The guest's hangar-agent did not print " AGENT_READY " within %d s",
+              AGENT_TIMEOUT_MS / 1000);
+  gdk_clipboard_set_text (clipboard, text);
+  e2e_assert (e2e_wait_for (serial_has, seen, AGENT_TIMEOUT_MS),
+              "The guest's agent did not get \"%s\" from this desktop's clipboard over VNC "
+              "within %d s", text, AGENT_TIMEOUT_MS / 1000);
+
+  /* Sharing off: nothing goes. Switched back on, the current text goes, behind anything
+   * that went meanwhile (one stream): so the agent must have got it once only. */
+  hangar_display_set_share_clipboard (display, FALSE);
+  gdk_clipboard_set_text (clipboard, secret);
+  hangar_display_set_share_clipboard (display, TRUE);
+  e2e_assert (e2e_wait_for (serial_has, secret_seen, AGENT_TIMEOUT_MS),
+              "With sharing back on, the guest's agent did not get \"%s\" within %d s", secret,
+              AGENT_TIMEOUT_MS / 1000);
+  e2e_assert (e2e_guest_serial_count (guest, secret_seen) == 1,
+              "The guest got this desktop's clipboard with sharing off (%u times in all)",
+              e2e_guest_serial_count (guest, secret_seen));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  /* No tablet: the PS/2 mouse the pc machine always has is the only pointer. */
+  /* No tablet: the PS/2 mouse the pc machine always has is the only pointer. In its
+   * place the channel for the clipboard (see the top). */
   E2eGuestOptions options = {
     .graphics = "vnc",
     .variant = "fb",
     .replace = "<input type='tablet' bus='virtio'/>",
-    .replacement = "",
+    .replacement = "<channel type='qemu-vdagent'>"
+                   "<source><clipboard copypaste='yes'/><mouse mode='server'/></source>"
+                   "<target type='virtio' name='com.redhat.spice.0'/></channel>",
   };
   E2eSize boot = { BOOT_WIDTH, BOOT_HEIGHT };
   gint64 start;
   int ret;
 
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-  e2e_set_cleanup (cleanup);
+  e2e_gtk_test_init (&argc, &argv);
 
   start = g_get_monotonic_time ();
   guest = e2e_guest_boot_with (&options);
@@ -376,6 +455,7 @@ main (int   argc,
   g_test_add_func ("/e2e/resize/resize-guest-follows-window", test_resize_guest_follows_window);
   g_test_add_func ("/e2e/resize/fit-again-leaves-guest", test_fit_again_leaves_guest);
   g_test_add_func ("/e2e/resize/relative-pointer", test_relative_pointer);
+  g_test_add_func ("/e2e/vnc-clipboard/to-guest", test_clipboard_to_guest);
   ret = g_test_run ();
 
   gtk_window_destroy (window);

@@ -95,6 +95,7 @@ cleanup (void)
   if (guest_name && uri && (c = virConnectOpen (uri)))
     {
       e2e_remove_domain (c, guest_name);
+      e2e_cleanup_domain_done (guest_name);
       virConnectClose (c);
     }
   cleaning_up = FALSE;
@@ -255,6 +256,7 @@ test_stream (void)
               hangar_connection_get_error_message (connection));
 
   xml = guest_xml (guest_name);
+  e2e_cleanup_domain (guest_name);
   domain = virDomainDefineXML (virt, xml);
   e2e_assert (domain != NULL, "cannot define %s: %s", guest_name, e2e_virt_error ());
 
@@ -708,8 +710,7 @@ main (int argc, char **argv)
   int ret;
 
   setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
-  e2e_set_cleanup (cleanup);
+  e2e_test_init (&argc, &argv);
   g_log_set_handler (NULL, G_LOG_LEVEL_DEBUG, drop_log_message, NULL);
   uri = g_getenv ("HANGAR_TEST_LIBVIRT_URI");
   guest_name = g_strdup_printf (GUEST_PREFIX "%d", (int) getpid ());

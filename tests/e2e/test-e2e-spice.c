@@ -130,6 +130,7 @@ test_picture_matches_guest (void)
 static void
 test_reopen (void)
 {
+  e2e_spice_wait_linked (CONNECT_TIMEOUT_MS);
   hangar_spice_display_close (HANGAR_SPICE_DISPLAY (display));
   g_assert_cmpint (hangar_display_get_state (display), ==, HANGAR_DISPLAY_STATE_DISCONNECTED);
   open_display ();
@@ -211,10 +212,7 @@ main (int   argc,
   int ret;
 
   /* The keys come as X11 events (xdotool), so Xvfb and GTK's X11 backend. */
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-  g_test_init (&argc, &argv, NULL);
-  if (g_getenv ("DISPLAY") == NULL || !gtk_init_check ())
-    g_error ("No X server: DISPLAY must name one (build-aux/test starts Xvfb)");
+  e2e_gtk_test_init (&argc, &argv);
 
   guest = e2e_guest_boot ("spice");
 

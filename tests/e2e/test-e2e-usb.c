@@ -4,10 +4,14 @@
  * libvirtd, under Xvfb (HANGAR_TEST_LIBVIRT_URI, HANGAR_TEST_GUEST_DIR and DISPLAY from
  * build-aux/test; the test fails without them, it never skips):
  *   - a guest with two <redirdev type='spicevmc'> gets a SpiceUsbDeviceManager holding
- *     its two USB channels, both free;
+ *     its two USB channels, both open and free;
  *   - the tiny guest as it is (no redirdev) gets no manager and no error, which the
  *     window shows as "This guest has no USB redirection channels".
  * No USB device is plugged in here, so redirecting one is not tested.
+ *
+ * A console is closed only once all its channels have linked (e2e_spice_wait_linked):
+ * the USB and cursor channels open after the display, and one still linking when the
+ * session goes makes spice-client-glib warn "incomplete link header (0/16)".
  */
 #define G_LOG_DOMAIN "test-e2e-usb"
 
@@ -19,6 +23,7 @@
 #include "hangar-spice-display.h"
 
 #define CONNECT_TIMEOUT_MS 30000
+#define LINK_TIMEOUT_MS    15000
 
 typedef struct {
   E2eGuest *guest;
@@ -74,6 +79,7 @@ usb_guest_free (UsbGuest *g)
 {
   gpointer display = g->display;
 
+  e2e_spice_wait_linked (LINK_TIMEOUT_MS);
   /* Sockets still on their way from libvirt hold the display until they arrive. */
   hangar_spice_display_close (HANGAR_SPICE_DISPLAY (g->display));
   g_object_add_weak_pointer (display, &display);
@@ -124,6 +130,9 @@ test_redirdev_channels (void)
       g_object_get (manager, "free-channels", &free_channels, NULL);
       g_error ("The USB device manager has %d free channels, not 2", free_channels);
     }
+  /* And both channels are open: the server took them. */
+  e2e_spice_wait_linked (LINK_TIMEOUT_MS);
+  g_assert_cmpuint (e2e_spice_count_opened (SPICE_TYPE_USBREDIR_CHANNEL), ==, 2);
   devices = spice_usb_device_manager_get_devices (manager);
   g_test_message ("%u USB device(s) on this host", devices->len);
 
@@ -136,8 +145,11 @@ test_no_redirdev (void)
   UsbGuest *g = usb_guest_start (FALSE);
   HangarSpiceDisplay *display = HANGAR_SPICE_DISPLAY (g->display);
 
-  /* The channel list came before the display channel opened: nothing more will come. */
-  e2e_spin (500);
+  /* Every channel the server listed has linked, the cursor's too (it opens after the
+   * display): the list is in, and no channel for USB was among it. */
+  e2e_spice_wait_linked (LINK_TIMEOUT_MS);
+  g_assert_cmpuint (e2e_spice_count_opened (SPICE_TYPE_CURSOR_CHANNEL), ==, 1);
+  g_assert_cmpuint (e2e_spice_count_opened (SPICE_TYPE_USBREDIR_CHANNEL), ==, 0);
   g_assert_null (hangar_spice_display_get_usb_manager (display));
   g_assert_null (hangar_spice_display_get_usb_error (display));
 
@@ -148,7 +160,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
+  e2e_gtk_test_init (&argc, &argv);
 
   g_test_add_func ("/e2e/usb/redirdev-channels", test_redirdev_channels);
   g_test_add_func ("/e2e/usb/no-redirdev", test_no_redirdev);

@@ -143,15 +143,20 @@ click_logged (gpointer data)
 
 /* How the click is seen: the guest has a virtio tablet; a logger started from its shell
  * (typed through the console) copies the tablet's raw input events to the serial port.
- * QEMU scales a VNC position p on a screen of size s to p * 32767 / s on the tablet. */
+ * QEMU scales a VNC position p on a screen of size s to p * 32767 / s on the tablet.
+ * Where to click comes from the sizes alone: the guest's screen (libvirt's screenshot)
+ * at 1:1, centred in the widget on whole pixels. */
 static void
 test_click_lands (void)
 {
   g_autofree char *xid = e2e_window_xid (window);
+  g_autoptr(GdkTexture) shot = e2e_guest_screenshot (guest);
   const int gx = 300, gy = 200;
-  int width = hangar_display_get_guest_width (display);
-  int height = hangar_display_get_guest_height (display);
-  graphene_rect_t rect;
+  int width = gdk_texture_get_width (shot);
+  int height = gdk_texture_get_height (shot);
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (display));
+  double left = floor ((gtk_widget_get_width (GTK_WIDGET (display)) * scale - width) / 2.0) / scale;
+  double top = floor ((gtk_widget_get_height (GTK_WIDGET (display)) * scale - height) / 2.0) / scale;
   graphene_point_t point;
   g_autofree char *wx = NULL;
   g_autofree char *wy = NULL;
@@ -162,10 +167,11 @@ test_click_lands (void)
   e2e_spin (1500);
 
   /* The centre of guest pixel (gx, gy), in window coordinates. */
-  hangar_display_get_draw_rect (display, &rect);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (display)) * scale, >=, width);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (display)) * scale, >=, height);
   g_assert_true (gtk_widget_compute_point (GTK_WIDGET (display), GTK_WIDGET (window),
-                                           &GRAPHENE_POINT_INIT (rect.origin.x + gx + 0.5,
-                                                                 rect.origin.y + gy + 0.5),
+                                           &GRAPHENE_POINT_INIT (left + (gx + 0.5) / scale,
+                                                                 top + (gy + 0.5) / scale),
                                            &point));
   wx = g_strdup_printf ("%d", (int)point.x);
   wy = g_strdup_printf ("%d", (int)point.y);
@@ -203,9 +209,7 @@ main (int   argc,
 {
   int ret;
 
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
+  e2e_gtk_test_init (&argc, &argv);
 
   boot_requested = g_get_real_time ();
   guest = e2e_guest_boot ("vnc");
