@@ -511,6 +511,7 @@ test_lifecycle_and_reconnect (void)
   guest_name = g_strdup_printf (GUEST_PREFIX "%d-%" G_GINT64_FORMAT, (int) getpid (),
                                 g_get_real_time () / 1000);
   xml = guest_xml (guest_name);
+  e2e_cleanup_domain (guest_name);
   dom = virDomainDefineXML (virt, xml);
   e2e_assert (dom != NULL, "virDomainDefineXML: %s", e2e_virt_error ());
   {
@@ -606,6 +607,7 @@ test_lifecycle_and_reconnect (void)
   virt = virConnectOpen (uri);
   e2e_assert (virt != NULL, "cannot reconnect to %s: %s", uri, e2e_virt_error ());
   e2e_remove_domain (virt, guest_name);
+  e2e_cleanup_domain_done (guest_name);
   virConnectClose (virt);
   {
     CountWait w = { conn, 0 };
@@ -677,7 +679,9 @@ main (int argc, char **argv)
   int ret;
 
   setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
+  /* Fatal warnings, and a cleaner that removes the test guest however the test ends;
+   * cleanup () below also restarts a libvirtd this test stopped. */
+  e2e_test_init (&argc, &argv);
   e2e_set_cleanup (cleanup);
   became_failed = g_array_new (FALSE, FALSE, sizeof (gint64));
   became_connecting = g_array_new (FALSE, FALSE, sizeof (gint64));
