@@ -354,9 +354,7 @@ on_channel_new_hook (GSignalInvocationHint *hint,
                      gpointer               data)
 {
   g_weak_ref_set (&newest_session, g_value_get_object (&values[0]));
-  /* A handler of its own on each channel, not an emission hook on the signal: with a
-   * hook on "channel-event", SPICE's TLS channels failed to connect (seen in
-   * e2e-console-tls: "Connection refused" at once). */
+  /* Its first event tells when the channel stopped linking. */
   g_signal_connect (g_value_get_object (&values[1]), "channel-event",
                     G_CALLBACK (on_channel_event_cb), NULL);
   return TRUE;

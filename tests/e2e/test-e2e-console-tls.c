@@ -26,7 +26,6 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -34,6 +33,7 @@
 #include <gtk/gtk.h>
 
 #include "e2e-guest.h"
+#include "e2e-tls.h"
 #include "hangar-spice-display.h"
 #include "hangar-vnc-display.h"
 
@@ -217,13 +217,6 @@ set_client_files (const char *ca_dir,
   set_pki_files (pki, ca_dir, client_dir);
 }
 
-/* QEMU dies with the test, however it ends. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 static gboolean
 socket_exists (gpointer data)
 {
@@ -231,24 +224,11 @@ socket_exists (gpointer data)
 }
 
 /* A QEMU with no disk (its BIOS screen is the picture), with @args (space-separated)
- * for its console. */
+ * for its console; it dies with the test. */
 static void
 start_qemu (const char *args)
 {
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
-  g_autofree char *command =
-    g_strdup_printf ("qemu-system-x86_64 -nodefaults -no-user-config -machine pc,accel=tcg "
-                     "-m 32 -vga std -display none %s", args);
-  g_auto(GStrv) argv = g_strsplit (command, " ", -1);
-  g_autoptr(GError) error = NULL;
-  GSubprocess *qemu;
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  qemu = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv, &error);
-  if (qemu == NULL)
-    g_error ("Could not start QEMU: %s", error->message);
-  g_ptr_array_add (qemus, qemu);
+  g_ptr_array_add (qemus, e2e_tls_start_qemu (args));
 }
 
 /* A QEMU whose VNC server listens on the UNIX socket @name.sock with @vnc_options,
@@ -270,22 +250,6 @@ start_vnc (const char *name,
   if (!e2e_wait_for (socket_exists, socket_path, 10000))
     g_error ("QEMU (%s) made no VNC socket at %s", args, socket_path);
   return socket_path;
-}
-
-/* A TCP port on 127.0.0.1 that nothing listens on, for QEMU's SPICE server. */
-static int
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  if (socket == NULL || !g_socket_bind (socket, any, FALSE, NULL) ||
-      (bound = g_socket_get_local_address (socket, NULL)) == NULL)
-    g_error ("Could not find a free TCP port");
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
 static gboolean
@@ -617,9 +581,9 @@ main (int   argc,
   {
     g_autofree char *spice = NULL;
 
-    spice_port = free_port ();
+    spice_port = e2e_tls_free_port ();
     do
-      spice_tls_port = free_port ();
+      spice_tls_port = e2e_tls_free_port ();
     while (spice_tls_port == spice_port);
     spice = g_strdup_printf ("-spice port=%d,tls-port=%d,addr=127.0.0.1,x509-dir=%s,"
                              "disable-ticketing=on,tls-channel=default",
