@@ -194,7 +194,7 @@ open_guest_activated (GtkWidget  *widget,
   g_autoptr(GPtrArray) guests = _hangar_window_get_selected_guests (self);
 
   for (guint i = 0; i < guests->len; i++)
-    _hangar_window_open_guest (self, g_ptr_array_index (guests, i));
+    g_signal_emit_by_name (self, "open-guest", g_ptr_array_index (guests, i));
 }
 
 static void

@@ -51,7 +51,5 @@ struct _HangarWindow
 void       _hangar_window_class_actions_init  (GtkWidgetClass *widget_class);
 void       _hangar_window_actions_update      (HangarWindow   *self);
 GPtrArray *_hangar_window_get_selected_guests (HangarWindow   *self);
-void       _hangar_window_open_guest          (HangarWindow   *self,
-                                               HangarGuest    *guest);
 
 G_END_DECLS

@@ -172,7 +172,7 @@ on_column_view_activate_cb (HangarWindow *self,
   g_autoptr(HangarGuest) guest = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
 
   if (guest != NULL)
-    _hangar_window_open_guest (self, guest);
+    g_signal_emit (self, signals[OPEN_GUEST], 0, guest);
 }
 
 GListModel *
@@ -671,13 +671,6 @@ hangar_window_init (HangarWindow *self)
   gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
   gtk_widget_set_halign (GTK_WIDGET (self->context_menu), GTK_ALIGN_START);
   gtk_widget_set_parent (GTK_WIDGET (self->context_menu), GTK_WIDGET (self->column_view));
-}
-
-void
-_hangar_window_open_guest (HangarWindow *self,
-                           HangarGuest  *guest)
-{
-  g_signal_emit (self, signals[OPEN_GUEST], 0, guest);
 }
 
 HangarWindow *
