@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <gtk/gtk.h>
-#include <gdk/x11/gdkx.h>
 
 #include "hangar-display.h"
 #include "hangar-spinner.h"
@@ -546,18 +545,6 @@ test_screenshot (void)
   g_assert_cmphex (pixel[3], ==, 0xff);
 }
 
-static void
-xdotool (const char *args)
-{
-  g_autofree char *command = g_strdup_printf ("xdotool %s", args);
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  if (!g_spawn_command_line_sync (command, NULL, NULL, &status, &error) ||
-      !g_spawn_check_wait_status (status, &error))
-    g_error ("%s failed: %s", command, error->message);
-}
-
 static gboolean
 has_focus (gpointer data)
 {
@@ -623,13 +610,12 @@ test_keyboard_grab (void)
   gtk_widget_grab_focus (GTK_WIDGET (display));
   g_assert_true (test_wait_for (has_size, display, 3000));
 
-  xid = g_strdup_printf ("windowfocus --sync %lu",
-                         (gulong)gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window))));
-  xdotool (xid);
+  xid = g_strdup_printf ("windowfocus --sync %lu", test_x11_window_id (GTK_WIDGET (window)));
+  test_xdotool (xid);
   g_assert_true (test_wait_for (has_focus, display, 3000));
 
   /* "a": evdev 30, XT 0x1e, pressed then released; typing takes the grab. */
-  xdotool ("key a");
+  test_xdotool ("key a");
   wait_keys (display, 2);
   g_assert_cmphex (g_array_index (display->keys, guint, 0), ==, 0x1e | 1u << 16);
   g_assert_cmphex (g_array_index (display->keys, guint, 1), ==, 0x1e);
@@ -640,7 +626,7 @@ test_keyboard_grab (void)
 
   /* E0-prefixed keys: Up and keypad Enter. */
   g_array_set_size (display->keys, 0);
-  xdotool ("key Up KP_Enter");
+  test_xdotool ("key Up KP_Enter");
   wait_keys (display, 4);
   g_assert_cmphex (g_array_index (display->keys, guint, 0), ==, 0x148 | 1u << 16);
   g_assert_cmphex (g_array_index (display->keys, guint, 1), ==, 0x148);
@@ -651,7 +637,7 @@ test_keyboard_grab (void)
    * keyboard's own key-ups come later, if at all, to a console without the grab), and
    * gives the accelerators back. */
   g_array_set_size (display->keys, 0);
-  xdotool ("keydown Control_L keydown Alt_L");
+  test_xdotool ("keydown Control_L keydown Alt_L");
   g_assert_true (test_wait_for (is_released, display, 3000));
   wait_keys (display, 4);
   g_assert_cmphex (g_array_index (display->keys, guint, 0), ==, 0x1d | 1u << 16);
@@ -660,7 +646,7 @@ test_keyboard_grab (void)
   g_assert_cmphex (g_array_index (display->keys, guint, 3), ==, 0x38);
   accels = gtk_application_get_accels_for_action (app, "app.quit");
   g_assert_cmpstrv (accels, quit_accels);
-  xdotool ("keyup Alt_L keyup Control_L");
+  test_xdotool ("keyup Alt_L keyup Control_L");
 
   gtk_window_destroy (window);
 }

@@ -16,20 +16,15 @@
  *   home/hangar-tls/{ca,other-ca,client,other-client}/  server/ (QEMU's x509 dir)
  *   home/hangar-tls/x509.sock, password.sock, anon.sock (QEMU VNC); SPICE on TCP ports
  */
-#define _GNU_SOURCE /* unshare () */
 #define G_LOG_DOMAIN "test-e2e-console-tls"
 
 #include "config.h"
 
 #include <errno.h>
-#include <pwd.h>
-#include <sched.h>
 #include <signal.h>
-#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "e2e-guest.h"
@@ -44,38 +39,11 @@ static char *workdir; /* home/hangar-tls */
 static GPtrArray *qemus;
 static GtkWindow *window;
 
-static void
-run (const char *const *argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  int status = 0;
-
-  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                     NULL, NULL, NULL, &err, &status, &error) ||
-      !g_spawn_check_wait_status (status, &error))
-    g_error ("%s failed: %s\n%s", argv[0], error->message, err ? err : "");
-}
-
 /* A private mount namespace where an empty tmpfs is the user's home (see the top). */
 static void
 enter_private_home (void)
 {
-  struct passwd *pw = getpwuid (getuid ());
-
-  if (pw == NULL || pw->pw_dir == NULL || g_strcmp0 (pw->pw_dir, "/") == 0)
-    g_error ("The user has no home directory of its own for gvnc's ~/.pki");
-  if (unshare (CLONE_NEWNS) != 0)
-    g_error ("unshare (CLONE_NEWNS) failed: %s. This test needs root, as the other "
-             "end-to-end tests.", g_strerror (errno));
-  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-      mount ("tmpfs", pw->pw_dir, "tmpfs", 0, "mode=0700") != 0)
-    g_error ("Could not put a tmpfs over %s: %s", pw->pw_dir, g_strerror (errno));
-  /* A system-wide CA would come first; here there is none but the test's own. */
-  if (g_mkdir_with_parents ("/etc/pki", 0755) != 0 ||
-      mount ("tmpfs", "/etc/pki", "tmpfs", 0, "mode=0755") != 0)
-    g_error ("Could not put a tmpfs over /etc/pki: %s", g_strerror (errno));
-  home = g_strdup (pw->pw_dir);
+  home = e2e_tls_enter_private_pki ();
   workdir = g_build_filename (home, "hangar-tls", NULL);
 }
 
@@ -83,30 +51,6 @@ static char *
 work_path (const char *relative)
 {
   return g_build_filename (workdir, relative, NULL);
-}
-
-/* A key and a certificate signed by @ca (NULL: self-signed), as QEMU's file names want. */
-static void
-make_cert (const char *dir,
-           const char *name,
-           const char *extensions,
-           const char *subject,
-           const char *ca)
-{
-  g_autofree char *config = work_path ("openssl.cnf");
-  g_autofree char *key = g_strdup_printf ("%s/%s-key.pem", dir, name);
-  g_autofree char *cert = g_strdup_printf ("%s/%s-cert.pem", dir, name);
-  g_autofree char *ca_cert = ca ? g_strdup_printf ("%s/ca-cert.pem", ca) : NULL;
-  g_autofree char *ca_key = ca ? g_strdup_printf ("%s/ca-key.pem", ca) : NULL;
-  const char *argv[] = {
-    "openssl", "req", "-x509", "-config", config, "-extensions", extensions,
-    "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-noenc", "-days", "2",
-    "-subj", subject, "-keyout", key, "-out", cert,
-    ca ? "-CA" : NULL, ca_cert, "-CAkey", ca_key, NULL
-  };
-
-  g_mkdir_with_parents (dir, 0700);
-  run (argv);
 }
 
 static void
@@ -119,6 +63,7 @@ make_certificates (void)
   g_autofree char *client = work_path ("client");
   g_autofree char *other_client = work_path ("other-client");
   g_autofree char *ca_copy = NULL;
+  g_autofree char *ca_cert = NULL;
   g_autoptr(GError) error = NULL;
   const char *text =
     "[req]\n"
@@ -136,41 +81,20 @@ make_certificates (void)
     "basicConstraints = critical,CA:FALSE\n"
     "keyUsage = critical,digitalSignature,keyEncipherment\n"
     "extendedKeyUsage = clientAuth\n";
-  g_autofree char *contents = NULL;
 
   g_mkdir_with_parents (workdir, 0700);
   if (!g_file_set_contents (config, text, -1, &error))
     g_error ("%s", error->message);
-  make_cert (ca, "ca", "ca", "/CN=Hangar test CA", NULL);
-  make_cert (other_ca, "ca", "ca", "/CN=Another CA", NULL);
-  make_cert (server, "server", "server", "/CN=localhost", ca);
-  make_cert (client, "client", "client", "/CN=hangar-test-client", ca);
-  make_cert (other_client, "client", "client", "/CN=hangar-test-client", other_ca);
+  e2e_tls_make_cert (config, ca, "ca", "ca", "/CN=Hangar test CA", NULL);
+  e2e_tls_make_cert (config, other_ca, "ca", "ca", "/CN=Another CA", NULL);
+  e2e_tls_make_cert (config, server, "server", "server", "/CN=localhost", ca);
+  e2e_tls_make_cert (config, client, "client", "client", "/CN=hangar-test-client", ca);
+  e2e_tls_make_cert (config, other_client, "client", "client", "/CN=hangar-test-client", other_ca);
 
   /* QEMU's x509 directory: ca-cert.pem, server-cert.pem, server-key.pem. */
   ca_copy = g_build_filename (server, "ca-cert.pem", NULL);
-  {
-    g_autofree char *ca_cert = g_build_filename (ca, "ca-cert.pem", NULL);
-
-    if (!g_file_get_contents (ca_cert, &contents, NULL, &error) ||
-        !g_file_set_contents (ca_copy, contents, -1, &error))
-      g_error ("%s", error->message);
-  }
-}
-
-static void
-copy_file (const char *from,
-           const char *to)
-{
-  g_autofree char *contents = NULL;
-  g_autofree char *dir = g_path_get_dirname (to);
-  g_autoptr(GError) error = NULL;
-  gsize length;
-
-  g_mkdir_with_parents (dir, 0700);
-  if (!g_file_get_contents (from, &contents, &length, &error) ||
-      !g_file_set_contents (to, contents, length, &error))
-    g_error ("%s", error->message);
+  ca_cert = g_build_filename (ca, "ca-cert.pem", NULL);
+  e2e_tls_copy_file (ca_cert, ca_copy);
 }
 
 /* What @pki holds: the CA of @ca_dir, the client certificate and key of @client_dir
@@ -185,25 +109,21 @@ set_pki_files (const char *pki,
   g_autofree char *key = g_build_filename (pki, "libvirt-vnc", "private", "clientkey.pem",
                                            NULL);
 
-  g_remove (ca);
-  g_remove (cert);
-  g_remove (key);
-  if (ca_dir != NULL)
-    {
-      g_autofree char *from = g_build_filename (workdir, ca_dir, "ca-cert.pem", NULL);
+  g_autofree char *from_ca = NULL;
+  g_autofree char *from_cert = NULL;
+  g_autofree char *from_key = NULL;
 
-      copy_file (from, ca);
-    }
+  if (ca_dir != NULL)
+    from_ca = g_build_filename (workdir, ca_dir, "ca-cert.pem", NULL);
   if (client_dir != NULL)
     {
-      g_autofree char *from_cert = g_build_filename (workdir, client_dir, "client-cert.pem",
-                                                     NULL);
-      g_autofree char *from_key = g_build_filename (workdir, client_dir, "client-key.pem",
-                                                    NULL);
-
-      copy_file (from_cert, cert);
-      copy_file (from_key, key);
+      from_cert = g_build_filename (workdir, client_dir, "client-cert.pem", NULL);
+      from_key = g_build_filename (workdir, client_dir, "client-key.pem", NULL);
     }
+  /* A NULL source removes what was there. */
+  e2e_tls_copy_file (from_ca, ca);
+  e2e_tls_copy_file (from_cert, cert);
+  e2e_tls_copy_file (from_key, key);
 }
 
 /* What the user has in ~/.pki (and nothing in /etc/pki). */
@@ -215,12 +135,6 @@ set_client_files (const char *ca_dir,
 
   set_pki_files ("/etc/pki", NULL, NULL);
   set_pki_files (pki, ca_dir, client_dir);
-}
-
-static gboolean
-socket_exists (gpointer data)
-{
-  return g_file_test (data, G_FILE_TEST_EXISTS);
 }
 
 /* A QEMU with no disk (its BIOS screen is the picture), with @args (space-separated)
@@ -247,19 +161,9 @@ start_vnc (const char *name,
   object_args = g_strjoinv (" -object ", object_list);
   args = g_strdup_printf ("-object %s -vnc unix:%s,%s", object_args, socket_path, vnc_options);
   start_qemu (args);
-  if (!e2e_wait_for (socket_exists, socket_path, 10000))
+  if (!e2e_wait_for (e2e_tls_file_exists, socket_path, 10000))
     g_error ("QEMU (%s) made no VNC socket at %s", args, socket_path);
   return socket_path;
-}
-
-static gboolean
-port_listens (gpointer data)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection =
-    g_socket_client_connect_to_host (client, "127.0.0.1", GPOINTER_TO_INT (data), NULL, NULL);
-
-  return connection != NULL;
 }
 
 static int
@@ -589,7 +493,7 @@ main (int   argc,
                              "disable-ticketing=on,tls-channel=default",
                              spice_port, spice_tls_port, server);
     start_qemu (spice);
-    if (!e2e_wait_for (port_listens, GINT_TO_POINTER (spice_tls_port), 10000))
+    if (!e2e_wait_for (e2e_tls_port_listens, GINT_TO_POINTER (spice_tls_port), 10000))
       g_error ("QEMU's SPICE server does not listen on %d", spice_tls_port);
   }
 
