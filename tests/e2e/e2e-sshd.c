@@ -55,6 +55,9 @@ e2e_sshd_start (void)
   dir = g_dir_make_tmp ("hangar-sshd-XXXXXX", &error);
   if (dir == NULL)
     g_error ("%s", error->message);
+  /* After a failure the cleaner ends sshd and the SSH master (their command lines name
+   * the directory) and removes it. */
+  e2e_cleanup_path (dir);
   sshd_port = e2e_tls_free_port ();
   g_mkdir_with_parents ("/run/sshd", 0755);
   keygen ("host_key");
@@ -71,7 +74,8 @@ e2e_sshd_start (void)
   config = g_strdup_printf ("Port %d\nListenAddress 127.0.0.1\nHostKey %s/host_key\n"
                             "PidFile %s/sshd.pid\nAuthorizedKeysFile %s/authorized_keys\n"
                             "PermitRootLogin prohibit-password\nPasswordAuthentication no\n"
-                            "KbdInteractiveAuthentication no\nStrictModes no\nUsePAM no\n",
+                            "KbdInteractiveAuthentication no\nStrictModes no\nUsePAM no\n"
+                            "MaxSessions 20\n",
                             sshd_port, dir, dir, dir);
   write_file ("sshd_config", config);
   g_free (config);
@@ -125,5 +129,6 @@ e2e_sshd_stop (void)
 
     e2e_tls_run (argv);
   }
+  e2e_cleanup_path_done (dir);
   g_clear_pointer (&dir, g_free);
 }

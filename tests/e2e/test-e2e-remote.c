@@ -8,50 +8,17 @@
 
 #include "config.h"
 
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "e2e-guest.h"
+#include "e2e-sshd.h"
 #include "hangar-spice-display.h"
 #include "hangar-vnc-display.h"
 
-static char *tmpdir;
-static GPid sshd_pid;
 static int sshd_port;
 static E2eGuest *guest;
 static E2eGuest *spice_guest;
-
-static void
-run (const char *command)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  int status = 0;
-
-  if (!g_spawn_command_line_sync (command, NULL, &err, &status, &error) ||
-      !g_spawn_check_wait_status (status, &error))
-    g_error ("%s failed: %s %s", command, error->message, err ? err : "");
-}
-
-static int
-free_port (void)
-{
-  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t len = sizeof addr;
-  int fd = socket (AF_INET, SOCK_STREAM, 0);
-  int port;
-
-  if (bind (fd, (struct sockaddr *)&addr, sizeof addr) < 0 ||
-      getsockname (fd, (struct sockaddr *)&addr, &len) < 0)
-    g_error ("No free port: %s", g_strerror (errno));
-  port = ntohs (addr.sin_port);
-  close (fd);
-  return port;
-}
 
 /* Established TCP connections from this machine to the test sshd. */
 static guint
@@ -70,114 +37,6 @@ ssh_connections (void)
   for (guint i = 0; lines[i] != NULL; i++)
     n += *g_strstrip (lines[i]) != '\0';
   return n;
-}
-
-/* sshd (and its sessions) must not outlive a test that aborts. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static gboolean
-sshd_listens (gpointer data)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_host (client, "127.0.0.1",
-                                                                       sshd_port, NULL, NULL);
-  return conn != NULL;
-}
-
-static void
-start_sshd (void)
-{
-  g_autofree char *config = NULL;
-  g_autofree char *client_config = NULL;
-  g_autofree char *host_pub = NULL;
-  g_autofree char *known = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *argv[] = { "/usr/sbin/sshd", "-D", "-e", "-f", NULL, NULL };
-
-  tmpdir = g_dir_make_tmp ("hangar-ssh-XXXXXX", &error);
-  g_assert_no_error (error);
-  /* After a failure the cleaner ends sshd and the SSH master (their command lines name
-   * the directory) and removes it. */
-  e2e_cleanup_path (tmpdir);
-  sshd_port = free_port ();
-  g_mkdir_with_parents ("/run/sshd", 0755);
-
-  path = g_strdup_printf ("ssh-keygen -q -t ed25519 -N '' -f %s/host_key", tmpdir);
-  run (path);
-  g_free (path);
-  path = g_strdup_printf ("ssh-keygen -q -t ed25519 -N '' -f %s/client_key", tmpdir);
-  run (path);
-  g_free (path);
-  path = g_strdup_printf ("cp %s/client_key.pub %s/authorized_keys", tmpdir, tmpdir);
-  run (path);
-
-  config = g_strdup_printf ("Port %d\nListenAddress 127.0.0.1\nHostKey %s/host_key\n"
-                            "PidFile %s/sshd.pid\nAuthorizedKeysFile %s/authorized_keys\n"
-                            "PermitRootLogin prohibit-password\nPasswordAuthentication no\n"
-                            "KbdInteractiveAuthentication no\nStrictModes no\nUsePAM no\n"
-                            "MaxSessions 20\n",
-                            sshd_port, tmpdir, tmpdir, tmpdir);
-  g_free (path);
-  path = g_build_filename (tmpdir, "sshd_config", NULL);
-  g_file_set_contents (path, config, -1, &error);
-  g_assert_no_error (error);
-
-  /* Client side: the test's key and a known_hosts with the test host key, strictly. */
-  g_file_get_contents (g_build_filename (tmpdir, "host_key.pub", NULL), &host_pub, NULL, &error);
-  g_assert_no_error (error);
-  known = g_strdup_printf ("[127.0.0.1]:%d %s", sshd_port, host_pub);
-  g_file_set_contents (g_build_filename (tmpdir, "known_hosts", NULL), known, -1, &error);
-  g_assert_no_error (error);
-  client_config = g_strdup_printf ("Host *\n  IdentityFile %s/client_key\n  IdentitiesOnly yes\n"
-                                   "  UserKnownHostsFile %s/known_hosts\n"
-                                   "  StrictHostKeyChecking yes\n",
-                                   tmpdir, tmpdir);
-  g_file_set_contents (g_build_filename (tmpdir, "ssh_config", NULL), client_config, -1, &error);
-  g_assert_no_error (error);
-  g_setenv ("HANGAR_SSH_CONFIG", g_build_filename (tmpdir, "ssh_config", NULL), TRUE);
-  /* Keep the multiplexing sockets inside the test's own directory. */
-  g_setenv ("XDG_RUNTIME_DIR", tmpdir, TRUE);
-
-  argv[4] = path;
-  if (!g_spawn_async (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
-                      G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                      die_with_parent, NULL, &sshd_pid, &error))
-    g_error ("Cannot start sshd: %s", error->message);
-  if (!e2e_wait_for (sshd_listens, NULL, 10000))
-    g_error ("sshd did not listen on 127.0.0.1:%d", sshd_port);
-}
-
-static void
-stop_sshd (void)
-{
-  /* The SSH master Hangar started persists by design: end it, or it would outlive the
-   * test holding its output open. */
-  if (tmpdir != NULL)
-    {
-      g_autofree char *command =
-        g_strdup_printf ("ssh -F %s/ssh_config -o ControlPath=%s/hangar-ssh/cm-%%C -O exit "
-                         "-p %d -l root 127.0.0.1", tmpdir, tmpdir, sshd_port);
-
-      g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
-    }
-  if (sshd_pid > 0)
-    {
-      kill (sshd_pid, SIGTERM);
-      g_spawn_close_pid (sshd_pid);
-      sshd_pid = 0;
-    }
-  /* The multiplexing master ends with the connection sshd just dropped. */
-  if (tmpdir != NULL)
-    {
-      g_autofree char *command = g_strdup_printf ("rm -rf %s", tmpdir);
-      run (command);
-      e2e_cleanup_path_done (tmpdir);
-    }
 }
 
 static gboolean
@@ -316,7 +175,7 @@ main (int   argc,
 
   e2e_gtk_test_init (&argc, &argv);
 
-  start_sshd ();
+  sshd_port = e2e_sshd_start ();
   /* A password on the console: local fds skip it, a tunnel must give it. */
   guest = e2e_guest_boot_with_password ("vnc", "hangarpw");
   spice_guest = e2e_guest_boot_with_password ("spice", "hangarpw");
@@ -327,6 +186,6 @@ main (int   argc,
 
   e2e_guest_free (guest);
   e2e_guest_free (spice_guest);
-  stop_sshd ();
+  e2e_sshd_stop ();
   return ret;
 }

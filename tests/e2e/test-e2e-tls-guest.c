@@ -462,9 +462,7 @@ main (int   argc,
   home = e2e_tls_enter_private_pki ();
   workdir = g_build_filename (home, "hangar-tls", NULL);
 
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
+  e2e_gtk_test_init (&argc, &argv);
   hangar_core_init ();
 
   host_name = g_get_host_name ();
