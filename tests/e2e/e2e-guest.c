@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <gdk/x11/gdkx.h>
 #include <libvirt/virterror.h>
 
@@ -12,6 +13,7 @@
 #include "hangar-core.h"
 #include "hangar-display.h"
 #include "hangar-spice-display.h"
+#include "hangar-vnc-display.h"
 
 #define BOOT_TIMEOUT_MS  90000
 #define READY_MARKER     "HANGAR-GUEST-READY"
@@ -330,6 +332,36 @@ e2e_display_shows_picture (gpointer display)
 {
   return hangar_display_get_state (display) == HANGAR_DISPLAY_STATE_CONNECTED &&
          hangar_display_get_frame_count (display) > 0;
+}
+
+gboolean
+e2e_display_settled (gpointer display)
+{
+  return hangar_display_get_state (display) == HANGAR_DISPLAY_STATE_DISCONNECTED ||
+         e2e_display_shows_picture (display);
+}
+
+void
+e2e_display_assert_fails_naming (gpointer    display,
+                                 const char *needle)
+{
+  const char *message = hangar_display_get_status_message (display);
+
+  g_assert_cmpint (hangar_display_get_state (display), ==, HANGAR_DISPLAY_STATE_DISCONNECTED);
+  if (message == NULL || strstr (message, needle) == NULL)
+    g_error ("The console's message “%s” does not name %s", message, needle);
+}
+
+void
+e2e_display_close (gpointer display)
+{
+  if (HANGAR_IS_VNC_DISPLAY (display))
+    hangar_vnc_display_close (HANGAR_VNC_DISPLAY (display));
+  else
+    {
+      e2e_spice_wait_linked (10000);
+      hangar_spice_display_close (HANGAR_SPICE_DISPLAY (display));
+    }
 }
 
 /* SPICE channels, watched for every session (an emission hook on "channel-new", a

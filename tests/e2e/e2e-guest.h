@@ -80,6 +80,14 @@ GdkTexture *e2e_guest_screenshot   (E2eGuest    *guest);
 
 /* An E2ePredicate: @display (a HangarDisplay) is connected and has drawn the guest. */
 gboolean   e2e_display_shows_picture (gpointer display);
+/* An E2ePredicate: @display shows the guest or gave up (disconnected). */
+gboolean   e2e_display_settled     (gpointer     display);
+/* Fails the test unless @display gave up with a message containing @needle. */
+void       e2e_display_assert_fails_naming (gpointer    display,
+                                            const char *needle);
+/* Closes a VNC or SPICE console; a SPICE one once its channels stopped linking (see
+ * e2e_spice_wait_linked). */
+void       e2e_display_close       (gpointer     display);
 
 /* Waits until every channel of the newest SPICE session that the console uses (main,
  * display 0, inputs, cursor 0, usbredir) has finished linking: opened, or failed. Call

@@ -185,14 +185,6 @@ static char *anon_socket;
 static int spice_port;
 static int spice_tls_port;
 
-static gboolean
-display_settled (gpointer data)
-{
-  HangarDisplayState state = hangar_display_get_state (data);
-
-  return state == HANGAR_DISPLAY_STATE_DISCONNECTED || e2e_display_shows_picture (data);
-}
-
 /* Waits until @display shows the guest or gives up: either within the time, never a
  * hang. */
 static HangarDisplay *
@@ -200,7 +192,7 @@ settle (HangarDisplay *display)
 {
   gint64 elapsed = 0;
 
-  if (!e2e_wait_for_elapsed (display_settled, display, 20000, &elapsed))
+  if (!e2e_wait_for_elapsed (e2e_display_settled, display, 20000, &elapsed))
     g_error ("The console neither connected nor failed in 20 s: “%s”",
              hangar_display_get_status_message (display));
   g_test_message ("settled after %" G_GINT64_FORMAT " ms: state %d, “%s”", elapsed,
@@ -237,14 +229,7 @@ open_spice (void)
 static void
 close_display (HangarDisplay *display)
 {
-  if (HANGAR_IS_VNC_DISPLAY (display))
-    hangar_vnc_display_close (HANGAR_VNC_DISPLAY (display));
-  else
-    {
-      /* Not while a channel still links (see e2e_spice_wait_linked). */
-      e2e_spice_wait_linked (10000);
-      hangar_spice_display_close (HANGAR_SPICE_DISPLAY (display));
-    }
+  e2e_display_close (display);
   gtk_window_set_child (window, NULL);
 }
 
@@ -256,17 +241,6 @@ assert_picture (HangarDisplay *display)
   /* The BIOS's text mode (720×400) or VGA's 640×480. */
   g_assert_cmpint (hangar_display_get_guest_width (display), >=, 640);
   g_assert_cmpint (hangar_display_get_guest_height (display), >=, 400);
-}
-
-static void
-assert_fails_naming (HangarDisplay *display,
-                     const char    *needle)
-{
-  const char *message = hangar_display_get_status_message (display);
-
-  g_assert_cmpint (hangar_display_get_state (display), ==, HANGAR_DISPLAY_STATE_DISCONNECTED);
-  if (message == NULL || strstr (message, needle) == NULL)
-    g_error ("The console's message “%s” does not name %s", message, needle);
 }
 
 static void
@@ -289,8 +263,8 @@ test_no_client_certificate (void)
 
   set_client_files ("ca", NULL);
   display = open_vnc (x509_socket, "localhost");
-  assert_fails_naming (display, cert);
-  assert_fails_naming (display, "client certificate");
+  e2e_display_assert_fails_naming (display, cert);
+  e2e_display_assert_fails_naming (display, "client certificate");
   close_display (display);
 }
 
@@ -302,7 +276,7 @@ test_no_ca (void)
 
   set_client_files (NULL, "client");
   display = open_vnc (x509_socket, "localhost");
-  assert_fails_naming (display, ca);
+  e2e_display_assert_fails_naming (display, ca);
   close_display (display);
 }
 
@@ -314,7 +288,7 @@ test_wrong_ca (void)
 
   set_client_files ("other-ca", "client");
   display = open_vnc (x509_socket, "localhost");
-  assert_fails_naming (display, ca);
+  e2e_display_assert_fails_naming (display, ca);
   close_display (display);
 }
 
@@ -326,7 +300,7 @@ test_client_certificate_refused (void)
 
   set_client_files ("ca", "other-client");
   display = open_vnc (x509_socket, "localhost");
-  assert_fails_naming (display, "may not accept the client certificate");
+  e2e_display_assert_fails_naming (display, "may not accept the client certificate");
   close_display (display);
 }
 
@@ -337,7 +311,7 @@ test_wrong_host (void)
 
   set_client_files ("ca", "client");
   display = open_vnc (x509_socket, "elsewhere.invalid");
-  assert_fails_naming (display, "elsewhere.invalid");
+  e2e_display_assert_fails_naming (display, "elsewhere.invalid");
   close_display (display);
 }
 
@@ -362,7 +336,7 @@ test_x509_password (void)
   gtk_window_set_child (window, GTK_WIDGET (display));
   hangar_vnc_display_open_fd_with_host (HANGAR_VNC_DISPLAY (display),
                                         connect_socket (password_socket), "localhost");
-  if (!e2e_wait_for (display_settled, display, 20000))
+  if (!e2e_wait_for (e2e_display_settled, display, 20000))
     g_error ("The console neither connected nor failed: “%s”",
              hangar_display_get_status_message (display));
   g_assert_cmpuint (asked, ==, 1);
@@ -406,8 +380,8 @@ assert_spice_refuses (const char *ca_dir,
 
   set_client_files (ca_dir, NULL);
   display = open_spice ();
-  assert_fails_naming (display, ca);
-  assert_fails_naming (display, needle);
+  e2e_display_assert_fails_naming (display, ca);
+  e2e_display_assert_fails_naming (display, needle);
   close_display (display);
 }
 

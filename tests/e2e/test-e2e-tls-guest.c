@@ -297,13 +297,6 @@ find_guest (const char *name)
   return guest;
 }
 
-static gboolean
-display_settled (gpointer data)
-{
-  return hangar_display_get_state (data) == HANGAR_DISPLAY_STATE_DISCONNECTED ||
-         e2e_display_shows_picture (data);
-}
-
 /* @display, put in the window and opened on the guest @name as the guest window does,
  * once it shows the guest or gave up. */
 static HangarDisplay *
@@ -317,7 +310,7 @@ open_guest_console (HangarDisplay *display,
     hangar_vnc_display_open (HANGAR_VNC_DISPLAY (display), find_guest (name));
   else
     hangar_spice_display_open (HANGAR_SPICE_DISPLAY (display), find_guest (name));
-  if (!e2e_wait_for_elapsed (display_settled, display, SETTLE_TIMEOUT, &ms))
+  if (!e2e_wait_for_elapsed (e2e_display_settled, display, SETTLE_TIMEOUT, &ms))
     g_error ("%s's console neither connected nor failed in %d ms: “%s”", name,
              SETTLE_TIMEOUT, hangar_display_get_status_message (display));
   g_test_message ("%s: %s after %" G_GINT64_FORMAT " ms%s%s", name,
@@ -330,10 +323,7 @@ open_guest_console (HangarDisplay *display,
 static void
 close_display (HangarDisplay *display)
 {
-  if (HANGAR_IS_VNC_DISPLAY (display))
-    hangar_vnc_display_close (HANGAR_VNC_DISPLAY (display));
-  else
-    hangar_spice_display_close (HANGAR_SPICE_DISPLAY (display));
+  e2e_display_close (display);
   gtk_window_set_child (window, NULL);
 }
 
@@ -342,17 +332,6 @@ assert_picture (HangarDisplay *display)
 {
   if (!e2e_display_shows_picture (display))
     g_error ("The console shows no picture: “%s”", hangar_display_get_status_message (display));
-}
-
-static void
-assert_fails_naming (HangarDisplay *display,
-                     const char    *needle)
-{
-  const char *message = hangar_display_get_status_message (display);
-
-  g_assert_cmpint (hangar_display_get_state (display), ==, HANGAR_DISPLAY_STATE_DISCONNECTED);
-  if (message == NULL || strstr (message, needle) == NULL)
-    g_error ("The console's message “%s” does not name %s", message, needle);
 }
 
 /* ---- the host name ---------------------------------------------------------------------- */
@@ -376,8 +355,8 @@ test_vnc_not_this_host_name (void)
 
   set_files ("ca/ca-cert.pem", NULL);
   display = open_guest_console (HANGAR_DISPLAY (hangar_vnc_display_new ()), "vnc-local");
-  assert_fails_naming (display, quoted);
-  assert_fails_naming (display, "not issued for");
+  e2e_display_assert_fails_naming (display, quoted);
+  e2e_display_assert_fails_naming (display, "not issued for");
   close_display (display);
 }
 
@@ -399,8 +378,8 @@ test_vnc_not_uri_host_name (void)
 
   set_files ("ca/ca-cert.pem", NULL);
   display = open_guest_console (HANGAR_DISPLAY (hangar_vnc_display_new ()), "vnc-tcp-named");
-  assert_fails_naming (display, "“127.0.0.1”");
-  assert_fails_naming (display, "not issued for");
+  e2e_display_assert_fails_naming (display, "“127.0.0.1”");
+  e2e_display_assert_fails_naming (display, "not issued for");
   close_display (display);
 }
 
@@ -442,9 +421,9 @@ test_spice_libvirt_ca_only_local (void)
   gtk_window_set_child (window, GTK_WIDGET (display));
   hangar_spice_display_open_host (HANGAR_SPICE_DISPLAY (display), "127.0.0.1", spice_port,
                                   spice_tls_port);
-  if (!e2e_wait_for_elapsed (display_settled, display, SETTLE_TIMEOUT, &ms))
+  if (!e2e_wait_for_elapsed (e2e_display_settled, display, SETTLE_TIMEOUT, &ms))
     g_error ("The console neither connected nor failed in %d ms", SETTLE_TIMEOUT);
-  assert_fails_naming (display, "cannot be checked");
+  e2e_display_assert_fails_naming (display, "cannot be checked");
   close_display (display);
   g_log_set_always_fatal (fatal);
 }
