@@ -4,6 +4,9 @@
 #include <gio/gio.h>
 
 #include "hangar-guest.h"
+#include "hangar-job.h"
+#include "hangar-pool.h"
+#include "hangar-storage.h"
 
 G_BEGIN_DECLS
 
@@ -47,5 +50,41 @@ gboolean               hangar_connection_open_finish      (HangarConnection *sel
                                                            GAsyncResult     *result,
                                                            GError          **error);
 void                   hangar_connection_close            (HangarConnection *self);
+
+/* Storage (hangar-connection-storage.c). The pools, as HangarPool items, filled when
+ * the link opens and kept current by libvirt's storage-pool events. */
+GListModel            *hangar_connection_get_pools        (HangarConnection *self);
+HangarPool            *hangar_connection_find_pool        (HangarConnection *self,
+                                                           const char       *name);
+/* The pool types this host can make (virConnectGetStoragePoolCapabilities), as an array
+ * of HangarPoolType in the wizard's order; hosts without the call get all six. */
+void                   hangar_connection_get_pool_types_async  (HangarConnection   *self,
+                                                                GCancellable       *cancellable,
+                                                                GAsyncReadyCallback callback,
+                                                                gpointer            user_data);
+GArray                *hangar_connection_get_pool_types_finish (HangarConnection *self,
+                                                                GAsyncResult     *result,
+                                                                GError          **error);
+/* Checks @spec against the host before anything is made (name legal and not taken,
+ * required fields there, target path not an existing file, a local source device
+ * present). FALSE with the error for the first wrong field. */
+gboolean               hangar_connection_check_pool_spec  (HangarConnection     *self,
+                                                           const HangarPoolSpec *spec,
+                                                           GError              **error);
+/* Defines, builds (when asked or the type needs it), starts and sets autostart; @job
+ * (may be NULL) says which step runs. Any failure or Cancel undoes every step done. */
+void                   hangar_connection_create_pool_async  (HangarConnection     *self,
+                                                             const HangarPoolSpec *spec,
+                                                             HangarJob            *job,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+HangarPool            *hangar_connection_create_pool_finish (HangarConnection *self,
+                                                             GAsyncResult     *result,
+                                                             GError          **error);
+/* The spec of the pool called "default" virt-manager would make on this host: dir,
+ * /var/lib/libvirt/images on a system connection, $XDG_DATA_HOME/libvirt/images on a
+ * session one. */
+HangarPoolSpec        *hangar_connection_default_pool_spec (HangarConnection *self);
 
 G_END_DECLS

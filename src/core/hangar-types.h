@@ -11,5 +11,8 @@ G_BEGIN_DECLS
 typedef struct _HangarConnection HangarConnection;
 typedef struct _HangarGuest      HangarGuest;
 typedef struct _HangarSession    HangarSession;
+typedef struct _HangarPool       HangarPool;
+typedef struct _HangarVolume     HangarVolume;
+typedef struct _HangarJob        HangarJob;
 
 G_END_DECLS

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hangar-job.h"
+#include "hangar-types.h"
+
+G_BEGIN_DECLS
+
+/* One volume of a pool. Properties (EXPLICIT_NOTIFY): name, path, format ("qcow2",
+ * "raw", "iso", "dir"…), capacity, allocation (bytes), backing-path, used-by (a
+ * comma-separated list of guest names for a label, "" when none), pool. */
+#define HANGAR_TYPE_VOLUME (hangar_volume_get_type ())
+G_DECLARE_FINAL_TYPE (HangarVolume, hangar_volume, HANGAR, VOLUME, GObject)
+
+const char   *hangar_volume_get_name         (HangarVolume *self);
+const char   *hangar_volume_get_path         (HangarVolume *self);
+const char   *hangar_volume_get_format       (HangarVolume *self);
+guint64       hangar_volume_get_capacity     (HangarVolume *self);
+guint64       hangar_volume_get_allocation   (HangarVolume *self);
+const char   *hangar_volume_get_backing_path (HangarVolume *self);
+/* Names of the guests (of this connection) whose disks are this volume. */
+const char *const *hangar_volume_get_users   (HangarVolume *self);
+const char   *hangar_volume_get_used_by      (HangarVolume *self);
+HangarPool   *hangar_volume_get_pool         (HangarVolume *self);
+
+/* Grows the volume to @capacity bytes. A smaller @capacity needs @allow_shrink (the
+ * data past the new end is lost: the caller confirmed it); without it, or where the
+ * pool cannot shrink, it fails with HANGAR_STORAGE_ERROR_UNSUPPORTED or INVALID_SIZE
+ * and a sentence. */
+void      hangar_volume_resize_async   (HangarVolume *self, guint64 capacity,
+                                        gboolean allow_shrink, GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data);
+gboolean  hangar_volume_resize_finish  (HangarVolume *self, GAsyncResult *result, GError **error);
+/* Deletes the volume. While a guest uses it this fails with HANGAR_STORAGE_ERROR_IN_USE
+ * (naming the guests) unless @even_if_used (the user confirmed). With @wipe the data is
+ * overwritten first; @job (may be NULL) shows that. */
+void      hangar_volume_delete_async   (HangarVolume *self, gboolean even_if_used,
+                                        gboolean wipe, HangarJob *job,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data);
+gboolean  hangar_volume_delete_finish  (HangarVolume *self, GAsyncResult *result, GError **error);
+
+G_END_DECLS
