@@ -10,12 +10,14 @@
 #include <glib/gi18n.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
-#include <libxml/parser.h>
-#include <libxml/xpath.h>
+#include <libxml/tree.h>
 
+#include "hangar-domain-config.h"
 #include "hangar-graphics.h"
 #include "hangar-guest-private.h"
 #include "hangar-ssh.h"
+
+#define HANGAR_LIBOSINFO_NS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
 
 void
 hangar_graphics_info_free (HangarGraphicsInfo *info)
@@ -33,83 +35,130 @@ hangar_graphics_info_free (HangarGraphicsInfo *info)
   g_free (info);
 }
 
+/* An attribute of @node, or NULL when absent or empty. */
 static char *
-xpath_string (xmlXPathContextPtr ctx,
-              const char        *expr)
+xml_prop (xmlNode    *node,
+          const char *name)
 {
-  xmlXPathObjectPtr obj = xmlXPathEvalExpression ((const xmlChar *)expr, ctx);
+  xmlChar *value = xmlGetProp (node, (const xmlChar *)name);
   char *result = NULL;
 
-  if (obj != NULL && obj->type == XPATH_STRING && obj->stringval != NULL &&
-      obj->stringval[0] != '\0')
-    result = g_strdup ((const char *)obj->stringval);
-  xmlXPathFreeObject (obj);
+  if (value != NULL && value[0] != '\0')
+    result = g_strdup ((const char *)value);
+  xmlFree (value);
   return result;
 }
 
-/* Fills type, host, ports, socket and password from the first <graphics>. */
-static gboolean
-parse_graphics (const char         *xml,
+/* An attribute libvirt-gconfig 4.0 has no getter for (listen, tlsPort, passwd), read
+ * from @object's own element. */
+static char *
+node_prop (gpointer    object,
+           const char *name)
+{
+  xmlNode *node = NULL;
+
+  g_object_get (object, "node", &node, NULL);
+  return node != NULL ? xml_prop (node, name) : NULL;
+}
+
+/* The address or socket of a <graphics>' first <listen> of @type, else NULL. */
+static char *
+listen_prop (GVirConfigDomainGraphics *graphics,
+             const char               *type,
+             const char               *name)
+{
+  xmlNode *node = NULL;
+
+  g_object_get (graphics, "node", &node, NULL);
+  for (xmlNode *child = node ? node->children : NULL; child != NULL; child = child->next)
+    {
+      g_autofree char *child_type = NULL;
+
+      if (child->type != XML_ELEMENT_NODE || !xmlStrEqual (child->name, (const xmlChar *)"listen"))
+        continue;
+      child_type = xml_prop (child, "type");
+      if (g_strcmp0 (child_type, type) == 0)
+        return xml_prop (child, name);
+    }
+  return NULL;
+}
+
+/* libosinfo's id of the guest's OS, which virt-install and GNOME Boxes record in the
+ * metadata: <libosinfo:libosinfo><libosinfo:os id="…"/></libosinfo:libosinfo>. */
+static char *
+libosinfo_os_id (GVirConfigDomain *config)
+{
+  g_autofree char *xml = gvir_config_domain_get_custom_xml (config, HANGAR_LIBOSINFO_NS);
+  g_autoptr(GVirConfigObject) metadata = NULL;
+  xmlNode *node = NULL;
+
+  if (xml == NULL)
+    return NULL;
+  metadata = gvir_config_object_new_from_xml (GVIR_CONFIG_TYPE_OBJECT, "libosinfo", NULL, xml,
+                                              NULL);
+  if (metadata == NULL)
+    return NULL;
+  g_object_get (metadata, "node", &node, NULL);
+  for (xmlNode *child = node ? node->children : NULL; child != NULL; child = child->next)
+    if (child->type == XML_ELEMENT_NODE && xmlStrEqual (child->name, (const xmlChar *)"os"))
+      return xml_prop (child, "id");
+  return NULL;
+}
+
+/* Fills type, host, ports, socket and password from the first VNC or SPICE <graphics>,
+ * has_serial and os_id from the rest of @config. */
+static void
+parse_graphics (GVirConfigDomain   *config,
                 HangarGraphicsInfo *info)
 {
-  xmlDocPtr doc = xmlReadMemory (xml, strlen (xml), "domain.xml", NULL,
-                                 XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-  xmlXPathContextPtr ctx;
-  g_autofree char *port = NULL;
-  g_autofree char *tls_port = NULL;
+  GList *devices = gvir_config_domain_get_devices (config);
   g_autofree char *listen = NULL;
 
-  if (doc == NULL)
-    return FALSE;
-  ctx = xmlXPathNewContext (doc);
-
-  info->type = xpath_string (ctx, "string(/domain/devices/graphics[@type='vnc' or "
-                                  "@type='spice'][1]/@type)");
-  if (info->type != NULL)
+  info->port = -1;
+  info->tls_port = -1;
+  for (GList *l = devices; l != NULL; l = l->next)
     {
-      g_autofree char *base = g_strdup_printf ("/domain/devices/graphics[@type='%s'][1]",
-                                               info->type);
-      g_autofree char *e1 = g_strdup_printf ("string(%s/@port)", base);
-      g_autofree char *e2 = g_strdup_printf ("string(%s/@tlsPort)", base);
-      g_autofree char *e3 = g_strdup_printf ("string(%s/listen[@type='address'][1]/@address)",
-                                             base);
-      g_autofree char *e4 = g_strdup_printf ("string(%s/@listen)", base);
-      g_autofree char *e5 = g_strdup_printf ("string(%s/listen[@type='socket'][1]/@socket)",
-                                             base);
-      g_autofree char *e6 = g_strdup_printf ("string(%s/@passwd)", base);
+      if (GVIR_CONFIG_IS_DOMAIN_SERIAL (l->data) || GVIR_CONFIG_IS_DOMAIN_CONSOLE (l->data))
+        info->has_serial = TRUE;
+      if (info->type != NULL)
+        continue;
 
-      port = xpath_string (ctx, e1);
-      tls_port = xpath_string (ctx, e2);
-      listen = xpath_string (ctx, e3);
+      if (GVIR_CONFIG_IS_DOMAIN_GRAPHICS_VNC (l->data))
+        {
+          info->type = g_strdup ("vnc");
+          info->port = gvir_config_domain_graphics_vnc_get_port (l->data);
+        }
+      else if (GVIR_CONFIG_IS_DOMAIN_GRAPHICS_SPICE (l->data))
+        {
+          g_autofree char *tls_port = node_prop (l->data, "tlsPort");
+
+          info->type = g_strdup ("spice");
+          info->port = gvir_config_domain_graphics_spice_get_port (l->data);
+          info->tls_port = tls_port != NULL ? atoi (tls_port) : -1;
+        }
+      else
+        continue;
+
+      listen = listen_prop (l->data, "address", "address");
       if (listen == NULL)
-        listen = xpath_string (ctx, e4);
-      info->socket = xpath_string (ctx, e5);
-      info->password = xpath_string (ctx, e6);
+        listen = node_prop (l->data, "listen");
+      info->socket = listen_prop (l->data, "socket", "socket");
+      info->password = node_prop (l->data, "passwd");
     }
+  g_list_free_full (devices, g_object_unref);
 
-  {
-    xmlXPathObjectPtr serial = xmlXPathEvalExpression (
-      (const xmlChar *)"count(/domain/devices/serial | /domain/devices/console) > 0", ctx);
+  info->os_id = libosinfo_os_id (config);
 
-    info->has_serial = serial != NULL && serial->type == XPATH_BOOLEAN && serial->boolval;
-    xmlXPathFreeObject (serial);
-  }
-
-  /* virt-install and GNOME Boxes record the OS as libosinfo metadata. */
-  info->os_id = xpath_string (ctx, "string(/domain/metadata/*[local-name()='libosinfo']"
-                                   "/*[local-name()='os']/@id)");
-
-  info->port = port ? atoi (port) : -1;
-  info->tls_port = tls_port ? atoi (tls_port) : -1;
+  /* No port is -1 in the XML, or absent (0 from libvirt-gconfig). */
+  if (info->port <= 0)
+    info->port = -1;
+  if (info->tls_port <= 0)
+    info->tls_port = -1;
   /* A console listening on every address is reached on the host's loopback. */
   if (listen == NULL || g_str_equal (listen, "0.0.0.0") || g_str_equal (listen, "::"))
     info->host = g_strdup (info->port > 0 || info->tls_port > 0 ? "127.0.0.1" : NULL);
   else
     info->host = g_steal_pointer (&listen);
-
-  xmlXPathFreeContext (ctx);
-  xmlFreeDoc (doc);
-  return TRUE;
 }
 
 static char *
@@ -194,19 +243,19 @@ read_definition (GTask              *task,
                  virDomainPtr        domain,
                  HangarGraphicsInfo *info)
 {
-  g_autofree char *xml = virDomainGetXMLDesc (domain, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVirConfigDomain) config = hangar_domain_config_fetch (domain, 0, &error);
 
-  if (xml != NULL && parse_graphics (xml, info))
-    return TRUE;
-
-  {
-    g_autofree char *reason = hangar_virt_error_message ();
-
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
-                             _("Could not read the definition of “%s”: %s"),
-                             hangar_guest_get_name (g_task_get_source_object (task)), reason);
-  }
-  return FALSE;
+  if (config == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               _("Could not read the definition of “%s”: %s"),
+                               hangar_guest_get_name (g_task_get_source_object (task)),
+                               error->message);
+      return FALSE;
+    }
+  parse_graphics (config, info);
+  return TRUE;
 }
 
 static void
@@ -373,10 +422,10 @@ open_fd_thread (GTask        *task,
    * the socket over. */
   if (tls || uri_is_remote (uri))
     {
-      g_autofree char *xml = virDomainGetXMLDesc (domain, 0);
+      g_autoptr(GVirConfigDomain) config = hangar_domain_config_fetch (domain, 0, NULL);
 
-      if (xml != NULL)
-        parse_graphics (xml, info);
+      if (config != NULL)
+        parse_graphics (config, info);
     }
   if (tls)
     fd = open_tls_socket (domain, info, cancellable, &error);
