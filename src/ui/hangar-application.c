@@ -8,6 +8,7 @@
 #include "hangar-application.h"
 #include "hangar-core.h"
 #include "hangar-guest-window.h"
+#include "hangar-host-window.h"
 #include "hangar-preferences-window.h"
 #include "hangar-session.h"
 #include "hangar-window.h"
@@ -20,6 +21,8 @@ struct _HangarApplication
   HangarSession *session;
   /* Guest windows by guest UUID: opening a guest again raises its window. */
   GHashTable *guest_windows;
+  /* Host pages by connection (not references: a page holds its connection). */
+  GHashTable *host_windows;
   /* --show-domain-console NAME, shown once a connection lists it. */
   char *pending_console;
 };
@@ -31,6 +34,8 @@ static const GOptionEntry option_entries[] = {
     N_("Open a connection to the hypervisor at URI (repeatable)"), N_("URI") },
   { "show-domain-console", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Open the window of the guest called NAME"), N_("NAME") },
+  { "show-host-summary", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Open the page of the host given with --connect"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
   { "debug", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print debug messages and timing marks"), NULL },
@@ -103,6 +108,8 @@ show_manager (HangarApplication *self)
     {
       window = hangar_window_new (GTK_APPLICATION (self), self->session);
       g_signal_connect_object (window, "open-guest", G_CALLBACK (hangar_application_show_guest),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (window, "open-host", G_CALLBACK (hangar_application_show_host),
                                self, G_CONNECT_SWAPPED);
     }
   gtk_window_present (GTK_WINDOW (window));
@@ -201,6 +208,34 @@ hangar_application_show_guest (HangarApplication *self,
   gtk_window_present (window);
 }
 
+static void
+on_host_window_destroy_cb (GtkWidget         *window,
+                           HangarApplication *self)
+{
+  g_hash_table_remove (self->host_windows,
+                       hangar_host_window_get_connection (HANGAR_HOST_WINDOW (window)));
+}
+
+/* A host's page; opening it again raises it. */
+void
+hangar_application_show_host (HangarApplication *self,
+                              HangarConnection  *connection)
+{
+  GtkWindow *window;
+
+  g_return_if_fail (HANGAR_IS_APPLICATION (self));
+  g_return_if_fail (HANGAR_IS_CONNECTION (connection));
+
+  window = g_hash_table_lookup (self->host_windows, connection);
+  if (window == NULL)
+    {
+      window = GTK_WINDOW (hangar_host_window_new (GTK_APPLICATION (self), connection));
+      g_hash_table_insert (self->host_windows, connection, window);
+      g_signal_connect (window, "destroy", G_CALLBACK (on_host_window_destroy_cb), self);
+    }
+  gtk_window_present (window);
+}
+
 /* Opens the window of the guest called @name on whichever host has it, as soon as a host
  * being opened lists it; says so when none does. */
 void
@@ -255,13 +290,21 @@ hangar_application_command_line (GApplication            *app,
   GVariantDict *options = g_application_command_line_get_options_dict (cmdline);
   g_autofree const char **uris = NULL;
   const char *console = NULL;
+  gboolean host_summary = g_variant_dict_contains (options, "show-host-summary");
 
   g_variant_dict_lookup (options, "connect", "^a&s", &uris);
   g_variant_dict_lookup (options, "show-domain-console", "&s", &console);
 
-  /* A guest's console asked for opens alone, as virt-manager does; its window's menu
-   * has Show Manager (app.show-manager). */
-  if (console == NULL)
+  if (host_summary && (uris == NULL || uris[0] == NULL))
+    {
+      g_application_command_line_printerr (cmdline, _("--show-host-summary needs the "
+                                                      "host’s URI: add --connect URI.\n"));
+      return 1;
+    }
+
+  /* A guest's console or a host's page asked for opens alone, as virt-manager does;
+   * their windows' menus have Show Manager (app.show-manager). */
+  if (console == NULL && !host_summary)
     g_application_activate (app);
 
   for (guint i = 0; uris != NULL && uris[i] != NULL; i++)
@@ -273,6 +316,8 @@ hangar_application_command_line (GApplication            *app,
       /* One host asked for on the command line is shown alone; several, together. */
       if (g_strv_length ((char **)uris) == 1 && window != NULL)
         hangar_window_select_connection (window, connection);
+      if (host_summary)
+        hangar_application_show_host (self, connection);
     }
 
   if (console != NULL)
@@ -381,6 +426,7 @@ hangar_application_finalize (GObject *object)
 
   g_clear_object (&self->session);
   g_clear_pointer (&self->guest_windows, g_hash_table_unref);
+  g_clear_pointer (&self->host_windows, g_hash_table_unref);
   g_free (self->pending_console);
 
   G_OBJECT_CLASS (hangar_application_parent_class)->finalize (object);
@@ -404,6 +450,7 @@ static void
 hangar_application_init (HangarApplication *self)
 {
   self->guest_windows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->host_windows = g_hash_table_new (NULL, NULL);
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
   g_application_set_option_context_summary (G_APPLICATION (self),

@@ -17,6 +17,8 @@ void               hangar_application_show_guest        (HangarApplication *self
                                                          HangarGuest       *guest);
 void               hangar_application_show_guest_named  (HangarApplication *self,
                                                          const char        *name);
+void               hangar_application_show_host         (HangarApplication *self,
+                                                         HangarConnection  *connection);
 
 /* Transitional: the session's settings and add, for callers not moved to the session
  * yet (the guest window, tests). */

@@ -27,10 +27,11 @@ G_DEFINE_FINAL_TYPE (HangarConnectionRow, hangar_connection_row, GTK_TYPE_LIST_B
 enum {
   SIGNAL_RETRY,
   SIGNAL_REMOVE,
+  SIGNAL_DETAILS,
   N_SIGNALS
 };
 
-/* retry and remove go to the window, which asks the session: a row knows its
+/* retry, remove and details go to the window, which asks the session: a row knows its
  * connection, not the list it is in. */
 static guint signals[N_SIGNALS];
 
@@ -94,6 +95,14 @@ remove_activated (GtkWidget  *widget,
 }
 
 static void
+details_activated (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  g_signal_emit (widget, signals[SIGNAL_DETAILS], 0);
+}
+
+static void
 hangar_connection_row_dispose (GObject *object)
 {
   HangarConnectionRow *self = (HangarConnectionRow *)object;
@@ -118,6 +127,9 @@ hangar_connection_row_class_init (HangarConnectionRowClass *klass)
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_REMOVE] = g_signal_new ("remove", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_DETAILS] = g_signal_new ("details", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hangarvm/Hangar/hangar-connection-row.ui");
@@ -130,6 +142,7 @@ hangar_connection_row_class_init (HangarConnectionRowClass *klass)
   gtk_widget_class_install_action (widget_class, "row.connect", NULL, connect_activated);
   gtk_widget_class_install_action (widget_class, "row.disconnect", NULL, disconnect_activated);
   gtk_widget_class_install_action (widget_class, "row.remove", NULL, remove_activated);
+  gtk_widget_class_install_action (widget_class, "row.details", NULL, details_activated);
 }
 
 static void

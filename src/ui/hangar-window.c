@@ -28,6 +28,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   OPEN_GUEST,
+  OPEN_HOST,
   N_SIGNALS
 };
 
@@ -360,6 +361,13 @@ create_all_hosts_row (void)
   return row;
 }
 
+static void
+on_connection_row_details_cb (HangarConnectionRow *row,
+                              HangarWindow        *self)
+{
+  g_signal_emit (self, signals[OPEN_HOST], 0, hangar_connection_row_get_connection (row));
+}
+
 static GtkWidget *
 create_host_row (gpointer item,
                  gpointer user_data)
@@ -373,6 +381,7 @@ create_host_row (gpointer item,
   row = hangar_connection_row_new (item);
   g_signal_connect_object (row, "remove", G_CALLBACK (on_connection_row_remove_cb), self, 0);
   g_signal_connect_object (row, "retry", G_CALLBACK (on_connection_row_retry_cb), self, 0);
+  g_signal_connect_object (row, "details", G_CALLBACK (on_connection_row_details_cb), self, 0);
   /* The empty page and the title follow each host's state. */
   g_signal_handlers_disconnect_by_func (item, on_connection_state_cb, self);
   g_signal_connect_object (item, "notify::state", G_CALLBACK (on_connection_state_cb), self,
@@ -606,6 +615,10 @@ hangar_window_class_init (HangarWindowClass *klass)
   signals[OPEN_GUEST] =
     g_signal_new ("open-guest", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, HANGAR_TYPE_GUEST);
+  /* The user asked for a host's page, as for a guest's window. */
+  signals[OPEN_HOST] =
+    g_signal_new ("open-host", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, HANGAR_TYPE_CONNECTION);
 
   /* Types the .ui names before anything else would register them. */
   g_type_ensure (HANGAR_TYPE_GUEST);
