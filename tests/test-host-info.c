@@ -9,7 +9,7 @@
 #include "hangar-connection.h"
 #include "hangar-core.h"
 #include "hangar-host-info.h"
-#include "test-util.h"
+#include "test-core-util.h"
 
 /* HangarHostInfo on libvirt's test driver; expected values come from the test's own
  * libvirt connection, not from the code under test. */
@@ -30,16 +30,6 @@ static gboolean
 is_loaded (gpointer data)
 {
   return hangar_host_info_get_loaded (data);
-}
-
-static HangarConnection *
-open_connection (void)
-{
-  HangarConnection *connection = hangar_connection_new ("test:///default");
-
-  hangar_connection_open_async (connection, NULL, NULL, NULL);
-  g_assert_true (test_wait_for (is_connected, connection, 5000));
-  return connection;
 }
 
 static void
@@ -76,7 +66,7 @@ wait_for_samples (guint *count,
 static void
 test_facts (void)
 {
-  g_autoptr(HangarConnection) connection = open_connection ();
+  g_autoptr(HangarConnection) connection = test_open_connection ("test:///default");
   HangarHostInfo *info = hangar_host_info_new (connection);
   virConnectPtr other = virConnectOpen ("test:///default");
   virNodeInfo node;
@@ -123,7 +113,7 @@ test_facts (void)
 static void
 test_sampling (void)
 {
-  g_autoptr(HangarConnection) connection = open_connection ();
+  g_autoptr(HangarConnection) connection = test_open_connection ("test:///default");
   HangarHostInfo *info = hangar_host_info_new (connection);
   HangarHostInfo *witness = hangar_host_info_new (connection);
   virConnectPtr other = virConnectOpen ("test:///default");
@@ -171,7 +161,7 @@ test_sampling (void)
 static void
 test_disconnect (void)
 {
-  g_autoptr(HangarConnection) connection = open_connection ();
+  g_autoptr(HangarConnection) connection = test_open_connection ("test:///default");
   HangarHostInfo *info = hangar_host_info_new (connection);
   guint samples = 0;
 
