@@ -7,10 +7,11 @@
 
 G_BEGIN_DECLS
 
-/* HangarConnection lives in three files: hangar-connection.c (the object, opening,
+/* HangarConnection lives in four files: hangar-connection.c (the object, opening,
  * closing, reconnecting), hangar-connection-events.c (the guest list, filled on open
- * and kept current by libvirt's lifecycle events) and hangar-connection-stats.c (CPU
- * and memory sampling of running guests). Everything runs on the main thread, except
+ * and kept current by libvirt's lifecycle events), hangar-connection-stats.c (CPU
+ * and memory sampling of running guests) and hangar-connection-storage.c (the pools,
+ * kept current by libvirt's storage-pool events, and creating pools). Everything runs on the main thread, except
  * the GTask workers, which get their own references. */
 struct _HangarConnection
 {
@@ -43,6 +44,17 @@ struct _HangarConnection
 
   guint reconnect_source;
   guint reconnect_attempts;
+
+  /* Storage (hangar-connection-storage.c): the pools, an index by UUID, pools of a link
+   * that went away (as retired guests), pools an event announced that are being read,
+   * and the events that came while the link was listing. */
+  GListStore *pools;
+  GHashTable *pools_by_uuid;
+  GHashTable *retired_pools;
+  GHashTable *arriving_pools;
+  GPtrArray *pending_pool_events;
+  int pool_lifecycle_callback_id;
+  int pool_refresh_callback_id;
 };
 
 /* hangar-connection-events.c */
@@ -60,6 +72,26 @@ void  hangar_connection_populate            (HangarConnection *self,
                                              GPtrArray        *infos);
 /* The link is gone: every guest leaves the list, kept aside for populate. */
 void  hangar_connection_retire_guests       (HangarConnection *self);
+
+/* hangar-connection-storage.c */
+
+typedef struct _HangarStorageLink HangarStorageLink;
+
+void  hangar_connection_storage_init        (HangarConnection *self);
+void  hangar_connection_storage_finalize    (HangarConnection *self);
+/* On the open worker, after the guest events: subscribes to the storage-pool events,
+ * then lists the pools. Never fails the open (a driver without storage has no pools). */
+HangarStorageLink *hangar_connection_storage_link_open (HangarConnection *self,
+                                                        virConnectPtr     conn);
+/* Unsubscribes (on a worker) unless populate_pools took the subscriptions over. */
+void  hangar_connection_storage_link_free   (HangarStorageLink *link);
+void  hangar_connection_populate_pools      (HangarConnection  *self,
+                                             HangarStorageLink *link);
+/* The link is going: unsubscribe, set every pool aside for populate_pools. */
+void  hangar_connection_retire_pools        (HangarConnection *self);
+/* A pool this process deleted leaves the list at once. */
+void  hangar_connection_forget_pool         (HangarConnection *self,
+                                             HangarPool       *pool);
 
 /* hangar-connection-stats.c */
 

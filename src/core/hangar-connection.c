@@ -179,6 +179,7 @@ teardown (HangarConnection *self)
 
   hangar_connection_stop_stats (self);
   hangar_connection_retire_guests (self);
+  hangar_connection_retire_pools (self);
 
   if (self->conn == NULL)
     return;
@@ -261,6 +262,7 @@ typedef struct {
   virConnectPtr conn;
   int lifecycle_callback_id;
   GPtrArray *infos;
+  HangarStorageLink *storage;
 } OpenData;
 
 static void
@@ -274,6 +276,7 @@ open_data_free (OpenData *data)
       virConnectClose (data->conn);
     }
   g_clear_pointer (&data->infos, g_ptr_array_unref);
+  g_clear_pointer (&data->storage, hangar_connection_storage_link_free);
   g_free (data->uri);
   g_free (data);
 }
@@ -391,6 +394,8 @@ open_thread (GTask        *task,
     }
   g_free (domains);
 
+  data->storage = hangar_connection_storage_link_open (g_task_get_source_object (task),
+                                                       data->conn);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -441,6 +446,7 @@ on_open_done_cb (GObject      *object,
 
   hangar_trace ("connection-opened", "%s", self->uri);
   hangar_connection_populate (self, data->infos);
+  hangar_connection_populate_pools (self, data->storage);
   set_state (self, HANGAR_CONNECTION_STATE_CONNECTED, NULL);
   hangar_connection_restart_stats (self);
 
@@ -576,6 +582,7 @@ hangar_connection_finalize (GObject *object)
   g_clear_pointer (&self->guests_by_uuid, g_hash_table_unref);
   g_clear_pointer (&self->retired, g_hash_table_unref);
   g_clear_pointer (&self->pending_events, g_ptr_array_unref);
+  hangar_connection_storage_finalize (self);
   g_free (self->uri);
   g_free (self->title);
   g_free (self->error_message);
@@ -681,6 +688,7 @@ hangar_connection_init (HangarConnection *self)
   self->cancellable = g_cancellable_new ();
   self->lifecycle_callback_id = -1;
   self->stats_interval = DEFAULT_STATS_INTERVAL_MS;
+  hangar_connection_storage_init (self);
 }
 
 HangarConnection *

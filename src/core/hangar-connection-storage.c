@@ -1,0 +1,560 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "hangar-connection"
+
+/* The pools of a HangarConnection: listed when a link opens (on its open worker), kept
+ * current by libvirt's storage-pool lifecycle and refresh events, set aside when the
+ * link goes. Creating pools and what the host can make are at the end. */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libvirt/virterror.h>
+
+#include "hangar-connection-private.h"
+#include "hangar-pool-private.h"
+#include "hangar-storage-private.h"
+
+/* A pool and what the worker read about it. */
+typedef struct {
+  virStoragePoolPtr pool;
+  HangarPoolInfo *info;
+} PoolEntry;
+
+static void
+pool_entry_free (PoolEntry *entry)
+{
+  g_clear_pointer (&entry->pool, hangar_virt_pool_unref);
+  g_clear_pointer (&entry->info, hangar_pool_info_free);
+  g_free (entry);
+}
+
+struct _HangarStorageLink {
+  virConnectPtr conn;
+  int lifecycle_callback_id;
+  int refresh_callback_id;
+  GPtrArray *entries;
+};
+
+/* A storage-pool event, copied out of libvirt's callback. */
+typedef struct {
+  HangarConnection *self;
+  virConnectPtr conn;
+  virStoragePoolPtr pool;
+  char *name;
+  char *uuid;
+  int event; /* -1: refresh */
+  int detail;
+} PoolEvent;
+
+static void
+pool_event_free (gpointer data)
+{
+  PoolEvent *ev = data;
+
+  g_clear_pointer (&ev->pool, hangar_virt_pool_unref);
+  g_clear_pointer (&ev->conn, virConnectClose);
+  g_clear_object (&ev->self);
+  g_free (ev->name);
+  g_free (ev->uuid);
+  g_free (ev);
+}
+
+void
+hangar_connection_storage_init (HangarConnection *self)
+{
+  self->pools = g_list_store_new (HANGAR_TYPE_POOL);
+  self->pools_by_uuid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->retired_pools = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->arriving_pools = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                g_object_unref);
+  self->pending_pool_events = g_ptr_array_new_with_free_func (pool_event_free);
+  self->pool_lifecycle_callback_id = -1;
+  self->pool_refresh_callback_id = -1;
+}
+
+void
+hangar_connection_storage_finalize (HangarConnection *self)
+{
+  g_clear_object (&self->pools);
+  g_clear_pointer (&self->pools_by_uuid, g_hash_table_unref);
+  g_clear_pointer (&self->retired_pools, g_hash_table_unref);
+  g_clear_pointer (&self->arriving_pools, g_hash_table_unref);
+  g_clear_pointer (&self->pending_pool_events, g_ptr_array_unref);
+}
+
+/* The list. */
+
+static HangarPool *
+add_pool (HangarConnection     *self,
+          virStoragePoolPtr     vpool,
+          const HangarPoolInfo *info)
+{
+  HangarPool *pool = hangar_pool_new (self, vpool, info);
+
+  g_hash_table_insert (self->pools_by_uuid, g_strdup (info->uuid), pool);
+  g_list_store_append (self->pools, pool);
+  g_object_unref (pool); /* the store holds it */
+  return pool;
+}
+
+static void
+remove_pool (HangarConnection *self,
+             HangarPool       *pool)
+{
+  guint position;
+
+  if (g_list_store_find (self->pools, pool, &position))
+    {
+      g_hash_table_remove (self->pools_by_uuid, hangar_pool_get_uuid (pool));
+      g_list_store_remove (self->pools, position);
+    }
+}
+
+void
+hangar_connection_forget_pool (HangarConnection *self,
+                               HangarPool       *pool)
+{
+  remove_pool (self, pool);
+}
+
+/* A pool an event announced is read on a worker before it joins the list, so that it
+ * appears with its type and size. An undefine meanwhile cancels the read. */
+
+static void
+read_pool_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  GError *error = NULL;
+  HangarPoolInfo *info = hangar_pool_info_fetch (task_data, &error);
+
+  if (info == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, info, (GDestroyNotify)hangar_pool_info_free);
+}
+
+static void
+on_read_pool_done_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  HangarConnection *self = HANGAR_CONNECTION (object);
+  g_autoptr(GCancellable) arriving = user_data;
+  g_autoptr(HangarPoolInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  GCancellable *current;
+
+  info = g_task_propagate_pointer (G_TASK (result), &error);
+  if (info == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("%s", error->message);
+      return;
+    }
+  current = g_hash_table_lookup (self->arriving_pools, info->uuid);
+  if (current != arriving)
+    return;
+  g_hash_table_remove (self->arriving_pools, info->uuid);
+  if (g_hash_table_contains (self->pools_by_uuid, info->uuid))
+    return;
+  add_pool (self, g_task_get_task_data (G_TASK (result)), info);
+}
+
+static void
+read_new_pool (HangarConnection *self,
+               virStoragePoolPtr vpool,
+               const char       *uuid)
+{
+  g_autoptr(GTask) task = NULL;
+  GCancellable *arriving;
+
+  if (g_hash_table_contains (self->arriving_pools, uuid))
+    return;
+  /* Cancelled by an undefine, or when the link goes (retire_pools). */
+  arriving = g_cancellable_new ();
+  g_hash_table_insert (self->arriving_pools, g_strdup (uuid), arriving);
+  virStoragePoolRef (vpool);
+  task = g_task_new (self, arriving, on_read_pool_done_cb, g_object_ref (arriving));
+  g_task_set_source_tag (task, read_new_pool);
+  g_task_set_task_data (task, vpool, hangar_virt_pool_unref);
+  g_task_run_in_thread (task, read_pool_thread);
+}
+
+static void
+cancel_arriving (HangarConnection *self,
+                 const char       *uuid)
+{
+  GCancellable *arriving = g_hash_table_lookup (self->arriving_pools, uuid);
+
+  if (arriving != NULL)
+    {
+      g_cancellable_cancel (arriving);
+      g_hash_table_remove (self->arriving_pools, uuid);
+    }
+}
+
+/* Events. */
+
+static void
+apply_pool_event (HangarConnection *self,
+                  const PoolEvent  *ev)
+{
+  HangarPool *pool = g_hash_table_lookup (self->pools_by_uuid, ev->uuid);
+
+  g_debug ("%s: pool %s event %d detail %d", self->uri, ev->name, ev->event, ev->detail);
+
+  if (pool == NULL)
+    {
+      switch (ev->event)
+        {
+        case VIR_STORAGE_POOL_EVENT_DEFINED:
+        case VIR_STORAGE_POOL_EVENT_STARTED:
+        case VIR_STORAGE_POOL_EVENT_CREATED:
+        case -1:
+          read_new_pool (self, ev->pool, ev->uuid);
+          break;
+        case VIR_STORAGE_POOL_EVENT_UNDEFINED:
+        case VIR_STORAGE_POOL_EVENT_STOPPED:
+          /* A pool being read that goes away before it arrives. STOPPED only removes a
+           * transient pool, but a persistent one is read again by the next event. */
+          cancel_arriving (self, ev->uuid);
+          break;
+        default:
+          break;
+        }
+      return;
+    }
+
+  switch (ev->event)
+    {
+    case VIR_STORAGE_POOL_EVENT_DEFINED:
+      hangar_pool_set_persistent (pool, TRUE);
+      /* The definition may have changed. */
+      hangar_pool_reload (pool, FALSE);
+      break;
+
+    case VIR_STORAGE_POOL_EVENT_UNDEFINED:
+      if (hangar_pool_get_active (pool))
+        hangar_pool_set_persistent (pool, FALSE);
+      else
+        remove_pool (self, pool);
+      break;
+
+    case VIR_STORAGE_POOL_EVENT_STARTED:
+      hangar_pool_set_state (pool, HANGAR_POOL_STATE_RUNNING);
+      hangar_pool_reload (pool, TRUE);
+      break;
+
+    case VIR_STORAGE_POOL_EVENT_STOPPED:
+      if (!hangar_pool_get_persistent (pool))
+        {
+          remove_pool (self, pool);
+          break;
+        }
+      hangar_pool_set_state (pool, HANGAR_POOL_STATE_INACTIVE);
+      hangar_pool_reload (pool, FALSE);
+      break;
+
+    case -1: /* refresh: the size and the volumes may have changed */
+      hangar_pool_reload (pool, TRUE);
+      break;
+
+    case VIR_STORAGE_POOL_EVENT_CREATED:
+    case VIR_STORAGE_POOL_EVENT_DELETED:
+    default:
+      /* Built or its storage deleted: the sizes change. */
+      hangar_pool_reload (pool, FALSE);
+      break;
+    }
+}
+
+static gboolean
+dispatch_pool_event (gpointer data)
+{
+  PoolEvent *ev = data;
+  HangarConnection *self = ev->self;
+
+  /* As with guests: while connecting, every event waits for the list. */
+  if (!self->populated && self->state == HANGAR_CONNECTION_STATE_CONNECTING)
+    {
+      g_ptr_array_add (self->pending_pool_events, ev);
+      return G_SOURCE_REMOVE;
+    }
+  if (self->populated && ev->conn == self->conn)
+    apply_pool_event (self, ev);
+  pool_event_free (ev);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_pool_event (virConnectPtr     conn,
+                  virStoragePoolPtr pool,
+                  int               event,
+                  int               detail,
+                  void             *opaque)
+{
+  g_autoptr(HangarConnection) self = g_weak_ref_get (opaque);
+  char uuid[VIR_UUID_STRING_BUFLEN];
+  PoolEvent *ev;
+
+  if (self == NULL || virStoragePoolGetUUIDString (pool, uuid) < 0)
+    return;
+
+  ev = g_new0 (PoolEvent, 1);
+  ev->self = g_steal_pointer (&self);
+  ev->conn = conn;
+  virConnectRef (conn);
+  ev->pool = pool;
+  virStoragePoolRef (pool);
+  ev->name = g_strdup (virStoragePoolGetName (pool));
+  ev->uuid = g_strdup (uuid);
+  ev->event = event;
+  ev->detail = detail;
+  g_main_context_invoke (NULL, dispatch_pool_event, ev);
+}
+
+/* libvirt's callbacks, normally on the main thread. */
+static void
+on_pool_lifecycle_cb (virConnectPtr     conn,
+                      virStoragePoolPtr pool,
+                      int               event,
+                      int               detail,
+                      void             *opaque)
+{
+  queue_pool_event (conn, pool, event, detail, opaque);
+}
+
+static void
+on_pool_refresh_cb (virConnectPtr     conn,
+                    virStoragePoolPtr pool,
+                    void             *opaque)
+{
+  queue_pool_event (conn, pool, -1, 0, opaque);
+}
+
+/* Subscribing and listing, on the open worker. */
+
+HangarStorageLink *
+hangar_connection_storage_link_open (HangarConnection *self,
+                                     virConnectPtr     conn)
+{
+  HangarStorageLink *link = g_new0 (HangarStorageLink, 1);
+  virStoragePoolPtr *pools = NULL;
+  GWeakRef *weak;
+  int n;
+
+  link->conn = conn;
+  virConnectRef (conn);
+  link->entries = g_ptr_array_new_with_free_func ((GDestroyNotify)pool_entry_free);
+
+  /* Subscribe before listing, so nothing that happens in between is lost. A driver
+   * without storage events just has a list that does not follow. */
+  weak = hangar_storage_weak_ref_new (self);
+  link->lifecycle_callback_id =
+    virConnectStoragePoolEventRegisterAny (conn, NULL, VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+                                           VIR_STORAGE_POOL_EVENT_CALLBACK (on_pool_lifecycle_cb),
+                                           weak, hangar_storage_weak_ref_free);
+  if (link->lifecycle_callback_id < 0)
+    {
+      hangar_storage_weak_ref_free (weak);
+      g_debug ("No storage pool events: %s", virGetLastErrorMessage ());
+      virResetLastError ();
+    }
+  weak = hangar_storage_weak_ref_new (self);
+  link->refresh_callback_id =
+    virConnectStoragePoolEventRegisterAny (conn, NULL, VIR_STORAGE_POOL_EVENT_ID_REFRESH,
+                                           VIR_STORAGE_POOL_EVENT_CALLBACK (on_pool_refresh_cb),
+                                           weak, hangar_storage_weak_ref_free);
+  if (link->refresh_callback_id < 0)
+    {
+      hangar_storage_weak_ref_free (weak);
+      virResetLastError ();
+    }
+
+  n = virConnectListAllStoragePools (conn, &pools, 0);
+  if (n < 0)
+    {
+      g_debug ("No storage pools: %s", virGetLastErrorMessage ());
+      virResetLastError ();
+      return link;
+    }
+  for (int i = 0; i < n; i++)
+    {
+      PoolEntry *entry = g_new0 (PoolEntry, 1);
+
+      entry->pool = pools[i];
+      entry->info = hangar_pool_info_fetch (pools[i], NULL);
+      /* Undefined while listing: not there. */
+      if (entry->info != NULL)
+        g_ptr_array_add (link->entries, entry);
+      else
+        pool_entry_free (entry);
+    }
+  free (pools);
+  return link;
+}
+
+typedef struct {
+  virConnectPtr conn;
+  int lifecycle_callback_id;
+  int refresh_callback_id;
+} Unsubscribe;
+
+static void
+unsubscribe_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  Unsubscribe *u = task_data;
+
+  if (u->lifecycle_callback_id >= 0)
+    virConnectStoragePoolEventDeregisterAny (u->conn, u->lifecycle_callback_id);
+  if (u->refresh_callback_id >= 0)
+    virConnectStoragePoolEventDeregisterAny (u->conn, u->refresh_callback_id);
+  virConnectClose (u->conn);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Round trips to the daemon: a worker makes them. Takes over @conn's reference. */
+static void
+unsubscribe_in_worker (virConnectPtr conn,
+                       int           lifecycle_callback_id,
+                       int           refresh_callback_id)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+  Unsubscribe *u = g_new0 (Unsubscribe, 1);
+
+  u->conn = conn;
+  u->lifecycle_callback_id = lifecycle_callback_id;
+  u->refresh_callback_id = refresh_callback_id;
+  g_task_set_source_tag (task, unsubscribe_in_worker);
+  g_task_set_task_data (task, u, g_free);
+  g_task_run_in_thread (task, unsubscribe_thread);
+}
+
+void
+hangar_connection_storage_link_free (HangarStorageLink *link)
+{
+  if (link == NULL)
+    return;
+  if (link->conn != NULL)
+    unsubscribe_in_worker (g_steal_pointer (&link->conn), link->lifecycle_callback_id,
+                           link->refresh_callback_id);
+  g_clear_pointer (&link->entries, g_ptr_array_unref);
+  g_free (link);
+}
+
+/* On the main thread, with the link installed (self->conn set). */
+void
+hangar_connection_populate_pools (HangarConnection  *self,
+                                  HangarStorageLink *link)
+{
+  g_autoptr(GPtrArray) pools = g_ptr_array_new_full (link->entries->len, g_object_unref);
+  g_autoptr(GPtrArray) pending = NULL;
+
+  /* The subscriptions are the connection's now. */
+  self->pool_lifecycle_callback_id = link->lifecycle_callback_id;
+  self->pool_refresh_callback_id = link->refresh_callback_id;
+  link->lifecycle_callback_id = link->refresh_callback_id = -1;
+
+  for (guint i = 0; i < link->entries->len; i++)
+    {
+      PoolEntry *entry = g_ptr_array_index (link->entries, i);
+      HangarPool *pool;
+
+      if (g_hash_table_contains (self->pools_by_uuid, entry->info->uuid))
+        continue;
+      /* The same objects come back, so views showing them stay current. */
+      if (g_hash_table_steal_extended (self->retired_pools, entry->info->uuid, NULL,
+                                       (gpointer *)&pool))
+        {
+          hangar_pool_set_virt_pool (pool, entry->pool);
+          hangar_pool_apply_info (pool, entry->info);
+          hangar_pool_reload (pool, TRUE);
+        }
+      else
+        pool = hangar_pool_new (self, entry->pool, entry->info);
+      g_hash_table_insert (self->pools_by_uuid, g_strdup (entry->info->uuid), pool);
+      g_ptr_array_add (pools, pool);
+    }
+
+  g_list_store_splice (self->pools, 0, g_list_model_get_n_items (G_LIST_MODEL (self->pools)),
+                       pools->pdata, pools->len);
+  g_hash_table_remove_all (self->retired_pools);
+
+  /* Events that arrived while listing are newer than the list. */
+  pending = g_steal_pointer (&self->pending_pool_events);
+  self->pending_pool_events = g_ptr_array_new_with_free_func (pool_event_free);
+  for (guint i = 0; i < pending->len; i++)
+    {
+      PoolEvent *ev = g_ptr_array_index (pending, i);
+
+      if (ev->conn == self->conn)
+        apply_pool_event (self, ev);
+    }
+}
+
+void
+hangar_connection_retire_pools (HangarConnection *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->pools));
+  GHashTableIter iter;
+  gpointer arriving;
+
+  if (self->conn != NULL)
+    {
+      virConnectRef (self->conn);
+      unsubscribe_in_worker (self->conn, self->pool_lifecycle_callback_id,
+                             self->pool_refresh_callback_id);
+    }
+  self->pool_lifecycle_callback_id = self->pool_refresh_callback_id = -1;
+  g_ptr_array_set_size (self->pending_pool_events, 0);
+
+  g_hash_table_iter_init (&iter, self->arriving_pools);
+  while (g_hash_table_iter_next (&iter, NULL, &arriving))
+    g_cancellable_cancel (arriving);
+  g_hash_table_remove_all (self->arriving_pools);
+
+  for (guint i = 0; i < n; i++)
+    {
+      HangarPool *pool = g_list_model_get_item (G_LIST_MODEL (self->pools), i);
+
+      hangar_pool_set_virt_pool (pool, NULL);
+      g_hash_table_replace (self->retired_pools, g_strdup (hangar_pool_get_uuid (pool)), pool);
+    }
+  g_hash_table_remove_all (self->pools_by_uuid);
+  g_list_store_remove_all (self->pools);
+}
+
+/* Public. */
+
+GListModel *
+hangar_connection_get_pools (HangarConnection *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
+  return G_LIST_MODEL (self->pools);
+}
+
+HangarPool *
+hangar_connection_find_pool (HangarConnection *self,
+                             const char       *name)
+{
+  GListModel *model;
+  guint n;
+
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
+
+  model = G_LIST_MODEL (self->pools);
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HangarPool) pool = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (hangar_pool_get_name (pool), name) == 0)
+        return pool;
+    }
+  return NULL;
+}

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <libvirt/libvirt.h>
+
+#include "hangar-volume.h"
+
+G_BEGIN_DECLS
+
+/* What a worker reads about a volume, applied on the main thread. */
+typedef struct {
+  char *name;
+  char *path;
+  char *format;
+  guint64 capacity;
+  guint64 allocation;
+  char *backing_path;
+  GStrv users;
+} HangarVolumeInfo;
+
+void              hangar_volume_info_free  (HangarVolumeInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarVolumeInfo, hangar_volume_info_free)
+/* Blocking. @users is hangar_domain_config_disk_users()'s table, or NULL. */
+HangarVolumeInfo *hangar_volume_info_fetch (virStorageVolPtr  volume,
+                                            GHashTable       *users,
+                                            GError          **error);
+
+HangarVolume     *hangar_volume_new        (HangarPool             *pool,
+                                            const HangarVolumeInfo *info);
+void              hangar_volume_apply_info (HangarVolume           *self,
+                                            const HangarVolumeInfo *info);
+
+G_END_DECLS
