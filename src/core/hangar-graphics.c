@@ -315,30 +315,6 @@ open_graphics_thread (GTask        *task,
                          (GDestroyNotify)hangar_graphics_info_free);
 }
 
-static GTask *
-new_domain_task (HangarGuest        *guest,
-                 gpointer            source_tag,
-                 GCancellable       *cancellable,
-                 GAsyncReadyCallback callback,
-                 gpointer            user_data)
-{
-  GTask *task = g_task_new (guest, cancellable, callback, user_data);
-  virDomainPtr domain = hangar_guest_get_domain (guest);
-
-  g_task_set_source_tag (task, source_tag);
-  if (domain == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                               _("The host of “%s” is not connected."),
-                               hangar_guest_get_name (guest));
-      g_object_unref (task);
-      return NULL;
-    }
-  virDomainRef (domain);
-  g_task_set_task_data (task, domain, hangar_domain_unref);
-  return task;
-}
-
 void
 hangar_guest_open_graphics_async (HangarGuest        *guest,
                                   GCancellable       *cancellable,
@@ -349,8 +325,8 @@ hangar_guest_open_graphics_async (HangarGuest        *guest,
 
   g_return_if_fail (HANGAR_IS_GUEST (guest));
 
-  task = new_domain_task (guest, hangar_guest_open_graphics_async, cancellable, callback,
-                          user_data);
+  task = hangar_guest_new_domain_task (guest, hangar_guest_open_graphics_async, cancellable,
+                                       callback, user_data);
   if (task != NULL)
     g_task_run_in_thread (task, open_graphics_thread);
 }
@@ -452,8 +428,8 @@ hangar_guest_open_graphics_fd_async (HangarGuest        *guest,
 
   g_return_if_fail (HANGAR_IS_GUEST (guest));
 
-  task = new_domain_task (guest, hangar_guest_open_graphics_fd_async, cancellable, callback,
-                          user_data);
+  task = hangar_guest_new_domain_task (guest, hangar_guest_open_graphics_fd_async, cancellable,
+                                       callback, user_data);
   if (task == NULL)
     return;
   /* Set before the worker starts, only read there. */
@@ -494,8 +470,8 @@ hangar_guest_query_consoles_async (HangarGuest        *guest,
 
   g_return_if_fail (HANGAR_IS_GUEST (guest));
 
-  task = new_domain_task (guest, hangar_guest_query_consoles_async, cancellable, callback,
-                          user_data);
+  task = hangar_guest_new_domain_task (guest, hangar_guest_query_consoles_async, cancellable,
+                                       callback, user_data);
   if (task != NULL)
     g_task_run_in_thread (task, query_consoles_thread);
 }

@@ -51,6 +51,15 @@ void              hangar_guest_add_cpu_sample   (HangarGuest *self,
                                                  gint64       when);
 
 char             *hangar_virt_error_message     (void);
+/* A task on @guest whose task data is its virDomainPtr (a reference), for a worker;
+ * NULL when the host is not connected (the task has then failed, saying so). */
+GTask            *hangar_guest_new_domain_task  (HangarGuest        *guest,
+                                                 gpointer            source_tag,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data);
+/* virDomainUndefineFlags with the metadata flags the host knows, fewer where it refuses. */
+int               hangar_guest_undefine_domain  (virDomainPtr domain);
 
 /* virDomainFree as a GDestroyNotify. */
 static inline void

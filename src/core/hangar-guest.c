@@ -655,8 +655,32 @@ hangar_guest_action_to_verb (HangarGuestAction action)
     }
 }
 
-static int
-undefine_domain (virDomainPtr domain)
+GTask *
+hangar_guest_new_domain_task (HangarGuest        *guest,
+                              gpointer            source_tag,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
+{
+  GTask *task = g_task_new (guest, cancellable, callback, user_data);
+  virDomainPtr domain = hangar_guest_get_domain (guest);
+
+  g_task_set_source_tag (task, source_tag);
+  if (domain == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _("The host of “%s” is not connected."),
+                               hangar_guest_get_name (guest));
+      g_object_unref (task);
+      return NULL;
+    }
+  virDomainRef (domain);
+  g_task_set_task_data (task, domain, hangar_domain_unref);
+  return task;
+}
+
+int
+hangar_guest_undefine_domain (virDomainPtr domain)
 {
   unsigned int flags = VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
                        VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
@@ -714,7 +738,7 @@ run_action_thread (GTask        *task,
         if (active == 1)
           ret = virDomainDestroy (data->domain);
         if (ret == 0 && persistent == 1)
-          ret = undefine_domain (data->domain);
+          ret = hangar_guest_undefine_domain (data->domain);
       }
       break;
     default:

@@ -65,4 +65,53 @@ gboolean          hangar_guest_run_action_finish (HangarGuest  *self,
                                                   GAsyncResult *result,
                                                   GError      **error);
 
+/* Delete with storage (hangar-guest-disks.c). */
+
+typedef enum {
+  HANGAR_GUEST_DISK_KIND_DISK,
+  HANGAR_GUEST_DISK_KIND_CDROM,
+  HANGAR_GUEST_DISK_KIND_FLOPPY,
+} HangarGuestDiskKind;
+
+/* One disk of a guest, as the delete dialog lists it. */
+typedef struct {
+  char               *target;       /* the guest's name for it: "vda", "hda" */
+  HangarGuestDiskKind kind;
+  char               *path;         /* the host path, or NULL (empty drive, network disk) */
+  char               *pool;         /* the pool of the host the path is a volume of, or NULL */
+  char               *volume;       /* that volume's name, or NULL */
+  GStrv               other_users;  /* other guests of the host that use the path; never NULL */
+  gboolean            delete_by_default; /* a volume only this guest uses, not removable media */
+} HangarGuestDisk;
+
+#define HANGAR_TYPE_GUEST_DISK (hangar_guest_disk_get_type ())
+GType             hangar_guest_disk_get_type     (void) G_GNUC_CONST;
+HangarGuestDisk  *hangar_guest_disk_copy         (const HangarGuestDisk *disk);
+void              hangar_guest_disk_free         (HangarGuestDisk *disk);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarGuestDisk, hangar_guest_disk_free)
+
+/* The guest's disks in device order (a GPtrArray of HangarGuestDisk): from the live
+ * definition while it runs, the persistent one otherwise. */
+void              hangar_guest_list_disks_async  (HangarGuest        *self,
+                                                  GCancellable       *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer            user_data);
+GPtrArray        *hangar_guest_list_disks_finish (HangarGuest  *self,
+                                                  GAsyncResult *result,
+                                                  GError      **error);
+
+/* Forces the guest off if it runs, undefines it (with its NVRAM, managed save, snapshot
+ * and checkpoint metadata where the host has them), then deletes the storage volumes
+ * at @paths_to_delete (host paths; NULL or empty: none). A volume that cannot be
+ * deleted does not stop the others: the error then names each one that failed, and
+ * the guest is gone all the same. Nothing is deleted when the guest cannot be. */
+void              hangar_guest_delete_with_storage_async  (HangarGuest        *self,
+                                                           const char *const  *paths_to_delete,
+                                                           GCancellable       *cancellable,
+                                                           GAsyncReadyCallback callback,
+                                                           gpointer            user_data);
+gboolean          hangar_guest_delete_with_storage_finish (HangarGuest  *self,
+                                                           GAsyncResult *result,
+                                                           GError      **error);
+
 G_END_DECLS

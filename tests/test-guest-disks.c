@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "test-guest-disks"
+
+#include "config.h"
+
+#include <libvirt/libvirt.h>
+
+#include "hangar-core.h"
+#include "hangar-guest-private.h"
+#include "test-core-util.h"
+
+/* A guest's disks and its deletion with them, on the test driver's copy of
+ * tests/data/guest-disks.xml. A file URI gives each connection its own copy of the
+ * host, so what is left is counted with plain libvirt calls on the connection Hangar
+ * used, not through Hangar. */
+
+typedef struct {
+  gboolean done;
+  GPtrArray *disks;
+  GError *error;
+} Result;
+
+static gboolean
+is_done (gpointer data)
+{
+  return ((Result *)data)->done;
+}
+
+static void
+on_disks_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Result *res = user_data;
+
+  res->disks = hangar_guest_list_disks_finish (HANGAR_GUEST (source), result, &res->error);
+  res->done = TRUE;
+}
+
+static GPtrArray *
+list_disks (HangarConnection *connection,
+            const char       *name)
+{
+  HangarGuest *guest = hangar_connection_find_guest (connection, name);
+  Result res = { 0 };
+
+  g_assert_nonnull (guest);
+  hangar_guest_list_disks_async (guest, NULL, on_disks_cb, &res);
+  g_assert_true (test_wait_for (is_done, &res, 5000));
+  g_assert_no_error (res.error);
+  return res.disks;
+}
+
+static void
+on_deleted_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Result *res = user_data;
+
+  hangar_guest_delete_with_storage_finish (HANGAR_GUEST (source), result, &res->error);
+  res->done = TRUE;
+}
+
+/* Deletes @guest with the volumes at @paths; the error, or NULL. */
+static GError *
+delete_guest (HangarGuest       *guest,
+              const char *const *paths)
+{
+  Result res = { 0 };
+
+  hangar_guest_delete_with_storage_async (guest, paths, NULL, on_deleted_cb, &res);
+  g_assert_true (test_wait_for (is_done, &res, 5000));
+  return res.error;
+}
+
+/* The raw libvirt connection under Hangar's, for counting behind its back. */
+static virConnectPtr
+raw_connection (HangarConnection *connection)
+{
+  HangarGuest *guest = hangar_connection_find_guest (connection, "charlie");
+
+  return virDomainGetConnect (hangar_guest_get_domain (guest));
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of the volumes of @pool_name, sorted, joined with spaces. */
+static char *
+volume_names (virConnectPtr conn,
+              const char   *pool_name)
+{
+  virStoragePoolPtr pool = virStoragePoolLookupByName (conn, pool_name);
+  virStorageVolPtr *vols = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  int n;
+
+  g_assert_nonnull (pool);
+  n = virStoragePoolListAllVolumes (pool, &vols, 0);
+  g_assert_cmpint (n, >=, 0);
+  for (int i = 0; i < n; i++)
+    {
+      g_ptr_array_add (names, g_strdup (virStorageVolGetName (vols[i])));
+      virStorageVolFree (vols[i]);
+    }
+  free (vols);
+  virStoragePoolFree (pool);
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **)names->pdata);
+}
+
+static gboolean
+domain_exists (virConnectPtr conn,
+               const char   *name)
+{
+  virDomainPtr domain = virDomainLookupByName (conn, name);
+
+  if (domain == NULL)
+    return FALSE;
+  virDomainFree (domain);
+  return TRUE;
+}
+
+static void
+assert_disk (HangarGuestDisk     *disk,
+             const char          *target,
+             HangarGuestDiskKind  kind,
+             const char          *path,
+             const char          *pool,
+             const char          *volume,
+             const char          *users,
+             gboolean             delete_by_default)
+{
+  g_autofree char *joined = g_strjoinv (" ", disk->other_users);
+
+  g_assert_cmpstr (disk->target, ==, target);
+  g_assert_cmpint (disk->kind, ==, kind);
+  g_assert_cmpstr (disk->path, ==, path);
+  g_assert_cmpstr (disk->pool, ==, pool);
+  g_assert_cmpstr (disk->volume, ==, volume);
+  g_assert_cmpstr (joined, ==, users);
+  g_assert_cmpint (disk->delete_by_default, ==, delete_by_default);
+}
+
+/* Which disks are volumes, who else uses them, and which the dialog checks. */
+static void
+test_list (void)
+{
+  g_autofree char *uri = test_data_uri ("guest-disks.xml");
+  HangarConnection *connection = test_open_connection (uri);
+  g_autoptr(GPtrArray) alpha = list_disks (connection, "alpha");
+  g_autoptr(GPtrArray) bravo = list_disks (connection, "bravo");
+
+  g_assert_cmpuint (alpha->len, ==, 5);
+  assert_disk (alpha->pdata[0], "vda", HANGAR_GUEST_DISK_KIND_DISK,
+               "/hangar-test/images/alpha.qcow2", "images", "alpha.qcow2", "", TRUE);
+  assert_disk (alpha->pdata[1], "vdb", HANGAR_GUEST_DISK_KIND_DISK,
+               "/hangar-test/images/shared.qcow2", "images", "shared.qcow2", "bravo", FALSE);
+  /* Not a volume: Hangar cannot delete it through libvirt. */
+  assert_disk (alpha->pdata[2], "vdc", HANGAR_GUEST_DISK_KIND_DISK,
+               "/hangar-test/outside.img", NULL, NULL, "", FALSE);
+  /* Installer media is kept unless the user asks. */
+  assert_disk (alpha->pdata[3], "hda", HANGAR_GUEST_DISK_KIND_CDROM,
+               "/hangar-test/images/installer.iso", "images", "installer.iso", "", FALSE);
+  assert_disk (alpha->pdata[4], "fda", HANGAR_GUEST_DISK_KIND_FLOPPY, NULL, NULL, NULL, "",
+               FALSE);
+
+  /* bravo runs: its live definition counts. */
+  g_assert_cmpuint (bravo->len, ==, 2);
+  assert_disk (bravo->pdata[0], "vda", HANGAR_GUEST_DISK_KIND_DISK,
+               "/hangar-test/images/bravo.qcow2", "images", "bravo.qcow2", "", TRUE);
+  assert_disk (bravo->pdata[1], "vdb", HANGAR_GUEST_DISK_KIND_DISK,
+               "/hangar-test/images/shared.qcow2", "images", "shared.qcow2", "alpha", FALSE);
+
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
+/* Exactly the chosen volumes go; a running guest is forced off first. */
+static void
+test_delete_chosen (void)
+{
+  g_autofree char *uri = test_data_uri ("guest-disks.xml");
+  HangarConnection *connection = test_open_connection (uri);
+  virConnectPtr conn = raw_connection (connection);
+  const char *alpha_paths[] = { "/hangar-test/images/alpha.qcow2",
+                                "/hangar-test/images/installer.iso", NULL };
+  const char *bravo_paths[] = { "/hangar-test/images/bravo.qcow2", NULL };
+  g_autofree char *before = volume_names (conn, "images");
+  g_autofree char *after_alpha = NULL;
+  g_autofree char *after_bravo = NULL;
+  g_autoptr(GError) error = NULL;
+
+  virConnectRef (conn);
+  g_assert_cmpstr (before, ==,
+                   "alpha.qcow2 bravo.qcow2 installer.iso shared.qcow2 spare.img");
+
+  error = delete_guest (hangar_connection_find_guest (connection, "alpha"), alpha_paths);
+  g_assert_no_error (error);
+  g_assert_false (domain_exists (conn, "alpha"));
+  after_alpha = volume_names (conn, "images");
+  g_assert_cmpstr (after_alpha, ==, "bravo.qcow2 shared.qcow2 spare.img");
+
+  g_assert_true (domain_exists (conn, "bravo"));
+  error = delete_guest (hangar_connection_find_guest (connection, "bravo"), bravo_paths);
+  g_assert_no_error (error);
+  g_assert_false (domain_exists (conn, "bravo"));
+  after_bravo = volume_names (conn, "images");
+  g_assert_cmpstr (after_bravo, ==, "shared.qcow2 spare.img");
+
+  virConnectClose (conn);
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
+/* Each volume that cannot be deleted is named, and the others go all the same. */
+static void
+test_failures_named (void)
+{
+  g_autofree char *uri = test_data_uri ("guest-disks.xml");
+  HangarConnection *connection = test_open_connection (uri);
+  virConnectPtr conn = raw_connection (connection);
+  virStoragePoolPtr more = virStoragePoolLookupByName (conn, "more");
+  const char *paths[] = { "/hangar-test/more/charlie.raw", "/hangar-test/images/spare.img",
+                          "/hangar-test/outside.img", NULL };
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  virConnectRef (conn);
+  /* A stopped pool's volumes cannot be deleted. */
+  g_assert_nonnull (more);
+  g_assert_cmpint (virStoragePoolDestroy (more), ==, 0);
+  virStoragePoolFree (more);
+
+  error = delete_guest (hangar_connection_find_guest (connection, "charlie"), paths);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "“charlie” was deleted"));
+  g_assert_nonnull (strstr (error->message, "“/hangar-test/more/charlie.raw”"));
+  g_assert_nonnull (strstr (error->message, "“/hangar-test/outside.img”"));
+  g_assert_null (strstr (error->message, "spare.img"));
+  g_test_message ("%s", error->message);
+  g_assert_false (domain_exists (conn, "charlie"));
+  after = volume_names (conn, "images");
+  g_assert_cmpstr (after, ==, "alpha.qcow2 bravo.qcow2 installer.iso shared.qcow2");
+
+  virConnectClose (conn);
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
+/* A guest that cannot be deleted keeps its disks. */
+static void
+test_guest_kept (void)
+{
+  g_autofree char *uri = test_data_uri ("guest-disks.xml");
+  HangarConnection *connection = test_open_connection (uri);
+  g_autoptr(HangarGuest) guest = g_object_ref (hangar_connection_find_guest (connection,
+                                                                           "alpha"));
+  virConnectPtr conn = raw_connection (connection);
+  const char *paths[] = { "/hangar-test/images/alpha.qcow2", NULL };
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  virConnectRef (conn);
+  /* Gone behind Hangar's back: undefining it fails. */
+  g_assert_cmpint (virDomainUndefine (hangar_guest_get_domain (guest)), ==, 0);
+  error = delete_guest (guest, paths);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "Could not delete “alpha”"));
+  g_assert_nonnull (strstr (error->message, "Its disks were kept."));
+  after = volume_names (conn, "images");
+  g_assert_cmpstr (after, ==,
+                   "alpha.qcow2 bravo.qcow2 installer.iso shared.qcow2 spare.img");
+
+  virConnectClose (conn);
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  hangar_core_init ();
+
+  g_test_add_func ("/guest-disks/list", test_list);
+  g_test_add_func ("/guest-disks/delete-chosen", test_delete_chosen);
+  g_test_add_func ("/guest-disks/failures-named", test_failures_named);
+  g_test_add_func ("/guest-disks/guest-kept", test_guest_kept);
+
+  return g_test_run ();
+}
