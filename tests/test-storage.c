@@ -8,7 +8,10 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 #include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 
 #include "hangar-connection.h"
 #include "hangar-core.h"
@@ -341,10 +344,11 @@ test_list_file (void)
   g_assert_null (hangar_volume_get_backing_path (web));
   g_assert_cmpstr (hangar_volume_get_used_by (web), ==, "web");
   g_assert_cmpstr (hangar_volume_get_format (shared), ==, "raw");
-  g_assert_cmpstr (hangar_volume_get_used_by (shared), ==, "web, db");
+  /* In name order, whatever order libvirt lists the guests in. */
+  g_assert_cmpstr (hangar_volume_get_used_by (shared), ==, "db, web");
   g_assert_cmpuint (g_strv_length ((char **)hangar_volume_get_users (shared)), ==, 2);
   g_object_get (shared, "users", &users, "pool", &owner, NULL);
-  g_assert_cmpstr (users[1], ==, "db");
+  g_assert_cmpstr (users[1], ==, "web");
   g_assert_true (owner == images);
   g_assert_cmpstr (hangar_volume_get_backing_path (overlay), ==, "/images/web.qcow2");
   g_assert_cmpstr (hangar_volume_get_used_by (overlay), ==, "");
@@ -539,6 +543,448 @@ test_follows_other_connection (void)
   test_assert_finalized (connection);
 }
 
+/* Creating pools. */
+
+typedef struct {
+  GPtrArray *messages;
+  const char *cancel_at; /* cancel the job when a message starts with this */
+} JobWatch;
+
+static void
+on_job_message_cb (HangarJob  *job,
+                   GParamSpec *pspec,
+                   JobWatch   *watch)
+{
+  const char *message = hangar_job_get_message (job);
+
+  if (message == NULL)
+    return;
+  g_ptr_array_add (watch->messages, g_strdup (message));
+  if (watch->cancel_at != NULL && g_str_has_prefix (message, watch->cancel_at))
+    hangar_job_cancel (job);
+}
+
+static gboolean
+has_message (GPtrArray  *messages,
+             const char *message)
+{
+  return g_ptr_array_find_with_equal_func (messages, message, g_str_equal, NULL);
+}
+
+/* A file that stands for a block device: the checks only ask that it exists here. */
+static char *
+make_device_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = NULL;
+  int fd = g_file_open_tmp ("hangar-test-device-XXXXXX", &path, &error);
+
+  g_assert_no_error (error);
+  close (fd);
+  return path;
+}
+
+static HangarPool *
+create_pool (HangarConnection     *connection,
+             const HangarPoolSpec *spec,
+             HangarJob            *job,
+             GError              **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  hangar_connection_create_pool_async (connection, spec, job, NULL, on_result_cb, &result);
+  return hangar_connection_create_pool_finish (connection, wait_result (&result), error);
+}
+
+static void
+assert_spec_equal (const HangarPoolSpec *got,
+                   const HangarPoolSpec *want)
+{
+  g_assert_cmpstr (got->name, ==, want->name);
+  g_assert_cmpint (got->type, ==, want->type);
+  g_assert_cmpstr (got->target_path, ==, want->target_path);
+  g_assert_cmpstr (got->source_device, ==, want->source_device);
+  g_assert_cmpstr (got->source_host, ==, want->source_host);
+  g_assert_cmpstr (got->source_path, ==, want->source_path);
+  g_assert_cmpstr (got->source_format, ==, want->source_format);
+  g_assert_cmpstr (got->source_name, ==, want->source_name);
+  g_assert_cmpstr (got->initiator, ==, want->initiator);
+  g_assert_cmpint (got->autostart, ==, want->autostart);
+}
+
+static HangarPoolSpec *
+pool_spec (const char     *name,
+           HangarPoolType  type,
+           const char     *target_path)
+{
+  HangarPoolSpec *spec = hangar_pool_spec_new ();
+
+  spec->name = g_strdup (name);
+  spec->type = type;
+  spec->target_path = g_strdup (target_path);
+  return spec;
+}
+
+static void
+test_create_each_type (void)
+{
+  g_autofree char *uri = test_data_uri ("empty-host.xml");
+  HangarConnection *connection = test_open_connection (uri);
+  g_autofree char *device = make_device_file ();
+  g_autofree char *disk = make_device_file ();
+  g_autoptr(GPtrArray) specs = g_ptr_array_new_with_free_func ((GDestroyNotify)hangar_pool_spec_free);
+  HangarPoolSpec *spec;
+
+  g_assert_cmpuint (g_list_model_get_n_items (hangar_connection_get_pools (connection)), ==, 0);
+
+  spec = pool_spec ("dir-pool", HANGAR_POOL_TYPE_DIR, "/srv/hangar-test/dir-pool");
+  spec->autostart = TRUE;
+  g_ptr_array_add (specs, spec);
+
+  spec = pool_spec ("fs-pool", HANGAR_POOL_TYPE_FS, "/mnt/fs-pool");
+  spec->source_device = g_strdup (device);
+  spec->source_format = g_strdup ("ext4");
+  g_ptr_array_add (specs, spec);
+
+  spec = pool_spec ("netfs-pool", HANGAR_POOL_TYPE_NETFS, "/mnt/netfs-pool");
+  spec->source_host = g_strdup ("nfs.example.org");
+  spec->source_path = g_strdup ("/export/images");
+  spec->source_format = g_strdup ("nfs");
+  spec->autostart = TRUE;
+  g_ptr_array_add (specs, spec);
+
+  spec = pool_spec ("logical-pool", HANGAR_POOL_TYPE_LOGICAL, NULL);
+  spec->source_name = g_strdup ("vg-test");
+  g_ptr_array_add (specs, spec);
+
+  /* libvirt refuses two pools on one device. */
+  spec = pool_spec ("disk-pool", HANGAR_POOL_TYPE_DISK, "/dev");
+  spec->source_device = g_strdup (disk);
+  spec->source_format = g_strdup ("gpt");
+  g_ptr_array_add (specs, spec);
+
+  spec = pool_spec ("iscsi-pool", HANGAR_POOL_TYPE_ISCSI, "/dev/disk/by-path");
+  spec->source_host = g_strdup ("127.0.0.1");
+  spec->source_device = g_strdup ("iqn.2026-01.org.example:storage");
+  spec->initiator = g_strdup ("iqn.2026-01.org.example:hangar");
+  g_ptr_array_add (specs, spec);
+
+  for (guint i = 0; i < specs->len; i++)
+    {
+      g_autoptr(HangarJob) job = hangar_job_new ("Creating");
+      JobWatch watch = { g_ptr_array_new_with_free_func (g_free), NULL };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HangarPool) pool = NULL;
+      g_autoptr(HangarPoolSpec) got = NULL;
+      g_autoptr(HangarPoolSpec) want = hangar_pool_spec_copy (specs->pdata[i]);
+      g_autofree char *defining = g_strdup_printf ("Defining the pool “%s”", want->name);
+      g_autofree char *building = g_strdup_printf ("Building the pool “%s”", want->name);
+      g_autofree char *autostarting =
+        g_strdup_printf ("Making the pool “%s” start with the host", want->name);
+
+      g_signal_connect (job, "notify::message", G_CALLBACK (on_job_message_cb), &watch);
+      pool = create_pool (connection, want, job, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (pool);
+      g_assert_true (hangar_connection_find_pool (connection, want->name) == pool);
+      g_assert_cmpint (hangar_pool_get_state (pool), ==, HANGAR_POOL_STATE_RUNNING);
+      g_assert_true (hangar_pool_get_persistent (pool));
+      g_assert_cmpint (hangar_pool_get_autostart (pool), ==, want->autostart);
+      g_assert_cmpfloat (hangar_job_get_fraction (job), ==, 1.0);
+      g_assert_true (has_message (watch.messages, defining));
+      /* Only a dir pool is built unasked. */
+      g_assert_cmpint (has_message (watch.messages, building), ==,
+                       want->type == HANGAR_POOL_TYPE_DIR);
+      g_assert_cmpint (has_message (watch.messages, autostarting), ==, want->autostart);
+
+      /* What libvirt holds now is what was asked, with the defaults Hangar fills in:
+       * a volume group's target is /dev/NAME and its format lvm2. */
+      if (want->type == HANGAR_POOL_TYPE_LOGICAL)
+        {
+          want->target_path = g_strdup ("/dev/vg-test");
+          want->source_format = g_strdup ("lvm2");
+        }
+      got = hangar_pool_get_spec (pool);
+      assert_spec_equal (got, want);
+      g_ptr_array_unref (watch.messages);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (hangar_connection_get_pools (connection)), ==, 6);
+
+  g_unlink (device);
+  g_unlink (disk);
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
+static void
+test_create_defaults (void)
+{
+  g_autofree char *uri = test_data_uri ("empty-host.xml");
+  HangarConnection *connection = test_open_connection (uri);
+  g_autoptr(HangarPoolSpec) netfs = pool_spec ("netfs-auto", HANGAR_POOL_TYPE_NETFS, "/mnt/n");
+  g_autoptr(HangarPoolSpec) logical = pool_spec ("vg-plain", HANGAR_POOL_TYPE_LOGICAL, NULL);
+  g_autoptr(HangarPool) pool = NULL;
+  g_autoptr(HangarPool) vg = NULL;
+  g_autoptr(HangarPoolSpec) got = NULL;
+  g_autoptr(HangarPoolSpec) got_vg = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* No format given: the type's default. No volume group named: the pool's name. */
+  netfs->source_host = g_strdup ("server");
+  netfs->source_path = g_strdup ("/export");
+  pool = create_pool (connection, netfs, NULL, &error);
+  g_assert_no_error (error);
+  got = hangar_pool_get_spec (pool);
+  g_assert_cmpstr (got->source_format, ==, "auto");
+
+  vg = create_pool (connection, logical, NULL, &error);
+  g_assert_no_error (error);
+  got_vg = hangar_pool_get_spec (vg);
+  g_assert_cmpstr (got_vg->source_name, ==, "vg-plain");
+  g_assert_cmpstr (got_vg->target_path, ==, "/dev/vg-plain");
+
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
+static void
+assert_spec_refused (HangarConnection     *connection,
+                     const HangarPoolSpec *spec,
+                     HangarStorageError    code,
+                     const char           *message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) create_error = NULL;
+  g_autoptr(HangarPool) pool = NULL;
+  guint n = g_list_model_get_n_items (hangar_connection_get_pools (connection));
+
+  g_assert_false (hangar_connection_check_pool_spec (connection, spec, &error));
+  g_assert_error (error, HANGAR_STORAGE_ERROR, (int)code);
+  if (strstr (error->message, message) == NULL)
+    g_error ("Pool “%s”: expected “%s” in “%s”", spec->name, message, error->message);
+
+  /* Creating refuses it the same way, before anything is made. */
+  pool = create_pool (connection, spec, NULL, &create_error);
+  g_assert_null (pool);
+  g_assert_error (create_error, HANGAR_STORAGE_ERROR, (int)code);
+  g_assert_cmpuint (g_list_model_get_n_items (hangar_connection_get_pools (connection)), ==, n);
+}
+
+static void
+fresh_spec (HangarPoolSpec **spec,
+            HangarPoolType   type,
+            const char      *target)
+{
+  hangar_pool_spec_free (*spec);
+  *spec = pool_spec ("fresh", type, target);
+}
+
+static void
+test_bad_pool_specs (void)
+{
+  g_autofree char *uri = test_data_uri ("storage.xml");
+  HangarConnection *connection = test_open_connection (uri);
+  g_autofree char *file = make_device_file ();
+  g_autoptr(HangarPoolSpec) spec = NULL;
+
+#define FRESH(type, target) fresh_spec (&spec, type, target)
+
+  FRESH (HANGAR_POOL_TYPE_DIR, "/srv/fresh");
+  g_assert_true (hangar_connection_check_pool_spec (connection, spec, NULL));
+
+  g_free (spec->name);
+  spec->name = g_strdup ("");
+  assert_spec_refused (connection, spec, HANGAR_STORAGE_ERROR_INVALID_NAME, "Enter a name");
+  g_free (spec->name);
+  spec->name = g_strdup ("my pool/1");
+  assert_spec_refused (connection, spec, HANGAR_STORAGE_ERROR_INVALID_NAME,
+                       "cannot contain space, “/”");
+  g_free (spec->name);
+  spec->name = g_strdup ("images");
+  assert_spec_refused (connection, spec, HANGAR_STORAGE_ERROR_EXISTS,
+                       "already has a pool called “images”");
+
+  FRESH (HANGAR_POOL_TYPE_DIR, NULL);
+  assert_spec_refused (connection, spec, HANGAR_STORAGE_ERROR_MISSING, "Enter the target path");
+  FRESH (HANGAR_POOL_TYPE_DIR, "relative/dir");
+  assert_spec_refused (connection, spec, HANGAR_STORAGE_ERROR_INVALID_PATH,
+                       "“relative/dir” is not absolute");
+  FRESH (HANGAR_POOL_TYPE_DIR, file);
+  assert_spec_refused (connection, spec, HANGAR_STORAGE_ERROR_INVALID_PATH,
+                       "exists and is not a directory");
+
+  FRESH (HANGAR_POOL_TYPE_FS, "/mnt/fresh");
+  assert_spec_refused (connection, spec, HANGAR_STORAGE_ERROR_MISSING, "Enter the source device");
+  spec->source_device = g_strdup ("/dev/hangar-no-such-disk");
+  assert_spec_refused (connection, spec, HANGAR_STORAGE_ERROR_NO_DEVICE,
+                       "“/dev/hangar-no-such-disk” does not exist on this host");
+  g_free (spec->source_device);
+  spec->source_device = g_strdup (file);
+  spec->source_format = g_strdup ("floppy");
+  assert_spec_refused (connection, spec, HANGAR_STORAGE_ERROR_UNSUPPORTED,
+                       "source format “floppy”");
+
+  FRESH (HANGAR_POOL_TYPE_DISK, "/dev");
+  assert_spec_refused (connection, spec, HANGAR_STORAGE_ERROR_MISSING, "Enter the source device");
+
+  FRESH (HANGAR_POOL_TYPE_NETFS, "/mnt/fresh");
+  spec->source_path = g_strdup ("/export");
+  assert_spec_refused (connection, spec, HANGAR_STORAGE_ERROR_MISSING, "Enter the source host");
+  spec->source_host = g_strdup ("server");
+  g_clear_pointer (&spec->source_path, g_free);
+  assert_spec_refused (connection, spec, HANGAR_STORAGE_ERROR_MISSING, "Enter the source path");
+
+  FRESH (HANGAR_POOL_TYPE_ISCSI, "/dev/disk/by-path");
+  spec->source_host = g_strdup ("server");
+  assert_spec_refused (connection, spec, HANGAR_STORAGE_ERROR_MISSING, "Enter the target IQN");
+
+  FRESH (HANGAR_POOL_TYPE_LOGICAL, NULL);
+  spec->source_name = g_strdup ("vg$1");
+  assert_spec_refused (connection, spec, HANGAR_STORAGE_ERROR_INVALID_NAME,
+                       "Volume group name: The name cannot contain “$”");
+  g_clear_pointer (&spec->source_name, g_free);
+  spec->source_device = g_strdup ("/dev/hangar-no-such-pv");
+  assert_spec_refused (connection, spec, HANGAR_STORAGE_ERROR_NO_DEVICE,
+                       "“/dev/hangar-no-such-pv” does not exist");
+
+  FRESH (HANGAR_POOL_TYPE_OTHER, "/srv/fresh");
+  assert_spec_refused (connection, spec, HANGAR_STORAGE_ERROR_UNSUPPORTED,
+                       "cannot create pools of this type");
+#undef FRESH
+
+  g_unlink (file);
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
+static gboolean
+pool_is_listed (gpointer data)
+{
+  PoolCheck *check = data;
+
+  return hangar_connection_find_pool (check->connection, check->name) != NULL;
+}
+
+/* Events come in order: once a pool defined after them is listed, the model has seen
+ * everything before it. */
+static void
+settle_pool_events (HangarConnection *connection,
+                    virConnectPtr     other)
+{
+  static const char *marker_xml =
+    "<pool type='dir'><name>marker</name><target><path>/marker</path></target></pool>";
+  virStoragePoolPtr marker = virStoragePoolDefineXML (other, marker_xml, 0);
+  PoolCheck check = { connection, "marker", 0 };
+
+  g_assert_nonnull (marker);
+  g_assert_true (test_wait_for (pool_is_listed, &check, 5000));
+  g_assert_cmpint (virStoragePoolUndefine (marker), ==, 0);
+  virStoragePoolFree (marker);
+  assert_pool_becomes (connection, "marker", -1);
+}
+
+static void
+assert_no_pool_anywhere (HangarConnection *connection,
+                         virConnectPtr     other,
+                         const char       *name)
+{
+  virStoragePoolPtr pool = virStoragePoolLookupByName (other, name);
+
+  if (pool != NULL)
+    {
+      virStoragePoolFree (pool);
+      g_error ("The pool “%s” was left defined", name);
+    }
+  virResetLastError ();
+  settle_pool_events (connection, other);
+  g_assert_null (hangar_connection_find_pool (connection, name));
+}
+
+static void
+test_create_cancelled (void)
+{
+  HangarConnection *connection = test_open_connection ("test:///default");
+  virConnectPtr other = virConnectOpen ("test:///default");
+  const char *steps[] = { "Defining", "Building", "Starting", "Making" };
+  g_autoptr(HangarPoolSpec) spec = pool_spec ("halfway", HANGAR_POOL_TYPE_DIR, "/halfway");
+
+  g_assert_nonnull (other);
+  spec->autostart = TRUE;
+
+  /* Cancelled before it began: nothing is made. */
+  {
+    g_autoptr(HangarJob) job = hangar_job_new ("Creating");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HangarPool) pool = NULL;
+
+    hangar_job_cancel (job);
+    pool = create_pool (connection, spec, job, &error);
+    g_assert_null (pool);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    assert_no_pool_anywhere (connection, other, "halfway");
+  }
+
+  /* Cancelled as each step is announced: the steps done before it are undone. */
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr(HangarJob) job = hangar_job_new ("Creating");
+      JobWatch watch = { g_ptr_array_new_with_free_func (g_free), steps[i] };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HangarPool) pool = NULL;
+
+      g_signal_connect (job, "notify::message", G_CALLBACK (on_job_message_cb), &watch);
+      pool = create_pool (connection, spec, job, &error);
+      g_assert_null (pool);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_cmpstr (error->message, ==, "Creating the pool “halfway” was cancelled.");
+      /* The step announced last before Cancel is the one that was cancelled. */
+      g_assert_true (g_str_has_prefix (watch.messages->pdata[watch.messages->len - 2], steps[i]));
+      g_assert_cmpstr (watch.messages->pdata[watch.messages->len - 1], ==, "Cancelling…");
+      assert_no_pool_anywhere (connection, other, "halfway");
+      g_ptr_array_unref (watch.messages);
+    }
+
+  virConnectClose (other);
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
+static void
+test_pool_types_and_default (void)
+{
+  HangarConnection *connection = test_open_connection ("test:///default");
+  HangarConnection *session = hangar_connection_new ("qemu:///session");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) types = NULL;
+  g_autoptr(HangarPoolSpec) spec = NULL;
+  g_autoptr(HangarPoolSpec) session_spec = NULL;
+  g_autofree char *session_images = NULL;
+
+  /* The test driver cannot say which types it has: all six, in the wizard's order. */
+  hangar_connection_get_pool_types_async (connection, NULL, on_result_cb, &result);
+  types = hangar_connection_get_pool_types_finish (connection, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result); /* it holds the connection */
+  g_assert_cmpuint (types->len, ==, 6);
+  for (guint i = 0; i < types->len; i++)
+    g_assert_cmpint (g_array_index (types, HangarPoolType, i), ==, (int)i);
+
+  spec = hangar_connection_default_pool_spec (connection);
+  g_assert_cmpstr (spec->name, ==, "default");
+  g_assert_cmpint (spec->type, ==, HANGAR_POOL_TYPE_DIR);
+  g_assert_cmpstr (spec->target_path, ==, "/var/lib/libvirt/images");
+  g_assert_true (spec->autostart);
+
+  session_spec = hangar_connection_default_pool_spec (session);
+  session_images = g_build_filename (g_get_user_data_dir (), "libvirt", "images", NULL);
+  g_assert_cmpstr (session_spec->target_path, ==, session_images);
+
+  test_assert_finalized (session);
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
 /* A host page holds its HangarPool: the same object comes back after a reconnect. */
 static void
 test_pools_survive_reconnect (void)
@@ -578,6 +1024,11 @@ main (int   argc,
   g_test_add_func ("/storage/pool-operations", test_pool_operations);
   g_test_add_func ("/storage/follows-other-connection", test_follows_other_connection);
   g_test_add_func ("/storage/pools-survive-reconnect", test_pools_survive_reconnect);
+  g_test_add_func ("/storage/create-each-type", test_create_each_type);
+  g_test_add_func ("/storage/create-defaults", test_create_defaults);
+  g_test_add_func ("/storage/bad-pool-specs", test_bad_pool_specs);
+  g_test_add_func ("/storage/create-cancelled", test_create_cancelled);
+  g_test_add_func ("/storage/pool-types-and-default", test_pool_types_and_default);
 
   return g_test_run ();
 }

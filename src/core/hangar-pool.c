@@ -117,7 +117,11 @@ spec_from_config (GVirConfigStoragePool *config)
 
       spec->source_device = non_empty (gvir_config_storage_pool_source_get_device_path (source));
       spec->source_host = non_empty (gvir_config_storage_pool_source_get_host (source));
-      spec->source_path = non_empty (gvir_config_storage_pool_source_get_directory (source));
+      /* gconfig 4.0's getter reads <directory>; libvirt writes <dir path=…/>. */
+      spec->source_path =
+        hangar_storage_xml_attr (hangar_storage_xml_child (hangar_storage_config_node (source),
+                                                           "dir"),
+                                 "path");
       spec->source_format = non_empty (gvir_config_storage_pool_source_get_format (source));
       spec->source_name = non_empty (gvir_config_storage_pool_source_get_name (source));
       /* <initiator><iqn name='…'/></initiator>: gconfig 4.0 has no getter. */

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <glib/gi18n.h>
 #include <libvirt/virterror.h>
 
@@ -70,6 +71,13 @@ xml_bytes (xmlNodePtr node)
   return text != NULL ? g_ascii_strtoull (text, NULL, 10) : 0;
 }
 
+static int
+compare_names (const void *a,
+               const void *b)
+{
+  return g_utf8_collate (*(char *const *)a, *(char *const *)b);
+}
+
 /* Runs on a worker: one XML read per volume, which holds everything shown. */
 HangarVolumeInfo *
 hangar_volume_info_fetch (virStorageVolPtr  volume,
@@ -112,6 +120,8 @@ hangar_volume_info_fetch (virStorageVolPtr  volume,
       info->users = g_new0 (char *, names->len + 1);
       for (guint i = 0; i < names->len; i++)
         info->users[i] = g_strdup (names->pdata[i]);
+      /* Libvirt lists guests in no fixed order; a label should not reshuffle. */
+      qsort (info->users, names->len, sizeof (char *), compare_names);
     }
   else
     info->users = g_new0 (char *, 1);
