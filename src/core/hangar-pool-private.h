@@ -50,6 +50,8 @@ void            hangar_pool_reload          (HangarPool *self,
 /* A volume this process deleted or made: the list follows without a full re-read. */
 void            hangar_pool_remove_volume   (HangarPool   *self,
                                              HangarVolume *volume);
+HangarVolume   *hangar_pool_add_volume      (HangarPool             *self,
+                                             const HangarVolumeInfo *info);
 
 /* virStoragePoolFree as a GDestroyNotify. */
 static inline void

@@ -364,3 +364,412 @@ hangar_volume_get_pool (HangarVolume *self)
   pool = g_weak_ref_get (&self->pool);
   return pool;
 }
+
+/* Operations: each looks the volume up by name in its pool, on the worker. */
+
+typedef struct {
+  virStoragePoolPtr pool;
+  char *name;
+  char *pool_name;
+  guint64 capacity;
+  gboolean allow_shrink;
+  gboolean even_if_used;
+  gboolean wipe;
+  HangarJob *job;
+  GCancellable *cancellable;
+  HangarVolumeInfo *info;
+} VolumeOp;
+
+static void
+volume_op_free (VolumeOp *op)
+{
+  g_clear_pointer (&op->pool, hangar_virt_pool_unref);
+  g_free (op->name);
+  g_free (op->pool_name);
+  g_clear_object (&op->job);
+  g_clear_object (&op->cancellable);
+  g_clear_pointer (&op->info, hangar_volume_info_free);
+  g_free (op);
+}
+
+static GTask *
+volume_op_new (HangarVolume       *self,
+               gpointer            source_tag,
+               GCancellable       *cancellable,
+               GAsyncReadyCallback callback,
+               gpointer            user_data,
+               VolumeOp          **op_out)
+{
+  g_autoptr(HangarPool) pool = g_weak_ref_get (&self->pool);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  virStoragePoolPtr vpool = pool != NULL ? hangar_pool_get_virt_pool (pool) : NULL;
+  VolumeOp *op;
+
+  g_task_set_source_tag (task, source_tag);
+  /* Once libvirt did it, the answer is that it did. */
+  g_task_set_check_cancellable (task, FALSE);
+  *op_out = NULL;
+  if (vpool == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _("The volume “%s” cannot be changed while its host is disconnected."),
+                               self->name);
+      return task;
+    }
+
+  op = g_new0 (VolumeOp, 1);
+  op->pool = vpool;
+  virStoragePoolRef (vpool);
+  op->name = g_strdup (self->name);
+  op->pool_name = g_strdup (hangar_pool_get_name (pool));
+  op->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  g_task_set_task_data (task, op, (GDestroyNotify)volume_op_free);
+  *op_out = op;
+  return task;
+}
+
+static virStorageVolPtr
+lookup_volume (VolumeOp *op,
+               GError  **error)
+{
+  virStorageVolPtr vol = virStorageVolLookupByName (op->pool, op->name);
+
+  if (vol == NULL)
+    hangar_storage_set_virt_error (error, _("Could not find the volume “%s”: %s"), op->name);
+  return vol;
+}
+
+/* Resizing. */
+
+static void
+resize_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  VolumeOp *op = task_data;
+  g_autoptr(GError) error = NULL;
+  virStorageVolPtr vol;
+  virStorageVolInfo info;
+  unsigned int flags = 0;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  vol = lookup_volume (op, &error);
+  if (vol == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (virStorageVolGetInfo (vol, &info) < 0)
+    {
+      hangar_storage_set_virt_error (&error, _("Could not read the volume “%s”: %s"), op->name);
+      goto out;
+    }
+  /* Compared with the size now, not the one last shown. */
+  if (op->capacity < info.capacity)
+    {
+      g_autofree char *now = hangar_storage_format_size (info.capacity);
+      g_autofree char *asked = hangar_storage_format_size (op->capacity);
+
+      if (!op->allow_shrink)
+        {
+          g_set_error (&error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_INVALID_SIZE,
+                       _("The volume “%s” is %s, more than the %s asked for. Shrinking it loses the data past the new end: confirm that before shrinking."),
+                       op->name, now, asked);
+          goto out;
+        }
+      flags |= VIR_STORAGE_VOL_RESIZE_SHRINK;
+    }
+  if (op->capacity != info.capacity && virStorageVolResize (vol, op->capacity, flags) < 0)
+    {
+      if (hangar_storage_virt_error_code () == HANGAR_STORAGE_ERROR_UNSUPPORTED)
+        hangar_storage_set_virt_error (&error,
+                                       _("The pool of the volume “%s” cannot resize it: %s"),
+                                       op->name);
+      else
+        hangar_storage_set_virt_error (&error, _("Could not resize the volume “%s”: %s"),
+                                       op->name);
+      goto out;
+    }
+  op->info = hangar_volume_info_fetch (vol, NULL, NULL);
+
+out:
+  virStorageVolFree (vol);
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_resize_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  HangarVolume *self = HANGAR_VOLUME (object);
+  g_autoptr(GTask) outer = user_data;
+  VolumeOp *op = g_task_get_task_data (G_TASK (result));
+  g_autoptr(HangarPool) pool = g_weak_ref_get (&self->pool);
+  GError *error = NULL;
+
+  if (op->info != NULL)
+    {
+      /* Who uses it did not change: keep that. */
+      g_strfreev (op->info->users);
+      op->info->users = g_strdupv (self->users);
+      hangar_volume_apply_info (self, op->info);
+      if (pool != NULL)
+        hangar_pool_reload (pool, FALSE);
+    }
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    g_task_return_boolean (outer, TRUE);
+  else
+    g_task_return_error (outer, error);
+}
+
+void
+hangar_volume_resize_async (HangarVolume       *self,
+                            guint64             capacity,
+                            gboolean            allow_shrink,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
+{
+  g_autoptr(GTask) outer = NULL;
+  g_autoptr(GTask) task = NULL;
+  VolumeOp *op;
+
+  g_return_if_fail (HANGAR_IS_VOLUME (self));
+
+  outer = volume_op_new (self, hangar_volume_resize_async, cancellable, callback, user_data,
+                         &op);
+  if (op == NULL)
+    return;
+  if (capacity == 0)
+    {
+      g_task_return_new_error (outer, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_INVALID_SIZE,
+                               _("Enter a capacity larger than zero."));
+      return;
+    }
+  op->capacity = capacity;
+  op->allow_shrink = allow_shrink;
+  task = g_task_new (self, NULL, on_resize_done_cb, g_steal_pointer (&outer));
+  g_task_set_source_tag (task, resize_thread);
+  g_task_set_task_data (task, op, NULL);
+  g_task_run_in_thread (task, resize_thread);
+}
+
+gboolean
+hangar_volume_resize_finish (HangarVolume *self,
+                             GAsyncResult *result,
+                             GError      **error)
+{
+  g_return_val_if_fail (HANGAR_IS_VOLUME (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Deleting. */
+
+typedef struct {
+  HangarJob *job;
+  char *message;
+  double fraction;
+} JobUpdate;
+
+static gboolean
+apply_job_update (gpointer data)
+{
+  JobUpdate *update = data;
+
+  hangar_job_set_message (update->job, update->message);
+  hangar_job_set_fraction (update->job, update->fraction);
+  g_object_unref (update->job);
+  g_free (update->message);
+  g_free (update);
+  return G_SOURCE_REMOVE;
+}
+
+/* From a worker: the job is the main thread's. */
+static void
+report (HangarJob  *job,
+        const char *message,
+        double      fraction)
+{
+  JobUpdate *update;
+
+  if (job == NULL)
+    return;
+  update = g_new0 (JobUpdate, 1);
+  update->job = g_object_ref (job);
+  update->message = g_strdup (message);
+  update->fraction = fraction;
+  g_main_context_invoke (NULL, apply_job_update, update);
+}
+
+static gboolean
+delete_cancelled (VolumeOp *op)
+{
+  return g_cancellable_is_cancelled (op->cancellable) ||
+         (op->job != NULL && hangar_job_is_cancelled (op->job));
+}
+
+static void
+delete_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  VolumeOp *op = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  virStorageVolPtr vol;
+
+  if (delete_cancelled (op))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("Deleting the volume “%s” was cancelled."), op->name);
+      return;
+    }
+  vol = lookup_volume (op, &error);
+  if (vol == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Who uses it now, not when the list was read. */
+  path = virStorageVolGetPath (vol);
+  if (!op->even_if_used && path != NULL)
+    {
+      g_autoptr(GHashTable) users =
+        hangar_domain_config_disk_users (virStoragePoolGetConnect (op->pool), &error);
+      GPtrArray *names = users != NULL ? g_hash_table_lookup (users, path) : NULL;
+
+      if (users == NULL)
+        {
+          g_prefix_error (&error, _("Could not find out which guests use the volume “%s”: "),
+                          op->name);
+          goto out;
+        }
+      if (names != NULL && names->len > 0)
+        {
+          g_autofree char *list = NULL;
+
+          g_ptr_array_sort (names, (GCompareFunc)compare_names);
+          g_ptr_array_add (names, NULL);
+          list = g_strjoinv (", ", (char **)names->pdata);
+          g_set_error (&error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_IN_USE,
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "The guest %2$s uses the volume “%1$s”. Remove the disk from it first, or confirm deleting the volume anyway.",
+                                    "The guests %2$s use the volume “%1$s”. Remove the disk from them first, or confirm deleting the volume anyway.",
+                                    names->len - 1),
+                       op->name, list);
+          goto out;
+        }
+    }
+
+  if (op->wipe)
+    {
+      g_autofree char *message = g_strdup_printf (_("Wiping %s"), op->name);
+
+      /* libvirt says nothing of a wipe's progress: the job pulses. */
+      report (op->job, message, -1);
+      if (virStorageVolWipe (vol, 0) < 0)
+        {
+          hangar_storage_set_virt_error (&error, _("Could not wipe the volume “%s”: %s"),
+                                         op->name);
+          goto out;
+        }
+      /* A wipe cannot be stopped; a Cancel during it keeps the (wiped) volume. */
+      if (delete_cancelled (op))
+        {
+          g_set_error (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                       _("Deleting the volume “%s” was cancelled after it was wiped."),
+                       op->name);
+          goto out;
+        }
+    }
+
+  {
+    g_autofree char *message = g_strdup_printf (_("Deleting %s"), op->name);
+
+    report (op->job, message, -1);
+  }
+  if (virStorageVolDelete (vol, 0) < 0)
+    hangar_storage_set_virt_error (&error, _("Could not delete the volume “%s”: %s"),
+                                   op->name);
+
+out:
+  virStorageVolFree (vol);
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_delete_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  HangarVolume *self = HANGAR_VOLUME (object);
+  g_autoptr(GTask) outer = user_data;
+  g_autoptr(HangarPool) pool = g_weak_ref_get (&self->pool);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (outer, error);
+      return;
+    }
+  /* libvirt sends no event for a deleted volume: the list follows here. */
+  if (pool != NULL)
+    {
+      hangar_pool_remove_volume (pool, self);
+      hangar_pool_reload (pool, FALSE);
+    }
+  g_task_return_boolean (outer, TRUE);
+}
+
+void
+hangar_volume_delete_async (HangarVolume       *self,
+                            gboolean            even_if_used,
+                            gboolean            wipe,
+                            HangarJob          *job,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
+{
+  g_autoptr(GTask) outer = NULL;
+  g_autoptr(GTask) task = NULL;
+  VolumeOp *op;
+
+  g_return_if_fail (HANGAR_IS_VOLUME (self));
+  g_return_if_fail (job == NULL || HANGAR_IS_JOB (job));
+
+  outer = volume_op_new (self, hangar_volume_delete_async, cancellable, callback, user_data,
+                         &op);
+  if (op == NULL)
+    return;
+  op->even_if_used = even_if_used;
+  op->wipe = wipe;
+  op->job = job != NULL ? g_object_ref (job) : NULL;
+  task = g_task_new (self, NULL, on_delete_done_cb, g_steal_pointer (&outer));
+  g_task_set_source_tag (task, delete_thread);
+  g_task_set_task_data (task, op, NULL);
+  g_task_run_in_thread (task, delete_thread);
+}
+
+gboolean
+hangar_volume_delete_finish (HangarVolume *self,
+                             GAsyncResult *result,
+                             GError      **error)
+{
+  g_return_val_if_fail (HANGAR_IS_VOLUME (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
