@@ -6,11 +6,17 @@
 #include <stdlib.h>
 #include <adwaita.h>
 #include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 
 #include "hangar-application.h"
 #include "hangar-connection-row.h"
+#include "hangar-host-storage-page.h"
 #include "hangar-host-window.h"
+#include "hangar-pool.h"
+#include "hangar-resize-volume-dialog.h"
 #include "hangar-session.h"
+#include "hangar-volume.h"
+#include "test-core-util.h"
 #include "hangar-window.h"
 #include "test-widget-util.h"
 
@@ -20,6 +26,8 @@
 static HangarApplication *app;
 static HangarSession *session;
 static HangarConnection *connection;
+/* tests/data/host-storage.xml: pools and volumes to list. */
+static HangarConnection *storage_connection;
 
 static gboolean
 is_connected (gpointer data)
@@ -247,6 +255,546 @@ test_disconnected (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Storage. */
+
+static HangarHostStoragePage *
+storage_page (HangarHostWindow *window)
+{
+  GtkWidget *page = test_find_widget (GTK_WIDGET (window), HANGAR_TYPE_HOST_STORAGE_PAGE, NULL,
+                                      NULL);
+
+  g_assert_nonnull (page);
+  hangar_host_window_show_page (window, "storage");
+  return HANGAR_HOST_STORAGE_PAGE (page);
+}
+
+static HangarHostWindow *
+storage_window (HangarConnection *for_connection)
+{
+  hangar_application_show_host (app, for_connection);
+  return find_host_window (app, for_connection);
+}
+
+static gboolean
+is_label_with_text (GtkWidget    *widget,
+                    gconstpointer text)
+{
+  return gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  return test_find_widget (root, GTK_TYPE_LABEL, is_label_with_text, text);
+}
+
+typedef struct {
+  GtkWidget *root;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return find_label (wait->root, wait->text) != NULL;
+}
+
+static gboolean
+label_gone (gpointer data)
+{
+  return !label_shown (data);
+}
+
+static void
+assert_label_shown (GtkWidget  *root,
+                    const char *text)
+{
+  LabelWait wait = { root, text };
+
+  if (!test_wait_for (label_shown, &wait, 5000))
+    g_error ("No label “%s” within 5 s", text);
+}
+
+static void
+assert_label_gone (GtkWidget  *root,
+                   const char *text)
+{
+  LabelWait wait = { root, text };
+
+  if (!test_wait_for (label_gone, &wait, 5000))
+    g_error ("The label “%s” is still shown after 5 s", text);
+}
+
+static int
+compare_names (const void *a,
+               const void *b)
+{
+  return g_strcmp0 (*(char *const *)a, *(char *const *)b);
+}
+
+/* "b, a" as "a, b": core lists a volume's users in no set order. */
+static char *
+sorted_list (const char *text)
+{
+  g_auto(GStrv) names = g_strsplit (text, ", ", -1);
+
+  qsort (names, g_strv_length (names), sizeof (char *), compare_names);
+  return g_strjoinv (", ", names);
+}
+
+/* The texts of the column view row that shows @name, cell by cell (the last one, the
+ * users, sorted). */
+static char *
+row_texts (GtkWidget  *view,
+           const char *name)
+{
+  GtkWidget *label = find_label (view, name);
+  GtkWidget *row;
+  g_autoptr(GString) texts = g_string_new (NULL);
+
+  g_assert_nonnull (label);
+  row = gtk_widget_get_parent (gtk_widget_get_parent (label));
+  for (GtkWidget *cell = gtk_widget_get_first_child (row); cell;
+       cell = gtk_widget_get_next_sibling (cell))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (cell);
+      g_autofree char *text = gtk_widget_get_next_sibling (cell) != NULL ?
+                              g_strdup (gtk_label_get_text (GTK_LABEL (child))) :
+                              sorted_list (gtk_label_get_text (GTK_LABEL (child)));
+
+      if (texts->len > 0)
+        g_string_append (texts, " | ");
+      g_string_append (texts, text);
+    }
+  return g_string_free (g_steal_pointer (&texts), FALSE);
+}
+
+static char *
+size_text (unsigned long long bytes)
+{
+  return g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+}
+
+static gboolean
+is_button_with_action (GtkWidget    *widget,
+                       gconstpointer action)
+{
+  return g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
+}
+
+/* Clicks the page's button for @action, which must be sensitive. */
+static void
+click_action (HangarHostStoragePage *page,
+              const char            *action)
+{
+  GtkWidget *button = test_find_widget (GTK_WIDGET (page), GTK_TYPE_BUTTON, is_button_with_action,
+                                        action);
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static gboolean
+action_sensitive (HangarHostStoragePage *page,
+                  const char            *action)
+{
+  GtkWidget *button = test_find_widget (GTK_WIDGET (page), GTK_TYPE_BUTTON, is_button_with_action,
+                                        action);
+
+  g_assert_nonnull (button);
+  return gtk_widget_is_sensitive (button);
+}
+
+static gboolean
+volumes_loaded (gpointer data)
+{
+  return hangar_pool_get_volumes_loaded (data);
+}
+
+/* The pools and the chosen pool's volumes, as libvirt lists them to another connection
+ * on the same host file; each volume's row: name, format, capacity, allocation, users. */
+static void
+test_storage_lists (void)
+{
+  HangarHostWindow *window = storage_window (storage_connection);
+  HangarHostStoragePage *page = storage_page (window);
+  g_autofree char *uri = test_data_uri ("host-storage.xml");
+  virConnectPtr other = virConnectOpen (uri);
+  virStoragePoolPtr *pools = NULL;
+  virStorageVolPtr *volumes = NULL;
+  virStoragePoolPtr images;
+  GtkWidget *view;
+  int n;
+
+  g_assert_nonnull (other);
+  n = virConnectListAllStoragePools (other, &pools, 0);
+  g_assert_cmpint (n, ==, 3);
+  for (int i = 0; i < n; i++)
+    {
+      virStoragePoolInfo info;
+      g_autofree char *used = NULL;
+      g_autofree char *total = NULL;
+      g_autofree char *available = NULL;
+      g_autofree char *usage = NULL;
+
+      g_assert_cmpint (virStoragePoolGetInfo (pools[i], &info), ==, 0);
+      used = size_text (info.allocation);
+      total = size_text (info.capacity);
+      available = size_text (info.available);
+      usage = g_strdup_printf ("%s of %s used, %s free", used, total, available);
+      assert_label_shown (GTK_WIDGET (page), virStoragePoolGetName (pools[i]));
+      assert_label_shown (GTK_WIDGET (page), usage);
+      virStoragePoolFree (pools[i]);
+    }
+  free (pools);
+  assert_label_shown (GTK_WIDGET (page), "Active · LVM Volume Group");
+
+  hangar_host_storage_page_select_pool (page, hangar_connection_find_pool (storage_connection,
+                                                                           "images"));
+  g_assert_true (test_wait_for (volumes_loaded,
+                                hangar_connection_find_pool (storage_connection, "images"),
+                                5000));
+  view = test_find_widget (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW, NULL, NULL);
+  images = virStoragePoolLookupByName (other, "images");
+  n = virStoragePoolListAllVolumes (images, &volumes, 0);
+  g_assert_cmpint (n, ==, 4);
+  for (int i = 0; i < n; i++)
+    {
+      const char *name = virStorageVolGetName (volumes[i]);
+      virStorageVolInfo info;
+      g_autofree char *capacity = NULL;
+      g_autofree char *allocation = NULL;
+      g_autofree char *expected = NULL;
+      g_autofree char *shown = NULL;
+      /* Formats and users (by name) as host-storage.xml has them. */
+      const char *format = g_str_has_suffix (name, ".qcow2") ? "qcow2" :
+                           g_str_has_suffix (name, ".iso") ? "iso" : "raw";
+      const char *users = g_str_equal (name, "debian-12.qcow2") ? "web" :
+                          g_str_equal (name, "shared-data.img") ? "db, web" : "";
+
+      g_assert_cmpint (virStorageVolGetInfo (volumes[i], &info), ==, 0);
+      capacity = size_text (info.capacity);
+      allocation = size_text (info.allocation);
+      expected = g_strdup_printf ("%s | %s | %s | %s | %s", name, format, capacity, allocation,
+                                  users);
+      assert_label_shown (view, name);
+      shown = row_texts (view, name);
+      g_assert_cmpstr (shown, ==, expected);
+      virStorageVolFree (volumes[i]);
+    }
+  free (volumes);
+  virStoragePoolFree (images);
+
+  hangar_test_assert_accessible_names (GTK_WIDGET (window));
+
+  virConnectClose (other);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+typedef struct {
+  virConnectPtr conn;
+  const char *pool;
+  int active;
+} PoolWait;
+
+static gboolean
+pool_active_is (gpointer data)
+{
+  PoolWait *wait = data;
+  virStoragePoolPtr pool = virStoragePoolLookupByName (wait->conn, wait->pool);
+  int active = virStoragePoolIsActive (pool);
+
+  virStoragePoolFree (pool);
+  return active == wait->active;
+}
+
+static gboolean
+pool_autostart_is (gpointer data)
+{
+  PoolWait *wait = data;
+  virStoragePoolPtr pool = virStoragePoolLookupByName (wait->conn, wait->pool);
+  int autostart = -1;
+
+  virStoragePoolGetAutostart (pool, &autostart);
+  virStoragePoolFree (pool);
+  return autostart == wait->active;
+}
+
+typedef struct {
+  HangarHostStoragePage *page;
+  const char *action;
+  gboolean sensitive;
+} ActionWait;
+
+static gboolean
+action_sensitive_is (gpointer data)
+{
+  ActionWait *wait = data;
+
+  return action_sensitive (wait->page, wait->action) == wait->sensitive;
+}
+
+static void
+assert_action_becomes (HangarHostStoragePage *page,
+                       const char            *action,
+                       gboolean               sensitive)
+{
+  ActionWait wait = { page, action, sensitive };
+
+  if (!test_wait_for (action_sensitive_is, &wait, 5000))
+    g_error ("%s did not become %s", action, sensitive ? "sensitive" : "insensitive");
+}
+
+static gboolean
+is_switch (GtkWidget    *widget,
+           gconstpointer data)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+switch_state_is (gpointer data)
+{
+  GtkSwitch *toggle = data;
+
+  return gtk_switch_get_state (toggle) == GPOINTER_TO_INT (g_object_get_data (data, "want"));
+}
+
+/* Stop, start, autostart and refresh "default-pool" of test:///default from the page;
+ * libvirt, asked through another connection, agrees each time. */
+static void
+test_pool_operations (void)
+{
+  HangarHostWindow *window = storage_window (connection);
+  HangarHostStoragePage *page = storage_page (window);
+  virConnectPtr other = virConnectOpen ("test:///default");
+  HangarPool *pool = hangar_connection_find_pool (connection, "default-pool");
+  PoolWait wait = { other, "default-pool", 0 };
+  virStoragePoolPtr vpool;
+  virStorageVolPtr volume;
+  GtkWidget *toggle;
+
+  g_assert_nonnull (other);
+  g_assert_nonnull (pool);
+  hangar_host_storage_page_select_pool (page, pool);
+  g_assert_true (test_wait_for (volumes_loaded, pool, 5000));
+  assert_label_shown (GTK_WIDGET (page), "default-pool");
+  g_assert_false (action_sensitive (page, "storage.start-pool"));
+
+  click_action (page, "storage.stop-pool");
+  g_assert_true (test_wait_for (pool_active_is, &wait, 5000));
+  assert_label_shown (GTK_WIDGET (page), "Pool Not Running");
+  assert_action_becomes (page, "storage.start-pool", TRUE);
+  g_assert_false (action_sensitive (page, "storage.stop-pool"));
+  g_assert_false (action_sensitive (page, "storage.refresh-pool"));
+
+  click_action (page, "storage.start-pool");
+  wait.active = 1;
+  g_assert_true (test_wait_for (pool_active_is, &wait, 5000));
+  assert_action_becomes (page, "storage.stop-pool", TRUE);
+  g_assert_false (action_sensitive (page, "storage.start-pool"));
+
+  /* Autostart: the row's switch. */
+  toggle = test_find_widget (GTK_WIDGET (page), GTK_TYPE_SWITCH, is_switch, NULL);
+  g_assert_nonnull (toggle);
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (toggle)));
+  gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
+  g_assert_true (test_wait_for (pool_autostart_is, &wait, 5000));
+  g_object_set_data (G_OBJECT (toggle), "want", GINT_TO_POINTER (TRUE));
+  g_assert_true (test_wait_for (switch_state_is, toggle, 5000));
+  gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
+  wait.active = 0;
+  g_assert_true (test_wait_for (pool_autostart_is, &wait, 5000));
+  g_object_set_data (G_OBJECT (toggle), "want", GINT_TO_POINTER (FALSE));
+  g_assert_true (test_wait_for (switch_state_is, toggle, 5000));
+
+  /* A volume made behind Hangar's back shows after Refresh. */
+  vpool = virStoragePoolLookupByName (other, "default-pool");
+  volume = virStorageVolCreateXML (vpool, "<volume><name>made-elsewhere.img</name>"
+                                   "<capacity unit='MiB'>64</capacity></volume>", 0);
+  g_assert_nonnull (volume);
+  click_action (page, "storage.refresh-pool");
+  assert_label_shown (GTK_WIDGET (page), "made-elsewhere.img");
+  g_assert_cmpint (virStorageVolDelete (volume, 0), ==, 0);
+  virStorageVolFree (volume);
+  virStoragePoolFree (vpool);
+  click_action (page, "storage.refresh-pool");
+  assert_label_gone (GTK_WIDGET (page), "made-elsewhere.img");
+
+  virConnectClose (other);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static AdwMessageDialog *
+find_dialog (const char *heading)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data) &&
+        g_strcmp0 (adw_message_dialog_get_heading (l->data), heading) == 0)
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+is_button_labelled (GtkWidget    *widget,
+                    gconstpointer label)
+{
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+/* As a click does: the dialog answers and closes. */
+static void
+click_response (AdwMessageDialog *dialog,
+                const char       *label)
+{
+  GtkWidget *button = test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, is_button_labelled,
+                                        label);
+
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static gboolean
+dialog_shown (gpointer heading)
+{
+  return find_dialog (heading) != NULL;
+}
+
+static gboolean
+dialog_gone (gpointer heading)
+{
+  return find_dialog (heading) == NULL;
+}
+
+/* The resize dialog: the current capacity, Resize for a larger size, a destructive
+ * Shrink for a smaller one that only the check box enables, nothing for zero or the
+ * same size. */
+static void
+test_resize_dialog (void)
+{
+  HangarHostWindow *window = storage_window (storage_connection);
+  HangarPool *images = hangar_connection_find_pool (storage_connection, "images");
+  HangarVolume *volume;
+  HangarResizeVolumeDialog *dialog;
+  AdwMessageDialog *message;
+  GtkWidget *check;
+
+  storage_page (window);
+  hangar_pool_get_volumes (images);
+  g_assert_true (test_wait_for (volumes_loaded, images, 5000));
+  volume = hangar_pool_find_volume (images, "shared-data.img");
+  g_assert_nonnull (volume);
+
+  dialog = hangar_resize_volume_dialog_new (GTK_WINDOW (window), volume);
+  message = ADW_MESSAGE_DIALOG (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_cmpstr (adw_message_dialog_get_heading (message), ==, "Resize “shared-data.img”");
+  /* 10 GiB in host-storage.xml. */
+  g_assert_cmpstr (adw_message_dialog_get_body (message), ==, "Its capacity is 10.0\u00a0GiB now.");
+  g_assert_cmpuint (hangar_resize_volume_dialog_get_capacity (dialog), ==,
+                    G_GUINT64_CONSTANT (10) << 30);
+  g_assert_false (adw_message_dialog_get_response_enabled (message, "resize"));
+
+  hangar_resize_volume_dialog_set_size (dialog, 12.5, "GiB");
+  g_assert_cmpuint (hangar_resize_volume_dialog_get_capacity (dialog), ==,
+                    G_GUINT64_CONSTANT (12800) << 20);
+  g_assert_true (adw_message_dialog_get_response_enabled (message, "resize"));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (message, "resize"), ==, "_Resize");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (message, "resize"), ==,
+                   ADW_RESPONSE_SUGGESTED);
+
+  hangar_resize_volume_dialog_set_size (dialog, 512, "MiB");
+  g_assert_cmpstr (adw_message_dialog_get_response_label (message, "resize"), ==, "_Shrink");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (message, "resize"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  g_assert_false (adw_message_dialog_get_response_enabled (message, "resize"));
+  check = test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON, NULL, NULL);
+  g_assert_true (gtk_widget_get_visible (check));
+  g_assert_cmpstr (gtk_check_button_get_label (GTK_CHECK_BUTTON (check)), ==,
+                   "I understand that the data past 512.0\u00a0MiB is _lost");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+  g_assert_true (adw_message_dialog_get_response_enabled (message, "resize"));
+  hangar_test_assert_accessible_names (GTK_WIDGET (dialog));
+
+  /* Back to growing: the consent does not carry over. */
+  hangar_resize_volume_dialog_set_size (dialog, 1, "TiB");
+  g_assert_false (gtk_widget_get_visible (check));
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (message, "resize"), ==, "_Resize");
+
+  hangar_resize_volume_dialog_set_size (dialog, 0, "GiB");
+  g_assert_false (adw_message_dialog_get_response_enabled (message, "resize"));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Delete Pool asks first; Cancel keeps the pool. */
+static void
+test_delete_pool_cancelled (void)
+{
+  HangarHostWindow *window = storage_window (storage_connection);
+  HangarHostStoragePage *page = storage_page (window);
+  const char *heading = "Delete the Pool “backups”?";
+  AdwMessageDialog *dialog;
+  GtkWidget *check;
+
+  hangar_host_storage_page_select_pool (page, hangar_connection_find_pool (storage_connection,
+                                                                           "backups"));
+  click_action (page, "storage.delete-pool");
+  g_assert_true (test_wait_for (dialog_shown, (gpointer)heading, 5000));
+  dialog = find_dialog (heading);
+  check = test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON, NULL, NULL);
+  g_assert_cmpstr (gtk_check_button_get_label (GTK_CHECK_BUTTON (check)), ==,
+                   "Also _delete the pool’s storage (/srv/backups)");
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "delete"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  hangar_test_assert_accessible_names (GTK_WIDGET (dialog));
+  click_response (dialog, "_Cancel");
+  g_assert_true (test_wait_for (dialog_gone, (gpointer)heading, 5000));
+  g_assert_nonnull (hangar_connection_find_pool (storage_connection, "backups"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Delete Pool, confirmed, on a pool of test:///default's own making: libvirt forgets it. */
+static void
+test_delete_pool (void)
+{
+  HangarHostWindow *window = storage_window (connection);
+  HangarHostStoragePage *page = storage_page (window);
+  virConnectPtr other = virConnectOpen ("test:///default");
+  const char *heading = "Delete the Pool “doomed”?";
+  virStoragePoolPtr doomed;
+  HangarPool *pool = NULL;
+
+  doomed = virStoragePoolDefineXML (other, "<pool type='dir'><name>doomed</name>"
+                                    "<target><path>/doomed</path></target></pool>", 0);
+  g_assert_nonnull (doomed);
+  g_assert_cmpint (virStoragePoolCreate (doomed, 0), ==, 0);
+  assert_label_shown (GTK_WIDGET (page), "doomed");
+  pool = hangar_connection_find_pool (connection, "doomed");
+  hangar_host_storage_page_select_pool (page, pool);
+
+  click_action (page, "storage.delete-pool");
+  g_assert_true (test_wait_for (dialog_shown, (gpointer)heading, 5000));
+  click_response (find_dialog (heading), "_Delete");
+  assert_label_gone (GTK_WIDGET (page), "doomed");
+  g_assert_null (virStoragePoolLookupByName (other, "doomed"));
+  virResetLastError ();
+
+  virStoragePoolFree (doomed);
+  virConnectClose (other);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* hangar --connect URI --show-host-summary: that host's page alone; closing it ends
  * the application. Without --connect it says what is missing. */
 typedef struct {
@@ -347,6 +895,7 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *storage_uri = NULL;
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
@@ -361,12 +910,20 @@ main (int   argc,
       session = hangar_application_get_session (app);
       connection = hangar_session_add_connection (session, "test:///default", FALSE, FALSE);
       g_assert_true (test_wait_for (is_connected, connection, 5000));
+      storage_uri = test_data_uri ("host-storage.xml");
+      storage_connection = hangar_session_add_connection (session, storage_uri, FALSE, FALSE);
+      g_assert_true (test_wait_for (is_connected, storage_connection, 5000));
     }
 
   g_test_add_func ("/host-window/overview", test_overview);
   g_test_add_func ("/host-window/sampling-follows-window", test_sampling_follows_window);
   g_test_add_func ("/host-window/sidebar-opens-page", test_sidebar_opens_page);
   g_test_add_func ("/host-window/disconnected", test_disconnected);
+  g_test_add_func ("/host-window/storage-lists", test_storage_lists);
+  g_test_add_func ("/host-window/pool-operations", test_pool_operations);
+  g_test_add_func ("/host-window/resize-dialog", test_resize_dialog);
+  g_test_add_func ("/host-window/delete-pool-cancelled", test_delete_pool_cancelled);
+  g_test_add_func ("/host-window/delete-pool", test_delete_pool);
   g_test_add_func ("/host-window/command-line", test_command_line);
   g_test_add_func ("/host-window/command-line-without-uri", test_command_line_without_uri);
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "hangar-connection.h"
+#include "hangar-host-storage-page.h"
 #include "hangar-host-window.h"
 #include "hangar-ui-util.h"
 
@@ -305,6 +306,7 @@ hangar_host_window_class_init (HangarHostWindowClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (HANGAR_TYPE_HOST_STORAGE_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hangarvm/Hangar/hangar-host-window.ui");
   gtk_widget_class_bind_template_child (widget_class, HangarHostWindow, toast_overlay);
