@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "hangar-connection-private.h"
 #include "test-core-util.h"
 
 char *
@@ -33,4 +34,42 @@ test_open_connection (const char *uri)
   g_assert_cmpint (hangar_connection_get_state (connection), ==,
                    HANGAR_CONNECTION_STATE_CONNECTED);
   return connection;
+}
+
+virConnectPtr
+test_raw_connection (HangarConnection *connection)
+{
+  g_assert_nonnull (connection->conn);
+  return connection->conn;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(char *const *)a, *(char *const *)b);
+}
+
+char *
+test_volume_names (virConnectPtr conn,
+                   const char   *pool_name)
+{
+  virStoragePoolPtr pool = virStoragePoolLookupByName (conn, pool_name);
+  virStorageVolPtr *vols = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  int n;
+
+  g_assert_nonnull (pool);
+  n = virStoragePoolListAllVolumes (pool, &vols, 0);
+  g_assert_cmpint (n, >=, 0);
+  for (int i = 0; i < n; i++)
+    {
+      g_ptr_array_add (names, g_strdup (virStorageVolGetName (vols[i])));
+      virStorageVolFree (vols[i]);
+    }
+  free (vols);
+  virStoragePoolFree (pool);
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **)names->pdata);
 }

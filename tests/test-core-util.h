@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <libvirt/libvirt.h>
+
 #include "hangar-connection.h"
 #include "test-util.h"
 
@@ -12,5 +14,12 @@ G_BEGIN_DECLS
 char             *test_data_uri        (const char *file);
 /* A connection to @uri, opened (the test fails unless it connects within 5 s). */
 HangarConnection *test_open_connection (const char *uri);
+
+/* The libvirt connection under @connection, for checking behind Hangar's back (a
+ * test-driver file gives each connection its own copy of the host). Not a reference. */
+virConnectPtr     test_raw_connection  (HangarConnection *connection);
+/* The names of the volumes of pool @pool, sorted, joined with spaces. */
+char             *test_volume_names    (virConnectPtr     conn,
+                                        const char       *pool);
 
 G_END_DECLS

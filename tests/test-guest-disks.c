@@ -3,8 +3,6 @@
 
 #include "config.h"
 
-#include <libvirt/libvirt.h>
-
 #include "hangar-core.h"
 #include "hangar-guest-private.h"
 #include "test-core-util.h"
@@ -74,47 +72,6 @@ delete_guest (HangarGuest       *guest,
   return res.error;
 }
 
-/* The raw libvirt connection under Hangar's, for counting behind its back. */
-static virConnectPtr
-raw_connection (HangarConnection *connection)
-{
-  HangarGuest *guest = hangar_connection_find_guest (connection, "charlie");
-
-  return virDomainGetConnect (hangar_guest_get_domain (guest));
-}
-
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return g_strcmp0 (*(char *const *)a, *(char *const *)b);
-}
-
-/* The names of the volumes of @pool_name, sorted, joined with spaces. */
-static char *
-volume_names (virConnectPtr conn,
-              const char   *pool_name)
-{
-  virStoragePoolPtr pool = virStoragePoolLookupByName (conn, pool_name);
-  virStorageVolPtr *vols = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  int n;
-
-  g_assert_nonnull (pool);
-  n = virStoragePoolListAllVolumes (pool, &vols, 0);
-  g_assert_cmpint (n, >=, 0);
-  for (int i = 0; i < n; i++)
-    {
-      g_ptr_array_add (names, g_strdup (virStorageVolGetName (vols[i])));
-      virStorageVolFree (vols[i]);
-    }
-  free (vols);
-  virStoragePoolFree (pool);
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (char **)names->pdata);
-}
-
 static gboolean
 domain_exists (virConnectPtr conn,
                const char   *name)
@@ -159,9 +116,9 @@ test_list (void)
 
   g_assert_cmpuint (alpha->len, ==, 5);
   assert_disk (alpha->pdata[0], "vda", HANGAR_GUEST_DISK_KIND_DISK,
-               "/hangar-test/images/alpha.qcow2", "images", "alpha.qcow2", "", TRUE);
-  assert_disk (alpha->pdata[1], "vdb", HANGAR_GUEST_DISK_KIND_DISK,
                "/hangar-test/images/shared.qcow2", "images", "shared.qcow2", "bravo", FALSE);
+  assert_disk (alpha->pdata[1], "vdb", HANGAR_GUEST_DISK_KIND_DISK,
+               "/hangar-test/images/alpha.qcow2", "images", "alpha.qcow2", "", TRUE);
   /* Not a volume: Hangar cannot delete it through libvirt. */
   assert_disk (alpha->pdata[2], "vdc", HANGAR_GUEST_DISK_KIND_DISK,
                "/hangar-test/outside.img", NULL, NULL, "", FALSE);
@@ -174,9 +131,9 @@ test_list (void)
   /* bravo runs: its live definition counts. */
   g_assert_cmpuint (bravo->len, ==, 2);
   assert_disk (bravo->pdata[0], "vda", HANGAR_GUEST_DISK_KIND_DISK,
-               "/hangar-test/images/bravo.qcow2", "images", "bravo.qcow2", "", TRUE);
-  assert_disk (bravo->pdata[1], "vdb", HANGAR_GUEST_DISK_KIND_DISK,
                "/hangar-test/images/shared.qcow2", "images", "shared.qcow2", "alpha", FALSE);
+  assert_disk (bravo->pdata[1], "vdb", HANGAR_GUEST_DISK_KIND_DISK,
+               "/hangar-test/images/bravo.qcow2", "images", "bravo.qcow2", "", TRUE);
 
   hangar_connection_close (connection);
   test_assert_finalized (connection);
@@ -188,11 +145,11 @@ test_delete_chosen (void)
 {
   g_autofree char *uri = test_data_uri ("guest-disks.xml");
   HangarConnection *connection = test_open_connection (uri);
-  virConnectPtr conn = raw_connection (connection);
+  virConnectPtr conn = test_raw_connection (connection);
   const char *alpha_paths[] = { "/hangar-test/images/alpha.qcow2",
                                 "/hangar-test/images/installer.iso", NULL };
   const char *bravo_paths[] = { "/hangar-test/images/bravo.qcow2", NULL };
-  g_autofree char *before = volume_names (conn, "images");
+  g_autofree char *before = test_volume_names (conn, "images");
   g_autofree char *after_alpha = NULL;
   g_autofree char *after_bravo = NULL;
   g_autoptr(GError) error = NULL;
@@ -204,14 +161,14 @@ test_delete_chosen (void)
   error = delete_guest (hangar_connection_find_guest (connection, "alpha"), alpha_paths);
   g_assert_no_error (error);
   g_assert_false (domain_exists (conn, "alpha"));
-  after_alpha = volume_names (conn, "images");
+  after_alpha = test_volume_names (conn, "images");
   g_assert_cmpstr (after_alpha, ==, "bravo.qcow2 shared.qcow2 spare.img");
 
   g_assert_true (domain_exists (conn, "bravo"));
   error = delete_guest (hangar_connection_find_guest (connection, "bravo"), bravo_paths);
   g_assert_no_error (error);
   g_assert_false (domain_exists (conn, "bravo"));
-  after_bravo = volume_names (conn, "images");
+  after_bravo = test_volume_names (conn, "images");
   g_assert_cmpstr (after_bravo, ==, "shared.qcow2 spare.img");
 
   virConnectClose (conn);
@@ -225,7 +182,7 @@ test_failures_named (void)
 {
   g_autofree char *uri = test_data_uri ("guest-disks.xml");
   HangarConnection *connection = test_open_connection (uri);
-  virConnectPtr conn = raw_connection (connection);
+  virConnectPtr conn = test_raw_connection (connection);
   virStoragePoolPtr more = virStoragePoolLookupByName (conn, "more");
   const char *paths[] = { "/hangar-test/more/charlie.raw", "/hangar-test/images/spare.img",
                           "/hangar-test/outside.img", NULL };
@@ -246,7 +203,7 @@ test_failures_named (void)
   g_assert_null (strstr (error->message, "spare.img"));
   g_test_message ("%s", error->message);
   g_assert_false (domain_exists (conn, "charlie"));
-  after = volume_names (conn, "images");
+  after = test_volume_names (conn, "images");
   g_assert_cmpstr (after, ==, "alpha.qcow2 bravo.qcow2 installer.iso shared.qcow2");
 
   virConnectClose (conn);
@@ -262,7 +219,7 @@ test_guest_kept (void)
   HangarConnection *connection = test_open_connection (uri);
   g_autoptr(HangarGuest) guest = g_object_ref (hangar_connection_find_guest (connection,
                                                                            "alpha"));
-  virConnectPtr conn = raw_connection (connection);
+  virConnectPtr conn = test_raw_connection (connection);
   const char *paths[] = { "/hangar-test/images/alpha.qcow2", NULL };
   g_autofree char *after = NULL;
   g_autoptr(GError) error = NULL;
@@ -274,7 +231,7 @@ test_guest_kept (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "Could not delete “alpha”"));
   g_assert_nonnull (strstr (error->message, "Its disks were kept."));
-  after = volume_names (conn, "images");
+  after = test_volume_names (conn, "images");
   g_assert_cmpstr (after, ==,
                    "alpha.qcow2 bravo.qcow2 installer.iso shared.qcow2 spare.img");
 

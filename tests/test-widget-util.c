@@ -220,6 +220,25 @@ collect_unnamed (GtkWidget *widget,
     collect_unnamed (child, root, failures, n_controls);
 }
 
+static gboolean
+is_button_labelled (GtkWidget    *widget,
+                    gconstpointer label)
+{
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+void
+test_click_button (GtkWidget  *root,
+                   const char *label)
+{
+  GtkWidget *button = test_find_widget (root, GTK_TYPE_BUTTON, is_button_labelled, label);
+
+  if (button == NULL)
+    g_error ("No button labelled “%s” below %s", label, G_OBJECT_TYPE_NAME (root));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
 void
 hangar_test_assert_accessible_names (GtkWidget *root)
 {

@@ -16,6 +16,11 @@ GtkWidget *test_find_widget (GtkWidget      *root,
                              TestWidgetMatch match,
                              gconstpointer   data);
 
+/* As a click on the button below @root labelled @label ("_Delete") does; fails the
+ * test when there is none or it is insensitive. */
+void test_click_button (GtkWidget  *root,
+                        const char *label);
+
 /* Runs `xdotool ARGS` (real X11 input; the test must run on GDK's X11 backend) and
  * fails the test if it fails. */
 void test_xdotool (const char *args);

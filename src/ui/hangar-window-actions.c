@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "hangar-add-connection-dialog.h"
+#include "hangar-delete-guest-dialog.h"
 #include "hangar-guest.h"
 #include "hangar-window-private.h"
 
@@ -121,66 +122,139 @@ guest_action_activated (GtkWidget  *widget,
 }
 
 static void
-on_delete_response_cb (AdwMessageDialog *dialog,
-                       const char       *response,
-                       HangarWindow     *self)
+on_deleted_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  GPtrArray *guests = g_object_get_data (G_OBJECT (dialog), "guests");
+  g_autoptr(HangarWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The message names the guest and each volume that is left. */
+  if (!hangar_guest_delete_with_storage_finish (HANGAR_GUEST (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    hangar_window_show_error (self, _("Delete Failed"), error->message);
+}
+
+/* Several guests with their disks: all their disks are read before any guest goes, so
+ * a volume two of them share counts as shared whatever the timing, and is kept; the
+ * volumes each alone uses (deleted by default for one guest) go with it. */
+typedef struct {
+  HangarWindow *self;
+  GPtrArray *guests;
+  GPtrArray *paths;   /* per guest: a GStrv, or NULL when its disks could not be read */
+  guint pending;
+} SeveralDelete;
+
+static void
+several_delete_free (SeveralDelete *several)
+{
+  g_object_unref (several->self);
+  g_ptr_array_unref (several->guests);
+  g_ptr_array_unref (several->paths);
+  g_free (several);
+}
+
+static void
+on_several_listed_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  SeveralDelete *several = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) disks = hangar_guest_list_disks_finish (HANGAR_GUEST (object), result,
+                                                               &error);
+  guint index = 0;
+
+  g_ptr_array_find (several->guests, object, &index);
+  if (disks != NULL)
+    {
+      g_autoptr(GStrvBuilder) paths = g_strv_builder_new ();
+
+      for (guint i = 0; i < disks->len; i++)
+        {
+          HangarGuestDisk *disk = disks->pdata[i];
+
+          if (disk->delete_by_default)
+            g_strv_builder_add (paths, disk->path);
+        }
+      several->paths->pdata[index] = g_strv_builder_end (paths);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    /* That guest stays rather than go with a guess at which disks are its own. */
+    hangar_window_show_error (several->self, _("Delete Failed"), error->message);
+
+  if (--several->pending > 0)
+    return;
+  for (guint i = 0; i < several->guests->len; i++)
+    if (several->paths->pdata[i] != NULL)
+      hangar_guest_delete_with_storage_async (several->guests->pdata[i],
+                                              several->paths->pdata[i],
+                                              several->self->cancellable, on_deleted_cb,
+                                              g_object_ref (several->self));
+  several_delete_free (several);
+}
+
+static void
+delete_several_with_disks (HangarWindow *self,
+                           GPtrArray    *guests)
+{
+  SeveralDelete *several = g_new0 (SeveralDelete, 1);
+
+  several->self = g_object_ref (self);
+  several->guests = g_ptr_array_ref (guests);
+  several->paths = g_ptr_array_new_full (guests->len, (GDestroyNotify)g_strfreev);
+  g_ptr_array_set_size (several->paths, guests->len);
+  several->pending = guests->len;
+  for (guint i = 0; i < guests->len; i++)
+    hangar_guest_list_disks_async (guests->pdata[i], self->cancellable, on_several_listed_cb,
+                                   several);
+}
+
+static void
+on_delete_response_cb (HangarDeleteGuestDialog *dialog,
+                       const char              *response,
+                       HangarWindow            *self)
+{
+  GPtrArray *guests = hangar_delete_guest_dialog_get_guests (dialog);
 
   if (!g_str_equal (response, "delete"))
     return;
 
+  if (guests->len == 1)
+    {
+      g_auto(GStrv) paths = hangar_delete_guest_dialog_dup_checked_paths (dialog);
+
+      hangar_guest_delete_with_storage_async (g_ptr_array_index (guests, 0),
+                                              (const char *const *)paths, self->cancellable,
+                                              on_deleted_cb, g_object_ref (self));
+      return;
+    }
+  if (hangar_delete_guest_dialog_get_delete_disks (dialog))
+    {
+      delete_several_with_disks (self, guests);
+      return;
+    }
   for (guint i = 0; i < guests->len; i++)
-    hangar_guest_run_action_async (g_ptr_array_index (guests, i), HANGAR_GUEST_ACTION_DELETE,
-                                   self->cancellable, on_action_done_cb, g_object_ref (self));
+    hangar_guest_delete_with_storage_async (g_ptr_array_index (guests, i), NULL,
+                                            self->cancellable, on_deleted_cb,
+                                            g_object_ref (self));
 }
 
-/* Delete asks first, naming the guest (or how many) and what happens to running ones;
- * the guests are those selected when it asked, whatever the selection is by the
- * answer. */
+/* Delete asks first (HangarDeleteGuestDialog: what happens, which disks go); the
+ * guests are those selected when it asked, whatever the selection is by the answer. */
 static void
 delete_activated (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *param)
 {
   HangarWindow *self = HANGAR_WINDOW (widget);
-  GPtrArray *guests = _hangar_window_get_selected_guests (self);
-  g_autofree char *heading = NULL;
-  g_autofree char *body = NULL;
-  AdwMessageDialog *dialog;
+  g_autoptr(GPtrArray) guests = _hangar_window_get_selected_guests (self);
+  HangarDeleteGuestDialog *dialog;
 
   if (guests->len == 0)
-    {
-      g_ptr_array_unref (guests);
-      return;
-    }
+    return;
 
-  if (guests->len == 1)
-    {
-      HangarGuest *guest = g_ptr_array_index (guests, 0);
-
-      heading = g_strdup_printf (_("Delete “%s”?"), hangar_guest_get_name (guest));
-      body = g_strdup_printf (hangar_guest_is_active (guest)
-                                ? _("The guest is running: it will be forced off and its "
-                                    "definition removed from %s. Its disk images are kept.")
-                                : _("Its definition will be removed from %s. Its disk images "
-                                    "are kept."),
-                              hangar_guest_get_host_name (guest));
-    }
-  else
-    {
-      heading = g_strdup_printf (ngettext ("Delete %u Guest?", "Delete %u Guests?", guests->len),
-                                 guests->len);
-      body = g_strdup (_("Running guests will be forced off and their definitions removed. "
-                         "Their disk images are kept."));
-    }
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", _("_Delete"), NULL);
-  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "guests", guests, (GDestroyNotify)g_ptr_array_unref);
+  dialog = hangar_delete_guest_dialog_new (GTK_WINDOW (self), guests);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
