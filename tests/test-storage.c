@@ -1390,6 +1390,89 @@ test_delete_volume (void)
   test_assert_finalized (connection);
 }
 
+/* Thousands of volumes reach the list in one change, so a view rebuilds once. */
+
+static void
+on_items_changed_cb (GListModel *model,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     guint      *count)
+{
+  (*count)++;
+}
+
+static gboolean
+has_n_volumes (gpointer data)
+{
+  return g_list_model_get_n_items (data) == 5000;
+}
+
+static gboolean
+has_5001_volumes (gpointer data)
+{
+  return g_list_model_get_n_items (data) == 5001;
+}
+
+static void
+test_many_volumes (void)
+{
+  HangarConnection *connection = test_open_connection ("test:///default");
+  virConnectPtr other = virConnectOpen ("test:///default");
+  virStoragePoolPtr vpool = NULL;
+  HangarPool *pool;
+  GListModel *volumes;
+  guint changes = 0;
+  gint64 start;
+
+  g_assert_nonnull (other);
+  vpool = virStoragePoolCreateXML (other,
+    "<pool type='dir'><name>crowded</name><target><path>/crowded</path></target></pool>", 0);
+  g_assert_nonnull (vpool);
+  for (guint i = 0; i < 5000; i++)
+    {
+      g_autofree char *xml = g_strdup_printf ("<volume><name>vol-%04u.img</name>"
+                                              "<capacity>1048576</capacity></volume>", i);
+      virStorageVolPtr vol = virStorageVolCreateXML (vpool, xml, 0);
+
+      g_assert_nonnull (vol);
+      virStorageVolFree (vol);
+    }
+  assert_pool_becomes (connection, "crowded", HANGAR_POOL_STATE_RUNNING);
+  pool = hangar_connection_find_pool (connection, "crowded");
+
+  volumes = hangar_pool_get_volumes (pool);
+  g_signal_connect (volumes, "items-changed", G_CALLBACK (on_items_changed_cb), &changes);
+  start = g_get_monotonic_time ();
+  g_assert_true (test_wait_for (volumes_loaded, pool, 30000));
+  g_test_message ("5000 volumes listed in %.0f ms",
+                  (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_true (has_n_volumes (volumes));
+  g_assert_cmpuint (changes, ==, 1);
+
+  /* A refresh that changes nothing changes nothing in the list; the one after it, with
+   * one volume more, is one change (and proves the first re-read is over). */
+  g_assert_cmpint (virStoragePoolRefresh (vpool, 0), ==, 0);
+  {
+    virStorageVolPtr vol = virStorageVolCreateXML (vpool,
+      "<volume><name>vol-late.img</name><capacity>1048576</capacity></volume>", 0);
+
+    g_assert_nonnull (vol);
+    virStorageVolFree (vol);
+  }
+  g_assert_cmpint (virStoragePoolRefresh (vpool, 0), ==, 0);
+  g_assert_true (test_wait_for (has_5001_volumes, volumes, 30000));
+  g_assert_cmpuint (changes, ==, 2);
+
+  g_signal_handlers_disconnect_by_func (volumes, on_items_changed_cb, &changes);
+  g_assert_cmpint (virStoragePoolDestroy (vpool), ==, 0);
+  assert_pool_becomes (connection, "crowded", -1);
+  virStoragePoolFree (vpool);
+  virConnectClose (other);
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
 /* A host page holds its HangarPool: the same object comes back after a reconnect. */
 static void
 test_pools_survive_reconnect (void)
@@ -1439,6 +1522,7 @@ main (int   argc,
   g_test_add_func ("/storage/create-volume-cancelled", test_create_volume_cancelled);
   g_test_add_func ("/storage/resize-volume", test_resize_volume);
   g_test_add_func ("/storage/delete-volume", test_delete_volume);
+  g_test_add_func ("/storage/many-volumes", test_many_volumes);
 
   return g_test_run ();
 }

@@ -4,14 +4,16 @@
 #include <libvirt/libvirt.h>
 
 #include "hangar-connection.h"
+#include "hangar-pool-private.h"
 
 G_BEGIN_DECLS
 
-/* HangarConnection lives in four files: hangar-connection.c (the object, opening,
+/* HangarConnection lives in five files: hangar-connection.c (the object, opening,
  * closing, reconnecting), hangar-connection-events.c (the guest list, filled on open
  * and kept current by libvirt's lifecycle events), hangar-connection-stats.c (CPU
- * and memory sampling of running guests) and hangar-connection-storage.c (the pools,
- * kept current by libvirt's storage-pool events, and creating pools). Everything runs on the main thread, except
+ * and memory sampling of running guests), hangar-connection-storage.c (the pools,
+ * kept current by libvirt's storage-pool events) and hangar-connection-pools.c
+ * (creating pools). Everything runs on the main thread, except
  * the GTask workers, which get their own references. */
 struct _HangarConnection
 {
@@ -92,6 +94,13 @@ void  hangar_connection_retire_pools        (HangarConnection *self);
 /* A pool this process deleted leaves the list at once. */
 void  hangar_connection_forget_pool         (HangarConnection *self,
                                              HangarPool       *pool);
+/* A pool this process made joins it at once (transfer none); a read an event started
+ * for it is called off. */
+HangarPool *hangar_connection_add_pool      (HangarConnection     *self,
+                                             virStoragePoolPtr     pool,
+                                             const HangarPoolInfo *info);
+void  hangar_connection_cancel_arriving_pool (HangarConnection *self,
+                                              const char       *uuid);
 
 /* hangar-connection-stats.c */
 

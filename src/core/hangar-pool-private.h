@@ -8,6 +8,40 @@
 
 G_BEGIN_DECLS
 
+/* HangarPool lives in two files: hangar-pool.c (the object, what it reads of itself and
+ * its volume list) and hangar-pool-operations.c (start, stop, refresh, autostart,
+ * delete; checking and creating volumes). */
+struct _HangarPool
+{
+  GObject parent_instance;
+
+  GWeakRef connection;
+  virStoragePoolPtr pool;
+  char *name;
+  char *uuid;
+  HangarPoolType type;
+  HangarPoolState state;
+  gboolean autostart;
+  gboolean persistent;
+  guint64 capacity;
+  guint64 allocation;
+  guint64 available;
+  char *target_path;
+  HangarPoolSpec *spec;
+
+  GListStore *volumes;
+  gboolean volumes_requested;
+  gboolean volumes_loaded;
+  /* One volume read at a time; a request meanwhile runs one more after it. */
+  gboolean volumes_loading;
+  gboolean volumes_dirty;
+  /* Info answers older than the newest request are dropped. */
+  guint info_serial;
+
+  /* Cancelled in dispose: answers for a pool nobody holds are dropped. */
+  GCancellable *cancellable;
+};
+
 /* What a worker reads about a pool, applied on the main thread. */
 typedef struct {
   char *name;
