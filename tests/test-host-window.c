@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <adwaita.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -490,6 +491,9 @@ test_storage_lists (void)
   free (volumes);
   virStoragePoolFree (images);
 
+  /* No volume chosen yet: nothing to resize or delete. */
+  g_assert_false (action_sensitive (page, "storage.resize-volume"));
+  g_assert_false (action_sensitive (page, "storage.delete-volume"));
   hangar_test_assert_accessible_names (GTK_WIDGET (window));
 
   virConnectClose (other);
@@ -795,6 +799,195 @@ test_delete_pool (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+is_label_starting (GtkWidget    *widget,
+                   gconstpointer prefix)
+{
+  return gtk_widget_get_mapped (widget) &&
+         g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
+}
+
+static gboolean
+toast_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return test_find_widget (wait->root, GTK_TYPE_LABEL, is_label_starting, wait->text) != NULL;
+}
+
+/* A sentence beginning with @prefix shows in the page (a toast). */
+static void
+assert_toast (HangarHostStoragePage *page,
+              const char            *prefix)
+{
+  LabelWait wait = { GTK_WIDGET (page), prefix };
+
+  if (!test_wait_for (toast_shown, &wait, 5000))
+    g_error ("No message starting “%s” within 5 s", prefix);
+}
+
+typedef struct {
+  virConnectPtr conn;
+  const char *name;
+} VolumeWait;
+
+static gboolean
+volume_absent (gpointer data)
+{
+  VolumeWait *wait = data;
+  virStoragePoolPtr pool = virStoragePoolLookupByName (wait->conn, "default-pool");
+  virStorageVolPtr volume = virStorageVolLookupByName (pool, wait->name);
+
+  virStoragePoolFree (pool);
+  if (volume == NULL)
+    {
+      virResetLastError ();
+      return TRUE;
+    }
+  virStorageVolFree (volume);
+  return FALSE;
+}
+
+/* Makes @name (64 MiB) in test:///default's default-pool through @other, shows it with
+ * the page's Refresh and selects it. */
+static HangarVolume *
+make_volume (HangarHostStoragePage *page,
+             virConnectPtr          other,
+             const char            *name)
+{
+  HangarPool *pool = hangar_connection_find_pool (connection, "default-pool");
+  virStoragePoolPtr vpool = virStoragePoolLookupByName (other, "default-pool");
+  g_autofree char *xml = g_strdup_printf ("<volume><name>%s</name>"
+                                          "<capacity unit='MiB'>64</capacity></volume>", name);
+  virStorageVolPtr volume = virStorageVolCreateXML (vpool, xml, 0);
+  HangarVolume *shown;
+
+  g_assert_nonnull (volume);
+  virStorageVolFree (volume);
+  virStoragePoolFree (vpool);
+
+  hangar_host_storage_page_select_pool (page, pool);
+  g_assert_true (test_wait_for (volumes_loaded, pool, 5000));
+  click_action (page, "storage.refresh-pool");
+  assert_label_shown (GTK_WIDGET (page), name);
+  shown = hangar_pool_find_volume (pool, name);
+  g_assert_nonnull (shown);
+  hangar_host_storage_page_select_volume (page, shown);
+  assert_action_becomes (page, "storage.delete-volume", TRUE);
+  return shown;
+}
+
+/* Delete Volume asks, then deletes: gone from libvirt and from the list. */
+static void
+test_delete_volume (void)
+{
+  HangarHostWindow *window = storage_window (connection);
+  HangarHostStoragePage *page = storage_page (window);
+  virConnectPtr other = virConnectOpen ("test:///default");
+  const char *heading = "Delete the Volume “victim.img”?";
+  VolumeWait gone = { other, "victim.img" };
+  AdwMessageDialog *dialog;
+
+  make_volume (page, other, "victim.img");
+  g_assert_true (action_sensitive (page, "storage.resize-volume"));
+  click_action (page, "storage.delete-volume");
+  g_assert_true (test_wait_for (dialog_shown, (gpointer)heading, 5000));
+  dialog = find_dialog (heading);
+  hangar_test_assert_accessible_names (GTK_WIDGET (dialog));
+  click_response (dialog, "_Delete");
+  g_assert_true (test_wait_for (volume_absent, &gone, 5000));
+  assert_label_gone (GTK_WIDGET (page), "victim.img");
+  /* Nothing chosen any more: nothing to delete. */
+  assert_action_becomes (page, "storage.delete-volume", FALSE);
+
+  virConnectClose (other);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A volume a guest uses: refused with core's sentence naming the guest, deleted after
+ * Delete Anyway. */
+static void
+test_delete_volume_in_use (void)
+{
+  HangarHostWindow *window = storage_window (connection);
+  HangarHostStoragePage *page = storage_page (window);
+  virConnectPtr other = virConnectOpen ("test:///default");
+  VolumeWait gone = { other, "in-use.img" };
+  virDomainPtr guest;
+  AdwMessageDialog *dialog;
+  const char *body;
+
+  guest = virDomainDefineXML (other, "<domain type='test'><name>disk-user</name>"
+                              "<memory unit='MiB'>128</memory><vcpu>1</vcpu>"
+                              "<os><type arch='x86_64'>hvm</type></os><devices>"
+                              "<disk type='file' device='disk'>"
+                              "<source file='/default-pool/in-use.img'/>"
+                              "<target dev='vda' bus='virtio'/></disk></devices></domain>");
+  g_assert_nonnull (guest);
+  make_volume (page, other, "in-use.img");
+
+  click_action (page, "storage.delete-volume");
+  g_assert_true (test_wait_for (dialog_shown, (gpointer)"Delete the Volume “in-use.img”?", 5000));
+  click_response (find_dialog ("Delete the Volume “in-use.img”?"), "_Delete");
+  g_assert_true (test_wait_for (dialog_shown, (gpointer)"Volume in Use", 5000));
+  dialog = find_dialog ("Volume in Use");
+  body = adw_message_dialog_get_body (dialog);
+  g_assert_nonnull (strstr (body, "in-use.img"));
+  g_assert_nonnull (strstr (body, "disk-user"));
+  g_assert_true (g_str_has_suffix (body, "Deleting it anyway leaves those guests with a "
+                                         "missing disk."));
+  g_assert_false (volume_absent (&gone));
+  hangar_test_assert_accessible_names (GTK_WIDGET (dialog));
+  click_response (dialog, "Delete _Anyway");
+  g_assert_true (test_wait_for (volume_absent, &gone, 5000));
+  assert_label_gone (GTK_WIDGET (page), "in-use.img");
+
+  g_assert_cmpint (virDomainUndefine (guest), ==, 0);
+  virDomainFree (guest);
+  virConnectClose (other);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* What the test driver cannot do reaches the user as core's sentence naming the
+ * volume: resizing, and wiping before a delete (which then keeps the volume). */
+static void
+test_volume_refusals (void)
+{
+  HangarHostWindow *window = storage_window (connection);
+  HangarHostStoragePage *page = storage_page (window);
+  virConnectPtr other = virConnectOpen ("test:///default");
+  VolumeWait gone = { other, "stubborn.img" };
+  HangarResizeVolumeDialog *resize = NULL;
+  const char *heading = "Delete the Volume “stubborn.img”?";
+  AdwMessageDialog *dialog;
+  GtkWidget *wipe;
+
+  make_volume (page, other, "stubborn.img");
+
+  click_action (page, "storage.resize-volume");
+  g_assert_true (test_wait_for (dialog_shown, (gpointer)"Resize “stubborn.img”", 5000));
+  resize = HANGAR_RESIZE_VOLUME_DIALOG (find_dialog ("Resize “stubborn.img”"));
+  g_assert_true (hangar_resize_volume_dialog_get_volume (resize) ==
+                 hangar_host_storage_page_get_selected_volume (page));
+  hangar_resize_volume_dialog_set_size (resize, 128, "MiB");
+  click_response (ADW_MESSAGE_DIALOG (resize), "_Resize");
+  assert_toast (page, "The pool of the volume “stubborn.img” cannot resize it");
+
+  click_action (page, "storage.delete-volume");
+  g_assert_true (test_wait_for (dialog_shown, (gpointer)heading, 5000));
+  dialog = find_dialog (heading);
+  wipe = test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON, NULL, NULL);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (wipe), TRUE);
+  click_response (dialog, "_Delete");
+  assert_toast (page, "Could not wipe the volume “stubborn.img”");
+  g_assert_false (volume_absent (&gone));
+  /* The wipe's progress went with it; the volume can be acted on again. */
+  assert_action_becomes (page, "storage.delete-volume", TRUE);
+
+  virConnectClose (other);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* hangar --connect URI --show-host-summary: that host's page alone; closing it ends
  * the application. Without --connect it says what is missing. */
 typedef struct {
@@ -924,6 +1117,9 @@ main (int   argc,
   g_test_add_func ("/host-window/resize-dialog", test_resize_dialog);
   g_test_add_func ("/host-window/delete-pool-cancelled", test_delete_pool_cancelled);
   g_test_add_func ("/host-window/delete-pool", test_delete_pool);
+  g_test_add_func ("/host-window/delete-volume", test_delete_volume);
+  g_test_add_func ("/host-window/delete-volume-in-use", test_delete_volume_in_use);
+  g_test_add_func ("/host-window/volume-refusals", test_volume_refusals);
   g_test_add_func ("/host-window/command-line", test_command_line);
   g_test_add_func ("/host-window/command-line-without-uri", test_command_line_without_uri);
 

@@ -12,7 +12,8 @@
 #include "hangar-ui-util.h"
 #include "hangar-volume.h"
 
-/* The page, its lists and its pool actions. */
+/* The page, its lists and its pool actions; the volume actions are in
+ * hangar-host-storage-page-volumes.c. */
 
 G_DEFINE_FINAL_TYPE (HangarHostStoragePage, hangar_host_storage_page, ADW_TYPE_BIN)
 
@@ -33,8 +34,12 @@ _hangar_host_storage_page_show_error (HangarHostStoragePage *self,
   /* Answers may come after the page was taken apart. */
   if (self->toast_overlay == NULL)
     return;
+  /* The newest failure is the news: an older message would queue it behind itself. */
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
   toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 10);
+  g_set_weak_pointer (&self->toast, toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -96,12 +101,16 @@ void
 _hangar_host_storage_page_update_actions (HangarHostStoragePage *self)
 {
   HangarPool *pool = hangar_host_storage_page_get_selected_pool (self);
+  HangarVolume *volume = hangar_host_storage_page_get_selected_volume (self);
   gboolean active = pool != NULL && hangar_pool_get_active (pool);
+  gboolean volume_free = volume != NULL && active && self->job == NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "storage.start-pool", pool != NULL && !active);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "storage.stop-pool", active);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "storage.refresh-pool", active);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "storage.delete-pool", pool != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "storage.resize-volume", volume_free);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "storage.delete-volume", volume_free);
 }
 
 /* The volume side: the list, or why there is none. */
@@ -226,6 +235,37 @@ refresh_pool_activated (GtkWidget  *widget,
                              pool_op_new (self, hangar_pool_refresh_finish));
 }
 
+/* A question before something destructive: Cancel (the default, and Escape) or the
+ * red @confirm_label, answering "delete"; with @check_label, a check box below the
+ * body, returned in @check. */
+AdwMessageDialog *
+_hangar_host_storage_page_confirm (HangarHostStoragePage *self,
+                                   const char            *heading,
+                                   const char            *body,
+                                   const char            *confirm_label,
+                                   const char            *check_label,
+                                   GtkCheckButton       **check)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                       heading, body));
+  if (check_label != NULL)
+    {
+      GtkWidget *button = gtk_check_button_new_with_mnemonic (check_label);
+
+      gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
+      adw_message_dialog_set_extra_child (dialog, button);
+      *check = GTK_CHECK_BUTTON (button);
+    }
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", confirm_label,
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  return dialog;
+}
+
 /* Delete Pool: a confirmation, with the pool's storage kept unless the box is ticked. */
 
 typedef struct {
@@ -268,8 +308,7 @@ delete_pool_activated (GtkWidget  *widget,
   const char *target = NULL;
   g_autofree char *heading = NULL;
   g_autofree char *check_label = NULL;
-  GtkWidget *dialog;
-  GtkWidget *check;
+  AdwMessageDialog *dialog;
   DeletePool *data;
 
   g_return_if_fail (pool != NULL);
@@ -277,29 +316,20 @@ delete_pool_activated (GtkWidget  *widget,
   target = hangar_pool_get_target_path (pool);
   /* TRANSLATORS: %s is the pool's name */
   heading = g_strdup_printf (_("Delete the Pool “%s”?"), hangar_pool_get_name (pool));
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading,
-                                   _("The host forgets the pool, and stops it first if it "
-                                     "runs. Its volumes stay where they are unless you "
-                                     "delete its storage too."));
   if (target != NULL && *target != '\0')
     /* TRANSLATORS: %s is where the pool keeps its volumes, "/var/lib/libvirt/images" */
     check_label = g_strdup_printf (_("Also _delete the pool’s storage (%s)"), target);
   else
     check_label = g_strdup (_("Also _delete the pool’s storage"));
-  check = gtk_check_button_new_with_mnemonic (check_label);
-  gtk_widget_set_halign (check, GTK_ALIGN_CENTER);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), check);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-
   data = g_new0 (DeletePool, 1);
+  dialog = _hangar_host_storage_page_confirm (self, heading,
+                                              _("The host forgets the pool, and stops it first "
+                                                "if it runs. Its volumes stay where they are "
+                                                "unless you delete its storage too."),
+                                              _("_Delete"), check_label, &data->storage_check);
+
   data->self = g_object_ref (self);
   data->pool = g_object_ref (pool);
-  data->storage_check = GTK_CHECK_BUTTON (check);
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_delete_pool_response_cb), data,
                          delete_pool_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -431,6 +461,9 @@ hangar_host_storage_page_dispose (GObject *object)
   HangarHostStoragePage *self = (HangarHostStoragePage *)object;
 
   g_cancellable_cancel (self->cancellable);
+  if (self->job != NULL)
+    hangar_job_cancel (self->job);
+  g_clear_object (&self->job);
   if (self->watched_pool != NULL)
     g_signal_handlers_disconnect_by_data (self->watched_pool, self);
   g_clear_object (&self->watched_pool);
@@ -440,6 +473,7 @@ hangar_host_storage_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->volume_selection, self);
   if (self->volume_sort != NULL)
     g_signal_handlers_disconnect_by_data (self->volume_sort, self);
+  g_clear_weak_pointer (&self->toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_HOST_STORAGE_PAGE);
   self->toast_overlay = NULL;
   g_clear_object (&self->connection);
@@ -523,6 +557,9 @@ hangar_host_storage_page_class_init (HangarHostStoragePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarHostStoragePage, name_column);
   gtk_widget_class_bind_template_child (widget_class, HangarHostStoragePage, volume_selection);
   gtk_widget_class_bind_template_child (widget_class, HangarHostStoragePage, volume_sort);
+  gtk_widget_class_bind_template_child (widget_class, HangarHostStoragePage, job_revealer);
+  gtk_widget_class_bind_template_child (widget_class, HangarHostStoragePage, job_label);
+  gtk_widget_class_bind_template_child (widget_class, HangarHostStoragePage, job_progress);
   gtk_widget_class_bind_template_child (widget_class, HangarHostStoragePage, no_pool_page);
   gtk_widget_class_bind_template_child (widget_class, HangarHostStoragePage, inactive_page);
   gtk_widget_class_bind_template_child (widget_class, HangarHostStoragePage, empty_page);
@@ -537,6 +574,7 @@ hangar_host_storage_page_class_init (HangarHostStoragePageClass *klass)
                                    refresh_pool_activated);
   gtk_widget_class_install_action (widget_class, "storage.delete-pool", NULL,
                                    delete_pool_activated);
+  _hangar_host_storage_page_class_volumes_init (widget_class);
 }
 
 static void
