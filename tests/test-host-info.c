@@ -132,8 +132,12 @@ test_sampling (void)
   g_assert_true (test_wait_for (is_loaded, info, 5000));
   g_assert_true (test_wait_for (is_loaded, witness, 5000));
 
+  g_assert_false (hangar_host_info_get_measuring (info));
   hangar_host_info_watch (info);
+  /* Measuring until two samples are in (CPU use needs two). */
+  g_assert_true (hangar_host_info_get_measuring (info));
   wait_for_samples (&samples, 3);
+  g_assert_false (hangar_host_info_get_measuring (info));
   g_assert_cmpuint (hangar_host_info_get_memory_used (info), ==, expected_used);
   g_assert_cmpfloat_with_epsilon (hangar_host_info_get_memory_fraction (info),
                                   (double)expected_used / ((double)node.memory * 1024), 1e-9);

@@ -43,6 +43,9 @@ struct _HangarHostInfo
   guint sample_source;
   gboolean sample_in_flight;
   gboolean have_cpu_times;
+  /* Samples since sampling (re)started: CPU use needs two. */
+  guint n_samples;
+  gboolean measuring;
   HangarHostCpuTimes last_cpu_times;
 };
 
@@ -62,6 +65,7 @@ enum {
   PROP_CPU_USAGE,
   PROP_MEMORY_USED,
   PROP_MEMORY_FRACTION,
+  PROP_MEASURING,
   N_PROPS
 };
 
@@ -75,6 +79,16 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void update_sampling (HangarHostInfo *self);
+
+static void
+set_measuring (HangarHostInfo *self,
+               gboolean        measuring)
+{
+  if (self->measuring == measuring)
+    return;
+  self->measuring = measuring;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEASURING]);
+}
 
 double
 hangar_host_cpu_usage (const HangarHostCpuTimes *before,
@@ -410,6 +424,10 @@ on_sample_done_cb (GObject      *object,
               (double)sample->memory_used / (double)sample->memory_total);
   else
     set_live (self, cpu_usage, 0, -1);
+  /* Two samples tell all there is to tell: what is still unknown, the host does not
+   * report. */
+  if (++self->n_samples >= 2)
+    set_measuring (self, FALSE);
   g_signal_emit (self, signals[SIGNAL_SAMPLED], 0);
 }
 
@@ -438,6 +456,7 @@ static void
 stop_sampling (HangarHostInfo *self)
 {
   g_clear_handle_id (&self->sample_source, g_source_remove);
+  set_measuring (self, FALSE);
 }
 
 /* Samples now and every statistics interval while watched, connected and loaded;
@@ -456,6 +475,8 @@ update_sampling (HangarHostInfo *self)
     }
   if (self->sample_source != 0)
     return;
+  self->n_samples = 0;
+  set_measuring (self, TRUE);
   on_sample_tick_cb (self);
   self->sample_source = g_timeout_add (hangar_connection_get_stats_interval (self->connection),
                                        on_sample_tick_cb, self);
@@ -609,6 +630,9 @@ hangar_host_info_get_property (GObject    *object,
     case PROP_MEMORY_FRACTION:
       g_value_set_double (value, self->memory_fraction);
       break;
+    case PROP_MEASURING:
+      g_value_set_boolean (value, self->measuring);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -663,6 +687,7 @@ hangar_host_info_class_init (HangarHostInfoClass *klass)
     g_param_spec_uint64 ("memory-used", NULL, NULL, 0, G_MAXUINT64, 0, ro);
   properties[PROP_MEMORY_FRACTION] =
     g_param_spec_double ("memory-fraction", NULL, NULL, -1, 1, -1, ro);
+  properties[PROP_MEASURING] = g_param_spec_boolean ("measuring", NULL, NULL, FALSE, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_SAMPLED] = g_signal_new ("sampled", G_TYPE_FROM_CLASS (klass),
@@ -768,4 +793,11 @@ hangar_host_info_get_memory_fraction (HangarHostInfo *self)
 {
   g_return_val_if_fail (HANGAR_IS_HOST_INFO (self), -1);
   return self->memory_fraction;
+}
+
+gboolean
+hangar_host_info_get_measuring (HangarHostInfo *self)
+{
+  g_return_val_if_fail (HANGAR_IS_HOST_INFO (self), FALSE);
+  return self->measuring;
 }

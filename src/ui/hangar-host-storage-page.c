@@ -89,6 +89,13 @@ pool_usage (gpointer unused,
   return g_strdup_printf (_("%s of %s used, %s free"), used, total, free_text);
 }
 
+static gboolean
+is_some (gpointer unused,
+         GObject *object)
+{
+  return object != NULL;
+}
+
 static char *
 format_size (gpointer unused,
              guint64  bytes)
@@ -566,6 +573,7 @@ hangar_host_storage_page_class_init (HangarHostStoragePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, pool_subtitle);
   gtk_widget_class_bind_template_callback (widget_class, pool_usage);
   gtk_widget_class_bind_template_callback (widget_class, format_size);
+  gtk_widget_class_bind_template_callback (widget_class, is_some);
   gtk_widget_class_bind_template_callback (widget_class, on_autostart_state_set_cb);
 
   gtk_widget_class_install_action (widget_class, "storage.start-pool", NULL, start_pool_activated);

@@ -70,12 +70,21 @@ format_memory (gpointer unused,
   return g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
 }
 
+/* While sampling starts a value may still come; after that, an unknown one is one the
+ * host does not report (the test driver's, or a driver without the statistics). */
+static char *
+unknown_use (gboolean measuring)
+{
+  return g_strdup (measuring ? _("Measuring…") : _("Not reported by this host"));
+}
+
 static char *
 format_cpu_usage (gpointer unused,
-                  double   percent)
+                  double   percent,
+                  gboolean measuring)
 {
   if (percent < 0)
-    return g_strdup (_("Not measured"));
+    return unknown_use (measuring);
   /* TRANSLATORS: CPU use in percent, "12 %" */
   return g_strdup_printf (_("%.0f %%"), percent);
 }
@@ -84,17 +93,25 @@ static char *
 format_memory_usage (gpointer unused,
                      guint64  used,
                      double   fraction,
-                     guint64  total)
+                     guint64  total,
+                     gboolean measuring)
 {
   g_autofree char *used_text = NULL;
   g_autofree char *total_text = NULL;
 
   if (fraction < 0 || total == 0)
-    return g_strdup (_("Not measured"));
+    return unknown_use (measuring);
   used_text = g_format_size_full (used, G_FORMAT_SIZE_IEC_UNITS);
   total_text = g_format_size_full (total, G_FORMAT_SIZE_IEC_UNITS);
   /* TRANSLATORS: memory in use, "1.2 GiB of 3.0 GiB (40 %)" */
   return g_strdup_printf (_("%s of %s (%.0f %%)"), used_text, total_text, fraction * 100);
+}
+
+static gboolean
+is_known (gpointer unused,
+          double   value)
+{
+  return value >= 0;
 }
 
 static double
@@ -321,6 +338,7 @@ hangar_host_window_class_init (HangarHostWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, format_memory_usage);
   gtk_widget_class_bind_template_callback (widget_class, cpu_fraction);
   gtk_widget_class_bind_template_callback (widget_class, known_fraction);
+  gtk_widget_class_bind_template_callback (widget_class, is_known);
 }
 
 static void
