@@ -73,3 +73,72 @@ test_volume_names (virConnectPtr conn,
   g_ptr_array_add (names, NULL);
   return g_strjoinv (" ", (char **)names->pdata);
 }
+
+typedef struct {
+  gboolean done;
+  GPtrArray *disks;
+  gboolean deleted;
+  GError *error;
+} Result;
+
+static gboolean
+is_done (gpointer data)
+{
+  return ((Result *)data)->done;
+}
+
+static void
+on_listed_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Result *res = user_data;
+
+  res->disks = hangar_guest_list_disks_finish (HANGAR_GUEST (source), result, &res->error);
+  res->done = TRUE;
+}
+
+GPtrArray *
+test_list_disks (HangarGuest *guest,
+                 guint        timeout_ms,
+                 GError     **error)
+{
+  Result res = { 0 };
+
+  hangar_guest_list_disks_async (guest, NULL, on_listed_cb, &res);
+  if (!test_wait_for (is_done, &res, timeout_ms))
+    g_error ("Listing the disks of %s took more than %u ms", hangar_guest_get_name (guest),
+             timeout_ms);
+  if (res.error != NULL)
+    g_propagate_error (error, res.error);
+  return res.disks;
+}
+
+static void
+on_deleted_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Result *res = user_data;
+
+  res->deleted = hangar_guest_delete_with_storage_finish (HANGAR_GUEST (source), result,
+                                                          &res->error);
+  res->done = TRUE;
+}
+
+gboolean
+test_delete_with_storage (HangarGuest       *guest,
+                          const char *const *paths,
+                          guint              timeout_ms,
+                          GError           **error)
+{
+  Result res = { 0 };
+  g_autofree char *name = g_strdup (hangar_guest_get_name (guest));
+
+  hangar_guest_delete_with_storage_async (guest, paths, NULL, on_deleted_cb, &res);
+  if (!test_wait_for (is_done, &res, timeout_ms))
+    g_error ("Deleting %s took more than %u ms", name, timeout_ms);
+  if (res.error != NULL)
+    g_propagate_error (error, res.error);
+  return res.deleted;
+}

@@ -22,4 +22,14 @@ virConnectPtr     test_raw_connection  (HangarConnection *connection);
 char             *test_volume_names    (virConnectPtr     conn,
                                         const char       *pool);
 
+/* hangar_guest_list_disks and hangar_guest_delete_with_storage run to their end (the
+ * test fails when that takes more than @timeout_ms). */
+GPtrArray        *test_list_disks          (HangarGuest       *guest,
+                                            guint              timeout_ms,
+                                            GError           **error);
+gboolean          test_delete_with_storage (HangarGuest       *guest,
+                                            const char *const *paths,
+                                            guint              timeout_ms,
+                                            GError           **error);
+
 G_END_DECLS

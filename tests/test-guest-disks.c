@@ -12,52 +12,18 @@
  * host, so what is left is counted with plain libvirt calls on the connection Hangar
  * used, not through Hangar. */
 
-typedef struct {
-  gboolean done;
-  GPtrArray *disks;
-  GError *error;
-} Result;
-
-static gboolean
-is_done (gpointer data)
-{
-  return ((Result *)data)->done;
-}
-
-static void
-on_disks_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Result *res = user_data;
-
-  res->disks = hangar_guest_list_disks_finish (HANGAR_GUEST (source), result, &res->error);
-  res->done = TRUE;
-}
-
 static GPtrArray *
 list_disks (HangarConnection *connection,
             const char       *name)
 {
   HangarGuest *guest = hangar_connection_find_guest (connection, name);
-  Result res = { 0 };
+  g_autoptr(GError) error = NULL;
+  GPtrArray *disks;
 
   g_assert_nonnull (guest);
-  hangar_guest_list_disks_async (guest, NULL, on_disks_cb, &res);
-  g_assert_true (test_wait_for (is_done, &res, 5000));
-  g_assert_no_error (res.error);
-  return res.disks;
-}
-
-static void
-on_deleted_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Result *res = user_data;
-
-  hangar_guest_delete_with_storage_finish (HANGAR_GUEST (source), result, &res->error);
-  res->done = TRUE;
+  disks = test_list_disks (guest, 5000, &error);
+  g_assert_no_error (error);
+  return disks;
 }
 
 /* Deletes @guest with the volumes at @paths; the error, or NULL. */
@@ -65,11 +31,11 @@ static GError *
 delete_guest (HangarGuest       *guest,
               const char *const *paths)
 {
-  Result res = { 0 };
+  GError *error = NULL;
 
-  hangar_guest_delete_with_storage_async (guest, paths, NULL, on_deleted_cb, &res);
-  g_assert_true (test_wait_for (is_done, &res, 5000));
-  return res.error;
+  g_assert_nonnull (guest);
+  test_delete_with_storage (guest, paths, 5000, &error);
+  return error;
 }
 
 static gboolean
