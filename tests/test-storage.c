@@ -1473,6 +1473,64 @@ test_many_volumes (void)
   test_assert_finalized (connection);
 }
 
+/* A guest defined or undefined elsewhere changes who uses a volume, without a refresh. */
+
+static gboolean
+used_by_user (gpointer data)
+{
+  return g_strcmp0 (hangar_volume_get_used_by (data), "user") == 0;
+}
+
+static gboolean
+used_by_nobody (gpointer data)
+{
+  return g_strcmp0 (hangar_volume_get_used_by (data), "") == 0;
+}
+
+static void
+test_users_follow_guests (void)
+{
+  HangarConnection *connection = test_open_connection ("test:///default");
+  virConnectPtr other = virConnectOpen ("test:///default");
+  HangarPool *pool = hangar_connection_find_pool (connection, "default-pool");
+  g_autoptr(HangarVolumeSpec) spec = volume_spec ("guest-disk.qcow2", HANGAR_VOLUME_FORMAT_QCOW2,
+                                                  GiB, 0);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarVolume) volume = NULL;
+  virDomainPtr domain;
+
+  g_assert_nonnull (other);
+  load_volumes (pool);
+  hangar_pool_create_volume_async (pool, spec, NULL, NULL, on_result_cb, &result);
+  volume = hangar_pool_create_volume_finish (pool, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpstr (hangar_volume_get_used_by (volume), ==, "");
+
+  domain = virDomainDefineXML (other,
+    "<domain type='test'><name>user</name><memory unit='MiB'>128</memory>"
+    "<os><type arch='x86_64'>hvm</type></os><devices>"
+    "<disk type='file' device='disk'><source file='/default-pool/guest-disk.qcow2'/>"
+    "<target dev='vda' bus='virtio'/></disk></devices></domain>");
+  g_assert_nonnull (domain);
+  if (!test_wait_for (used_by_user, volume, 5000))
+    g_error ("The new guest did not show as the volume's user");
+  g_assert_cmpint (virDomainUndefine (domain), ==, 0);
+  virDomainFree (domain);
+  if (!test_wait_for (used_by_nobody, volume, 5000))
+    g_error ("The undefined guest still shows as the volume's user");
+
+  hangar_volume_delete_async (volume, FALSE, FALSE, NULL, NULL, on_result_cb, &result);
+  g_assert_true (hangar_volume_delete_finish (volume, wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  virConnectClose (other);
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
 /* A host page holds its HangarPool: the same object comes back after a reconnect. */
 static void
 test_pools_survive_reconnect (void)
@@ -1523,6 +1581,7 @@ main (int   argc,
   g_test_add_func ("/storage/resize-volume", test_resize_volume);
   g_test_add_func ("/storage/delete-volume", test_delete_volume);
   g_test_add_func ("/storage/many-volumes", test_many_volumes);
+  g_test_add_func ("/storage/users-follow-guests", test_users_follow_guests);
 
   return g_test_run ();
 }

@@ -74,12 +74,6 @@ pool_types_thread (GTask        *task,
   g_task_return_pointer (task, g_steal_pointer (&types), (GDestroyNotify)g_array_unref);
 }
 
-static void
-virt_conn_unref (gpointer conn)
-{
-  virConnectClose (conn);
-}
-
 void
 hangar_connection_get_pool_types_async (HangarConnection   *self,
                                         GCancellable       *cancellable,
@@ -99,7 +93,7 @@ hangar_connection_get_pool_types_async (HangarConnection   *self,
       return;
     }
   virConnectRef (self->conn);
-  g_task_set_task_data (task, self->conn, virt_conn_unref);
+  g_task_set_task_data (task, self->conn, hangar_virt_conn_unref);
   g_task_run_in_thread (task, pool_types_thread);
 }
 

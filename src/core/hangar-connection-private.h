@@ -8,6 +8,8 @@
 
 G_BEGIN_DECLS
 
+#define HANGAR_STORAGE_N_CALLBACKS 3
+
 /* HangarConnection lives in five files: hangar-connection.c (the object, opening,
  * closing, reconnecting), hangar-connection-events.c (the guest list, filled on open
  * and kept current by libvirt's lifecycle events), hangar-connection-stats.c (CPU
@@ -55,8 +57,11 @@ struct _HangarConnection
   GHashTable *retired_pools;
   GHashTable *arriving_pools;
   GPtrArray *pending_pool_events;
-  int pool_lifecycle_callback_id;
-  int pool_refresh_callback_id;
+  /* Pool lifecycle, pool refresh, and guest lifecycle (who uses which volume). */
+  int storage_callback_ids[HANGAR_STORAGE_N_CALLBACKS];
+  /* One read of who uses which volume at a time; news meanwhile asks for one more. */
+  gboolean volume_users_reading;
+  gboolean volume_users_dirty;
 };
 
 /* hangar-connection-events.c */

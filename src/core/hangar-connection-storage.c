@@ -11,6 +11,7 @@
 #include <libvirt/virterror.h>
 
 #include "hangar-connection-private.h"
+#include "hangar-domain-config.h"
 #include "hangar-pool-private.h"
 #include "hangar-storage-private.h"
 
@@ -28,10 +29,16 @@ pool_entry_free (PoolEntry *entry)
   g_free (entry);
 }
 
+/* The subscriptions, in storage_callback_ids. */
+enum {
+  POOL_LIFECYCLE,
+  POOL_REFRESH,
+  GUEST_LIFECYCLE,
+};
+
 struct _HangarStorageLink {
   virConnectPtr conn;
-  int lifecycle_callback_id;
-  int refresh_callback_id;
+  int callback_ids[HANGAR_STORAGE_N_CALLBACKS];
   GPtrArray *entries;
 };
 
@@ -68,8 +75,8 @@ hangar_connection_storage_init (HangarConnection *self)
   self->arriving_pools = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                 g_object_unref);
   self->pending_pool_events = g_ptr_array_new_with_free_func (pool_event_free);
-  self->pool_lifecycle_callback_id = -1;
-  self->pool_refresh_callback_id = -1;
+  for (guint i = 0; i < HANGAR_STORAGE_N_CALLBACKS; i++)
+    self->storage_callback_ids[i] = -1;
 }
 
 void
@@ -334,7 +341,138 @@ on_pool_refresh_cb (virConnectPtr     conn,
   queue_pool_event (conn, pool, -1, 0, opaque);
 }
 
+/* Who uses which volume: re-read when a guest is defined, undefined, started or
+ * stopped (a running guest may use other disks than its definition), for the pools
+ * whose volumes someone listed. */
+
+static void
+volume_users_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GHashTable *users = hangar_domain_config_disk_users (task_data, &error);
+
+  if (users == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, users, (GDestroyNotify)g_hash_table_unref);
+}
+
+static void reread_volume_users (HangarConnection *self);
+
+static void
+on_volume_users_done_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  HangarConnection *self = HANGAR_CONNECTION (object);
+  g_autoptr(GHashTable) users = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *pools = G_LIST_MODEL (self->pools);
+
+  self->volume_users_reading = FALSE;
+  users = g_task_propagate_pointer (G_TASK (result), &error);
+  if (users == NULL)
+    {
+      /* Cancelled: the link went, and the next one lists everything anew. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("%s", error->message);
+      return;
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (pools); i++)
+    {
+      g_autoptr(HangarPool) pool = g_list_model_get_item (pools, i);
+
+      hangar_pool_apply_users (pool, users);
+    }
+  if (self->volume_users_dirty)
+    reread_volume_users (self);
+}
+
+static void
+reread_volume_users (HangarConnection *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->conn == NULL)
+    return;
+  if (self->volume_users_reading)
+    {
+      self->volume_users_dirty = TRUE;
+      return;
+    }
+  self->volume_users_reading = TRUE;
+  self->volume_users_dirty = FALSE;
+  virConnectRef (self->conn);
+  task = g_task_new (self, self->cancellable, on_volume_users_done_cb, NULL);
+  g_task_set_source_tag (task, reread_volume_users);
+  g_task_set_task_data (task, self->conn, hangar_virt_conn_unref);
+  g_task_run_in_thread (task, volume_users_thread);
+}
+
+typedef struct {
+  HangarConnection *self;
+  virConnectPtr conn;
+} GuestNews;
+
+static gboolean
+dispatch_guest_news (gpointer data)
+{
+  GuestNews *news = data;
+  HangarConnection *self = news->self;
+  gboolean listed = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->pools)); i++)
+    {
+      g_autoptr(HangarPool) pool = g_list_model_get_item (G_LIST_MODEL (self->pools), i);
+
+      listed |= hangar_pool_get_volumes_requested (pool);
+    }
+  /* Before the list is in, the first volume read finds out who uses what itself. */
+  if (self->populated && news->conn == self->conn && listed)
+    reread_volume_users (self);
+  g_object_unref (news->self);
+  virConnectClose (news->conn);
+  g_free (news);
+  return G_SOURCE_REMOVE;
+}
+
+static int
+on_guest_lifecycle_cb (virConnectPtr conn,
+                       virDomainPtr  domain,
+                       int           event,
+                       int           detail,
+                       void         *opaque)
+{
+  HangarConnection *self;
+  GuestNews *news;
+
+  if (event != VIR_DOMAIN_EVENT_DEFINED && event != VIR_DOMAIN_EVENT_UNDEFINED &&
+      event != VIR_DOMAIN_EVENT_STARTED && event != VIR_DOMAIN_EVENT_STOPPED)
+    return 0;
+  self = g_weak_ref_get (opaque);
+  if (self == NULL)
+    return 0;
+  news = g_new0 (GuestNews, 1);
+  news->self = self;
+  news->conn = conn;
+  virConnectRef (conn);
+  g_main_context_invoke (NULL, dispatch_guest_news, news);
+  return 0;
+}
+
 /* Subscribing and listing, on the open worker. */
+
+/* On failure libvirt did not take the callback's data: free it here. */
+static void
+subscription_failed (GWeakRef *weak)
+{
+  g_debug ("A storage event subscription failed: %s", virGetLastErrorMessage ());
+  virResetLastError ();
+  hangar_storage_weak_ref_free (weak);
+}
 
 HangarStorageLink *
 hangar_connection_storage_link_open (HangarConnection *self,
@@ -345,6 +483,8 @@ hangar_connection_storage_link_open (HangarConnection *self,
   GWeakRef *weak;
   int n;
 
+  for (guint i = 0; i < HANGAR_STORAGE_N_CALLBACKS; i++)
+    link->callback_ids[i] = -1;
   link->conn = conn;
   virConnectRef (conn);
   link->entries = g_ptr_array_new_with_free_func ((GDestroyNotify)pool_entry_free);
@@ -352,26 +492,29 @@ hangar_connection_storage_link_open (HangarConnection *self,
   /* Subscribe before listing, so nothing that happens in between is lost. A driver
    * without storage events just has a list that does not follow. */
   weak = hangar_storage_weak_ref_new (self);
-  link->lifecycle_callback_id =
+  link->callback_ids[POOL_LIFECYCLE] =
     virConnectStoragePoolEventRegisterAny (conn, NULL, VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
                                            VIR_STORAGE_POOL_EVENT_CALLBACK (on_pool_lifecycle_cb),
                                            weak, hangar_storage_weak_ref_free);
-  if (link->lifecycle_callback_id < 0)
-    {
-      hangar_storage_weak_ref_free (weak);
-      g_debug ("No storage pool events: %s", virGetLastErrorMessage ());
-      virResetLastError ();
-    }
+  if (link->callback_ids[POOL_LIFECYCLE] < 0)
+    subscription_failed (weak);
+
   weak = hangar_storage_weak_ref_new (self);
-  link->refresh_callback_id =
+  link->callback_ids[POOL_REFRESH] =
     virConnectStoragePoolEventRegisterAny (conn, NULL, VIR_STORAGE_POOL_EVENT_ID_REFRESH,
                                            VIR_STORAGE_POOL_EVENT_CALLBACK (on_pool_refresh_cb),
                                            weak, hangar_storage_weak_ref_free);
-  if (link->refresh_callback_id < 0)
-    {
-      hangar_storage_weak_ref_free (weak);
-      virResetLastError ();
-    }
+  if (link->callback_ids[POOL_REFRESH] < 0)
+    subscription_failed (weak);
+
+  /* A guest defined, undefined, started or stopped may change who uses a volume. */
+  weak = hangar_storage_weak_ref_new (self);
+  link->callback_ids[GUEST_LIFECYCLE] =
+    virConnectDomainEventRegisterAny (conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                      VIR_DOMAIN_EVENT_CALLBACK (on_guest_lifecycle_cb),
+                                      weak, hangar_storage_weak_ref_free);
+  if (link->callback_ids[GUEST_LIFECYCLE] < 0)
+    subscription_failed (weak);
 
   n = virConnectListAllStoragePools (conn, &pools, 0);
   if (n < 0)
@@ -398,8 +541,7 @@ hangar_connection_storage_link_open (HangarConnection *self,
 
 typedef struct {
   virConnectPtr conn;
-  int lifecycle_callback_id;
-  int refresh_callback_id;
+  int callback_ids[HANGAR_STORAGE_N_CALLBACKS];
 } Unsubscribe;
 
 static void
@@ -410,26 +552,31 @@ unsubscribe_thread (GTask        *task,
 {
   Unsubscribe *u = task_data;
 
-  if (u->lifecycle_callback_id >= 0)
-    virConnectStoragePoolEventDeregisterAny (u->conn, u->lifecycle_callback_id);
-  if (u->refresh_callback_id >= 0)
-    virConnectStoragePoolEventDeregisterAny (u->conn, u->refresh_callback_id);
+  if (u->callback_ids[POOL_LIFECYCLE] >= 0)
+    virConnectStoragePoolEventDeregisterAny (u->conn, u->callback_ids[POOL_LIFECYCLE]);
+  if (u->callback_ids[POOL_REFRESH] >= 0)
+    virConnectStoragePoolEventDeregisterAny (u->conn, u->callback_ids[POOL_REFRESH]);
+  if (u->callback_ids[GUEST_LIFECYCLE] >= 0)
+    virConnectDomainEventDeregisterAny (u->conn, u->callback_ids[GUEST_LIFECYCLE]);
   virConnectClose (u->conn);
   g_task_return_boolean (task, TRUE);
 }
 
-/* Round trips to the daemon: a worker makes them. Takes over @conn's reference. */
+/* Round trips to the daemon: a worker makes them. Takes over @conn's reference, and
+ * marks the subscriptions in @callback_ids as gone. */
 static void
 unsubscribe_in_worker (virConnectPtr conn,
-                       int           lifecycle_callback_id,
-                       int           refresh_callback_id)
+                       int          *callback_ids)
 {
   g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
   Unsubscribe *u = g_new0 (Unsubscribe, 1);
 
   u->conn = conn;
-  u->lifecycle_callback_id = lifecycle_callback_id;
-  u->refresh_callback_id = refresh_callback_id;
+  for (guint i = 0; i < HANGAR_STORAGE_N_CALLBACKS; i++)
+    {
+      u->callback_ids[i] = callback_ids[i];
+      callback_ids[i] = -1;
+    }
   g_task_set_source_tag (task, unsubscribe_in_worker);
   g_task_set_task_data (task, u, g_free);
   g_task_run_in_thread (task, unsubscribe_thread);
@@ -441,8 +588,7 @@ hangar_connection_storage_link_free (HangarStorageLink *link)
   if (link == NULL)
     return;
   if (link->conn != NULL)
-    unsubscribe_in_worker (g_steal_pointer (&link->conn), link->lifecycle_callback_id,
-                           link->refresh_callback_id);
+    unsubscribe_in_worker (g_steal_pointer (&link->conn), link->callback_ids);
   g_clear_pointer (&link->entries, g_ptr_array_unref);
   g_free (link);
 }
@@ -456,9 +602,11 @@ hangar_connection_populate_pools (HangarConnection  *self,
   g_autoptr(GPtrArray) pending = NULL;
 
   /* The subscriptions are the connection's now. */
-  self->pool_lifecycle_callback_id = link->lifecycle_callback_id;
-  self->pool_refresh_callback_id = link->refresh_callback_id;
-  link->lifecycle_callback_id = link->refresh_callback_id = -1;
+  for (guint i = 0; i < HANGAR_STORAGE_N_CALLBACKS; i++)
+    {
+      self->storage_callback_ids[i] = link->callback_ids[i];
+      link->callback_ids[i] = -1;
+    }
 
   for (guint i = 0; i < link->entries->len; i++)
     {
@@ -507,10 +655,9 @@ hangar_connection_retire_pools (HangarConnection *self)
   if (self->conn != NULL)
     {
       virConnectRef (self->conn);
-      unsubscribe_in_worker (self->conn, self->pool_lifecycle_callback_id,
-                             self->pool_refresh_callback_id);
+      unsubscribe_in_worker (self->conn, self->storage_callback_ids);
     }
-  self->pool_lifecycle_callback_id = self->pool_refresh_callback_id = -1;
+  self->volume_users_dirty = FALSE;
   g_ptr_array_set_size (self->pending_pool_events, 0);
 
   g_hash_table_iter_init (&iter, self->arriving_pools);

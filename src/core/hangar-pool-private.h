@@ -86,12 +86,24 @@ void            hangar_pool_remove_volume   (HangarPool   *self,
                                              HangarVolume *volume);
 HangarVolume   *hangar_pool_add_volume      (HangarPool             *self,
                                              const HangarVolumeInfo *info);
+/* Who uses each listed volume changed (a guest was defined, started…). */
+void            hangar_pool_apply_users     (HangarPool *self,
+                                             GHashTable *users);
 
-/* virStoragePoolFree as a GDestroyNotify. */
+/* Whether someone asked for the volumes (so that they are kept current). */
+gboolean        hangar_pool_get_volumes_requested (HangarPool *self);
+
+/* virStoragePoolFree and virConnectClose as GDestroyNotify. */
 static inline void
 hangar_virt_pool_unref (gpointer pool)
 {
   virStoragePoolFree (pool);
+}
+
+static inline void
+hangar_virt_conn_unref (gpointer conn)
+{
+  virConnectClose (conn);
 }
 
 G_END_DECLS

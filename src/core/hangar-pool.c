@@ -552,6 +552,23 @@ hangar_pool_remove_volume (HangarPool   *self,
     g_list_store_remove (self->volumes, position);
 }
 
+void
+hangar_pool_apply_users (HangarPool *self,
+                         GHashTable *users)
+{
+  GListModel *model = G_LIST_MODEL (self->volumes);
+  guint n = g_list_model_get_n_items (model);
+
+  g_return_if_fail (HANGAR_IS_POOL (self));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HangarVolume) volume = g_list_model_get_item (model, i);
+
+      hangar_volume_apply_users (volume, users);
+    }
+}
+
 /* Returns the pool's own object (transfer none), in name order in the list. */
 HangarVolume *
 hangar_pool_add_volume (HangarPool             *self,
@@ -882,6 +899,13 @@ hangar_pool_get_volumes (HangarPool *self)
       load_volumes (self);
     }
   return G_LIST_MODEL (self->volumes);
+}
+
+gboolean
+hangar_pool_get_volumes_requested (HangarPool *self)
+{
+  g_return_val_if_fail (HANGAR_IS_POOL (self), FALSE);
+  return self->volumes_requested;
 }
 
 gboolean

@@ -29,5 +29,8 @@ HangarVolume     *hangar_volume_new        (HangarPool             *pool,
                                             const HangarVolumeInfo *info);
 void              hangar_volume_apply_info (HangarVolume           *self,
                                             const HangarVolumeInfo *info);
+/* Who uses it, from hangar_domain_config_disk_users()'s table. */
+void              hangar_volume_apply_users (HangarVolume *self,
+                                             GHashTable   *users);
 
 G_END_DECLS

@@ -78,6 +78,24 @@ compare_names (const void *a,
   return g_utf8_collate (*(char *const *)a, *(char *const *)b);
 }
 
+/* The guests in @users (hangar_domain_config_disk_users, or NULL) that use @path, in
+ * name order: libvirt lists guests in no fixed order, and a label should not reshuffle. */
+static GStrv
+users_of (GHashTable *users,
+          const char *path)
+{
+  GPtrArray *names = users != NULL && path != NULL ? g_hash_table_lookup (users, path) : NULL;
+  GStrv result;
+
+  if (names == NULL)
+    return g_new0 (char *, 1);
+  result = g_new0 (char *, names->len + 1);
+  for (guint i = 0; i < names->len; i++)
+    result[i] = g_strdup (names->pdata[i]);
+  qsort (result, names->len, sizeof (char *), compare_names);
+  return result;
+}
+
 /* Runs on a worker: one XML read per volume, which holds everything shown. */
 HangarVolumeInfo *
 hangar_volume_info_fetch (virStorageVolPtr  volume,
@@ -88,7 +106,6 @@ hangar_volume_info_fetch (virStorageVolPtr  volume,
   g_autofree char *xml = virStorageVolGetXMLDesc (volume, 0);
   g_autoptr(GVirConfigStorageVol) config = NULL;
   xmlNodePtr node, target;
-  GPtrArray *names;
 
   info->name = g_strdup (virStorageVolGetName (volume));
   if (xml == NULL)
@@ -114,18 +131,7 @@ hangar_volume_info_fetch (virStorageVolPtr  volume,
   if (info->format == NULL)
     info->format = g_strdup ("");
 
-  names = users != NULL && info->path != NULL ? g_hash_table_lookup (users, info->path) : NULL;
-  if (names != NULL)
-    {
-      info->users = g_new0 (char *, names->len + 1);
-      for (guint i = 0; i < names->len; i++)
-        info->users[i] = g_strdup (names->pdata[i]);
-      /* Libvirt lists guests in no fixed order; a label should not reshuffle. */
-      qsort (info->users, names->len, sizeof (char *), compare_names);
-    }
-  else
-    info->users = g_new0 (char *, 1);
-
+  info->users = users_of (users, info->path);
   return g_steal_pointer (&info);
 }
 
@@ -189,6 +195,18 @@ hangar_volume_apply_info (HangarVolume           *self,
   set_string (self, &self->backing_path, info->backing_path, PROP_BACKING_PATH);
   set_users (self, (const char *const *)info->users);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+hangar_volume_apply_users (HangarVolume *self,
+                           GHashTable   *users)
+{
+  g_auto(GStrv) names = NULL;
+
+  g_return_if_fail (HANGAR_IS_VOLUME (self));
+
+  names = users_of (users, self->path);
+  set_users (self, (const char *const *)names);
 }
 
 HangarVolume *
