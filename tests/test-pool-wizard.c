@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include <adwaita.h>
 
 #include "hangar-connection.h"
@@ -18,6 +20,21 @@
  * tests/data/storage-host.xml (one pool, "images"). */
 
 static char *storage_host_uri;
+/* Stand-ins for block devices: the host checks only that a local source device is
+ * there, and libvirt's test driver touches none. */
+static char *devices_dir;
+static const char *const device_names[] = { "fs-device", "disk-device" };
+
+/* A case's device: "@NAME" is the file NAME in devices_dir, anything else as written. */
+static char *
+device_path (const char *device)
+{
+  if (device == NULL)
+    return NULL;
+  if (device[0] == '@')
+    return g_build_filename (devices_dir, device + 1, NULL);
+  return g_strdup (device);
+}
 
 static GtkWidget *
 button (GtkWidget  *wizard,
@@ -305,6 +322,57 @@ test_required_fields (void)
   g_assert_null (hangar_connection_find_pool (connection, "share"));
 }
 
+/* What only the host can tell, said at the field: a target path that is a file or
+ * not absolute, a source device this machine does not have, a bad volume group. */
+static void
+test_host_checks (void)
+{
+  g_autoptr(HangarConnection) connection = test_open_storage_host (storage_host_uri, 1);
+  GtkWidget *wizard = open_wizard (connection);
+  g_autofree char *file = device_path ("@fs-device");
+  GtkWidget *target;
+
+  test_type_text (ENTRY (wizard, "_Name"), "checks");
+  press (wizard, "_Forward");
+  target = ENTRY (wizard, "_Target Path");
+  test_type_text (target, file);
+  test_assert_field_error (target, "exists and is not a directory");
+  test_assert_field_error (target, file);
+  g_assert_false (can_press (wizard, "_Forward"));
+  test_type_text (target, "images/checks");
+  test_assert_field_error (target, "not absolute");
+  g_assert_false (can_press (wizard, "_Forward"));
+  test_type_text (target, "/srv/checks");
+  test_assert_field_clean (target);
+  g_assert_true (can_press (wizard, "_Forward"));
+
+  press (wizard, "_Back");
+  choose_type (wizard, HANGAR_POOL_TYPE_FS);
+  press (wizard, "_Forward");
+  test_type_text (ENTRY (wizard, "Source _Device"), "/nonexistent/sdz");
+  test_assert_field_error (ENTRY (wizard, "Source _Device"), "does not exist on this host");
+  test_assert_field_clean (ENTRY (wizard, "_Target Path"));
+  g_assert_false (can_press (wizard, "_Forward"));
+  test_type_text (ENTRY (wizard, "Source _Device"), file);
+  test_assert_field_clean (ENTRY (wizard, "Source _Device"));
+  g_assert_true (can_press (wizard, "_Forward"));
+
+  press (wizard, "_Back");
+  choose_type (wizard, HANGAR_POOL_TYPE_LOGICAL);
+  press (wizard, "_Forward");
+  /* The group's name follows the pool's until the user writes one. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ENTRY (wizard, "_Volume Group"))), ==,
+                   "checks");
+  test_type_text (ENTRY (wizard, "_Volume Group"), "vg/guests");
+  test_assert_field_error (ENTRY (wizard, "_Volume Group"), "“/”");
+  g_assert_false (can_press (wizard, "_Forward"));
+  hangar_test_assert_accessible_names (wizard);
+
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  test_assert_finalized (wizard);
+  g_assert_null (hangar_connection_find_pool (connection, "checks"));
+}
+
 typedef struct {
   HangarPoolType type;
   const char *target;       /* NULL: keep the wizard's default, which must be this */
@@ -324,12 +392,12 @@ test_each_type (void)
 {
   static const PoolCase cases[] = {
     { HANGAR_POOL_TYPE_DIR, NULL, "/var/lib/libvirt/images/t-dir" },
-    { HANGAR_POOL_TYPE_FS, "/mnt/t-fs", "/var/lib/libvirt/images/t-fs", .device = "/dev/loop0",
+    { HANGAR_POOL_TYPE_FS, "/mnt/t-fs", "/var/lib/libvirt/images/t-fs", .device = "@fs-device",
       .format = "ext4" },
     { HANGAR_POOL_TYPE_NETFS, NULL, "/var/lib/libvirt/images/t-netfs", .host = "nfs.example.com",
       .source_path = "/export/images", .format = "nfs" },
     { HANGAR_POOL_TYPE_LOGICAL, .source_name = "vg-guests" },
-    { HANGAR_POOL_TYPE_DISK, NULL, "/dev", .device = "/dev/loop0", .format = "gpt" },
+    { HANGAR_POOL_TYPE_DISK, NULL, "/dev", .device = "@disk-device", .format = "gpt" },
     { HANGAR_POOL_TYPE_ISCSI, NULL, "/dev/disk/by-path", .host = "iscsi.example.com",
       .device = "iqn.2024-01.com.example:storage", .initiator = "iqn.2024-01.com.example:client" },
   };
@@ -346,6 +414,7 @@ test_each_type (void)
       const PoolCase *c = &cases[i];
       g_autofree char *name = g_strdup_printf ("t-%s", hangar_pool_type_to_string (c->type));
       g_autoptr(HangarPoolSpec) spec = NULL;
+      g_autofree char *device = device_path (c->device);
       HangarPool *pool;
       gboolean autostart = i % 2 == 0;
 
@@ -366,10 +435,10 @@ test_each_type (void)
         test_type_text (ENTRY (wizard, "_Host"), c->host);
       if (c->source_path != NULL)
         test_type_text (ENTRY (wizard, "_Exported Directory"), c->source_path);
-      if (c->device != NULL)
+      if (device != NULL)
         test_type_text (ENTRY (wizard, c->type == HANGAR_POOL_TYPE_ISCSI ? "Target _IQN"
                                                                          : "Source _Device"),
-                        c->device);
+                        device);
       if (c->source_name != NULL)
         test_type_text (ENTRY (wizard, "_Volume Group"), c->source_name);
       if (c->initiator != NULL)
@@ -393,7 +462,7 @@ test_each_type (void)
           g_assert_false (gtk_switch_get_active (GTK_SWITCH (build_switch)));
           test_assert_field_note (build, "warning", "erases everything");
           gtk_switch_set_active (GTK_SWITCH (build_switch), TRUE);
-          test_assert_field_note (build, "warning", c->device);
+          test_assert_field_note (build, "warning", device);
           if (c->type == HANGAR_POOL_TYPE_FS)
             test_save_screenshot (wizard, "pool-wizard-2-details-fs");
         }
@@ -405,12 +474,14 @@ test_each_type (void)
           GtkWidget *build_switch = test_find_widget (build, GTK_TYPE_SWITCH, NULL, NULL);
           GtkWidget *device = ENTRY (wizard, "Physical _Volume (optional)");
 
-          /* Making the group needs a device to make it on. */
+          /* Making the group needs a device to make it on: the empty field says so
+           * (as a hint: the user has not been there yet). */
           g_assert_true (gtk_widget_is_visible (build));
           g_assert_false (gtk_switch_get_active (GTK_SWITCH (build_switch)));
           test_assert_field_clean (device);
           gtk_switch_set_active (GTK_SWITCH (build_switch), TRUE);
-          test_assert_field_error (device, "Enter the device to make the volume group on");
+          test_assert_field_note (device, "dim-label",
+                                  "Enter the device to make the volume group on");
           g_assert_false (can_press (wizard, "_Forward"));
           gtk_switch_set_active (GTK_SWITCH (build_switch), FALSE);
           test_assert_field_clean (device);
@@ -431,7 +502,7 @@ test_each_type (void)
         g_assert_cmpstr (spec->target_path, ==, c->target != NULL ? c->target : c->default_target);
       g_assert_cmpstr (spec->source_host, ==, c->host);
       g_assert_cmpstr (spec->source_path, ==, c->source_path);
-      g_assert_cmpstr (spec->source_device, ==, c->device);
+      g_assert_cmpstr (spec->source_device, ==, device);
       if (c->source_name != NULL)
         g_assert_cmpstr (spec->source_name, ==, c->source_name);
       g_assert_cmpstr (spec->initiator, ==, c->initiator);
@@ -621,16 +692,33 @@ main (int   argc,
   adw_init ();
 
   storage_host_uri = test_data_uri ("storage-host.xml");
+  devices_dir = g_dir_make_tmp ("hangar-pool-wizard-XXXXXX", NULL);
+  g_assert_nonnull (devices_dir);
+  for (guint i = 0; i < G_N_ELEMENTS (device_names); i++)
+    {
+      g_autofree char *path = g_build_filename (devices_dir, device_names[i], NULL);
+
+      g_assert_true (g_file_set_contents (path, "", 0, NULL));
+    }
 
   g_test_add_func ("/pool-wizard/default-offer", test_default_offer);
   g_test_add_func ("/pool-wizard/name-errors", test_name_errors);
   g_test_add_func ("/pool-wizard/required-fields", test_required_fields);
+  g_test_add_func ("/pool-wizard/host-checks", test_host_checks);
   g_test_add_func ("/pool-wizard/each-type", test_each_type);
   g_test_add_func ("/pool-wizard/failure-stays", test_failure_stays);
   g_test_add_func ("/pool-wizard/cancel", test_cancel);
   g_test_add_func ("/pool-wizard/progress-view", test_progress_view);
 
   status = g_test_run ();
+  for (guint i = 0; i < G_N_ELEMENTS (device_names); i++)
+    {
+      g_autofree char *path = g_build_filename (devices_dir, device_names[i], NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (devices_dir);
+  g_free (devices_dir);
   g_free (storage_host_uri);
   return status;
 }

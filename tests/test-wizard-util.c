@@ -202,7 +202,13 @@ test_wait_destroyed (GtkWidget *window,
                      guint      timeout_ms)
 {
   if (!test_wait_for (is_destroyed, window, timeout_ms))
-    g_error ("%s still open after %u ms", G_OBJECT_TYPE_NAME (window), timeout_ms);
+    {
+      GtkWidget *failure = test_find_widget (window, GTK_TYPE_LABEL, test_has_name, "failure");
+
+      /* A wizard says why it stayed. */
+      g_error ("%s still open after %u ms, saying “%s”", G_OBJECT_TYPE_NAME (window), timeout_ms,
+               failure != NULL ? gtk_label_get_text (GTK_LABEL (failure)) : "");
+    }
 }
 
 static gboolean

@@ -403,6 +403,9 @@ field_of_error (HangarPoolWizard *self,
       return (used & HANGAR_POOL_FIELD_SOURCE_PATH) ? FIELD_SOURCE_PATH : N_FIELDS;
     case HANGAR_STORAGE_ERROR_NO_DEVICE:
       return (used & HANGAR_POOL_FIELD_SOURCE_DEVICE) ? FIELD_DEVICE : N_FIELDS;
+    case HANGAR_STORAGE_ERROR_INVALID_NAME:
+      /* The pool's name passed the first page: this is the volume group's. */
+      return (used & HANGAR_POOL_FIELD_SOURCE_NAME) ? FIELD_SOURCE_NAME : N_FIELDS;
     default:
       return N_FIELDS;
     }
