@@ -16,6 +16,7 @@
 #include "hangar-connection.h"
 #include "hangar-core.h"
 #include "hangar-pool.h"
+#include "hangar-storage-private.h"
 #include "hangar-volume.h"
 #include "test-core-util.h"
 
@@ -1531,6 +1532,45 @@ test_users_follow_guests (void)
   test_assert_finalized (connection);
 }
 
+/* What virConnectGetStoragePoolCapabilities says, read from real libvirt 9.0 answers
+ * (the test driver cannot answer it). */
+static void
+assert_pool_types_of (const char           *file,
+                      const HangarPoolType *expected,
+                      guint                 n_expected)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", file, NULL);
+  g_autofree char *xml = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) types = NULL;
+
+  g_assert_true (g_file_get_contents (path, &xml, NULL, &error));
+  types = hangar_storage_pool_types_from_xml (xml, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (types->len, ==, n_expected);
+  for (guint i = 0; i < n_expected; i++)
+    g_assert_cmpint (g_array_index (types, HangarPoolType, i), ==, expected[i]);
+}
+
+static void
+test_pool_capabilities (void)
+{
+  static const HangarPoolType all[] = { HANGAR_POOL_TYPE_DIR, HANGAR_POOL_TYPE_FS,
+                                        HANGAR_POOL_TYPE_NETFS, HANGAR_POOL_TYPE_LOGICAL,
+                                        HANGAR_POOL_TYPE_DISK, HANGAR_POOL_TYPE_ISCSI };
+  static const HangarPoolType partial[] = { HANGAR_POOL_TYPE_DIR, HANGAR_POOL_TYPE_FS,
+                                            HANGAR_POOL_TYPE_NETFS, HANGAR_POOL_TYPE_DISK };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) none = NULL;
+
+  assert_pool_types_of ("storage-pool-capabilities.xml", all, G_N_ELEMENTS (all));
+  assert_pool_types_of ("storage-pool-capabilities-partial.xml", partial,
+                        G_N_ELEMENTS (partial));
+  none = hangar_storage_pool_types_from_xml ("<storagepoolCapabilities", &error);
+  g_assert_null (none);
+  g_assert_nonnull (error);
+}
+
 /* A host page holds its HangarPool: the same object comes back after a reconnect. */
 static void
 test_pools_survive_reconnect (void)
@@ -1582,6 +1622,7 @@ main (int   argc,
   g_test_add_func ("/storage/delete-volume", test_delete_volume);
   g_test_add_func ("/storage/many-volumes", test_many_volumes);
   g_test_add_func ("/storage/users-follow-guests", test_users_follow_guests);
+  g_test_add_func ("/storage/pool-capabilities", test_pool_capabilities);
 
   return g_test_run ();
 }

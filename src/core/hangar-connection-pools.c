@@ -15,48 +15,22 @@
 
 /* What the host can make. */
 
-static void
-pool_types_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
+GArray *
+hangar_storage_pool_types_from_xml (const char *xml,
+                                    GError    **error)
 {
-  virConnectPtr conn = task_data;
-  g_autofree char *xml = virConnectGetStoragePoolCapabilities (conn, 0);
   g_autoptr(GVirConfigObject) caps = NULL;
   g_autoptr(GArray) types = g_array_new (FALSE, FALSE, sizeof (HangarPoolType));
-  GError *error = NULL;
-
-  if (xml == NULL)
-    {
-      virErrorPtr err = virGetLastError ();
-
-      /* Hosts before libvirt 5.2, and the test driver, cannot say: offer all. */
-      if (err != NULL && err->code == VIR_ERR_NO_SUPPORT)
-        {
-          for (HangarPoolType t = HANGAR_POOL_TYPE_DIR; t < HANGAR_POOL_TYPE_OTHER; t++)
-            g_array_append_val (types, t);
-          g_task_return_pointer (task, g_steal_pointer (&types), (GDestroyNotify)g_array_unref);
-          return;
-        }
-      g_task_return_new_error (task, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_FAILED,
-                               _("Could not ask the host which pool types it supports: %s"),
-                               virGetLastErrorMessage ());
-      return;
-    }
+  xmlNodePtr root;
 
   caps = gvir_config_object_new_from_xml (GVIR_CONFIG_TYPE_OBJECT, "storagepoolCapabilities",
-                                          NULL, xml, &error);
+                                          NULL, xml, error);
   if (caps == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return NULL;
+  root = hangar_storage_config_node (caps);
   /* <pool type='dir' supported='yes'>…, in the wizard's order. */
   for (HangarPoolType t = HANGAR_POOL_TYPE_DIR; t < HANGAR_POOL_TYPE_OTHER; t++)
     {
-      xmlNodePtr root = hangar_storage_config_node (caps);
-
       for (xmlNodePtr node = root != NULL ? root->children : NULL; node; node = node->next)
         {
           g_autofree char *type = NULL;
@@ -70,6 +44,45 @@ pool_types_thread (GTask        *task,
               g_strcmp0 (supported, "yes") == 0)
             g_array_append_val (types, t);
         }
+    }
+  return g_steal_pointer (&types);
+}
+
+static void
+pool_types_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  virConnectPtr conn = task_data;
+  g_autofree char *xml = virConnectGetStoragePoolCapabilities (conn, 0);
+  g_autoptr(GArray) types = NULL;
+  GError *error = NULL;
+
+  if (xml == NULL)
+    {
+      virErrorPtr err = virGetLastError ();
+
+      /* Hosts before libvirt 5.2, and the test driver, cannot say: offer all. */
+      if (err != NULL && err->code == VIR_ERR_NO_SUPPORT)
+        {
+          types = g_array_new (FALSE, FALSE, sizeof (HangarPoolType));
+          for (HangarPoolType t = HANGAR_POOL_TYPE_DIR; t < HANGAR_POOL_TYPE_OTHER; t++)
+            g_array_append_val (types, t);
+          g_task_return_pointer (task, g_steal_pointer (&types), (GDestroyNotify)g_array_unref);
+          return;
+        }
+      g_task_return_new_error (task, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_FAILED,
+                               _("Could not ask the host which pool types it supports: %s"),
+                               virGetLastErrorMessage ());
+      return;
+    }
+
+  types = hangar_storage_pool_types_from_xml (xml, &error);
+  if (types == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
     }
   g_task_return_pointer (task, g_steal_pointer (&types), (GDestroyNotify)g_array_unref);
 }

@@ -32,6 +32,11 @@ char               *hangar_storage_xml_attr        (xmlNodePtr  node,
                                                     const char *attr);
 char               *hangar_storage_xml_text        (xmlNodePtr  node);
 
+/* The pool types virConnectGetStoragePoolCapabilities's @xml says the host supports,
+ * as HangarPoolType in the wizard's order. */
+GArray             *hangar_storage_pool_types_from_xml (const char *xml,
+                                                        GError    **error);
+
 /* GWeakRefs for libvirt's callbacks, which may outlive the object. */
 GWeakRef           *hangar_storage_weak_ref_new    (gpointer object);
 void                hangar_storage_weak_ref_free   (void    *weak);
