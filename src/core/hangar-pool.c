@@ -412,10 +412,15 @@ load_volumes_thread (GTask        *task,
   n = virStoragePoolListAllVolumes (data->pool, &volumes, 0);
   if (n < 0)
     {
-      g_task_return_new_error (task, HANGAR_STORAGE_ERROR, hangar_storage_virt_error_code (),
-                               _("Could not list the volumes of the pool “%s”: %s"),
-                               virStoragePoolGetName (data->pool),
-                               virGetLastErrorMessage ());
+      g_autoptr(GError) error = NULL;
+
+      hangar_storage_set_virt_error (&error, _("Could not list the volumes of the pool “%s”: %s"),
+                                     virStoragePoolGetName (data->pool));
+      /* Stopped meanwhile: not an error, and its stop event empties the list. */
+      if (virStoragePoolIsActive (data->pool) == 0)
+        g_task_return_boolean (task, TRUE);
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
@@ -496,16 +501,17 @@ on_load_volumes_done_cb (GObject      *object,
   VolumesData *data = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
+  self->volumes_loading = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      g_warning ("%s", error->message);
+      /* The list stays as it was; the next refresh tries again. */
+      g_message ("%s", error->message);
     }
   else
     install_volumes (self, data->infos);
 
-  self->volumes_loading = FALSE;
   if (!self->volumes_loaded)
     {
       self->volumes_loaded = TRUE;
