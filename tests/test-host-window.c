@@ -18,6 +18,7 @@
 #include "hangar-session.h"
 #include "hangar-volume.h"
 #include "test-core-util.h"
+#include "test-host-page-util.h"
 #include "hangar-window.h"
 #include "test-widget-util.h"
 
@@ -34,23 +35,6 @@ static gboolean
 is_connected (gpointer data)
 {
   return hangar_connection_get_state (data) == HANGAR_CONNECTION_STATE_CONNECTED;
-}
-
-static gboolean
-row_titled (GtkWidget    *widget,
-            gconstpointer title)
-{
-  return g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
-}
-
-static const char *
-row_value (HangarHostWindow *window,
-           const char       *title)
-{
-  GtkWidget *row = test_find_widget (GTK_WIDGET (window), ADW_TYPE_ACTION_ROW, row_titled, title);
-
-  g_assert_nonnull (row);
-  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
 }
 
 static HangarHostWindow *
@@ -139,23 +123,23 @@ test_overview (void)
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Test — Host Details");
 
   host_name = virConnectGetHostname (other);
-  g_assert_cmpstr (row_value (window, "Host Name"), ==, host_name);
+  g_assert_cmpstr (test_row_value (GTK_WIDGET (window), "Host Name"), ==, host_name);
   free (host_name);
-  g_assert_cmpstr (row_value (window, "Connection"), ==, "test:///default");
-  g_assert_cmpstr (row_value (window, "Hypervisor"), ==, "TEST 0.0.2");
+  g_assert_cmpstr (test_row_value (GTK_WIDGET (window), "Connection"), ==, "test:///default");
+  g_assert_cmpstr (test_row_value (GTK_WIDGET (window), "Hypervisor"), ==, "TEST 0.0.2");
   g_assert_cmpint (virConnectGetLibVersion (other, &lib_version), ==, 0);
   version_text = g_strdup_printf ("%lu.%lu.%lu", lib_version / 1000000,
                                   lib_version / 1000 % 1000, lib_version % 1000);
-  g_assert_cmpstr (row_value (window, "libvirt Version"), ==, version_text);
+  g_assert_cmpstr (test_row_value (GTK_WIDGET (window), "libvirt Version"), ==, version_text);
 
   g_assert_cmpint (virNodeGetInfo (other, &node), ==, 0);
-  g_assert_cmpstr (row_value (window, "Architecture"), ==, node.model);
+  g_assert_cmpstr (test_row_value (GTK_WIDGET (window), "Architecture"), ==, node.model);
   cpus_text = g_strdup_printf ("%u at %u MHz", node.cpus, node.mhz);
-  g_assert_cmpstr (row_value (window, "CPUs"), ==, cpus_text);
+  g_assert_cmpstr (test_row_value (GTK_WIDGET (window), "CPUs"), ==, cpus_text);
   /* The test driver's host has 3 GiB. */
   g_assert_cmpuint (node.memory, ==, 3 * 1024 * 1024);
   /* GLib's sizes keep number and unit together with a no-break space. */
-  g_assert_cmpstr (row_value (window, "Memory"), ==, "3.0\u00a0GiB");
+  g_assert_cmpstr (test_row_value (GTK_WIDGET (window), "Memory"), ==, "3.0\u00a0GiB");
 
   /* Memory use: the test driver has no memory statistics, so total less free. */
   used = (guint64)node.memory * 1024 - virNodeGetFreeMemory (other);
@@ -163,10 +147,11 @@ test_overview (void)
   used_text = g_format_size_full (used, G_FORMAT_SIZE_IEC_UNITS);
   usage_text = g_strdup_printf ("%s of 3.0\u00a0GiB (%.0f %%)", used_text,
                                 100.0 * (double)used / ((double)node.memory * 1024));
-  g_assert_cmpstr (row_value (window, "Memory Use"), ==, usage_text);
+  g_assert_cmpstr (test_row_value (GTK_WIDGET (window), "Memory Use"), ==, usage_text);
   /* Its CPU counters never move: once two samples are in, it says so. */
   g_assert_true (test_wait_for (not_measuring, window, 5000));
-  g_assert_cmpstr (row_value (window, "CPU Use"), ==, "Not reported by this host");
+  g_assert_cmpstr (test_row_value (GTK_WIDGET (window), "CPU Use"), ==,
+                   "Not reported by this host");
 
   hangar_test_assert_accessible_names (GTK_WIDGET (window));
   virConnectClose (other);
@@ -238,12 +223,17 @@ status_title_is (gpointer data)
 }
 
 static gboolean
+is_mapped (GtkWidget    *widget,
+           gconstpointer data)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+/* The overview's rows on screen. */
+static gboolean
 overview_mapped (gpointer data)
 {
-  GtkWidget *row = test_find_widget (GTK_WIDGET (data), ADW_TYPE_ACTION_ROW, row_titled,
-                                     "Host Name");
-
-  return row != NULL && gtk_widget_get_mapped (row);
+  return test_find_widget (GTK_WIDGET (data), ADW_TYPE_PREFERENCES_PAGE, is_mapped, NULL) != NULL;
 }
 
 /* A host that is not connected: the page says so, and shows the host once it is back. */
@@ -387,37 +377,7 @@ size_text (unsigned long long bytes)
   return g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
 }
 
-static gboolean
-is_button_with_action (GtkWidget    *widget,
-                       gconstpointer action)
-{
-  return g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
-}
-
 /* Clicks the page's button for @action, which must be sensitive. */
-static void
-click_action (HangarHostStoragePage *page,
-              const char            *action)
-{
-  GtkWidget *button = test_find_widget (GTK_WIDGET (page), GTK_TYPE_BUTTON, is_button_with_action,
-                                        action);
-
-  g_assert_nonnull (button);
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
-}
-
-static gboolean
-action_sensitive (HangarHostStoragePage *page,
-                  const char            *action)
-{
-  GtkWidget *button = test_find_widget (GTK_WIDGET (page), GTK_TYPE_BUTTON, is_button_with_action,
-                                        action);
-
-  g_assert_nonnull (button);
-  return gtk_widget_is_sensitive (button);
-}
-
 static gboolean
 volumes_loaded (gpointer data)
 {
@@ -499,8 +459,8 @@ test_storage_lists (void)
   virStoragePoolFree (images);
 
   /* No volume chosen yet: nothing to resize or delete. */
-  g_assert_false (action_sensitive (page, "storage.resize-volume"));
-  g_assert_false (action_sensitive (page, "storage.delete-volume"));
+  g_assert_false (test_action_sensitive (GTK_WIDGET (page), "storage.resize-volume"));
+  g_assert_false (test_action_sensitive (GTK_WIDGET (page), "storage.delete-volume"));
   hangar_test_assert_accessible_names (GTK_WIDGET (window));
 
   virConnectClose (other);
@@ -547,7 +507,7 @@ action_sensitive_is (gpointer data)
 {
   ActionWait *wait = data;
 
-  return action_sensitive (wait->page, wait->action) == wait->sensitive;
+  return test_action_sensitive (GTK_WIDGET (wait->page), wait->action) == wait->sensitive;
 }
 
 static void
@@ -595,20 +555,20 @@ test_pool_operations (void)
   hangar_host_storage_page_select_pool (page, pool);
   g_assert_true (test_wait_for (volumes_loaded, pool, 5000));
   assert_label_shown (GTK_WIDGET (page), "default-pool");
-  g_assert_false (action_sensitive (page, "storage.start-pool"));
+  g_assert_false (test_action_sensitive (GTK_WIDGET (page), "storage.start-pool"));
 
-  click_action (page, "storage.stop-pool");
+  test_click_action (GTK_WIDGET (page), "storage.stop-pool");
   g_assert_true (test_wait_for (pool_active_is, &wait, 5000));
   assert_label_shown (GTK_WIDGET (page), "Pool Not Running");
   assert_action_becomes (page, "storage.start-pool", TRUE);
-  g_assert_false (action_sensitive (page, "storage.stop-pool"));
-  g_assert_false (action_sensitive (page, "storage.refresh-pool"));
+  g_assert_false (test_action_sensitive (GTK_WIDGET (page), "storage.stop-pool"));
+  g_assert_false (test_action_sensitive (GTK_WIDGET (page), "storage.refresh-pool"));
 
-  click_action (page, "storage.start-pool");
+  test_click_action (GTK_WIDGET (page), "storage.start-pool");
   wait.active = 1;
   g_assert_true (test_wait_for (pool_active_is, &wait, 5000));
   assert_action_becomes (page, "storage.stop-pool", TRUE);
-  g_assert_false (action_sensitive (page, "storage.start-pool"));
+  g_assert_false (test_action_sensitive (GTK_WIDGET (page), "storage.start-pool"));
 
   /* Autostart: the row's switch. */
   toggle = test_find_widget (GTK_WIDGET (page), GTK_TYPE_SWITCH, is_switch, NULL);
@@ -629,61 +589,19 @@ test_pool_operations (void)
   volume = virStorageVolCreateXML (vpool, "<volume><name>made-elsewhere.img</name>"
                                    "<capacity unit='MiB'>64</capacity></volume>", 0);
   g_assert_nonnull (volume);
-  click_action (page, "storage.refresh-pool");
+  test_click_action (GTK_WIDGET (page), "storage.refresh-pool");
   assert_label_shown (GTK_WIDGET (page), "made-elsewhere.img");
   g_assert_cmpint (virStorageVolDelete (volume, 0), ==, 0);
   virStorageVolFree (volume);
   virStoragePoolFree (vpool);
-  click_action (page, "storage.refresh-pool");
+  test_click_action (GTK_WIDGET (page), "storage.refresh-pool");
   assert_label_gone (GTK_WIDGET (page), "made-elsewhere.img");
 
   virConnectClose (other);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static AdwMessageDialog *
-find_dialog (const char *heading)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data) &&
-        g_strcmp0 (adw_message_dialog_get_heading (l->data), heading) == 0)
-      return l->data;
-  return NULL;
-}
-
-static gboolean
-is_button_labelled (GtkWidget    *widget,
-                    gconstpointer label)
-{
-  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
-}
-
 /* As a click does: the dialog answers and closes. */
-static void
-click_response (AdwMessageDialog *dialog,
-                const char       *label)
-{
-  GtkWidget *button = test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, is_button_labelled,
-                                        label);
-
-  g_assert_nonnull (button);
-  g_signal_emit_by_name (button, "clicked");
-}
-
-static gboolean
-dialog_shown (gpointer heading)
-{
-  return find_dialog (heading) != NULL;
-}
-
-static gboolean
-dialog_gone (gpointer heading)
-{
-  return find_dialog (heading) == NULL;
-}
-
 /* The resize dialog: the current capacity, Resize for a larger size, a destructive
  * Shrink for a smaller one that only the check box enables, nothing for zero or the
  * same size. */
@@ -759,9 +677,9 @@ test_delete_pool_cancelled (void)
 
   hangar_host_storage_page_select_pool (page, hangar_connection_find_pool (storage_connection,
                                                                            "backups"));
-  click_action (page, "storage.delete-pool");
-  g_assert_true (test_wait_for (dialog_shown, (gpointer)heading, 5000));
-  dialog = find_dialog (heading);
+  test_click_action (GTK_WIDGET (page), "storage.delete-pool");
+  g_assert_true (test_wait_for (test_message_shown, (gpointer)heading, 5000));
+  dialog = test_find_message (heading);
   check = test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON, NULL, NULL);
   g_assert_cmpstr (gtk_check_button_get_label (GTK_CHECK_BUTTON (check)), ==,
                    "Also _delete the pool’s storage (/srv/backups)");
@@ -769,8 +687,8 @@ test_delete_pool_cancelled (void)
   g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "delete"), ==,
                    ADW_RESPONSE_DESTRUCTIVE);
   hangar_test_assert_accessible_names (GTK_WIDGET (dialog));
-  click_response (dialog, "_Cancel");
-  g_assert_true (test_wait_for (dialog_gone, (gpointer)heading, 5000));
+  test_click_response (dialog, "_Cancel");
+  g_assert_true (test_wait_for (test_message_gone, (gpointer)heading, 5000));
   g_assert_nonnull (hangar_connection_find_pool (storage_connection, "backups"));
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -794,9 +712,9 @@ test_delete_pool (void)
   pool = hangar_connection_find_pool (connection, "doomed");
   hangar_host_storage_page_select_pool (page, pool);
 
-  click_action (page, "storage.delete-pool");
-  g_assert_true (test_wait_for (dialog_shown, (gpointer)heading, 5000));
-  click_response (find_dialog (heading), "_Delete");
+  test_click_action (GTK_WIDGET (page), "storage.delete-pool");
+  g_assert_true (test_wait_for (test_message_shown, (gpointer)heading, 5000));
+  test_click_response (test_find_message (heading), "_Delete");
   assert_label_gone (GTK_WIDGET (page), "doomed");
   g_assert_null (virStoragePoolLookupByName (other, "doomed"));
   virResetLastError ();
@@ -875,7 +793,7 @@ make_volume (HangarHostStoragePage *page,
 
   hangar_host_storage_page_select_pool (page, pool);
   g_assert_true (test_wait_for (volumes_loaded, pool, 5000));
-  click_action (page, "storage.refresh-pool");
+  test_click_action (GTK_WIDGET (page), "storage.refresh-pool");
   assert_label_shown (GTK_WIDGET (page), name);
   shown = hangar_pool_find_volume (pool, name);
   g_assert_nonnull (shown);
@@ -896,12 +814,12 @@ test_delete_volume (void)
   AdwMessageDialog *dialog;
 
   make_volume (page, other, "victim.img");
-  g_assert_true (action_sensitive (page, "storage.resize-volume"));
-  click_action (page, "storage.delete-volume");
-  g_assert_true (test_wait_for (dialog_shown, (gpointer)heading, 5000));
-  dialog = find_dialog (heading);
+  g_assert_true (test_action_sensitive (GTK_WIDGET (page), "storage.resize-volume"));
+  test_click_action (GTK_WIDGET (page), "storage.delete-volume");
+  g_assert_true (test_wait_for (test_message_shown, (gpointer)heading, 5000));
+  dialog = test_find_message (heading);
   hangar_test_assert_accessible_names (GTK_WIDGET (dialog));
-  click_response (dialog, "_Delete");
+  test_click_response (dialog, "_Delete");
   g_assert_true (test_wait_for (volume_absent, &gone, 5000));
   assert_label_gone (GTK_WIDGET (page), "victim.img");
   /* Nothing chosen any more: nothing to delete. */
@@ -920,6 +838,7 @@ test_delete_volume_in_use (void)
   HangarHostStoragePage *page = storage_page (window);
   virConnectPtr other = virConnectOpen ("test:///default");
   VolumeWait gone = { other, "in-use.img" };
+  const char *confirm = "Delete the Volume “in-use.img”?";
   virDomainPtr guest;
   AdwMessageDialog *dialog;
   const char *body;
@@ -933,11 +852,11 @@ test_delete_volume_in_use (void)
   g_assert_nonnull (guest);
   make_volume (page, other, "in-use.img");
 
-  click_action (page, "storage.delete-volume");
-  g_assert_true (test_wait_for (dialog_shown, (gpointer)"Delete the Volume “in-use.img”?", 5000));
-  click_response (find_dialog ("Delete the Volume “in-use.img”?"), "_Delete");
-  g_assert_true (test_wait_for (dialog_shown, (gpointer)"Volume in Use", 5000));
-  dialog = find_dialog ("Volume in Use");
+  test_click_action (GTK_WIDGET (page), "storage.delete-volume");
+  g_assert_true (test_wait_for (test_message_shown, (gpointer)confirm, 5000));
+  test_click_response (test_find_message (confirm), "_Delete");
+  g_assert_true (test_wait_for (test_message_shown, (gpointer)"Volume in Use", 5000));
+  dialog = test_find_message ("Volume in Use");
   body = adw_message_dialog_get_body (dialog);
   g_assert_nonnull (strstr (body, "in-use.img"));
   g_assert_nonnull (strstr (body, "disk-user"));
@@ -945,7 +864,7 @@ test_delete_volume_in_use (void)
                                          "missing disk."));
   g_assert_false (volume_absent (&gone));
   hangar_test_assert_accessible_names (GTK_WIDGET (dialog));
-  click_response (dialog, "Delete _Anyway");
+  test_click_response (dialog, "Delete _Anyway");
   g_assert_true (test_wait_for (volume_absent, &gone, 5000));
   assert_label_gone (GTK_WIDGET (page), "in-use.img");
 
@@ -971,21 +890,21 @@ test_volume_refusals (void)
 
   make_volume (page, other, "stubborn.img");
 
-  click_action (page, "storage.resize-volume");
-  g_assert_true (test_wait_for (dialog_shown, (gpointer)"Resize “stubborn.img”", 5000));
-  resize = HANGAR_RESIZE_VOLUME_DIALOG (find_dialog ("Resize “stubborn.img”"));
+  test_click_action (GTK_WIDGET (page), "storage.resize-volume");
+  g_assert_true (test_wait_for (test_message_shown, (gpointer)"Resize “stubborn.img”", 5000));
+  resize = HANGAR_RESIZE_VOLUME_DIALOG (test_find_message ("Resize “stubborn.img”"));
   g_assert_true (hangar_resize_volume_dialog_get_volume (resize) ==
                  hangar_host_storage_page_get_selected_volume (page));
   hangar_resize_volume_dialog_set_size (resize, 128, "MiB");
-  click_response (ADW_MESSAGE_DIALOG (resize), "_Resize");
+  test_click_response (ADW_MESSAGE_DIALOG (resize), "_Resize");
   assert_toast (page, "The pool of the volume “stubborn.img” cannot resize it");
 
-  click_action (page, "storage.delete-volume");
-  g_assert_true (test_wait_for (dialog_shown, (gpointer)heading, 5000));
-  dialog = find_dialog (heading);
+  test_click_action (GTK_WIDGET (page), "storage.delete-volume");
+  g_assert_true (test_wait_for (test_message_shown, (gpointer)heading, 5000));
+  dialog = test_find_message (heading);
   wipe = test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON, NULL, NULL);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (wipe), TRUE);
-  click_response (dialog, "_Delete");
+  test_click_response (dialog, "_Delete");
   assert_toast (page, "Could not wipe the volume “stubborn.img”");
   g_assert_false (volume_absent (&gone));
   /* The wipe's progress went with it; the volume can be acted on again. */

@@ -253,10 +253,10 @@ _hangar_host_storage_page_confirm (HangarHostStoragePage *self,
                                    const char            *check_label,
                                    GtkCheckButton       **check)
 {
+  GtkWindow *parent = GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)));
   AdwMessageDialog *dialog;
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                                       heading, body));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, heading, body));
   if (check_label != NULL)
     {
       GtkWidget *button = gtk_check_button_new_with_mnemonic (check_label);
@@ -594,7 +594,8 @@ hangar_host_storage_page_init (HangarHostStoragePage *self)
   self->toast_overlay = ADW_TOAST_OVERLAY (adw_bin_get_child (ADW_BIN (self)));
 
   /* The column headers sort the volumes; by name to begin with. */
-  gtk_sort_list_model_set_sorter (self->volume_sort, gtk_column_view_get_sorter (self->volume_view));
+  gtk_sort_list_model_set_sorter (self->volume_sort,
+                                  gtk_column_view_get_sorter (self->volume_view));
   gtk_column_view_sort_by_column (self->volume_view, self->name_column, GTK_SORT_ASCENDING);
 
   g_signal_connect_swapped (self->pool_selection, "notify::selected-item",

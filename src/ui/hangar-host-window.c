@@ -220,7 +220,8 @@ hangar_host_window_constructed (GObject *object)
 
   g_assert (self->connection != NULL);
   /* TRANSLATORS: the host page's window title, "QEMU/KVM — Host Details" */
-  title = g_strdup_printf (_("%s — Host Details"), hangar_connection_get_title (self->connection));
+  title = g_strdup_printf (_("%s — Host Details"),
+                           hangar_connection_get_title (self->connection));
   gtk_window_set_title (GTK_WINDOW (self), title);
   g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (update_state), self,
                            G_CONNECT_SWAPPED);

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+/* What the host page's widget and end-to-end tests do alike. */
+
+/* The subtitle of the AdwActionRow titled @title below @root (the test fails without
+ * one). */
+const char       *test_row_value        (GtkWidget  *root,
+                                         const char *title);
+/* The button below @root whose action is @action (the test fails without one). */
+GtkWidget        *test_action_button    (GtkWidget  *root,
+                                         const char *action);
+gboolean          test_action_sensitive (GtkWidget  *root,
+                                         const char *action);
+/* Clicks @action's button, which must be sensitive. */
+void              test_click_action     (GtkWidget  *root,
+                                         const char *action);
+/* The visible AdwMessageDialog headed @heading, or NULL. */
+AdwMessageDialog *test_find_message     (const char *heading);
+/* For test_wait_for: @heading is the dialog's heading. */
+gboolean          test_message_shown    (gpointer    heading);
+gboolean          test_message_gone     (gpointer    heading);
+/* Clicks the dialog's button labelled @label (mnemonic as written), as a user does:
+ * the dialog answers and closes. */
+void              test_click_response   (AdwMessageDialog *dialog,
+                                         const char       *label);
+
+G_END_DECLS
