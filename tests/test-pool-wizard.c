@@ -453,6 +453,8 @@ test_each_type (void)
 
           test_choose (format, c->format);
         }
+      if (c->type == HANGAR_POOL_TYPE_NETFS)
+        test_save_screenshot (wizard, "pool-wizard-2-details-netfs");
       if (c->type == HANGAR_POOL_TYPE_FS || c->type == HANGAR_POOL_TYPE_DISK)
         {
           GtkWidget *build = row (wizard, ADW_TYPE_ACTION_ROW, "Format the Device (_Erases It)");
@@ -600,7 +602,7 @@ test_failure_stays (void)
 }
 
 /* Cancel on the progress page: the wizard comes back to the summary saying nothing
- * was made, and the pool is not on the host. */
+ * was made, and the pool is not on the host; closing the window there does the same. */
 static void
 test_cancel (void)
 {
@@ -632,8 +634,15 @@ test_cancel (void)
   create_elsewhere (connection, "after-cancel");
   g_assert_null (hangar_connection_find_pool (connection, "gone"));
 
-  gtk_window_destroy (GTK_WINDOW (wizard));
+  /* Closing the window while it creates cancels too: the window goes once the
+   * core has undone its steps, and the pool is not there. */
+  press (wizard, "C_reate");
+  g_assert_cmpstr (test_stack_page (wizard), ==, "progress");
+  gtk_window_close (GTK_WINDOW (wizard));
+  test_wait_destroyed (wizard, 10000);
   test_assert_finalized (wizard);
+  create_elsewhere (connection, "after-close");
+  g_assert_null (hangar_connection_find_pool (connection, "gone"));
 }
 
 /* The progress page on its own: it follows a job's title, fraction and message, and

@@ -281,6 +281,7 @@ test_create_backed (void)
   test_assert_field_clean (BACKING (wizard));
   test_assert_field_clean (CAPACITY (wizard));
   hangar_test_assert_accessible_names (wizard);
+  test_save_screenshot (wizard, "volume-wizard-backed");
   volume = create (wizard, pool, "overlay.qcow2");
 
   g_assert_cmpstr (hangar_volume_get_format (volume), ==, "qcow2");
