@@ -467,6 +467,29 @@ undo_created_pool (CreatePool *create)
                virGetLastErrorMessage ());
 }
 
+/* Without flags libvirt only makes the target directory. Formatting a file system or a
+ * partition table, or making a volume group, needs OVERWRITE: the user asked for it
+ * beside the words "erases the device". (NO_OVERWRITE would refuse a device that
+ * holds anything, and leave the user no way on.) */
+static gboolean
+build_pool (virStoragePoolPtr     pool,
+            const HangarPoolSpec *spec)
+{
+  unsigned int flags = 0;
+  virErrorPtr err;
+
+  if (spec->build && (spec->type == HANGAR_POOL_TYPE_FS || spec->type == HANGAR_POOL_TYPE_DISK ||
+                      spec->type == HANGAR_POOL_TYPE_LOGICAL))
+    flags = VIR_STORAGE_POOL_BUILD_OVERWRITE;
+  if (virStoragePoolBuild (pool, flags) == 0)
+    return TRUE;
+  /* A driver with no storage behind it (the test driver) takes no flags at all. */
+  err = virGetLastError ();
+  if (flags == 0 || err == NULL || err->code != VIR_ERR_INVALID_ARG)
+    return FALSE;
+  return virStoragePoolBuild (pool, 0) == 0;
+}
+
 static void
 create_step_thread (GTask        *task,
                     gpointer      source_object,
@@ -494,7 +517,7 @@ create_step_thread (GTask        *task,
       create->build_made_directory = create->spec->type == HANGAR_POOL_TYPE_DIR &&
                                      create->local &&
                                      !g_file_test (create->spec->target_path, G_FILE_TEST_EXISTS);
-      if (virStoragePoolBuild (create->pool, 0) < 0)
+      if (!build_pool (create->pool, create->spec))
         {
           hangar_storage_set_virt_error (&error, _("Could not build the pool “%s”: %s"), name);
           break;
