@@ -20,13 +20,15 @@ HANGAR_PACKAGES=(
 
 # Additionally for the tests (Xvfb, D-Bus, the tiny guest, sshd for remote hosts;
 # libc6-dev, libdrm-dev's and libspice-protocol-dev's headers for the guest's
-# tests/guest/hangar-mode.c and hangar-agent.c).
+# tests/guest/hangar-mode.c and hangar-agent.c; lvm2, parted and e2fsprogs for
+# e2e-storage's logical, disk and fs pools on loop devices).
 HANGAR_TEST_PACKAGES=(
   xvfb xauth dbus dbus-x11 xdotool imagemagick
   openssh-server openssh-client iproute2
   busybox-static cpio python3 virt-viewer
   openssl
   libc6-dev libdrm-dev libspice-protocol-dev
+  lvm2 parted e2fsprogs
 )
 
 # Source tree root (this file lives in <root>/build-aux/).
