@@ -219,7 +219,7 @@ has_failed_message (gpointer data)
   return find_message ("Delete Failed") != NULL;
 }
 
-/* A volume that cannot be deleted is named in the message; the guest is gone. */
+/* Volumes that cannot be deleted are named in the message; the guest is gone. */
 static void
 test_failure_named (Fixture      *f,
                     gconstpointer data)
@@ -231,7 +231,10 @@ test_failure_named (Fixture      *f,
 
   select_guests (f, names);
   dialog = ask_delete (f, "Delete “charlie”?");
-  g_assert_true (gtk_check_button_get_active (find_check (dialog, "/hangar-test/more/charlie.raw")));
+  g_assert_true (gtk_check_button_get_active (find_check (dialog,
+                                                         "/hangar-test/more/charlie.raw")));
+  g_assert_true (gtk_check_button_get_active (find_check (dialog,
+                                                         "/hangar-test/more/data.img")));
 
   /* Meanwhile the pool stops behind Hangar's back. */
   more = virStoragePoolLookupByName (f->conn, "more");
@@ -243,7 +246,9 @@ test_failure_named (Fixture      *f,
   g_assert_true (test_wait_for (has_failed_message, NULL, 5000));
   body = adw_message_dialog_get_body (find_message ("Delete Failed"));
   g_assert_nonnull (strstr (body, "“charlie” was deleted"));
+  /* Each one that failed. */
   g_assert_nonnull (strstr (body, "/hangar-test/more/charlie.raw"));
+  g_assert_nonnull (strstr (body, "/hangar-test/more/data.img"));
   assert_guest_gone (f->conn, "charlie");
   assert_volumes_become (f->conn,
                          "alpha.qcow2 bravo.qcow2 installer.iso shared.qcow2 spare.img");

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "hangar-core.h"
+#include "hangar-domain-config.h"
 #include "hangar-guest-private.h"
 #include "test-core-util.h"
 
@@ -79,6 +80,7 @@ test_list (void)
   HangarConnection *connection = test_open_connection (uri);
   g_autoptr(GPtrArray) alpha = list_disks (connection, "alpha");
   g_autoptr(GPtrArray) bravo = list_disks (connection, "bravo");
+  g_autoptr(GPtrArray) charlie = list_disks (connection, "charlie");
 
   g_assert_cmpuint (alpha->len, ==, 5);
   assert_disk (alpha->pdata[0], "vda", HANGAR_GUEST_DISK_KIND_DISK,
@@ -100,6 +102,23 @@ test_list (void)
                "/hangar-test/images/shared.qcow2", "images", "shared.qcow2", "alpha", FALSE);
   assert_disk (bravo->pdata[1], "vdb", HANGAR_GUEST_DISK_KIND_DISK,
                "/hangar-test/images/bravo.qcow2", "images", "bravo.qcow2", "", TRUE);
+
+  /* A disk given by pool and volume name has its path looked up. */
+  g_assert_cmpuint (charlie->len, ==, 2);
+  assert_disk (charlie->pdata[0], "sda", HANGAR_GUEST_DISK_KIND_DISK,
+               "/hangar-test/more/charlie.raw", "more", "charlie.raw", "", TRUE);
+  assert_disk (charlie->pdata[1], "sdb", HANGAR_GUEST_DISK_KIND_DISK,
+               "/hangar-test/more/data.img", "more", "data.img", "", TRUE);
+  /* And it counts as used by its guest for everyone else. */
+  {
+    virConnectPtr conn = test_raw_connection (connection);
+    g_autoptr(GHashTable) users = hangar_domain_config_disk_users (conn, NULL);
+    GPtrArray *names = g_hash_table_lookup (users, "/hangar-test/more/data.img");
+
+    g_assert_nonnull (names);
+    g_assert_cmpuint (names->len, ==, 1);
+    g_assert_cmpstr (names->pdata[0], ==, "charlie");
+  }
 
   hangar_connection_close (connection);
   test_assert_finalized (connection);

@@ -12,9 +12,21 @@ GVirConfigDomain *hangar_domain_config_fetch        (virDomainPtr  domain,
                                                      unsigned int  flags,
                                                      GError      **error);
 
-/* The host paths of @config's file and block disks (CD-ROMs included; network disks
- * and empty drives have none), in device order. */
+/* gvir_config_domain_get_devices () without its critical warning for a disk of a type
+ * libvirt-gconfig 4.0 does not know (volume, nvme, vhostuser): such a disk comes as a
+ * GVirConfigDomainDisk all the same, its node unchanged. Use this instead. */
+GList            *hangar_domain_config_get_devices  (GVirConfigDomain *config);
+
+/* The host paths of @config's file and block disks (CD-ROMs included; network disks,
+ * empty drives and disks given by pool and volume name have none here), in device
+ * order. */
 GPtrArray        *hangar_domain_config_disk_sources (GVirConfigDomain *config);
+
+/* The host path of @disk: its source for a file or block disk, the path of its volume
+ * for one given by pool and volume name (looked up on @conn; NULL when it is not
+ * there), else NULL (network disks, empty drives). Blocking when it looks up. */
+char             *hangar_domain_config_disk_path    (virConnectPtr         conn,
+                                                     GVirConfigDomainDisk *disk);
 
 /* Every guest of @conn that uses each path: a table from path (char *) to a
  * GPtrArray of guest names, from the persistent definitions and, for running

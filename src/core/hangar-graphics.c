@@ -111,7 +111,7 @@ static void
 parse_graphics (GVirConfigDomain   *config,
                 HangarGraphicsInfo *info)
 {
-  GList *devices = gvir_config_domain_get_devices (config);
+  GList *devices = hangar_domain_config_get_devices (config);
   g_autofree char *listen = NULL;
 
   info->port = -1;

@@ -5,7 +5,6 @@
 
 #include <glib/gi18n.h>
 #include <libvirt/virterror.h>
-#include <libxml/tree.h>
 
 #include "hangar-domain-config.h"
 #include "hangar-guest-private.h"
@@ -44,80 +43,17 @@ hangar_guest_disk_free (HangarGuestDisk *disk)
 G_DEFINE_BOXED_TYPE (HangarGuestDisk, hangar_guest_disk, hangar_guest_disk_copy,
                      hangar_guest_disk_free)
 
-/* An attribute of the <source> below a <disk>, for what libvirt-gconfig 4.0 does not
- * read: the pool and volume of a type='volume' disk. */
-static char *
-source_prop (GVirConfigDomainDisk *disk,
-             const char           *name)
-{
-  xmlNode *node = NULL;
-
-  g_object_get (disk, "node", &node, NULL);
-  for (xmlNode *child = node ? node->children : NULL; child != NULL; child = child->next)
-    if (child->type == XML_ELEMENT_NODE && xmlStrEqual (child->name, (const xmlChar *)"source"))
-      {
-        xmlChar *value = xmlGetProp (child, (const xmlChar *)name);
-        char *result = g_strdup ((const char *)value);
-
-        xmlFree (value);
-        return result;
-      }
-  return NULL;
-}
-
-static gboolean
-is_volume_disk (GVirConfigDomainDisk *disk)
-{
-  xmlNode *node = NULL;
-  xmlChar *type;
-  gboolean result;
-
-  g_object_get (disk, "node", &node, NULL);
-  type = node ? xmlGetProp (node, (const xmlChar *)"type") : NULL;
-  result = type != NULL && xmlStrEqual (type, (const xmlChar *)"volume");
-  xmlFree (type);
-  return result;
-}
-
-/* Fills @info's path, pool and volume: a disk by pool and volume name has its path
- * looked up, a file or block disk its volume, when a pool of the host holds it. */
+/* Fills @info's path, pool and volume: a disk's host path, and the pool and volume it
+ * is when a pool of the host holds it. */
 static void
 find_volume (virConnectPtr         conn,
              GVirConfigDomainDisk *disk,
              HangarGuestDisk      *info)
 {
-  virStorageVolPtr vol = NULL;
+  virStorageVolPtr vol;
 
-  if (is_volume_disk (disk))
-    {
-      g_autofree char *pool_name = source_prop (disk, "pool");
-      g_autofree char *vol_name = source_prop (disk, "volume");
-      virStoragePoolPtr pool = pool_name ? virStoragePoolLookupByName (conn, pool_name) : NULL;
-
-      if (pool != NULL && vol_name != NULL)
-        vol = virStorageVolLookupByName (pool, vol_name);
-      if (vol != NULL)
-        {
-          char *path = virStorageVolGetPath (vol);
-
-          info->path = g_strdup (path);
-          free (path);
-        }
-      g_clear_pointer (&pool, virStoragePoolFree);
-    }
-  else
-    {
-      GVirConfigDomainDiskType type = gvir_config_domain_disk_get_disk_type (disk);
-      const char *source = gvir_config_domain_disk_get_source (disk);
-
-      if ((type == GVIR_CONFIG_DOMAIN_DISK_FILE || type == GVIR_CONFIG_DOMAIN_DISK_BLOCK) &&
-          source != NULL && *source != '\0')
-        {
-          info->path = g_strdup (source);
-          vol = virStorageVolLookupByPath (conn, source);
-        }
-    }
-
+  info->path = hangar_domain_config_disk_path (conn, disk);
+  vol = info->path != NULL ? virStorageVolLookupByPath (conn, info->path) : NULL;
   if (vol != NULL)
     {
       virStoragePoolPtr pool = virStoragePoolLookupByVolume (vol);
@@ -188,7 +124,7 @@ list_disks_thread (GTask        *task,
     }
 
   disks = g_ptr_array_new_with_free_func ((GDestroyNotify)hangar_guest_disk_free);
-  devices = gvir_config_domain_get_devices (config);
+  devices = hangar_domain_config_get_devices (config);
   for (GList *l = devices; l != NULL; l = l->next)
     {
       GVirConfigDomainDisk *disk;
