@@ -13,9 +13,11 @@
 #include "hangar-connection-row.h"
 #include "hangar-host-storage-page.h"
 #include "hangar-host-window.h"
+#include "hangar-pool-wizard.h"
 #include "hangar-pool.h"
 #include "hangar-resize-volume-dialog.h"
 #include "hangar-session.h"
+#include "hangar-volume-wizard.h"
 #include "hangar-volume.h"
 #include "test-core-util.h"
 #include "test-host-page-util.h"
@@ -914,6 +916,49 @@ test_volume_refusals (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkWindow *
+find_toplevel (GType type)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* New Pool… opens the pool wizard over the host's page; New Volume… the volume wizard,
+ * only for a running pool. */
+static void
+test_new_buttons (void)
+{
+  HangarHostWindow *window = storage_window (storage_connection);
+  HangarHostStoragePage *page = storage_page (window);
+  HangarPool *images = hangar_connection_find_pool (storage_connection, "images");
+  GtkWindow *wizard;
+
+  hangar_host_storage_page_select_pool (page, images);
+  test_click_action (GTK_WIDGET (page), "storage.new-pool");
+  wizard = find_toplevel (HANGAR_TYPE_POOL_WIZARD);
+  g_assert_nonnull (wizard);
+  g_assert_true (gtk_window_get_transient_for (wizard) == GTK_WINDOW (window));
+  gtk_window_destroy (wizard);
+
+  test_click_action (GTK_WIDGET (page), "storage.new-volume");
+  wizard = find_toplevel (HANGAR_TYPE_VOLUME_WIZARD);
+  g_assert_nonnull (wizard);
+  g_assert_true (gtk_window_get_transient_for (wizard) == GTK_WINDOW (window));
+  gtk_window_destroy (wizard);
+
+  /* A stopped pool takes no new volume. */
+  test_click_action (GTK_WIDGET (page), "storage.stop-pool");
+  assert_action_becomes (page, "storage.new-volume", FALSE);
+  test_click_action (GTK_WIDGET (page), "storage.start-pool");
+  assert_action_becomes (page, "storage.new-volume", TRUE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* hangar --connect URI --show-host-summary: that host's page alone; closing it ends
  * the application. Without --connect it says what is missing. */
 typedef struct {
@@ -1046,6 +1091,7 @@ main (int   argc,
   g_test_add_func ("/host-window/delete-volume", test_delete_volume);
   g_test_add_func ("/host-window/delete-volume-in-use", test_delete_volume_in_use);
   g_test_add_func ("/host-window/volume-refusals", test_volume_refusals);
+  g_test_add_func ("/host-window/new-buttons", test_new_buttons);
   g_test_add_func ("/host-window/command-line", test_command_line);
   g_test_add_func ("/host-window/command-line-without-uri", test_command_line_without_uri);
 

@@ -8,7 +8,23 @@
 #include "hangar-host-storage-page-private.h"
 #include "hangar-resize-volume-dialog.h"
 #include "hangar-storage.h"
+#include "hangar-volume-wizard.h"
 #include "hangar-volume.h"
+
+/* New Volume…: the wizard, over this window, for the chosen pool. */
+static void
+new_volume_activated (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  HangarHostStoragePage *self = HANGAR_HOST_STORAGE_PAGE (widget);
+  HangarPool *pool = hangar_host_storage_page_get_selected_pool (self);
+  GtkWindow *wizard;
+
+  g_return_if_fail (pool != NULL);
+  wizard = hangar_volume_wizard_new (GTK_WINDOW (gtk_widget_get_root (widget)), pool);
+  gtk_window_present (wizard);
+}
 
 /* Resize Volume: the dialog asks the size, this file resizes. */
 
@@ -255,6 +271,8 @@ void
 _hangar_host_storage_page_class_volumes_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_bind_template_callback (widget_class, on_job_cancel_clicked_cb);
+  gtk_widget_class_install_action (widget_class, "storage.new-volume", NULL,
+                                   new_volume_activated);
   gtk_widget_class_install_action (widget_class, "storage.resize-volume", NULL,
                                    resize_volume_activated);
   gtk_widget_class_install_action (widget_class, "storage.delete-volume", NULL,

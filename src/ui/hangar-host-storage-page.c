@@ -7,6 +7,7 @@
 
 #include "hangar-connection.h"
 #include "hangar-host-storage-page-private.h"
+#include "hangar-pool-wizard.h"
 #include "hangar-pool.h"
 #include "hangar-storage.h"
 #include "hangar-ui-util.h"
@@ -112,10 +113,12 @@ _hangar_host_storage_page_update_actions (HangarHostStoragePage *self)
   gboolean active = pool != NULL && hangar_pool_get_active (pool);
   gboolean volume_free = volume != NULL && active && self->job == NULL;
 
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "storage.new-pool", self->connection != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "storage.start-pool", pool != NULL && !active);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "storage.stop-pool", active);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "storage.refresh-pool", active);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "storage.delete-pool", pool != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "storage.new-volume", active);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "storage.resize-volume", volume_free);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "storage.delete-volume", volume_free);
 }
@@ -201,6 +204,20 @@ pool_op_new (HangarHostStoragePage *self,
   op->self = g_object_ref (self);
   op->finish = finish;
   return op;
+}
+
+/* New Pool…: the wizard, over this window; the pool joins the list by libvirt's event. */
+static void
+new_pool_activated (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  HangarHostStoragePage *self = HANGAR_HOST_STORAGE_PAGE (widget);
+  GtkWindow *wizard;
+
+  g_return_if_fail (self->connection != NULL);
+  wizard = hangar_pool_wizard_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->connection);
+  gtk_window_present (wizard);
 }
 
 static void
@@ -459,6 +476,7 @@ hangar_host_storage_page_set_connection (HangarHostStoragePage *self,
     return;
   gtk_sort_list_model_set_model (self->pool_sort,
                                  connection ? hangar_connection_get_pools (connection) : NULL);
+  _hangar_host_storage_page_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
 }
 
@@ -576,6 +594,7 @@ hangar_host_storage_page_class_init (HangarHostStoragePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, is_some);
   gtk_widget_class_bind_template_callback (widget_class, on_autostart_state_set_cb);
 
+  gtk_widget_class_install_action (widget_class, "storage.new-pool", NULL, new_pool_activated);
   gtk_widget_class_install_action (widget_class, "storage.start-pool", NULL, start_pool_activated);
   gtk_widget_class_install_action (widget_class, "storage.stop-pool", NULL, stop_pool_activated);
   gtk_widget_class_install_action (widget_class, "storage.refresh-pool", NULL,
