@@ -16,7 +16,8 @@
 #include "test-wizard-util.h"
 
 /* The volume wizard driven as a user would, on tests/data/storage-host.xml: pool
- * "images" with base.qcow2 (4 GiB) and filler.img, 5 GiB of 100 GiB free. */
+ * "images" with base.qcow2 (4 GiB) and filler.img, 5 GiB of 100 GiB free, and the
+ * volume group "guests" with one logical volume, "root". */
 
 #define GiB (G_GUINT64_CONSTANT (1) << 30)
 #define MiB (G_GUINT64_CONSTANT (1) << 20)
@@ -26,8 +27,7 @@ static char *storage_host_uri;
 static gboolean
 volumes_loaded (gpointer data)
 {
-  return hangar_pool_get_volumes_loaded (data) &&
-         g_list_model_get_n_items (hangar_pool_get_volumes (data)) >= 2;
+  return hangar_pool_get_volumes_loaded (data);
 }
 
 /* A fresh host (each test:// file connection is a host of its own) and its pool. */
@@ -36,11 +36,12 @@ open_pool (HangarConnection **connection)
 {
   HangarPool *pool;
 
-  *connection = test_open_storage_host (storage_host_uri, 1);
+  *connection = test_open_storage_host (storage_host_uri, 2);
   pool = hangar_connection_find_pool (*connection, "images");
   g_assert_nonnull (pool);
   hangar_pool_get_volumes (pool);
   g_assert_true (test_wait_for (volumes_loaded, pool, 5000));
+  g_assert_cmpuint (g_list_model_get_n_items (hangar_pool_get_volumes (pool)), ==, 2);
   g_assert_cmpuint (hangar_pool_get_available (pool), ==, 5 * GiB);
   return pool;
 }
@@ -378,6 +379,41 @@ test_taken_and_cancel (void)
   test_assert_finalized (wizard);
 }
 
+/* A volume group's volumes are raw block devices with plain names: no format to
+ * choose, no suffix, no backing volume. */
+static void
+test_logical_pool (void)
+{
+  g_autoptr(HangarConnection) connection = test_open_storage_host (storage_host_uri, 2);
+  HangarPool *pool = hangar_connection_find_pool (connection, "guests");
+  GtkWidget *wizard;
+  HangarVolume *volume;
+
+  g_assert_nonnull (pool);
+  hangar_pool_get_volumes (pool);
+  g_assert_true (test_wait_for (volumes_loaded, pool, 5000));
+  wizard = open_wizard (pool);
+  hangar_test_assert_accessible_names (wizard);
+  g_assert_false (gtk_widget_is_sensitive (FORMAT (wizard)));
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (FORMAT (wizard)))),
+                   ==, "raw");
+  g_assert_false (gtk_widget_get_visible (BACKING (wizard)));
+  g_assert_true (gtk_widget_get_visible (ALLOCATE (wizard)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (NAME (wizard))), ==, "disk");
+  g_assert_null (shown_suffix (wizard));
+
+  test_type_text (NAME (wizard), "root");
+  test_assert_field_error (NAME (wizard), "“root”");
+  g_assert_false (can_create (wizard));
+  test_type_text (NAME (wizard), "data");
+  test_type_text (CAPACITY (wizard), "2");
+  test_assert_field_clean (NAME (wizard));
+  test_assert_field_clean (CAPACITY (wizard));
+  volume = create (wizard, pool, "data");
+  g_assert_cmpstr (hangar_volume_get_path (volume), ==, "/dev/guests/data");
+  g_assert_cmpuint (hangar_volume_get_capacity (volume), ==, 2 * GiB);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -394,6 +430,7 @@ main (int   argc,
   g_test_add_func ("/volume-wizard/create-backed", test_create_backed);
   g_test_add_func ("/volume-wizard/create-allocated", test_create_allocated);
   g_test_add_func ("/volume-wizard/taken-and-cancel", test_taken_and_cancel);
+  g_test_add_func ("/volume-wizard/logical-pool", test_logical_pool);
 
   status = g_test_run ();
   g_free (storage_host_uri);

@@ -80,6 +80,36 @@ selected_format (HangarVolumeWizard *self)
   return formats[i < G_N_ELEMENTS (formats) ? i : 0];
 }
 
+/* Only pools of files (a folder, a mounted filesystem or share) can hold qcow2 images
+ * and name their volumes like files; a volume group's, a disk's volumes are raw block
+ * devices with plain names, as virt-manager makes them. */
+static gboolean
+pool_holds_files (HangarPool *pool)
+{
+  switch (hangar_pool_get_pool_type (pool))
+    {
+    case HANGAR_POOL_TYPE_DIR:
+    case HANGAR_POOL_TYPE_FS:
+    case HANGAR_POOL_TYPE_NETFS:
+      return TRUE;
+    case HANGAR_POOL_TYPE_LOGICAL:
+    case HANGAR_POOL_TYPE_DISK:
+    case HANGAR_POOL_TYPE_ISCSI:
+    case HANGAR_POOL_TYPE_OTHER:
+    default:
+      return FALSE;
+    }
+}
+
+/* What the name gets after it unless the user wrote a suffix: the format's. */
+static const char *
+name_suffix (HangarVolumeWizard *self)
+{
+  if (!pool_holds_files (self->pool))
+    return "";
+  return hangar_volume_format_suffix (selected_format (self));
+}
+
 /* A name with a dot inside carries the user's own suffix, which the format leaves
  * alone; otherwise the format's suffix is added. */
 static gboolean
@@ -97,7 +127,7 @@ full_name (HangarVolumeWizard *self)
 
   if (*name == '\0' || has_own_suffix (name))
     return g_strdup (name);
-  return g_strconcat (name, hangar_volume_format_suffix (selected_format (self)), NULL);
+  return g_strconcat (name, name_suffix (self), NULL);
 }
 
 /* The backing volume chosen, or NULL for "None" (the first item). */
@@ -227,13 +257,22 @@ update (HangarVolumeWizard *self)
 
   format = selected_format (self);
   name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
-  gtk_label_set_label (self->suffix_label, hangar_volume_format_suffix (format));
+  gtk_label_set_label (self->suffix_label, name_suffix (self));
   gtk_widget_set_visible (GTK_WIDGET (self->suffix_label),
-                          *name != '\0' && !has_own_suffix (name));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->format_row),
-                               format == HANGAR_VOLUME_FORMAT_QCOW2
-                               ? _("Grows as the guest writes; snapshots, backing volumes")
-                               : _("A plain image: the simplest and fastest"));
+                          *name != '\0' && !has_own_suffix (name) && *name_suffix (self) != '\0');
+  if (!pool_holds_files (self->pool))
+    {
+      g_autofree char *only_raw =
+        g_strdup_printf (_("The volumes of a pool of type “%s” are raw"),
+                         hangar_pool_get_type_label (self->pool));
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->format_row), only_raw);
+    }
+  else
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->format_row),
+                                 format == HANGAR_VOLUME_FORMAT_QCOW2
+                                 ? _("Grows as the guest writes; snapshots, backing volumes")
+                                 : _("A plain image: the simplest and fastest"));
   gtk_widget_set_visible (GTK_WIDGET (self->allocate_row), format == HANGAR_VOLUME_FORMAT_RAW);
   gtk_widget_set_visible (GTK_WIDGET (self->backing_row), format == HANGAR_VOLUME_FORMAT_QCOW2);
 
@@ -247,7 +286,7 @@ update (HangarVolumeWizard *self)
 static char *
 free_volume_name (HangarVolumeWizard *self)
 {
-  const char *suffix = hangar_volume_format_suffix (selected_format (self));
+  const char *suffix = name_suffix (self);
   g_autofree char *name = g_strdup ("disk");
 
   for (guint i = 1; ; i++)
@@ -482,6 +521,13 @@ hangar_volume_wizard_constructed (GObject *object)
 
   subtitle = g_strdup_printf (_("In Pool “%s”"), hangar_pool_get_name (self->pool));
   adw_window_title_set_subtitle (self->window_title, subtitle);
+  if (!pool_holds_files (self->pool))
+    {
+      self->filling = TRUE;
+      adw_combo_row_set_selected (self->format_row, 1);
+      self->filling = FALSE;
+      gtk_widget_set_sensitive (GTK_WIDGET (self->format_row), FALSE);
+    }
   setup_backing_row (self);
 
   g_signal_connect_object (hangar_pool_get_volumes (self->pool), "items-changed",
