@@ -139,6 +139,7 @@ test_sampling (void)
   wait_for_samples (&samples, 3);
   g_assert_false (hangar_host_info_get_measuring (info));
   g_assert_cmpuint (hangar_host_info_get_memory_used (info), ==, expected_used);
+  g_assert_cmpuint (hangar_host_info_get_memory_total (info), ==, (guint64)node.memory * 1024);
   g_assert_cmpfloat_with_epsilon (hangar_host_info_get_memory_fraction (info),
                                   (double)expected_used / ((double)node.memory * 1024), 1e-9);
   g_assert_cmpfloat (hangar_host_info_get_cpu_usage (info), ==, -1);
@@ -180,6 +181,7 @@ test_disconnect (void)
   g_assert_true (test_wait_for (is_disconnected, connection, 5000));
   g_assert_cmpfloat (hangar_host_info_get_memory_fraction (info), ==, -1);
   g_assert_cmpuint (hangar_host_info_get_memory_used (info), ==, 0);
+  g_assert_cmpuint (hangar_host_info_get_memory_total (info), ==, 0);
   /* The facts stay: they are still the host's. */
   g_assert_cmpuint (hangar_host_info_get_cpus (info), ==, 16);
 

@@ -37,6 +37,9 @@ struct _HangarHostInfo
 
   double cpu_usage;
   guint64 memory_used;
+  /* The total the live statistics count against, which may differ from the memory
+   * virNodeGetInfo reports (on a host whose NUMA node holds less than /proc/meminfo). */
+  guint64 memory_total;
   double memory_fraction;
 
   guint watchers;
@@ -66,6 +69,7 @@ enum {
   PROP_MEMORY_USED,
   PROP_MEMORY_FRACTION,
   PROP_MEASURING,
+  PROP_MEMORY_TOTAL,
   N_PROPS
 };
 
@@ -145,8 +149,14 @@ static void
 set_live (HangarHostInfo *self,
           double          cpu_usage,
           guint64         memory_used,
+          guint64         memory_total,
           double          memory_fraction)
 {
+  if (self->memory_total != memory_total)
+    {
+      self->memory_total = memory_total;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMORY_TOTAL]);
+    }
   if (self->cpu_usage != cpu_usage)
     {
       self->cpu_usage = cpu_usage;
@@ -420,10 +430,10 @@ on_sample_done_cb (GObject      *object,
       self->have_cpu_times = TRUE;
     }
   if (sample->have_memory)
-    set_live (self, cpu_usage, sample->memory_used,
+    set_live (self, cpu_usage, sample->memory_used, sample->memory_total,
               (double)sample->memory_used / (double)sample->memory_total);
   else
-    set_live (self, cpu_usage, 0, -1);
+    set_live (self, cpu_usage, 0, 0, -1);
   /* Two samples tell all there is to tell: what is still unknown, the host does not
    * report. */
   if (++self->n_samples >= 2)
@@ -500,7 +510,7 @@ on_connection_state_cb (HangarHostInfo *self)
       self->sample_in_flight = FALSE;
       self->have_cpu_times = FALSE;
       self->facts_conn = NULL;
-      set_live (self, -1, 0, -1);
+      set_live (self, -1, 0, 0, -1);
       stop_sampling (self);
       return;
     }
@@ -633,6 +643,9 @@ hangar_host_info_get_property (GObject    *object,
     case PROP_MEASURING:
       g_value_set_boolean (value, self->measuring);
       break;
+    case PROP_MEMORY_TOTAL:
+      g_value_set_uint64 (value, self->memory_total);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -688,6 +701,8 @@ hangar_host_info_class_init (HangarHostInfoClass *klass)
   properties[PROP_MEMORY_FRACTION] =
     g_param_spec_double ("memory-fraction", NULL, NULL, -1, 1, -1, ro);
   properties[PROP_MEASURING] = g_param_spec_boolean ("measuring", NULL, NULL, FALSE, ro);
+  properties[PROP_MEMORY_TOTAL] =
+    g_param_spec_uint64 ("memory-total", NULL, NULL, 0, G_MAXUINT64, 0, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_SAMPLED] = g_signal_new ("sampled", G_TYPE_FROM_CLASS (klass),
@@ -793,6 +808,13 @@ hangar_host_info_get_memory_fraction (HangarHostInfo *self)
 {
   g_return_val_if_fail (HANGAR_IS_HOST_INFO (self), -1);
   return self->memory_fraction;
+}
+
+guint64
+hangar_host_info_get_memory_total (HangarHostInfo *self)
+{
+  g_return_val_if_fail (HANGAR_IS_HOST_INFO (self), 0);
+  return self->memory_total;
 }
 
 gboolean

@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 /* A host's overview for its page. Properties (EXPLICIT_NOTIFY, for binding):
  * connection, loaded, host-name, hypervisor ("QEMU 7.2.0"), libvirt-version ("9.0.0"),
  * architecture, cpus, cpu-mhz, memory (bytes), and the live values cpu-usage (percent,
- * -1 while unknown), memory-used (bytes), memory-fraction (0…1, -1 while unknown),
+ * -1 while unknown), memory-used and memory-total (bytes, as the live statistics count
+ * them: the total may differ from memory's), memory-fraction (0…1, -1 while unknown),
  * measuring (sampling started and fewer than two samples are in: a value still unknown
  * may come; once FALSE, what is unknown the host does not report).
  * The facts are read on a worker whenever the connection opens. The live values are
@@ -33,6 +34,7 @@ guint64           hangar_host_info_get_memory          (HangarHostInfo *self);
 double            hangar_host_info_get_cpu_usage       (HangarHostInfo *self);
 guint64           hangar_host_info_get_memory_used     (HangarHostInfo *self);
 double            hangar_host_info_get_memory_fraction (HangarHostInfo *self);
+guint64           hangar_host_info_get_memory_total    (HangarHostInfo *self);
 gboolean          hangar_host_info_get_measuring       (HangarHostInfo *self);
 
 /* Sampling runs while the watch count is above zero and the host is connected. */
