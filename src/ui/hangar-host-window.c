@@ -26,6 +26,9 @@ struct _HangarHostWindow
   AdwStatusPage *status_page;
   AdwViewStack *view_stack;
   AdwPreferencesPage *overview_page;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwWindowTitle *start_title;
+  guint start_title_source;
 };
 
 G_DEFINE_FINAL_TYPE (HangarHostWindow, hangar_host_window, ADW_TYPE_WINDOW)
@@ -126,6 +129,27 @@ known_fraction (gpointer unused,
                 double   fraction)
 {
   return fraction < 0 ? 0 : fraction;
+}
+
+/* The host's name at the start of the header while the switcher holds the middle.
+ * title-visible changes while the header is being allocated: showing a widget then
+ * gets it drawn before it has a size (a GTK warning), so this waits for an idle. */
+static gboolean
+update_start_title (gpointer data)
+{
+  HangarHostWindow *self = data;
+
+  self->start_title_source = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->start_title),
+                          !adw_view_switcher_title_get_title_visible (self->switcher_title));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_title_visible_cb (HangarHostWindow *self)
+{
+  if (self->start_title_source == 0)
+    self->start_title_source = g_idle_add (update_start_title, self);
 }
 
 /* Sampling costs a round trip per interval: only while someone can see the numbers. */
@@ -242,6 +266,9 @@ hangar_host_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->view_stack, self);
   if (self->main_stack != NULL)
     g_signal_handlers_disconnect_by_data (self->main_stack, self);
+  if (self->switcher_title != NULL)
+    g_signal_handlers_disconnect_by_data (self->switcher_title, self);
+  g_clear_handle_id (&self->start_title_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_HOST_WINDOW);
   g_clear_object (&self->host_info);
 
@@ -332,6 +359,8 @@ hangar_host_window_class_init (HangarHostWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarHostWindow, status_page);
   gtk_widget_class_bind_template_child (widget_class, HangarHostWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, HangarHostWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, HangarHostWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, HangarHostWindow, start_title);
   gtk_widget_class_bind_template_callback (widget_class, or_unknown);
   gtk_widget_class_bind_template_callback (widget_class, format_cpus);
   gtk_widget_class_bind_template_callback (widget_class, format_memory);
@@ -351,6 +380,9 @@ hangar_host_window_init (HangarHostWindow *self)
                             G_CALLBACK (update_watch), self);
   g_signal_connect_swapped (self->main_stack, "notify::visible-child",
                             G_CALLBACK (update_watch), self);
+  g_signal_connect_swapped (self->switcher_title, "notify::title-visible",
+                            G_CALLBACK (on_title_visible_cb), self);
+  update_start_title (self);
   hangar_name_page_scroller (GTK_WIDGET (self->overview_page), _("Overview"));
   hangar_name_page_scroller (GTK_WIDGET (self->status_page), _("Host Status"));
 }
