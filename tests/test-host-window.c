@@ -959,6 +959,20 @@ test_new_buttons (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A page made without the application (as the end-to-end test makes it) comes and
+ * goes without a warning. */
+static void
+test_without_application (void)
+{
+  HangarHostWindow *window = hangar_host_window_new (NULL, connection);
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (test_wait_for (overview_mapped, window, 5000));
+  hangar_host_window_show_page (window, "storage");
+  assert_label_shown (GTK_WIDGET (window), "default-pool");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* hangar --connect URI --show-host-summary: that host's page alone; closing it ends
  * the application. Without --connect it says what is missing. */
 typedef struct {
@@ -1092,6 +1106,7 @@ main (int   argc,
   g_test_add_func ("/host-window/delete-volume-in-use", test_delete_volume_in_use);
   g_test_add_func ("/host-window/volume-refusals", test_volume_refusals);
   g_test_add_func ("/host-window/new-buttons", test_new_buttons);
+  g_test_add_func ("/host-window/without-application", test_without_application);
   g_test_add_func ("/host-window/command-line", test_command_line);
   g_test_add_func ("/host-window/command-line-without-uri", test_command_line_without_uri);
 

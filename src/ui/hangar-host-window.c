@@ -247,6 +247,15 @@ hangar_host_window_constructed (GObject *object)
   title = g_strdup_printf (_("%s — Host Details"),
                            hangar_connection_get_title (self->connection));
   gtk_window_set_title (GTK_WINDOW (self), title);
+  /* Set, not bound: they never change, and bound to the window's connection these two
+   * made GTK 4.8 warn (g_object_weak_unref) as a window without an application was
+   * finalized (seen in e2e-host-page). */
+  adw_view_switcher_title_set_title (self->switcher_title,
+                                     hangar_connection_get_title (self->connection));
+  adw_view_switcher_title_set_subtitle (self->switcher_title,
+                                        hangar_connection_get_uri (self->connection));
+  adw_window_title_set_title (self->start_title, hangar_connection_get_title (self->connection));
+  adw_window_title_set_subtitle (self->start_title, hangar_connection_get_uri (self->connection));
   g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (update_state), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->connection, "notify::error-message",
