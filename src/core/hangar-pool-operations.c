@@ -461,7 +461,10 @@ volume_spec_to_xml (HangarPool             *self,
   gvir_config_storage_vol_set_name (vol, spec->name);
   gvir_config_storage_vol_set_capacity (vol, spec->capacity);
   gvir_config_storage_vol_set_allocation (vol, spec->allocation);
-  gvir_config_storage_vol_target_set_format (target, format);
+  /* A disk pool's volumes are partitions: their "format" is a partition type, which
+   * libvirt chooses itself when none is given ("raw" would be refused). */
+  if (hangar_pool_get_pool_type (self) != HANGAR_POOL_TYPE_DISK)
+    gvir_config_storage_vol_target_set_format (target, format);
   gvir_config_storage_vol_set_target (vol, target);
 
   if (spec->format == HANGAR_VOLUME_FORMAT_QCOW2 && spec->backing_path != NULL &&

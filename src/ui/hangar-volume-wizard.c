@@ -282,12 +282,35 @@ update (HangarVolumeWizard *self)
   gtk_widget_set_visible (GTK_WIDGET (self->create_button), !busy);
 }
 
+/* A disk pool's volumes are partitions, and libvirt takes only their device names:
+ * "sdb1", "nvme0n1p1", "loop0p1". The first one free. */
+static char *
+free_partition_name (HangarVolumeWizard *self)
+{
+  g_autoptr(HangarPoolSpec) spec = hangar_pool_get_spec (self->pool);
+  g_autofree char *device = spec->source_device != NULL ? g_path_get_basename (spec->source_device)
+                                                         : g_strdup ("sda");
+  gsize len = strlen (device);
+  const char *separator = len > 0 && g_ascii_isdigit (device[len - 1]) ? "p" : "";
+
+  for (guint i = 1; ; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s%s%u", device, separator, i);
+
+      if (hangar_pool_find_volume (self->pool, name) == NULL)
+        return g_steal_pointer (&name);
+    }
+}
+
 /* "disk", else "disk-1", "disk-2"…: the first base name free with the format's suffix. */
 static char *
 free_volume_name (HangarVolumeWizard *self)
 {
   const char *suffix = name_suffix (self);
   g_autofree char *name = g_strdup ("disk");
+
+  if (hangar_pool_get_pool_type (self->pool) == HANGAR_POOL_TYPE_DISK)
+    return free_partition_name (self);
 
   for (guint i = 1; ; i++)
     {
