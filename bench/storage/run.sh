@@ -163,6 +163,7 @@ fi
 
 rows=()
 status=0
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 for backend in $BENCH_BACKENDS; do
     for n in $BENCH_SIZES; do
         uri='' pool=''
@@ -202,8 +203,10 @@ done
 {
     printf '## Storage benchmark, %s\n\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
     printf 'Machine: %s\n\n' "$(machine)"
-    printf 'Commit %s; medians of %s runs; idle CPU over %s s after listing.\n\n' \
+    printf 'Commit %s; medians of %s runs; idle CPU over %s s after listing. Load average\n' \
         "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')" "$BENCH_RUNS" "$BENCH_IDLE"
+    printf '(1, 5, 15 min) %s at the start, %s at the end (other work on the machine).\n\n' \
+        "$load_start" "$(cut -d' ' -f1-3 /proc/loadavg)"
     # shellcheck disable=SC2016 # the backquotes are markdown
     printf '| pool | volumes | `virsh vol-list` | `vol-list --details` | main-loop stall | libvirt answer → model | asked → model | RSS growth | idle CPU (one core) | libvirt calls |\n'
     printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'

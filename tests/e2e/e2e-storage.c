@@ -280,8 +280,13 @@ e2e_storage_undo_pool (const char *name)
 
   e2e_assert (uri != NULL, "HANGAR_TEST_LIBVIRT_URI is not set (build-aux/test sets it)");
   quoted_uri = g_shell_quote (uri);
-  undo = g_strdup_printf ("virsh -c %s pool-destroy %s; virsh -c %s pool-undefine %s",
-                          quoted_uri, quoted, quoted_uri, quoted);
+  /* libvirt refuses to stop a pool while it still allocates a volume in it (a test
+   * ended mid-way): try again until it is not running. */
+  undo = g_strdup_printf ("for try in $(seq 100); do"
+                          "  virsh -c %1$s pool-destroy %2$s && break;"
+                          "  virsh -c %1$s pool-info %2$s | grep -q '^State: *running' || break;"
+                          "  sleep 0.5; "
+                          "done; virsh -c %1$s pool-undefine %2$s", quoted_uri, quoted);
   e2e_storage_undo (key, undo);
 }
 

@@ -2,12 +2,13 @@
 /*
  * Hangar's storage core (HangarConnection → HangarPool → HangarVolume, HangarJob) on the
  * real libvirtd: every pool type the wizard offers, made here for real where this
- * machine can, and volumes created, grown, allocated with progress, cancelled and
- * deleted. Each step is judged by the host itself — the file system, qemu-img, LVM,
- * /proc/mounts, libvirt's own answers and events — and by Hangar's model.
+ * machine can, volumes created, grown, allocated with progress, cancelled and deleted,
+ * and a guest deleted with the one of its volumes the user chose (HangarGuest). Each
+ * step is judged by the host itself — the file system, qemu-img, LVM, /proc/mounts,
+ * libvirt's own answers and events — and by Hangar's model.
  *
- * What this machine allows (a Firecracker VM with a container's root; kernel without
- * modules), and so what each test does:
+ * What this machine allows (root in a container on a kernel built without modules:
+ * /proc/config.gz), and so what each test does:
  *   dir      a directory under /var/tmp: all of it;
  *   fs       ext4 on a loop device (losetup, mkfs.ext4): all of it;
  *   logical  a volume group libvirt builds (pvcreate, vgcreate) on a loop device; the
@@ -53,6 +54,7 @@
 #include "e2e-virt.h"
 #include "hangar-connection.h"
 #include "hangar-core.h"
+#include "hangar-guest.h"
 #include "hangar-job.h"
 #include "hangar-pool.h"
 #include "hangar-storage.h"
@@ -61,7 +63,7 @@
 #define MiB (G_GUINT64_CONSTANT (1) << 20)
 /* The raw volumes allocated with progress, on ext2 mounted -o sync (see the top): at a
  * few ms a block here, some seconds of the job's reports (every 250 ms). */
-#define ALLOC_SIZE (4 * MiB)
+#define ALLOC_SIZE (8 * MiB)
 
 /* Timeouts (ms). */
 #define CONNECT_TIMEOUT  15000
@@ -923,6 +925,170 @@ test_disk (void)
   e2e_storage_loop_detach (device);
 }
 
+/* ---- Deleting a guest with the volumes the user chose ----------------------------------- */
+
+/* The guest's definition (test data, not Hangar's): two disks on @a and @b, a CD-ROM
+ * with @iso; never started. */
+static char *
+guest_xml (const char *name,
+           const char *a,
+           const char *b,
+           const char *iso)
+{
+  return g_markup_printf_escaped (
+    "<domain type='qemu'>\n"
+    "  <name>%s</name>\n"
+    "  <memory unit='MiB'>64</memory>\n"
+    "  <os><type arch='x86_64'>hvm</type></os>\n"
+    "  <devices>\n"
+    "    <disk type='file' device='disk'>\n"
+    "      <driver name='qemu' type='qcow2'/>\n"
+    "      <source file='%s'/>\n"
+    "      <target dev='vda' bus='virtio'/>\n"
+    "    </disk>\n"
+    "    <disk type='file' device='disk'>\n"
+    "      <driver name='qemu' type='qcow2'/>\n"
+    "      <source file='%s'/>\n"
+    "      <target dev='vdb' bus='virtio'/>\n"
+    "    </disk>\n"
+    "    <disk type='file' device='cdrom'>\n"
+    "      <driver name='qemu' type='raw'/>\n"
+    "      <source file='%s'/>\n"
+    "      <target dev='hdc' bus='ide'/>\n"
+    "      <readonly/>\n"
+    "    </disk>\n"
+    "  </devices>\n"
+    "</domain>\n", name, a, b, iso);
+}
+
+/* The names in @dir, sorted, comma-separated. */
+static char *
+dir_entries (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *entry;
+
+  e2e_assert (d != NULL, "Cannot read %s", dir);
+  while ((entry = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (names, g_strdup (entry));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (",", (char **)names->pdata);
+}
+
+static gboolean
+guest_listed (gpointer name)
+{
+  return hangar_connection_find_guest (connection, name) != NULL;
+}
+
+static gboolean
+guest_not_listed (gpointer name)
+{
+  return !guest_listed (name);
+}
+
+static void
+assert_disk (GPtrArray           *disks,
+             guint                i,
+             const char          *target,
+             HangarGuestDiskKind  kind,
+             const char          *path,
+             const char          *pool,
+             const char          *volume,
+             gboolean             delete_by_default)
+{
+  HangarGuestDisk *d = g_ptr_array_index (disks, i);
+
+  e2e_assert (g_strcmp0 (d->target, target) == 0 && d->kind == kind &&
+              g_strcmp0 (d->path, path) == 0 && g_strcmp0 (d->pool, pool) == 0 &&
+              g_strcmp0 (d->volume, volume) == 0 && d->delete_by_default == delete_by_default &&
+              g_strv_length (d->other_users) == 0,
+              "Hangar lists disk %u as %s (kind %d) %s, volume %s of %s, %s by default; not %s "
+              "(kind %d) %s, volume %s of %s, %s", i, d->target, d->kind, d->path, d->volume,
+              d->pool, d->delete_by_default ? "deleted" : "kept", target, kind, path, volume,
+              pool, delete_by_default ? "deleted" : "kept");
+}
+
+static void
+test_guest_delete_with_storage (void)
+{
+  g_autofree char *name = pool_name ("guest");
+  g_autofree char *guest_name = g_strdup_printf ("hangar-e2e-storage-%d", (int)getpid ());
+  g_autofree char *dir = g_build_filename (tmp_root, "guest-pool", NULL);
+  g_autofree char *iso = g_build_filename (dir, "media.iso", NULL);
+  g_autoptr(HangarPoolSpec) spec = pool_spec (name, HANGAR_POOL_TYPE_DIR, dir);
+  g_autoptr(HangarVolumeSpec) aspec = volume_spec ("a.qcow2", HANGAR_VOLUME_FORMAT_QCOW2,
+                                                   16 * MiB, 0);
+  g_autoptr(HangarVolumeSpec) bspec = volume_spec ("b.qcow2", HANGAR_VOLUME_FORMAT_QCOW2,
+                                                   16 * MiB, 0);
+  g_autoptr(HangarPool) pool = NULL;
+  g_autoptr(HangarVolume) a = NULL;
+  g_autoptr(HangarVolume) b = NULL;
+  g_autoptr(GPtrArray) disks = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  HangarGuest *guest;
+  virDomainPtr domain;
+  Wait w = { 0 };
+
+  spec->build = TRUE;
+  pool = create_pool (spec);
+  a = create_volume (pool, aspec);
+  b = create_volume (pool, bspec);
+  /* The CD-ROM's medium, made beside libvirt, a volume of the pool after a refresh. */
+  e2e_storage_make_file (iso, 1 * MiB);
+  refresh_pool (pool);
+
+  xml = guest_xml (guest_name, hangar_volume_get_path (a), hangar_volume_get_path (b), iso);
+  e2e_cleanup_domain (guest_name);
+  domain = virDomainDefineXML (virt, xml);
+  e2e_assert (domain != NULL, "libvirt refuses the test guest %s: %s", guest_name,
+              e2e_virt_error ());
+  virDomainFree (domain);
+  e2e_assert (e2e_wait_for (guest_listed, guest_name, MODEL_TIMEOUT),
+              "Hangar does not list the defined guest %s", guest_name);
+  guest = hangar_connection_find_guest (connection, guest_name);
+
+  /* What the delete dialog shows: both disks checked, the CD-ROM not. */
+  hangar_guest_list_disks_async (guest, NULL, on_done_cb, &w);
+  disks = hangar_guest_list_disks_finish (guest, await (&w, "listing a guest's disks"), &error);
+  g_clear_object (&w.result);
+  e2e_assert (disks != NULL && disks->len == 3, "Hangar lists %u disks of %s, not 3: %s",
+              disks != NULL ? disks->len : 0, guest_name, error ? error->message : "");
+  assert_disk (disks, 0, "vda", HANGAR_GUEST_DISK_KIND_DISK, hangar_volume_get_path (a), name,
+               "a.qcow2", TRUE);
+  assert_disk (disks, 1, "vdb", HANGAR_GUEST_DISK_KIND_DISK, hangar_volume_get_path (b), name,
+               "b.qcow2", TRUE);
+  assert_disk (disks, 2, "hdc", HANGAR_GUEST_DISK_KIND_CDROM, iso, name, "media.iso", FALSE);
+
+  /* The user unchecks vda: only b.qcow2 goes. */
+  before = dir_entries (dir);
+  e2e_assert (g_str_equal (before, "a.qcow2,b.qcow2,media.iso"), "the pool holds %s", before);
+  {
+    const char *paths[] = { hangar_volume_get_path (b), NULL };
+
+    hangar_guest_delete_with_storage_async (guest, paths, NULL, on_done_cb, &w);
+    e2e_assert (hangar_guest_delete_with_storage_finish (guest, await (&w, "deleting a guest"),
+                                                         &error),
+                "Hangar could not delete %s with b.qcow2: %s", guest_name, error->message);
+    g_clear_object (&w.result);
+  }
+  domain = virDomainLookupByName (virt, guest_name);
+  e2e_assert (domain == NULL, "libvirt still has guest %s after Hangar deleted it", guest_name);
+  e2e_cleanup_domain_done (guest_name);
+  e2e_assert (e2e_wait_for (guest_not_listed, guest_name, MODEL_TIMEOUT),
+              "Hangar still lists guest %s after deleting it", guest_name);
+  after = dir_entries (dir);
+  e2e_assert (g_str_equal (after, "a.qcow2,media.iso"),
+              "deleting the guest with b.qcow2 left %s of %s (3 files before)", after, dir);
+
+  delete_pool (pool, FALSE);
+}
+
 /* ---- netfs and iscsi: up to what libvirt accepts --------------------------------------- */
 
 /* Hangar's definition is taken, the start fails (nothing serves the source here), and
@@ -1051,6 +1217,7 @@ main (int   argc,
   g_test_add_func ("/e2e/storage/disk", test_disk);
   g_test_add_func ("/e2e/storage/netfs", test_netfs);
   g_test_add_func ("/e2e/storage/iscsi", test_iscsi);
+  g_test_add_func ("/e2e/storage/guest-delete-with-storage", test_guest_delete_with_storage);
   ret = g_test_run ();
 
   hangar_connection_close (connection);
