@@ -16,7 +16,8 @@
  *            volume can be made or activated: the pool is made, started, listed (empty),
  *            stopped and deleted, its volume group removed;
  *   disk     a GPT label (parted) on a loop device; a partition made beside libvirt
- *            shows as the pool's volume;
+ *            shows as the pool's volume, one made through Hangar is on the label
+ *            (libvirt 9.0 cannot delete it: see test_disk);
  *   netfs    the kernel has no NFS at all (CONFIG_NETWORK_FILESYSTEMS is off: neither a
  *            client to mount nor nfsd to export), so no export can be mounted here;
  *   iscsi    tgt's userspace target runs on 127.0.0.1, but the kernel has no iSCSI
@@ -122,12 +123,6 @@ static gboolean
 pool_not_listed (gpointer data)
 {
   return !pool_listed (data);
-}
-
-static gboolean
-volumes_loaded (gpointer pool)
-{
-  return hangar_pool_get_volumes_loaded (pool);
 }
 
 typedef struct {
@@ -382,38 +377,44 @@ open_connection (void)
   return g_steal_pointer (&conn);
 }
 
-/* Checks that Hangar lists exactly @expected (sorted names, comma-separated) as the
- * volumes of pool @name; gives the first one in @first if not NULL.
- *
- * Read through a connection of its own, closed once it has read them, and never
- * through `connection`: HangarPool (hangar-pool.c, load_volumes_thread) warns — which
- * fails these tests — when a volume listing it runs after a start or refresh event
- * meets the pool stopped meanwhile, and the tests stop their pools right after
- * checking. A connection that never asks for a pool's volumes never lists them, and
- * this one lists once, on a pool at rest, and is gone before the pool stops. (Reported
- * to the storage model's owner; the pool list of a host page that stays open meets it.) */
+typedef struct {
+  HangarPool *pool;
+  const char *names;
+} NamesWait;
+
+static gboolean
+volume_names_are (gpointer data)
+{
+  NamesWait *w = data;
+  g_autofree char *names = NULL;
+
+  if (!hangar_pool_get_volumes_loaded (w->pool))
+    return FALSE;
+  names = volume_names (w->pool);
+  return g_str_equal (names, w->names);
+}
+
+/* Waits until Hangar's model of @pool lists exactly @expected (sorted names,
+ * comma-separated) — it reads them when first asked, and again on libvirt's refresh
+ * event, a moment after a refresh — and gives the first one in @first if not NULL. */
 static void
-assert_volume_names (const char    *name,
+assert_volume_names (HangarPool    *pool,
                      const char    *expected,
                      HangarVolume **first)
 {
-  g_autoptr(HangarConnection) lister = open_connection ();
+  NamesWait w = { pool, expected };
   g_autofree char *names = NULL;
-  PoolWait pw = { lister, name };
-  HangarPool *pool;
 
-  e2e_assert (e2e_wait_for (pool_listed, &pw, MODEL_TIMEOUT),
-              "a second Hangar connection does not list pool %s", name);
-  pool = hangar_connection_find_pool (lister, name);
   hangar_pool_get_volumes (pool);
-  e2e_assert (e2e_wait_for (volumes_loaded, pool, MODEL_TIMEOUT),
-              "Hangar did not read the volumes of pool %s", name);
-  names = volume_names (pool);
-  e2e_assert (g_str_equal (names, expected), "Hangar lists the volumes of %s as “%s”, not “%s”",
-              name, names, expected);
+  if (!e2e_wait_for (volume_names_are, &w, MODEL_TIMEOUT))
+    {
+      names = volume_names (pool);
+      e2e_fail (__FILE__, __LINE__, G_STRFUNC, "Hangar lists the volumes of %s as “%s”, not “%s”%s",
+                hangar_pool_get_name (pool), names, expected,
+                hangar_pool_get_volumes_loaded (pool) ? "" : " (it never read them)");
+    }
   if (first != NULL)
     *first = g_list_model_get_item (hangar_pool_get_volumes (pool), 0);
-  hangar_connection_close (lister);
 }
 
 /* ---- Volumes through Hangar ------------------------------------------------------------ */
@@ -526,7 +527,7 @@ test_dir_qcow2 (void)
   e2e_assert (g_strcmp0 (hangar_pool_get_target_path (pool), dir) == 0,
               "Hangar says pool %s is at %s, not %s", name, hangar_pool_get_target_path (pool),
               dir);
-  assert_volume_names (name, "", NULL);
+  assert_volume_names (pool, "", NULL);
 
   volume = create_volume (pool, vspec);
   e2e_assert (g_strcmp0 (hangar_volume_get_path (volume), path) == 0,
@@ -783,7 +784,7 @@ test_dir_allocate_cancel (void)
   listed = (VolumeWait){ a.ap.pool, "half.img" };
   e2e_assert (!volume_listed (&listed), "Hangar's pool %s holds the cancelled volume half.img",
               name);
-  assert_volume_names (name, "lost+found", NULL);
+  assert_volume_names (a.ap.pool, "lost+found", NULL);
   allocation_clear (&a);
 }
 
@@ -826,7 +827,7 @@ test_fs (void)
   /* mkfs made lost+found; a file written beside libvirt shows after a refresh. */
   e2e_assert (g_file_set_contents (outside, "x", 1, NULL), "Cannot write %s", outside);
   refresh_pool (pool);
-  assert_volume_names (name, "lost+found,outside.img", NULL);
+  assert_volume_names (pool, "lost+found,outside.img", NULL);
 
   stop_pool (pool);
   delete_pool (pool, FALSE);
@@ -870,7 +871,7 @@ test_logical (void)
   pool = create_pool (spec);
   e2e_assert (volume_group_exists (vg), "pool %s runs but LVM has no volume group %s", name, vg);
   /* No logical volume can exist here (no device-mapper): an empty list. */
-  assert_volume_names (name, "", NULL);
+  assert_volume_names (pool, "", NULL);
 
   stop_pool (pool);
   start_pool (pool);
@@ -890,6 +891,21 @@ path_exists (gpointer path)
   return g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
+/* How many partitions parted reads in the label of @device. */
+static guint
+partition_count (const char *device)
+{
+  const char *argv[] = { "parted", "-s", "-m", device, "unit", "B", "print", NULL };
+  g_autofree char *out = e2e_storage_run (argv);
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  guint n = 0;
+
+  /* "BYT;", the disk's line, then one "NUMBER:START:END:…" line a partition. */
+  for (guint i = 2; i < g_strv_length (lines); i++)
+    n += g_ascii_isdigit (lines[i][0]);
+  return n;
+}
+
 static void
 test_disk (void)
 {
@@ -897,7 +913,9 @@ test_disk (void)
   g_autofree char *file = g_build_filename (tmp_root, "disk.img", NULL);
   g_autofree char *device = NULL;
   g_autofree char *partition = NULL;
+  g_autofree char *second = NULL;
   g_autoptr(HangarPoolSpec) spec = NULL;
+  g_autoptr(HangarVolumeSpec) vspec = NULL;
   g_autoptr(HangarPool) pool = NULL;
   g_autoptr(HangarVolume) volume = NULL;
 
@@ -913,7 +931,7 @@ test_disk (void)
   spec->source_device = g_strdup (device);
   spec->source_format = g_strdup ("gpt");
   pool = create_pool (spec);
-  assert_volume_names (name, "", NULL);
+  assert_volume_names (pool, "", NULL);
 
   /* A partition made beside libvirt is the pool's volume after a refresh. */
   {
@@ -925,12 +943,32 @@ test_disk (void)
   e2e_assert (e2e_wait_for (path_exists, partition, MODEL_TIMEOUT),
               "parted made a partition but %s did not appear", partition);
   refresh_pool (pool);
-  assert_volume_names (name, partition + strlen ("/dev/"), &volume);
+  assert_volume_names (pool, partition + strlen ("/dev/"), &volume);
   e2e_assert (g_strcmp0 (hangar_volume_get_path (volume), partition) == 0 &&
               hangar_volume_get_capacity (volume) == 16 * MiB,
               "Hangar says the partition is %s of %" G_GUINT64_FORMAT " bytes, not %s of 16 MiB",
               hangar_volume_get_path (volume), hangar_volume_get_capacity (volume), partition);
   g_clear_object (&volume);
+
+  /* A partition made through Hangar, under the next name libvirt takes: parted reads
+   * the label itself. It goes again beside libvirt: libvirt 9.0 cannot delete a
+   * partition of a device whose name ends in a digit (loop0, nvme0n1) — it runs
+   * "parted /dev/loop0 rm p2" (the same with virsh vol-delete) — so Hangar's Delete
+   * fails here with libvirt's words and the volume's name. */
+  second = g_strconcat (device, "p2", NULL);
+  vspec = volume_spec (second + strlen ("/dev/"), HANGAR_VOLUME_FORMAT_RAW, 8 * MiB, 0);
+  volume = create_volume (pool, vspec);
+  e2e_assert (g_strcmp0 (hangar_volume_get_path (volume), second) == 0,
+              "Hangar says the new partition is %s, not %s", hangar_volume_get_path (volume),
+              second);
+  e2e_assert (partition_count (device) == 2, "parted reads %u partitions on %s, not 2",
+              partition_count (device), device);
+  g_clear_object (&volume);
+  {
+    const char *rm[] = { "parted", "-s", device, "rm", "2", NULL };
+
+    g_free (e2e_storage_run (rm));
+  }
 
   stop_pool (pool);
   start_pool (pool);
