@@ -362,21 +362,6 @@ volume_names (HangarPool *pool)
   return g_strjoinv (",", (char **)names->pdata);
 }
 
-static void on_open_cb (GObject *source, GAsyncResult *result, gpointer data);
-static gboolean connected (gpointer conn);
-
-/* A HangarConnection of its own on the test's URI, connected. */
-static HangarConnection *
-open_connection (void)
-{
-  g_autoptr(HangarConnection) conn = hangar_connection_new (uri);
-
-  hangar_connection_open_async (conn, NULL, on_open_cb, NULL);
-  e2e_assert (e2e_wait_for (connected, conn, CONNECT_TIMEOUT), "Hangar could not connect to %s: %s",
-              uri, hangar_connection_get_error_message (conn));
-  return g_steal_pointer (&conn);
-}
-
 typedef struct {
   HangarPool *pool;
   const char *names;
@@ -1259,7 +1244,11 @@ main (int   argc,
     VIR_STORAGE_POOL_EVENT_CALLBACK (on_pool_lifecycle_cb), NULL, NULL);
   e2e_assert (callback >= 0, "Cannot watch %s's pools: %s", uri, e2e_virt_error ());
 
-  connection = open_connection ();
+  connection = hangar_connection_new (uri);
+  hangar_connection_open_async (connection, NULL, on_open_cb, NULL);
+  e2e_assert (e2e_wait_for (connected, connection, CONNECT_TIMEOUT),
+              "Hangar could not connect to %s: %s", uri,
+              hangar_connection_get_error_message (connection));
 
   g_test_add_func ("/e2e/storage/dir/qcow2", test_dir_qcow2);
   g_test_add_func ("/e2e/storage/dir/allocate-progress", test_dir_allocate_progress);
