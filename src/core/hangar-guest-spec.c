@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "hangar-guest-spec"
+
+/* The New VM wizard's answers, their checks against the host, and what the host
+ * offers (arch, machine, virt type). */
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+
+#include "hangar-connection-private.h"
+#include "hangar-gconfig.h"
+#include "hangar-guest-spec.h"
+
+G_DEFINE_QUARK (hangar-guest-spec-error-quark, hangar_guest_spec_error)
+
+HangarGuestSpec *
+hangar_guest_spec_new (void)
+{
+  HangarGuestSpec *spec = g_new0 (HangarGuestSpec, 1);
+
+  spec->vcpus = 1;
+  spec->virtio_disk = TRUE;
+  spec->virtio_net = TRUE;
+  spec->graphics = HANGAR_GUEST_GRAPHICS_SPICE;
+  spec->firmware = HANGAR_GUEST_FIRMWARE_BIOS;
+  return spec;
+}
+
+HangarGuestSpec *
+hangar_guest_spec_copy (const HangarGuestSpec *spec)
+{
+  HangarGuestSpec *copy = g_memdup2 (spec, sizeof *spec);
+
+  copy->name = g_strdup (spec->name);
+  copy->media_path = g_strdup (spec->media_path);
+  copy->tree_url = g_strdup (spec->tree_url);
+  copy->base_image = g_strdup (spec->base_image);
+  copy->kernel = g_strdup (spec->kernel);
+  copy->initrd = g_strdup (spec->initrd);
+  copy->cmdline = g_strdup (spec->cmdline);
+  copy->os_id = g_strdup (spec->os_id);
+  copy->pool_name = g_strdup (spec->pool_name);
+  copy->disk_path = g_strdup (spec->disk_path);
+  copy->network_name = g_strdup (spec->network_name);
+  copy->arch = g_strdup (spec->arch);
+  copy->machine = g_strdup (spec->machine);
+  copy->virt_type = g_strdup (spec->virt_type);
+  return copy;
+}
+
+void
+hangar_guest_spec_free (HangarGuestSpec *spec)
+{
+  if (spec == NULL)
+    return;
+  g_free (spec->name);
+  g_free (spec->media_path);
+  g_free (spec->tree_url);
+  g_free (spec->base_image);
+  g_free (spec->kernel);
+  g_free (spec->initrd);
+  g_free (spec->cmdline);
+  g_free (spec->os_id);
+  g_free (spec->pool_name);
+  g_free (spec->disk_path);
+  g_free (spec->network_name);
+  g_free (spec->arch);
+  g_free (spec->machine);
+  g_free (spec->virt_type);
+  g_free (spec);
+}
+
+G_DEFINE_BOXED_TYPE (HangarGuestSpec, hangar_guest_spec, hangar_guest_spec_copy,
+                     hangar_guest_spec_free)
+
+/* virt-manager's rule: letters, digits and _ . : + - (libvirt makes files of the name). */
+static gboolean
+is_name_char (gunichar c)
+{
+  return (c < 128 && g_ascii_isalnum (c)) || strchr ("_.:+-", c) != NULL;
+}
+
+gboolean
+hangar_guest_spec_check_name (const char *name,
+                              GError    **error)
+{
+  g_autoptr(GString) bad = g_string_new (NULL);
+
+  if (name == NULL || *name == '\0')
+    {
+      g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_NAME,
+                           _("Enter a name for the virtual machine."));
+      return FALSE;
+    }
+  if (!g_utf8_validate (name, -1, NULL))
+    {
+      g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_NAME,
+                           _("The name is not valid text. Type it again."));
+      return FALSE;
+    }
+  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      g_autofree char *shown = NULL;
+
+      if (is_name_char (c))
+        continue;
+      shown = c == ' ' ? g_strdup (_("space")) : g_ucs4_to_utf8 (&c, 1, NULL, NULL, NULL);
+      if (strstr (bad->str, shown) == NULL)
+        g_string_append_printf (bad, "%s“%s”", bad->len > 0 ? " " : "", shown);
+    }
+  if (bad->len > 0)
+    {
+      g_set_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_NAME,
+                   _("The name cannot contain %s. Use letters, digits and _ . : + - only."),
+                   bad->str);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+missing (const char *value)
+{
+  return value == NULL || *value == '\0';
+}
+
+static gboolean
+check_source (const HangarGuestSpec *spec,
+              GError               **error)
+{
+  const char *message = NULL;
+  HangarGuestSpecError code = HANGAR_GUEST_SPEC_ERROR_SOURCE;
+
+  switch (spec->source)
+    {
+    case HANGAR_GUEST_SOURCE_MEDIA:
+      if (missing (spec->media_path))
+        message = _("Choose the installation ISO image or CD-ROM.");
+      break;
+    case HANGAR_GUEST_SOURCE_URL:
+      if (missing (spec->tree_url))
+        message = _("Enter the address of the installation tree.");
+      break;
+    case HANGAR_GUEST_SOURCE_IMPORT:
+      if (spec->disk != HANGAR_GUEST_SPEC_DISK_EXISTING || missing (spec->disk_path))
+        message = _("Choose the disk image to import.");
+      break;
+    case HANGAR_GUEST_SOURCE_CLOUD_IMAGE:
+      if (missing (spec->base_image))
+        message = _("Choose the cloud image.");
+      else if (spec->disk != HANGAR_GUEST_SPEC_DISK_NEW)
+        {
+          message = _("A cloud image needs a new disk in a storage pool.");
+          code = HANGAR_GUEST_SPEC_ERROR_DISK;
+        }
+      break;
+    case HANGAR_GUEST_SOURCE_KERNEL:
+      if (missing (spec->kernel))
+        message = _("Choose the kernel to boot.");
+      break;
+    case HANGAR_GUEST_SOURCE_PXE:
+      if (spec->network == HANGAR_GUEST_SPEC_NETWORK_NONE)
+        message = _("A network boot (PXE) needs a network. Choose one.");
+      break;
+    case HANGAR_GUEST_SOURCE_MANUAL:
+    default:
+      break;
+    }
+  if (message == NULL && spec->disk == HANGAR_GUEST_SPEC_DISK_NEW
+      && (missing (spec->pool_name) || spec->disk_size == 0))
+    {
+      message = _("Choose the storage pool and the size of the new disk.");
+      code = HANGAR_GUEST_SPEC_ERROR_DISK;
+    }
+  if (message == NULL && spec->disk == HANGAR_GUEST_SPEC_DISK_EXISTING && missing (spec->disk_path))
+    {
+      message = _("Choose the disk image.");
+      code = HANGAR_GUEST_SPEC_ERROR_DISK;
+    }
+  if (message != NULL)
+    {
+      g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, code, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+set_host_error (GError    **error,
+                const char *what)
+{
+  const char *detail = virGetLastErrorMessage ();
+
+  g_set_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_HOST,
+               _("Could not read the host’s %s: %s"), what, detail);
+}
+
+static gboolean
+check_with_conn (const HangarGuestSpec *spec,
+                 virConnectPtr          conn,
+                 GError               **error)
+{
+  virNodeInfo info;
+  virDomainPtr taken;
+
+  if (!hangar_guest_spec_check_name (spec->name, error))
+    return FALSE;
+  if (spec->memory == 0)
+    {
+      g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_MEMORY,
+                           _("The memory cannot be zero. Give the virtual machine some memory."));
+      return FALSE;
+    }
+  if (spec->vcpus == 0)
+    {
+      g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_VCPUS,
+                           _("The number of CPUs cannot be zero."));
+      return FALSE;
+    }
+  if (!check_source (spec, error))
+    return FALSE;
+  if (conn == NULL)
+    {
+      g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_HOST,
+                           _("The connection is closed. Connect to the host again."));
+      return FALSE;
+    }
+
+  taken = virDomainLookupByName (conn, spec->name);
+  if (taken != NULL)
+    {
+      virDomainFree (taken);
+      g_set_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_NAME,
+                   _("The host already has a virtual machine named “%s”. Choose another name."),
+                   spec->name);
+      return FALSE;
+    }
+
+  if (virNodeGetInfo (conn, &info) < 0)
+    {
+      set_host_error (error, _("memory size"));
+      return FALSE;
+    }
+  /* info.memory is in KiB. */
+  if (spec->memory > (guint64) info.memory * 1024)
+    {
+      g_autofree char *host = hangar_storage_format_size ((guint64) info.memory * 1024);
+      g_set_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_MEMORY,
+                   _("The memory is more than the host has (%s). Give the virtual machine less."),
+                   host);
+      return FALSE;
+    }
+  if (spec->vcpus > info.cpus)
+    {
+      g_set_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_VCPUS,
+                   _("The host has %u CPUs. Give the virtual machine at most that many."),
+                   info.cpus);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+hangar_guest_spec_check (const HangarGuestSpec *spec,
+                         HangarConnection      *connection,
+                         GError               **error)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (connection), FALSE);
+
+  return check_with_conn (spec, connection->conn, error);
+}
+
+typedef struct {
+  HangarGuestSpec *spec;
+  virConnectPtr conn;
+} CheckData;
+
+static void
+check_data_free (gpointer data)
+{
+  CheckData *check = data;
+
+  hangar_guest_spec_free (check->spec);
+  g_clear_pointer (&check->conn, virConnectClose);
+  g_free (check);
+}
+
+static void
+check_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  CheckData *check = task_data;
+  GError *error = NULL;
+
+  if (check_with_conn (check->spec, check->conn, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+hangar_guest_spec_check_async (const HangarGuestSpec *spec,
+                               HangarConnection      *connection,
+                               GCancellable          *cancellable,
+                               GAsyncReadyCallback    callback,
+                               gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CheckData *check;
+
+  g_return_if_fail (spec != NULL);
+  g_return_if_fail (HANGAR_IS_CONNECTION (connection));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hangar_guest_spec_check_async);
+  check = g_new0 (CheckData, 1);
+  check->spec = hangar_guest_spec_copy (spec);
+  if (connection->conn != NULL)
+    {
+      check->conn = connection->conn;
+      virConnectRef (check->conn);
+    }
+  g_task_set_task_data (task, check, check_data_free);
+  g_task_run_in_thread (task, check_thread);
+}
+
+gboolean
+hangar_guest_spec_check_finish (GAsyncResult *result,
+                                GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* The text of the first node @path finds in @xml, or NULL. */
+static char *
+xpath_string (const char *xml,
+              const char *path)
+{
+  xmlDocPtr doc = xmlReadMemory (xml, strlen (xml), NULL, NULL, XML_PARSE_NONET);
+  xmlXPathContextPtr context;
+  xmlXPathObjectPtr found;
+  char *value = NULL;
+
+  if (doc == NULL)
+    return NULL;
+  context = xmlXPathNewContext (doc);
+  found = xmlXPathEvalExpression ((const xmlChar *) path, context);
+  if (found != NULL && found->nodesetval != NULL && found->nodesetval->nodeNr > 0)
+    {
+      xmlChar *text = xmlNodeGetContent (found->nodesetval->nodeTab[0]);
+      value = g_strdup ((const char *) text);
+      xmlFree (text);
+    }
+  xmlXPathFreeObject (found);
+  xmlXPathFreeContext (context);
+  xmlFreeDoc (doc);
+  return value;
+}
+
+static char *
+virt_type_nick (GVirConfigDomainVirtType type)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (GVIR_CONFIG_TYPE_DOMAIN_VIRT_TYPE);
+  GEnumValue *value = g_enum_get_value (klass, type);
+
+  return value != NULL ? g_strdup (value->value_nick) : NULL;
+}
+
+gboolean
+hangar_guest_spec_fill_host (HangarGuestSpec  *spec,
+                             HangarConnection *connection,
+                             GError          **error)
+{
+  static const char *const virt_types[] = { "kvm", "qemu" };
+  g_autoptr(GVirConfigCapabilities) caps = NULL;
+  g_autofree char *caps_xml = NULL;
+  GList *guests;
+
+  g_return_val_if_fail (spec != NULL, FALSE);
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (connection), FALSE);
+
+  if (connection->conn == NULL)
+    {
+      g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_HOST,
+                           _("The connection is closed. Connect to the host again."));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (virt_types); i++)
+    {
+      g_autofree char *xml = virConnectGetDomainCapabilities (connection->conn, NULL, NULL,
+                                                              NULL, virt_types[i], 0);
+      if (xml == NULL)
+        continue;
+      g_free (spec->arch);
+      spec->arch = xpath_string (xml, "/domainCapabilities/arch");
+      g_free (spec->machine);
+      spec->machine = xpath_string (xml, "/domainCapabilities/machine");
+      g_free (spec->virt_type);
+      spec->virt_type = g_strdup (virt_types[i]);
+      return TRUE;
+    }
+
+  /* No domain capabilities (the test driver has none): the host capabilities' first
+   * hvm guest. */
+  caps_xml = virConnectGetCapabilities (connection->conn);
+  if (caps_xml == NULL)
+    {
+      set_host_error (error, _("capabilities"));
+      return FALSE;
+    }
+  caps = gvir_config_capabilities_new_from_xml (caps_xml, error);
+  if (caps == NULL)
+    return FALSE;
+  guests = gvir_config_capabilities_get_guests (caps);
+  for (GList *l = guests; l != NULL; l = l->next)
+    {
+      GVirConfigCapabilitiesGuest *guest = l->data;
+      g_autoptr(GVirConfigObject) arch = NULL;
+      GList *domains;
+
+      if (gvir_config_capabilities_guest_get_os_type (guest) != GVIR_CONFIG_DOMAIN_OS_TYPE_HVM)
+        continue;
+      arch = GVIR_CONFIG_OBJECT (gvir_config_capabilities_guest_get_arch (guest));
+      domains = gvir_config_capabilities_guest_arch_get_domains (GVIR_CONFIG_CAPABILITIES_GUEST_ARCH (arch));
+      if (domains != NULL)
+        {
+          g_free (spec->arch);
+          spec->arch = g_strdup (gvir_config_capabilities_guest_arch_get_name (GVIR_CONFIG_CAPABILITIES_GUEST_ARCH (arch)));
+          g_clear_pointer (&spec->machine, g_free);
+          g_free (spec->virt_type);
+          spec->virt_type = virt_type_nick (gvir_config_capabilities_guest_domain_get_virt_type (domains->data));
+        }
+      g_list_free_full (domains, g_object_unref);
+      if (spec->virt_type != NULL)
+        break;
+    }
+  g_list_free_full (guests, g_object_unref);
+  if (spec->virt_type == NULL)
+    {
+      g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_HOST,
+                           _("The host cannot run full virtual machines (it offers no hvm guest)."));
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hangar-connection.h"
+#include "hangar-storage.h"
+
+G_BEGIN_DECLS
+
+/* What the New VM wizard asked. The domain builder turns it into definitions; the
+ * guest creator makes the guest from it. */
+
+typedef enum {
+  HANGAR_GUEST_SOURCE_MEDIA,        /* an ISO image or CD-ROM device: media_path */
+  HANGAR_GUEST_SOURCE_URL,          /* network install from tree_url (kernel, initrd
+                                     * fetched from it later: until then, given) */
+  HANGAR_GUEST_SOURCE_IMPORT,       /* an existing disk: disk_path */
+  HANGAR_GUEST_SOURCE_CLOUD_IMAGE,  /* a new qcow2 volume backed by base_image */
+  HANGAR_GUEST_SOURCE_KERNEL,       /* direct kernel boot: kernel, initrd, cmdline */
+  HANGAR_GUEST_SOURCE_PXE,
+  HANGAR_GUEST_SOURCE_MANUAL,
+} HangarGuestSource;
+
+typedef enum {
+  HANGAR_GUEST_SPEC_DISK_NONE,
+  HANGAR_GUEST_SPEC_DISK_NEW,            /* a new volume in pool_name */
+  HANGAR_GUEST_SPEC_DISK_EXISTING,       /* disk_path */
+} HangarGuestSpecDisk;
+
+typedef enum {
+  HANGAR_GUEST_SPEC_NETWORK_NONE,
+  HANGAR_GUEST_SPEC_NETWORK_VIRTUAL,     /* a libvirt virtual network: network_name */
+  HANGAR_GUEST_SPEC_NETWORK_BRIDGE,      /* a host bridge: network_name */
+} HangarGuestSpecNetwork;
+
+typedef enum {
+  HANGAR_GUEST_FIRMWARE_BIOS,
+  HANGAR_GUEST_FIRMWARE_UEFI,
+} HangarGuestFirmware;
+
+typedef enum {
+  HANGAR_GUEST_GRAPHICS_SPICE,
+  HANGAR_GUEST_GRAPHICS_VNC,
+} HangarGuestGraphics;
+
+typedef struct {
+  char                  *name;
+  HangarGuestSource      source;
+  char                  *media_path;
+  char                  *tree_url;
+  char                  *base_image;
+  char                  *kernel;
+  char                  *initrd;
+  char                  *cmdline;
+  char                  *os_id;        /* libosinfo's id ("http://…/debian12"), or NULL */
+  guint64                memory;       /* bytes */
+  guint                  vcpus;
+  HangarGuestSpecDisk    disk;
+  char                  *pool_name;
+  guint64                disk_size;    /* bytes, for a new volume */
+  HangarVolumeFormat     disk_format;
+  /* The existing disk; for a new volume, the creator sets it once the volume exists. */
+  char                  *disk_path;
+  HangarGuestSpecNetwork network;
+  char                  *network_name;
+  HangarGuestFirmware    firmware;
+  gboolean               virtio_disk;
+  gboolean               virtio_net;
+  HangarGuestGraphics    graphics;
+  /* From the host (hangar_guest_spec_fill_host): "x86_64", "pc-q35-7.2", "kvm". */
+  char                  *arch;
+  char                  *machine;
+  char                  *virt_type;
+} HangarGuestSpec;
+
+HangarGuestSpec *hangar_guest_spec_new      (void);   /* 1 vCPU, virtio, SPICE, BIOS */
+HangarGuestSpec *hangar_guest_spec_copy     (const HangarGuestSpec *spec);
+void             hangar_guest_spec_free     (HangarGuestSpec *spec);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarGuestSpec, hangar_guest_spec_free)
+GType            hangar_guest_spec_get_type (void);
+
+#define HANGAR_GUEST_SPEC_ERROR (hangar_guest_spec_error_quark ())
+GQuark           hangar_guest_spec_error_quark (void);
+
+/* The code names the field that is wrong. */
+typedef enum {
+  HANGAR_GUEST_SPEC_ERROR_NAME,
+  HANGAR_GUEST_SPEC_ERROR_MEMORY,
+  HANGAR_GUEST_SPEC_ERROR_VCPUS,
+  HANGAR_GUEST_SPEC_ERROR_SOURCE,
+  HANGAR_GUEST_SPEC_ERROR_DISK,
+  HANGAR_GUEST_SPEC_ERROR_HOST,
+} HangarGuestSpecError;
+
+/* The name alone, no host asked (as the user types). */
+gboolean hangar_guest_spec_check_name (const char *name,
+                                       GError    **error);
+
+/* BLOCKING (libvirt calls): run these on a worker thread, or use the _async forms.
+ * check: the name (legal, not taken on the host), the memory (not zero, within the
+ * host's), the vCPUs, what the source kind needs; fails with the field's code.
+ * fill_host: arch, machine and virt type from virConnectGetDomainCapabilities (kvm
+ * when offered, else qemu); drivers without domain capabilities (the test driver)
+ * get the first hvm guest of virConnectGetCapabilities. Both need @connection open. */
+gboolean hangar_guest_spec_check      (const HangarGuestSpec *spec,
+                                       HangarConnection      *connection,
+                                       GError               **error);
+gboolean hangar_guest_spec_fill_host  (HangarGuestSpec       *spec,
+                                       HangarConnection      *connection,
+                                       GError               **error);
+
+void     hangar_guest_spec_check_async  (const HangarGuestSpec *spec,
+                                         HangarConnection      *connection,
+                                         GCancellable          *cancellable,
+                                         GAsyncReadyCallback    callback,
+                                         gpointer               user_data);
+gboolean hangar_guest_spec_check_finish (GAsyncResult          *result,
+                                         GError               **error);
+
+G_END_DECLS

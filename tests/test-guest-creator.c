@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "test-guest-creator"
+
+/* The New VM wizard's core on libvirt's test driver: the answers' checks, the
+ * definitions built for each install source (accepted by the driver and by libvirt's
+ * schema, through virt-xml-validate), their boot order and reboot action. */
+
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "hangar-connection.h"
+#include "hangar-core.h"
+#include "hangar-domain-builder.h"
+#include "hangar-guest-spec.h"
+#include "test-core-util.h"
+
+#define GiB (G_GUINT64_CONSTANT (1) << 30)
+#define MiB (G_GUINT64_CONSTANT (1) << 20)
+#define OS_ID "http://debian.org/debian/12"
+
+/* Helpers. */
+
+static HangarGuestSpec *
+spec_for (HangarGuestSource source)
+{
+  HangarGuestSpec *spec = hangar_guest_spec_new ();
+
+  spec->name = g_strdup ("new-guest");
+  spec->source = source;
+  spec->memory = 1 * GiB;
+  spec->vcpus = 2;
+  spec->os_id = g_strdup (OS_ID);
+  spec->disk = HANGAR_GUEST_SPEC_DISK_EXISTING;
+  spec->disk_path = g_strdup ("/default-pool/new-guest.qcow2");
+  spec->network = HANGAR_GUEST_SPEC_NETWORK_VIRTUAL;
+  spec->network_name = g_strdup ("default");
+  switch (source)
+    {
+    case HANGAR_GUEST_SOURCE_MEDIA:
+      spec->media_path = g_strdup ("/var/lib/libvirt/images/debian-12.iso");
+      break;
+    case HANGAR_GUEST_SOURCE_URL:
+      spec->tree_url = g_strdup ("https://deb.debian.org/debian/dists/bookworm/main/installer-amd64/");
+      spec->kernel = g_strdup ("/var/lib/libvirt/boot/vmlinuz");
+      spec->initrd = g_strdup ("/var/lib/libvirt/boot/initrd.gz");
+      spec->cmdline = g_strdup ("priority=low");
+      break;
+    case HANGAR_GUEST_SOURCE_CLOUD_IMAGE:
+      spec->base_image = g_strdup ("/var/lib/libvirt/images/debian-12-generic.qcow2");
+      spec->disk = HANGAR_GUEST_SPEC_DISK_NEW;
+      spec->pool_name = g_strdup ("default-pool");
+      spec->disk_size = 20 * GiB;
+      break;
+    case HANGAR_GUEST_SOURCE_KERNEL:
+      spec->kernel = g_strdup ("/boot/vmlinuz");
+      spec->initrd = g_strdup ("/boot/initrd.img");
+      spec->cmdline = g_strdup ("console=ttyS0 root=/dev/vda1");
+      break;
+    case HANGAR_GUEST_SOURCE_IMPORT:
+    case HANGAR_GUEST_SOURCE_PXE:
+    case HANGAR_GUEST_SOURCE_MANUAL:
+    default:
+      break;
+    }
+  return spec;
+}
+
+/* The XPath @path's string value in @xml ("" when absent). */
+static char *
+xpath (const char *xml,
+       const char *path)
+{
+  xmlDocPtr doc = xmlReadMemory (xml, strlen (xml), NULL, NULL, XML_PARSE_NONET);
+  xmlXPathContextPtr context;
+  xmlXPathObjectPtr found;
+  char *value;
+
+  g_assert_nonnull (doc);
+  context = xmlXPathNewContext (doc);
+  xmlXPathRegisterNs (context, (const xmlChar *) "libosinfo",
+                      (const xmlChar *) HANGAR_LIBOSINFO_NS_URI);
+  found = xmlXPathEvalExpression ((const xmlChar *) path, context);
+  g_assert_nonnull (found);
+  value = g_strdup ((const char *) xmlXPathCastToString (found));
+  xmlXPathFreeObject (found);
+  xmlXPathFreeContext (context);
+  xmlFreeDoc (doc);
+  return value;
+}
+
+static void
+assert_xpath (const char *xml,
+              const char *path,
+              const char *expected)
+{
+  g_autofree char *value = xpath (xml, path);
+
+  if (g_strcmp0 (value, expected) != 0)
+    g_error ("%s is “%s”, expected “%s”, in:\n%s", path, value, expected, xml);
+}
+
+/* libvirt's own schema check (virt-xml-validate FILE domain). */
+static void
+assert_valid (const char *xml)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int fd = g_file_open_tmp ("hangar-guest-XXXXXX.xml", &path, &error);
+  int status;
+
+  g_assert_no_error (error);
+  close (fd);
+  g_assert_true (g_file_set_contents (path, xml, -1, &error));
+  g_assert_no_error (error);
+  /* Fails loudly when libvirt-clients' virt-xml-validate is missing. */
+  g_spawn_sync (NULL, (char *[]) { "virt-xml-validate", path, "domain", NULL }, NULL,
+                G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("virt-xml-validate refused:\n%s%s\n%s", out, err, xml);
+  g_unlink (path);
+}
+
+/* The test driver takes the definition (and forgets it again). */
+static void
+assert_driver_accepts (virConnectPtr conn,
+                       const char   *xml)
+{
+  virDomainPtr domain = virDomainDefineXML (conn, xml);
+
+  if (domain == NULL)
+    g_error ("The test driver refused: %s\n%s", virGetLastErrorMessage (), xml);
+  g_assert_cmpint (virDomainUndefine (domain), ==, 0);
+  virDomainFree (domain);
+}
+
+static char *
+build_xml (const HangarGuestSpec *spec,
+           HangarDomainPhase      phase)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVirConfigDomain) domain = hangar_domain_builder_build (spec, phase, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (domain);
+  return gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
+}
+
+/* Tests. */
+
+static void
+test_spec_copy (void)
+{
+  g_autoptr(HangarGuestSpec) spec = spec_for (HANGAR_GUEST_SOURCE_URL);
+  g_autoptr(HangarGuestSpec) copy = g_boxed_copy (hangar_guest_spec_get_type (), spec);
+
+  g_assert_true (copy->name != spec->name);
+  g_assert_cmpstr (copy->name, ==, "new-guest");
+  g_assert_cmpstr (copy->tree_url, ==, spec->tree_url);
+  g_assert_cmpstr (copy->kernel, ==, "/var/lib/libvirt/boot/vmlinuz");
+  g_assert_cmpuint (copy->memory, ==, GiB);
+  g_assert_cmpuint (copy->vcpus, ==, 2);
+}
+
+static void
+test_check_bad_input (void)
+{
+  HangarConnection *connection = test_open_connection ("test:///default");
+  g_autoptr(HangarGuestSpec) spec = spec_for (HANGAR_GUEST_SOURCE_MEDIA);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hangar_guest_spec_check (spec, connection, &error));
+  g_assert_no_error (error);
+
+  g_free (spec->name);
+  spec->name = g_strdup ("");
+  g_assert_false (hangar_guest_spec_check (spec, connection, &error));
+  g_assert_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_NAME);
+  g_assert_cmpstr (error->message, ==, "Enter a name for the virtual machine.");
+  g_clear_error (&error);
+
+  /* Each illegal character named once, in order. */
+  g_free (spec->name);
+  spec->name = g_strdup ("my vm/2 é/");
+  g_assert_false (hangar_guest_spec_check (spec, connection, &error));
+  g_assert_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_NAME);
+  g_assert_cmpstr (error->message, ==,
+                   "The name cannot contain “space” “/” “é”. Use letters, digits and _ . : + - only.");
+  g_clear_error (&error);
+
+  /* test:///default has a guest named "test". */
+  g_free (spec->name);
+  spec->name = g_strdup ("test");
+  g_assert_false (hangar_guest_spec_check (spec, connection, &error));
+  g_assert_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_NAME);
+  g_assert_cmpstr (error->message, ==,
+                   "The host already has a virtual machine named “test”. Choose another name.");
+  g_clear_error (&error);
+
+  g_free (spec->name);
+  spec->name = g_strdup ("new-guest");
+  spec->memory = 0;
+  g_assert_false (hangar_guest_spec_check (spec, connection, &error));
+  g_assert_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_MEMORY);
+  g_assert_cmpstr (error->message, ==,
+                   "The memory cannot be zero. Give the virtual machine some memory.");
+  g_clear_error (&error);
+
+  /* The test driver's host has 3,145,728 KiB (virsh nodeinfo): 3 GiB fit, one more
+   * byte does not. */
+  spec->memory = 3 * GiB;
+  g_assert_true (hangar_guest_spec_check (spec, connection, &error));
+  g_assert_no_error (error);
+  spec->memory = 3 * GiB + 1;
+  g_assert_false (hangar_guest_spec_check (spec, connection, &error));
+  g_assert_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_MEMORY);
+  g_assert_cmpstr (error->message, ==,
+                   "The memory is more than the host has (3.0\u00a0GiB). Give the virtual machine less.");
+  g_clear_error (&error);
+  spec->memory = GiB;
+
+  /* What the source needs. */
+  g_clear_pointer (&spec->media_path, g_free);
+  g_assert_false (hangar_guest_spec_check (spec, connection, &error));
+  g_assert_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_SOURCE);
+  g_assert_cmpstr (error->message, ==, "Choose the installation ISO image or CD-ROM.");
+  g_clear_error (&error);
+
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
+static void
+on_result_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **)data != NULL;
+}
+
+static void
+test_check_async (void)
+{
+  HangarConnection *connection = test_open_connection ("test:///default");
+  g_autoptr(HangarGuestSpec) spec = spec_for (HANGAR_GUEST_SOURCE_PXE);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (spec->name);
+  spec->name = g_strdup ("test");
+  hangar_guest_spec_check_async (spec, connection, NULL, on_result_cb, &result);
+  g_assert_true (test_wait_for (has_result, &result, 5000));
+  g_assert_false (hangar_guest_spec_check_finish (result, &error));
+  g_assert_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_NAME);
+
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
+static void
+test_fill_host (void)
+{
+  HangarConnection *connection = test_open_connection ("test:///default");
+  g_autoptr(HangarGuestSpec) spec = spec_for (HANGAR_GUEST_SOURCE_MANUAL);
+  g_autoptr(GError) error = NULL;
+
+  /* The test driver has no domain capabilities: its capabilities' hvm guest. */
+  g_assert_true (hangar_guest_spec_fill_host (spec, connection, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (spec->arch, ==, "i686");
+  g_assert_cmpstr (spec->virt_type, ==, "test");
+  g_assert_null (spec->machine);
+
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
+static void
+test_every_source (void)
+{
+  HangarConnection *connection = test_open_connection ("test:///default");
+  virConnectPtr conn = test_raw_connection (connection);
+  static const struct {
+    HangarGuestSource source;
+    gboolean install_phase;
+    const char *first_boot;   /* the install definition's first boot device */
+  } cases[] = {
+    { HANGAR_GUEST_SOURCE_MEDIA, TRUE, "cdrom" },
+    { HANGAR_GUEST_SOURCE_URL, TRUE, "" },
+    { HANGAR_GUEST_SOURCE_IMPORT, FALSE, "hd" },
+    { HANGAR_GUEST_SOURCE_CLOUD_IMAGE, FALSE, "hd" },
+    { HANGAR_GUEST_SOURCE_KERNEL, FALSE, "" },
+    { HANGAR_GUEST_SOURCE_PXE, TRUE, "network" },
+    { HANGAR_GUEST_SOURCE_MANUAL, FALSE, "hd" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (guint variant = 0; variant < 2; variant++)
+      {
+        g_autoptr(HangarGuestSpec) spec = spec_for (cases[i].source);
+        g_autoptr(GError) error = NULL;
+        g_autofree char *install = NULL;
+        g_autofree char *final = NULL;
+
+        g_test_message ("Source %d, variant %u", cases[i].source, variant);
+        g_assert_true (hangar_guest_spec_fill_host (spec, connection, &error));
+        g_assert_no_error (error);
+        /* Variant 1: the other choice of every switch. */
+        if (variant == 1)
+          {
+            spec->firmware = HANGAR_GUEST_FIRMWARE_UEFI;
+            spec->graphics = HANGAR_GUEST_GRAPHICS_VNC;
+            spec->virtio_disk = FALSE;
+            spec->virtio_net = FALSE;
+            spec->network = HANGAR_GUEST_SPEC_NETWORK_BRIDGE;
+            g_free (spec->network_name);
+            spec->network_name = g_strdup ("br0");
+            g_clear_pointer (&spec->os_id, g_free);
+          }
+        g_assert_cmpint (hangar_domain_builder_has_install_phase (spec), ==,
+                         cases[i].install_phase);
+        install = build_xml (spec, HANGAR_DOMAIN_PHASE_INSTALL);
+        final = build_xml (spec, HANGAR_DOMAIN_PHASE_FINAL);
+        assert_valid (install);
+        assert_valid (final);
+        assert_driver_accepts (conn, install);
+        assert_driver_accepts (conn, final);
+
+        assert_xpath (install, "string(/domain/name)", "new-guest");
+        assert_xpath (install, "string(/domain/@type)", "test");
+        assert_xpath (install, "string(/domain/memory)", "1048576");
+        assert_xpath (install, "string(/domain/vcpu)", "2");
+        assert_xpath (install, "string(/domain/os/boot[1]/@dev)", cases[i].first_boot);
+        assert_xpath (install, "string(/domain/on_reboot)",
+                      cases[i].install_phase ? "destroy" : "restart");
+        assert_xpath (final, "string(/domain/on_reboot)", "restart");
+        assert_xpath (final, "count(/domain/devices/disk[@device='cdrom'])", "0");
+        assert_xpath (install, "count(/domain/devices/disk[@device='cdrom'])",
+                      cases[i].source == HANGAR_GUEST_SOURCE_MEDIA ? "1" : "0");
+        if (cases[i].source == HANGAR_GUEST_SOURCE_KERNEL)
+          {
+            /* Direct kernel boot keeps its kernel. */
+            assert_xpath (final, "string(/domain/os/kernel)", "/boot/vmlinuz");
+            assert_xpath (final, "string(/domain/os/initrd)", "/boot/initrd.img");
+            assert_xpath (final, "string(/domain/os/cmdline)", "console=ttyS0 root=/dev/vda1");
+          }
+        else
+          {
+            assert_xpath (final, "string(/domain/os/boot[1]/@dev)", "hd");
+            assert_xpath (final, "count(/domain/os/boot)", "1");
+            assert_xpath (final, "count(/domain/os/kernel)", "0");
+          }
+        if (cases[i].source == HANGAR_GUEST_SOURCE_URL)
+          assert_xpath (install, "string(/domain/os/kernel)", "/var/lib/libvirt/boot/vmlinuz");
+        if (cases[i].source == HANGAR_GUEST_SOURCE_MEDIA)
+          assert_xpath (install, "string(/domain/devices/disk[@device='cdrom']/source/@file)",
+                        "/var/lib/libvirt/images/debian-12.iso");
+        assert_xpath (final, "string(/domain/devices/disk[@device='disk']/source/@file)",
+                      "/default-pool/new-guest.qcow2");
+        assert_xpath (final, "string(/domain/devices/disk[@device='disk']/driver/@type)",
+                      "qcow2");
+        if (variant == 0)
+          {
+            assert_xpath (final, "string(/domain/metadata/libosinfo:libosinfo/libosinfo:os/@id)",
+                          OS_ID);
+            assert_xpath (final, "string(/domain/devices/disk[@device='disk']/target/@bus)", "virtio");
+            assert_xpath (final, "string(/domain/devices/interface[@type='network']/source/@network)",
+                          "default");
+            assert_xpath (final, "string(/domain/devices/interface/model/@type)", "virtio");
+            assert_xpath (final, "string(/domain/devices/graphics/@type)", "spice");
+            assert_xpath (final, "string(/domain/devices/channel/target/@name)", "com.redhat.spice.0");
+            assert_xpath (final, "count(/domain/os/@firmware)", "0");
+          }
+        else
+          {
+            assert_xpath (final, "count(/domain/metadata)", "0");
+            assert_xpath (final, "string(/domain/devices/disk[@device='disk']/target/@bus)", "sata");
+            assert_xpath (final, "string(/domain/devices/interface[@type='bridge']/source/@bridge)",
+                          "br0");
+            assert_xpath (final, "string(/domain/devices/interface/model/@type)", "e1000e");
+            assert_xpath (final, "string(/domain/devices/graphics/@type)", "vnc");
+            assert_xpath (final, "count(/domain/devices/channel)", "0");
+            assert_xpath (final, "string(/domain/os/@firmware)", "efi");
+          }
+        assert_xpath (final, "string(/domain/devices/input[@type='tablet']/@bus)", "usb");
+        assert_xpath (final, "string(/domain/devices/video/model/@type)", "virtio");
+        assert_xpath (final, "string(/domain/devices/serial/@type)", "pty");
+        assert_xpath (final, "string(/domain/devices/console/target/@type)", "serial");
+      }
+
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
+static void
+test_build_needs (void)
+{
+  g_autoptr(HangarGuestSpec) spec = spec_for (HANGAR_GUEST_SOURCE_URL);
+  g_autoptr(GError) error = NULL;
+  GVirConfigDomain *domain;
+
+  /* The host not read yet. */
+  domain = hangar_domain_builder_build (spec, HANGAR_DOMAIN_PHASE_INSTALL, &error);
+  g_assert_null (domain);
+  g_assert_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_HOST);
+  g_clear_error (&error);
+
+  spec->arch = g_strdup ("x86_64");
+  spec->virt_type = g_strdup ("kvm");
+  g_clear_pointer (&spec->kernel, g_free);
+  domain = hangar_domain_builder_build (spec, HANGAR_DOMAIN_PHASE_INSTALL, &error);
+  g_assert_null (domain);
+  g_assert_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_SOURCE);
+  g_clear_error (&error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  hangar_core_init ();
+
+  g_test_add_func ("/guest-creator/spec-copy", test_spec_copy);
+  g_test_add_func ("/guest-creator/check-bad-input", test_check_bad_input);
+  g_test_add_func ("/guest-creator/check-async", test_check_async);
+  g_test_add_func ("/guest-creator/fill-host", test_fill_host);
+  g_test_add_func ("/guest-creator/every-source", test_every_source);
+  g_test_add_func ("/guest-creator/build-needs", test_build_needs);
+
+  return g_test_run ();
+}
