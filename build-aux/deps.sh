@@ -11,7 +11,7 @@ HANGAR_PACKAGES=(
   libgtk-4-dev libadwaita-1-dev
   libvirt-dev libvirt-glib-1.0-dev
   libgvnc-1.0-dev libspice-client-glib-2.0-dev
-  libosinfo-1.0-dev libvte-2.91-gtk4-dev libgtksourceview-5-dev libsecret-1-dev
+  libosinfo-1.0-dev osinfo-db libvte-2.91-gtk4-dev libgtksourceview-5-dev libsecret-1-dev
   gettext appstream desktop-file-utils libglib2.0-bin libxml2-dev procps
   libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
   dnsmasq-base iptables
@@ -21,7 +21,8 @@ HANGAR_PACKAGES=(
 # Additionally for the tests (Xvfb, D-Bus, the tiny guest, sshd for remote hosts;
 # libc6-dev, libdrm-dev's and libspice-protocol-dev's headers for the guest's
 # tests/guest/hangar-mode.c and hangar-agent.c; lvm2, parted and e2fsprogs for
-# e2e-storage's logical, disk and fs pools on loop devices).
+# e2e-storage's logical, disk and fs pools on loop devices; xorriso for the install
+# media test-os-catalog makes).
 HANGAR_TEST_PACKAGES=(
   xvfb xauth dbus dbus-x11 xdotool imagemagick
   openssh-server openssh-client iproute2
@@ -29,6 +30,7 @@ HANGAR_TEST_PACKAGES=(
   openssl
   libc6-dev libdrm-dev libspice-protocol-dev
   lvm2 parted e2fsprogs
+  xorriso
 )
 
 # Source tree root (this file lives in <root>/build-aux/).
