@@ -415,6 +415,10 @@ hangar_pool_check_volume_spec (HangarPool             *self,
  * allocation for the job's progress. */
 
 #define ALLOCATION_POLL_MS 250
+/* libvirtd answers a volume's info only between stretches of its allocation: a poll can
+ * wait a second or two, until the create ends (measured on libvirt 9.0). A poll out
+ * longer than this turns the bar into a pulse, so that it does not look stuck. */
+#define ALLOCATION_POLL_SLOW_US (1000 * 1000)
 
 typedef struct {
   HangarVolumeSpec *spec;
@@ -426,6 +430,7 @@ typedef struct {
   GError *error;
   guint poll_source;
   gboolean polling;
+  gint64 poll_sent;       /* monotonic time the poll under way was sent */
   gboolean cancelling;
 } CreateVolume;
 
@@ -595,10 +600,14 @@ on_poll_allocation_cb (gpointer user_data)
       hangar_job_set_message (create->job, _("Cancelling…"));
       hangar_job_set_fraction (create->job, -1);
     }
+  if (create->polling && !create->cancelling &&
+      g_get_monotonic_time () - create->poll_sent > ALLOCATION_POLL_SLOW_US)
+    hangar_job_set_fraction (create->job, -1);
   if (create->polling || create->cancelling || create->spec->allocation == 0)
     return G_SOURCE_CONTINUE;
 
   create->polling = TRUE;
+  create->poll_sent = g_get_monotonic_time ();
   task = g_task_new (NULL, NULL, on_poll_allocation_done_cb, g_object_ref (outer));
   g_task_set_source_tag (task, on_poll_allocation_cb);
   g_task_set_task_data (task, create, NULL);
