@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <glib/gstdio.h>
 
 #include "hangar-os-catalog.h"
@@ -258,42 +259,109 @@ test_family_guess (void)
   test_assert_finalized (g_steal_pointer (&catalog));
 }
 
-static void
-test_identify_tree (void)
+/* A distribution tree: fedora-37.xml's Server tree has treeinfo family Fedora, version
+ * 37, arch x86_64, variant Server. Returns its directory. */
+static char *
+make_tree (void)
 {
-  g_autofree char *tmpdir = g_dir_make_tmp ("hangar-os-XXXXXX", NULL);
+  g_autofree char *tmpdir = g_dir_make_tmp ("hangar-tree-XXXXXX", NULL);
   g_autofree char *treeinfo = g_build_filename (tmpdir, ".treeinfo", NULL);
-  g_autofree char *uri = g_filename_to_uri (tmpdir, NULL, NULL);
-  g_autoptr(HangarOsCatalog) catalog = loaded_catalog ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(HangarOsMatch) match = NULL;
-  HangarOsMatch *none;
-  Wait wait = { NULL };
 
-  /* fedora-37.xml's Server tree: treeinfo family Fedora, version 37, arch x86_64,
-   * variant Server. */
   g_assert_true (g_file_set_contents (treeinfo,
                                       "[general]\nfamily = Fedora\nversion = 37\narch = x86_64\n"
                                       "variant = Server\n"
                                       "[images-x86_64]\nkernel = images/pxeboot/vmlinuz\n"
                                       "initrd = images/pxeboot/initrd.img\n",
                                       -1, &error));
-  hangar_os_catalog_identify_tree_async (catalog, uri, NULL, on_done_cb, &wait);
-  match = hangar_os_catalog_identify_tree_finish (catalog, wait_result (&wait, 20000), &error);
-  g_clear_object (&wait.result);
   g_assert_no_error (error);
+  return g_steal_pointer (&tmpdir);
+}
+
+static HangarOsMatch *
+identify_tree (HangarOsCatalog *catalog,
+               const char      *location,
+               GError         **error)
+{
+  Wait wait = { NULL };
+  HangarOsMatch *match;
+
+  hangar_os_catalog_identify_tree_async (catalog, location, NULL, on_done_cb, &wait);
+  match = hangar_os_catalog_identify_tree_finish (catalog, wait_result (&wait, 20000), error);
+  g_object_unref (wait.result);
+  return match;
+}
+
+static void
+assert_fedora_tree (HangarOsMatch *match)
+{
+  g_assert_nonnull (match);
   g_assert_cmpstr (match->short_id, ==, "fedora37");
   g_assert_true (match->identified);
+  g_assert_false (match->from_family_guess);
   g_assert_nonnull (match->tree);
+}
+
+static void
+test_identify_tree (void)
+{
+  g_autofree char *tmpdir = make_tree ();
+  g_autofree char *treeinfo = g_build_filename (tmpdir, ".treeinfo", NULL);
+  g_autofree char *uri = g_filename_to_uri (tmpdir, NULL, NULL);
+  g_autoptr(HangarOsCatalog) catalog = loaded_catalog ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarOsMatch) match = NULL;
+  HangarOsMatch *none;
+
+  match = identify_tree (catalog, uri, &error);
+  g_assert_no_error (error);
+  assert_fedora_tree (match);
 
   /* A directory without .treeinfo is no distribution tree. */
   g_unlink (treeinfo);
-  hangar_os_catalog_identify_tree_async (catalog, uri, NULL, on_done_cb, &wait);
-  none = hangar_os_catalog_identify_tree_finish (catalog, wait_result (&wait, 20000), &error);
-  g_clear_object (&wait.result);
+  none = identify_tree (catalog, uri, &error);
   g_assert_null (none);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
 
+  g_assert_cmpint (g_rmdir (tmpdir), ==, 0);
+  test_assert_finalized (g_steal_pointer (&catalog));
+}
+
+/* The same tree over HTTP, served by Python's http.server on 127.0.0.1. */
+static void
+test_identify_tree_http (void)
+{
+  g_autofree char *tmpdir = make_tree ();
+  g_autofree char *treeinfo = g_build_filename (tmpdir, ".treeinfo", NULL);
+  g_autoptr(HangarOsCatalog) catalog = loaded_catalog ();
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HangarOsMatch) match = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *url = NULL;
+  const char *port;
+
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                             &error, "python3", "-u", "-m", "http.server", "--bind",
+                             "127.0.0.1", "--directory", tmpdir, "0", NULL);
+  g_assert_no_error (error);
+  /* "Serving HTTP on 127.0.0.1 port N (http://127.0.0.1:N/) ..." once it listens. */
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  port = strstr (line, " port ");
+  g_assert_nonnull (port);
+  url = g_strdup_printf ("http://127.0.0.1:%d/", atoi (port + strlen (" port ")));
+
+  match = identify_tree (catalog, url, &error);
+  g_assert_no_error (error);
+  assert_fedora_tree (match);
+
+  g_subprocess_force_exit (server);
+  g_assert_true (g_subprocess_wait (server, NULL, NULL));
+  g_unlink (treeinfo);
   g_assert_cmpint (g_rmdir (tmpdir), ==, 0);
   test_assert_finalized (g_steal_pointer (&catalog));
 }
@@ -553,6 +621,7 @@ main (int   argc,
   g_test_add_func ("/os-catalog/identify-media", test_identify_media);
   g_test_add_func ("/os-catalog/family-guess", test_family_guess);
   g_test_add_func ("/os-catalog/identify-tree", test_identify_tree);
+  g_test_add_func ("/os-catalog/identify-tree-http", test_identify_tree_http);
   g_test_add_func ("/os-catalog/tree-silent-server", test_tree_silent_server);
   g_test_add_func ("/os-catalog/list", test_list);
   g_test_add_func ("/os-catalog/defaults", test_defaults);
