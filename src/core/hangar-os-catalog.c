@@ -702,8 +702,8 @@ hangar_os_catalog_get_defaults (HangarOsCatalog *self,
         d->balloon = TRUE;
     }
 
-  /* UEFI is needed when the OS lists firmware for this architecture and BIOS is
-   * either marked unsupported or absent while EFI is there. */
+  /* UEFI is needed when the OS supports EFI on this architecture and marks BIOS
+   * unsupported there (an OS that names no BIOS entry keeps BIOS, libosinfo's default). */
   firmwares = osinfo_os_get_complete_firmware_list (os, NULL);
   n = osinfo_list_get_length (OSINFO_LIST (firmwares));
   for (int i = 0; i < n; i++)
