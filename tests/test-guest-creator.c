@@ -3,7 +3,9 @@
 
 /* The New VM wizard's core on libvirt's test driver: the answers' checks, the
  * definitions built for each install source (accepted by the driver and by libvirt's
- * schema, through virt-xml-validate), their boot order and reboot action. */
+ * schema, through virt-xml-validate), their boot order and reboot action; the
+ * creator making a guest, and undoing what it made when the define fails for real or
+ * Cancel comes at each step. */
 
 #include "config.h"
 
@@ -19,6 +21,8 @@
 #include "hangar-connection.h"
 #include "hangar-core.h"
 #include "hangar-domain-builder.h"
+#include "hangar-guest-creator.h"
+#include "hangar-job.h"
 #include "hangar-guest-spec.h"
 #include "test-core-util.h"
 
@@ -254,6 +258,13 @@ has_result (gpointer data)
   return *(GAsyncResult **)data != NULL;
 }
 
+static gboolean
+has_message (GPtrArray  *messages,
+             const char *message)
+{
+  return g_ptr_array_find_with_equal_func (messages, message, g_str_equal, NULL);
+}
+
 static void
 test_check_async (void)
 {
@@ -430,6 +441,219 @@ test_build_needs (void)
   g_clear_error (&error);
 }
 
+
+/* Creating. */
+
+static gboolean
+domain_exists (virConnectPtr conn,
+               const char   *name)
+{
+  virDomainPtr domain = virDomainLookupByName (conn, name);
+
+  if (domain == NULL)
+    {
+      virResetLastError ();
+      return FALSE;
+    }
+  virDomainFree (domain);
+  return TRUE;
+}
+
+static HangarGuestSpec *
+new_disk_spec (HangarConnection *connection,
+               const char       *name)
+{
+  HangarGuestSpec *spec = spec_for (HANGAR_GUEST_SOURCE_MEDIA);
+  g_autoptr(GError) error = NULL;
+
+  g_free (spec->name);
+  spec->name = g_strdup (name);
+  spec->disk = HANGAR_GUEST_SPEC_DISK_NEW;
+  g_clear_pointer (&spec->disk_path, g_free);
+  spec->pool_name = g_strdup ("default-pool");
+  spec->disk_size = 4 * GiB;
+  spec->disk_format = HANGAR_VOLUME_FORMAT_QCOW2;
+  g_assert_true (hangar_guest_spec_fill_host (spec, connection, &error));
+  g_assert_no_error (error);
+  return spec;
+}
+
+typedef struct {
+  GPtrArray *messages;
+  const char *cancel_at; /* cancel the job when a message starts with this */
+} JobWatch;
+
+static void
+on_job_message_cb (HangarJob  *job,
+                   GParamSpec *pspec,
+                   JobWatch   *watch)
+{
+  const char *message = hangar_job_get_message (job);
+
+  if (message == NULL)
+    return;
+  g_ptr_array_add (watch->messages, g_strdup (message));
+  if (watch->cancel_at != NULL && g_str_has_prefix (message, watch->cancel_at))
+    hangar_job_cancel (job);
+}
+
+static char *
+run_creator (HangarConnection      *connection,
+             const HangarGuestSpec *spec,
+             JobWatch              *watch,
+             GError               **error)
+{
+  g_autoptr(HangarGuestCreator) creator = hangar_guest_creator_new (connection, spec);
+  g_autoptr(HangarJob) job = hangar_job_new ("Creating");
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (watch != NULL)
+    g_signal_connect (job, "notify::message", G_CALLBACK (on_job_message_cb), watch);
+  hangar_guest_creator_run_async (creator, job, on_result_cb, &result);
+  if (!test_wait_for (has_result, &result, 10000))
+    g_error ("The creator did not finish within 10 s");
+  return hangar_guest_creator_run_finish (creator, result, error);
+}
+
+static void
+test_create (void)
+{
+  HangarConnection *connection = test_open_connection ("test:///default");
+  virConnectPtr other = virConnectOpen ("test:///default");
+  virStoragePoolPtr vpool = virStoragePoolLookupByName (other, "default-pool");
+  g_autoptr(HangarGuestSpec) spec = new_disk_spec (connection, "made-guest");
+  JobWatch watch = { g_ptr_array_new_with_free_func (g_free), NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *volumes = NULL;
+  virDomainPtr domain;
+  virStorageVolPtr volume;
+  int state = 0;
+
+  g_assert_true (hangar_guest_spec_check (spec, connection, &error));
+  g_assert_no_error (error);
+  name = run_creator (connection, spec, &watch, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, "made-guest");
+  g_assert_true (has_message (watch.messages, "Defining “made-guest”"));
+  g_assert_true (has_message (watch.messages, "Starting “made-guest”"));
+
+  /* Seen through a second connection: running the install definition, on the new
+   * volume. */
+  domain = virDomainLookupByName (other, "made-guest");
+  g_assert_nonnull (domain);
+  g_assert_cmpint (virDomainGetState (domain, &state, NULL, 0), ==, 0);
+  g_assert_cmpint (state, ==, VIR_DOMAIN_RUNNING);
+  xml = virDomainGetXMLDesc (domain, VIR_DOMAIN_XML_INACTIVE);
+  assert_xpath (xml, "string(/domain/on_reboot)", "destroy");
+  assert_xpath (xml, "string(/domain/os/boot[1]/@dev)", "cdrom");
+  assert_xpath (xml, "string(/domain/devices/disk[@device='disk']/source/@file)",
+                "/default-pool/made-guest.qcow2");
+  volume = virStorageVolLookupByName (vpool, "made-guest.qcow2");
+  g_assert_nonnull (volume);
+
+  g_assert_cmpint (virDomainDestroy (domain), ==, 0);
+  g_assert_cmpint (virDomainUndefine (domain), ==, 0);
+  g_assert_cmpint (virStorageVolDelete (volume, 0), ==, 0);
+  virStorageVolFree (volume);
+  virDomainFree (domain);
+  volumes = test_volume_names (other, "default-pool");
+  g_assert_cmpstr (volumes, ==, "");
+  g_ptr_array_unref (watch.messages);
+  virStoragePoolFree (vpool);
+  virConnectClose (other);
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
+/* The name was free when checked, then a second connection defined a guest of that
+ * name: the define fails for real, the new volume goes, the other guest stays. */
+static void
+test_define_fails (void)
+{
+  HangarConnection *connection = test_open_connection ("test:///default");
+  virConnectPtr other = virConnectOpen ("test:///default");
+  g_autoptr(HangarGuestSpec) spec = new_disk_spec (connection, "race-guest");
+  g_autoptr(HangarGuestSpec) theirs = spec_for (HANGAR_GUEST_SOURCE_MANUAL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *their_xml = NULL;
+  g_autofree char *volumes = NULL;
+  char their_uuid[VIR_UUID_STRING_BUFLEN];
+  char uuid_after[VIR_UUID_STRING_BUFLEN];
+  virDomainPtr domain;
+
+  g_assert_true (hangar_guest_spec_check (spec, connection, &error));
+  g_assert_no_error (error);
+
+  g_free (theirs->name);
+  theirs->name = g_strdup ("race-guest");
+  g_assert_true (hangar_guest_spec_fill_host (theirs, connection, &error));
+  their_xml = build_xml (theirs, HANGAR_DOMAIN_PHASE_FINAL);
+  domain = virDomainDefineXML (other, their_xml);
+  g_assert_nonnull (domain);
+  g_assert_cmpint (virDomainGetUUIDString (domain, their_uuid), ==, 0);
+  virDomainFree (domain);
+
+  name = run_creator (connection, spec, NULL, &error);
+  g_assert_null (name);
+  g_assert_error (error, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DEFINE);
+  if (!g_str_has_prefix (error->message, "Could not define the virtual machine “race-guest”: "))
+    g_error ("Unexpected message: %s", error->message);
+
+  volumes = test_volume_names (other, "default-pool");
+  g_assert_cmpstr (volumes, ==, "");
+  domain = virDomainLookupByName (other, "race-guest");
+  g_assert_nonnull (domain);
+  g_assert_cmpint (virDomainGetUUIDString (domain, uuid_after), ==, 0);
+  g_assert_cmpstr (uuid_after, ==, their_uuid);
+  g_assert_cmpint (virDomainUndefine (domain), ==, 0);
+  virDomainFree (domain);
+
+  virConnectClose (other);
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
+/* Cancel as each step is announced: during the allocation, the define, the start.
+ * Nothing is left, and the error says it was cancelled. */
+static void
+test_cancel (void)
+{
+  static const char *const steps[] = { "Allocating", "Defining", "Starting" };
+  HangarConnection *connection = test_open_connection ("test:///default");
+  virConnectPtr other = virConnectOpen ("test:///default");
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr(HangarGuestSpec) spec = new_disk_spec (connection, "cancel-guest");
+      JobWatch watch = { g_ptr_array_new_with_free_func (g_free), steps[i] };
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *volumes = NULL;
+      gboolean reached = FALSE;
+
+      g_test_message ("Cancel at %s", steps[i]);
+      name = run_creator (connection, spec, &watch, &error);
+      g_assert_null (name);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_cmpstr (error->message, ==, "Creating the virtual machine “cancel-guest” was cancelled.");
+      /* The step was reached, and Cancel came there. */
+      for (guint m = 0; m < watch.messages->len; m++)
+        reached |= g_str_has_prefix (watch.messages->pdata[m], steps[i]);
+      g_assert_true (reached);
+      volumes = test_volume_names (other, "default-pool");
+      g_assert_cmpstr (volumes, ==, "");
+      g_assert_false (domain_exists (other, "cancel-guest"));
+      g_ptr_array_unref (watch.messages);
+    }
+
+  virConnectClose (other);
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -443,6 +667,9 @@ main (int   argc,
   g_test_add_func ("/guest-creator/fill-host", test_fill_host);
   g_test_add_func ("/guest-creator/every-source", test_every_source);
   g_test_add_func ("/guest-creator/build-needs", test_build_needs);
+  g_test_add_func ("/guest-creator/create", test_create);
+  g_test_add_func ("/guest-creator/define-fails", test_define_fails);
+  g_test_add_func ("/guest-creator/cancel", test_cancel);
 
   return g_test_run ();
 }

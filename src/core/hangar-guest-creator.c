@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "hangar-guest-creator"
+
+/* Creating a guest: the volume, the install definition, the start, each step on the
+ * main thread deciding what comes next and the libvirt calls on workers. What a run
+ * made is remembered in its Run, so that a failure or Cancel undoes exactly that (a
+ * domain of the same name someone else defined meanwhile is never touched). */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "hangar-connection-private.h"
+#include "hangar-domain-builder.h"
+#include "hangar-guest-creator.h"
+#include "hangar-guest-private.h"
+#include "hangar-pool.h"
+#include "hangar-volume.h"
+
+G_DEFINE_QUARK (hangar-guest-creator-error-quark, hangar_guest_creator_error)
+
+struct _HangarGuestCreator
+{
+  GObject parent_instance;
+
+  HangarConnection *connection;
+  HangarGuestSpec *spec;
+  gboolean ran;
+};
+
+G_DEFINE_FINAL_TYPE (HangarGuestCreator, hangar_guest_creator, G_TYPE_OBJECT)
+
+typedef struct {
+  HangarGuestSpec *spec;      /* the run's copy: disk_path set once the volume exists */
+  HangarJob *job;
+  virConnectPtr conn;
+  char *xml;
+  /* What this run made, undone in reverse on failure. */
+  HangarVolume *volume;
+  virDomainPtr domain;
+  gboolean started;
+  /* While undoing: why, and what could not be undone. */
+  GError *error;
+  GString *undo_failures;
+} Run;
+
+static void
+run_free (gpointer data)
+{
+  Run *run = data;
+
+  hangar_guest_spec_free (run->spec);
+  g_clear_object (&run->job);
+  g_clear_pointer (&run->conn, virConnectClose);
+  g_free (run->xml);
+  g_clear_object (&run->volume);
+  g_clear_pointer (&run->domain, virDomainFree);
+  g_clear_error (&run->error);
+  if (run->undo_failures != NULL)
+    g_string_free (run->undo_failures, TRUE);
+  g_free (run);
+}
+
+static void
+hangar_guest_creator_finalize (GObject *object)
+{
+  HangarGuestCreator *self = HANGAR_GUEST_CREATOR (object);
+
+  g_clear_object (&self->connection);
+  g_clear_pointer (&self->spec, hangar_guest_spec_free);
+  G_OBJECT_CLASS (hangar_guest_creator_parent_class)->finalize (object);
+}
+
+static void
+hangar_guest_creator_class_init (HangarGuestCreatorClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = hangar_guest_creator_finalize;
+}
+
+static void
+hangar_guest_creator_init (HangarGuestCreator *self)
+{
+}
+
+HangarGuestCreator *
+hangar_guest_creator_new (HangarConnection      *connection,
+                          const HangarGuestSpec *spec)
+{
+  HangarGuestCreator *self;
+
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  self = g_object_new (HANGAR_TYPE_GUEST_CREATOR, NULL);
+  self->connection = g_object_ref (connection);
+  self->spec = hangar_guest_spec_copy (spec);
+  return self;
+}
+
+static GError *
+cancelled_error (Run *run)
+{
+  return g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                      _("Creating the virtual machine “%s” was cancelled."), run->spec->name);
+}
+
+/* Runs @func on a worker with the run; @callback gets the outer task as user data. */
+static void
+run_in_thread (GTask           *task,
+               GTaskThreadFunc  func,
+               GAsyncReadyCallback callback)
+{
+  g_autoptr(GTask) inner = g_task_new (NULL, NULL, callback, g_object_ref (task));
+
+  g_task_set_task_data (inner, g_task_get_task_data (task), NULL);
+  g_task_run_in_thread (inner, func);
+}
+
+/* Undoing. */
+
+static void
+finish_undo (GTask *task)
+{
+  Run *run = g_task_get_task_data (task);
+  GError *error = g_steal_pointer (&run->error);
+
+  if (run->undo_failures != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("%s Some of what was made could not be removed:%s"),
+                                                  error->message, run->undo_failures->str);
+      g_free (error->message);
+      error->message = g_steal_pointer (&message);
+    }
+  hangar_job_set_message (run->job, NULL);
+  g_task_return_error (task, error);
+}
+
+static void
+add_undo_failure (Run        *run,
+                  const char *failure)
+{
+  if (run->undo_failures == NULL)
+    run->undo_failures = g_string_new (NULL);
+  g_string_append_printf (run->undo_failures, " %s", failure);
+}
+
+static void
+on_volume_deleted_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!hangar_volume_delete_finish (HANGAR_VOLUME (object), result, &error))
+    add_undo_failure (run, error->message);
+  g_clear_object (&run->volume);
+  finish_undo (task);
+}
+
+static void
+undo_thread (GTask        *inner,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Run *run = task_data;
+
+  if (run->started && virDomainDestroy (run->domain) < 0)
+    {
+      g_autofree char *detail = hangar_virt_error_message ();
+      g_autofree char *failure = g_strdup_printf (_("The virtual machine could not be stopped: %s."),
+                                                  detail);
+      add_undo_failure (run, failure);
+    }
+  if (run->domain != NULL)
+    {
+      /* With its NVRAM (UEFI variables); drivers that know no such flags (the test
+       * driver) take the plain undefine. */
+      int ok = virDomainUndefineFlags (run->domain, VIR_DOMAIN_UNDEFINE_NVRAM
+                                                    | VIR_DOMAIN_UNDEFINE_MANAGED_SAVE);
+      if (ok < 0)
+        ok = virDomainUndefine (run->domain);
+      if (ok < 0)
+        {
+          g_autofree char *detail = hangar_virt_error_message ();
+          g_autofree char *failure = g_strdup_printf (_("The virtual machine could not be removed: %s."),
+                                                      detail);
+          add_undo_failure (run, failure);
+        }
+    }
+  g_task_return_boolean (inner, TRUE);
+}
+
+static void
+on_undone_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = g_task_get_task_data (task);
+
+  /* NULL when there was no domain to undo. */
+  if (result != NULL)
+    g_task_propagate_boolean (G_TASK (result), NULL);
+  if (run->volume != NULL)
+    {
+      /* Not the job's cancellable: it may be what brought us here. */
+      hangar_volume_delete_async (run->volume, TRUE, FALSE, NULL, NULL,
+                                  on_volume_deleted_cb, g_object_ref (task));
+      return;
+    }
+  finish_undo (task);
+}
+
+/* Fails the run with @error once what it made is undone. */
+static void
+undo (GTask  *task,
+      GError *error)
+{
+  Run *run = g_task_get_task_data (task);
+
+  run->error = error;
+  hangar_job_set_fraction (run->job, -1);
+  hangar_job_set_message (run->job, _("Cancelling…"));
+  if (run->domain != NULL)
+    run_in_thread (task, undo_thread, on_undone_cb);
+  else
+    on_undone_cb (NULL, NULL, g_object_ref (task));
+}
+
+/* The steps. */
+
+/* After a worker: when it failed or the job was cancelled meanwhile, starts the undo
+ * and returns TRUE. */
+static gboolean
+worker_failed (GTask        *task,
+               GAsyncResult *result)
+{
+  Run *run = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    undo (task, error);
+  else if (hangar_job_is_cancelled (run->job))
+    undo (task, cancelled_error (run));
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static void
+start_thread (GTask        *inner,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Run *run = task_data;
+
+  if (virDomainCreate (run->domain) < 0)
+    {
+      g_autofree char *detail = hangar_virt_error_message ();
+      g_task_return_new_error (inner, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_START,
+                               _("Could not start the virtual machine “%s”: %s"),
+                               run->spec->name, detail);
+      return;
+    }
+  run->started = TRUE;
+  g_task_return_boolean (inner, TRUE);
+}
+
+static void
+on_started_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = g_task_get_task_data (task);
+
+  if (worker_failed (task, result))
+    return;
+  hangar_job_set_fraction (run->job, 1);
+  hangar_job_set_message (run->job, NULL);
+  g_task_return_pointer (task, g_strdup (run->spec->name), g_free);
+}
+
+static void
+define_thread (GTask        *inner,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Run *run = task_data;
+
+  run->domain = virDomainDefineXML (run->conn, run->xml);
+  if (run->domain == NULL)
+    {
+      g_autofree char *detail = hangar_virt_error_message ();
+      g_task_return_new_error (inner, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DEFINE,
+                               _("Could not define the virtual machine “%s”: %s"),
+                               run->spec->name, detail);
+      return;
+    }
+  g_task_return_boolean (inner, TRUE);
+}
+
+static void
+on_defined_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = g_task_get_task_data (task);
+  g_autofree char *message = NULL;
+
+  if (worker_failed (task, result))
+    return;
+  message = g_strdup_printf (_("Starting “%s”"), run->spec->name);
+  hangar_job_set_message (run->job, message);
+  run_in_thread (task, start_thread, on_started_cb);
+}
+
+static void
+define_step (GTask *task)
+{
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GVirConfigDomain) domain = NULL;
+  g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (hangar_job_is_cancelled (run->job))
+    {
+      undo (task, cancelled_error (run));
+      return;
+    }
+  domain = hangar_domain_builder_build (run->spec, HANGAR_DOMAIN_PHASE_INSTALL, &error);
+  if (domain == NULL)
+    {
+      undo (task, g_error_new (HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DEFINE,
+                               _("Could not define the virtual machine “%s”: %s"),
+                               run->spec->name, error->message));
+      return;
+    }
+  run->xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
+  hangar_job_set_fraction (run->job, -1);
+  message = g_strdup_printf (_("Defining “%s”"), run->spec->name);
+  hangar_job_set_message (run->job, message);
+  run_in_thread (task, define_thread, on_defined_cb);
+}
+
+static void
+on_volume_created_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  run->volume = hangar_pool_create_volume_finish (HANGAR_POOL (object), result, &error);
+  if (run->volume == NULL)
+    {
+      /* The pool removed a half-made volume itself. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        undo (task, cancelled_error (run));
+      else
+        undo (task, g_error_new (HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DISK,
+                                 _("Could not create the disk of “%s”: %s"),
+                                 run->spec->name, error->message));
+      return;
+    }
+  g_free (run->spec->disk_path);
+  run->spec->disk_path = g_strdup (hangar_volume_get_path (run->volume));
+  define_step (task);
+}
+
+static void
+volume_step (GTask *task)
+{
+  HangarGuestCreator *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(HangarVolumeSpec) volume = hangar_volume_spec_new ();
+  HangarPool *pool = hangar_connection_find_pool (self->connection, run->spec->pool_name);
+
+  if (pool == NULL)
+    {
+      undo (task, g_error_new (HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DISK,
+                               _("Could not create the disk of “%s”: the storage pool “%s” is gone. Choose another pool."),
+                               run->spec->name, run->spec->pool_name));
+      return;
+    }
+  /* A cloud image's disk is a qcow2 layer over the image. */
+  volume->format = run->spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE
+                   ? HANGAR_VOLUME_FORMAT_QCOW2 : run->spec->disk_format;
+  volume->name = g_strconcat (run->spec->name, hangar_volume_format_suffix (volume->format), NULL);
+  volume->capacity = run->spec->disk_size;
+  volume->allocation = 0;
+  if (run->spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE)
+    volume->backing_path = g_strdup (run->spec->base_image);
+  hangar_pool_create_volume_async (pool, volume, run->job, hangar_job_get_cancellable (run->job),
+                                   on_volume_created_cb, g_object_ref (task));
+}
+
+void
+hangar_guest_creator_run_async (HangarGuestCreator  *self,
+                                HangarJob           *job,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Run *run;
+
+  g_return_if_fail (HANGAR_IS_GUEST_CREATOR (self));
+  g_return_if_fail (HANGAR_IS_JOB (job));
+  g_return_if_fail (!self->ran);
+
+  self->ran = TRUE;
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, hangar_guest_creator_run_async);
+  run = g_new0 (Run, 1);
+  run->spec = hangar_guest_spec_copy (self->spec);
+  run->job = g_object_ref (job);
+  g_task_set_task_data (task, run, run_free);
+
+  if (self->connection->conn == NULL)
+    {
+      g_task_return_new_error (task, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DEFINE,
+                               _("Could not create the virtual machine “%s”: the connection is closed. Connect to the host again."),
+                               run->spec->name);
+      return;
+    }
+  run->conn = self->connection->conn;
+  virConnectRef (run->conn);
+
+  if (run->spec->disk == HANGAR_GUEST_SPEC_DISK_NEW)
+    volume_step (task);
+  else
+    define_step (task);
+}
+
+char *
+hangar_guest_creator_run_finish (HangarGuestCreator  *self,
+                                 GAsyncResult        *result,
+                                 GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hangar-connection.h"
+#include "hangar-guest-spec.h"
+#include "hangar-job.h"
+
+G_BEGIN_DECLS
+
+#define HANGAR_GUEST_CREATOR_ERROR (hangar_guest_creator_error_quark ())
+GQuark hangar_guest_creator_error_quark (void);
+
+typedef enum {
+  HANGAR_GUEST_CREATOR_ERROR_DISK,    /* creating the new volume */
+  HANGAR_GUEST_CREATOR_ERROR_DEFINE,  /* building or defining the install definition */
+  HANGAR_GUEST_CREATOR_ERROR_START,
+} HangarGuestCreatorError;
+
+/* Makes a guest from a checked HangarGuestSpec, as one long operation the user
+ * watches through a HangarJob: creates the new volume (through HangarPool), defines
+ * the install definition, starts it. When a step fails, or the job is cancelled, what
+ * was made is undone in reverse (the guest destroyed if started, undefined with its
+ * NVRAM, the new volume deleted) before the operation fails with a sentence naming
+ * the step (G_IO_ERROR_CANCELLED after Cancel).
+ * Not done yet: putting the final definition in place once the installer ends. */
+#define HANGAR_TYPE_GUEST_CREATOR (hangar_guest_creator_get_type ())
+G_DECLARE_FINAL_TYPE (HangarGuestCreator, hangar_guest_creator, HANGAR, GUEST_CREATOR, GObject)
+
+/* @spec's host fields must be filled (hangar_guest_spec_fill_host). */
+HangarGuestCreator *hangar_guest_creator_new        (HangarConnection      *connection,
+                                                     const HangarGuestSpec *spec);
+/* The job's cancellable cancels. Once only. */
+void                hangar_guest_creator_run_async  (HangarGuestCreator   *self,
+                                                     HangarJob            *job,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+/* The new guest's name (it appears in the connection's guest list through libvirt's
+ * event), or NULL. */
+char               *hangar_guest_creator_run_finish (HangarGuestCreator   *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
+
+G_END_DECLS
