@@ -4,7 +4,7 @@
 /* The New VM wizard's core on libvirt's test driver: the answers' checks, the
  * definitions built for each install source (accepted by the driver and by libvirt's
  * schema, through virt-xml-validate), their boot order and reboot action; the
- * creator making a guest, and undoing what it made when the define fails for real or
+ * creator making a guest, switching it to the final definition, and undoing what it made when the define fails for real or
  * Cancel comes at each step. */
 
 #include "config.h"
@@ -654,6 +654,79 @@ test_cancel (void)
   test_assert_finalized (connection);
 }
 
+/* After the installer: refused while the guest runs; once it is off, the final
+ * definition replaces the install one under the same UUID. */
+static void
+test_finish_install (void)
+{
+  HangarConnection *connection = test_open_connection ("test:///default");
+  virConnectPtr other = virConnectOpen ("test:///default");
+  virStoragePoolPtr vpool = virStoragePoolLookupByName (other, "default-pool");
+  g_autoptr(HangarGuestSpec) spec = new_disk_spec (connection, "installed-guest");
+  g_autoptr(HangarGuestCreator) creator = hangar_guest_creator_new (connection, spec);
+  g_autoptr(HangarJob) job = hangar_job_new ("Creating");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) switched = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *xml = NULL;
+  char uuid_before[VIR_UUID_STRING_BUFLEN];
+  char uuid_after[VIR_UUID_STRING_BUFLEN];
+  virDomainPtr domain;
+  virStorageVolPtr volume;
+
+  hangar_guest_creator_run_async (creator, job, on_result_cb, &result);
+  g_assert_true (test_wait_for (has_result, &result, 10000));
+  name = hangar_guest_creator_run_finish (creator, result, &error);
+  g_assert_no_error (error);
+  domain = virDomainLookupByName (other, name);
+  g_assert_nonnull (domain);
+  g_assert_cmpint (virDomainGetUUIDString (domain, uuid_before), ==, 0);
+
+  hangar_guest_creator_finish_install_async (creator, NULL, on_result_cb, &switched);
+  g_assert_true (test_wait_for (has_result, &switched, 10000));
+  g_assert_false (hangar_guest_creator_finish_install_finish (creator, switched, &error));
+  g_assert_error (error, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DEFINE);
+  g_assert_cmpstr (error->message, ==,
+                   "Could not finish the installation of “installed-guest”: it still runs. Wait until the installer has ended.");
+  g_clear_error (&error);
+  g_clear_object (&switched);
+
+  /* What on_reboot=destroy does when the installer reboots. */
+  g_assert_cmpint (virDomainDestroy (domain), ==, 0);
+  hangar_guest_creator_finish_install_async (creator, NULL, on_result_cb, &switched);
+  g_assert_true (test_wait_for (has_result, &switched, 10000));
+  g_assert_true (hangar_guest_creator_finish_install_finish (creator, switched, &error));
+  g_assert_no_error (error);
+  virDomainFree (domain);
+
+  domain = virDomainLookupByName (other, "installed-guest");
+  g_assert_nonnull (domain);
+  g_assert_cmpint (virDomainGetUUIDString (domain, uuid_after), ==, 0);
+  g_assert_cmpstr (uuid_after, ==, uuid_before);
+  xml = virDomainGetXMLDesc (domain, VIR_DOMAIN_XML_INACTIVE);
+  assert_xpath (xml, "string(/domain/on_reboot)", "restart");
+  assert_xpath (xml, "count(/domain/os/boot)", "1");
+  assert_xpath (xml, "string(/domain/os/boot/@dev)", "hd");
+  assert_xpath (xml, "count(/domain/devices/disk[@device='cdrom'])", "0");
+  assert_xpath (xml, "string(/domain/devices/disk[@device='disk']/source/@file)",
+                "/default-pool/installed-guest.qcow2");
+
+  g_assert_cmpint (virDomainUndefine (domain), ==, 0);
+  virDomainFree (domain);
+  volume = virStorageVolLookupByName (vpool, "installed-guest.qcow2");
+  g_assert_nonnull (volume);
+  g_assert_cmpint (virStorageVolDelete (volume, 0), ==, 0);
+  virStorageVolFree (volume);
+  virStoragePoolFree (vpool);
+  virConnectClose (other);
+  g_clear_object (&result);
+  g_clear_object (&switched);
+  g_clear_object (&creator);
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -670,6 +743,7 @@ main (int   argc,
   g_test_add_func ("/guest-creator/create", test_create);
   g_test_add_func ("/guest-creator/define-fails", test_define_fails);
   g_test_add_func ("/guest-creator/cancel", test_cancel);
+  g_test_add_func ("/guest-creator/finish-install", test_finish_install);
 
   return g_test_run ();
 }

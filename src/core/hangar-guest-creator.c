@@ -28,6 +28,8 @@ struct _HangarGuestCreator
   HangarConnection *connection;
   HangarGuestSpec *spec;
   gboolean ran;
+  /* After a successful run: the guest's UUID (the spec then has its disk_path). */
+  char *uuid;
 };
 
 G_DEFINE_FINAL_TYPE (HangarGuestCreator, hangar_guest_creator, G_TYPE_OBJECT)
@@ -70,6 +72,7 @@ hangar_guest_creator_finalize (GObject *object)
 
   g_clear_object (&self->connection);
   g_clear_pointer (&self->spec, hangar_guest_spec_free);
+  g_free (self->uuid);
   G_OBJECT_CLASS (hangar_guest_creator_parent_class)->finalize (object);
 }
 
@@ -278,10 +281,17 @@ on_started_cb (GObject      *object,
                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  HangarGuestCreator *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
+  char uuid[VIR_UUID_STRING_BUFLEN];
 
   if (worker_failed (task, result))
     return;
+  /* No libvirt call: the UUID is kept in the domain object. */
+  if (virDomainGetUUIDString (run->domain, uuid) == 0)
+    self->uuid = g_strdup (uuid);
+  hangar_guest_spec_free (self->spec);
+  self->spec = hangar_guest_spec_copy (run->spec);
   hangar_job_set_fraction (run->job, 1);
   hangar_job_set_message (run->job, NULL);
   g_task_return_pointer (task, g_strdup (run->spec->name), g_free);
@@ -448,4 +458,122 @@ hangar_guest_creator_run_finish (HangarGuestCreator  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Switching to the final definition. */
+
+typedef struct {
+  virConnectPtr conn;
+  char *uuid;
+  char *name;
+  char *xml;
+} Switch;
+
+static void
+switch_free (gpointer data)
+{
+  Switch *sw = data;
+
+  g_clear_pointer (&sw->conn, virConnectClose);
+  g_free (sw->uuid);
+  g_free (sw->name);
+  g_free (sw->xml);
+  g_free (sw);
+}
+
+static void
+switch_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Switch *sw = task_data;
+  virDomainPtr domain = virDomainLookupByUUIDString (sw->conn, sw->uuid);
+  virDomainPtr defined;
+  g_autofree char *detail = NULL;
+  int active;
+
+  if (domain == NULL)
+    {
+      detail = hangar_virt_error_message ();
+      g_task_return_new_error (task, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DEFINE,
+                               _("Could not finish the installation of “%s”: %s"), sw->name, detail);
+      return;
+    }
+  active = virDomainIsActive (domain);
+  virDomainFree (domain);
+  if (active != 0)
+    {
+      g_task_return_new_error (task, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DEFINE,
+                               _("Could not finish the installation of “%s”: it still runs. Wait until the installer has ended."),
+                               sw->name);
+      return;
+    }
+  defined = virDomainDefineXML (sw->conn, sw->xml);
+  if (defined == NULL)
+    {
+      detail = hangar_virt_error_message ();
+      g_task_return_new_error (task, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DEFINE,
+                               _("Could not finish the installation of “%s”: %s"), sw->name, detail);
+      return;
+    }
+  virDomainFree (defined);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+hangar_guest_creator_finish_install_async (HangarGuestCreator  *self,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GVirConfigDomain) domain = NULL;
+  g_autoptr(GError) error = NULL;
+  Switch *sw;
+
+  g_return_if_fail (HANGAR_IS_GUEST_CREATOR (self));
+  g_return_if_fail (self->uuid != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hangar_guest_creator_finish_install_async);
+  if (!hangar_domain_builder_has_install_phase (self->spec))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (self->connection->conn == NULL)
+    {
+      g_task_return_new_error (task, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DEFINE,
+                               _("Could not finish the installation of “%s”: the connection is closed. Connect to the host again."),
+                               self->spec->name);
+      return;
+    }
+  domain = hangar_domain_builder_build (self->spec, HANGAR_DOMAIN_PHASE_FINAL, &error);
+  if (domain == NULL)
+    {
+      g_task_return_new_error (task, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DEFINE,
+                               _("Could not finish the installation of “%s”: %s"),
+                               self->spec->name, error->message);
+      return;
+    }
+  /* The same UUID: libvirt replaces the definition instead of refusing the name. */
+  gvir_config_domain_set_uuid (domain, self->uuid);
+  sw = g_new0 (Switch, 1);
+  sw->conn = self->connection->conn;
+  virConnectRef (sw->conn);
+  sw->uuid = g_strdup (self->uuid);
+  sw->name = g_strdup (self->spec->name);
+  sw->xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
+  g_task_set_task_data (task, sw, switch_free);
+  g_task_run_in_thread (task, switch_thread);
+}
+
+gboolean
+hangar_guest_creator_finish_install_finish (HangarGuestCreator  *self,
+                                            GAsyncResult        *result,
+                                            GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -24,7 +24,8 @@ typedef enum {
  * was made is undone in reverse (the guest destroyed if started, undefined with its
  * NVRAM, the new volume deleted) before the operation fails with a sentence naming
  * the step (G_IO_ERROR_CANCELLED after Cancel).
- * Not done yet: putting the final definition in place once the installer ends. */
+ * Once the installer ended, hangar_guest_creator_finish_install_async puts the final
+ * definition in place. */
 #define HANGAR_TYPE_GUEST_CREATOR (hangar_guest_creator_get_type ())
 G_DECLARE_FINAL_TYPE (HangarGuestCreator, hangar_guest_creator, HANGAR, GUEST_CREATOR, GObject)
 
@@ -41,5 +42,17 @@ void                hangar_guest_creator_run_async  (HangarGuestCreator   *self,
 char               *hangar_guest_creator_run_finish (HangarGuestCreator   *self,
                                                      GAsyncResult         *result,
                                                      GError              **error);
+
+/* After a successful run, once the installer ended (the install definition powers the
+ * guest off instead of rebooting): replaces the install definition by the final one
+ * (boots from the disk, media removed), same UUID. Refused while the guest still
+ * runs. Does nothing for sources without an install phase. */
+void                hangar_guest_creator_finish_install_async  (HangarGuestCreator  *self,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+gboolean            hangar_guest_creator_finish_install_finish (HangarGuestCreator  *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
 
 G_END_DECLS
