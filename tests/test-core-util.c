@@ -142,3 +142,38 @@ test_delete_with_storage (HangarGuest       *guest,
     g_propagate_error (error, res.error);
   return res.deleted;
 }
+
+void
+test_on_result_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+gboolean
+test_has_result (gpointer data)
+{
+  return *(GAsyncResult **)data != NULL;
+}
+
+void
+test_job_watch_cb (HangarJob    *job,
+                   GParamSpec   *pspec,
+                   TestJobWatch *watch)
+{
+  const char *message = hangar_job_get_message (job);
+
+  if (message == NULL)
+    return;
+  g_ptr_array_add (watch->messages, g_strdup (message));
+  if (watch->cancel_at != NULL && g_str_has_prefix (message, watch->cancel_at))
+    hangar_job_cancel (job);
+}
+
+gboolean
+test_has_message (GPtrArray  *messages,
+                  const char *message)
+{
+  return g_ptr_array_find_with_equal_func (messages, message, g_str_equal, NULL);
+}

@@ -4,6 +4,7 @@
 #include <libvirt/libvirt.h>
 
 #include "hangar-connection.h"
+#include "hangar-job.h"
 #include "test-util.h"
 
 G_BEGIN_DECLS
@@ -31,5 +32,26 @@ gboolean          test_delete_with_storage (HangarGuest       *guest,
                                             const char *const *paths,
                                             guint              timeout_ms,
                                             GError           **error);
+
+/* An _async call's GAsyncReadyCallback that keeps its result in *(GAsyncResult **)
+ * @user_data (a reference), and the predicate that it came. */
+void              test_on_result_cb        (GObject      *object,
+                                            GAsyncResult *result,
+                                            gpointer      user_data);
+gboolean          test_has_result          (gpointer      data);
+
+/* Follows a HangarJob's messages (connect test_job_watch_cb to "notify::message"):
+ * each one is kept, and the job is cancelled at the first that starts with
+ * @cancel_at (unless NULL). */
+typedef struct {
+  GPtrArray  *messages;
+  const char *cancel_at;
+} TestJobWatch;
+
+void              test_job_watch_cb        (HangarJob    *job,
+                                            GParamSpec   *pspec,
+                                            TestJobWatch *watch);
+gboolean          test_has_message         (GPtrArray    *messages,
+                                            const char   *message);
 
 G_END_DECLS

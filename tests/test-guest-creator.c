@@ -245,27 +245,6 @@ test_check_bad_input (void)
 }
 
 static void
-on_result_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **)data != NULL;
-}
-
-static gboolean
-has_message (GPtrArray  *messages,
-             const char *message)
-{
-  return g_ptr_array_find_with_equal_func (messages, message, g_str_equal, NULL);
-}
-
-static void
 test_check_async (void)
 {
   HangarConnection *connection = test_open_connection ("test:///default");
@@ -275,8 +254,8 @@ test_check_async (void)
 
   g_free (spec->name);
   spec->name = g_strdup ("test");
-  hangar_guest_spec_check_async (spec, connection, NULL, on_result_cb, &result);
-  g_assert_true (test_wait_for (has_result, &result, 5000));
+  hangar_guest_spec_check_async (spec, connection, NULL, test_on_result_cb, &result);
+  g_assert_true (test_wait_for (test_has_result, &result, 5000));
   g_assert_false (hangar_guest_spec_check_finish (result, &error));
   g_assert_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_NAME);
 
@@ -478,29 +457,10 @@ new_disk_spec (HangarConnection *connection,
   return spec;
 }
 
-typedef struct {
-  GPtrArray *messages;
-  const char *cancel_at; /* cancel the job when a message starts with this */
-} JobWatch;
-
-static void
-on_job_message_cb (HangarJob  *job,
-                   GParamSpec *pspec,
-                   JobWatch   *watch)
-{
-  const char *message = hangar_job_get_message (job);
-
-  if (message == NULL)
-    return;
-  g_ptr_array_add (watch->messages, g_strdup (message));
-  if (watch->cancel_at != NULL && g_str_has_prefix (message, watch->cancel_at))
-    hangar_job_cancel (job);
-}
-
 static char *
 run_creator (HangarConnection      *connection,
              const HangarGuestSpec *spec,
-             JobWatch              *watch,
+             TestJobWatch              *watch,
              GError               **error)
 {
   g_autoptr(HangarGuestCreator) creator = hangar_guest_creator_new (connection, spec);
@@ -508,9 +468,9 @@ run_creator (HangarConnection      *connection,
   g_autoptr(GAsyncResult) result = NULL;
 
   if (watch != NULL)
-    g_signal_connect (job, "notify::message", G_CALLBACK (on_job_message_cb), watch);
-  hangar_guest_creator_run_async (creator, job, on_result_cb, &result);
-  if (!test_wait_for (has_result, &result, 10000))
+    g_signal_connect (job, "notify::message", G_CALLBACK (test_job_watch_cb), watch);
+  hangar_guest_creator_run_async (creator, job, test_on_result_cb, &result);
+  if (!test_wait_for (test_has_result, &result, 10000))
     g_error ("The creator did not finish within 10 s");
   return hangar_guest_creator_run_finish (creator, result, error);
 }
@@ -522,7 +482,7 @@ test_create (void)
   virConnectPtr other = virConnectOpen ("test:///default");
   virStoragePoolPtr vpool = virStoragePoolLookupByName (other, "default-pool");
   g_autoptr(HangarGuestSpec) spec = new_disk_spec (connection, "made-guest");
-  JobWatch watch = { g_ptr_array_new_with_free_func (g_free), NULL };
+  TestJobWatch watch = { g_ptr_array_new_with_free_func (g_free), NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *xml = NULL;
@@ -536,8 +496,8 @@ test_create (void)
   name = run_creator (connection, spec, &watch, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (name, ==, "made-guest");
-  g_assert_true (has_message (watch.messages, "Defining “made-guest”"));
-  g_assert_true (has_message (watch.messages, "Starting “made-guest”"));
+  g_assert_true (test_has_message (watch.messages, "Defining “made-guest”"));
+  g_assert_true (test_has_message (watch.messages, "Starting “made-guest”"));
 
   /* Seen through a second connection: running the install definition, on the new
    * volume. */
@@ -628,7 +588,7 @@ test_cancel (void)
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     {
       g_autoptr(HangarGuestSpec) spec = new_disk_spec (connection, "cancel-guest");
-      JobWatch watch = { g_ptr_array_new_with_free_func (g_free), steps[i] };
+      TestJobWatch watch = { g_ptr_array_new_with_free_func (g_free), steps[i] };
       g_autoptr(GError) error = NULL;
       g_autofree char *name = NULL;
       g_autofree char *volumes = NULL;
@@ -675,16 +635,16 @@ test_finish_install (void)
   virDomainPtr domain;
   virStorageVolPtr volume;
 
-  hangar_guest_creator_run_async (creator, job, on_result_cb, &result);
-  g_assert_true (test_wait_for (has_result, &result, 10000));
+  hangar_guest_creator_run_async (creator, job, test_on_result_cb, &result);
+  g_assert_true (test_wait_for (test_has_result, &result, 10000));
   name = hangar_guest_creator_run_finish (creator, result, &error);
   g_assert_no_error (error);
   domain = virDomainLookupByName (other, name);
   g_assert_nonnull (domain);
   g_assert_cmpint (virDomainGetUUIDString (domain, uuid_before), ==, 0);
 
-  hangar_guest_creator_finish_install_async (creator, NULL, on_result_cb, &switched);
-  g_assert_true (test_wait_for (has_result, &switched, 10000));
+  hangar_guest_creator_finish_install_async (creator, NULL, test_on_result_cb, &switched);
+  g_assert_true (test_wait_for (test_has_result, &switched, 10000));
   g_assert_false (hangar_guest_creator_finish_install_finish (creator, switched, &error));
   g_assert_error (error, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DEFINE);
   g_assert_cmpstr (error->message, ==,
@@ -694,8 +654,8 @@ test_finish_install (void)
 
   /* What on_reboot=destroy does when the installer reboots. */
   g_assert_cmpint (virDomainDestroy (domain), ==, 0);
-  hangar_guest_creator_finish_install_async (creator, NULL, on_result_cb, &switched);
-  g_assert_true (test_wait_for (has_result, &switched, 10000));
+  hangar_guest_creator_finish_install_async (creator, NULL, test_on_result_cb, &switched);
+  g_assert_true (test_wait_for (test_has_result, &switched, 10000));
   g_assert_true (hangar_guest_creator_finish_install_finish (creator, switched, &error));
   g_assert_no_error (error);
   virDomainFree (domain);

@@ -31,25 +31,11 @@ is_connected (gpointer data)
   return hangar_connection_get_state (data) == HANGAR_CONNECTION_STATE_CONNECTED;
 }
 
-static void
-on_result_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **)data != NULL;
-}
-
-/* Waits for an operation started with on_result_cb and &result. */
+/* Waits for an operation started with test_on_result_cb and &result. */
 static GAsyncResult *
 wait_result (GAsyncResult **result)
 {
-  if (!test_wait_for (has_result, result, 10000))
+  if (!test_wait_for (test_has_result, result, 10000))
     g_error ("The operation did not finish within 10 s");
   return *result;
 }
@@ -379,7 +365,7 @@ test_pool_operations (void)
   g_autoptr(GError) error = NULL;
   GListModel *volumes = load_volumes (images);
 
-  hangar_pool_stop_async (vg, NULL, on_result_cb, &result);
+  hangar_pool_stop_async (vg, NULL, test_on_result_cb, &result);
   g_assert_true (hangar_pool_stop_finish (vg, wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -390,39 +376,39 @@ test_pool_operations (void)
   g_assert_cmpstr (hangar_pool_get_state_label (vg), ==, "Inactive");
 
   /* Stopping it again: libvirt's reason, in a sentence naming the pool. */
-  hangar_pool_stop_async (vg, NULL, on_result_cb, &result);
+  hangar_pool_stop_async (vg, NULL, test_on_result_cb, &result);
   g_assert_false (hangar_pool_stop_finish (vg, wait_result (&result), &error));
   g_assert_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_FAILED);
   g_assert_true (g_str_has_prefix (error->message, "Could not stop the pool “vg-data”: "));
   g_clear_error (&error);
   g_clear_object (&result);
 
-  hangar_pool_start_async (vg, NULL, on_result_cb, &result);
+  hangar_pool_start_async (vg, NULL, test_on_result_cb, &result);
   g_assert_true (hangar_pool_start_finish (vg, wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
   g_assert_cmpint (hangar_pool_get_state (vg), ==, HANGAR_POOL_STATE_RUNNING);
   g_assert_cmpuint (hangar_pool_get_capacity (vg), ==, 100 * GiB);
 
-  hangar_pool_set_autostart_async (vg, TRUE, NULL, on_result_cb, &result);
+  hangar_pool_set_autostart_async (vg, TRUE, NULL, test_on_result_cb, &result);
   g_assert_true (hangar_pool_set_autostart_finish (vg, wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
   g_assert_true (hangar_pool_get_autostart (vg));
 
-  hangar_pool_refresh_async (images, NULL, on_result_cb, &result);
+  hangar_pool_refresh_async (images, NULL, test_on_result_cb, &result);
   g_assert_true (hangar_pool_refresh_finish (images, wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
   g_assert_cmpuint (g_list_model_get_n_items (volumes), ==, 3);
 
   /* A stopped pool lists no volumes. */
-  hangar_pool_stop_async (images, NULL, on_result_cb, &result);
+  hangar_pool_stop_async (images, NULL, test_on_result_cb, &result);
   g_assert_true (hangar_pool_stop_finish (images, wait_result (&result), &error));
   g_clear_object (&result);
   g_assert_cmpuint (g_list_model_get_n_items (volumes), ==, 0);
 
-  hangar_pool_delete_async (vg, FALSE, NULL, on_result_cb, &result);
+  hangar_pool_delete_async (vg, FALSE, NULL, test_on_result_cb, &result);
   g_assert_true (hangar_pool_delete_finish (vg, wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -558,32 +544,6 @@ test_follows_other_connection (void)
 
 /* Creating pools. */
 
-typedef struct {
-  GPtrArray *messages;
-  const char *cancel_at; /* cancel the job when a message starts with this */
-} JobWatch;
-
-static void
-on_job_message_cb (HangarJob  *job,
-                   GParamSpec *pspec,
-                   JobWatch   *watch)
-{
-  const char *message = hangar_job_get_message (job);
-
-  if (message == NULL)
-    return;
-  g_ptr_array_add (watch->messages, g_strdup (message));
-  if (watch->cancel_at != NULL && g_str_has_prefix (message, watch->cancel_at))
-    hangar_job_cancel (job);
-}
-
-static gboolean
-has_message (GPtrArray  *messages,
-             const char *message)
-{
-  return g_ptr_array_find_with_equal_func (messages, message, g_str_equal, NULL);
-}
-
 /* A file that stands for a block device: the checks only ask that it exists here. */
 static char *
 make_device_file (void)
@@ -605,7 +565,7 @@ create_pool (HangarConnection     *connection,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  hangar_connection_create_pool_async (connection, spec, job, NULL, on_result_cb, &result);
+  hangar_connection_create_pool_async (connection, spec, job, NULL, test_on_result_cb, &result);
   return hangar_connection_create_pool_finish (connection, wait_result (&result), error);
 }
 
@@ -688,7 +648,7 @@ test_create_each_type (void)
   for (guint i = 0; i < specs->len; i++)
     {
       g_autoptr(HangarJob) job = hangar_job_new ("Creating");
-      JobWatch watch = { g_ptr_array_new_with_free_func (g_free), NULL };
+      TestJobWatch watch = { g_ptr_array_new_with_free_func (g_free), NULL };
       g_autoptr(GError) error = NULL;
       g_autoptr(HangarPool) pool = NULL;
       g_autoptr(HangarPoolSpec) got = NULL;
@@ -698,7 +658,7 @@ test_create_each_type (void)
       g_autofree char *autostarting =
         g_strdup_printf ("Making the pool “%s” start with the host", want->name);
 
-      g_signal_connect (job, "notify::message", G_CALLBACK (on_job_message_cb), &watch);
+      g_signal_connect (job, "notify::message", G_CALLBACK (test_job_watch_cb), &watch);
       pool = create_pool (connection, want, job, &error);
       g_assert_no_error (error);
       g_assert_nonnull (pool);
@@ -707,11 +667,11 @@ test_create_each_type (void)
       g_assert_true (hangar_pool_get_persistent (pool));
       g_assert_cmpint (hangar_pool_get_autostart (pool), ==, want->autostart);
       g_assert_cmpfloat (hangar_job_get_fraction (job), ==, 1.0);
-      g_assert_true (has_message (watch.messages, defining));
+      g_assert_true (test_has_message (watch.messages, defining));
       /* Only a dir pool is built unasked. */
-      g_assert_cmpint (has_message (watch.messages, building), ==,
+      g_assert_cmpint (test_has_message (watch.messages, building), ==,
                        want->type == HANGAR_POOL_TYPE_DIR || want->build);
-      g_assert_cmpint (has_message (watch.messages, autostarting), ==, want->autostart);
+      g_assert_cmpint (test_has_message (watch.messages, autostarting), ==, want->autostart);
 
       /* What libvirt holds now is what was asked, with the defaults Hangar fills in:
        * a volume group's target is /dev/NAME and its format lvm2. */
@@ -944,11 +904,11 @@ test_create_cancelled (void)
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     {
       g_autoptr(HangarJob) job = hangar_job_new ("Creating");
-      JobWatch watch = { g_ptr_array_new_with_free_func (g_free), steps[i] };
+      TestJobWatch watch = { g_ptr_array_new_with_free_func (g_free), steps[i] };
       g_autoptr(GError) error = NULL;
       g_autoptr(HangarPool) pool = NULL;
 
-      g_signal_connect (job, "notify::message", G_CALLBACK (on_job_message_cb), &watch);
+      g_signal_connect (job, "notify::message", G_CALLBACK (test_job_watch_cb), &watch);
       pool = create_pool (connection, spec, job, &error);
       g_assert_null (pool);
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -978,7 +938,7 @@ test_pool_types_and_default (void)
   g_autofree char *session_images = NULL;
 
   /* The test driver cannot say which types it has: all six, in the wizard's order. */
-  hangar_connection_get_pool_types_async (connection, NULL, on_result_cb, &result);
+  hangar_connection_get_pool_types_async (connection, NULL, test_on_result_cb, &result);
   types = hangar_connection_get_pool_types_finish (connection, wait_result (&result), &error);
   g_assert_no_error (error);
   g_clear_object (&result); /* it holds the connection */
@@ -1036,7 +996,7 @@ assert_volume_refused (HangarPool             *pool,
   if (strstr (error->message, message) == NULL)
     g_error ("Volume “%s”: expected “%s” in “%s”", spec->name, message, error->message);
 
-  hangar_pool_create_volume_async (pool, spec, NULL, NULL, on_result_cb, &result);
+  hangar_pool_create_volume_async (pool, spec, NULL, NULL, test_on_result_cb, &result);
   volume = hangar_pool_create_volume_finish (pool, wait_result (&result), &create_error);
   g_assert_null (volume);
   g_assert_error (create_error, HANGAR_STORAGE_ERROR, (int)code);
@@ -1139,7 +1099,7 @@ test_create_volumes (void)
   g_autoptr(HangarVolumeSpec) raw = volume_spec ("full.img", HANGAR_VOLUME_FORMAT_RAW,
                                                  2 * GiB, 2 * GiB);
   g_autoptr(HangarJob) job = hangar_job_new ("Creating");
-  JobWatch watch = { g_ptr_array_new_with_free_func (g_free), NULL };
+  TestJobWatch watch = { g_ptr_array_new_with_free_func (g_free), NULL };
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(HangarVolume) v1 = NULL;
@@ -1150,7 +1110,7 @@ test_create_volumes (void)
   g_assert_nonnull (vpool);
   g_assert_cmpuint (g_list_model_get_n_items (volumes), ==, 0);
 
-  hangar_pool_create_volume_async (pool, base, NULL, NULL, on_result_cb, &result);
+  hangar_pool_create_volume_async (pool, base, NULL, NULL, test_on_result_cb, &result);
   v1 = hangar_pool_create_volume_finish (pool, wait_result (&result), &error);
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -1162,7 +1122,7 @@ test_create_volumes (void)
 
   /* An overlay names its backing volume and that volume's format. */
   overlay->backing_path = g_strdup ("/default-pool/base.qcow2");
-  hangar_pool_create_volume_async (pool, overlay, NULL, NULL, on_result_cb, &result);
+  hangar_pool_create_volume_async (pool, overlay, NULL, NULL, test_on_result_cb, &result);
   v2 = hangar_pool_create_volume_finish (pool, wait_result (&result), &error);
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -1173,12 +1133,12 @@ test_create_volumes (void)
   g_clear_pointer (&xml, g_free);
 
   /* "Allocate now", watched by a job: it ends full, and the pool's free space drops. */
-  g_signal_connect (job, "notify::message", G_CALLBACK (on_job_message_cb), &watch);
-  hangar_pool_create_volume_async (pool, raw, job, NULL, on_result_cb, &result);
+  g_signal_connect (job, "notify::message", G_CALLBACK (test_job_watch_cb), &watch);
+  hangar_pool_create_volume_async (pool, raw, job, NULL, test_on_result_cb, &result);
   v3 = hangar_pool_create_volume_finish (pool, wait_result (&result), &error);
   g_assert_no_error (error);
   g_clear_object (&result);
-  g_assert_true (has_message (watch.messages, "Allocating full.img"));
+  g_assert_true (test_has_message (watch.messages, "Allocating full.img"));
   g_assert_cmpfloat (hangar_job_get_fraction (job), ==, 1.0);
   g_assert_cmpstr (hangar_volume_get_format (v3), ==, "raw");
   g_assert_cmpuint (hangar_volume_get_allocation (v3), ==, 2 * GiB);
@@ -1203,7 +1163,7 @@ test_create_volumes (void)
     g_autoptr(HangarVolume) none = NULL;
 
     g_assert_nonnull (made);
-    hangar_pool_create_volume_async (pool, twin, NULL, NULL, on_result_cb, &result);
+    hangar_pool_create_volume_async (pool, twin, NULL, NULL, test_on_result_cb, &result);
     none = hangar_pool_create_volume_finish (pool, wait_result (&result), &error);
     g_assert_null (none);
     g_assert_nonnull (error);
@@ -1219,7 +1179,7 @@ test_create_volumes (void)
     {
       g_autoptr(HangarVolume) volume = g_list_model_get_item (volumes, 0);
 
-      hangar_volume_delete_async (volume, FALSE, FALSE, NULL, NULL, on_result_cb, &result);
+      hangar_volume_delete_async (volume, FALSE, FALSE, NULL, NULL, test_on_result_cb, &result);
       g_assert_true (hangar_volume_delete_finish (volume, wait_result (&result), &error));
       g_assert_no_error (error);
       g_clear_object (&result);
@@ -1252,7 +1212,7 @@ test_create_volume_cancelled (void)
   for (round = 0; round < 2; round++)
     {
       g_autoptr(HangarJob) job = hangar_job_new ("Creating");
-      JobWatch watch = { g_ptr_array_new_with_free_func (g_free), "Allocating" };
+      TestJobWatch watch = { g_ptr_array_new_with_free_func (g_free), "Allocating" };
       g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(GError) error = NULL;
       g_autoptr(HangarVolume) volume = NULL;
@@ -1260,8 +1220,8 @@ test_create_volume_cancelled (void)
 
       if (round == 0)
         hangar_job_cancel (job);
-      g_signal_connect (job, "notify::message", G_CALLBACK (on_job_message_cb), &watch);
-      hangar_pool_create_volume_async (pool, spec, job, NULL, on_result_cb, &result);
+      g_signal_connect (job, "notify::message", G_CALLBACK (test_job_watch_cb), &watch);
+      hangar_pool_create_volume_async (pool, spec, job, NULL, test_on_result_cb, &result);
       volume = hangar_pool_create_volume_finish (pool, wait_result (&result), &error);
       g_assert_null (volume);
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -1297,7 +1257,7 @@ test_resize_volume (void)
   web = hangar_pool_find_volume (images, "web.qcow2");
 
   /* Smaller without leave: refused before libvirt is asked, in a sentence. */
-  hangar_volume_resize_async (web, 10 * GiB, FALSE, NULL, on_result_cb, &result);
+  hangar_volume_resize_async (web, 10 * GiB, FALSE, NULL, test_on_result_cb, &result);
   g_assert_false (hangar_volume_resize_finish (web, wait_result (&result), &error));
   g_assert_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_INVALID_SIZE);
   g_assert_nonnull (strstr (error->message, "The volume “web.qcow2” is 20.0\u00a0GiB, more than the 10.0\u00a0GiB asked for."));
@@ -1305,7 +1265,7 @@ test_resize_volume (void)
   g_clear_error (&error);
   g_clear_object (&result);
 
-  hangar_volume_resize_async (web, 0, FALSE, NULL, on_result_cb, &result);
+  hangar_volume_resize_async (web, 0, FALSE, NULL, test_on_result_cb, &result);
   g_assert_false (hangar_volume_resize_finish (web, wait_result (&result), &error));
   g_assert_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_INVALID_SIZE);
   g_clear_error (&error);
@@ -1313,7 +1273,7 @@ test_resize_volume (void)
 
   /* The test driver has no virStorageVolResize: growing (and a confirmed shrink) meet
    * that, said as a sentence naming the volume. Real resizing is tested on libvirtd. */
-  hangar_volume_resize_async (web, 30 * GiB, FALSE, NULL, on_result_cb, &result);
+  hangar_volume_resize_async (web, 30 * GiB, FALSE, NULL, test_on_result_cb, &result);
   g_assert_false (hangar_volume_resize_finish (web, wait_result (&result), &error));
   g_assert_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_UNSUPPORTED);
   g_assert_true (g_str_has_prefix (error->message,
@@ -1321,14 +1281,14 @@ test_resize_volume (void)
   g_clear_error (&error);
   g_clear_object (&result);
 
-  hangar_volume_resize_async (web, 10 * GiB, TRUE, NULL, on_result_cb, &result);
+  hangar_volume_resize_async (web, 10 * GiB, TRUE, NULL, test_on_result_cb, &result);
   g_assert_false (hangar_volume_resize_finish (web, wait_result (&result), &error));
   g_assert_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_UNSUPPORTED);
   g_clear_error (&error);
   g_clear_object (&result);
 
   /* The same size: nothing to do. */
-  hangar_volume_resize_async (web, 20 * GiB, FALSE, NULL, on_result_cb, &result);
+  hangar_volume_resize_async (web, 20 * GiB, FALSE, NULL, test_on_result_cb, &result);
   g_assert_true (hangar_volume_resize_finish (web, wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -1348,12 +1308,12 @@ test_delete_volume (void)
   g_autoptr(HangarVolume) shared = g_object_ref (hangar_pool_find_volume (images, "shared.img"));
   HangarVolume *overlay = hangar_pool_find_volume (images, "overlay.qcow2");
   g_autoptr(HangarJob) job = hangar_job_new ("Deleting");
-  JobWatch watch = { g_ptr_array_new_with_free_func (g_free), NULL };
+  TestJobWatch watch = { g_ptr_array_new_with_free_func (g_free), NULL };
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
   /* Two guests use it: refused, naming them. */
-  hangar_volume_delete_async (shared, FALSE, FALSE, NULL, NULL, on_result_cb, &result);
+  hangar_volume_delete_async (shared, FALSE, FALSE, NULL, NULL, test_on_result_cb, &result);
   g_assert_false (hangar_volume_delete_finish (shared, wait_result (&result), &error));
   g_assert_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_IN_USE);
   g_assert_cmpstr (error->message, ==,
@@ -1363,19 +1323,19 @@ test_delete_volume (void)
   g_assert_cmpuint (g_list_model_get_n_items (volumes), ==, 3);
 
   /* A wipe the test driver cannot do: the volume stays. */
-  g_signal_connect (job, "notify::message", G_CALLBACK (on_job_message_cb), &watch);
-  hangar_volume_delete_async (overlay, FALSE, TRUE, job, NULL, on_result_cb, &result);
+  g_signal_connect (job, "notify::message", G_CALLBACK (test_job_watch_cb), &watch);
+  hangar_volume_delete_async (overlay, FALSE, TRUE, job, NULL, test_on_result_cb, &result);
   g_assert_false (hangar_volume_delete_finish (overlay, wait_result (&result), &error));
   g_assert_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_UNSUPPORTED);
   g_assert_true (g_str_has_prefix (error->message, "Could not wipe the volume “overlay.qcow2”: "));
   g_clear_error (&error);
   g_clear_object (&result);
-  g_assert_true (has_message (watch.messages, "Wiping overlay.qcow2"));
+  g_assert_true (test_has_message (watch.messages, "Wiping overlay.qcow2"));
   g_assert_cmpfloat (hangar_job_get_fraction (job), ==, -1);
   g_assert_true (hangar_pool_find_volume (images, "overlay.qcow2") == overlay);
 
   /* Confirmed: deleted, gone from the list, the pool's allocation down by its 4 GiB. */
-  hangar_volume_delete_async (shared, TRUE, FALSE, NULL, NULL, on_result_cb, &result);
+  hangar_volume_delete_async (shared, TRUE, FALSE, NULL, NULL, test_on_result_cb, &result);
   g_assert_true (hangar_volume_delete_finish (shared, wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -1384,7 +1344,7 @@ test_delete_volume (void)
   g_assert_true (test_wait_for (allocation_is_three_gib_one_mib, images, 5000));
 
   /* Deleting it again: libvirt's reason, naming it. */
-  hangar_volume_delete_async (shared, TRUE, FALSE, NULL, NULL, on_result_cb, &result);
+  hangar_volume_delete_async (shared, TRUE, FALSE, NULL, NULL, test_on_result_cb, &result);
   g_assert_false (hangar_volume_delete_finish (shared, wait_result (&result), &error));
   g_assert_true (g_str_has_prefix (error->message, "Could not find the volume “shared.img”: "));
   g_clear_object (&result);
@@ -1506,7 +1466,7 @@ test_users_follow_guests (void)
 
   g_assert_nonnull (other);
   load_volumes (pool);
-  hangar_pool_create_volume_async (pool, spec, NULL, NULL, on_result_cb, &result);
+  hangar_pool_create_volume_async (pool, spec, NULL, NULL, test_on_result_cb, &result);
   volume = hangar_pool_create_volume_finish (pool, wait_result (&result), &error);
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -1525,7 +1485,7 @@ test_users_follow_guests (void)
   if (!test_wait_for (used_by_nobody, volume, 5000))
     g_error ("The undefined guest still shows as the volume's user");
 
-  hangar_volume_delete_async (volume, FALSE, FALSE, NULL, NULL, on_result_cb, &result);
+  hangar_volume_delete_async (volume, FALSE, FALSE, NULL, NULL, test_on_result_cb, &result);
   g_assert_true (hangar_volume_delete_finish (volume, wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
