@@ -44,7 +44,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -451,6 +453,47 @@ delete_volume (HangarVolume *volume)
   g_clear_object (&w.result);
 }
 
+/* A raw volume full of data, deleted with its data wiped first: the file is gone, and
+ * what it held — read through a descriptor the test kept open, so the inode outlives
+ * the name — is zeros now. */
+static void
+wipe_and_delete (HangarPool *pool,
+                 const char *dir)
+{
+  g_autoptr(HangarVolumeSpec) vspec = volume_spec ("wiped.img", HANGAR_VOLUME_FORMAT_RAW,
+                                                   1 * MiB, 1 * MiB);
+  g_autofree char *path = g_build_filename (dir, "wiped.img", NULL);
+  g_autofree guint8 *data = g_malloc (1 * MiB);
+  g_autoptr(HangarVolume) volume = NULL;
+  g_autoptr(HangarJob) job = hangar_job_new ("Deleting");
+  g_autoptr(GError) error = NULL;
+  gboolean zeros = TRUE;
+  Wait w = { 0 };
+  int fd;
+
+  volume = create_volume (pool, vspec);
+  fd = g_open (path, O_RDWR, 0);
+  e2e_assert (fd >= 0, "cannot open %s: %s", path, g_strerror (errno));
+  memset (data, 0xa5, 1 * MiB);
+  e2e_assert (pwrite (fd, data, 1 * MiB, 0) == (ssize_t)(1 * MiB) && fsync (fd) == 0,
+              "cannot fill %s: %s", path, g_strerror (errno));
+
+  hangar_volume_delete_async (volume, FALSE, TRUE, job, NULL, on_done_cb, &w);
+  e2e_assert (hangar_volume_delete_finish (volume, await (&w, "wiping and deleting a volume"),
+                                           &error),
+              "Hangar could not wipe and delete %s: %s", path, error->message);
+  g_clear_object (&w.result);
+  e2e_assert (!g_file_test (path, G_FILE_TEST_EXISTS), "%s is still there after deleting it",
+              path);
+  e2e_assert (pread (fd, data, 1 * MiB, 0) == (ssize_t)(1 * MiB), "cannot read %s back: %s",
+              path, g_strerror (errno));
+  for (gsize i = 0; i < 1 * MiB && zeros; i++)
+    zeros = data[i] == 0;
+  close (fd);
+  e2e_assert (zeros, "%s held data, not zeros, when it was deleted: the wipe did not happen",
+              path);
+}
+
 /* What qemu-img says of the image at @path: its "format" and "virtual-size" (the first
  * of each in its JSON are the image's own; a backing image's would come later). */
 static void
@@ -544,6 +587,8 @@ test_dir_qcow2 (void)
               path);
   e2e_assert (e2e_wait_for (volume_not_listed, &listed, MODEL_TIMEOUT),
               "Hangar still lists disk.qcow2 in %s after deleting it", name);
+
+  wipe_and_delete (pool, dir);
 
   stop_pool (pool);
   delete_pool (pool, TRUE);
