@@ -15,6 +15,7 @@
 #include "hangar-connection-private.h"
 #include "hangar-guest-private.h"
 #include "hangar-host-info.h"
+#include "hangar-notify.h"
 
 struct _HangarHostInfo
 {
@@ -118,31 +119,6 @@ hangar_format_libvirt_version (unsigned long version)
 {
   return g_strdup_printf ("%lu.%lu.%lu", version / 1000000, (version / 1000) % 1000,
                           version % 1000);
-}
-
-static void
-set_string (HangarHostInfo *self,
-            char          **field,
-            const char     *value,
-            guint           prop)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-  g_free (*field);
-  *field = g_strdup (value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
-static void
-set_uint (HangarHostInfo *self,
-          guint          *field,
-          guint           value,
-          guint           prop)
-{
-  if (*field == value)
-    return;
-  *field = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
 static void
@@ -271,12 +247,16 @@ on_facts_done_cb (GObject      *object,
     }
 
   g_object_freeze_notify (G_OBJECT (self));
-  set_string (self, &self->host_name, facts->host_name, PROP_HOST_NAME);
-  set_string (self, &self->hypervisor, facts->hypervisor, PROP_HYPERVISOR);
-  set_string (self, &self->libvirt_version, facts->libvirt_version, PROP_LIBVIRT_VERSION);
-  set_string (self, &self->architecture, facts->architecture, PROP_ARCHITECTURE);
-  set_uint (self, &self->cpus, facts->cpus, PROP_CPUS);
-  set_uint (self, &self->cpu_mhz, facts->cpu_mhz, PROP_CPU_MHZ);
+  hangar_set_string (G_OBJECT (self), &self->host_name, facts->host_name,
+                     properties[PROP_HOST_NAME]);
+  hangar_set_string (G_OBJECT (self), &self->hypervisor, facts->hypervisor,
+                     properties[PROP_HYPERVISOR]);
+  hangar_set_string (G_OBJECT (self), &self->libvirt_version, facts->libvirt_version,
+                     properties[PROP_LIBVIRT_VERSION]);
+  hangar_set_string (G_OBJECT (self), &self->architecture, facts->architecture,
+                     properties[PROP_ARCHITECTURE]);
+  hangar_set_uint (G_OBJECT (self), &self->cpus, facts->cpus, properties[PROP_CPUS]);
+  hangar_set_uint (G_OBJECT (self), &self->cpu_mhz, facts->cpu_mhz, properties[PROP_CPU_MHZ]);
   if (self->memory != facts->memory)
     {
       self->memory = facts->memory;

@@ -13,6 +13,7 @@
 
 #include "hangar-connection-private.h"
 #include "hangar-domain-config.h"
+#include "hangar-notify.h"
 #include "hangar-pool-private.h"
 #include "hangar-storage-private.h"
 #include "hangar-volume-private.h"
@@ -143,46 +144,6 @@ hangar_pool_info_fetch (virStoragePoolPtr  pool,
   return g_steal_pointer (&info);
 }
 
-/* Setters: notify only on a real change. */
-
-static gboolean
-set_uint64 (HangarPool *self,
-            guint64    *field,
-            guint64     value,
-            guint       prop)
-{
-  if (*field == value)
-    return FALSE;
-  *field = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-  return TRUE;
-}
-
-static void
-set_boolean (HangarPool *self,
-             gboolean   *field,
-             gboolean    value,
-             guint       prop)
-{
-  if (*field == !!value)
-    return;
-  *field = !!value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
-static void
-set_string (HangarPool  *self,
-            char       **field,
-            const char  *value,
-            guint        prop)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-  g_free (*field);
-  *field = g_strdup (value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
 void
 hangar_pool_set_state (HangarPool      *self,
                        HangarPoolState  state)
@@ -205,9 +166,11 @@ hangar_pool_set_state (HangarPool      *self,
     {
       gboolean changed = FALSE;
 
-      changed |= set_uint64 (self, &self->capacity, 0, PROP_CAPACITY);
-      changed |= set_uint64 (self, &self->allocation, 0, PROP_ALLOCATION);
-      set_uint64 (self, &self->available, 0, PROP_AVAILABLE);
+      changed |= hangar_set_uint64 (G_OBJECT (self), &self->capacity, 0,
+                                    properties[PROP_CAPACITY]);
+      changed |= hangar_set_uint64 (G_OBJECT (self), &self->allocation, 0,
+                                    properties[PROP_ALLOCATION]);
+      hangar_set_uint64 (G_OBJECT (self), &self->available, 0, properties[PROP_AVAILABLE]);
       if (changed)
         g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION_USED]);
       if (g_list_model_get_n_items (G_LIST_MODEL (self->volumes)) > 0)
@@ -220,7 +183,8 @@ hangar_pool_set_persistent (HangarPool *self,
                             gboolean    persistent)
 {
   g_return_if_fail (HANGAR_IS_POOL (self));
-  set_boolean (self, &self->persistent, persistent, PROP_PERSISTENT);
+  hangar_set_boolean (G_OBJECT (self), &self->persistent, persistent,
+                      properties[PROP_PERSISTENT]);
 }
 
 void
@@ -232,8 +196,8 @@ hangar_pool_apply_info (HangarPool           *self,
   g_return_if_fail (HANGAR_IS_POOL (self));
 
   g_object_freeze_notify (G_OBJECT (self));
-  set_string (self, &self->name, info->name, PROP_NAME);
-  set_string (self, &self->uuid, info->uuid, PROP_UUID);
+  hangar_set_string (G_OBJECT (self), &self->name, info->name, properties[PROP_NAME]);
+  hangar_set_string (G_OBJECT (self), &self->uuid, info->uuid, properties[PROP_UUID]);
   if (self->type != info->type)
     {
       self->type = info->type;
@@ -241,14 +205,20 @@ hangar_pool_apply_info (HangarPool           *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TYPE_LABEL]);
     }
   hangar_pool_set_state (self, info->state);
-  set_boolean (self, &self->autostart, info->autostart, PROP_AUTOSTART);
-  set_boolean (self, &self->persistent, info->persistent, PROP_PERSISTENT);
-  size_changed |= set_uint64 (self, &self->capacity, info->capacity, PROP_CAPACITY);
-  size_changed |= set_uint64 (self, &self->allocation, info->allocation, PROP_ALLOCATION);
-  set_uint64 (self, &self->available, info->available, PROP_AVAILABLE);
+  hangar_set_boolean (G_OBJECT (self), &self->autostart, info->autostart,
+                      properties[PROP_AUTOSTART]);
+  hangar_set_boolean (G_OBJECT (self), &self->persistent, info->persistent,
+                      properties[PROP_PERSISTENT]);
+  size_changed |= hangar_set_uint64 (G_OBJECT (self), &self->capacity, info->capacity,
+                                     properties[PROP_CAPACITY]);
+  size_changed |= hangar_set_uint64 (G_OBJECT (self), &self->allocation, info->allocation,
+                                     properties[PROP_ALLOCATION]);
+  hangar_set_uint64 (G_OBJECT (self), &self->available, info->available,
+                     properties[PROP_AVAILABLE]);
   if (size_changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION_USED]);
-  set_string (self, &self->target_path, info->target_path, PROP_TARGET_PATH);
+  hangar_set_string (G_OBJECT (self), &self->target_path, info->target_path,
+                     properties[PROP_TARGET_PATH]);
   g_clear_pointer (&self->spec, hangar_pool_spec_free);
   self->spec = hangar_pool_spec_copy (info->spec);
   g_object_thaw_notify (G_OBJECT (self));

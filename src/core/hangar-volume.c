@@ -12,6 +12,7 @@
 #include <libvirt/virterror.h>
 
 #include "hangar-domain-config.h"
+#include "hangar-notify.h"
 #include "hangar-pool-private.h"
 #include "hangar-storage-private.h"
 #include "hangar-volume-private.h"
@@ -135,33 +136,6 @@ hangar_volume_info_fetch (virStorageVolPtr  volume,
   return g_steal_pointer (&info);
 }
 
-/* Setters: notify only on a real change. */
-
-static void
-set_string (HangarVolume *self,
-            char        **field,
-            const char   *value,
-            guint         prop)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-  g_free (*field);
-  *field = g_strdup (value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
-static void
-set_uint64 (HangarVolume *self,
-            guint64      *field,
-            guint64       value,
-            guint         prop)
-{
-  if (*field == value)
-    return;
-  *field = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
 static void
 set_users (HangarVolume      *self,
            const char *const *users)
@@ -187,12 +161,15 @@ hangar_volume_apply_info (HangarVolume           *self,
   g_return_if_fail (HANGAR_IS_VOLUME (self));
 
   g_object_freeze_notify (G_OBJECT (self));
-  set_string (self, &self->name, info->name, PROP_NAME);
-  set_string (self, &self->path, info->path, PROP_PATH);
-  set_string (self, &self->format, info->format, PROP_FORMAT);
-  set_uint64 (self, &self->capacity, info->capacity, PROP_CAPACITY);
-  set_uint64 (self, &self->allocation, info->allocation, PROP_ALLOCATION);
-  set_string (self, &self->backing_path, info->backing_path, PROP_BACKING_PATH);
+  hangar_set_string (G_OBJECT (self), &self->name, info->name, properties[PROP_NAME]);
+  hangar_set_string (G_OBJECT (self), &self->path, info->path, properties[PROP_PATH]);
+  hangar_set_string (G_OBJECT (self), &self->format, info->format, properties[PROP_FORMAT]);
+  hangar_set_uint64 (G_OBJECT (self), &self->capacity, info->capacity,
+                     properties[PROP_CAPACITY]);
+  hangar_set_uint64 (G_OBJECT (self), &self->allocation, info->allocation,
+                     properties[PROP_ALLOCATION]);
+  hangar_set_string (G_OBJECT (self), &self->backing_path, info->backing_path,
+                     properties[PROP_BACKING_PATH]);
   set_users (self, (const char *const *)info->users);
   g_object_thaw_notify (G_OBJECT (self));
 }
