@@ -19,6 +19,15 @@
 
 G_DEFINE_QUARK (hangar-guest-spec-error-quark, hangar_guest_spec_error)
 
+static void
+free_secret (char *secret)
+{
+  if (secret == NULL)
+    return;
+  explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}
+
 HangarGuestSpec *
 hangar_guest_spec_new (void)
 {
@@ -51,6 +60,14 @@ hangar_guest_spec_copy (const HangarGuestSpec *spec)
   copy->arch = g_strdup (spec->arch);
   copy->machine = g_strdup (spec->machine);
   copy->virt_type = g_strdup (spec->virt_type);
+  copy->user_login = g_strdup (spec->user_login);
+  copy->user_realname = g_strdup (spec->user_realname);
+  copy->user_password = g_strdup (spec->user_password);
+  copy->admin_password = g_strdup (spec->admin_password);
+  copy->product_key = g_strdup (spec->product_key);
+  copy->hostname = g_strdup (spec->hostname);
+  copy->ssh_keys = g_strdup (spec->ssh_keys);
+  copy->custom_xml = g_strdup (spec->custom_xml);
   return copy;
 }
 
@@ -73,6 +90,15 @@ hangar_guest_spec_free (HangarGuestSpec *spec)
   g_free (spec->arch);
   g_free (spec->machine);
   g_free (spec->virt_type);
+  g_free (spec->user_login);
+  g_free (spec->user_realname);
+  g_free (spec->hostname);
+  g_free (spec->ssh_keys);
+  g_free (spec->custom_xml);
+  /* Secrets are not left in freed memory. */
+  free_secret (spec->user_password);
+  free_secret (spec->admin_password);
+  free_secret (spec->product_key);
   g_free (spec);
 }
 

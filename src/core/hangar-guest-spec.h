@@ -32,6 +32,7 @@ typedef enum {
   HANGAR_GUEST_SPEC_NETWORK_NONE,
   HANGAR_GUEST_SPEC_NETWORK_VIRTUAL,     /* a libvirt virtual network: network_name */
   HANGAR_GUEST_SPEC_NETWORK_BRIDGE,      /* a host bridge: network_name */
+  HANGAR_GUEST_SPEC_NETWORK_MACVTAP,     /* macvtap on a host interface: network_name */
 } HangarGuestSpecNetwork;
 
 typedef enum {
@@ -68,6 +69,30 @@ typedef struct {
   gboolean               virtio_disk;
   gboolean               virtio_net;
   HangarGuestGraphics    graphics;
+  gboolean               secure_boot;  /* with UEFI, when the firmware has it */
+  gboolean               tpm;          /* an emulated TPM 2.0 */
+
+  /* Cloud image: TRUE copies base_image into the new volume instead of using it as
+   * the volume's backing file. */
+  gboolean               copy_base_image;
+
+  /* Unattended install (MEDIA or URL with an install script) or cloud-init (CLOUD_IMAGE):
+   * who logs in. Passwords live only here and in the generated file; spec_free wipes
+   * them. ssh_keys: public keys, one per line (cloud-init). */
+  gboolean               unattended;
+  gboolean               cloud_init;
+  char                  *user_login;
+  char                  *user_realname;
+  char                  *user_password;   /* NULL with password_locked */
+  gboolean               password_locked;
+  char                  *admin_password;
+  char                  *product_key;
+  char                  *hostname;
+  char                  *ssh_keys;
+
+  /* Customize before install: the install definition the user edited, used instead of
+   * the built one (NULL: build it). */
+  char                  *custom_xml;
   /* From the host (hangar_guest_spec_fill_host): "x86_64", "pc-q35-7.2", "kvm". */
   char                  *arch;
   char                  *machine;
@@ -91,6 +116,9 @@ typedef enum {
   HANGAR_GUEST_SPEC_ERROR_SOURCE,
   HANGAR_GUEST_SPEC_ERROR_DISK,
   HANGAR_GUEST_SPEC_ERROR_HOST,
+  HANGAR_GUEST_SPEC_ERROR_NETWORK,
+  HANGAR_GUEST_SPEC_ERROR_FIRMWARE,
+  HANGAR_GUEST_SPEC_ERROR_SETUP,         /* unattended / cloud-init answers */
 } HangarGuestSpecError;
 
 /* The name alone, no host asked (as the user types). */
