@@ -398,6 +398,83 @@ test_every_source (void)
   test_assert_finalized (connection);
 }
 
+/* macvtap on a host interface; UEFI with Secure Boot on (firmware features, SMM) and
+ * off (said, so libvirt picks no Secure Boot build); a TPM 2.0 emulator, CRB on q35 and
+ * TIS elsewhere. Each accepted by the schema and the driver. */
+static void
+test_hardware_choices (void)
+{
+  HangarConnection *connection = test_open_connection ("test:///default");
+  virConnectPtr conn = test_raw_connection (connection);
+
+  for (guint variant = 0; variant < 2; variant++)
+    {
+      g_autoptr(HangarGuestSpec) spec = spec_for (HANGAR_GUEST_SOURCE_MANUAL);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *xml = NULL;
+
+      g_test_message ("Variant %u", variant);
+      g_assert_true (hangar_guest_spec_fill_host (spec, connection, &error));
+      g_assert_no_error (error);
+      spec->network = HANGAR_GUEST_SPEC_NETWORK_MACVTAP;
+      g_free (spec->network_name);
+      spec->network_name = g_strdup ("eth1");
+      spec->firmware = HANGAR_GUEST_FIRMWARE_UEFI;
+      spec->secure_boot = variant == 0;
+      spec->tpm = TRUE;
+      if (variant == 0)
+        {
+          g_free (spec->machine);
+          spec->machine = g_strdup ("pc-q35-7.2");
+        }
+      xml = build_xml (spec, HANGAR_DOMAIN_PHASE_FINAL);
+      assert_valid (xml);
+      assert_driver_accepts (conn, xml);
+
+      assert_xpath (xml, "count(/domain/devices/interface)", "1");
+      assert_xpath (xml, "string(/domain/devices/interface/@type)", "direct");
+      assert_xpath (xml, "string(/domain/devices/interface/source/@dev)", "eth1");
+      assert_xpath (xml, "string(/domain/devices/interface/source/@mode)", "bridge");
+      assert_xpath (xml, "string(/domain/devices/interface/model/@type)", "virtio");
+      assert_xpath (xml, "string(/domain/os/@firmware)", "efi");
+      assert_xpath (xml, "string(/domain/os/firmware/feature[@name='secure-boot']/@enabled)",
+                    variant == 0 ? "yes" : "no");
+      assert_xpath (xml, "count(/domain/devices/tpm)", "1");
+      assert_xpath (xml, "string(/domain/devices/tpm/backend/@type)", "emulator");
+      assert_xpath (xml, "string(/domain/devices/tpm/backend/@version)", "2.0");
+      if (variant == 0)
+        {
+          assert_xpath (xml, "string(/domain/os/firmware/feature[@name='enrolled-keys']/@enabled)",
+                        "yes");
+          assert_xpath (xml, "string(/domain/features/smm/@state)", "on");
+          assert_xpath (xml, "string(/domain/devices/tpm/@model)", "tpm-crb");
+        }
+      else
+        {
+          assert_xpath (xml, "count(/domain/features/smm)", "0");
+          assert_xpath (xml, "count(/domain/os/firmware/feature)", "1");
+          assert_xpath (xml, "string(/domain/devices/tpm/@model)", "tpm-tis");
+        }
+    }
+
+  {
+    /* BIOS and no TPM: neither appears. */
+    g_autoptr(HangarGuestSpec) spec = spec_for (HANGAR_GUEST_SOURCE_MANUAL);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *xml = NULL;
+
+    g_assert_true (hangar_guest_spec_fill_host (spec, connection, &error));
+    spec->secure_boot = TRUE;
+    xml = build_xml (spec, HANGAR_DOMAIN_PHASE_FINAL);
+    assert_xpath (xml, "count(/domain/os/firmware)", "0");
+    assert_xpath (xml, "count(/domain/features/smm)", "0");
+    assert_xpath (xml, "count(/domain/devices/tpm)", "0");
+  }
+
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
 static void
 test_build_needs (void)
 {
@@ -699,6 +776,7 @@ main (int   argc,
   g_test_add_func ("/guest-creator/check-async", test_check_async);
   g_test_add_func ("/guest-creator/fill-host", test_fill_host);
   g_test_add_func ("/guest-creator/every-source", test_every_source);
+  g_test_add_func ("/guest-creator/hardware-choices", test_hardware_choices);
   g_test_add_func ("/guest-creator/build-needs", test_build_needs);
   g_test_add_func ("/guest-creator/create", test_create);
   g_test_add_func ("/guest-creator/define-fails", test_define_fails);

@@ -13,6 +13,7 @@
 #include <libxml/tree.h>
 
 #include "hangar-domain-builder.h"
+#include "hangar-storage-private.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GVirConfigDomainDiskDriver, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GVirConfigDomainChardevSourcePty, g_object_unref)
@@ -84,6 +85,90 @@ disk_format (const HangarGuestSpec *spec)
           && g_str_has_suffix (spec->disk_path, ".qcow2")))
     return GVIR_CONFIG_DOMAIN_DISK_FORMAT_QCOW2;
   return GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW;
+}
+
+/* libvirt-gconfig 4.0 has no class for a macvtap interface, a TPM, Secure Boot's
+ * firmware features or SMM: those are plain device objects or the nodes of gconfig's
+ * objects, given their attributes and children through libxml2 (which escapes the
+ * values), never text. */
+static xmlNodePtr
+add_child (xmlNodePtr  parent,
+           const char *element)
+{
+  return xmlNewChild (parent, NULL, BAD_CAST element, NULL);
+}
+
+static void
+set_attribute (xmlNodePtr  node,
+               const char *attribute,
+               const char *value)
+{
+  xmlSetProp (node, BAD_CAST attribute, BAD_CAST value);
+}
+
+/* <interface type='direct'><source dev=@device mode='bridge'/><model type=@model/>: a
+ * macvtap on a host interface, in bridge mode (guests on it reach each other). */
+static GVirConfigDomainDevice *
+new_macvtap (const char *device,
+             const char *model)
+{
+  GVirConfigObject *interface = gvir_config_object_new (GVIR_CONFIG_TYPE_DOMAIN_DEVICE,
+                                                        "interface", NULL);
+  xmlNodePtr node = hangar_storage_config_node (interface);
+  xmlNodePtr source;
+
+  set_attribute (node, "type", "direct");
+  source = add_child (node, "source");
+  set_attribute (source, "dev", device);
+  set_attribute (source, "mode", "bridge");
+  set_attribute (add_child (node, "model"), "type", model);
+  return GVIR_CONFIG_DOMAIN_DEVICE (interface);
+}
+
+/* <tpm model=…><backend type='emulator' version='2.0'/>: the CRB interface on q35
+ * (what Windows 11 expects there), TIS elsewhere. */
+static GVirConfigDomainDevice *
+new_tpm (const HangarGuestSpec *spec)
+{
+  GVirConfigObject *tpm = gvir_config_object_new (GVIR_CONFIG_TYPE_DOMAIN_DEVICE, "tpm", NULL);
+  xmlNodePtr node = hangar_storage_config_node (tpm);
+  xmlNodePtr backend;
+
+  set_attribute (node, "model", spec->machine != NULL && strstr (spec->machine, "q35") != NULL
+                                ? "tpm-crb" : "tpm-tis");
+  backend = add_child (node, "backend");
+  set_attribute (backend, "type", "emulator");
+  set_attribute (backend, "version", "2.0");
+  return GVIR_CONFIG_DOMAIN_DEVICE (tpm);
+}
+
+/* With UEFI, libvirt picks the firmware from the features asked for:
+ * <firmware><feature enabled=… name='secure-boot'/>…</firmware>. Secure Boot on also
+ * asks for the Microsoft keys enrolled and needs SMM (<features><smm state='on'/>);
+ * off is said too, or libvirt may pick a Secure Boot build. */
+static void
+set_secure_boot (GVirConfigDomain   *domain,
+                 GVirConfigDomainOs *os,
+                 gboolean            secure_boot)
+{
+  xmlNodePtr firmware = add_child (hangar_storage_config_node (os), "firmware");
+  xmlNodePtr feature = add_child (firmware, "feature");
+
+  set_attribute (feature, "enabled", secure_boot ? "yes" : "no");
+  set_attribute (feature, "name", "secure-boot");
+  if (!secure_boot)
+    return;
+  feature = add_child (firmware, "feature");
+  set_attribute (feature, "enabled", "yes");
+  set_attribute (feature, "name", "enrolled-keys");
+  {
+    xmlNodePtr features = hangar_storage_xml_child (hangar_storage_config_node (domain),
+                                                     "features");
+
+    if (features == NULL)
+      features = add_child (hangar_storage_config_node (domain), "features");
+    set_attribute (add_child (features, "smm"), "state", "on");
+  }
 }
 
 /* <libosinfo:libosinfo><libosinfo:os id="…"/></libosinfo:libosinfo>. gconfig only
@@ -176,7 +261,10 @@ hangar_domain_builder_build (const HangarGuestSpec *spec,
   if (spec->machine != NULL)
     gvir_config_domain_os_set_machine (os, spec->machine);
   if (spec->firmware == HANGAR_GUEST_FIRMWARE_UEFI)
-    gvir_config_domain_os_set_firmware (os, GVIR_CONFIG_DOMAIN_OS_FIRMWARE_EFI);
+    {
+      gvir_config_domain_os_set_firmware (os, GVIR_CONFIG_DOMAIN_OS_FIRMWARE_EFI);
+      set_secure_boot (domain, os, spec->secure_boot);
+    }
   if (kernel_boot)
     {
       gvir_config_domain_os_set_kernel (os, spec->kernel);
@@ -218,7 +306,9 @@ hangar_domain_builder_build (const HangarGuestSpec *spec,
                                   ? "sda" : "sdb",
                                   GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW));
 
-  if (spec->network != HANGAR_GUEST_SPEC_NETWORK_NONE)
+  if (spec->network == HANGAR_GUEST_SPEC_NETWORK_MACVTAP)
+    add_device (domain, new_macvtap (spec->network_name, spec->virtio_net ? "virtio" : "e1000e"));
+  else if (spec->network != HANGAR_GUEST_SPEC_NETWORK_NONE)
     {
       GVirConfigDomainInterface *interface;
 
@@ -260,6 +350,8 @@ hangar_domain_builder_build (const HangarGuestSpec *spec,
                                              GVIR_CONFIG_DOMAIN_CHARDEV_SOURCE (vmc));
       add_device (domain, channel);
     }
+  if (spec->tpm)
+    add_device (domain, new_tpm (spec));
   {
     GVirConfigDomainVideo *video = gvir_config_domain_video_new ();
     gvir_config_domain_video_set_model (video, GVIR_CONFIG_DOMAIN_VIDEO_MODEL_VIRTIO);
