@@ -11,7 +11,7 @@ HANGAR_PACKAGES=(
   libgtk-4-dev libadwaita-1-dev
   libvirt-dev libvirt-glib-1.0-dev
   libgvnc-1.0-dev libspice-client-glib-2.0-dev
-  libosinfo-1.0-dev osinfo-db libvte-2.91-gtk4-dev libgtksourceview-5-dev libsecret-1-dev
+  libosinfo-1.0-dev osinfo-db libacl1-dev libvte-2.91-gtk4-dev libgtksourceview-5-dev libsecret-1-dev
   gettext appstream desktop-file-utils libglib2.0-bin libxml2-dev procps
   libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
   dnsmasq-base iptables
