@@ -379,6 +379,83 @@ size_text (unsigned long long bytes)
   return g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
 }
 
+static void
+collect_widgets (GtkWidget *widget,
+                 GType      type,
+                 GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_widgets (child, type, found);
+}
+
+/* Each pool's autostart switch is labelled by its pool's name: a screen reader says
+ * which pool it starts. */
+static void
+assert_autostart_switches_named (GtkWidget   *page,
+                                 const char **pools)
+{
+  g_autoptr(GPtrArray) switches = g_ptr_array_new ();
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  collect_widgets (page, GTK_TYPE_SWITCH, switches);
+  g_assert_cmpuint (switches->len, ==, g_strv_length ((char **) pools));
+  for (guint i = 0; i < switches->len; i++)
+    {
+      GtkWidget *name_label = gtk_widget_get_first_child (gtk_widget_get_first_child (
+        gtk_widget_get_parent (switches->pdata[i])));
+      g_autofree char *mismatch = NULL;
+
+      g_assert_true (GTK_IS_LABEL (name_label));
+      mismatch = gtk_test_accessible_check_relation (switches->pdata[i],
+                                                     GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                                     name_label, NULL);
+      g_assert_null (mismatch);
+      g_ptr_array_add (names, (gpointer) gtk_label_get_text (GTK_LABEL (name_label)));
+    }
+  for (guint i = 0; pools[i] != NULL; i++)
+    g_assert_true (g_ptr_array_find_with_equal_func (names, pools[i], g_str_equal, NULL));
+}
+
+static gboolean
+has_css_class_below (GtkWidget  *widget,
+                     const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_css_class_below (child, css_class))
+      return TRUE;
+  return FALSE;
+}
+
+/* The bars of pools 90 % full or more, and only those, paint their filled block with the
+ * warning offset's class (style.css colours it). */
+static void
+assert_nearly_full_bars (GtkWidget *page,
+                         guint      expected)
+{
+  g_autoptr(GPtrArray) bars = g_ptr_array_new ();
+  guint warned = 0;
+
+  collect_widgets (page, GTK_TYPE_LEVEL_BAR, bars);
+  g_assert_cmpuint (bars->len, >, 1);
+  for (guint i = 0; i < bars->len; i++)
+    {
+      gboolean nearly_full = gtk_level_bar_get_value (bars->pdata[i]) >= 0.9;
+
+      g_assert_cmpint (has_css_class_below (bars->pdata[i], "pool-nearly-full"), ==, nearly_full);
+      /* An empty pool's bar draws no filled block. */
+      if (gtk_level_bar_get_value (bars->pdata[i]) > 0)
+        g_assert_cmpint (has_css_class_below (bars->pdata[i], "pool-used"), ==, !nearly_full);
+      warned += nearly_full;
+    }
+  g_assert_cmpuint (warned, ==, expected);
+}
+
 /* Clicks the page's button for @action, which must be sensitive. */
 static gboolean
 volumes_loaded (gpointer data)
@@ -416,12 +493,21 @@ test_storage_lists (void)
       used = size_text (info.allocation);
       total = size_text (info.capacity);
       available = size_text (info.available);
-      usage = g_strdup_printf ("%s of %s used, %s free", used, total, available);
+      /* 90 % and more is nearly full; "backups" (95 of 100 GiB) is. */
+      if (info.allocation * 10 >= info.capacity * 9)
+        usage = g_strdup_printf ("%s of %s used, nearly full: %s free", used, total, available);
+      else
+        usage = g_strdup_printf ("%s of %s used, %s free", used, total, available);
+      g_assert_true ((g_strcmp0 (virStoragePoolGetName (pools[i]), "backups") == 0)
+                     == (strstr (usage, "nearly full") != NULL));
       assert_label_shown (GTK_WIDGET (page), virStoragePoolGetName (pools[i]));
       assert_label_shown (GTK_WIDGET (page), usage);
       virStoragePoolFree (pools[i]);
     }
   free (pools);
+  assert_autostart_switches_named (GTK_WIDGET (page), (const char *[]) { "images", "backups",
+                                                                        "vg-fast", NULL });
+  assert_nearly_full_bars (GTK_WIDGET (page), 1);
   assert_label_shown (GTK_WIDGET (page), "Active · LVM Volume Group");
 
   hangar_host_storage_page_select_pool (page, hangar_connection_find_pool (storage_connection,

@@ -86,6 +86,10 @@ pool_usage (gpointer unused,
   used = hangar_storage_format_size (allocation);
   total = hangar_storage_format_size (capacity);
   free_text = hangar_storage_format_size (available);
+  /* The fill bar turns to the warning colour there too: the words say it as well. */
+  if (capacity > 0 && allocation >= capacity / 10 * 9)
+    /* TRANSLATORS: a pool's space, "95.0 GiB of 100 GiB used, nearly full: 5.0 GiB free" */
+    return g_strdup_printf (_("%s of %s used, nearly full: %s free"), used, total, free_text);
   /* TRANSLATORS: a pool's space, "12.0 GiB of 100 GiB used, 88.0 GiB free" */
   return g_strdup_printf (_("%s of %s used, %s free"), used, total, free_text);
 }
