@@ -304,8 +304,18 @@ define_thread (GTask        *inner,
                GCancellable *cancellable)
 {
   Run *run = task_data;
+  gboolean custom = run->spec->custom_xml != NULL;
 
-  run->domain = virDomainDefineXML (run->conn, run->xml);
+  /* The user's own text is checked against libvirt's schema first. */
+  run->domain = virDomainDefineXMLFlags (run->conn, run->xml, custom ? VIR_DOMAIN_DEFINE_VALIDATE : 0);
+  if (run->domain == NULL && custom)
+    {
+      g_autofree char *detail = g_strstrip (hangar_virt_error_message ());
+      g_task_return_new_error (inner, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_CUSTOM_XML,
+                               _("The definition you edited for “%s” was refused by libvirt: %s. Correct it, or press Reset for the generated one."),
+                               run->spec->name, detail);
+      return;
+    }
   if (run->domain == NULL)
     {
       g_autofree char *detail = hangar_virt_error_message ();
@@ -313,6 +323,12 @@ define_thread (GTask        *inner,
                                _("Could not define the virtual machine “%s”: %s"),
                                run->spec->name, detail);
       return;
+    }
+  /* The edited text may name the guest differently (no libvirt call: kept locally). */
+  if (custom)
+    {
+      g_free (run->spec->name);
+      run->spec->name = g_strdup (virDomainGetName (run->domain));
     }
   g_task_return_boolean (inner, TRUE);
 }
@@ -346,10 +362,16 @@ define_step (GTask *task)
       undo (task, cancelled_error (run));
       return;
     }
-  domain = hangar_domain_builder_build (run->spec, HANGAR_DOMAIN_PHASE_INSTALL, &error);
+  /* The user's edited definition stands for the built one. */
+  if (run->spec->custom_xml != NULL)
+    domain = gvir_config_domain_new_from_xml (run->spec->custom_xml, &error);
+  else
+    domain = hangar_domain_builder_build (run->spec, HANGAR_DOMAIN_PHASE_INSTALL, &error);
   if (domain == NULL)
     {
-      undo (task, g_error_new (HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DEFINE,
+      undo (task, g_error_new (HANGAR_GUEST_CREATOR_ERROR,
+                               run->spec->custom_xml != NULL ? HANGAR_GUEST_CREATOR_ERROR_CUSTOM_XML
+                               : HANGAR_GUEST_CREATOR_ERROR_DEFINE,
                                _("Could not define the virtual machine “%s”: %s"),
                                run->spec->name, error->message));
       return;

@@ -16,6 +16,7 @@ typedef enum {
   HANGAR_GUEST_CREATOR_ERROR_DISK,    /* creating the new volume */
   HANGAR_GUEST_CREATOR_ERROR_DEFINE,  /* building or defining the install definition */
   HANGAR_GUEST_CREATOR_ERROR_START,
+  HANGAR_GUEST_CREATOR_ERROR_CUSTOM_XML, /* libvirt refused the definition the user edited */
 } HangarGuestCreatorError;
 
 /* Makes a guest from a checked HangarGuestSpec, as one long operation the user
