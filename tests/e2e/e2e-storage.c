@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -24,19 +23,9 @@ static int undo_fd = -1;
 static void
 undo_send (const char *line)
 {
-  g_autofree char *text = g_strconcat (line, "\n", NULL);
-  gsize len = strlen (text);
-
   if (undo_fd < 0)
     g_error ("e2e_storage_init () was not called: nothing would undo a failed test's storage");
-  for (gsize done = 0; done < len;)
-    {
-      gssize n = write (undo_fd, text + done, len - done);
-
-      if (n < 0 && errno != EINTR)
-        g_error ("Cannot reach the storage undo process: %s", g_strerror (errno));
-      done += MAX (n, 0);
-    }
+  e2e_witness_send (undo_fd, line);
 }
 
 void
@@ -57,32 +46,14 @@ e2e_storage_undo_done (const char *key)
   undo_send (line);
 }
 
-G_GNUC_NORETURN static void
-undo_run (int fd)
+static void
+undo_run (char   **lines,
+          gpointer data)
 {
-  g_autoptr(GString) input = g_string_new (NULL);
   /* Keys and their commands, in the order registered. */
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) commands = g_ptr_array_new_with_free_func (g_free);
-  g_auto(GStrv) lines = NULL;
-  int devnull = open ("/dev/null", O_RDWR);
-  char buf[4096];
-  gssize n;
 
-  setsid ();
-  signal (SIGPIPE, SIG_IGN);
-  /* The test's standard output is its TAP report. */
-  dup2 (devnull, STDIN_FILENO);
-  dup2 (devnull, STDOUT_FILENO);
-  while ((n = read (fd, buf, sizeof buf)) != 0)
-    {
-      if (n < 0 && errno != EINTR)
-        break;
-      g_string_append_len (input, buf, MAX (n, 0));
-    }
-  alarm (120);
-
-  lines = g_strsplit (input->str, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       char *tab = strchr (lines[i], '\t');
@@ -114,27 +85,12 @@ undo_run (int fd)
       g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
                     NULL, NULL, NULL, NULL, NULL, NULL);
     }
-  _exit (0);
 }
 
 void
 e2e_storage_init (void)
 {
-  int fds[2];
-  pid_t pid;
-
-  if (pipe2 (fds, O_CLOEXEC) != 0)
-    g_error ("pipe2 failed: %s", g_strerror (errno));
-  pid = fork ();
-  if (pid < 0)
-    g_error ("Cannot start the storage undo process: %s", g_strerror (errno));
-  if (pid == 0)
-    {
-      close (fds[1]);
-      undo_run (fds[0]);
-    }
-  close (fds[0]);
-  undo_fd = fds[1];
+  undo_fd = e2e_witness_start (undo_run, NULL);
 }
 
 /* ---- Commands ------------------------------------------------------------------------- */

@@ -96,19 +96,11 @@ static void
 cleaner_send (char        kind,
               const char *what)
 {
-  g_autofree char *line = g_strdup_printf ("%c%s\n", kind, what);
-  gsize len = strlen (line);
+  g_autofree char *line = g_strdup_printf ("%c%s", kind, what);
 
   if (cleaner_fd < 0)
     g_error ("e2e_test_init () was not called: nothing would clean up after a failure");
-  for (gsize done = 0; done < len;)
-    {
-      gssize n = write (cleaner_fd, line + done, len - done);
-
-      if (n < 0 && errno != EINTR)
-        g_error ("Cannot reach the cleaner: %s", g_strerror (errno));
-      done += MAX (n, 0);
-    }
+  e2e_witness_send (cleaner_fd, line);
 }
 
 void
@@ -205,13 +197,29 @@ end_users_of (const char *path)
     kill (g_array_index (pids, pid_t, i), SIGKILL);
 }
 
+void
+e2e_witness_send (int         fd,
+                  const char *line)
+{
+  g_autofree char *text = g_strconcat (line, "\n", NULL);
+  gsize len = strlen (text);
+
+  for (gsize done = 0; done < len;)
+    {
+      gssize n = write (fd, text + done, len - done);
+
+      if (n < 0 && errno != EINTR)
+        g_error ("Cannot reach the test's witness process: %s", g_strerror (errno));
+      done += MAX (n, 0);
+    }
+}
+
 G_GNUC_NORETURN static void
-cleaner_run (int   fd,
-             pid_t test)
+witness_run (int              fd,
+             E2eWitnessFunc   run,
+             gpointer         data)
 {
   g_autoptr(GString) input = g_string_new (NULL);
-  g_autoptr(GPtrArray) domains = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   g_auto(GStrv) lines = NULL;
   int devnull = open ("/dev/null", O_RDWR);
   char buf[4096];
@@ -229,10 +237,43 @@ cleaner_run (int   fd,
         break;
       g_string_append_len (input, buf, MAX (n, 0));
     }
-  /* However long libvirtd takes, the cleaner does not outstay its welcome. */
+  /* However long libvirtd takes, the witness does not outstay its welcome. */
   alarm (120);
-
   lines = g_strsplit (input->str, "\n", -1);
+  run (lines, data);
+  _exit (0);
+}
+
+int
+e2e_witness_start (E2eWitnessFunc run,
+                   gpointer       data)
+{
+  int fds[2];
+  pid_t pid;
+
+  /* Close-on-exec: no daemon or QEMU the test starts keeps the pipe open. */
+  if (pipe2 (fds, O_CLOEXEC) != 0)
+    g_error ("pipe2 failed: %s", g_strerror (errno));
+  pid = fork ();
+  if (pid < 0)
+    g_error ("Cannot start the test's witness process: %s", g_strerror (errno));
+  if (pid == 0)
+    {
+      close (fds[1]);
+      witness_run (fds[0], run, data);
+    }
+  close (fds[0]);
+  return fds[1];
+}
+
+static void
+cleaner_run (char   **lines,
+             gpointer data)
+{
+  pid_t test = GPOINTER_TO_INT (data);
+  g_autoptr(GPtrArray) domains = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+
   for (guint i = 0; lines[i] != NULL; i++)
     if (lines[i][0] != '\0')
       cleaner_note (g_ascii_tolower (lines[i][0]) == 'd' ? domains : paths,
@@ -274,31 +315,15 @@ cleaner_run (int   fd,
       g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
                     NULL, NULL);
     }
-  _exit (0);
 }
 
 void
 e2e_test_init (int    *argc,
                char ***argv)
 {
-  int fds[2];
-  pid_t test = getpid ();
-  pid_t pid;
-
   g_log_set_writer_func (log_writer, NULL, NULL);
   /* Before any thread, and before libvirt or GTK hold anything the child would copy. */
-  if (pipe2 (fds, O_CLOEXEC) != 0)
-    g_error ("pipe2 failed: %s", g_strerror (errno));
-  pid = fork ();
-  if (pid < 0)
-    g_error ("Cannot start the cleaner: %s", g_strerror (errno));
-  if (pid == 0)
-    {
-      close (fds[1]);
-      cleaner_run (fds[0], test);
-    }
-  close (fds[0]);
-  cleaner_fd = fds[1];
+  cleaner_fd = e2e_witness_start (cleaner_run, GINT_TO_POINTER (getpid ()));
 
   g_test_init (argc, argv, NULL);
   /* Fatal warnings and criticals, as g_test_init () and G_DEBUG=fatal-warnings would

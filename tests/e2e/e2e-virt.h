@@ -18,6 +18,16 @@ typedef gboolean (*E2ePredicate) (gpointer data);
  *     timeout), removes what was registered below and is still there. */
 void        e2e_test_init        (int         *argc,
                                   char      ***argv);
+/* A witness: a process of its own, forked (call it before any thread), that reads the
+ * lines the test sends it until the test has ended in any way, then calls @run with
+ * them (it is given 120 s) and exits. Returns the descriptor e2e_witness_send writes
+ * to. The cleaner below is one; e2e-storage's undo list another. */
+typedef void (*E2eWitnessFunc) (char **lines, gpointer data);
+int         e2e_witness_start    (E2eWitnessFunc run,
+                                  gpointer       data);
+void        e2e_witness_send     (int            fd,
+                                  const char    *line);
+
 /* Registers what the cleaner removes after the test: a libvirt domain (destroyed and
  * undefined), a file or directory (removed, after ending the processes whose command
  * line names it: sshd, ssh masters, QEMUs). Register before creating. */
