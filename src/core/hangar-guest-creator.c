@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #define G_LOG_DOMAIN "hangar-guest-creator"
 
-/* Creating a guest: the volume, the install definition, the start, each step on the
+/* Creating a guest: the installation files (hangar-install-setup: an unattended
+ * install's answers, a cloud image's cidata disc, a network install's kernel and
+ * initrd), the volume, the install definition, the start, each step on the
  * main thread deciding what comes next and the libvirt calls on workers. What a run
  * made is remembered in its Run, so that a failure or Cancel undoes exactly that (a
  * domain of the same name someone else defined meanwhile is never touched). */
@@ -16,6 +18,8 @@
 #include "hangar-domain-builder.h"
 #include "hangar-guest-creator.h"
 #include "hangar-guest-private.h"
+#include "hangar-install-setup.h"
+#include "hangar-os-catalog.h"
 #include "hangar-pool.h"
 #include "hangar-volume.h"
 
@@ -30,6 +34,8 @@ struct _HangarGuestCreator
   gboolean ran;
   /* After a successful run: the guest's UUID (the spec then has its disk_path). */
   char *uuid;
+  /* After a successful run: the installation files, removed by finish_install. */
+  HangarInstallSetup *setup;
 };
 
 G_DEFINE_FINAL_TYPE (HangarGuestCreator, hangar_guest_creator, G_TYPE_OBJECT)
@@ -39,7 +45,11 @@ typedef struct {
   HangarJob *job;
   virConnectPtr conn;
   char *xml;
+  /* A cloud image's final definition, defined once the guest started: the cidata
+   * disc stays only in the running guest. */
+  char *final_xml;
   /* What this run made, undone in reverse on failure. */
+  HangarInstallSetup *setup;
   HangarVolume *volume;
   virDomainPtr domain;
   gboolean started;
@@ -57,6 +67,8 @@ run_free (gpointer data)
   g_clear_object (&run->job);
   g_clear_pointer (&run->conn, virConnectClose);
   g_free (run->xml);
+  g_free (run->final_xml);
+  g_clear_pointer (&run->setup, hangar_install_setup_free);
   g_clear_object (&run->volume);
   g_clear_pointer (&run->domain, virDomainFree);
   g_clear_error (&run->error);
@@ -73,6 +85,7 @@ hangar_guest_creator_finalize (GObject *object)
   g_clear_object (&self->connection);
   g_clear_pointer (&self->spec, hangar_guest_spec_free);
   g_free (self->uuid);
+  g_clear_pointer (&self->setup, hangar_install_setup_free);
   G_OBJECT_CLASS (hangar_guest_creator_parent_class)->finalize (object);
 }
 
@@ -195,6 +208,15 @@ undo_thread (GTask        *inner,
           add_undo_failure (run, failure);
         }
     }
+  if (run->setup != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      hangar_install_setup_remove (run->setup, &error);
+      if (error != NULL)
+        add_undo_failure (run, error->message);
+      g_clear_pointer (&run->setup, hangar_install_setup_free);
+    }
   g_task_return_boolean (inner, TRUE);
 }
 
@@ -229,7 +251,7 @@ undo (GTask  *task,
   run->error = error;
   hangar_job_set_fraction (run->job, -1);
   hangar_job_set_message (run->job, _("Cancelling…"));
-  if (run->domain != NULL)
+  if (run->domain != NULL || run->setup != NULL)
     run_in_thread (task, undo_thread, on_undone_cb);
   else
     on_undone_cb (NULL, NULL, g_object_ref (task));
@@ -272,6 +294,20 @@ start_thread (GTask        *inner,
       return;
     }
   run->started = TRUE;
+  if (run->final_xml != NULL)
+    {
+      virDomainPtr defined = virDomainDefineXML (run->conn, run->final_xml);
+
+      if (defined == NULL)
+        {
+          g_autofree char *detail = hangar_virt_error_message ();
+          g_task_return_new_error (inner, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_START,
+                                   _("Could not start the virtual machine “%s”: %s"),
+                                   run->spec->name, detail);
+          return;
+        }
+      virDomainFree (defined);
+    }
   g_task_return_boolean (inner, TRUE);
 }
 
@@ -292,6 +328,7 @@ on_started_cb (GObject      *object,
     self->uuid = g_strdup (uuid);
   hangar_guest_spec_free (self->spec);
   self->spec = hangar_guest_spec_copy (run->spec);
+  self->setup = g_steal_pointer (&run->setup);
   hangar_job_set_fraction (run->job, 1);
   hangar_job_set_message (run->job, NULL);
   g_task_return_pointer (task, g_strdup (run->spec->name), g_free);
@@ -376,6 +413,19 @@ define_step (GTask *task)
                                run->spec->name, error->message));
       return;
     }
+  if (run->setup != NULL)
+    {
+      if (hangar_install_setup_get_cdrom (run->setup) != NULL
+          && !hangar_domain_builder_has_install_phase (run->spec))
+        {
+          g_autofree char *uuid = g_uuid_string_random ();
+
+          /* One UUID for both, so that the final one replaces the first. */
+          gvir_config_domain_set_uuid (domain, uuid);
+          run->final_xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
+        }
+      hangar_install_setup_apply (run->setup, domain);
+    }
   run->xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
   hangar_job_set_fraction (run->job, -1);
   message = g_strdup_printf (_("Defining “%s”"), run->spec->name);
@@ -436,6 +486,121 @@ volume_step (GTask *task)
                                    on_volume_created_cb, g_object_ref (task));
 }
 
+/* The installation files. */
+
+static void
+after_setup (GTask *task)
+{
+  Run *run = g_task_get_task_data (task);
+
+  if (run->spec->disk == HANGAR_GUEST_SPEC_DISK_NEW)
+    volume_step (task);
+  else
+    define_step (task);
+}
+
+static void
+setup_thread (GTask        *inner,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Run *run = task_data;
+  HangarOsCatalog *catalog = hangar_os_catalog_get_default ();
+  g_autoptr(GError) error = NULL;
+
+  run->setup = hangar_install_setup_prepare (run->spec, hangar_os_catalog_get_db (catalog),
+                                             hangar_job_get_cancellable (run->job), &error);
+  if (run->setup == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (inner, cancelled_error (run));
+      else
+        g_task_return_new_error (inner, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_SETUP,
+                                 _("Could not prepare the installation of “%s”: %s"),
+                                 run->spec->name, error->message);
+      return;
+    }
+  g_task_return_boolean (inner, TRUE);
+}
+
+static void
+on_setup_prepared_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = g_task_get_task_data (task);
+
+  if (worker_failed (task, result))
+    return;
+  /* A network install boots the fetched installer (the domain builder's kernel boot). */
+  if (run->spec->source == HANGAR_GUEST_SOURCE_URL
+      && hangar_install_setup_get_kernel (run->setup) != NULL)
+    {
+      g_free (run->spec->kernel);
+      g_free (run->spec->initrd);
+      g_free (run->spec->cmdline);
+      run->spec->kernel = g_strdup (hangar_install_setup_get_kernel (run->setup));
+      run->spec->initrd = g_strdup (hangar_install_setup_get_initrd (run->setup));
+      run->spec->cmdline = g_strdup (hangar_install_setup_get_cmdline (run->setup));
+    }
+  after_setup (task);
+}
+
+static void
+on_catalog_loaded_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  const char *message;
+
+  if (!hangar_os_catalog_load_finish (HANGAR_OS_CATALOG (object), result, &error))
+    {
+      undo (task, g_error_new (HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_SETUP,
+                               _("Could not prepare the installation of “%s”: %s"),
+                               run->spec->name, error->message));
+      return;
+    }
+  if (hangar_job_is_cancelled (run->job))
+    {
+      undo (task, cancelled_error (run));
+      return;
+    }
+  if (run->spec->cloud_init && run->spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE)
+    message = _("Making the cloud-init disc");
+  else if (run->spec->unattended)
+    message = _("Preparing the automatic installation");
+  else
+    message = _("Fetching the installer");
+  hangar_job_set_fraction (run->job, -1);
+  hangar_job_set_message (run->job, message);
+  run_in_thread (task, setup_thread, on_setup_prepared_cb);
+}
+
+static void
+setup_step (GTask *task)
+{
+  HangarGuestCreator *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GUri) uri = g_uri_parse (hangar_connection_get_uri (self->connection),
+                                     G_URI_FLAGS_NONE, NULL);
+
+  /* The files are made on this machine (see hangar-install-setup.h). */
+  if (uri != NULL && g_uri_get_host (uri) != NULL && g_uri_get_host (uri)[0] != '\0')
+    {
+      g_task_return_new_error (task, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_SETUP,
+                               _("Could not prepare the installation of “%s”: Hangar makes installation files only for virtual machines on this computer. Switch off the automatic installation, or use the distribution’s ISO image."),
+                               run->spec->name);
+      return;
+    }
+  hangar_os_catalog_load_async (hangar_os_catalog_get_default (), NULL,
+                                on_catalog_loaded_cb, g_object_ref (task));
+}
+
 void
 hangar_guest_creator_run_async (HangarGuestCreator  *self,
                                 HangarJob           *job,
@@ -467,10 +632,10 @@ hangar_guest_creator_run_async (HangarGuestCreator  *self,
   run->conn = self->connection->conn;
   virConnectRef (run->conn);
 
-  if (run->spec->disk == HANGAR_GUEST_SPEC_DISK_NEW)
-    volume_step (task);
+  if (hangar_install_setup_needed (run->spec))
+    setup_step (task);
   else
-    define_step (task);
+    after_setup (task);
 }
 
 char *
@@ -488,7 +653,8 @@ typedef struct {
   virConnectPtr conn;
   char *uuid;
   char *name;
-  char *xml;
+  char *xml;                   /* NULL: no new definition, only the files go */
+  HangarInstallSetup *setup;   /* borrowed from the creator, which outlives the task */
 } Switch;
 
 static void
@@ -531,15 +697,32 @@ switch_thread (GTask        *task,
                                sw->name);
       return;
     }
-  defined = virDomainDefineXML (sw->conn, sw->xml);
-  if (defined == NULL)
+  if (sw->xml != NULL)
     {
-      detail = hangar_virt_error_message ();
-      g_task_return_new_error (task, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DEFINE,
-                               _("Could not finish the installation of “%s”: %s"), sw->name, detail);
-      return;
+      defined = virDomainDefineXML (sw->conn, sw->xml);
+      if (defined == NULL)
+        {
+          detail = hangar_virt_error_message ();
+          g_task_return_new_error (task, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DEFINE,
+                                   _("Could not finish the installation of “%s”: %s"), sw->name, detail);
+          return;
+        }
+      virDomainFree (defined);
     }
-  virDomainFree (defined);
+  /* The answers (passwords) and the installer's files are no longer needed. */
+  if (sw->setup != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      hangar_install_setup_remove (sw->setup, &error);
+      if (error != NULL)
+        {
+          g_task_return_new_error (task, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_SETUP,
+                                   _("Could not finish the installation of “%s”: %s"),
+                                   sw->name, error->message);
+          return;
+        }
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -559,7 +742,7 @@ hangar_guest_creator_finish_install_async (HangarGuestCreator  *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hangar_guest_creator_finish_install_async);
-  if (!hangar_domain_builder_has_install_phase (self->spec))
+  if (!hangar_domain_builder_has_install_phase (self->spec) && self->setup == NULL)
     {
       g_task_return_boolean (task, TRUE);
       return;
@@ -571,22 +754,29 @@ hangar_guest_creator_finish_install_async (HangarGuestCreator  *self,
                                self->spec->name);
       return;
     }
-  domain = hangar_domain_builder_build (self->spec, HANGAR_DOMAIN_PHASE_FINAL, &error);
-  if (domain == NULL)
-    {
-      g_task_return_new_error (task, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DEFINE,
-                               _("Could not finish the installation of “%s”: %s"),
-                               self->spec->name, error->message);
-      return;
-    }
-  /* The same UUID: libvirt replaces the definition instead of refusing the name. */
-  gvir_config_domain_set_uuid (domain, self->uuid);
   sw = g_new0 (Switch, 1);
+  /* A cloud image's final definition is in place since it started: only the cidata
+   * disc's file goes. */
+  if (hangar_domain_builder_has_install_phase (self->spec))
+    {
+      domain = hangar_domain_builder_build (self->spec, HANGAR_DOMAIN_PHASE_FINAL, &error);
+      if (domain == NULL)
+        {
+          switch_free (sw);
+          g_task_return_new_error (task, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DEFINE,
+                                   _("Could not finish the installation of “%s”: %s"),
+                                   self->spec->name, error->message);
+          return;
+        }
+      /* The same UUID: libvirt replaces the definition instead of refusing the name. */
+      gvir_config_domain_set_uuid (domain, self->uuid);
+      sw->xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
+    }
+  sw->setup = self->setup;
   sw->conn = self->connection->conn;
   virConnectRef (sw->conn);
   sw->uuid = g_strdup (self->uuid);
   sw->name = g_strdup (self->spec->name);
-  sw->xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
   g_task_set_task_data (task, sw, switch_free);
   g_task_run_in_thread (task, switch_thread);
 }

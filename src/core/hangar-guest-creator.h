@@ -17,10 +17,14 @@ typedef enum {
   HANGAR_GUEST_CREATOR_ERROR_DEFINE,  /* building or defining the install definition */
   HANGAR_GUEST_CREATOR_ERROR_START,
   HANGAR_GUEST_CREATOR_ERROR_CUSTOM_XML, /* libvirt refused the definition the user edited */
+  HANGAR_GUEST_CREATOR_ERROR_SETUP,   /* the installation files (hangar-install-setup.h) */
 } HangarGuestCreatorError;
 
 /* Makes a guest from a checked HangarGuestSpec, as one long operation the user
- * watches through a HangarJob: creates the new volume (through HangarPool), defines
+ * watches through a HangarJob: makes the installation files when the spec needs them
+ * (hangar-install-setup.h: an unattended install's answers, a cloud image's cidata
+ * disc, a network install's kernel and initrd; connections to this machine only),
+ * creates the new volume (through HangarPool), defines
  * the install definition, starts it. When a step fails, or the job is cancelled, what
  * was made is undone in reverse (the guest destroyed if started, undefined with its
  * NVRAM, the new volume deleted) before the operation fails with a sentence naming
@@ -46,8 +50,11 @@ char               *hangar_guest_creator_run_finish (HangarGuestCreator   *self,
 
 /* After a successful run, once the installer ended (the install definition powers the
  * guest off instead of rebooting): replaces the install definition by the final one
- * (boots from the disk, media removed), same UUID. Refused while the guest still
- * runs. Does nothing for sources without an install phase. */
+ * (boots from the disk, media removed), same UUID, and deletes the installation
+ * files. Refused while the guest still runs. A cloud image with cloud-init has its
+ * final definition (without the cidata disc) from the start: call this once it first
+ * stopped, to delete the disc's file. Does nothing for other sources without an
+ * install phase. */
 void                hangar_guest_creator_finish_install_async  (HangarGuestCreator  *self,
                                                                 GCancellable        *cancellable,
                                                                 GAsyncReadyCallback  callback,

@@ -16,6 +16,7 @@
 #include "hangar-connection-private.h"
 #include "hangar-gconfig.h"
 #include "hangar-guest-spec.h"
+#include "hangar-install-setup.h"
 
 G_DEFINE_QUARK (hangar-guest-spec-error-quark, hangar_guest_spec_error)
 
@@ -218,6 +219,37 @@ check_source (const HangarGuestSpec *spec,
   return TRUE;
 }
 
+/* The unattended / cloud-init answers. */
+static gboolean
+check_setup (const HangarGuestSpec *spec,
+             GError               **error)
+{
+  const char *message = NULL;
+  gboolean cloud = spec->cloud_init && spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE;
+
+  if (!spec->unattended && !cloud)
+    return TRUE;
+  if (missing (spec->user_login))
+    message = _("Enter the user name the virtual machine’s user logs in with.");
+  else if (!g_regex_match_simple ("^[a-z_][a-z0-9_.-]{0,31}$", spec->user_login, 0, 0))
+    message = _("The user name may hold only lower-case letters, digits, “_”, “.” and “-”, start with a letter and be at most 32 characters long.");
+  else if (cloud && spec->password_locked && missing (spec->ssh_keys))
+    message = _("Without a password, the user can only log in with an SSH key. Add a public key, or set a password.");
+  else if (!(cloud && spec->password_locked) && missing (spec->user_password))
+    message = _("Enter the user’s password.");
+  else if (!missing (spec->hostname)
+           && !g_regex_match_simple ("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                                     "(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$",
+                                     spec->hostname, 0, 0))
+    message = _("The host name may hold only letters, digits and “-”, in parts separated by dots.");
+  if (message != NULL)
+    {
+      g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_SETUP, message);
+      return FALSE;
+    }
+  return hangar_install_setup_check_ssh_keys (spec->ssh_keys, error);
+}
+
 static void
 set_host_error (GError    **error,
                 const char *what)
@@ -251,6 +283,8 @@ check_with_conn (const HangarGuestSpec *spec,
       return FALSE;
     }
   if (!check_source (spec, error))
+    return FALSE;
+  if (!check_setup (spec, error))
     return FALSE;
   if (conn == NULL)
     {

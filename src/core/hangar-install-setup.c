@@ -1,0 +1,1074 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "hangar-install-setup"
+
+/* Unattended install scripts and cloud-init seeds (see the header for where the files
+ * go). Everything here blocks: the creator calls it on a worker. */
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "hangar-install-setup.h"
+
+/* A fetched installer kernel or initrd larger than this is refused. */
+#define MAX_BOOT_FILE (G_GUINT64_CONSTANT (512) << 20)
+/* libosinfo's scripts are shared database objects: the preferred injection method and
+ * installation source are set on them just before generating, one run at a time. */
+G_LOCK_DEFINE_STATIC (script_lock);
+
+struct _HangarInstallSetup
+{
+  char *dir;
+  GPtrArray *files;   /* every file made in dir, removed by remove () */
+  char *cdrom;
+  char *kernel;
+  char *initrd;
+  char *cmdline;
+};
+
+OsinfoInstallScript *
+hangar_install_setup_find_script (OsinfoOs    *os,
+                                  OsinfoMedia *media,
+                                  OsinfoTree  *tree)
+{
+  const char *profiles[] = { OSINFO_INSTALL_SCRIPT_PROFILE_DESKTOP,
+                             OSINFO_INSTALL_SCRIPT_PROFILE_JEOS };
+
+  if (media != NULL)
+    {
+      g_autoptr(OsinfoInstallScriptList) scripts = NULL;
+
+      if (!osinfo_media_supports_installer_script (media))
+        return NULL;
+      scripts = osinfo_media_get_install_script_list (media);
+      for (guint p = 0; p < G_N_ELEMENTS (profiles); p++)
+        for (int i = 0; scripts != NULL && i < osinfo_list_get_length (OSINFO_LIST (scripts)); i++)
+          {
+            OsinfoInstallScript *script =
+              OSINFO_INSTALL_SCRIPT (osinfo_list_get_nth (OSINFO_LIST (scripts), i));
+            if (g_strcmp0 (osinfo_install_script_get_profile (script), profiles[p]) == 0)
+              return script;
+          }
+    }
+  if (os == NULL)
+    return NULL;
+  for (guint p = 0; p < G_N_ELEMENTS (profiles); p++)
+    {
+      OsinfoInstallScript *script = osinfo_os_find_install_script (os, profiles[p]);
+      if (script != NULL)
+        return script;
+    }
+  return NULL;
+}
+
+gboolean
+hangar_install_setup_script_wants (OsinfoInstallScript *script,
+                                   const char          *param,
+                                   gboolean            *required)
+{
+  OsinfoInstallConfigParam *found;
+
+  g_return_val_if_fail (OSINFO_IS_INSTALL_SCRIPT (script), FALSE);
+
+  found = osinfo_install_script_get_config_param (script, param);
+  if (required != NULL)
+    *required = found != NULL && osinfo_install_config_param_is_required (found);
+  if (found != NULL)
+    g_object_unref (found);
+  return found != NULL;
+}
+
+/* Files. */
+
+static HangarInstallSetup *
+setup_new (GError **error)
+{
+  g_autoptr(HangarInstallSetup) self = g_new0 (HangarInstallSetup, 1);
+
+  self->files = g_ptr_array_new_with_free_func (g_free);
+  self->dir = g_dir_make_tmp ("hangar-setup-XXXXXX", error);
+  if (self->dir == NULL)
+    return NULL;
+  /* QEMU's user (libvirt-qemu on a system connection) must reach the files libvirt
+   * relabels for it, without being able to list the directory. */
+  if (g_chmod (self->dir, 0711) < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not prepare the folder %s: %s."), self->dir, g_strerror (saved));
+      g_rmdir (self->dir);
+      g_clear_pointer (&self->dir, g_free);
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+/* The path of @name in the setup's directory, remembered for remove (). */
+static char *
+add_file (HangarInstallSetup *self,
+          const char         *name)
+{
+  char *path = g_build_filename (self->dir, name, NULL);
+
+  g_ptr_array_add (self->files, g_strdup (path));
+  return path;
+}
+
+static gboolean
+write_private (HangarInstallSetup *self,
+               const char         *name,
+               const char         *contents,
+               gssize              length,
+               GError            **error)
+{
+  g_autofree char *path = add_file (self, name);
+
+  return g_file_set_contents_full (path, contents, length, G_FILE_SET_CONTENTS_NONE, 0600, error);
+}
+
+/* Deletes the file now (what it held is in an ISO or initrd already). */
+static void
+drop_file (HangarInstallSetup *self,
+           const char         *path)
+{
+  for (guint i = 0; i < self->files->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->files, i), path))
+      {
+        g_unlink (path);
+        g_ptr_array_remove_index (self->files, i);
+        return;
+      }
+}
+
+/* Runs a program (xorriso) to the end; its stderr in the error. */
+static gboolean
+run_tool (const char * const *argv,
+          const char          *what,
+          GCancellable        *cancellable,
+          GError             **error)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                     | G_SUBPROCESS_FLAGS_STDERR_PIPE, &local_error);
+  if (process == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not make %s: %s. Install the package “%s”."),
+                   what, local_error->message, argv[0]);
+      return FALSE;
+    }
+  if (!g_subprocess_communicate_utf8 (process, NULL, cancellable, NULL, &err, &local_error))
+    {
+      g_subprocess_force_exit (process);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!g_subprocess_get_successful (process))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not make %s: %s"),
+                   what, err != NULL ? g_strstrip (err) : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* An ISO labelled @label holding @files (paths in the setup's directory). */
+static char *
+make_iso (HangarInstallSetup *self,
+          const char         *name,
+          const char         *label,
+          const char * const *files,
+          const char         *what,
+          GCancellable       *cancellable,
+          GError            **error)
+{
+  g_autofree char *iso = add_file (self, name);
+  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+  g_auto(GStrv) args = NULL;
+
+  g_strv_builder_add_many (argv, "xorriso", "-as", "mkisofs", "-quiet", "-V", label,
+                           "-J", "-r", "-o", iso, NULL);
+  g_strv_builder_addv (argv, (const char **) files);
+  args = g_strv_builder_end (argv);
+  if (!run_tool ((const char * const *) args, what, cancellable, error))
+    return NULL;
+  g_chmod (iso, 0600);
+  return g_steal_pointer (&iso);
+}
+
+/* Cloud-init. */
+
+/* A YAML double-quoted scalar: nothing the user typed can end it early. */
+static void
+append_yaml_string (GString    *out,
+                    const char *value)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      switch (*p)
+        {
+        case '"':
+          g_string_append (out, "\\\"");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        default:
+          if ((guchar) *p < 0x20)
+            g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          else
+            g_string_append_c (out, *p);
+        }
+    }
+  g_string_append (out, "\"\n");
+}
+
+static char *
+hostname_for (const HangarGuestSpec *spec)
+{
+  return g_strdup (spec->hostname != NULL && spec->hostname[0] != '\0' ? spec->hostname
+                                                                        : spec->name);
+}
+
+static gboolean
+prepare_cloud_init (HangarInstallSetup    *self,
+                    const HangarGuestSpec *spec,
+                    GCancellable          *cancellable,
+                    GError               **error)
+{
+  g_autoptr(GString) user_data = g_string_new ("#cloud-config\n");
+  g_autoptr(GString) meta_data = g_string_new (NULL);
+  g_autofree char *hostname = hostname_for (spec);
+  g_autofree char *instance = g_uuid_string_random ();
+  g_autofree char *user_path = NULL;
+  g_autofree char *meta_path = NULL;
+  gboolean locked = spec->password_locked || spec->user_password == NULL;
+  gboolean ok;
+
+  g_string_append (user_data, "hostname: ");
+  append_yaml_string (user_data, hostname);
+  g_string_append_printf (user_data, "ssh_pwauth: %s\n", locked ? "false" : "true");
+  g_string_append (user_data, "users:\n  - name: ");
+  append_yaml_string (user_data, spec->user_login);
+  if (spec->user_realname != NULL && spec->user_realname[0] != '\0')
+    {
+      g_string_append (user_data, "    gecos: ");
+      append_yaml_string (user_data, spec->user_realname);
+    }
+  /* The user administers the guest, as the installer's first user does. */
+  g_string_append (user_data, "    sudo: \"ALL=(ALL) NOPASSWD:ALL\"\n"
+                              "    shell: /bin/bash\n");
+  g_string_append_printf (user_data, "    lock_passwd: %s\n", locked ? "true" : "false");
+  if (!locked)
+    {
+      g_string_append (user_data, "    plain_text_passwd: ");
+      append_yaml_string (user_data, spec->user_password);
+    }
+  if (spec->ssh_keys != NULL)
+    {
+      g_auto(GStrv) lines = g_strsplit (spec->ssh_keys, "\n", -1);
+      gboolean first = TRUE;
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          char *key = g_strstrip (lines[i]);
+
+          if (key[0] == '\0' || key[0] == '#')
+            continue;
+          if (first)
+            g_string_append (user_data, "    ssh_authorized_keys:\n");
+          first = FALSE;
+          g_string_append (user_data, "      - ");
+          append_yaml_string (user_data, key);
+        }
+    }
+
+  g_string_append (meta_data, "instance-id: ");
+  append_yaml_string (meta_data, instance);
+  g_string_append (meta_data, "local-hostname: ");
+  append_yaml_string (meta_data, hostname);
+
+  ok = write_private (self, "user-data", user_data->str, user_data->len, error);
+  /* The password was in there: wiped before the buffer goes. */
+  memset (user_data->str, 0, user_data->len);
+  if (!ok || !write_private (self, "meta-data", meta_data->str, meta_data->len, error))
+    return FALSE;
+  user_path = g_build_filename (self->dir, "user-data", NULL);
+  meta_path = g_build_filename (self->dir, "meta-data", NULL);
+  {
+    const char *files[] = { user_path, meta_path, NULL };
+    /* The NoCloud data source looks for a file system labelled "cidata". */
+    self->cdrom = make_iso (self, "cidata.iso", "cidata", files,
+                            _("the cloud-init disc"), cancellable, error);
+  }
+  drop_file (self, user_path);
+  drop_file (self, meta_path);
+  return self->cdrom != NULL;
+}
+
+/* Unattended installs. */
+
+/* Copies @location (a local path, file:// or http(s):// URL) to @dest, at most
+ * MAX_BOOT_FILE bytes. */
+static gboolean
+fetch (const char   *location,
+       const char   *dest,
+       GCancellable *cancellable,
+       GError      **error);
+
+/* A gzipped newc cpio holding @name with @contents, which the kernel unpacks after the
+ * initrd it is appended to (as virt-install injects its scripts). */
+static GBytes *
+script_cpio (const char *name,
+             const char *contents,
+             gsize       length,
+             GError    **error)
+{
+  g_autoptr(GByteArray) cpio = g_byte_array_new ();
+  g_autoptr(GZlibCompressor) compressor = NULL;
+  g_autoptr(GOutputStream) memory = NULL;
+  g_autoptr(GOutputStream) gzip = NULL;
+  struct { const char *name; guint mode; const char *data; gsize size; } entries[] = {
+    { name, 0100600, contents, length },
+    { "TRAILER!!!", 0, NULL, 0 },
+  };
+  static const guint8 zeros[4] = { 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    {
+      g_autofree char *header = NULL;
+      gsize namesize = strlen (entries[i].name) + 1;
+
+      /* magic, ino, mode, uid, gid, nlink, mtime, filesize, devmajor, devminor,
+       * rdevmajor, rdevminor, namesize, check */
+      header = g_strdup_printf ("070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+                                i + 1, entries[i].mode, 0, 0, entries[i].mode ? 1 : 0, 0,
+                                (guint) entries[i].size, 0, 0, 0, 0, (guint) namesize, 0);
+      g_byte_array_append (cpio, (const guint8 *) header, strlen (header));
+      g_byte_array_append (cpio, (const guint8 *) entries[i].name, namesize);
+      g_byte_array_append (cpio, zeros, (4 - cpio->len % 4) % 4);
+      if (entries[i].size > 0)
+        g_byte_array_append (cpio, (const guint8 *) entries[i].data, entries[i].size);
+      g_byte_array_append (cpio, zeros, (4 - cpio->len % 4) % 4);
+    }
+
+  memory = g_memory_output_stream_new_resizable ();
+  compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+  gzip = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
+  if (!g_output_stream_write_all (gzip, cpio->data, cpio->len, NULL, NULL, error)
+      || !g_output_stream_close (gzip, NULL, error))
+    return NULL;
+  memset (cpio->data, 0, cpio->len);
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
+/* Takes the installer's kernel and initrd out of the ISO. */
+static gboolean
+extract_boot_files (HangarInstallSetup *self,
+                    const char         *iso,
+                    OsinfoMedia        *media,
+                    GCancellable       *cancellable,
+                    GError            **error)
+{
+  g_autofree char *kernel_src = g_strconcat ("/", osinfo_media_get_kernel_path (media), NULL);
+  g_autofree char *initrd_src = g_strconcat ("/", osinfo_media_get_initrd_path (media), NULL);
+  const char *argv[] = { "xorriso", "-osirrox", "on", "-indev", iso,
+                         "-extract", kernel_src, NULL, "-extract", initrd_src, NULL, NULL };
+
+  self->kernel = add_file (self, "kernel");
+  self->initrd = add_file (self, "initrd");
+  argv[7] = self->kernel;
+  argv[10] = self->initrd;
+  return run_tool (argv, _("the installer’s kernel and initrd"), cancellable, error);
+}
+
+static char *
+desktop_language (void)
+{
+  const char *name = g_get_language_names ()[0];
+  g_autofree char *language = g_strndup (name, strcspn (name, ".@"));
+
+  if (g_str_equal (language, "C") || g_str_equal (language, "POSIX"))
+    return NULL;
+  return g_steal_pointer (&language);
+}
+
+static OsinfoInstallConfig *
+new_config (const HangarGuestSpec *spec,
+            OsinfoInstallScript   *script)
+{
+  OsinfoInstallConfig *config = osinfo_install_config_new ("http://hangar.example/install-config");
+  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
+  const char *zone_id = g_time_zone_get_identifier (zone);
+  g_autofree char *language = desktop_language ();
+  g_autofree char *hostname = hostname_for (spec);
+
+  if (spec->arch != NULL)
+    osinfo_install_config_set_hardware_arch (config, spec->arch);
+  if (strchr (zone_id, '/') != NULL || g_str_equal (zone_id, "UTC"))
+    osinfo_install_config_set_l10n_timezone (config, zone_id);
+  if (language != NULL)
+    osinfo_install_config_set_l10n_language (config, language);
+  osinfo_install_config_set_user_login (config, spec->user_login);
+  if (spec->user_realname != NULL && spec->user_realname[0] != '\0')
+    osinfo_install_config_set_user_realname (config, spec->user_realname);
+  else
+    osinfo_install_config_set_user_realname (config, spec->user_login);
+  if (spec->user_password != NULL)
+    osinfo_install_config_set_user_password (config, spec->user_password);
+  /* No administrator password given: the same as the user's. */
+  osinfo_install_config_set_admin_password (config, spec->admin_password != NULL
+                                                    ? spec->admin_password
+                                                    : spec->user_password);
+  osinfo_install_config_set_user_administrator (config, TRUE);
+  osinfo_install_config_set_user_autologin (config, FALSE);
+  if (spec->product_key != NULL && spec->product_key[0] != '\0')
+    osinfo_install_config_set_reg_product_key (config, spec->product_key);
+  osinfo_install_config_set_hostname (config, hostname);
+  if (osinfo_install_script_get_path_format (script) == OSINFO_PATH_FORMAT_UNIX)
+    osinfo_install_config_set_target_disk (config, spec->virtio_disk ? "/dev/vda" : "/dev/sda");
+  if (spec->source == HANGAR_GUEST_SOURCE_URL)
+    osinfo_install_config_set_installation_url (config, spec->tree_url);
+  return config;
+}
+
+/* The tree URL on the installer's command line, as virt-install passes it. */
+static char *
+tree_arguments (OsinfoOs   *os,
+                const char *url)
+{
+  const char *distro = os != NULL ? osinfo_os_get_distro (os) : NULL;
+
+  if (distro == NULL)
+    return NULL;
+  if (g_str_equal (distro, "fedora") || g_str_equal (distro, "rhel")
+      || g_str_equal (distro, "centos") || g_str_equal (distro, "almalinux")
+      || g_str_equal (distro, "rocky"))
+    return g_strdup_printf ("inst.repo=%s", url);
+  if (g_str_equal (distro, "opensuse") || g_str_equal (distro, "sles"))
+    return g_strdup_printf ("install=%s", url);
+  return NULL;
+}
+
+/* Fetches the tree's kernel and initrd into the setup's directory. */
+static gboolean
+fetch_tree_boot_files (HangarInstallSetup    *self,
+                       const HangarGuestSpec *spec,
+                       OsinfoTree            *tree,
+                       GCancellable          *cancellable,
+                       GError               **error)
+{
+  const char *kernel = tree != NULL ? osinfo_tree_get_kernel_path (tree) : NULL;
+  const char *initrd = tree != NULL ? osinfo_tree_get_initrd_path (tree) : NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *kernel_url = NULL;
+  g_autofree char *initrd_url = NULL;
+
+  if (kernel == NULL || initrd == NULL)
+    {
+      g_set_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_SOURCE,
+                   _("%s does not say where its installer’s kernel is: it needs a .treeinfo file naming it. Check the address."),
+                   spec->tree_url);
+      return FALSE;
+    }
+  base = g_str_has_suffix (spec->tree_url, "/") ? g_strdup (spec->tree_url)
+                                                : g_strconcat (spec->tree_url, "/", NULL);
+  kernel_url = g_strconcat (base, kernel, NULL);
+  initrd_url = g_strconcat (base, initrd, NULL);
+  self->kernel = add_file (self, "kernel");
+  self->initrd = add_file (self, "initrd");
+  return fetch (kernel_url, self->kernel, cancellable, error)
+         && fetch (initrd_url, self->initrd, cancellable, error);
+}
+
+/* The other scripts of @script's profile for the same OS, generated next to it. */
+static gboolean
+generate_siblings (HangarInstallSetup   *self,
+                   OsinfoInstallScript  *script,
+                   OsinfoOs             *os,
+                   OsinfoMedia          *media,
+                   OsinfoInstallConfig  *config,
+                   GPtrArray            *files,
+                   GCancellable         *cancellable,
+                   GError              **error)
+{
+  g_autoptr(OsinfoInstallScriptList) scripts = NULL;
+  g_autoptr(OsinfoInstallScriptList) media_scripts = media != NULL
+                                                     ? osinfo_media_get_install_script_list (media)
+                                                     : NULL;
+
+  /* A medium's own scripts stand alone. */
+  if (os == NULL || (media_scripts != NULL && osinfo_list_get_length (OSINFO_LIST (media_scripts)) > 0))
+    return TRUE;
+  scripts = osinfo_os_get_install_script_list (os);
+  for (int i = 0; i < osinfo_list_get_length (OSINFO_LIST (scripts)); i++)
+    {
+      OsinfoInstallScript *other = OSINFO_INSTALL_SCRIPT (osinfo_list_get_nth (OSINFO_LIST (scripts), i));
+      g_autoptr(GFile) dir = NULL;
+      g_autoptr(GFile) output = NULL;
+
+      if (other == script || g_strcmp0 (osinfo_install_script_get_profile (other),
+                                        osinfo_install_script_get_profile (script)) != 0
+          || !(osinfo_install_script_get_injection_methods (other) & OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_CDROM))
+        continue;
+      dir = g_file_new_for_path (self->dir);
+      G_LOCK (script_lock);
+      osinfo_install_script_set_preferred_injection_method (other, OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_CDROM);
+      output = osinfo_install_script_generate_output (other, os, config, dir, cancellable, error);
+      G_UNLOCK (script_lock);
+      if (output == NULL)
+        return FALSE;
+      g_ptr_array_add (self->files, g_file_get_path (output));
+      g_ptr_array_add (files, g_file_get_path (output));
+      g_chmod (g_ptr_array_index (files, files->len - 1), 0600);
+    }
+  return TRUE;
+}
+
+static gboolean
+prepare_unattended (HangarInstallSetup    *self,
+                    const HangarGuestSpec *spec,
+                    OsinfoDb              *db,
+                    GCancellable          *cancellable,
+                    GError               **error)
+{
+  OsinfoOs *os = spec->os_id != NULL ? osinfo_db_get_os (db, spec->os_id) : NULL;
+  g_autoptr(OsinfoMedia) media = NULL;
+  g_autoptr(OsinfoTree) tree = NULL;
+  g_autoptr(OsinfoInstallConfig) config = NULL;
+  g_autoptr(GFile) dir = g_file_new_for_path (self->dir);
+  g_autoptr(GFile) output = NULL;
+  g_autofree char *script_path = NULL;
+  g_autofree char *cmdline = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+  OsinfoInstallScript *script;
+  OsinfoInstallScriptInjectionMethod method;
+  guint methods;
+  gboolean boot_files;
+
+  if (spec->source == HANGAR_GUEST_SOURCE_MEDIA && spec->media_path != NULL)
+    {
+      media = osinfo_media_create_from_location (spec->media_path, cancellable, NULL);
+      if (media != NULL && !osinfo_db_identify_media (db, media))
+        g_clear_object (&media);
+    }
+  else if (spec->source == HANGAR_GUEST_SOURCE_URL && spec->tree_url != NULL)
+    {
+      tree = osinfo_tree_create_from_location (spec->tree_url, cancellable, NULL);
+      if (tree != NULL && !osinfo_db_identify_tree (db, tree))
+        g_clear_object (&tree);
+      if (!fetch_tree_boot_files (self, spec, tree, cancellable, error))
+        return FALSE;
+    }
+  script = hangar_install_setup_find_script (os, media, tree);
+  if (script == NULL)
+    {
+      g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_SETUP,
+                           _("This operating system cannot be installed automatically from this source. Switch off “Install automatically”."));
+      return FALSE;
+    }
+
+  /* The script into the initrd where the installer boots from files Hangar has (the
+   * tree's, or the ISO's when the medium names them); else on a CD-ROM. */
+  methods = osinfo_install_script_get_injection_methods (script);
+  boot_files = self->kernel != NULL
+               || (media != NULL && osinfo_media_get_kernel_path (media) != NULL
+                   && osinfo_media_get_initrd_path (media) != NULL);
+  if ((methods & OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_INITRD) && boot_files)
+    method = OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_INITRD;
+  else if (methods & OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_CDROM)
+    method = OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_CDROM;
+  else
+    {
+      g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_SETUP,
+                           _("Hangar cannot hand this installer its answers from this source (it reads them only from its initrd or a floppy). Switch off “Install automatically”, or install from the distribution’s network tree."));
+      return FALSE;
+    }
+
+  config = new_config (spec, script);
+  G_LOCK (script_lock);
+  osinfo_install_script_set_preferred_injection_method (script, method);
+  osinfo_install_script_set_installation_source (script, spec->source == HANGAR_GUEST_SOURCE_URL
+                                                         ? OSINFO_INSTALL_SCRIPT_INSTALLATION_SOURCE_NETWORK
+                                                         : OSINFO_INSTALL_SCRIPT_INSTALLATION_SOURCE_MEDIA);
+  if (media != NULL)
+    {
+      output = osinfo_install_script_generate_output_for_media (script, media, config, dir,
+                                                                cancellable, error);
+      cmdline = osinfo_install_script_generate_command_line_for_media (script, media, config);
+    }
+  else if (tree != NULL)
+    {
+      output = osinfo_install_script_generate_output_for_tree (script, tree, config, dir,
+                                                               cancellable, error);
+      cmdline = osinfo_install_script_generate_command_line_for_tree (script, tree, config);
+    }
+  else
+    {
+      output = osinfo_install_script_generate_output (script, os, config, dir, cancellable, error);
+      cmdline = osinfo_install_script_generate_command_line (script, os, config);
+    }
+  G_UNLOCK (script_lock);
+  if (output == NULL)
+    return FALSE;
+  script_path = g_file_get_path (output);
+  g_ptr_array_add (self->files, g_strdup (script_path));
+  g_chmod (script_path, 0600);
+
+  if (method == OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_CDROM)
+    {
+      g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+
+      g_ptr_array_add (files, g_strdup (script_path));
+      /* Windows' answer file runs the profile's other scripts (windows.cmd) from the
+       * same disc, as GNOME Boxes puts them. */
+      if (!generate_siblings (self, script, os, media, config, files, cancellable, error))
+        return FALSE;
+      g_ptr_array_add (files, NULL);
+
+      /* Windows looks for its answer file on every removable disc; OEMDRV is the label
+       * Anaconda searches. */
+      self->cdrom = make_iso (self, "unattended.iso", "OEMDRV", (const char * const *) files->pdata,
+                              _("the installation answers’ disc"), cancellable, error);
+      for (guint i = 0; i + 1 < files->len; i++)
+        drop_file (self, g_ptr_array_index (files, i));
+      if (self->cdrom == NULL)
+        return FALSE;
+    }
+  else
+    {
+      g_autoptr(GBytes) cpio = NULL;
+      g_autoptr(GFileOutputStream) stream = NULL;
+      g_autoptr(GFile) initrd = NULL;
+      g_autofree char *name = g_file_get_basename (output);
+
+      if (self->kernel == NULL
+          && !extract_boot_files (self, spec->media_path, media, cancellable, error))
+        return FALSE;
+      if (!g_file_get_contents (script_path, &contents, &length, error))
+        return FALSE;
+      cpio = script_cpio (name, contents, length, error);
+      memset (contents, 0, length);
+      if (cpio == NULL)
+        return FALSE;
+      initrd = g_file_new_for_path (self->initrd);
+      stream = g_file_append_to (initrd, G_FILE_CREATE_PRIVATE, cancellable, error);
+      if (stream == NULL
+          || !g_output_stream_write_all (G_OUTPUT_STREAM (stream), g_bytes_get_data (cpio, NULL),
+                                         g_bytes_get_size (cpio), NULL, cancellable, error)
+          || !g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, error))
+        return FALSE;
+      g_chmod (self->initrd, 0600);
+      g_chmod (self->kernel, 0600);
+    }
+
+  if (self->kernel != NULL)
+    {
+      g_autofree char *repo = NULL;
+
+      if (spec->source == HANGAR_GUEST_SOURCE_URL
+          && (cmdline == NULL || strstr (cmdline, spec->tree_url) == NULL))
+        repo = tree_arguments (os, spec->tree_url);
+      self->cmdline = g_strstrip (g_strjoin (" ", cmdline != NULL ? cmdline : "",
+                                             repo != NULL ? repo : "", NULL));
+    }
+  return TRUE;
+}
+
+gboolean
+hangar_install_setup_needed (const HangarGuestSpec *spec)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  return (spec->unattended && (spec->source == HANGAR_GUEST_SOURCE_MEDIA
+                               || spec->source == HANGAR_GUEST_SOURCE_URL))
+         || (spec->cloud_init && spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE)
+         || (spec->source == HANGAR_GUEST_SOURCE_URL && spec->kernel == NULL);
+}
+
+HangarInstallSetup *
+hangar_install_setup_prepare (const HangarGuestSpec *spec,
+                              OsinfoDb              *db,
+                              GCancellable          *cancellable,
+                              GError               **error)
+{
+  g_autoptr(HangarInstallSetup) self = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+  g_return_val_if_fail (OSINFO_IS_DB (db), NULL);
+
+  self = setup_new (error);
+  if (self == NULL)
+    return NULL;
+  if (spec->cloud_init && spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE)
+    ok = prepare_cloud_init (self, spec, cancellable, error);
+  else if (spec->unattended && (spec->source == HANGAR_GUEST_SOURCE_MEDIA
+                                 || spec->source == HANGAR_GUEST_SOURCE_URL))
+    ok = prepare_unattended (self, spec, db, cancellable, error);
+  else if (spec->source == HANGAR_GUEST_SOURCE_URL)
+    {
+      /* A network install without a script still needs the tree's installer. */
+      g_autoptr(OsinfoTree) tree = osinfo_tree_create_from_location (spec->tree_url, cancellable, NULL);
+      OsinfoOs *os = spec->os_id != NULL ? osinfo_db_get_os (db, spec->os_id) : NULL;
+
+      if (tree != NULL && !osinfo_db_identify_tree (db, tree))
+        g_clear_object (&tree);
+      ok = fetch_tree_boot_files (self, spec, tree, cancellable, error);
+      if (ok)
+        self->cmdline = tree_arguments (os, spec->tree_url);
+    }
+  else
+    ok = TRUE;
+  if (!ok)
+    {
+      hangar_install_setup_remove (self, NULL);
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+/* The first SATA name no disk of @domain uses. */
+static char *
+free_sata_target (GVirConfigDomain *domain)
+{
+  GList *devices = gvir_config_domain_get_devices (domain);
+  gboolean used[26] = { FALSE };
+
+  for (GList *l = devices; l != NULL; l = l->next)
+    if (GVIR_CONFIG_IS_DOMAIN_DISK (l->data))
+      {
+        const char *target = gvir_config_domain_disk_get_target_dev (l->data);
+        if (target != NULL && g_str_has_prefix (target, "sd") && strlen (target) == 3
+            && target[2] >= 'a' && target[2] <= 'z')
+          used[target[2] - 'a'] = TRUE;
+      }
+  g_list_free_full (devices, g_object_unref);
+  for (int i = 0; i < 26; i++)
+    if (!used[i])
+      return g_strdup_printf ("sd%c", 'a' + i);
+  return g_strdup ("sdz");
+}
+
+void
+hangar_install_setup_apply (HangarInstallSetup *self,
+                            GVirConfigDomain   *domain)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (GVIR_CONFIG_IS_DOMAIN (domain));
+
+  if (self->cdrom != NULL)
+    {
+      g_autoptr(GVirConfigDomainDisk) disk = gvir_config_domain_disk_new ();
+      GVirConfigDomainDiskDriver *driver = gvir_config_domain_disk_driver_new ();
+      g_autofree char *target = free_sata_target (domain);
+
+      gvir_config_domain_disk_set_type (disk, GVIR_CONFIG_DOMAIN_DISK_FILE);
+      gvir_config_domain_disk_set_guest_device_type (disk, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM);
+      gvir_config_domain_disk_driver_set_name (driver, "qemu");
+      gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW);
+      gvir_config_domain_disk_set_driver (disk, driver);
+      g_object_unref (driver);
+      gvir_config_domain_disk_set_source (disk, self->cdrom);
+      gvir_config_domain_disk_set_target_bus (disk, GVIR_CONFIG_DOMAIN_DISK_BUS_SATA);
+      gvir_config_domain_disk_set_target_dev (disk, target);
+      gvir_config_domain_disk_set_readonly (disk, TRUE);
+      gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (disk));
+    }
+  if (self->kernel != NULL)
+    {
+      g_autoptr(GVirConfigDomainOs) os = gvir_config_domain_get_os (domain);
+
+      gvir_config_domain_os_set_kernel (os, self->kernel);
+      gvir_config_domain_os_set_ramdisk (os, self->initrd);
+      /* The object is a view on the domain's own <os> node: no set_os, which would
+       * replace the node by itself. */
+      gvir_config_domain_os_set_cmdline (os, self->cmdline);
+    }
+}
+
+const char *
+hangar_install_setup_get_dir (HangarInstallSetup *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->dir;
+}
+
+const char *
+hangar_install_setup_get_cdrom (HangarInstallSetup *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->cdrom;
+}
+
+const char *
+hangar_install_setup_get_kernel (HangarInstallSetup *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->kernel;
+}
+
+const char *
+hangar_install_setup_get_initrd (HangarInstallSetup *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->initrd;
+}
+
+const char *
+hangar_install_setup_get_cmdline (HangarInstallSetup *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->cmdline;
+}
+
+guint
+hangar_install_setup_remove (HangarInstallSetup *self,
+                             GError            **error)
+{
+  g_autoptr(GString) failures = NULL;
+  guint removed = 0;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  for (guint i = 0; i < self->files->len; i++)
+    {
+      const char *path = g_ptr_array_index (self->files, i);
+
+      if (g_unlink (path) == 0)
+        removed++;
+      else if (errno != ENOENT)
+        {
+          if (failures == NULL)
+            failures = g_string_new (NULL);
+          g_string_append_printf (failures, "%s%s (%s)", failures->len > 0 ? ", " : "",
+                                  path, g_strerror (errno));
+        }
+    }
+  g_ptr_array_set_size (self->files, 0);
+  if (self->dir != NULL && g_rmdir (self->dir) < 0 && errno != ENOENT && failures == NULL)
+    failures = g_string_new (self->dir);
+  if (failures != NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                 _("Could not delete the installation files %s. Delete them by hand."),
+                 failures->str);
+  else
+    g_clear_pointer (&self->dir, g_free);
+  return removed;
+}
+
+void
+hangar_install_setup_free (HangarInstallSetup *self)
+{
+  if (self == NULL)
+    return;
+  g_ptr_array_unref (self->files);
+  g_free (self->dir);
+  g_free (self->cdrom);
+  g_free (self->kernel);
+  g_free (self->initrd);
+  g_free (self->cmdline);
+  g_free (self);
+}
+
+/* SSH keys. */
+
+gboolean
+hangar_install_setup_check_ssh_keys (const char  *keys,
+                                     GError     **error)
+{
+  static const char *types[] = {
+    "ssh-ed25519", "ssh-rsa", "ssh-dss", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
+  };
+  g_auto(GStrv) lines = NULL;
+
+  if (keys == NULL)
+    return TRUE;
+  lines = g_strsplit (keys, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+      g_auto(GStrv) fields = NULL;
+      g_autofree guchar *blob = NULL;
+      gsize size = 0;
+      gboolean known = FALSE;
+      guint32 type_length;
+
+      if (line[0] == '\0' || line[0] == '#')
+        continue;
+      fields = g_strsplit_set (line, " \t", 3);
+      for (guint t = 0; t < G_N_ELEMENTS (types); t++)
+        known = known || g_str_equal (fields[0], types[t]);
+      if (known && fields[1] != NULL && fields[1][0] != '\0'
+          && strspn (fields[1], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+             == strlen (fields[1]))
+        blob = g_base64_decode (fields[1], &size);
+      /* The blob starts with its own type, length first (RFC 4253). */
+      if (blob != NULL && size >= 4)
+        {
+          type_length = (guint32) blob[0] << 24 | blob[1] << 16 | blob[2] << 8 | blob[3];
+          if (type_length == strlen (fields[0]) && size >= 4 + type_length
+              && memcmp (blob + 4, fields[0], type_length) == 0)
+            continue;
+        }
+      g_set_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_SETUP,
+                   _("Line %u of the SSH keys is not an SSH public key. Paste a line of a .pub file, such as “ssh-ed25519 AAAA… you@host”."),
+                   i + 1);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Fetching the tree's files. */
+
+static gboolean
+fetch_http (GUri         *uri,
+            const char   *dest,
+            guint         redirects,
+            GCancellable *cancellable,
+            GError      **error);
+
+static gboolean
+fetch (const char   *location,
+       const char   *dest,
+       GCancellable *cancellable,
+       GError      **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (location, G_URI_FLAGS_ENCODED, NULL);
+  g_autoptr(GFile) source = NULL;
+  g_autoptr(GFile) target = g_file_new_for_path (dest);
+
+  if (uri != NULL && (g_str_equal (g_uri_get_scheme (uri), "http")
+                      || g_str_equal (g_uri_get_scheme (uri), "https")))
+    return fetch_http (uri, dest, 0, cancellable, error);
+  source = uri != NULL ? g_file_new_for_uri (location) : g_file_new_for_path (location);
+  return g_file_copy (source, target, G_FILE_COPY_OVERWRITE, cancellable, NULL, NULL, error);
+}
+
+/* A plain HTTP/1.0 GET (no keep-alive, no chunks): enough for distribution mirrors,
+ * without a web library for two files. Follows up to 5 redirects. */
+static gboolean
+fetch_http (GUri         *uri,
+            const char   *dest,
+            guint         redirects,
+            GCancellable *cancellable,
+            GError      **error)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GDataInputStream) input = NULL;
+  g_autoptr(GFile) target = NULL;
+  g_autoptr(GFileOutputStream) output = NULL;
+  g_autofree char *request = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *text = g_uri_to_string (uri);
+  const char *path = g_uri_get_path (uri);
+  const char *query = g_uri_get_query (uri);
+  gboolean https = g_str_equal (g_uri_get_scheme (uri), "https");
+  int port = g_uri_get_port (uri);
+  guint64 length = G_MAXUINT64;
+  guint64 copied = 0;
+  int code = 0;
+
+  g_socket_client_set_timeout (client, 30);
+  g_socket_client_set_tls (client, https);
+  connection = g_socket_client_connect_to_host (client, g_uri_get_host (uri),
+                                                port > 0 ? port : (https ? 443 : 80),
+                                                cancellable, error);
+  if (connection == NULL)
+    return FALSE;
+  request = g_strdup_printf ("GET %s%s%s HTTP/1.0\r\nHost: %s\r\nUser-Agent: Hangar\r\n\r\n",
+                             path[0] != '\0' ? path : "/", query != NULL ? "?" : "",
+                             query != NULL ? query : "", g_uri_get_host (uri));
+  if (!g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                  request, strlen (request), NULL, cancellable, error))
+    return FALSE;
+  input = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  g_data_input_stream_set_newline_type (input, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+  status = g_data_input_stream_read_line (input, NULL, cancellable, error);
+  if (status == NULL)
+    return FALSE;
+  if (sscanf (status, "HTTP/%*d.%*d %d", &code) != 1)
+    code = 0;
+  for (;;)
+    {
+      g_autofree char *header = g_data_input_stream_read_line (input, NULL, cancellable, error);
+
+      if (header == NULL)
+        return FALSE;
+      if (header[0] == '\0')
+        break;
+      if (g_ascii_strncasecmp (header, "Content-Length:", 15) == 0)
+        length = g_ascii_strtoull (header + 15, NULL, 10);
+      else if (g_ascii_strncasecmp (header, "Location:", 9) == 0)
+        location = g_strstrip (g_strdup (header + 9));
+    }
+  if (code >= 300 && code < 400 && location != NULL && redirects < 5)
+    {
+      g_autoptr(GUri) next = g_uri_parse_relative (uri, location, G_URI_FLAGS_ENCODED, error);
+      return next != NULL && fetch_http (next, dest, redirects + 1, cancellable, error);
+    }
+  if (code != 200)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("Could not fetch %s: the server answered “%s”. Check the address of the installation tree."),
+                   text, status);
+      return FALSE;
+    }
+  if (length != G_MAXUINT64 && length > MAX_BOOT_FILE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                   _("Could not fetch %s: it is larger than %s, too large for an installer’s file."),
+                   text, "512 MiB");
+      return FALSE;
+    }
+  target = g_file_new_for_path (dest);
+  output = g_file_replace (target, NULL, FALSE, G_FILE_CREATE_PRIVATE, cancellable, error);
+  if (output == NULL)
+    return FALSE;
+  for (;;)
+    {
+      guint8 buffer[65536];
+      gssize got = g_input_stream_read (G_INPUT_STREAM (input), buffer, sizeof buffer,
+                                        cancellable, error);
+      if (got < 0)
+        return FALSE;
+      if (got == 0)
+        break;
+      copied += got;
+      if (copied > MAX_BOOT_FILE)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                       _("Could not fetch %s: it is larger than %s, too large for an installer’s file."),
+                       text, "512 MiB");
+          return FALSE;
+        }
+      if (!g_output_stream_write_all (G_OUTPUT_STREAM (output), buffer, got, NULL,
+                                      cancellable, error))
+        return FALSE;
+    }
+  if (length != G_MAXUINT64 && copied != length)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                   _("Could not fetch %s: the connection ended after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes. Try again."),
+                   text, copied, length);
+      return FALSE;
+    }
+  return g_output_stream_close (G_OUTPUT_STREAM (output), cancellable, error);
+}

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <gio/gio.h>
+#include <osinfo/osinfo.h>
+
+#include "hangar-gconfig.h"
+#include "hangar-guest-spec.h"
+
+G_BEGIN_DECLS
+
+/* What a guest's first boot reads so that nobody has to answer its installer: an
+ * unattended install's script (libosinfo's install scripts, filled from the spec's
+ * user, passwords, host name and the desktop's time zone and language) or a cloud
+ * image's NoCloud seed (a "cidata" ISO with user-data and meta-data).
+ *
+ * The script goes where it prefers: appended to the installer's initrd (a gzipped
+ * cpio, the kernel and initrd taken from the ISO with xorriso -osirrox, or from the
+ * tree's files fetched by the creator) and booted directly with the script's command
+ * line, or on a small ISO attached as an extra CD-ROM. Floppies are not made (no
+ * script of the installed osinfo-db needs one alone).
+ *
+ * Where the files go: a directory made for the run in the host's temporary directory
+ * (mode 0711, the files 0600): libvirt's DAC driver hands them to QEMU's user when
+ * the guest starts. So only for connections to this machine; a remote host is refused
+ * with a sentence. Passwords are written only into the generated files, never logged;
+ * hangar_install_setup_remove deletes every file and the directory (the creator calls
+ * it after the install and when a run fails or is cancelled). */
+typedef struct _HangarInstallSetup HangarInstallSetup;
+
+/* The install script for @os installing from @media or @tree (either or both NULL):
+ * the media's own scripts when the media supports them, else the OS's "desktop", then
+ * "jeos" profile. NULL when the OS has none, or the media says its installer cannot
+ * take one. Transfer none. */
+OsinfoInstallScript *hangar_install_setup_find_script (OsinfoOs    *os,
+                                                       OsinfoMedia *media,
+                                                       OsinfoTree  *tree);
+/* Whether @script asks for @param (an OSINFO_INSTALL_CONFIG_PROP_…) at all, and whether
+ * it must have it (policy "required"). */
+gboolean             hangar_install_setup_script_wants    (OsinfoInstallScript *script,
+                                                           const char          *param,
+                                                           gboolean            *required);
+
+/* Whether @spec needs a setup at all: an unattended install, cloud-init on a cloud
+ * image, or a network install whose installer is not fetched yet. */
+gboolean             hangar_install_setup_needed   (const HangarGuestSpec *spec);
+
+/* BLOCKING (files, xorriso, reading the ISO): run on a worker. For @spec with unattended
+ * or cloud_init set, makes the files. @db names spec->os_id and identifies the media.
+ * For URL sources spec->kernel and spec->initrd must be the fetched files: the script
+ * is appended to a copy of the initrd. Returns NULL with @error (a sentence) when
+ * something could not be made; nothing is left behind then. */
+HangarInstallSetup  *hangar_install_setup_prepare  (const HangarGuestSpec *spec,
+                                                    OsinfoDb              *db,
+                                                    GCancellable          *cancellable,
+                                                    GError               **error);
+
+/* Adds the setup to an install definition: the extra CD-ROM, and for initrd injection
+ * the kernel, the initrd with the script and the command line. No libvirt calls. */
+void                 hangar_install_setup_apply    (HangarInstallSetup *self,
+                                                    GVirConfigDomain   *domain);
+
+/* The directory holding every file (for tests and messages). */
+const char          *hangar_install_setup_get_dir  (HangarInstallSetup *self);
+/* The ISO attached as CD-ROM, or NULL. */
+const char          *hangar_install_setup_get_cdrom (HangarInstallSetup *self);
+/* For initrd injection: the kernel and the initrd that carries the script, and the
+ * command line; else NULL. */
+const char          *hangar_install_setup_get_kernel  (HangarInstallSetup *self);
+const char          *hangar_install_setup_get_initrd  (HangarInstallSetup *self);
+const char          *hangar_install_setup_get_cmdline (HangarInstallSetup *self);
+
+/* BLOCKING (files). Deletes every file the setup made and its directory; returns how
+ * many files went. A file that could not be deleted gives @error (a sentence) after
+ * the others were tried. Calling it again does nothing. */
+guint                hangar_install_setup_remove   (HangarInstallSetup *self,
+                                                    GError            **error);
+
+void                 hangar_install_setup_free     (HangarInstallSetup *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarInstallSetup, hangar_install_setup_free)
+
+/* Checks an SSH public key list (one key a line; empty lines and # comments allowed):
+ * each line is "TYPE BASE64 [comment]" of a type OpenSSH knows (ssh-ed25519, ssh-rsa,
+ * ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com,
+ * sk-ecdsa-sha2-nistp256@openssh.com, ssh-dss) whose decoded blob names that same
+ * type. @error names the first bad line. */
+gboolean             hangar_install_setup_check_ssh_keys (const char *keys,
+                                                          GError    **error);
+
+G_END_DECLS
