@@ -9,6 +9,7 @@
 #include <libvirt/libvirt.h>
 
 #include "hangar-connection.h"
+#include "hangar-creator-details-page.h"
 #include "hangar-creator-resources-page.h"
 #include "hangar-creator-state.h"
 #include "hangar-guest-spec.h"
@@ -32,11 +33,9 @@ typedef struct {
 } Fixture;
 
 static void
-fixture_open (Fixture    *fixture,
-              const char *uri,
+fixture_show (Fixture    *fixture,
               GtkWidget *(*page_new) (HangarCreatorState *state))
 {
-  fixture->connection = test_open_connection (uri);
   fixture->state = hangar_creator_state_new (fixture->connection);
   fixture->page = page_new (fixture->state);
   fixture->window = gtk_window_new ();
@@ -44,6 +43,15 @@ fixture_open (Fixture    *fixture,
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 640, 720);
   gtk_window_set_child (GTK_WINDOW (fixture->window), fixture->page);
   gtk_window_present (GTK_WINDOW (fixture->window));
+}
+
+static void
+fixture_open (Fixture    *fixture,
+              const char *uri,
+              GtkWidget *(*page_new) (HangarCreatorState *state))
+{
+  fixture->connection = test_open_connection (uri);
+  fixture_show (fixture, page_new);
 }
 
 static void
@@ -82,31 +90,39 @@ spin_of (GtkWidget *row)
   return GTK_SPIN_BUTTON (test_find_widget (row, GTK_TYPE_SPIN_BUTTON, NULL, NULL));
 }
 
-/* Every control of the page's groups has a name. (The page's scroll pane around them
- * is AdwPreferencesPage's own, unnamed in libadwaita 1.2.) */
+/* Every control of the page's rows has a name. (Only the rows: the page's scroll pane
+ * is AdwPreferencesPage's own, and a combo row's inner list shows the chosen item, while
+ * the row itself is named by its title — libadwaita 1.2's making, not the page's.) */
 static void
-collect_groups (GtkWidget *widget,
-                GPtrArray *groups)
+collect_rows (GtkWidget *widget,
+              GPtrArray *rows)
 {
-  if (ADW_IS_PREFERENCES_GROUP (widget))
+  if (ADW_IS_COMBO_ROW (widget) || ADW_IS_ACTION_ROW (widget) || ADW_IS_ENTRY_ROW (widget))
     {
-      g_ptr_array_add (groups, widget);
+      g_ptr_array_add (rows, widget);
       return;
     }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
        child = gtk_widget_get_next_sibling (child))
-    collect_groups (child, groups);
+    collect_rows (child, rows);
 }
 
 static void
 assert_controls_named (GtkWidget *page)
 {
-  g_autoptr(GPtrArray) groups = g_ptr_array_new ();
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-  collect_groups (page, groups);
-  g_assert_cmpuint (groups->len, >, 0);
-  for (guint i = 0; i < groups->len; i++)
-    hangar_test_assert_accessible_names (groups->pdata[i]);
+  collect_rows (page, rows);
+  g_assert_cmpuint (rows->len, >, 0);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = rows->pdata[i];
+      const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+
+      g_assert_true (title != NULL && *title != '\0');
+      if (!ADW_IS_COMBO_ROW (row) && gtk_widget_get_visible (row))
+        hangar_test_assert_accessible_names (row);
+    }
 }
 
 /* Memory and CPUs. */
@@ -256,14 +272,274 @@ test_resources_defaults (void)
   fixture_close (&fixture);
 }
 
+/* Name, network, firmware. */
+
+static char *creator_host_uri;
+
+static gboolean
+combo_has_items (gpointer data)
+{
+  return g_list_model_get_n_items (adw_combo_row_get_model (data)) > 0;
+}
+
+static const char *
+combo_text (GtkWidget *row)
+{
+  GtkStringObject *item = adw_combo_row_get_selected_item (ADW_COMBO_ROW (row));
+
+  return item != NULL ? gtk_string_object_get_string (item) : NULL;
+}
+
+static GtkWidget *
+open_details (Fixture *fixture)
+{
+  GtkWidget *network_row;
+
+  fixture_show (fixture, hangar_creator_details_page_new);
+  network_row = test_find_titled (fixture->page, ADW_TYPE_COMBO_ROW, "Ne_twork");
+  g_assert_true (test_wait_for (combo_has_items, network_row, 5000));
+  g_assert_true (test_wait_for (is_host_ready, fixture->state, 5000));
+  return network_row;
+}
+
+static gboolean
+row_has_error (gpointer data)
+{
+  return gtk_widget_has_css_class (data, "error");
+}
+
+/* The OS's short id made unique on the host; every fault of the name; a guest defined
+ * behind Hangar's back takes the name the user typed. */
+static void
+test_details_name (void)
+{
+  Fixture fixture = { 0 };
+  GtkWidget *name_row;
+  g_autoptr(OsinfoOs) debian = os_with_resources ("http://debian.org/debian/11", 0, 0);
+  g_autoptr(OsinfoOs) other = os_with_resources ("http://example.org/other", 0, 0);
+  g_autoptr(HangarGuestSpec) spec = hangar_guest_spec_new ();
+  virDomainPtr domain;
+
+  osinfo_entity_set_param (OSINFO_ENTITY (debian), OSINFO_PRODUCT_PROP_SHORT_ID, "debian11");
+  fixture.connection = test_open_connection (creator_host_uri);
+  open_details (&fixture);
+  name_row = test_find_titled (fixture.page, ADW_TYPE_ENTRY_ROW, "_Name");
+  assert_controls_named (fixture.page);
+
+  /* No OS yet: a plain name. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name_row)), ==, "vm");
+  test_assert_field_clean (name_row);
+  g_assert_true (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+  /* debian11 is taken on this host. */
+  hangar_creator_state_set_os (fixture.state, debian);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name_row)), ==, "debian11-2");
+  test_assert_field_clean (name_row);
+
+  test_type_text (name_row, "debian11");
+  test_assert_field_error (name_row, "already has a virtual machine named “debian11”");
+  g_assert_false (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+  test_type_text (name_row, "my vm");
+  test_assert_field_error (name_row, "cannot contain “space”");
+  test_type_text (name_row, "");
+  test_assert_field_error (name_row, "Enter a name");
+  g_assert_false (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+  test_type_text (name_row, "web-1");
+  test_assert_field_clean (name_row);
+  g_assert_true (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+
+  /* Typed by the user: a new OS leaves it. */
+  hangar_creator_state_set_os (fixture.state, other);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name_row)), ==, "web-1");
+
+  /* Someone else defines web-1 meanwhile. */
+  domain = virDomainDefineXML (test_raw_connection (fixture.connection),
+                               "<domain type='test'><name>web-1</name><memory>65536</memory>"
+                               "<os><type>hvm</type></os></domain>");
+  g_assert_nonnull (domain);
+  virDomainFree (domain);
+  g_assert_true (test_wait_for (row_has_error, name_row, 5000));
+  test_assert_field_error (name_row, "already has a virtual machine named “web-1”");
+  g_assert_false (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+
+  test_type_text (name_row, "web-2");
+  hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
+  g_assert_cmpstr (spec->name, ==, "web-2");
+  {
+    g_autoptr(GError) error = g_error_new_literal (HANGAR_GUEST_SPEC_ERROR,
+                                                   HANGAR_GUEST_SPEC_ERROR_NAME,
+                                                   "Name refused by the host.");
+    g_autoptr(GError) memory_error = g_error_new_literal (HANGAR_GUEST_SPEC_ERROR,
+                                                          HANGAR_GUEST_SPEC_ERROR_MEMORY,
+                                                          "Memory refused.");
+
+    g_assert_false (hangar_creator_page_show_error (HANGAR_CREATOR_PAGE (fixture.page),
+                                                    memory_error));
+    g_assert_true (hangar_creator_page_show_error (HANGAR_CREATOR_PAGE (fixture.page), error));
+    test_assert_field_error (name_row, "Name refused by the host.");
+  }
+  fixture_close (&fixture);
+}
+
+/* "default" preselected; a host bridge and a macvtap interface suggested from the
+ * host's interfaces, an empty one refused; a stopped network warned about; the choice
+ * written into the spec. */
+static void
+test_details_network (void)
+{
+  Fixture fixture = { 0 };
+  GtkWidget *network_row;
+  GtkWidget *device_row;
+  g_autoptr(HangarGuestSpec) spec = hangar_guest_spec_new ();
+  virNetworkPtr network;
+
+  fixture.connection = test_open_connection (creator_host_uri);
+  network = virNetworkLookupByName (test_raw_connection (fixture.connection), "isolated");
+  g_assert_cmpint (virNetworkDestroy (network), ==, 0);
+  virNetworkFree (network);
+  network_row = open_details (&fixture);
+  device_row = test_find_titled (fixture.page, ADW_TYPE_ENTRY_ROW, "_Bridge");
+
+  g_assert_cmpstr (combo_text (network_row), ==, "Virtual network “default”");
+  g_assert_false (gtk_widget_get_visible (device_row));
+  test_assert_field_clean (network_row);
+  hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
+  g_assert_cmpint (spec->network, ==, HANGAR_GUEST_SPEC_NETWORK_VIRTUAL);
+  g_assert_cmpstr (spec->network_name, ==, "default");
+
+  test_choose (network_row, "Virtual network “isolated” (stopped)");
+  test_assert_field_note (network_row, "warning", "“isolated” is stopped");
+  g_assert_true (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+
+  test_choose (network_row, "Macvtap on a host interface");
+  test_assert_field_clean (network_row);
+  g_assert_true (gtk_widget_get_visible (device_row));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (device_row)), ==,
+                   "Host _Interface");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (device_row)), ==, "eth0");
+  test_assert_field_note (device_row, "dim-label", "The host’s interfaces: eth0");
+  hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
+  g_assert_cmpint (spec->network, ==, HANGAR_GUEST_SPEC_NETWORK_MACVTAP);
+  g_assert_cmpstr (spec->network_name, ==, "eth0");
+
+  test_choose (network_row, "Host bridge");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (device_row)), ==, "_Bridge");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (device_row)), ==, "br0");
+  test_assert_field_note (device_row, "dim-label", "The host’s bridges: br0");
+  test_type_text (device_row, " ");
+  test_assert_field_error (device_row, "Enter the name of a bridge on the host");
+  g_assert_false (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+  test_type_text (device_row, "br7");
+  test_assert_field_note (device_row, "dim-label", "The host’s bridges: br0");
+  g_assert_true (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+  hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
+  g_assert_cmpint (spec->network, ==, HANGAR_GUEST_SPEC_NETWORK_BRIDGE);
+  g_assert_cmpstr (spec->network_name, ==, "br7");
+  assert_controls_named (fixture.page);
+
+  test_choose (network_row, "None");
+  g_assert_false (gtk_widget_get_visible (device_row));
+  hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
+  g_assert_cmpint (spec->network, ==, HANGAR_GUEST_SPEC_NETWORK_NONE);
+  g_assert_null (spec->network_name);
+  fixture_close (&fixture);
+}
+
+/* With "default" stopped, the first network that runs is preselected. */
+static void
+test_details_default_stopped (void)
+{
+  Fixture fixture = { 0 };
+  GtkWidget *network_row;
+  virNetworkPtr network;
+
+  fixture.connection = test_open_connection (creator_host_uri);
+  network = virNetworkLookupByName (test_raw_connection (fixture.connection), "default");
+  g_assert_cmpint (virNetworkDestroy (network), ==, 0);
+  virNetworkFree (network);
+  network_row = open_details (&fixture);
+  g_assert_cmpstr (combo_text (network_row), ==, "Virtual network “aaa-lan”");
+  fixture_close (&fixture);
+}
+
+static gboolean
+customizing (gpointer data)
+{
+  return hangar_creator_state_get_customize (data);
+}
+
+/* A host without UEFI (the test driver has no domain capabilities): BIOS only, said;
+ * an OS that needs UEFI is warned about; no Secure Boot, no TPM. The customize switch
+ * sets the state's. */
+static void
+test_details_firmware (void)
+{
+  Fixture fixture = { 0 };
+  GtkWidget *firmware_row;
+  GtkWidget *customize_row;
+  g_autoptr(HangarGuestSpec) spec = hangar_guest_spec_new ();
+  g_autoptr(OsinfoOs) uefi_only = os_with_resources ("http://example.org/uefi-only", 0, 0);
+  g_autoptr(OsinfoFirmware) bios = NULL;
+  g_autoptr(OsinfoFirmware) efi = NULL;
+  const char *arch;
+
+  fixture.connection = test_open_connection (creator_host_uri);
+  open_details (&fixture);
+  firmware_row = test_find_titled (fixture.page, ADW_TYPE_COMBO_ROW, "_Firmware");
+  customize_row = test_find_titled (fixture.page, ADW_TYPE_ACTION_ROW,
+                                    "_Customize Configuration Before Install");
+
+  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (firmware_row))),
+                    ==, 1);
+  g_assert_cmpstr (combo_text (firmware_row), ==, "BIOS");
+  test_assert_field_note (firmware_row, "dim-label", "The host offers no UEFI firmware.");
+  g_assert_false (gtk_widget_get_visible (test_find_titled (fixture.page, ADW_TYPE_ACTION_ROW,
+                                                            "_Secure Boot")));
+  g_assert_false (gtk_widget_get_visible (test_find_titled (fixture.page, ADW_TYPE_ACTION_ROW,
+                                                            "Add a _TPM 2.0")));
+
+  /* libosinfo's way of saying an OS refuses BIOS (on the host's architecture). */
+  arch = hangar_creator_state_get_spec (fixture.state)->arch;
+  bios = osinfo_firmware_new ("http://example.org/uefi-only/bios", arch, "bios");
+  efi = osinfo_firmware_new ("http://example.org/uefi-only/efi", arch, "efi");
+  osinfo_entity_set_param_boolean (OSINFO_ENTITY (bios), OSINFO_FIRMWARE_PROP_SUPPORTED, FALSE);
+  osinfo_entity_set_param_boolean (OSINFO_ENTITY (efi), OSINFO_FIRMWARE_PROP_SUPPORTED, TRUE);
+  osinfo_os_add_firmware (uefi_only, bios);
+  osinfo_os_add_firmware (uefi_only, efi);
+  hangar_creator_state_set_os (fixture.state, uefi_only);
+  g_assert_true (hangar_creator_state_get_defaults (fixture.state)->needs_uefi);
+  test_assert_field_note (firmware_row, "warning", "needs UEFI, which the host does not offer");
+  g_assert_true (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+
+  hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
+  g_assert_cmpint (spec->firmware, ==, HANGAR_GUEST_FIRMWARE_BIOS);
+  g_assert_false (spec->secure_boot);
+  g_assert_false (spec->tpm);
+
+  g_assert_false (hangar_creator_state_get_customize (fixture.state));
+  /* A switch turns on at the end of its animation. */
+  gtk_widget_activate (test_find_widget (customize_row, GTK_TYPE_SWITCH, NULL, NULL));
+  g_assert_true (test_wait_for (customizing, fixture.state, 5000));
+  test_save_screenshot (fixture.window, "creator-details");
+  fixture_close (&fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  creator_host_uri = test_data_uri ("creator-host.xml");
 
   g_test_add_func ("/creator-hardware/resources/bounds", test_resources_bounds);
   g_test_add_func ("/creator-hardware/resources/defaults", test_resources_defaults);
-  return g_test_run ();
+  g_test_add_func ("/creator-hardware/details/name", test_details_name);
+  g_test_add_func ("/creator-hardware/details/network", test_details_network);
+  g_test_add_func ("/creator-hardware/details/default-stopped", test_details_default_stopped);
+  g_test_add_func ("/creator-hardware/details/firmware", test_details_firmware);
+  status = g_test_run ();
+  g_free (creator_host_uri);
+  return status;
 }
