@@ -321,8 +321,13 @@ open_thread (GTask        *task,
   if (data->conn == NULL)
     {
       g_autofree char *reason = hangar_virt_error_message ();
+      /* What the SSH login's questions tell, if anything (hangar-ssh.h). */
+      g_autofree char *ssh_reason = hangar_ssh_explain_failure (data->uri, reason, NULL);
 
-      if (data->needed_credentials)
+      if (ssh_reason != NULL)
+        g_task_return_new_error (task, HANGAR_CONNECTION_ERROR,
+                                 HANGAR_CONNECTION_ERROR_FAILED, "%s", ssh_reason);
+      else if (data->needed_credentials)
         g_task_return_new_error (task, HANGAR_CONNECTION_ERROR,
                                  HANGAR_CONNECTION_ERROR_NEEDS_CREDENTIALS,
                                  _("The host asks for credentials: %s"), reason);

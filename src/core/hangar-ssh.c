@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "hangar-askpass-server.h"
 #include "hangar-ssh.h"
 
 gboolean
@@ -21,8 +22,8 @@ hangar_ssh_uri_uses_ssh (const char *uri)
   return scheme != NULL && g_str_has_suffix (scheme, "+ssh");
 }
 
-static const char *
-runtime_dir (void)
+const char *
+hangar_ssh_get_runtime_dir (void)
 {
   static char *dir;
 
@@ -50,21 +51,55 @@ add_mux_options (GPtrArray *argv)
   g_ptr_array_add (argv, g_strdup ("-o"));
   g_ptr_array_add (argv, g_strdup ("ControlMaster=auto"));
   g_ptr_array_add (argv, g_strdup ("-o"));
-  g_ptr_array_add (argv, g_strdup_printf ("ControlPath=%s/cm-%%C", runtime_dir ()));
+  g_ptr_array_add (argv, g_strdup_printf ("ControlPath=%s/cm-%%C", hangar_ssh_get_runtime_dir ()));
   g_ptr_array_add (argv, g_strdup ("-o"));
   g_ptr_array_add (argv, g_strdup ("ControlPersist=no"));
 }
 
-/* libvirt runs "command -p PORT -l USER -T -e none -- HOST sh -c ...": a small script
- * adds the multiplexing options in front. */
+/* The askpass helper: HANGAR_ASKPASS names another (tests), else the installed one,
+ * else the build tree's for an uninstalled Hangar. */
 static char *
-ensure_wrapper (GError **error)
+askpass_helper_path (void)
+{
+  const char *env = g_getenv ("HANGAR_ASKPASS");
+  g_autofree char *installed = g_build_filename (HANGAR_LIBEXECDIR, "hangar-askpass", NULL);
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  if (g_file_test (installed, G_FILE_TEST_IS_EXECUTABLE))
+    return g_steal_pointer (&installed);
+  return g_build_filename (HANGAR_BUILD_ROOT, "src", "askpass", "hangar-askpass", NULL);
+}
+
+/* libvirt runs "command -p PORT -l USER -T -e none -- HOST sh -c ..." with only a few
+ * variables of Hangar's environment: a small script adds the multiplexing options in
+ * front and, when Hangar can ask (@socket_path), points ssh's questions at Hangar's
+ * helper for the login @id. */
+static char *
+ensure_wrapper (const char  *id,
+                const char  *socket_path,
+                GError     **error)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) script = g_string_new ("#!/bin/sh\n# Written by Hangar: one SSH "
-                                            "session per host.\nexec ssh");
-  g_autofree char *path = g_build_filename (runtime_dir (), "ssh", NULL);
+                                            "session per host, questions asked in "
+                                            "Hangar.\n");
+  g_autofree char *name = g_strdup_printf ("ssh%s%s", id ? "-" : "", id ? id : "");
+  g_autofree char *path = g_build_filename (hangar_ssh_get_runtime_dir (), name, NULL);
 
+  if (socket_path != NULL)
+    {
+      g_autofree char *helper = askpass_helper_path ();
+      g_autofree char *quoted_helper = g_shell_quote (helper);
+      g_autofree char *quoted_socket = g_shell_quote (socket_path);
+
+      /* force: the helper even with a terminal or without DISPLAY (OpenSSH 8.4+). */
+      g_string_append_printf (script, "SSH_ASKPASS=%s\nSSH_ASKPASS_REQUIRE=force\n"
+                              "HANGAR_ASKPASS_SOCKET=%s\nHANGAR_ASKPASS_LOGIN=%s\n"
+                              "export SSH_ASKPASS SSH_ASKPASS_REQUIRE HANGAR_ASKPASS_SOCKET "
+                              "HANGAR_ASKPASS_LOGIN\n", quoted_helper, quoted_socket, id);
+    }
+  g_string_append (script, "exec ssh");
   add_mux_options (argv);
   for (guint i = 0; i < argv->len; i++)
     {
@@ -80,6 +115,28 @@ ensure_wrapper (GError **error)
   return g_steal_pointer (&path);
 }
 
+/* A login's name for the keyring (user@host:port, port 22 when not given), for
+ * sentences (user@host), and the id of its askpass wrapper (a hash of the first). */
+static void
+describe_login (GUri  *parsed,
+                char **login,
+                char **who,
+                char **id)
+{
+  const char *user = g_uri_get_user (parsed);
+  const char *host = g_uri_get_host (parsed);
+  int port = g_uri_get_port (parsed) > 0 ? g_uri_get_port (parsed) : 22;
+  g_autofree char *hash = NULL;
+
+  if (user != NULL && *user != '\0')
+    *who = g_strdup_printf ("%s@%s", user, host);
+  else
+    *who = g_strdup (host);
+  *login = g_strdup_printf ("%s:%d", *who, port);
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, *login, -1);
+  *id = g_strndup (hash, 16);
+}
+
 char *
 hangar_ssh_prepare_uri (const char *uri,
                         GError    **error)
@@ -89,7 +146,12 @@ hangar_ssh_prepare_uri (const char *uri,
   g_autofree char *wrapper = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *query = NULL;
+  g_autoptr(HangarAskpassServer) server = NULL;
+  g_autofree char *login = NULL;
+  g_autofree char *who = NULL;
+  g_autofree char *id = NULL;
   const char *old_query;
+  const char *no_tty;
 
   if (!hangar_ssh_uri_uses_ssh (uri))
     return g_strdup (uri);
@@ -102,18 +164,68 @@ hangar_ssh_prepare_uri (const char *uri,
   if (old_query != NULL && strstr (old_query, "command=") != NULL)
     return g_strdup (uri);
 
-  wrapper = ensure_wrapper (error);
+  server = hangar_askpass_server_dup_default ();
+  if (server != NULL && g_uri_get_host (parsed) != NULL)
+    {
+      describe_login (parsed, &login, &who, &id);
+      hangar_askpass_server_begin_login (server, id, login, who);
+      wrapper = ensure_wrapper (id, hangar_askpass_server_get_socket_path (server), error);
+    }
+  else
+    wrapper = ensure_wrapper (NULL, NULL, error);
   if (wrapper == NULL)
     return NULL;
   escaped = g_uri_escape_string (wrapper, NULL, FALSE);
-  /* no_tty: there is no terminal to type a password into; fail instead of hanging. */
-  query = old_query ? g_strdup_printf ("%s&command=%s&no_tty=1", old_query, escaped)
-                    : g_strdup_printf ("command=%s&no_tty=1", escaped);
+  /* no_tty (BatchMode) when nobody can answer: fail instead of hanging on a terminal. */
+  no_tty = server != NULL ? "" : "&no_tty=1";
+  query = old_query ? g_strdup_printf ("%s&command=%s%s", old_query, escaped, no_tty)
+                    : g_strdup_printf ("command=%s%s", escaped, no_tty);
   rewritten = g_uri_build (G_URI_FLAGS_ENCODED_QUERY, g_uri_get_scheme (parsed),
                            g_uri_get_userinfo (parsed), g_uri_get_host (parsed),
                            g_uri_get_port (parsed), g_uri_get_path (parsed), query,
                            g_uri_get_fragment (parsed));
   return g_uri_to_string (rewritten);
+}
+
+char *
+hangar_ssh_explain_failure (const char *uri,
+                            const char *reason,
+                            gboolean   *cancelled)
+{
+  g_autoptr(GUri) parsed = NULL;
+  g_autoptr(HangarAskpassServer) server = NULL;
+  g_autofree char *login = NULL;
+  g_autofree char *who = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *known_name = NULL;
+
+  if (cancelled != NULL)
+    *cancelled = FALSE;
+  if (!hangar_ssh_uri_uses_ssh (uri))
+    return NULL;
+  parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED_QUERY, NULL);
+  if (parsed == NULL || g_uri_get_host (parsed) == NULL)
+    return NULL;
+  describe_login (parsed, &login, &who, &id);
+  /* known_hosts names a host on another port than 22 "[host]:port". */
+  known_name = g_uri_get_port (parsed) > 0 && g_uri_get_port (parsed) != 22
+               ? g_strdup_printf ("[%s]:%d", g_uri_get_host (parsed), g_uri_get_port (parsed))
+               : g_strdup (g_uri_get_host (parsed));
+
+  /* ssh refuses a changed key by itself (StrictHostKeyChecking ask or yes), and says
+   * so in a banner libvirt passes on; nothing is offered to accept it. */
+  if (reason != NULL && strstr (reason, "REMOTE HOST IDENTIFICATION HAS CHANGED") != NULL)
+    return g_strdup_printf (_("The host key of %s has changed since it was last trusted, "
+                              "so Hangar did not connect: someone may be intercepting the "
+                              "connection, or the host was reinstalled. If you know the "
+                              "host's key changed, remove the old one with “ssh-keygen -R "
+                              "%s” and connect again."),
+                            g_uri_get_host (parsed), known_name);
+
+  server = hangar_askpass_server_dup_default ();
+  if (server == NULL)
+    return NULL;
+  return hangar_askpass_server_explain (server, id, reason, cancelled);
 }
 
 static void

@@ -13,6 +13,14 @@ gboolean  hangar_ssh_uri_uses_ssh  (const char *uri);
  * multiplexing wrapper. Returns a copy of @uri for other transports. */
 char     *hangar_ssh_prepare_uri   (const char *uri,
                                     GError    **error);
+/* After libvirt failed to open @uri (before hangar_ssh_prepare_uri) with @reason: what
+ * happened in SSH's login, as a sentence — a changed host key refused, a question the
+ * user cancelled (@cancelled set), a password refused — or NULL. Thread-safe. */
+char     *hangar_ssh_explain_failure (const char *uri,
+                                      const char *reason,
+                                      gboolean   *cancelled);
+/* $XDG_RUNTIME_DIR/hangar-ssh (0700): the SSH masters' sockets, the askpass socket. */
+const char *hangar_ssh_get_runtime_dir (void);
 /* A socket connected, through the host's SSH session, to @target_host:@target_port as
  * seen from the remote host (`ssh -W`). Spawns ssh; does not wait on the network. */
 int       hangar_ssh_open_tunnel   (const char *uri,
