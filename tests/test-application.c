@@ -6,6 +6,8 @@
 #include <adwaita.h>
 
 #include "hangar-application.h"
+#include "hangar-connection.h"
+#include "hangar-domain-creator.h"
 #include "hangar-guest-window.h"
 #include "hangar-window.h"
 #include "test-widget-util.h"
@@ -237,6 +239,40 @@ test_manager (void)
   run_application (args, manager_steps);
 }
 
+static gboolean
+has_domain_creator (gpointer data)
+{
+  return count_windows (data, HANGAR_TYPE_DOMAIN_CREATOR) > 0;
+}
+
+static void
+creator_steps (HangarApplication *app)
+{
+  GList *windows;
+  HangarConnection *connection;
+
+  /* Only the New VM window, for the host asked for, once it is connected. */
+  g_assert_true (test_wait_for (has_domain_creator, app, 5000));
+  windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  g_assert_cmpuint (g_list_length (windows), ==, 1);
+  connection = hangar_domain_creator_get_connection (windows->data);
+  g_assert_true (g_str_has_suffix (hangar_connection_get_uri (connection), "three-guests.xml"));
+  g_assert_cmpint (hangar_connection_get_state (connection), ==, HANGAR_CONNECTION_STATE_CONNECTED);
+  g_assert_null (gtk_window_get_transient_for (windows->data));
+  destroy_all_windows (app);
+}
+
+/* --show-domain-creator opens only the New Virtual Machine window (virt-manager's
+ * option), and closing it ends the application. */
+static void
+test_creator_alone (void)
+{
+  g_autofree char *uri = three_guests_uri ();
+  const char *args[] = { "--connect", uri, "--show-domain-creator", NULL };
+
+  run_application (args, creator_steps);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -248,6 +284,7 @@ main (int   argc,
   g_test_add_func ("/application/console-not-found", test_console_not_found);
   g_test_add_func ("/application/console-not-found-closed", test_console_not_found_closed);
   g_test_add_func ("/application/manager", test_manager);
+  g_test_add_func ("/application/creator-alone", test_creator_alone);
 
   return g_test_run ();
 }

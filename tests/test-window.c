@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 
+#include "hangar-add-connection-dialog.h"
 #include "hangar-application.h"
 #include "hangar-session.h"
 #include "hangar-sparkline.h"
@@ -612,6 +613,93 @@ test_failed_host (Fixture      *f,
   hangar_test_assert_accessible_names (GTK_WIDGET (f->window));
 }
 
+static gboolean
+is_new_domain_button (GtkWidget    *widget,
+                      gconstpointer data)
+{
+  return g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "win.new-domain") == 0;
+}
+
+static void
+on_new_domain_cb (HangarWindow      *window,
+                  HangarConnection  *connection,
+                  HangarConnection **asked)
+{
+  *asked = connection;
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(gpointer *)data != NULL;
+}
+
+static gboolean
+has_add_connection_dialog (gpointer data)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (HANGAR_IS_ADD_CONNECTION_DIALOG (l->data))
+      {
+        *(GtkWindow **)data = l->data;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* The header bar's New Virtual Machine button (named for a screen reader, with a
+ * tooltip) and Ctrl+N ask for a new guest on the connected host; Ctrl+Shift+N adds a
+ * connection instead. Real X11 keys. */
+static void
+test_new_domain (Fixture      *f,
+                 gconstpointer data)
+{
+  GtkWidget *button = test_find_widget (GTK_WIDGET (f->window), GTK_TYPE_BUTTON,
+                                        is_new_domain_button, NULL);
+  HangarConnection *asked = NULL;
+  GtkWindow *dialog = NULL;
+  g_autofree char *focus = NULL;
+
+  g_assert_nonnull (button);
+  g_assert_null (gtk_test_accessible_check_property (GTK_ACCESSIBLE (button),
+                                                     GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                     "New Virtual Machine"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, "New Virtual Machine");
+  g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (button)), ==, "list-add-symbolic");
+  g_assert_true (gtk_widget_is_sensitive (button));
+
+  g_signal_connect (f->window, "new-domain", G_CALLBACK (on_new_domain_cb), &asked);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (asked == f->connection);
+  asked = NULL;
+
+  g_assert_true (test_wait_for (widget_is_mapped, button, 5000));
+  focus = g_strdup_printf ("windowfocus --sync %lu", test_x11_window_id (GTK_WIDGET (f->window)));
+  test_xdotool (focus);
+  g_assert_true (test_wait_for (window_is_active, f->window, 3000));
+  test_xdotool ("key ctrl+n");
+  g_assert_true (test_wait_for (is_set, &asked, 3000));
+  g_assert_true (asked == f->connection);
+  g_assert_false (has_add_connection_dialog (&dialog));
+
+  test_xdotool ("key ctrl+shift+n");
+  g_assert_true (test_wait_for (has_add_connection_dialog, &dialog, 3000));
+  gtk_window_destroy (dialog);
+}
+
+/* With the only host not connected, there is nowhere to make a guest: the button is
+ * off. */
+static void
+test_new_domain_no_host (Fixture      *f,
+                         gconstpointer data)
+{
+  GtkWidget *button = test_find_widget (GTK_WIDGET (f->window), GTK_TYPE_BUTTON,
+                                        is_new_domain_button, NULL);
+
+  g_assert_false (gtk_widget_is_sensitive (button));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -642,8 +730,13 @@ main (int   argc,
   g_test_add ("/window/empty-host", Fixture, "empty-host.xml", fixture_setup, test_empty_host,
               fixture_teardown);
 
+  g_test_add ("/window/new-domain", Fixture, "three-guests.xml", fixture_setup, test_new_domain,
+              fixture_teardown);
+
   g_test_add ("/window/failed-host", Fixture, NULL, fixture_setup_failed, test_failed_host,
               fixture_teardown);
+  g_test_add ("/window/new-domain-no-host", Fixture, NULL, fixture_setup_failed,
+              test_new_domain_no_host, fixture_teardown);
 
   return g_test_run ();
 }

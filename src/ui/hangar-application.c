@@ -7,8 +7,13 @@
 
 #include "hangar-application.h"
 #include "hangar-core.h"
+#include "hangar-domain-builder.h"
+#include "hangar-domain-creator.h"
+#include "hangar-guest-creator.h"
 #include "hangar-guest-window.h"
 #include "hangar-host-window.h"
+#include "hangar-install-watcher.h"
+#include "hangar-os-catalog.h"
 #include "hangar-preferences-window.h"
 #include "hangar-session.h"
 #include "hangar-window.h"
@@ -25,6 +30,11 @@ struct _HangarApplication
   GHashTable *host_windows;
   /* --show-domain-console NAME, shown once a connection lists it. */
   char *pending_console;
+  /* --show-domain-creator: its host, until it has connected. */
+  HangarConnection *pending_creator;
+  /* New guests whose installer still runs (HangarInstallWatcher). */
+  GPtrArray *install_watchers;
+  guint catalog_idle_id;
 };
 
 G_DEFINE_FINAL_TYPE (HangarApplication, hangar_application, ADW_TYPE_APPLICATION)
@@ -36,6 +46,8 @@ static const GOptionEntry option_entries[] = {
     N_("Open the window of the guest called NAME"), N_("NAME") },
   { "show-host-summary", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Open the page of the host given with --connect"), NULL },
+  { "show-domain-creator", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Open the New Virtual Machine window for the host given with --connect"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
   { "debug", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print debug messages and timing marks"), NULL },
@@ -98,6 +110,38 @@ get_main_window (HangarApplication *self)
   return NULL;
 }
 
+static void
+on_new_domain_cb (HangarApplication *self,
+                  HangarConnection  *connection,
+                  HangarWindow      *window)
+{
+  hangar_application_show_domain_creator (self, connection, GTK_WINDOW (window));
+}
+
+static gboolean
+load_catalog_cb (gpointer user_data)
+{
+  HangarApplication *self = user_data;
+
+  self->catalog_idle_id = 0;
+  /* Its loading starts on a worker with the first call. */
+  hangar_os_catalog_get_default ();
+  return G_SOURCE_REMOVE;
+}
+
+/* The OS list of the New VM window reads the osinfo database, which takes a while:
+ * it loads once the first window is drawn, so that it is ready when asked. */
+static void
+preload_catalog (HangarApplication *self)
+{
+  static gboolean started;
+
+  if (started)
+    return;
+  started = TRUE;
+  self->catalog_idle_id = g_idle_add_full (G_PRIORITY_LOW, load_catalog_cb, self, NULL);
+}
+
 /* The manager window, created if none is open. */
 static HangarWindow *
 show_manager (HangarApplication *self)
@@ -111,8 +155,11 @@ show_manager (HangarApplication *self)
                                self, G_CONNECT_SWAPPED);
       g_signal_connect_object (window, "open-host", G_CALLBACK (hangar_application_show_host),
                                self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (window, "new-domain", G_CALLBACK (on_new_domain_cb),
+                               self, G_CONNECT_SWAPPED);
     }
   gtk_window_present (GTK_WINDOW (window));
+  preload_catalog (self);
   return window;
 }
 
@@ -153,6 +200,9 @@ check_pending_console (HangarApplication *self)
   set_pending_console (self, NULL);
 }
 
+static void check_pending_creator (HangarApplication *self,
+                                   HangarConnection  *connection);
+
 /* Each host that finishes opening may list the guest asked for by name, or be the last
  * one that could. */
 static void
@@ -162,6 +212,7 @@ on_session_open_finished_cb (HangarApplication *self,
   if (hangar_connection_get_state (connection) == HANGAR_CONNECTION_STATE_CONNECTED)
     try_show_pending_console (self, connection);
   check_pending_console (self);
+  check_pending_creator (self, connection);
 }
 
 /* The session's add. Kept for the tests until they ask
@@ -236,6 +287,103 @@ hangar_application_show_host (HangarApplication *self,
   gtk_window_present (window);
 }
 
+static void
+on_install_finished_cb (HangarInstallWatcher *watcher,
+                        const GError         *error,
+                        HangarApplication    *self)
+{
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      HangarWindow *window = get_main_window (self);
+
+      if (window != NULL)
+        hangar_window_show_error (window, _("Installation Not Finished"), error->message);
+      else
+        g_message ("%s", error->message);
+    }
+  g_ptr_array_remove (self->install_watchers, watcher);
+}
+
+/* The new guest's window opens at once; when an installer runs, a watcher finishes the
+ * installation once it powers the guest off. */
+static void
+on_domain_created_cb (HangarDomainCreator *creator,
+                      const char          *name,
+                      HangarGuest         *guest,
+                      HangarGuestCreator  *guest_creator,
+                      HangarApplication   *self)
+{
+  HangarCreatorState *state = hangar_domain_creator_get_state (creator);
+
+  if (hangar_domain_builder_has_install_phase (hangar_creator_state_get_spec (state)))
+    {
+      HangarInstallWatcher *watcher =
+        hangar_install_watcher_new (hangar_domain_creator_get_connection (creator),
+                                    guest_creator, name);
+
+      g_ptr_array_add (self->install_watchers, watcher);
+      g_signal_connect_object (watcher, "finished", G_CALLBACK (on_install_finished_cb), self, 0);
+    }
+  if (guest != NULL)
+    hangar_application_show_guest (self, guest);
+}
+
+/* The New Virtual Machine window for @connection, over @parent (NULL: on its own). */
+void
+hangar_application_show_domain_creator (HangarApplication *self,
+                                        HangarConnection  *connection,
+                                        GtkWindow         *parent)
+{
+  HangarDomainCreator *creator;
+
+  g_return_if_fail (HANGAR_IS_APPLICATION (self));
+  g_return_if_fail (HANGAR_IS_CONNECTION (connection));
+
+  creator = hangar_domain_creator_new (parent, connection);
+  gtk_window_set_application (GTK_WINDOW (creator), GTK_APPLICATION (self));
+  g_signal_connect_object (creator, "created", G_CALLBACK (on_domain_created_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (creator));
+  preload_catalog (self);
+}
+
+/* --show-domain-creator: the window needs its host connected (it asks the host at
+ * once); a hold keeps the application running meanwhile, as for a console. */
+static void
+set_pending_creator (HangarApplication *self,
+                     HangarConnection  *connection)
+{
+  if (self->pending_creator == NULL && connection != NULL)
+    g_application_hold (G_APPLICATION (self));
+  else if (self->pending_creator != NULL && connection == NULL)
+    g_application_release (G_APPLICATION (self));
+  g_set_object (&self->pending_creator, connection);
+}
+
+static void
+check_pending_creator (HangarApplication *self,
+                       HangarConnection  *connection)
+{
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (connection != self->pending_creator || connection == NULL)
+    return;
+  if (hangar_connection_get_state (connection) == HANGAR_CONNECTION_STATE_CONNECTED)
+    {
+      /* The window first: releasing the hold with no window would end the application. */
+      hangar_application_show_domain_creator (self, connection, NULL);
+      set_pending_creator (self, NULL);
+      return;
+    }
+  body = g_strdup_printf (_("Could not connect to %s: %s"), hangar_connection_get_uri (connection),
+                          hangar_connection_get_error_message (connection) ?: _("the host did not answer."));
+  dialog = adw_message_dialog_new (NULL, _("No Connection"), body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+  set_pending_creator (self, NULL);
+}
+
 /* Opens the window of the guest called @name on whichever host has it, as soon as a host
  * being opened lists it; says so when none does. */
 void
@@ -291,6 +439,7 @@ hangar_application_command_line (GApplication            *app,
   g_autofree const char **uris = NULL;
   const char *console = NULL;
   gboolean host_summary = g_variant_dict_contains (options, "show-host-summary");
+  gboolean creator = g_variant_dict_contains (options, "show-domain-creator");
 
   g_variant_dict_lookup (options, "connect", "^a&s", &uris);
   g_variant_dict_lookup (options, "show-domain-console", "&s", &console);
@@ -302,9 +451,16 @@ hangar_application_command_line (GApplication            *app,
       return 1;
     }
 
-  /* A guest's console or a host's page asked for opens alone, as virt-manager does;
-   * their windows' menus have Show Manager (app.show-manager). */
-  if (console == NULL && !host_summary)
+  if (creator && (uris == NULL || uris[0] == NULL || uris[1] != NULL))
+    {
+      g_application_command_line_printerr (cmdline, _("--show-domain-creator needs the "
+                                                      "host’s URI: add one --connect URI.\n"));
+      return 1;
+    }
+
+  /* A guest's console, a host's page or the New VM window asked for opens alone, as
+   * virt-manager does; the first two's menus have Show Manager (app.show-manager). */
+  if (console == NULL && !host_summary && !creator)
     g_application_activate (app);
 
   for (guint i = 0; uris != NULL && uris[i] != NULL; i++)
@@ -318,6 +474,13 @@ hangar_application_command_line (GApplication            *app,
         hangar_window_select_connection (window, connection);
       if (host_summary)
         hangar_application_show_host (self, connection);
+      if (creator)
+        {
+          set_pending_creator (self, connection);
+          /* Already open (a second command line to a running Hangar)? */
+          if (hangar_connection_get_state (connection) == HANGAR_CONNECTION_STATE_CONNECTED)
+            check_pending_creator (self, connection);
+        }
     }
 
   if (console != NULL)
@@ -427,6 +590,9 @@ hangar_application_finalize (GObject *object)
   g_clear_object (&self->session);
   g_clear_pointer (&self->guest_windows, g_hash_table_unref);
   g_clear_pointer (&self->host_windows, g_hash_table_unref);
+  g_clear_pointer (&self->install_watchers, g_ptr_array_unref);
+  g_clear_handle_id (&self->catalog_idle_id, g_source_remove);
+  g_clear_object (&self->pending_creator);
   g_free (self->pending_console);
 
   G_OBJECT_CLASS (hangar_application_parent_class)->finalize (object);
@@ -451,6 +617,7 @@ hangar_application_init (HangarApplication *self)
 {
   self->guest_windows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->host_windows = g_hash_table_new (NULL, NULL);
+  self->install_watchers = g_ptr_array_new_with_free_func (g_object_unref);
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
   g_application_set_option_context_summary (G_APPLICATION (self),

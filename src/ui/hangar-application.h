@@ -19,6 +19,9 @@ void               hangar_application_show_guest_named  (HangarApplication *self
                                                          const char        *name);
 void               hangar_application_show_host         (HangarApplication *self,
                                                          HangarConnection  *connection);
+void               hangar_application_show_domain_creator (HangarApplication *self,
+                                                           HangarConnection  *connection,
+                                                           GtkWindow         *parent);
 
 /* Transitional: the session's settings and add, for callers not moved to the session
  * yet (the guest window, tests). */

@@ -6,12 +6,14 @@
 #include <glib/gi18n.h>
 
 #include "hangar-add-connection-dialog.h"
+#include "hangar-connection.h"
 #include "hangar-delete-guest-dialog.h"
 #include "hangar-guest.h"
+#include "hangar-session.h"
 #include "hangar-window-private.h"
 
 /* The main window's actions (win.*): guest lifecycle on the selection, open, delete,
- * add connection, search; their shortcuts; and _hangar_window_actions_update (), which
+ * new guest, add connection, search; their shortcuts; and _hangar_window_actions_update (), which
  * enables each for what is selected. */
 
 static const struct {
@@ -60,6 +62,8 @@ _hangar_window_actions_update (HangarWindow *self)
       gtk_widget_action_set_enabled (GTK_WIDGET (self), guest_actions[i].name, enabled);
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-guest", guests->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-domain",
+                                 _hangar_window_get_new_domain_connection (self) != NULL);
   /* The power menu's entries are all guest actions: a selection enables some. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->power_button), guests->len > 0);
 }
@@ -271,6 +275,38 @@ open_guest_activated (GtkWidget  *widget,
     g_signal_emit_by_name (self, "open-guest", g_ptr_array_index (guests, i));
 }
 
+/* Where a new guest goes: the host chosen in the sidebar, or under All Hosts the first
+ * connected one (the New VM window's summary names it). NULL while none is connected. */
+HangarConnection *
+_hangar_window_get_new_domain_connection (HangarWindow *self)
+{
+  GListModel *connections = hangar_session_get_connections (self->session);
+
+  if (self->selected_connection != NULL)
+    return hangar_connection_get_state (self->selected_connection) ==
+             HANGAR_CONNECTION_STATE_CONNECTED ? self->selected_connection : NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      g_autoptr(HangarConnection) connection = g_list_model_get_item (connections, i);
+
+      if (hangar_connection_get_state (connection) == HANGAR_CONNECTION_STATE_CONNECTED)
+        return connection;
+    }
+  return NULL;
+}
+
+static void
+new_domain_activated (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarConnection *connection = _hangar_window_get_new_domain_connection (self);
+
+  if (connection != NULL)
+    g_signal_emit_by_name (self, "new-domain", connection);
+}
+
 static void
 add_connection_activated (GtkWidget  *widget,
                           const char *action_name,
@@ -303,13 +339,17 @@ _hangar_window_class_actions_init (GtkWidgetClass *widget_class)
                                        guest_action_activated);
   gtk_widget_class_install_action (widget_class, "win.delete-guest", NULL, delete_activated);
   gtk_widget_class_install_action (widget_class, "win.open-guest", NULL, open_guest_activated);
+  gtk_widget_class_install_action (widget_class, "win.new-domain", NULL, new_domain_activated);
   gtk_widget_class_install_action (widget_class, "win.add-connection", NULL,
                                    add_connection_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",
                                        NULL);
+  /* As in virt-manager and Boxes, Ctrl+N makes a guest. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "win.new-domain", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.add-connection", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.delete-guest", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK,

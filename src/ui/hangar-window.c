@@ -29,6 +29,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   OPEN_GUEST,
   OPEN_HOST,
+  NEW_DOMAIN,
   N_SIGNALS
 };
 
@@ -251,6 +252,8 @@ update_view (HangarWindow *self)
   adw_window_title_set_subtitle (self->content_title, subtitle);
 
   self->retry_connection = NULL;
+  /* Which host a new guest goes to follows the hosts' states and the sidebar. */
+  _hangar_window_actions_update (self);
 
   if (n_guests > 0)
     {
@@ -618,6 +621,11 @@ hangar_window_class_init (HangarWindowClass *klass)
   /* The user asked for a host's page, as for a guest's window. */
   signals[OPEN_HOST] =
     g_signal_new ("open-host", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, HANGAR_TYPE_CONNECTION);
+
+  /* The user asked for a new guest on the host given (win.new-domain). */
+  signals[NEW_DOMAIN] =
+    g_signal_new ("new-domain", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, HANGAR_TYPE_CONNECTION);
 
   /* Types the .ui names before anything else would register them. */

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "hangar-creator-summary-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hangar-connection.h"
+#include "hangar-creator-summary-page.h"
+#include "hangar-storage.h"
+#include "hangar-ui-util.h"
+
+struct _HangarCreatorSummaryPage
+{
+  HangarCreatorPage parent_instance;
+
+  AdwPreferencesPage *page;
+  GtkLabel *message_label;
+  AdwActionRow *name_row;
+  AdwActionRow *host_row;
+  AdwActionRow *os_row;
+  AdwActionRow *source_row;
+  AdwActionRow *unattended_row;
+  AdwActionRow *memory_row;
+  AdwActionRow *vcpus_row;
+  AdwActionRow *disk_row;
+  AdwActionRow *network_row;
+  AdwActionRow *firmware_row;
+};
+
+G_DEFINE_FINAL_TYPE (HangarCreatorSummaryPage, hangar_creator_summary_page,
+                     HANGAR_TYPE_CREATOR_PAGE)
+
+static char *
+describe_source (const HangarGuestSpec *spec)
+{
+  switch (spec->source)
+    {
+    case HANGAR_GUEST_SOURCE_MEDIA:
+      return g_strdup_printf (_("Installation media %s"), spec->media_path ? spec->media_path : "");
+    case HANGAR_GUEST_SOURCE_URL:
+      return g_strdup_printf (_("Network installation from %s"), spec->tree_url ? spec->tree_url : "");
+    case HANGAR_GUEST_SOURCE_IMPORT:
+      return g_strdup_printf (_("Existing disk %s"), spec->disk_path ? spec->disk_path : "");
+    case HANGAR_GUEST_SOURCE_CLOUD_IMAGE:
+      return g_strdup_printf (spec->copy_base_image ? _("A copy of the cloud image %s")
+                                                    : _("The cloud image %s, as the base of a new disk"),
+                              spec->base_image ? spec->base_image : "");
+    case HANGAR_GUEST_SOURCE_KERNEL:
+      return g_strdup_printf (_("Kernel %s"), spec->kernel ? spec->kernel : "");
+    case HANGAR_GUEST_SOURCE_PXE:
+      return g_strdup (_("Network boot (PXE)"));
+    case HANGAR_GUEST_SOURCE_MANUAL:
+    default:
+      return g_strdup (_("None: install later"));
+    }
+}
+
+static char *
+describe_disk (const HangarGuestSpec *spec)
+{
+  g_autofree char *size = NULL;
+
+  switch (spec->disk)
+    {
+    case HANGAR_GUEST_SPEC_DISK_NEW:
+      size = hangar_storage_format_size (spec->disk_size);
+      /* Translators: "20.0 GiB qcow2 volume in pool “default”" */
+      return g_strdup_printf (_("New %s %s volume in pool “%s”"), size,
+                              hangar_volume_format_to_string (spec->disk_format),
+                              spec->pool_name ? spec->pool_name : "");
+    case HANGAR_GUEST_SPEC_DISK_EXISTING:
+      return g_strdup (spec->disk_path ? spec->disk_path : "");
+    case HANGAR_GUEST_SPEC_DISK_NONE:
+    default:
+      return g_strdup (_("None"));
+    }
+}
+
+static char *
+describe_network (const HangarGuestSpec *spec)
+{
+  const char *name = spec->network_name ? spec->network_name : "";
+
+  switch (spec->network)
+    {
+    case HANGAR_GUEST_SPEC_NETWORK_VIRTUAL:
+      return g_strdup_printf (_("Virtual network “%s”"), name);
+    case HANGAR_GUEST_SPEC_NETWORK_BRIDGE:
+      return g_strdup_printf (_("Bridge “%s”"), name);
+    case HANGAR_GUEST_SPEC_NETWORK_MACVTAP:
+      return g_strdup_printf (_("Host interface “%s” (macvtap)"), name);
+    case HANGAR_GUEST_SPEC_NETWORK_NONE:
+    default:
+      return g_strdup (_("None"));
+    }
+}
+
+static char *
+describe_firmware (const HangarGuestSpec *spec)
+{
+  GString *text = g_string_new (spec->firmware == HANGAR_GUEST_FIRMWARE_UEFI ? _("UEFI") : _("BIOS"));
+
+  if (spec->firmware == HANGAR_GUEST_FIRMWARE_UEFI && spec->secure_boot)
+    g_string_append_printf (text, ", %s", _("Secure Boot"));
+  if (spec->tpm)
+    g_string_append_printf (text, ", %s", _("TPM 2.0"));
+  return g_string_free (text, FALSE);
+}
+
+static char *
+describe_setup (const HangarGuestSpec *spec)
+{
+  const char *login = spec->user_login ? spec->user_login : "";
+
+  if (spec->unattended)
+    return g_strdup_printf (_("Yes, with user “%s”"), login);
+  if (spec->cloud_init)
+    return g_strdup_printf (_("Cloud-init, with user “%s”"), login);
+  return g_strdup (_("No"));
+}
+
+static void
+set_row (AdwActionRow *row,
+         const char   *text)
+{
+  adw_action_row_set_subtitle (row, text != NULL && *text != '\0' ? text : _("Not set"));
+}
+
+/* Everything the earlier pages applied is in the spec by now. */
+static void
+hangar_creator_summary_page_shown (HangarCreatorPage *page)
+{
+  HangarCreatorSummaryPage *self = HANGAR_CREATOR_SUMMARY_PAGE (page);
+  HangarCreatorState *state = hangar_creator_page_get_state (page);
+  HangarGuestSpec *spec = hangar_creator_state_get_spec (state);
+  OsinfoOs *os = hangar_creator_state_get_os (state);
+  g_autofree char *source = describe_source (spec);
+  g_autofree char *memory = hangar_storage_format_size (spec->memory);
+  g_autofree char *vcpus = g_strdup_printf ("%u", spec->vcpus);
+  g_autofree char *disk = describe_disk (spec);
+  g_autofree char *network = describe_network (spec);
+  g_autofree char *firmware = describe_firmware (spec);
+  g_autofree char *setup = describe_setup (spec);
+
+  set_row (self->name_row, spec->name);
+  set_row (self->host_row, hangar_connection_get_title (hangar_creator_state_get_connection (state)));
+  set_row (self->os_row, os != NULL ? osinfo_product_get_name (OSINFO_PRODUCT (os))
+                                    : _("Unknown (generic settings)"));
+  set_row (self->source_row, source);
+  set_row (self->unattended_row, setup);
+  set_row (self->memory_row, spec->memory > 0 ? memory : NULL);
+  set_row (self->vcpus_row, spec->vcpus > 0 ? vcpus : NULL);
+  set_row (self->disk_row, disk);
+  set_row (self->network_row, network);
+  set_row (self->firmware_row, firmware);
+}
+
+/* Create needs the host's arch, machine and virt type in the spec. */
+static void
+on_host_cb (HangarCreatorSummaryPage *self)
+{
+  HangarCreatorState *state = hangar_creator_page_get_state (HANGAR_CREATOR_PAGE (self));
+  const char *host_error = hangar_creator_state_get_host_error (state);
+
+  hangar_creator_page_set_complete (HANGAR_CREATOR_PAGE (self),
+                                    hangar_creator_state_get_host_ready (state) &&
+                                    host_error == NULL);
+  if (host_error != NULL)
+    hangar_creator_summary_page_set_message (self, host_error, TRUE);
+}
+
+void
+hangar_creator_summary_page_set_message (HangarCreatorSummaryPage *self,
+                                         const char               *message,
+                                         gboolean                  is_error)
+{
+  g_return_if_fail (HANGAR_IS_CREATOR_SUMMARY_PAGE (self));
+
+  gtk_label_set_label (self->message_label, message != NULL ? message : "");
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+}
+
+static void
+hangar_creator_summary_page_constructed (GObject *object)
+{
+  HangarCreatorSummaryPage *self = HANGAR_CREATOR_SUMMARY_PAGE (object);
+  HangarCreatorState *state;
+
+  G_OBJECT_CLASS (hangar_creator_summary_page_parent_class)->constructed (object);
+
+  state = hangar_creator_page_get_state (HANGAR_CREATOR_PAGE (self));
+  g_signal_connect_object (state, "notify::host-ready", G_CALLBACK (on_host_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (state, "notify::host-error", G_CALLBACK (on_host_cb), self,
+                           G_CONNECT_SWAPPED);
+  on_host_cb (self);
+}
+
+static void
+hangar_creator_summary_page_dispose (GObject *object)
+{
+  /* The bin lets go of its child first: the template's disposal would leave AdwBin
+   * holding a pointer to a freed widget. */
+  adw_bin_set_child (ADW_BIN (object), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (object), HANGAR_TYPE_CREATOR_SUMMARY_PAGE);
+  G_OBJECT_CLASS (hangar_creator_summary_page_parent_class)->dispose (object);
+}
+
+static void
+hangar_creator_summary_page_class_init (HangarCreatorSummaryPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  HangarCreatorPageClass *page_class = HANGAR_CREATOR_PAGE_CLASS (klass);
+
+  object_class->constructed = hangar_creator_summary_page_constructed;
+  object_class->dispose = hangar_creator_summary_page_dispose;
+  page_class->shown = hangar_creator_summary_page_shown;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/hangarvm/Hangar/hangar-creator-summary-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorSummaryPage, page);
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorSummaryPage, message_label);
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorSummaryPage, name_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorSummaryPage, host_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorSummaryPage, os_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorSummaryPage, source_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorSummaryPage, unattended_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorSummaryPage, memory_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorSummaryPage, vcpus_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorSummaryPage, disk_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorSummaryPage, network_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorSummaryPage, firmware_row);
+}
+
+static void
+hangar_creator_summary_page_init (HangarCreatorSummaryPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  hangar_name_page_scroller (GTK_WIDGET (self->page), _("Summary"));
+}
+
+GtkWidget *
+hangar_creator_summary_page_new (HangarCreatorState *state)
+{
+  g_return_val_if_fail (HANGAR_IS_CREATOR_STATE (state), NULL);
+
+  return g_object_new (HANGAR_TYPE_CREATOR_SUMMARY_PAGE, "state", state, NULL);
+}

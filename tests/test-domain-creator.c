@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "test-domain-creator"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+
+#include "hangar-connection.h"
+#include "hangar-creator-page.h"
+#include "hangar-creator-summary-page.h"
+#include "hangar-domain-creator-private.h"
+#include "hangar-guest.h"
+#include "hangar-guest-creator.h"
+#include "test-core-util.h"
+#include "test-widget-util.h"
+#include "test-wizard-util.h"
+
+/* The New Virtual Machine window on the test driver (test:///default: the guest "test"
+ * runs, the pool "default-pool" has room). The window's own behaviour — steps, skipped
+ * pages, Forward, errors routed to their page — is driven through small pages of the
+ * test's (TestPage below), whatever real pages the window's table holds; the real table
+ * is run through too. */
+
+#define MiB (G_GUINT64_CONSTANT (1) << 20)
+
+/* A page whose complete / needed the test sets, and which counts what the window asks
+ * of it. It takes errors of one HangarGuestSpecError code, if told to. */
+#define TEST_TYPE_PAGE (test_page_get_type ())
+G_DECLARE_FINAL_TYPE (TestPage, test_page, TEST, PAGE, HangarCreatorPage)
+
+struct _TestPage
+{
+  HangarCreatorPage parent_instance;
+  GtkWidget *entry;
+  guint applied;
+  guint shown;
+  guint faults_shown;
+  int takes_code;           /* -1: none */
+  char *error_shown;
+};
+
+G_DEFINE_FINAL_TYPE (TestPage, test_page, HANGAR_TYPE_CREATOR_PAGE)
+
+static void
+test_page_apply (HangarCreatorPage *page,
+                 HangarGuestSpec   *spec)
+{
+  TEST_PAGE (page)->applied++;
+}
+
+static void
+test_page_shown (HangarCreatorPage *page)
+{
+  TEST_PAGE (page)->shown++;
+}
+
+static void
+test_page_show_faults (HangarCreatorPage *page)
+{
+  TEST_PAGE (page)->faults_shown++;
+}
+
+static gboolean
+test_page_show_error (HangarCreatorPage *page,
+                      const GError      *error)
+{
+  TestPage *self = TEST_PAGE (page);
+
+  if (self->takes_code < 0 || !g_error_matches (error, HANGAR_GUEST_SPEC_ERROR, self->takes_code))
+    return FALSE;
+  g_free (self->error_shown);
+  self->error_shown = g_strdup (error->message);
+  return TRUE;
+}
+
+static void
+test_page_finalize (GObject *object)
+{
+  g_free (TEST_PAGE (object)->error_shown);
+  G_OBJECT_CLASS (test_page_parent_class)->finalize (object);
+}
+
+static void
+test_page_class_init (TestPageClass *klass)
+{
+  HangarCreatorPageClass *page_class = HANGAR_CREATOR_PAGE_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = test_page_finalize;
+  page_class->apply = test_page_apply;
+  page_class->shown = test_page_shown;
+  page_class->show_faults = test_page_show_faults;
+  page_class->show_error = test_page_show_error;
+}
+
+static void
+test_page_init (TestPage *self)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  self->takes_code = -1;
+  self->entry = adw_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->entry), "Field");
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->entry);
+  adw_bin_set_child (ADW_BIN (self), group);
+}
+
+static GtkWidget *
+new_page (HangarCreatorState *state,
+          const char         *title,
+          gboolean            complete,
+          gboolean            needed)
+{
+  return g_object_new (TEST_TYPE_PAGE, "state", state, "title", title, "complete", complete,
+                       "needed", needed, NULL);
+}
+
+static GtkWidget *
+page_one (HangarCreatorState *state)
+{
+  return new_page (state, "One", TRUE, TRUE);
+}
+
+static GtkWidget *
+page_two (HangarCreatorState *state)
+{
+  return new_page (state, "Two", TRUE, FALSE);
+}
+
+static GtkWidget *
+page_three (HangarCreatorState *state)
+{
+  return new_page (state, "Three", FALSE, TRUE);
+}
+
+static const HangarCreatorPageEntry three_pages[] = {
+  { "one", page_one },
+  { "two", page_two },
+  { "three", page_three },
+  { "summary", hangar_creator_summary_page_new },
+};
+
+static const HangarCreatorPageEntry one_page[] = {
+  { "one", page_one },
+  { "summary", hangar_creator_summary_page_new },
+};
+
+static const HangarCreatorPageEntry summary_only[] = {
+  { "summary", hangar_creator_summary_page_new },
+};
+
+static HangarConnection *connection;
+
+static GtkWidget *
+open_window (const HangarCreatorPageEntry *entries,
+             guint                         n_entries)
+{
+  GtkWidget *window;
+
+  if (entries != NULL)
+    window = GTK_WIDGET (_hangar_domain_creator_new_with_pages (NULL, connection, entries, n_entries));
+  else
+    window = GTK_WIDGET (hangar_domain_creator_new (NULL, connection));
+  g_object_ref (window);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static TestPage *
+page_named (GtkWidget  *window,
+            const char *name)
+{
+  GtkWidget *stack = test_find_widget (window, GTK_TYPE_STACK, NULL, NULL);
+
+  return TEST_PAGE (gtk_stack_get_child_by_name (GTK_STACK (stack), name));
+}
+
+static const char *
+subtitle (GtkWidget *window)
+{
+  GtkWidget *title = test_find_widget (window, ADW_TYPE_WINDOW_TITLE, NULL, NULL);
+
+  return adw_window_title_get_subtitle (ADW_WINDOW_TITLE (title));
+}
+
+static GtkWidget *
+button (GtkWidget  *window,
+        const char *label)
+{
+  GtkWidget *found = test_find_titled (window, GTK_TYPE_BUTTON, label);
+
+  g_assert_nonnull (found);
+  return found;
+}
+
+static gboolean
+usable (GtkWidget *widget)
+{
+  return gtk_widget_get_visible (widget) && gtk_widget_is_sensitive (widget);
+}
+
+static gboolean
+host_ready (gpointer data)
+{
+  return hangar_creator_state_get_host_ready (hangar_domain_creator_get_state (data));
+}
+
+static guint
+count_domains (void)
+{
+  virConnectPtr conn = test_raw_connection (connection);
+
+  return virConnectNumOfDomains (conn) + virConnectNumOfDefinedDomains (conn);
+}
+
+/* Back and Forward, "Step N of M", pages not needed skipped both ways, Forward off on an
+ * incomplete page (the action then shows the page's faults), apply on leaving forward. */
+static void
+test_steps (void)
+{
+  GtkWidget *window = open_window (three_pages, G_N_ELEMENTS (three_pages));
+  TestPage *one = page_named (window, "one");
+  TestPage *two = page_named (window, "two");
+  TestPage *three = page_named (window, "three");
+
+  g_assert_cmpstr (test_stack_page (window), ==, "one");
+  g_assert_cmpstr (subtitle (window), ==, "One · Step 1 of 3");
+  g_assert_cmpuint (one->shown, ==, 1);
+  g_assert_false (usable (button (window, "_Back")));
+  g_assert_true (usable (button (window, "_Forward")));
+  g_assert_false (gtk_widget_get_visible (button (window, "C_reate")));
+  hangar_test_assert_accessible_names (window);
+
+  /* Two is not needed: Forward goes from one to three. */
+  test_click (button (window, "_Forward"));
+  g_assert_cmpuint (one->applied, ==, 1);
+  g_assert_cmpstr (test_stack_page (window), ==, "three");
+  g_assert_cmpstr (subtitle (window), ==, "Three · Step 2 of 3");
+  g_assert_cmpuint (two->shown, ==, 0);
+  g_assert_true (usable (button (window, "_Back")));
+
+  /* Three is incomplete: the button is off, the action (Enter) shows its faults. */
+  g_assert_false (usable (button (window, "_Forward")));
+  gtk_widget_activate_action (window, "creator.forward", NULL);
+  g_assert_cmpuint (three->faults_shown, ==, 1);
+  g_assert_cmpuint (three->applied, ==, 0);
+  g_assert_cmpstr (test_stack_page (window), ==, "three");
+  hangar_creator_page_set_complete (HANGAR_CREATOR_PAGE (three), TRUE);
+  g_assert_true (usable (button (window, "_Forward")));
+  test_click (button (window, "_Forward"));
+  g_assert_cmpuint (three->applied, ==, 1);
+  g_assert_cmpstr (test_stack_page (window), ==, "summary");
+  g_assert_cmpstr (subtitle (window), ==, "Summary · Step 3 of 3");
+  g_assert_false (gtk_widget_get_visible (button (window, "_Forward")));
+  g_assert_true (gtk_widget_get_visible (button (window, "C_reate")));
+
+  /* Back skips two as well; once needed, it counts and is shown. */
+  test_click (button (window, "_Back"));
+  g_assert_cmpstr (test_stack_page (window), ==, "three");
+  test_click (button (window, "_Back"));
+  g_assert_cmpstr (test_stack_page (window), ==, "one");
+  g_assert_cmpuint (one->shown, ==, 2);
+  hangar_creator_page_set_needed (HANGAR_CREATOR_PAGE (two), TRUE);
+  g_assert_cmpstr (subtitle (window), ==, "One · Step 1 of 4");
+  test_click (button (window, "_Forward"));
+  g_assert_cmpstr (test_stack_page (window), ==, "two");
+  g_assert_cmpstr (subtitle (window), ==, "Two · Step 2 of 4");
+  g_assert_cmpuint (one->applied, ==, 2);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_assert_finalized (window);
+}
+
+/* Cancel closes the window and makes nothing. */
+static void
+test_cancel (void)
+{
+  GtkWidget *window = open_window (NULL, 0);
+  guint before = count_domains ();
+
+  g_assert_true (test_wait_for (host_ready, window, 10000));
+  test_click (button (window, "_Cancel"));
+  test_wait_destroyed (window, 5000);
+  g_assert_cmpuint (count_domains (), ==, before);
+  test_assert_finalized (window);
+}
+
+/* What the pages would answer, for a guest the test driver can make. */
+static void
+fill_spec (GtkWidget  *window,
+           const char *name)
+{
+  HangarGuestSpec *spec = hangar_creator_state_get_spec (hangar_domain_creator_get_state (HANGAR_DOMAIN_CREATOR (window)));
+
+  g_free (spec->name);
+  spec->name = g_strdup (name);
+  spec->source = HANGAR_GUEST_SOURCE_MANUAL;
+  spec->memory = 64 * MiB;
+  spec->vcpus = 1;
+  spec->disk = HANGAR_GUEST_SPEC_DISK_NONE;
+  spec->network = HANGAR_GUEST_SPEC_NETWORK_NONE;
+}
+
+typedef struct {
+  char *name;
+  HangarGuest *guest;
+  gboolean has_creator;
+} Created;
+
+static void
+on_created_cb (HangarDomainCreator *window,
+               const char          *name,
+               HangarGuest         *guest,
+               HangarGuestCreator  *creator,
+               Created             *created)
+{
+  created->name = g_strdup (name);
+  g_set_object (&created->guest, guest);
+  created->has_creator = HANGAR_IS_GUEST_CREATOR (creator);
+}
+
+static void
+delete_domain (const char *name)
+{
+  virDomainPtr domain = virDomainLookupByName (test_raw_connection (connection), name);
+
+  g_assert_nonnull (domain);
+  virDomainDestroy (domain);
+  g_assert_cmpint (virDomainUndefine (domain), ==, 0);
+  virDomainFree (domain);
+}
+
+/* Create makes the guest on the host, the window closes and hands over the guest (once
+ * it is in the connection's list) and the creator. */
+static void
+test_create (void)
+{
+  GtkWidget *window = open_window (summary_only, G_N_ELEMENTS (summary_only));
+  Created created = { NULL, NULL, FALSE };
+  virDomainPtr domain;
+  int state = 0;
+
+  g_signal_connect (window, "created", G_CALLBACK (on_created_cb), &created);
+  g_assert_cmpstr (test_stack_page (window), ==, "summary");
+  g_assert_cmpstr (subtitle (window), ==, "Summary · Step 1 of 1");
+  g_assert_true (test_wait_for (host_ready, window, 10000));
+  fill_spec (window, "made-by-window");
+  test_click (button (window, "C_reate"));
+  test_wait_destroyed (window, 20000);
+
+  g_assert_cmpstr (created.name, ==, "made-by-window");
+  g_assert_nonnull (created.guest);
+  g_assert_cmpstr (hangar_guest_get_name (created.guest), ==, "made-by-window");
+  g_assert_true (created.has_creator);
+  domain = virDomainLookupByName (test_raw_connection (connection), "made-by-window");
+  g_assert_nonnull (domain);
+  g_assert_cmpint (virDomainGetState (domain, &state, NULL, 0), ==, 0);
+  g_assert_cmpint (state, ==, VIR_DOMAIN_RUNNING);
+  virDomainFree (domain);
+
+  delete_domain ("made-by-window");
+  g_clear_object (&created.guest);
+  g_free (created.name);
+  test_assert_finalized (window);
+}
+
+static gboolean
+shows_page_one (gpointer data)
+{
+  return g_strcmp0 (test_stack_page (data), "one") == 0;
+}
+
+/* A name the host has already: the check refuses it; the page that takes the error shows
+ * it and is shown again, else the summary says it. Nothing is made either way. */
+static void
+test_error_routed (void)
+{
+  GtkWidget *window = open_window (one_page, G_N_ELEMENTS (one_page));
+  TestPage *one = page_named (window, "one");
+  GtkWidget *failure;
+  guint before = count_domains ();
+
+  one->takes_code = HANGAR_GUEST_SPEC_ERROR_NAME;
+  g_assert_true (test_wait_for (host_ready, window, 10000));
+  fill_spec (window, "test");
+  test_click (button (window, "_Forward"));
+  test_click (button (window, "C_reate"));
+  g_assert_true (test_wait_for (shows_page_one, window, 10000));
+  g_assert_nonnull (one->error_shown);
+  g_assert_true (strstr (one->error_shown, "test") != NULL);
+  g_assert_cmpstr (subtitle (window), ==, "One · Step 1 of 2");
+  g_assert_cmpuint (count_domains (), ==, before);
+
+  /* No page takes it: it stands on the summary. */
+  one->takes_code = -1;
+  test_click (button (window, "_Forward"));
+  test_click (button (window, "C_reate"));
+  failure = test_find_widget (window, GTK_TYPE_LABEL, test_has_name, "failure");
+  g_assert_true (test_wait_for (test_label_shows, failure, 10000));
+  g_assert_cmpstr (test_stack_page (window), ==, "summary");
+  g_assert_true (gtk_widget_has_css_class (failure, "error"));
+  g_assert_cmpuint (count_domains (), ==, before);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_assert_finalized (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_type_ensure (TEST_TYPE_PAGE);
+
+  connection = test_open_connection ("test:///default");
+
+  g_test_add_func ("/domain-creator/steps", test_steps);
+  g_test_add_func ("/domain-creator/cancel", test_cancel);
+  g_test_add_func ("/domain-creator/create", test_create);
+  g_test_add_func ("/domain-creator/error-routed", test_error_routed);
+
+  status = g_test_run ();
+  hangar_connection_close (connection);
+  g_object_unref (connection);
+  return status;
+}
