@@ -406,12 +406,131 @@ test_error_routed (void)
   test_assert_finalized (window);
 }
 
+/* Shown, and not sliding between pages: where keys typed now go is known. */
+static gboolean
+is_settled (gpointer data)
+{
+  GtkWidget *stack = test_find_widget (data, GTK_TYPE_STACK, NULL, NULL);
+
+  return gtk_widget_get_mapped (data) && !gtk_stack_get_transition_running (GTK_STACK (stack));
+}
+
+static gboolean
+window_is_active (gpointer data)
+{
+  return gtk_window_is_active (data);
+}
+
+static gboolean
+shows_page_three (gpointer data)
+{
+  return g_strcmp0 (test_stack_page (data), "three") == 0;
+}
+
+static gboolean
+faults_shown (gpointer data)
+{
+  return TEST_PAGE (data)->faults_shown > 0;
+}
+
+/* Enter typed in a page's field (real X11 keys) goes forward like the button, and on an
+ * incomplete page shows what is missing instead. */
+static void
+test_enter (void)
+{
+  GtkWidget *window = open_window (three_pages, G_N_ELEMENTS (three_pages));
+  TestPage *one = page_named (window, "one");
+  TestPage *three = page_named (window, "three");
+  g_autofree char *focus = NULL;
+
+  g_assert_true (test_wait_for (is_settled, window, 5000));
+  focus = g_strdup_printf ("windowfocus --sync %lu", test_x11_window_id (window));
+  test_xdotool (focus);
+  g_assert_true (test_wait_for (window_is_active, window, 3000));
+  gtk_widget_grab_focus (one->entry);
+  test_xdotool ("key Return");
+  g_assert_true (test_wait_for (shows_page_three, window, 3000));
+  g_assert_cmpuint (one->applied, ==, 1);
+
+  g_assert_true (test_wait_for (is_settled, window, 5000));
+  gtk_widget_grab_focus (three->entry);
+  test_xdotool ("key Return");
+  g_assert_true (test_wait_for (faults_shown, three, 3000));
+  g_assert_cmpstr (test_stack_page (window), ==, "three");
+  g_assert_cmpuint (three->applied, ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_assert_finalized (window);
+}
+
+static const char *
+row_says (GtkWidget  *window,
+          const char *title)
+{
+  GtkWidget *row = test_find_titled (window, ADW_TYPE_ACTION_ROW, title);
+
+  g_assert_nonnull (row);
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
+/* The summary reads the answers each time it is shown. */
+static void
+test_summary (void)
+{
+  GtkWidget *window = open_window (one_page, G_N_ELEMENTS (one_page));
+  HangarGuestSpec *spec = hangar_creator_state_get_spec (hangar_domain_creator_get_state (HANGAR_DOMAIN_CREATOR (window)));
+
+  fill_spec (window, "summed-up");
+  spec->source = HANGAR_GUEST_SOURCE_MEDIA;
+  spec->media_path = g_strdup ("/isos/debian-12.iso");
+  spec->memory = 2048 * MiB;
+  spec->vcpus = 2;
+  spec->disk = HANGAR_GUEST_SPEC_DISK_NEW;
+  spec->pool_name = g_strdup ("default-pool");
+  spec->disk_size = 20480 * MiB;
+  spec->disk_format = HANGAR_VOLUME_FORMAT_QCOW2;
+  spec->network = HANGAR_GUEST_SPEC_NETWORK_VIRTUAL;
+  spec->network_name = g_strdup ("default");
+  spec->firmware = HANGAR_GUEST_FIRMWARE_UEFI;
+  spec->secure_boot = TRUE;
+  spec->unattended = TRUE;
+  spec->user_login = g_strdup ("ada");
+  test_click (button (window, "_Forward"));
+
+  g_assert_cmpstr (row_says (window, "Name"), ==, "summed-up");
+  g_assert_cmpstr (row_says (window, "Host"), ==, hangar_connection_get_title (connection));
+  g_assert_cmpstr (row_says (window, "Operating System"), ==, "Unknown (generic settings)");
+  g_assert_cmpstr (row_says (window, "Installation Source"), ==,
+                   "Installation media /isos/debian-12.iso");
+  g_assert_cmpstr (row_says (window, "Unattended Installation"), ==, "Yes, with user “ada”");
+  g_assert_cmpstr (row_says (window, "Memory"), ==, "2.0\u00a0GiB");
+  g_assert_cmpstr (row_says (window, "CPUs"), ==, "2");
+  g_assert_cmpstr (row_says (window, "Disk"), ==, "New 20.0\u00a0GiB qcow2 volume in pool “default-pool”");
+  g_assert_cmpstr (row_says (window, "Network"), ==, "Virtual network “default”");
+  g_assert_cmpstr (row_says (window, "Firmware"), ==, "UEFI, Secure Boot");
+  hangar_test_assert_accessible_names (window);
+  test_save_screenshot (window, "domain-creator-summary");
+
+  /* Back, a change, Forward: the summary follows. */
+  test_click (button (window, "_Back"));
+  spec->vcpus = 4;
+  spec->network = HANGAR_GUEST_SPEC_NETWORK_NONE;
+  test_click (button (window, "_Forward"));
+  g_assert_cmpstr (row_says (window, "CPUs"), ==, "4");
+  g_assert_cmpstr (row_says (window, "Network"), ==, "None");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  test_assert_finalized (window);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   int status;
 
+  /* Typing goes through xdotool, which needs X11 windows. */
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_type_ensure (TEST_TYPE_PAGE);
@@ -422,6 +541,8 @@ main (int   argc,
   g_test_add_func ("/domain-creator/cancel", test_cancel);
   g_test_add_func ("/domain-creator/create", test_create);
   g_test_add_func ("/domain-creator/error-routed", test_error_routed);
+  g_test_add_func ("/domain-creator/enter", test_enter);
+  g_test_add_func ("/domain-creator/summary", test_summary);
 
   status = g_test_run ();
   hangar_connection_close (connection);

@@ -8,6 +8,7 @@
 #include "hangar-connection.h"
 #include "hangar-creator-page.h"
 #include "hangar-creator-summary-page.h"
+#include "hangar-creator-xml-page.h"
 #include "hangar-domain-creator-private.h"
 #include "hangar-guest.h"
 #include "hangar-guest-creator.h"
@@ -22,6 +23,7 @@
  * the page lands: source, os, setup, resources, storage, details, xml; the summary
  * stays last. The window works with any subset. */
 static const HangarCreatorPageEntry pages[] = {
+  { "xml", hangar_creator_xml_page_new },
   { "summary", hangar_creator_summary_page_new },
 };
 
