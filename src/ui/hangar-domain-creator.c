@@ -7,6 +7,7 @@
 
 #include "hangar-connection.h"
 #include "hangar-creator-page.h"
+#include "hangar-creator-resources-page.h"
 #include "hangar-creator-summary-page.h"
 #include "hangar-creator-xml-page.h"
 #include "hangar-domain-creator-private.h"
@@ -23,6 +24,7 @@
  * the page lands: source, os, setup, resources, storage, details, xml; the summary
  * stays last. The window works with any subset. */
 static const HangarCreatorPageEntry pages[] = {
+  { "resources", hangar_creator_resources_page_new },
   { "xml", hangar_creator_xml_page_new },
   { "summary", hangar_creator_summary_page_new },
 };
