@@ -7,6 +7,8 @@
 
 #include "hangar-connection.h"
 #include "hangar-creator-page.h"
+#include "hangar-creator-details-page.h"
+#include "hangar-creator-os-page.h"
 #include "hangar-creator-resources-page.h"
 #include "hangar-creator-summary-page.h"
 #include "hangar-creator-xml-page.h"
@@ -24,7 +26,9 @@
  * the page lands: source, os, setup, resources, storage, details, xml; the summary
  * stays last. The window works with any subset. */
 static const HangarCreatorPageEntry pages[] = {
+  { "os", hangar_creator_os_page_new },
   { "resources", hangar_creator_resources_page_new },
+  { "details", hangar_creator_details_page_new },
   { "xml", hangar_creator_xml_page_new },
   { "summary", hangar_creator_summary_page_new },
 };
