@@ -273,6 +273,50 @@ test_creator_alone (void)
   run_application (args, creator_steps);
 }
 
+static AdwMessageDialog *
+find_no_connection (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
+        g_strcmp0 (adw_message_dialog_get_heading (l->data), "No Connection") == 0)
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+has_no_connection (gpointer data)
+{
+  return find_no_connection () != NULL;
+}
+
+static void
+creator_no_host_steps (HangarApplication *app)
+{
+  AdwMessageDialog *dialog;
+
+  /* The host cannot be opened: a message alone, naming it, and no New VM window. */
+  g_assert_true (test_wait_for (has_no_connection, NULL, 5000));
+  dialog = find_no_connection ();
+  g_assert_true (g_str_has_prefix (adw_message_dialog_get_body (dialog),
+                                   "Could not connect to test:///no-such-dir/no-such-host.xml: "));
+  g_assert_cmpuint (count_windows (app, HANGAR_TYPE_DOMAIN_CREATOR), ==, 0);
+  g_assert_cmpuint (count_windows (app, HANGAR_TYPE_WINDOW), ==, 0);
+  hangar_test_assert_accessible_names (GTK_WIDGET (dialog));
+  /* Closing it ends the application. */
+  click_button (dialog, "_Close");
+}
+
+static void
+test_creator_no_host (void)
+{
+  const char *args[] = { "--connect", "test:///no-such-dir/no-such-host.xml",
+                         "--show-domain-creator", NULL };
+
+  run_application (args, creator_no_host_steps);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -285,6 +329,7 @@ main (int   argc,
   g_test_add_func ("/application/console-not-found-closed", test_console_not_found_closed);
   g_test_add_func ("/application/manager", test_manager);
   g_test_add_func ("/application/creator-alone", test_creator_alone);
+  g_test_add_func ("/application/creator-no-host", test_creator_no_host);
 
   return g_test_run ();
 }
