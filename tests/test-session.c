@@ -220,6 +220,59 @@ test_failed_open (void)
   test_assert_finalized (g_steal_pointer (&session));
 }
 
+/* An edit (the connection form) keeps the connection under its new URI in its place:
+ * a passing connection becomes remembered, a new URI replaces the connection (opened
+ * only if the old one was not left closed), a URI the session has keeps that one. */
+static void
+test_replace (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ();
+  g_autoptr(HangarSession) session = hangar_session_new (settings);
+  g_autofree char *three = test_uri ("three-guests.xml");
+  g_autofree char *empty = test_uri ("empty-host.xml");
+  g_autofree char *storage = test_uri ("storage.xml");
+  HangarConnection *passing;
+  HangarConnection *kept;
+  HangarConnection *other;
+  HangarConnection *replacement;
+
+  passing = hangar_session_add_connection (session, three, FALSE, FALSE);
+  other = hangar_session_add_connection (session, empty, TRUE, FALSE);
+  g_assert_true (test_wait_for (is_connected, passing, 5000));
+  g_assert_false (hangar_session_get_autoconnect (session, passing));
+
+  /* The same URI: the same connection, now remembered and opened at start. */
+  kept = hangar_session_replace_connection (session, passing, three, TRUE);
+  g_assert_true (kept == passing);
+  g_assert_true (hangar_session_is_remembered (session, kept));
+  g_assert_true (hangar_session_get_autoconnect (session, kept));
+  g_assert_true (strv_is (settings, "connections", three, empty, NULL));
+  g_assert_true (strv_is (settings, "autoconnect", three, NULL));
+  g_assert_cmpint (hangar_connection_get_state (kept), ==, HANGAR_CONNECTION_STATE_CONNECTED);
+
+  /* A new URI for a closed connection: in its place, closed too. */
+  hangar_connection_close (kept);
+  g_object_ref (kept);
+  replacement = hangar_session_replace_connection (session, kept, storage, FALSE);
+  test_assert_finalized (kept);
+  g_assert_true (hangar_session_lookup (session, storage) == replacement);
+  g_assert_null (hangar_session_lookup (session, three));
+  g_assert_cmpint (hangar_connection_get_state (replacement), ==,
+                   HANGAR_CONNECTION_STATE_DISCONNECTED);
+  g_assert_true (strv_is (settings, "connections", storage, empty, NULL));
+  g_assert_true (strv_is (settings, "autoconnect", NULL));
+
+  /* Another connection's URI: that one stays, with the edit's settings. */
+  g_object_ref (replacement);
+  kept = hangar_session_replace_connection (session, replacement, empty, TRUE);
+  test_assert_finalized (replacement);
+  g_assert_true (kept == other);
+  g_assert_cmpuint (g_list_model_get_n_items (hangar_session_get_connections (session)), ==, 1);
+  g_assert_true (strv_is (settings, "connections", empty, NULL));
+  g_assert_true (strv_is (settings, "autoconnect", empty, NULL));
+  test_assert_finalized (g_steal_pointer (&session));
+}
+
 /* The stats interval setting (seconds) reaches every connection (milliseconds), those
  * added before a change and after it. */
 static void
@@ -259,6 +312,7 @@ main (int   argc,
   g_test_add_func ("/session/duplicate-and-lookup", test_duplicate_and_lookup);
   g_test_add_func ("/session/failed-open", test_failed_open);
   g_test_add_func ("/session/stats-interval", test_stats_interval);
+  g_test_add_func ("/session/replace", test_replace);
 
   return g_test_run ();
 }

@@ -177,17 +177,26 @@ seconds_to_msec (GValue   *value,
   return TRUE;
 }
 
-/* A new connection joins the list, following the stats interval setting (seconds there,
+/* A new connection for the list, following the stats interval setting (seconds there,
  * milliseconds on the connection). */
+static HangarConnection *
+new_connection (HangarSession *self,
+                const char    *uri)
+{
+  HangarConnection *connection = hangar_connection_new (uri);
+
+  g_settings_bind_with_mapping (self->settings, "stats-interval", connection, "stats-interval",
+                                G_SETTINGS_BIND_GET, seconds_to_msec, NULL, NULL, NULL);
+  return connection;
+}
+
 static HangarConnection *
 append_connection (HangarSession *self,
                    const char    *uri,
                    gboolean       remember)
 {
-  g_autoptr(HangarConnection) connection = hangar_connection_new (uri);
+  g_autoptr(HangarConnection) connection = new_connection (self, uri);
 
-  g_settings_bind_with_mapping (self->settings, "stats-interval", connection, "stats-interval",
-                                G_SETTINGS_BIND_GET, seconds_to_msec, NULL, NULL, NULL);
   if (remember)
     g_hash_table_add (self->remembered, g_object_ref (connection));
   g_list_store_append (self->connections, connection);
@@ -270,6 +279,85 @@ hangar_session_remove_connection (HangarSession    *self,
   g_hash_table_remove (self->remembered, connection);
   g_list_store_remove (self->connections, position);
   save_connections (self);
+}
+
+/* Whether @connection opens when Hangar starts. */
+gboolean
+hangar_session_get_autoconnect (HangarSession    *self,
+                                HangarConnection *connection)
+{
+  g_auto(GStrv) autoconnect = NULL;
+
+  g_return_val_if_fail (HANGAR_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (connection), FALSE);
+
+  if (!g_hash_table_contains (self->remembered, connection))
+    return FALSE;
+  autoconnect = g_settings_get_strv (self->settings, "autoconnect");
+  return g_strv_contains ((const char * const *)autoconnect,
+                          hangar_connection_get_uri (connection));
+}
+
+/* The user edited @connection (the connection form): from now on it is remembered,
+ * under @uri, opened at start when @autoconnect. The same URI keeps the connection as
+ * it is. A new one takes its place in the list as a new connection — the old one is
+ * closed and forgotten — which opens unless the old one was left disconnected; when the
+ * session has @uri already, that one stays and the edited one goes.
+ * Returns: (transfer none) the connection kept for @uri. */
+HangarConnection *
+hangar_session_replace_connection (HangarSession    *self,
+                                   HangarConnection *connection,
+                                   const char       *uri,
+                                   gboolean          autoconnect)
+{
+  const char *old_uri;
+  HangarConnection *kept;
+  gboolean was_open;
+  guint position;
+
+  g_return_val_if_fail (HANGAR_IS_SESSION (self), NULL);
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  if (!g_list_store_find (self->connections, connection, &position))
+    g_return_val_if_reached (NULL);
+
+  old_uri = hangar_connection_get_uri (connection);
+  kept = hangar_session_lookup (self, uri);
+  if (kept == connection)
+    {
+      if (!g_hash_table_contains (self->remembered, connection))
+        {
+          g_hash_table_add (self->remembered, g_object_ref (connection));
+          save_connections (self);
+        }
+      set_autoconnect (self, uri, autoconnect);
+      return connection;
+    }
+
+  was_open = hangar_connection_get_state (connection) != HANGAR_CONNECTION_STATE_DISCONNECTED;
+  set_autoconnect (self, old_uri, FALSE);
+  hangar_connection_close (connection);
+  g_hash_table_remove (self->remembered, connection);
+  if (kept == NULL)
+    {
+      g_autoptr(HangarConnection) replacement = new_connection (self, uri);
+
+      /* One change to the list, so the sidebar's row is replaced in place. */
+      g_list_store_splice (self->connections, position, 1, (gpointer *)&replacement, 1);
+      kept = replacement;
+    }
+  else
+    g_list_store_remove (self->connections, position);
+  /* @connection may be gone now; @old_uri with it. */
+
+  if (!g_hash_table_contains (self->remembered, kept))
+    g_hash_table_add (self->remembered, g_object_ref (kept));
+  save_connections (self);
+  set_autoconnect (self, uri, autoconnect);
+  if (was_open)
+    hangar_session_open_connection (self, kept);
+  return kept;
 }
 
 /* Lists the remembered connections and opens those marked to open at start. */

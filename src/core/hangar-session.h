@@ -21,6 +21,12 @@ HangarConnection *hangar_session_add_connection    (HangarSession    *self,
                                                     gboolean          autoconnect);
 void              hangar_session_remove_connection (HangarSession    *self,
                                                     HangarConnection *connection);
+HangarConnection *hangar_session_replace_connection (HangarSession   *self,
+                                                     HangarConnection *connection,
+                                                     const char      *uri,
+                                                     gboolean         autoconnect);
+gboolean          hangar_session_get_autoconnect   (HangarSession    *self,
+                                                    HangarConnection *connection);
 void              hangar_session_open_connection   (HangarSession    *self,
                                                     HangarConnection *connection);
 HangarConnection *hangar_session_lookup            (HangarSession    *self,

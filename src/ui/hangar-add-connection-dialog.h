@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "hangar-connection.h"
 #include "hangar-types.h"
 
 G_BEGIN_DECLS
@@ -13,6 +14,10 @@ G_DECLARE_FINAL_TYPE (HangarAddConnectionDialog, hangar_add_connection_dialog, H
 
 /* Adds what the user chooses to the application's session (the "session" property). */
 HangarAddConnectionDialog *hangar_add_connection_dialog_new (HangarSession *session);
+/* The same form filled in from @connection (one of @session's): saving a changed URI
+ * replaces the connection, the old one closes. */
+HangarAddConnectionDialog *hangar_add_connection_dialog_new_for_connection (HangarSession    *session,
+                                                                            HangarConnection *connection);
 
 /* NULL when @uri can be opened; otherwise a sentence saying what to fix. */
 char *hangar_add_connection_dialog_check_uri (const char *uri);

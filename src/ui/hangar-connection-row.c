@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "hangar-connection-row.h"
@@ -28,10 +29,11 @@ enum {
   SIGNAL_RETRY,
   SIGNAL_REMOVE,
   SIGNAL_DETAILS,
+  SIGNAL_EDIT,
   N_SIGNALS
 };
 
-/* retry, remove and details go to the window, which asks the session: a row knows its
+/* retry, remove (once confirmed), details and edit go to the window, which asks the session: a row knows its
  * connection, not the list it is in. */
 static guint signals[N_SIGNALS];
 
@@ -87,11 +89,45 @@ disconnect_activated (GtkWidget  *widget,
 }
 
 static void
+on_remove_response_cb (HangarConnectionRow *self)
+{
+  g_signal_emit (self, signals[SIGNAL_REMOVE], 0);
+}
+
+/* Removing forgets the host: asked first. */
+static void
 remove_activated (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *param)
 {
-  g_signal_emit (widget, signals[SIGNAL_REMOVE], 0);
+  HangarConnectionRow *self = HANGAR_CONNECTION_ROW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       NULL, NULL));
+  adw_message_dialog_format_heading (dialog, _("Remove “%s”?"),
+                                     hangar_connection_get_title (self->connection));
+  adw_message_dialog_format_body (dialog,
+                                  _("Hangar closes the connection to %s and no longer lists "
+                                    "it. The host and its guests stay as they are; add the "
+                                    "connection again to see them."),
+                                  hangar_connection_get_uri (self->connection));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "remove", _("_Remove"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response::remove", G_CALLBACK (on_remove_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+edit_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  g_signal_emit (widget, signals[SIGNAL_EDIT], 0);
 }
 
 static void
@@ -130,6 +166,8 @@ hangar_connection_row_class_init (HangarConnectionRowClass *klass)
   signals[SIGNAL_DETAILS] = g_signal_new ("details", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 0);
+  signals[SIGNAL_EDIT] = g_signal_new ("edit", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hangarvm/Hangar/hangar-connection-row.ui");
@@ -143,6 +181,7 @@ hangar_connection_row_class_init (HangarConnectionRowClass *klass)
   gtk_widget_class_install_action (widget_class, "row.disconnect", NULL, disconnect_activated);
   gtk_widget_class_install_action (widget_class, "row.remove", NULL, remove_activated);
   gtk_widget_class_install_action (widget_class, "row.details", NULL, details_activated);
+  gtk_widget_class_install_action (widget_class, "row.edit", NULL, edit_activated);
 }
 
 static void

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hangar-add-connection-dialog.h"
 #include "hangar-connection-row.h"
 #include "hangar-core.h"
 #include "hangar-session.h"
@@ -342,6 +343,18 @@ on_connection_row_remove_cb (HangarConnectionRow *row,
 }
 
 static void
+on_connection_row_edit_cb (HangarConnectionRow *row,
+                           HangarWindow        *self)
+{
+  HangarAddConnectionDialog *dialog =
+    hangar_add_connection_dialog_new_for_connection (self->session,
+                                                     hangar_connection_row_get_connection (row));
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 on_connection_row_retry_cb (HangarConnectionRow *row,
                             HangarWindow        *self)
 {
@@ -385,6 +398,7 @@ create_host_row (gpointer item,
   g_signal_connect_object (row, "remove", G_CALLBACK (on_connection_row_remove_cb), self, 0);
   g_signal_connect_object (row, "retry", G_CALLBACK (on_connection_row_retry_cb), self, 0);
   g_signal_connect_object (row, "details", G_CALLBACK (on_connection_row_details_cb), self, 0);
+  g_signal_connect_object (row, "edit", G_CALLBACK (on_connection_row_edit_cb), self, 0);
   /* The empty page and the title follow each host's state. */
   g_signal_handlers_disconnect_by_func (item, on_connection_state_cb, self);
   g_signal_connect_object (item, "notify::state", G_CALLBACK (on_connection_state_cb), self,
