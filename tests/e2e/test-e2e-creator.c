@@ -6,9 +6,15 @@
  *     with a new qcow2 volume: the volume is made in the pool (a qcow2 file, by the
  *     file system), the guest is defined and runs, and the guest's window opens on it:
  *     its serial console shows the guest's shell prompt;
- *   - an impossible request (a "kernel" QEMU refuses at start): the run fails naming
- *     the guest, and leaves no volume, no domain and no ISO behind — the pool's files,
- *     the host's domains and the ISO images counted before and after.
+ *   - a cloud image with cloud-init (a qcow2 layer over a base image, the user's SSH
+ *     key): the guest runs with the NoCloud "cidata" ISO as its CD-ROM, whose user-data
+ *     holds the key (read back with xorriso); once the guest is off (as after its first
+ *     boot), finishing the install removes the ISO and its CD-ROM;
+ *   - impossible requests (a "kernel" QEMU refuses at start; the same file as the
+ *     kernel of a cloud-image guest, put in on the XML page, "Customize before
+ *     install"): each run fails naming the guest, and leaves no volume, no domain and
+ *     no ISO behind — the pool's files, the host's domains and the ISO images counted
+ *     before and after.
  * The answers go in through the New VM core (HangarCreatorState's spec, as the pages
  * write it) and HangarGuestCreator; one guest boots. The guest runs with the virt type
  * build-aux/test found working (HANGAR_TEST_VIRT_TYPE): this machine's libvirt offers a
@@ -32,6 +38,8 @@
 #include "hangar-connection.h"
 #include "hangar-core.h"
 #include "hangar-creator-state.h"
+#include "hangar-creator-xml-page.h"
+#include "hangar-gconfig.h"
 #include "hangar-display.h"
 #include "hangar-guest-creator.h"
 #include "hangar-guest-window.h"
@@ -156,8 +164,29 @@ count_domains (void)
   return n;
 }
 
-/* ISO images anywhere a run could leave one: the pool, the test's files, and the
- * places libvirt keeps images and boot files. */
+static guint
+count_isos_in (const char *dir,
+               guint       depth)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_str_has_suffix (name, ".iso"))
+        n++;
+      else if (depth > 0 && g_file_test (path, G_FILE_TEST_IS_DIR))
+        n += count_isos_in (path, depth - 1);
+    }
+  return n;
+}
+
+/* ISO images anywhere a run could leave one: the pool, the test's files and its
+ * temporary directory (where the setup makes its files: TMPDIR is the test's own), and
+ * the places libvirt keeps images and boot files. */
 static guint
 count_isos (void)
 {
@@ -166,13 +195,7 @@ count_isos (void)
   guint n = 0;
 
   for (guint i = 0; dirs[i] != NULL; i++)
-    {
-      g_autoptr(GDir) handle = g_dir_open (dirs[i], 0, NULL);
-      const char *name;
-
-      while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-        n += g_str_has_suffix (name, ".iso");
-    }
+    n += count_isos_in (dirs[i], 2);
   return n;
 }
 
@@ -250,13 +273,16 @@ on_result_cb (GObject      *object,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-/* Checks the answers on the host as the summary does, then makes the guest. */
+/* Checks the answers on the host as the summary does, then makes the guest; the
+ * creator goes to @creator_out when not NULL. */
 static char *
-create (HangarCreatorState *state,
-        GError            **error)
+create (HangarCreatorState  *state,
+        HangarGuestCreator **creator_out,
+        GError             **error)
 {
   HangarGuestSpec *spec = hangar_creator_state_get_spec (state);
   g_autoptr(HangarGuestCreator) creator = NULL;
+  char *name;
   g_autoptr(HangarJob) job = hangar_job_new ("Creating");
   g_autoptr(GAsyncResult) checked = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -272,7 +298,10 @@ create (HangarCreatorState *state,
   e2e_assert (e2e_wait_for (has_result, &result, CREATE_TIMEOUT),
               "the creator did not end within %d ms (last: %s)", CREATE_TIMEOUT,
               hangar_job_get_message (job));
-  return hangar_guest_creator_run_finish (creator, result, error);
+  name = hangar_guest_creator_run_finish (creator, result, error);
+  if (creator_out != NULL)
+    *creator_out = g_steal_pointer (&creator);
+  return name;
 }
 
 /* The guest's window and its consoles. */
@@ -388,7 +417,7 @@ test_create_and_boot (void)
   e2e_assert (g_str_equal (files, ""), "the new pool already holds “%s”", files);
 
   state = answer (guest_name, kernel);
-  name = create (state, &error);
+  name = create (state, NULL, &error);
   e2e_assert (name != NULL, "creating %s failed: %s", guest_name, error->message);
   e2e_assert (g_str_equal (name, guest_name), "the creator made “%s”, not %s", name, guest_name);
 
@@ -417,9 +446,10 @@ test_create_and_boot (void)
                                                      is_serial_console, NULL));
   wait_for_prompt (console);
 
-  /* The graphical console is not judged: on the builder's virtio video, under TCG,
-   * the tiny guest's console sent Hangar no picture within 20 s in 2 of 2 runs (the
-   * display said so) — to be looked into apart. What it did is logged. */
+  /* The graphical console is not judged yet: on the builder's virtio video, under TCG,
+   * opened as soon as the guest started, it sent Hangar no picture within 20 s in 6 of
+   * 8 runs (the display said so), while virsh screenshot shows the guest's prompt on
+   * the same definition — to be found apart. What it did is logged. */
   e2e_assert (e2e_wait_for (display_known, window, CONNECT_TIMEOUT),
               "the guest window has no graphical console");
   display = hangar_guest_window_get_display (window);
@@ -430,21 +460,196 @@ test_create_and_boot (void)
   e2e_display_close (display);
   gtk_window_destroy (GTK_WINDOW (window));
   e2e_spin (200);
+  e2e_remove_domain (other, guest_name);
+  e2e_cleanup_domain_done (guest_name);
 }
 
-/* A run QEMU refuses at start leaves nothing: no volume, no domain, no ISO. */
+/* Runs @state's answers, which must fail, and checks that nothing is left: the
+ * pool's files, the host's domains and the ISO images are as before. */
+static void
+assert_fails_leaving_nothing (HangarCreatorState *state,
+                              const char         *name)
+{
+  g_autofree char *pool_before = files_in (pool_dir);
+  g_autofree char *pool_after = NULL;
+  g_autofree char *made = NULL;
+  g_autoptr(GError) error = NULL;
+  int domains_before = count_domains ();
+  guint isos_before = count_isos ();
+  virDomainPtr domain;
+
+  made = create (state, NULL, &error);
+  e2e_assert (made == NULL, "%s was made, though it cannot be", name);
+  g_test_message ("the run failed: %s", error->message);
+  e2e_assert (strstr (error->message, name) != NULL, "the error does not name %s: %s", name,
+              error->message);
+  pool_after = files_in (pool_dir);
+  e2e_assert (g_str_equal (pool_before, pool_after), "the pool held “%s” and now holds “%s”",
+              pool_before, pool_after);
+  domain = virDomainLookupByName (other, name);
+  e2e_assert (domain == NULL, "%s is still defined", name);
+  e2e_assert (count_domains () == domains_before, "the host had %d domains and now has %d",
+              domains_before, count_domains ());
+  e2e_assert (count_isos () == isos_before, "there were %u ISO images and now %u", isos_before,
+              count_isos ());
+}
+
+/* A cloud image with cloud-init, answered as the pages would: a layer over @base, the
+ * test's SSH key, the password locked. */
+static HangarCreatorState *
+answer_cloud (const char *name,
+              const char *base,
+              const char *key)
+{
+  g_autofree char *kernel = guest_file ("vmlinuz");
+  HangarCreatorState *state = answer (name, kernel);
+  HangarGuestSpec *spec = hangar_creator_state_get_spec (state);
+
+  hangar_creator_state_set_source (state, HANGAR_GUEST_SOURCE_CLOUD_IMAGE);
+  g_clear_pointer (&spec->kernel, g_free);
+  g_clear_pointer (&spec->initrd, g_free);
+  g_clear_pointer (&spec->cmdline, g_free);
+  spec->base_image = g_strdup (base);
+  spec->cloud_init = TRUE;
+  spec->user_login = g_strdup ("hangar");
+  spec->password_locked = TRUE;
+  spec->ssh_keys = g_strdup (key);
+  spec->hostname = g_strdup ("cloud-guest");
+  return state;
+}
+
+static void
+run_command (const char *const *argv,
+             char             **out)
+{
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  e2e_assert (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out,
+                            &err, &status, &error), "cannot run %s: %s", argv[0], error->message);
+  e2e_assert (g_spawn_check_wait_status (status, NULL), "%s failed: %s", argv[0], err);
+}
+
+/* The path of the first CD-ROM's medium in @domain's live definition, or NULL. */
+static char *
+cdrom_of (virDomainPtr domain)
+{
+  g_autofree char *xml = virDomainGetXMLDesc (domain, 0);
+  g_autoptr(GVirConfigDomain) config = gvir_config_domain_new_from_xml (xml, NULL);
+  GList *devices;
+  char *path = NULL;
+
+  e2e_assert (config != NULL, "cannot read the definition of %s", virDomainGetName (domain));
+  devices = gvir_config_domain_get_devices (config);
+  for (GList *l = devices; l != NULL && path == NULL; l = l->next)
+    if (GVIR_CONFIG_IS_DOMAIN_DISK (l->data) &&
+        gvir_config_domain_disk_get_guest_device_type (l->data) == GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM &&
+        gvir_config_domain_disk_get_source (l->data) != NULL)
+      path = g_strdup (gvir_config_domain_disk_get_source (l->data));
+  g_list_free_full (devices, g_object_unref);
+  return path;
+}
+
+static gboolean
+is_off (gpointer data)
+{
+  return virDomainIsActive (data) == 0;
+}
+
+/* An empty qcow2 disk image made for the test (once): the cloud image. */
+static char *
+base_image (void)
+{
+  char *base = g_build_filename (files_dir, "base.qcow2", NULL);
+  const char *make_base[] = { "qemu-img", "create", "-q", "-f", "qcow2", base, "32M", NULL };
+
+  if (!g_file_test (base, G_FILE_TEST_EXISTS))
+    run_command (make_base, NULL);
+  return base;
+}
+
+/* The public half of an SSH key made for the test (once). */
+static char *
+test_key (void)
+{
+  g_autofree char *key_file = g_build_filename (files_dir, "id_ed25519", NULL);
+  g_autofree char *pub_file = g_strconcat (key_file, ".pub", NULL);
+  const char *make_key[] = { "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "hangar@e2e",
+                             "-f", key_file, NULL };
+  char *key = NULL;
+
+  if (!g_file_test (pub_file, G_FILE_TEST_EXISTS))
+    run_command (make_key, NULL);
+  e2e_assert (g_file_get_contents (pub_file, &key, NULL, NULL), "cannot read %s", pub_file);
+  return g_strstrip (key);
+}
+
+/* A cloud image with cloud-init: the guest runs with its cidata ISO, which holds the
+ * key; finishing the install once the guest is off removes the ISO and the CD-ROM. */
+static void
+test_cloud_image (void)
+{
+  g_autoptr(HangarCreatorState) state = NULL;
+  g_autoptr(HangarGuestCreator) creator = NULL;
+  g_autoptr(GAsyncResult) finished = NULL;
+  g_autofree char *base = base_image ();
+  g_autofree char *key = test_key ();
+  g_autofree char *name = NULL;
+  g_autofree char *iso = NULL;
+  g_autofree char *user_data = NULL;
+  g_autofree char *user_data_file = g_build_filename (files_dir, "user-data", NULL);
+  g_autofree char *files = NULL;
+  g_autoptr(GError) error = NULL;
+  virDomainPtr domain;
+  const char *extract[] = { "xorriso", "-osirrox", "on", "-indev", NULL, "-extract", "/user-data",
+                            user_data_file, NULL };
+
+
+  g_free (guest_name);
+  guest_name = g_strdup_printf (PREFIX "%d-cloud", (int) getpid ());
+  e2e_cleanup_domain (guest_name);
+  state = answer_cloud (guest_name, base, key);
+  name = create (state, &creator, &error);
+  e2e_assert (name != NULL, "creating %s failed: %s", guest_name, error->message);
+
+  domain = virDomainLookupByName (other, guest_name);
+  e2e_assert (domain != NULL, "libvirt has no %s: %s", guest_name, e2e_virt_error ());
+  e2e_assert (virDomainIsActive (domain) == 1, "%s does not run", guest_name);
+  iso = cdrom_of (domain);
+  e2e_assert (iso != NULL && g_str_has_suffix (iso, ".iso") && g_file_test (iso, G_FILE_TEST_EXISTS),
+              "%s runs without its cidata ISO (its CD-ROM holds “%s”)", guest_name, iso);
+  extract[4] = iso;
+  run_command (extract, NULL);
+  e2e_assert (g_file_get_contents (user_data_file, &user_data, NULL, NULL), "no user-data in %s", iso);
+  e2e_assert (strstr (user_data, key) != NULL && strstr (user_data, "hangar") != NULL,
+              "the user-data lacks the user or the key: %s", user_data);
+  files = files_in (pool_dir);
+  g_test_message ("the pool holds %s; the seed is %s", files, iso);
+
+  /* The guest goes off, as after its first boot; the seed goes with the install. */
+  e2e_assert (virDomainDestroy (domain) == 0, "cannot stop %s: %s", guest_name, e2e_virt_error ());
+  e2e_assert (e2e_wait_for (is_off, domain, 10000), "%s does not stop", guest_name);
+  hangar_guest_creator_finish_install_async (creator, NULL, on_result_cb, &finished);
+  e2e_assert (e2e_wait_for (has_result, &finished, CREATE_TIMEOUT), "finishing the install did not end");
+  e2e_assert (hangar_guest_creator_finish_install_finish (creator, finished, &error),
+              "finishing the install failed: %s", error != NULL ? error->message : "");
+  e2e_assert (!g_file_test (iso, G_FILE_TEST_EXISTS), "the seed %s is still there", iso);
+  g_free (iso);
+  iso = cdrom_of (domain);
+  e2e_assert (iso == NULL, "%s still has the medium %s", guest_name, iso);
+  virDomainFree (domain);
+  e2e_remove_domain (other, guest_name);
+  e2e_cleanup_domain_done (guest_name);
+}
+
+/* Impossible requests leave nothing: no volume, no domain, no ISO. */
 static void
 test_impossible_leaves_nothing (void)
 {
   g_autoptr(HangarCreatorState) state = NULL;
   g_autofree char *kernel = g_build_filename (files_dir, "not-a-kernel", NULL);
-  g_autofree char *pool_before = NULL;
-  g_autofree char *pool_after = NULL;
-  g_autofree char *name = NULL;
-  g_autoptr(GError) error = NULL;
-  int domains_before;
-  guint isos_before;
-  virDomainPtr domain;
+  g_autofree char *key = test_key ();
 
   /* Readable, but no kernel: QEMU stops at once ("linux kernel too old to load a ram
    * disk"), after the volume was made and the guest defined. */
@@ -452,28 +657,44 @@ test_impossible_leaves_nothing (void)
   failing_name = g_strdup_printf (PREFIX "%d-fails", (int) getpid ());
   e2e_cleanup_domain (failing_name);
 
-  pool_before = files_in (pool_dir);
-  domains_before = count_domains ();
-  isos_before = count_isos ();
-
   state = answer (failing_name, kernel);
-  name = create (state, &error);
-  e2e_assert (name == NULL, "QEMU started %s on a file that is no kernel", failing_name);
-  g_test_message ("the run failed: %s", error->message);
-  e2e_assert (g_error_matches (error, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_START),
-              "the run failed at another step than the start: %s", error->message);
-  e2e_assert (strstr (error->message, failing_name) != NULL, "the error does not name %s: %s",
-              failing_name, error->message);
+  assert_fails_leaving_nothing (state, failing_name);
+  g_clear_object (&state);
 
-  pool_after = files_in (pool_dir);
-  e2e_assert (g_str_equal (pool_before, pool_after), "the pool held “%s” and now holds “%s”",
-              pool_before, pool_after);
-  domain = virDomainLookupByName (other, failing_name);
-  e2e_assert (domain == NULL, "%s is still defined", failing_name);
-  e2e_assert (count_domains () == domains_before, "the host had %d domains and now has %d",
-              domains_before, count_domains ());
-  e2e_assert (count_isos () == isos_before, "there were %u ISO images and now %u", isos_before,
-              count_isos ());
+  /* A cloud image whose definition the user customized on the XML page to boot that
+   * file: its seed ISO is made, the volume, the definition (checked by libvirt's
+   * schema) defined, then QEMU refuses it. */
+  {
+    g_autofree char *base = base_image ();
+    g_autofree char *initrd = guest_file ("initrd.img");
+    g_autofree char *boot = g_strdup_printf ("<kernel>%s</kernel><initrd>%s</initrd></os>", kernel,
+                                             initrd);
+    GtkWidget *window = gtk_window_new ();
+    HangarCreatorPage *page;
+    GtkTextBuffer *buffer;
+    GtkTextIter start, end;
+
+    state = answer_cloud (failing_name, base, key);
+    hangar_creator_state_set_customize (state, TRUE);
+    page = HANGAR_CREATOR_PAGE (hangar_creator_xml_page_new (state));
+    gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+    gtk_window_present (GTK_WINDOW (window));
+    e2e_assert (hangar_creator_page_get_needed (page), "the XML page is not needed with customize on");
+    hangar_creator_page_shown (page);
+    buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (test_find_widget (GTK_WIDGET (page),
+                                                                          GTK_TYPE_TEXT_VIEW, NULL, NULL)));
+    gtk_text_buffer_get_start_iter (buffer, &start);
+    e2e_assert (gtk_text_iter_forward_search (&start, "</os>", 0, &start, &end, NULL),
+                "the definition shown has no </os>");
+    gtk_text_buffer_delete (buffer, &start, &end);
+    gtk_text_buffer_insert (buffer, &start, boot, -1);
+    e2e_assert (hangar_creator_page_get_complete (page), "the edited definition is refused");
+    hangar_creator_page_apply (page, hangar_creator_state_get_spec (state));
+    e2e_assert (hangar_creator_state_get_spec (state)->custom_xml != NULL,
+                "the XML page handed no edited definition over");
+    gtk_window_destroy (GTK_WINDOW (window));
+    assert_fails_leaving_nothing (state, failing_name);
+  }
   e2e_cleanup_domain_done (failing_name);
 }
 
@@ -508,6 +729,15 @@ main (int   argc,
   e2e_cleanup_path (files_dir);
   e2e_assert (g_mkdir (pool_dir, 0755) == 0 && g_mkdir (files_dir, 0755) == 0,
               "cannot make %s and %s", pool_dir, files_dir);
+  /* The setup's files go to the temporary directory: the test's own, so that the ISO
+   * images counted are this test's alone. */
+  {
+    g_autofree char *tmp = g_build_filename (files_dir, "tmp", NULL);
+
+    e2e_assert (g_mkdir (tmp, 0755) == 0, "cannot make %s", tmp);
+    g_setenv ("TMPDIR", tmp, TRUE);
+    e2e_assert (g_str_equal (g_get_tmp_dir (), tmp), "the temporary directory was read before");
+  }
   xml = g_strdup_printf ("<pool type='dir'><name>%s</name><target><path>%s</path></target>"
                          "</pool>", pool_name, pool_dir);
   pool = virStoragePoolCreateXML (other, xml, 0);
@@ -526,6 +756,7 @@ main (int   argc,
               pool_name);
 
   g_test_add_func ("/e2e-creator/create-and-boot", test_create_and_boot);
+  g_test_add_func ("/e2e-creator/cloud-image", test_cloud_image);
   g_test_add_func ("/e2e-creator/impossible-leaves-nothing", test_impossible_leaves_nothing);
   status = g_test_run ();
 
@@ -533,22 +764,11 @@ main (int   argc,
   e2e_cleanup_domain_done (guest_name);
   /* The pool is gone; its directory and the test's files go too. */
   {
-    g_autofree char *files = files_in (pool_dir);
-    g_auto(GStrv) names = g_strsplit (files, " ", -1);
+    const char *remove[] = { "rm", "-rf", pool_dir, files_dir, NULL };
 
-    for (guint i = 0; names[i] != NULL && *names[i] != '\0'; i++)
-      {
-        g_autofree char *path = g_build_filename (pool_dir, names[i], NULL);
-        g_unlink (path);
-      }
-    g_clear_pointer (&files, g_free);
-    g_clear_pointer (&names, g_strfreev);
-    files = g_build_filename (files_dir, "not-a-kernel", NULL);
-    g_unlink (files);
-    if (g_rmdir (pool_dir) == 0)
-      e2e_cleanup_path_done (pool_dir);
-    if (g_rmdir (files_dir) == 0)
-      e2e_cleanup_path_done (files_dir);
+    run_command (remove, NULL);
+    e2e_cleanup_path_done (pool_dir);
+    e2e_cleanup_path_done (files_dir);
   }
   virConnectClose (other);
   return status;
