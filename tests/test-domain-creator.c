@@ -7,12 +7,14 @@
 
 #include <adwaita.h>
 
+#include "hangar-application.h"
 #include "hangar-connection.h"
 #include "hangar-creator-page.h"
 #include "hangar-creator-summary-page.h"
 #include "hangar-domain-creator-private.h"
 #include "hangar-guest.h"
 #include "hangar-guest-creator.h"
+#include "hangar-guest-window.h"
 #include "hangar-os-catalog.h"
 #include "test-core-util.h"
 #include "test-widget-util.h"
@@ -650,6 +652,49 @@ test_real_error (void)
   test_assert_finalized (window);
 }
 
+static gboolean
+has_guest_window (gpointer data)
+{
+  for (GList *l = gtk_application_get_windows (data); l; l = l->next)
+    if (HANGAR_IS_GUEST_WINDOW (l->data))
+      return TRUE;
+  return FALSE;
+}
+
+/* As the manager's New Virtual Machine does: the application opens the window, and once
+ * the guest is made, the guest's own window. */
+static void
+test_opens_guest_window (void)
+{
+  g_autoptr(HangarApplication) app = hangar_application_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  GtkWidget *window = NULL;
+  GList *windows;
+
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  hangar_application_show_domain_creator (app, connection, NULL);
+  windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  g_assert_cmpuint (g_list_length (windows), ==, 1);
+  g_assert_true (HANGAR_IS_DOMAIN_CREATOR (windows->data));
+  window = g_object_ref (windows->data);
+
+  name = walk_to_summary (window);
+  test_click (button (window, "C_reate"));
+  test_wait_destroyed (window, 20000);
+  g_assert_true (test_wait_for (has_guest_window, app, 5000));
+  windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  g_assert_cmpuint (g_list_length (windows), ==, 1);
+  g_assert_cmpstr (hangar_guest_get_name (hangar_guest_window_get_guest (windows->data)), ==, name);
+
+  gtk_window_destroy (windows->data);
+  delete_domain (name);
+  test_assert_finalized (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -672,6 +717,7 @@ main (int   argc,
   g_test_add_func ("/domain-creator/summary", test_summary);
   g_test_add_func ("/domain-creator/real-pages", test_real_pages);
   g_test_add_func ("/domain-creator/real-error", test_real_error);
+  g_test_add_func ("/domain-creator/opens-guest-window", test_opens_guest_window);
 
   status = g_test_run ();
   hangar_connection_close (connection);
