@@ -247,6 +247,8 @@ test_uri_preview (void)
   test_type_text (form.user, "root");
   test_type_text (form.port, "22");
   g_assert_cmpstr (text (form.uri), ==, "qemu+ssh://root@[2001:db8::7]:22/system");
+  test_type_text (form.host, "build-host.example.com");
+  test_save_screenshot (form.dialog, "add-connection");
   form_cancel (&form);
 }
 
@@ -366,6 +368,7 @@ test_field_messages (void)
   /* Two faults at once: Connect waits for both to go. */
   test_type_text (form.user, "jane doe");
   test_type_text (form.port, "0");
+  test_save_screenshot (form.dialog, "add-connection-faults");
   test_type_text (form.user, "jane");
   g_assert_false (gtk_widget_is_sensitive (form.connect));
   /* Enter in a field does not connect past a fault either. */
