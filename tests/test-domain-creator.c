@@ -15,6 +15,7 @@
 #include "hangar-guest.h"
 #include "hangar-guest-creator.h"
 #include "hangar-guest-window.h"
+#include "hangar-job-view.h"
 #include "hangar-os-catalog.h"
 #include "test-core-util.h"
 #include "test-widget-util.h"
@@ -695,6 +696,45 @@ test_opens_guest_window (void)
   test_assert_finalized (window);
 }
 
+static gboolean
+shows_summary (gpointer data)
+{
+  return g_strcmp0 (test_stack_page (data), "summary") == 0;
+}
+
+/* Cancel on the progress page, or closing the window while the guest is made: what was
+ * made goes, and nothing is left on the host. */
+static void
+test_cancel_create (void)
+{
+  GtkWidget *window = open_window (summary_only, G_N_ELEMENTS (summary_only));
+  GtkWidget *progress;
+  GtkWidget *failure;
+  guint before = count_domains ();
+
+  g_assert_true (test_wait_for (host_ready, window, 10000));
+  fill_spec (window, "cancelled-guest");
+  test_click (button (window, "C_reate"));
+  g_assert_cmpstr (test_stack_page (window), ==, "progress");
+  g_assert_cmpstr (subtitle (window), ==, "Creating");
+  g_assert_false (gtk_widget_get_visible (button (window, "_Back")));
+  progress = test_find_widget (window, HANGAR_TYPE_JOB_VIEW, NULL, NULL);
+  test_click (test_find_titled (progress, GTK_TYPE_BUTTON, "_Cancel"));
+  g_assert_true (test_wait_for (shows_summary, window, 10000));
+  failure = test_find_widget (window, GTK_TYPE_LABEL, test_has_name, "failure");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (failure)), ==, "Cancelled. Nothing was left behind.");
+  g_assert_false (gtk_widget_has_css_class (failure, "error"));
+  g_assert_cmpuint (count_domains (), ==, before);
+
+  /* Closed while creating: the window goes once the work is undone. */
+  test_click (button (window, "C_reate"));
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_cmpstr (test_stack_page (window), ==, "progress");
+  test_wait_destroyed (window, 10000);
+  g_assert_cmpuint (count_domains (), ==, before);
+  test_assert_finalized (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -713,6 +753,7 @@ main (int   argc,
   g_test_add_func ("/domain-creator/cancel", test_cancel);
   g_test_add_func ("/domain-creator/create", test_create);
   g_test_add_func ("/domain-creator/error-routed", test_error_routed);
+  g_test_add_func ("/domain-creator/cancel-create", test_cancel_create);
   g_test_add_func ("/domain-creator/enter", test_enter);
   g_test_add_func ("/domain-creator/summary", test_summary);
   g_test_add_func ("/domain-creator/real-pages", test_real_pages);
