@@ -700,6 +700,43 @@ test_edit (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Two forms on one connection (not possible through the modal form, but the session
+ * must not be confused): the second saved after the first replaced the connection adds
+ * its URI as a new connection. */
+static void
+test_edit_gone (void)
+{
+  g_autofree char *uri = test_uri ("every-state.xml");
+  HangarConnection *connection = hangar_session_add_connection (session, uri, TRUE, FALSE);
+  g_autoptr(GtkWidget) first = NULL;
+  g_autoptr(GtkWidget) second = NULL;
+  Form form;
+
+  first = g_object_ref (GTK_WIDGET (hangar_add_connection_dialog_new_for_connection (session, connection)));
+  second = g_object_ref (GTK_WIDGET (hangar_add_connection_dialog_new_for_connection (session, connection)));
+  gtk_window_present (GTK_WINDOW (first));
+  gtk_window_present (GTK_WINDOW (second));
+
+  form_find (&form, first, "Sa_ve");
+  test_choose (form.hypervisor, "Test driver");
+  test_click (form.connect);
+  test_wait_destroyed (first, 5000);
+  g_assert_null (hangar_session_lookup (session, uri));
+
+  form_find (&form, second, "Sa_ve");
+  test_click (form.connect);
+  test_wait_destroyed (second, 5000);
+  g_clear_object (&first);
+  g_clear_object (&second);
+  g_assert_nonnull (hangar_session_lookup (session, uri));
+  g_assert_true (saved_is ("connections",
+                           SAVED (three_uri, empty_uri, "test:///default", uri, NULL)));
+
+  hangar_session_remove_connection (session, hangar_session_lookup (session, uri));
+  hangar_session_remove_connection (session, hangar_session_lookup (session, "test:///default"));
+  g_assert_true (saved_is ("connections", SAVED (three_uri, empty_uri, NULL)));
+}
+
 /* Remove Connection asks first: Cancel keeps the host, Remove forgets it. */
 static void
 test_remove (void)
@@ -771,6 +808,7 @@ main (int   argc,
   g_test_add_func ("/add-connection/add-custom", test_add_custom);
   g_test_add_func ("/add-connection/add-from-fields", test_add_from_fields);
   g_test_add_func ("/add-connection/edit", test_edit);
+  g_test_add_func ("/add-connection/edit-gone", test_edit_gone);
   g_test_add_func ("/add-connection/remove", test_remove);
 
   return g_test_run ();

@@ -498,8 +498,13 @@ connect_activated (GtkWidget  *widget,
   g_autofree char *uri = current_uri (self);
   gboolean autoconnect = gtk_switch_get_active (self->autoconnect_switch);
   HangarConnection *existing = hangar_session_lookup (self->session, uri);
+  /* The connection edited may have left the session meanwhile: then this adds one. */
+  gboolean editing = self->connection != NULL &&
+                     hangar_session_lookup (self->session,
+                                            hangar_connection_get_uri (self->connection)) ==
+                     self->connection;
 
-  if (self->connection != NULL)
+  if (editing)
     hangar_session_replace_connection (self->session, self->connection, uri, autoconnect);
   else if (existing != NULL)
     {
