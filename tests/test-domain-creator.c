@@ -364,11 +364,20 @@ test_create (void)
 {
   GtkWidget *window = open_window (summary_only, G_N_ELEMENTS (summary_only));
   Created created = { NULL, NULL, FALSE };
+  GtkWidget *failure;
 
   g_signal_connect (window, "created", G_CALLBACK (on_created_cb), &created);
   g_assert_cmpstr (test_stack_page (window), ==, "summary");
   g_assert_cmpstr (subtitle (window), ==, "Summary · Step 1 of 1");
+  /* Create waits for the host's answer, and says so meanwhile (the answer comes through
+   * the main loop, which has not run since the window opened). */
+  failure = test_find_widget (window, GTK_TYPE_LABEL, test_has_name, "failure");
+  g_assert_false (host_ready (window));
+  g_assert_false (usable (button (window, "C_reate")));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (failure)), ==, "Asking the host what it can run…");
   g_assert_true (test_wait_for (host_ready, window, 10000));
+  g_assert_false (gtk_widget_get_visible (failure));
+  g_assert_true (usable (button (window, "C_reate")));
   fill_spec (window, "made-by-window");
   test_click (button (window, "C_reate"));
   test_wait_destroyed (window, 20000);

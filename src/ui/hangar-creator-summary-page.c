@@ -16,6 +16,8 @@ struct _HangarCreatorSummaryPage
 
   AdwPreferencesPage *page;
   GtkLabel *message_label;
+  /* The message says the host is being asked. */
+  gboolean asking;
   AdwActionRow *name_row;
   AdwActionRow *host_row;
   AdwActionRow *os_row;
@@ -163,11 +165,19 @@ on_host_cb (HangarCreatorSummaryPage *self)
   HangarCreatorState *state = hangar_creator_page_get_state (HANGAR_CREATOR_PAGE (self));
   const char *host_error = hangar_creator_state_get_host_error (state);
 
-  hangar_creator_page_set_complete (HANGAR_CREATOR_PAGE (self),
-                                    hangar_creator_state_get_host_ready (state) &&
-                                    host_error == NULL);
+  gboolean ready = hangar_creator_state_get_host_ready (state);
+
+  hangar_creator_page_set_complete (HANGAR_CREATOR_PAGE (self), ready && host_error == NULL);
   if (host_error != NULL)
     hangar_creator_summary_page_set_message (self, host_error, TRUE);
+  else if (!ready)
+    {
+      /* Create waits for the answer: say why it is off. */
+      hangar_creator_summary_page_set_message (self, _("Asking the host what it can run…"), FALSE);
+      self->asking = TRUE;
+    }
+  else if (self->asking)
+    hangar_creator_summary_page_set_message (self, NULL, FALSE);
 }
 
 void
@@ -177,6 +187,7 @@ hangar_creator_summary_page_set_message (HangarCreatorSummaryPage *self,
 {
   g_return_if_fail (HANGAR_IS_CREATOR_SUMMARY_PAGE (self));
 
+  self->asking = FALSE;
   gtk_label_set_label (self->message_label, message != NULL ? message : "");
   if (is_error)
     gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error");
