@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "test-creator-source-page"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include <adwaita.h>
+
+#include "hangar-creator-source-page.h"
+#include "hangar-creator-state.h"
+#include "test-core-util.h"
+#include "test-wizard-util.h"
+
+/* The Install Source page under Xvfb, driven through its widgets, on test:///default
+ * (a session-like host on this machine: files are checked here, no PXE) and real files
+ * in a temporary folder; install media are bootable ISOs made with xorriso, identified
+ * by the installed osinfo-db. */
+
+typedef struct {
+  HangarConnection *connection;
+  HangarCreatorState *state;
+  GtkWidget *window;
+  GtkWidget *page;
+  char *dir;
+} Fixture;
+
+static void
+open_page (Fixture *fixture)
+{
+  fixture->state = hangar_creator_state_new (fixture->connection);
+  fixture->page = g_object_ref (hangar_creator_source_page_new (fixture->state));
+  fixture->window = g_object_ref (gtk_window_new ());
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 640, 700);
+  gtk_window_set_child (GTK_WINDOW (fixture->window), fixture->page);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  hangar_creator_page_shown (HANGAR_CREATOR_PAGE (fixture->page));
+}
+
+static void
+fixture_set_up (Fixture      *fixture,
+                gconstpointer data)
+{
+  fixture->dir = g_dir_make_tmp ("hangar-source-XXXXXX", NULL);
+  g_assert_nonnull (fixture->dir);
+  fixture->connection = test_open_connection ("test:///default");
+  open_page (fixture);
+}
+
+static void
+fixture_tear_down (Fixture      *fixture,
+                   gconstpointer data)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
+  const char *name;
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  test_assert_finalized (fixture->window);
+  test_assert_finalized (fixture->page);
+  test_assert_finalized (fixture->state);
+  g_clear_object (&fixture->connection);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        g_assert_cmpint (g_rmdir (path), ==, 0);
+      else
+        g_assert_cmpint (g_unlink (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (fixture->dir), ==, 0);
+  g_free (fixture->dir);
+}
+
+static char *
+make_file (Fixture    *fixture,
+           const char *name)
+{
+  char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, "not much\n", -1, &error));
+  return path;
+}
+
+/* A bootable (El Torito, no emulation) or plain ISO with volume id @volid. */
+static char *
+make_iso (Fixture    *fixture,
+          const char *volid,
+          gboolean    bootable)
+{
+  g_autofree char *root = g_build_filename (fixture->dir, "root", NULL);
+  g_autofree char *boot = g_build_filename (root, "boot.img", NULL);
+  char *iso = g_strdup_printf ("%s/%s.iso", fixture->dir, bootable ? "boot" : "plain");
+  const char *argv[] = { "xorriso", "-as", "mkisofs", "-quiet", "-V", volid, "-sysid", "LINUX",
+                         bootable ? "-b" : "-m", "boot.img", bootable ? "-no-emul-boot" : "-r",
+                         "-o", iso, root, NULL };
+  char zeros[2048] = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  g_assert_cmpint (g_mkdir_with_parents (root, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (boot, zeros, sizeof zeros, &error));
+  /* xorriso comes with the test packages (build-aux/deps.sh); missing, this fails. */
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL,
+                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, &err, &status, &error));
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("xorriso failed: %s", err);
+  g_assert_cmpint (g_unlink (boot), ==, 0);
+  g_assert_cmpint (g_rmdir (root), ==, 0);
+  return iso;
+}
+
+static GtkWidget *
+entry_row (Fixture    *fixture,
+           const char *title)
+{
+  return test_find_titled (fixture->page, ADW_TYPE_ENTRY_ROW, title);
+}
+
+static gboolean
+complete (Fixture *fixture)
+{
+  return hangar_creator_page_get_complete (HANGAR_CREATOR_PAGE (fixture->page));
+}
+
+static void
+choose_kind (Fixture    *fixture,
+             const char *label)
+{
+  test_choose (test_find_titled (fixture->page, ADW_TYPE_COMBO_ROW, "_Install From"), label);
+}
+
+typedef struct {
+  Fixture *fixture;
+  GtkWidget *row;
+} Settle;
+
+static gboolean
+row_settled (gpointer data)
+{
+  Settle *settle = data;
+  GtkWidget *spinner = test_find_widget (settle->row, GTK_TYPE_SPINNER, NULL, NULL);
+
+  return (spinner == NULL || !gtk_widget_get_visible (spinner))
+         && (test_field_message (settle->row) != NULL || complete (settle->fixture));
+}
+
+/* Types @text into @row and waits until its check has said something or the page is
+ * complete. */
+static void
+type_and_wait (Fixture    *fixture,
+               GtkWidget  *row,
+               const char *text,
+               guint       timeout_ms)
+{
+  Settle settle = { fixture, row };
+
+  test_type_text (row, text);
+  if (!test_wait_for (row_settled, &settle, timeout_ms))
+    g_error ("“%s”: no word from the check within %u ms", text, timeout_ms);
+}
+
+static const char *const kinds[] = {
+  "Local Install Media", "Network Install (URL)", "Existing Disk Image",
+  "Cloud Image with cloud-init", "Direct Kernel Boot", "Network Boot (PXE)", "Manual Install",
+};
+
+static gboolean
+offers (GtkWidget  *combo_row,
+        const char *text)
+{
+  GListModel *model = adw_combo_row_get_model (ADW_COMBO_ROW (combo_row));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_equal (gtk_string_object_get_string (item), text))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Each kind shows its own fields alone and sets the state's source; PXE is offered only
+ * on system connections; PXE and manual need nothing more. */
+static void
+test_kinds (Fixture      *fixture,
+            gconstpointer data)
+{
+  static const struct {
+    const char *kind;
+    HangarGuestSource source;
+    const char *fields[3];
+  } cases[] = {
+    { "Network Install (URL)", HANGAR_GUEST_SOURCE_URL, { "_URL" } },
+    { "Existing Disk Image", HANGAR_GUEST_SOURCE_IMPORT, { "_Disk Image" } },
+    { "Cloud Image with cloud-init", HANGAR_GUEST_SOURCE_CLOUD_IMAGE, { "_Base Image" } },
+    { "Direct Kernel Boot", HANGAR_GUEST_SOURCE_KERNEL,
+      { "_Kernel", "I_nitrd (optional)", "Co_mmand Line" } },
+    { "Manual Install", HANGAR_GUEST_SOURCE_MANUAL, { NULL } },
+    { "Local Install Media", HANGAR_GUEST_SOURCE_MEDIA, { "_ISO Image" } },
+  };
+  static const char *const all_fields[] = {
+    "_ISO Image", "_URL", "_Disk Image", "_Base Image", "_Kernel", "I_nitrd (optional)",
+    "Co_mmand Line",
+  };
+  GtkWidget *kind_row = test_find_titled (fixture->page, ADW_TYPE_COMBO_ROW, "_Install From");
+  g_autoptr(HangarConnection) system = hangar_connection_new ("qemu:///system");
+  g_autoptr(HangarCreatorState) system_state = NULL;
+  GtkWidget *system_page;
+
+  g_assert_cmpint (hangar_creator_state_get_source (fixture->state), ==, HANGAR_GUEST_SOURCE_MEDIA);
+  g_assert_true (gtk_widget_get_visible (entry_row (fixture, "_ISO Image")));
+  g_assert_false (complete (fixture));
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    g_assert_cmpint (offers (kind_row, kinds[i]), ==, !g_str_equal (kinds[i], "Network Boot (PXE)"));
+  hangar_test_assert_accessible_names (fixture->window);
+  test_save_screenshot (fixture->window, "creator-source-page");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      choose_kind (fixture, cases[i].kind);
+      g_assert_cmpint (hangar_creator_state_get_source (fixture->state), ==, cases[i].source);
+      for (guint f = 0; f < G_N_ELEMENTS (all_fields); f++)
+        {
+          gboolean shown = FALSE;
+
+          for (guint k = 0; k < G_N_ELEMENTS (cases[i].fields) && cases[i].fields[k]; k++)
+            shown |= g_str_equal (cases[i].fields[k], all_fields[f]);
+          if (gtk_widget_is_visible (entry_row (fixture, all_fields[f])) != shown)
+            g_error ("%s: “%s” %s", cases[i].kind, all_fields[f], shown ? "hidden" : "shown");
+        }
+      g_assert_cmpint (complete (fixture), ==, cases[i].source == HANGAR_GUEST_SOURCE_MANUAL);
+      hangar_test_assert_accessible_names (fixture->window);
+    }
+
+  /* A system connection (not even open: only its address counts) offers PXE. */
+  system_state = hangar_creator_state_new (system);
+  system_page = g_object_ref_sink (hangar_creator_source_page_new (system_state));
+  kind_row = test_find_titled (system_page, ADW_TYPE_COMBO_ROW, "_Install From");
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    g_assert_true (offers (kind_row, kinds[i]));
+  test_choose (kind_row, "Network Boot (PXE)");
+  g_assert_cmpint (hangar_creator_state_get_source (system_state), ==, HANGAR_GUEST_SOURCE_PXE);
+  g_assert_true (hangar_creator_page_get_complete (HANGAR_CREATOR_PAGE (system_page)));
+  test_assert_finalized (system_page);
+}
+
+/* The ISO field: every bad path refused beside it; a bootable Debian 11 medium
+ * identified (the state's match set), which completes the page; a medium that is not
+ * bootable refused with identification's sentence. */
+static void
+test_iso (Fixture      *fixture,
+          gconstpointer data)
+{
+  GtkWidget *iso = entry_row (fixture, "_ISO Image");
+  g_autofree char *text = make_file (fixture, "notes.txt");
+  g_autofree char *debian = make_iso (fixture, "Debian 11.5.0 amd64 n", TRUE);
+  g_autofree char *plain = make_iso (fixture, "Hangar plain", FALSE);
+  g_autofree char *missing = g_build_filename (fixture->dir, "missing.iso", NULL);
+  HangarGuestSpec *spec = hangar_creator_state_get_spec (fixture->state);
+
+  /* Untouched, the empty field says nothing until Forward asks for the faults. */
+  test_assert_field_clean (iso);
+  hangar_creator_page_show_faults (HANGAR_CREATOR_PAGE (fixture->page));
+  test_assert_field_error (iso, "Enter the path of an install ISO image");
+  g_assert_false (complete (fixture));
+
+  type_and_wait (fixture, iso, missing, 5000);
+  test_assert_field_error (iso, "does not exist");
+  type_and_wait (fixture, iso, fixture->dir, 5000);
+  test_assert_field_error (iso, "is a folder");
+  type_and_wait (fixture, iso, "/dev/null", 5000);
+  test_assert_field_error (iso, "is not a regular file");
+  type_and_wait (fixture, iso, "debian.iso", 5000);
+  test_assert_field_error (iso, "full path");
+  g_assert_false (complete (fixture));
+  hangar_test_assert_accessible_names (fixture->window);
+
+  type_and_wait (fixture, iso, text, 20000);
+  test_assert_field_error (iso, "as an ISO image");
+  type_and_wait (fixture, iso, plain, 20000);
+  test_assert_field_error (iso, "not a bootable install medium");
+  g_assert_false (complete (fixture));
+  g_assert_null (hangar_creator_state_get_match (fixture->state));
+
+  type_and_wait (fixture, iso, debian, 20000);
+  test_assert_field_note (iso, "dim-label", "Detected: Debian 11");
+  g_assert_nonnull (hangar_creator_state_get_match (fixture->state));
+  g_assert_cmpstr (hangar_creator_state_get_match (fixture->state)->short_id, ==, "debian11");
+  g_assert_cmpstr (osinfo_product_get_short_id (OSINFO_PRODUCT (hangar_creator_state_get_os (fixture->state))),
+                   ==, "debian11");
+  g_assert_true (complete (fixture));
+  test_save_screenshot (fixture->window, "creator-source-page-iso");
+
+  hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture->page), spec);
+  g_assert_cmpint (spec->source, ==, HANGAR_GUEST_SOURCE_MEDIA);
+  g_assert_cmpstr (spec->media_path, ==, debian);
+
+  /* Another text forgets what was detected. */
+  test_type_text (iso, "");
+  g_assert_null (hangar_creator_state_get_match (fixture->state));
+  test_assert_field_error (iso, "Enter the path");
+  g_assert_false (complete (fixture));
+}
+
+/* The file fields of the other kinds, checked as the ISO's; the answers applied. */
+static void
+test_files (Fixture      *fixture,
+            gconstpointer data)
+{
+  g_autofree char *disk = make_file (fixture, "disk.qcow2");
+  g_autofree char *kernel = make_file (fixture, "vmlinuz");
+  g_autofree char *initrd = make_file (fixture, "initrd.img");
+  g_autofree char *missing = g_build_filename (fixture->dir, "missing", NULL);
+  HangarGuestSpec *spec = hangar_creator_state_get_spec (fixture->state);
+  GtkWidget *row;
+
+  choose_kind (fixture, "Existing Disk Image");
+  row = entry_row (fixture, "_Disk Image");
+  type_and_wait (fixture, row, missing, 5000);
+  test_assert_field_error (row, "does not exist");
+  g_assert_false (complete (fixture));
+  type_and_wait (fixture, row, disk, 5000);
+  g_assert_null (test_field_message (row));
+  g_assert_true (complete (fixture));
+  hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture->page), spec);
+  g_assert_cmpint (spec->source, ==, HANGAR_GUEST_SOURCE_IMPORT);
+  g_assert_cmpstr (spec->disk_path, ==, disk);
+  g_assert_cmpint (spec->disk, ==, HANGAR_GUEST_SPEC_DISK_EXISTING);
+
+  choose_kind (fixture, "Cloud Image with cloud-init");
+  row = entry_row (fixture, "_Base Image");
+  g_assert_false (complete (fixture));
+  type_and_wait (fixture, row, fixture->dir, 5000);
+  test_assert_field_error (row, "is a folder");
+  type_and_wait (fixture, row, disk, 5000);
+  g_assert_true (complete (fixture));
+  gtk_switch_set_active (GTK_SWITCH (test_find_widget (test_find_titled (fixture->page, ADW_TYPE_ACTION_ROW, "Co_py the Image"),
+                                                       GTK_TYPE_SWITCH, NULL, NULL)), TRUE);
+  hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture->page), spec);
+  g_assert_cmpint (spec->source, ==, HANGAR_GUEST_SOURCE_CLOUD_IMAGE);
+  g_assert_cmpstr (spec->base_image, ==, disk);
+  g_assert_true (spec->copy_base_image);
+
+  choose_kind (fixture, "Direct Kernel Boot");
+  row = entry_row (fixture, "_Kernel");
+  g_assert_false (complete (fixture));
+  hangar_creator_page_show_faults (HANGAR_CREATOR_PAGE (fixture->page));
+  test_assert_field_error (row, "Enter the path of the kernel");
+  type_and_wait (fixture, row, kernel, 5000);
+  g_assert_true (complete (fixture));   /* the initrd may stay empty */
+  type_and_wait (fixture, entry_row (fixture, "I_nitrd (optional)"), missing, 5000);
+  test_assert_field_error (entry_row (fixture, "I_nitrd (optional)"), "does not exist");
+  g_assert_false (complete (fixture));
+  type_and_wait (fixture, entry_row (fixture, "I_nitrd (optional)"), initrd, 5000);
+  g_assert_true (complete (fixture));
+  test_type_text (entry_row (fixture, "Co_mmand Line"), "console=ttyS0");
+  hangar_test_assert_accessible_names (fixture->window);
+  hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture->page), spec);
+  g_assert_cmpint (spec->source, ==, HANGAR_GUEST_SOURCE_KERNEL);
+  g_assert_cmpstr (spec->kernel, ==, kernel);
+  g_assert_cmpstr (spec->initrd, ==, initrd);
+  g_assert_cmpstr (spec->cmdline, ==, "console=ttyS0");
+}
+
+/* A URL field: not a web address; an address where nothing answers (a port nobody
+ * listens on) refused with identification's sentence. */
+static void
+test_url (Fixture      *fixture,
+          gconstpointer data)
+{
+  GtkWidget *row;
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  guint16 port;
+
+  /* A port that was free a moment ago and is closed again: nothing answers there. */
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  url = g_strdup_printf ("http://127.0.0.1:%u/fedora/", port);
+
+  choose_kind (fixture, "Network Install (URL)");
+  row = entry_row (fixture, "_URL");
+  hangar_creator_page_show_faults (HANGAR_CREATOR_PAGE (fixture->page));
+  test_assert_field_error (row, "Enter the URL");
+  test_type_text (row, "fedora mirror");
+  test_assert_field_error (row, "is not a web address");
+  g_assert_false (complete (fixture));
+
+  type_and_wait (fixture, row, url, 30000);
+  test_assert_field_error (row, "is not a distribution tree");
+  g_assert_false (complete (fixture));
+  hangar_test_assert_accessible_names (fixture->window);
+}
+
+/* The final check's error about the source comes back to its field. */
+static void
+test_show_error (Fixture      *fixture,
+                 gconstpointer data)
+{
+  g_autoptr(GError) source = g_error_new_literal (HANGAR_GUEST_SPEC_ERROR,
+                                                  HANGAR_GUEST_SPEC_ERROR_SOURCE,
+                                                  "The host cannot read the medium.");
+  g_autoptr(GError) name = g_error_new_literal (HANGAR_GUEST_SPEC_ERROR,
+                                                HANGAR_GUEST_SPEC_ERROR_NAME, "Bad name.");
+
+  g_assert_false (hangar_creator_page_show_error (HANGAR_CREATOR_PAGE (fixture->page), name));
+  g_assert_true (hangar_creator_page_show_error (HANGAR_CREATOR_PAGE (fixture->page), source));
+  test_assert_field_error (entry_row (fixture, "_ISO Image"), "The host cannot read the medium.");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/creator-source-page/kinds", Fixture, NULL, fixture_set_up, test_kinds,
+              fixture_tear_down);
+  g_test_add ("/creator-source-page/iso", Fixture, NULL, fixture_set_up, test_iso,
+              fixture_tear_down);
+  g_test_add ("/creator-source-page/files", Fixture, NULL, fixture_set_up, test_files,
+              fixture_tear_down);
+  g_test_add ("/creator-source-page/url", Fixture, NULL, fixture_set_up, test_url,
+              fixture_tear_down);
+  g_test_add ("/creator-source-page/show-error", Fixture, NULL, fixture_set_up,
+              test_show_error, fixture_tear_down);
+  return g_test_run ();
+}
