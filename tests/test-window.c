@@ -700,6 +700,70 @@ test_new_domain_no_host (Fixture      *f,
   g_assert_false (gtk_widget_is_sensitive (button));
 }
 
+static AdwMessageDialog *
+find_host_question (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
+        g_strcmp0 (adw_message_dialog_get_heading (l->data), "New Virtual Machine") == 0)
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+asks_host (gpointer data)
+{
+  return find_host_question () != NULL;
+}
+
+static gboolean
+is_labelled (GtkWidget    *widget,
+             gconstpointer data)
+{
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), data) == 0;
+}
+
+/* Under All Hosts with two hosts connected, New Virtual Machine asks which one (a
+ * button per host) instead of guessing; with one chosen in the sidebar it asks
+ * nothing. */
+static void
+test_new_domain_two_hosts (Fixture      *f,
+                           gconstpointer data)
+{
+  HangarSession *session = hangar_application_get_session (f->app);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "empty-host.xml", NULL);
+  g_autofree char *uri = g_strconcat ("test://", path, NULL);
+  HangarConnection *second = hangar_session_add_connection (session, uri, FALSE, FALSE);
+  HangarConnection *asked = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *host_button;
+
+  g_assert_true (test_wait_for (is_connected, second, 5000));
+  g_signal_connect (f->window, "new-domain", G_CALLBACK (on_new_domain_cb), &asked);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-domain", NULL);
+  g_assert_true (test_wait_for (asks_host, NULL, 3000));
+  g_assert_null (asked);
+  dialog = find_host_question ();
+  hangar_test_assert_accessible_names (GTK_WIDGET (dialog));
+  g_assert_nonnull (test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, is_labelled,
+                                      hangar_connection_get_title (f->connection)));
+  host_button = test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, is_labelled,
+                                  hangar_connection_get_title (second));
+  g_assert_nonnull (host_button);
+  g_signal_emit_by_name (host_button, "clicked");
+  g_assert_true (asked == second);
+
+  /* A host chosen in the sidebar is where the guest goes. */
+  asked = NULL;
+  hangar_window_select_connection (f->window, f->connection);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-domain", NULL);
+  g_assert_true (asked == f->connection);
+
+  hangar_session_remove_connection (session, second);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -732,6 +796,8 @@ main (int   argc,
 
   g_test_add ("/window/new-domain", Fixture, "three-guests.xml", fixture_setup, test_new_domain,
               fixture_teardown);
+  g_test_add ("/window/new-domain-two-hosts", Fixture, "three-guests.xml", fixture_setup,
+              test_new_domain_two_hosts, fixture_teardown);
 
   g_test_add ("/window/failed-host", Fixture, NULL, fixture_setup_failed, test_failed_host,
               fixture_teardown);

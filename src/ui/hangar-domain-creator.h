@@ -9,8 +9,8 @@
 G_BEGIN_DECLS
 
 /* The New Virtual Machine window, for the one connection its caller gives (the manager
- * passes the host chosen in its sidebar, or the connected one under All Hosts; the
- * summary names the host). It shows the pages of issue 10 in order — source, os,
+ * passes the host chosen in its sidebar; under All Hosts the connected one, or, when
+ * several are, the one the user picks when asked; the summary names the host). It shows the pages of issue 10 in order — source, os,
  * setup, resources, storage, details, xml — skipping those whose "needed" is FALSE,
  * then the summary; Back and Forward move between them, Forward is sensitive while
  * the page is complete, and Enter in a field goes forward (or shows the page's

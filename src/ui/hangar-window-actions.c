@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "hangar-add-connection-dialog.h"
@@ -63,7 +65,7 @@ _hangar_window_actions_update (HangarWindow *self)
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-guest", guests->len > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-domain",
-                                 _hangar_window_get_new_domain_connection (self) != NULL);
+                                 _hangar_window_can_make_domain (self));
   /* The power menu's entries are all guest actions: a selection enables some. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->power_button), guests->len > 0);
 }
@@ -275,24 +277,73 @@ open_guest_activated (GtkWidget  *widget,
     g_signal_emit_by_name (self, "open-guest", g_ptr_array_index (guests, i));
 }
 
-/* Where a new guest goes: the host chosen in the sidebar, or under All Hosts the first
- * connected one (the New VM window's summary names it). NULL while none is connected. */
-HangarConnection *
-_hangar_window_get_new_domain_connection (HangarWindow *self)
+/* The hosts a new guest can go to: the one chosen in the sidebar, or under All Hosts
+ * every connected one. Empty while none is connected. */
+static GPtrArray *
+new_domain_hosts (HangarWindow *self)
 {
   GListModel *connections = hangar_session_get_connections (self->session);
+  GPtrArray *hosts = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (self->selected_connection != NULL)
-    return hangar_connection_get_state (self->selected_connection) ==
-             HANGAR_CONNECTION_STATE_CONNECTED ? self->selected_connection : NULL;
   for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
     {
       g_autoptr(HangarConnection) connection = g_list_model_get_item (connections, i);
 
-      if (hangar_connection_get_state (connection) == HANGAR_CONNECTION_STATE_CONNECTED)
-        return connection;
+      if ((self->selected_connection == NULL || connection == self->selected_connection) &&
+          hangar_connection_get_state (connection) == HANGAR_CONNECTION_STATE_CONNECTED)
+        g_ptr_array_add (hosts, g_steal_pointer (&connection));
     }
-  return NULL;
+  return hosts;
+}
+
+gboolean
+_hangar_window_can_make_domain (HangarWindow *self)
+{
+  g_autoptr(GPtrArray) hosts = new_domain_hosts (self);
+
+  return hosts->len > 0;
+}
+
+static void
+on_host_chosen_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   HangarWindow     *self)
+{
+  GPtrArray *hosts = g_object_get_data (G_OBJECT (dialog), "hosts");
+  guint index;
+
+  if (!g_str_has_prefix (response, "host-"))
+    return;
+  index = (guint)g_ascii_strtoull (response + strlen ("host-"), NULL, 10);
+  if (index < hosts->len)
+    g_signal_emit_by_name (self, "new-domain", g_ptr_array_index (hosts, index));
+}
+
+/* Several hosts under All Hosts: which one is the user's to say, not a guess. */
+static void
+ask_host (HangarWindow *self,
+          GPtrArray    *hosts)
+{
+  AdwMessageDialog *dialog =
+    ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("New Virtual Machine"),
+                                                _("Which host should the new virtual machine "
+                                                  "run on?")));
+
+  adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
+  for (guint i = 0; i < hosts->len; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("host-%u", i);
+      g_auto(GStrv) parts = g_strsplit (hangar_connection_get_title (hosts->pdata[i]), "_", -1);
+      /* Response labels take a mnemonic: a host's own underscores are doubled. */
+      g_autofree char *label = g_strjoinv ("__", parts);
+
+      adw_message_dialog_add_response (dialog, id, label);
+    }
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "hosts", g_ptr_array_ref (hosts),
+                          (GDestroyNotify)g_ptr_array_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_host_chosen_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -301,10 +352,12 @@ new_domain_activated (GtkWidget  *widget,
                       GVariant   *param)
 {
   HangarWindow *self = HANGAR_WINDOW (widget);
-  HangarConnection *connection = _hangar_window_get_new_domain_connection (self);
+  g_autoptr(GPtrArray) hosts = new_domain_hosts (self);
 
-  if (connection != NULL)
-    g_signal_emit_by_name (self, "new-domain", connection);
+  if (hosts->len == 1)
+    g_signal_emit_by_name (self, "new-domain", g_ptr_array_index (hosts, 0));
+  else if (hosts->len > 1)
+    ask_host (self, hosts);
 }
 
 static void

@@ -51,6 +51,6 @@ struct _HangarWindow
 void       _hangar_window_class_actions_init  (GtkWidgetClass *widget_class);
 void       _hangar_window_actions_update      (HangarWindow   *self);
 GPtrArray *_hangar_window_get_selected_guests (HangarWindow   *self);
-HangarConnection *_hangar_window_get_new_domain_connection (HangarWindow *self);
+gboolean   _hangar_window_can_make_domain     (HangarWindow   *self);
 
 G_END_DECLS
