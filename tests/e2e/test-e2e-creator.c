@@ -8,7 +8,8 @@
  *     with a new qcow2 volume, "Customize before install" on and a description added
  *     on the XML page. The volume is a qcow2 file in the pool (by the file system),
  *     the guest runs with the edited definition, and the window the application opens
- *     on it shows the guest's shell prompt in its serial console;
+ *     on it shows the guest's shell prompt in its serial console and a picture in its
+ *     graphical one (SPICE, the default);
  *   - a cloud image with cloud-init (a qcow2 layer over a base image, the user's SSH
  *     key): the guest runs with the NoCloud "cidata" ISO as its CD-ROM, whose user-data
  *     holds the key (read back with xorriso); once the guest is off (as after its first
@@ -266,8 +267,6 @@ answer (const char *name,
   spec->disk_size = 64 * MiB;
   spec->disk_format = HANGAR_VOLUME_FORMAT_QCOW2;
   spec->network = HANGAR_GUEST_SPEC_NETWORK_NONE;
-  spec->graphics = g_str_equal (g_getenv ("E2E_CREATOR_GRAPHICS") ?: "vnc", "spice")
-                   ? HANGAR_GUEST_GRAPHICS_SPICE : HANGAR_GUEST_GRAPHICS_VNC;
   return state;
 }
 
@@ -439,10 +438,6 @@ walk_to_summary (GtkWidget  *window,
   e2e_assert (g_file_get_contents (cmdline_file, &cmdline, NULL, NULL), "cannot read %s", cmdline_file);
   g_strstrip (cmdline);
   use_test_virt_type (spec);
-  /* No page asks for the console type; SPICE, the default, opened by the application
-   * as soon as the guest started, made spice-client-glib warn "incomplete link header
-   * (0/16)" (a channel closed while linking) in 2 of 2 runs: VNC until that is found. */
-  spec->graphics = HANGAR_GUEST_GRAPHICS_VNC;
 
   if (gtk_stack_get_child_by_name (stack, "source") == NULL)
     {
@@ -604,17 +599,14 @@ test_create_and_boot (void)
                                                      is_serial_console, NULL));
   wait_for_prompt (console);
 
-  /* The graphical console is not judged yet: on the builder's virtio video, under TCG,
-   * opened as soon as the guest started, it sent Hangar no picture within 20 s in 6 of
-   * 8 runs (the display said so), while virsh screenshot shows the guest's prompt on
-   * the same definition — to be found apart. What it did is logged. */
+  /* The graphical console (SPICE, the default) shows the guest's screen too. */
   e2e_assert (e2e_wait_for (display_known, window, CONNECT_TIMEOUT),
               "the guest window has no graphical console");
   display = hangar_guest_window_get_display (window);
-  e2e_wait_for (e2e_display_settled, display, 5000);
-  g_test_message ("the graphical console: state %d, %" G_GUINT64_FORMAT " frames, “%s”",
-                  hangar_display_get_state (display), hangar_display_get_frame_count (display),
-                  hangar_display_get_status_message (display));
+  e2e_assert (e2e_wait_for (e2e_display_shows_picture, display, CONNECT_TIMEOUT),
+              "the guest window's graphical console shows no picture (state %d, %" G_GUINT64_FORMAT
+              " frames, “%s”)", hangar_display_get_state (display),
+              hangar_display_get_frame_count (display), hangar_display_get_status_message (display));
   e2e_display_close (display);
   gtk_window_destroy (GTK_WINDOW (window));
   e2e_spin (200);
@@ -865,6 +857,11 @@ main (int   argc,
   virStoragePoolPtr pool;
   int status;
 
+  /* Drawn as the application draws without a GPU (src/main.c): with GL on Mesa's
+   * software rasteriser the guest window's spinning "Connecting…" page redraws without
+   * pause and starves the idle callbacks gvnc runs on (no picture within 20 s). */
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  g_setenv ("GDK_DEBUG", "gl-disable", TRUE);
   e2e_gtk_test_init (&argc, &argv);
   adw_init ();
   hangar_core_init ();
