@@ -10,7 +10,6 @@
 #include "hangar-creator-details-page.h"
 #include "hangar-creator-os-page.h"
 #include "hangar-creator-resources-page.h"
-#include "hangar-creator-source-page.h"
 #include "hangar-creator-summary-page.h"
 #include "hangar-creator-xml-page.h"
 #include "hangar-domain-creator-private.h"
@@ -27,7 +26,6 @@
  * the page lands: source, os, setup, resources, storage, details, xml; the summary
  * stays last. The window works with any subset. */
 static const HangarCreatorPageEntry pages[] = {
-  { "source", hangar_creator_source_page_new },
   { "os", hangar_creator_os_page_new },
   { "resources", hangar_creator_resources_page_new },
   { "details", hangar_creator_details_page_new },
