@@ -412,6 +412,21 @@ find_control (GtkWidget  *root,
   return control;
 }
 
+static gboolean
+page_complete (gpointer data)
+{
+  return hangar_creator_page_get_complete (data);
+}
+
+/* A field's message in the error style, shown. */
+static gboolean
+is_fault (GtkWidget    *widget,
+          gconstpointer data)
+{
+  return gtk_widget_has_css_class (widget, "error") && gtk_widget_is_visible (widget) &&
+         *gtk_label_get_text (GTK_LABEL (widget)) != '\0';
+}
+
 /* Answers every page of @window as a user would, for the tiny guest booted directly
  * from its kernel on a new qcow2 volume of @size_mib MiB in the test's pool, named
  * @name, and on the XML page ("Customize before install") adds @description to the
@@ -511,8 +526,14 @@ walk_to_summary (GtkWidget  *window,
           gtk_text_buffer_insert (buffer, &end, element, -1);
           customized = TRUE;
         }
-      if (!hangar_creator_page_get_complete (HANGAR_CREATOR_PAGE (shown)))
-        e2e_fail (__FILE__, __LINE__, G_STRFUNC, "the page “%s” is not complete with the test's answers", page);
+      /* Some checks run on workers (the files QEMU must read, the name on the host). */
+      if (!e2e_wait_for (page_complete, shown, CONNECT_TIMEOUT))
+        {
+          GtkWidget *fault = test_find_widget (shown, GTK_TYPE_LABEL, is_fault, NULL);
+
+          e2e_fail (__FILE__, __LINE__, G_STRFUNC, "the page “%s” is not complete with the test's answers: %s",
+                    page, fault != NULL ? gtk_label_get_text (GTK_LABEL (fault)) : "(no message)");
+        }
       test_click (test_find_titled (window, GTK_TYPE_BUTTON, "_Forward"));
     }
   e2e_assert (customized, "the window never showed the XML page");
