@@ -12,6 +12,8 @@
 #include "hangar-creator-details-page.h"
 #include "hangar-creator-resources-page.h"
 #include "hangar-creator-state.h"
+#include "hangar-creator-storage-page.h"
+#include "hangar-pool.h"
 #include "hangar-guest-spec.h"
 #include "test-core-util.h"
 #include "test-wizard-util.h"
@@ -523,6 +525,199 @@ test_details_firmware (void)
   fixture_close (&fixture);
 }
 
+/* Storage. */
+
+static gboolean
+has_pools (gpointer data)
+{
+  return g_list_model_get_n_items (hangar_connection_get_pools (data)) >= 2;
+}
+
+static GtkWidget *
+open_storage (Fixture    *fixture,
+              const char *uri)
+{
+  fixture->connection = test_open_connection (uri);
+  g_assert_true (test_wait_for (has_pools, fixture->connection, 5000));
+  fixture_show (fixture, hangar_creator_storage_page_new);
+  g_assert_true (test_wait_for (is_host_ready, fixture->state, 5000));
+  return test_find_titled (fixture->page, ADW_TYPE_ENTRY_ROW, "_Size");
+}
+
+static const char *
+pool_text (GtkWidget *row)
+{
+  gpointer pool = adw_combo_row_get_selected_item (ADW_COMBO_ROW (row));
+
+  return pool != NULL ? hangar_pool_get_name (pool) : NULL;
+}
+
+/* A new disk: the OS's 20 GiB in the pool "default"; an unreadable and a zero size
+ * refused; a size above a pool's free space warned about; the answers in the spec. */
+static void
+test_storage_new_disk (void)
+{
+  Fixture fixture = { 0 };
+  GtkWidget *size_row = open_storage (&fixture, creator_host_uri);
+  GtkWidget *pool_row = test_find_titled (fixture.page, ADW_TYPE_COMBO_ROW, "_Pool");
+  GtkWidget *format_row = test_find_titled (fixture.page, ADW_TYPE_COMBO_ROW, "_Format");
+  GtkWidget *default_row = test_find_titled (fixture.page, ADW_TYPE_ACTION_ROW,
+                                             "The host has no pool called “default”");
+  g_autoptr(HangarGuestSpec) spec = hangar_guest_spec_new ();
+
+  assert_controls_named (fixture.page);
+  g_assert_true (hangar_creator_page_get_needed (HANGAR_CREATOR_PAGE (fixture.page)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (size_row)), ==, "20");
+  g_assert_cmpstr (pool_text (pool_row), ==, "default");
+  g_assert_false (gtk_widget_get_visible (default_row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (pool_row)), ==,
+                   "100.0\u00a0GiB free of 100.0\u00a0GiB");
+  test_assert_field_clean (size_row);
+  test_assert_field_clean (pool_row);
+  g_assert_true (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+
+  test_type_text (size_row, "lots");
+  test_assert_field_error (size_row, "is not a size");
+  g_assert_false (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+  test_type_text (size_row, "0");
+  test_assert_field_error (size_row, "The size must be more than zero.");
+  g_assert_false (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+
+  test_type_text (size_row, "2");
+  test_choose (pool_row, "small");
+  test_assert_field_note (size_row, "warning", "The pool “small” has 1.0\u00a0GiB free");
+  g_assert_true (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+  test_choose (format_row, "raw");
+  hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
+  g_assert_cmpint (spec->disk, ==, HANGAR_GUEST_SPEC_DISK_NEW);
+  g_assert_cmpstr (spec->pool_name, ==, "small");
+  g_assert_cmpuint (spec->disk_size, ==, 2 * GiB);
+  g_assert_cmpint (spec->disk_format, ==, HANGAR_VOLUME_FORMAT_RAW);
+
+  /* The user wrote a size: a new OS leaves it. */
+  hangar_creator_state_set_os (fixture.state, NULL);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (size_row)), ==, "2");
+
+  {
+    g_autoptr(GError) error = g_error_new_literal (HANGAR_GUEST_SPEC_ERROR,
+                                                   HANGAR_GUEST_SPEC_ERROR_DISK,
+                                                   "The disk was refused.");
+
+    g_assert_true (hangar_creator_page_show_error (HANGAR_CREATOR_PAGE (fixture.page), error));
+    test_assert_field_error (size_row, "The disk was refused.");
+  }
+  test_save_screenshot (fixture.window, "creator-storage");
+  fixture_close (&fixture);
+}
+
+/* An existing disk's path: empty said once Forward is pressed, a relative one refused.
+ * No disk needs nothing. */
+static void
+test_storage_existing_and_none (void)
+{
+  Fixture fixture = { 0 };
+  GtkWidget *size_row = open_storage (&fixture, creator_host_uri);
+  GtkWidget *existing_row = test_find_titled (fixture.page, ADW_TYPE_ACTION_ROW,
+                                              "Use an _Existing Volume or Path");
+  GtkWidget *none_row = test_find_titled (fixture.page, ADW_TYPE_ACTION_ROW, "No _Disk");
+  GtkWidget *path_row = test_find_titled (fixture.page, ADW_TYPE_ENTRY_ROW, "P_ath");
+  g_autoptr(HangarGuestSpec) spec = hangar_guest_spec_new ();
+
+  g_assert_false (gtk_widget_is_visible (path_row));
+  gtk_widget_activate (existing_row);
+  g_assert_true (gtk_widget_is_visible (path_row));
+  g_assert_false (gtk_widget_is_visible (size_row));
+  test_assert_field_clean (path_row);
+  g_assert_false (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+  hangar_creator_page_show_faults (HANGAR_CREATOR_PAGE (fixture.page));
+  test_assert_field_error (path_row, "Enter the path of a disk image");
+
+  test_type_text (path_row, "disk.img");
+  test_assert_field_error (path_row, "full path");
+  g_assert_false (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+  test_type_text (path_row, "/srv/disk.img");
+  test_assert_field_clean (path_row);
+  g_assert_true (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+  assert_controls_named (fixture.page);
+  hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
+  g_assert_cmpint (spec->disk, ==, HANGAR_GUEST_SPEC_DISK_EXISTING);
+  g_assert_cmpstr (spec->disk_path, ==, "/srv/disk.img");
+  g_assert_null (spec->pool_name);
+
+  gtk_widget_activate (none_row);
+  g_assert_false (gtk_widget_is_visible (path_row));
+  g_assert_true (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+  hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
+  g_assert_cmpint (spec->disk, ==, HANGAR_GUEST_SPEC_DISK_NONE);
+  g_assert_null (spec->disk_path);
+  fixture_close (&fixture);
+}
+
+/* An import needs no storage page; a cloud image only a new disk, always qcow2. */
+static void
+test_storage_sources (void)
+{
+  Fixture fixture = { 0 };
+  GtkWidget *size_row = open_storage (&fixture, creator_host_uri);
+  GtkWidget *existing_row = test_find_titled (fixture.page, ADW_TYPE_ACTION_ROW,
+                                              "Use an _Existing Volume or Path");
+  GtkWidget *none_row = test_find_titled (fixture.page, ADW_TYPE_ACTION_ROW, "No _Disk");
+  GtkWidget *format_row = test_find_titled (fixture.page, ADW_TYPE_COMBO_ROW, "_Format");
+  g_autoptr(HangarGuestSpec) spec = hangar_guest_spec_new ();
+
+  hangar_creator_state_set_source (fixture.state, HANGAR_GUEST_SOURCE_IMPORT);
+  g_assert_false (hangar_creator_page_get_needed (HANGAR_CREATOR_PAGE (fixture.page)));
+
+  test_choose (format_row, "raw");
+  gtk_widget_activate (none_row);
+  hangar_creator_state_set_source (fixture.state, HANGAR_GUEST_SOURCE_CLOUD_IMAGE);
+  g_assert_true (hangar_creator_page_get_needed (HANGAR_CREATOR_PAGE (fixture.page)));
+  g_assert_false (gtk_widget_is_visible (existing_row));
+  g_assert_false (gtk_widget_is_visible (none_row));
+  g_assert_false (gtk_widget_is_visible (format_row));
+  g_assert_true (gtk_widget_is_visible (size_row));
+  hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
+  g_assert_cmpint (spec->disk, ==, HANGAR_GUEST_SPEC_DISK_NEW);
+  g_assert_cmpint (spec->disk_format, ==, HANGAR_VOLUME_FORMAT_QCOW2);
+  g_assert_cmpstr (spec->pool_name, ==, "default");
+  g_assert_cmpuint (spec->disk_size, ==, 20 * GiB);
+  fixture_close (&fixture);
+}
+
+static gboolean
+pool_chosen (gpointer data)
+{
+  return g_strcmp0 (pool_text (data), "default") == 0;
+}
+
+/* A host without "default": said, and made when the user asks (as the pool wizard
+ * would make it); then chosen. */
+static void
+test_storage_default_pool (void)
+{
+  Fixture fixture = { 0 };
+  g_autofree char *uri = test_data_uri ("storage-host.xml");
+  GtkWidget *pool_row;
+  GtkWidget *default_row;
+
+  open_storage (&fixture, uri);
+  pool_row = test_find_titled (fixture.page, ADW_TYPE_COMBO_ROW, "_Pool");
+  default_row = test_find_titled (fixture.page, ADW_TYPE_ACTION_ROW,
+                                  "The host has no pool called “default”");
+  g_assert_true (gtk_widget_get_visible (default_row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (default_row)), ==,
+                   "Hangar can create it, in /var/lib/libvirt/images");
+  /* Meanwhile the first pool that runs. */
+  g_assert_cmpstr (pool_text (pool_row), ==, "images");
+  assert_controls_named (fixture.page);
+
+  test_click (test_find_titled (fixture.page, GTK_TYPE_BUTTON, "Create _It"));
+  g_assert_true (test_wait_for (pool_chosen, pool_row, 5000));
+  g_assert_false (gtk_widget_get_visible (default_row));
+  g_assert_nonnull (hangar_connection_find_pool (fixture.connection, "default"));
+  fixture_close (&fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -539,6 +734,10 @@ main (int   argc,
   g_test_add_func ("/creator-hardware/details/network", test_details_network);
   g_test_add_func ("/creator-hardware/details/default-stopped", test_details_default_stopped);
   g_test_add_func ("/creator-hardware/details/firmware", test_details_firmware);
+  g_test_add_func ("/creator-hardware/storage/new-disk", test_storage_new_disk);
+  g_test_add_func ("/creator-hardware/storage/existing-and-none", test_storage_existing_and_none);
+  g_test_add_func ("/creator-hardware/storage/sources", test_storage_sources);
+  g_test_add_func ("/creator-hardware/storage/default-pool", test_storage_default_pool);
   status = g_test_run ();
   g_free (creator_host_uri);
   return status;

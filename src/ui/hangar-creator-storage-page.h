@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "hangar-creator-page.h"
+
+G_BEGIN_DECLS
+
+/* The New VM window's disk: a new volume in one of the host's pools (size, qcow2 or
+ * raw, the pool), an existing volume or path, or none. The pool's free space bounds the
+ * size as in the volume wizard (hangar_pool_check_volume_spec; the creator allocates
+ * nothing ahead, so a size above the free space is a warning). A host without a pool
+ * called "default" is told so, with a button that creates it as the pool wizard would
+ * (hangar_connection_default_pool_spec) — made only when the user asks, since nothing
+ * else is made before Create.
+ * Sources: not needed for an import (the imported image is the disk); for a cloud image
+ * only "create" is offered, without a format (the new volume is a qcow2 layer over the
+ * image, and its size is what the image grows to). */
+#define HANGAR_TYPE_CREATOR_STORAGE_PAGE (hangar_creator_storage_page_get_type ())
+G_DECLARE_FINAL_TYPE (HangarCreatorStoragePage, hangar_creator_storage_page, HANGAR,
+                      CREATOR_STORAGE_PAGE, HangarCreatorPage)
+
+GtkWidget *hangar_creator_storage_page_new (HangarCreatorState *state);
+
+G_END_DECLS
