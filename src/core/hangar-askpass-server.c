@@ -333,8 +333,6 @@ hangar_askpass_server_get_default (void)
   g_autofree char *path = NULL;
   HangarAskpassServer *server;
 
-  g_return_val_if_fail (g_main_context_is_owner (g_main_context_default ()), NULL);
-
   g_mutex_lock (&default_lock);
   if (default_server == NULL)
     {

@@ -16,6 +16,7 @@
 #include "hangar-os-catalog.h"
 #include "hangar-preferences-window.h"
 #include "hangar-session.h"
+#include "hangar-ssh-prompt-dialog.h"
 #include "hangar-window.h"
 
 /* The application creates windows; what they show lives in the session (core). */
@@ -565,6 +566,8 @@ hangar_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          preferences_accels);
 
+  /* Before any host connects: ssh's questions are asked in Hangar. */
+  hangar_ssh_prompts_install (GTK_APPLICATION (self));
   settings = g_settings_new (SCHEMA_ID);
   self->session = hangar_session_new (settings);
   g_signal_connect_object (self->session, "open-finished",

@@ -33,12 +33,96 @@ write_file (const char *name,
 }
 
 static void
-keygen (const char *name)
+keygen_with (const char *name,
+             const char *passphrase)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
-  const char *argv[] = { "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", path, NULL };
+  const char *argv[] = { "ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase, "-f", path, NULL };
 
   e2e_tls_run (argv);
+}
+
+static void
+keygen (const char *name)
+{
+  keygen_with (name, "");
+}
+
+static char *
+read_file (const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, &error))
+    g_error ("%s", error->message);
+  return contents;
+}
+
+/* The password user: a second name for root (uid 0), as libvirtd lets only root past
+ * its socket on a machine without polkit. Removed by e2e_sshd_stop, and by the next
+ * start after a crash; its password is a fresh random one each time. */
+static void
+remove_password_user (void)
+{
+  const char *argv[] = { "sh", "-c", "! getent passwd " E2E_SSHD_PASSWORD_USER " >/dev/null || "
+                         "userdel -f " E2E_SSHD_PASSWORD_USER " 2>/dev/null", NULL };
+
+  e2e_tls_run (argv);
+}
+
+static char *password;
+
+const char *
+e2e_sshd_add_password_user (void)
+{
+  const char *add[] = { "useradd", "-o", "-u", "0", "-g", "0", "-M", "-N", "-d", "/root", "-s",
+                        "/bin/sh", E2E_SSHD_PASSWORD_USER, NULL };
+  const char *set[] = { "sh", "-c", "echo \"$0:$1\" | chpasswd", E2E_SSHD_PASSWORD_USER, NULL,
+                        NULL };
+
+  g_assert_null (password);
+  remove_password_user ();
+  password = g_strdup_printf ("pw-%08x%08x", g_random_int (), g_random_int ());
+  e2e_tls_run (add);
+  set[4] = password;
+  e2e_tls_run (set);
+  return password;
+}
+
+char *
+e2e_sshd_add_passphrase_key (const char *passphrase)
+{
+  g_autofree char *pub = NULL;
+  g_autofree char *keys = NULL;
+
+  keygen_with ("pass_key", passphrase);
+  pub = read_file ("pass_key.pub");
+  keys = read_file ("authorized_keys");
+  {
+    g_autofree char *both = g_strconcat (keys, pub, NULL);
+
+    write_file ("authorized_keys", both);
+  }
+  return g_build_filename (dir, "pass_key", NULL);
+}
+
+char *
+e2e_sshd_host_fingerprint (void)
+{
+  g_autofree char *pub = g_build_filename (dir, "host_key.pub", NULL);
+  g_autofree char *command = g_strdup_printf ("ssh-keygen -l -E sha256 -f %s", pub);
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  if (!g_spawn_command_line_sync (command, &out, NULL, NULL, &error))
+    g_error ("ssh-keygen failed: %s", error->message);
+  /* "256 SHA256:… comment (ED25519)" */
+  fields = g_strsplit (out, " ", 3);
+  g_assert_cmpuint (g_strv_length (fields), >=, 2);
+  return g_strdup (fields[1]);
 }
 
 int
@@ -60,8 +144,10 @@ e2e_sshd_start (void)
   e2e_cleanup_path (dir);
   sshd_port = e2e_tls_free_port ();
   g_mkdir_with_parents ("/run/sshd", 0755);
+  remove_password_user ();
   keygen ("host_key");
   keygen ("client_key");
+  keygen ("other_host_key");
   pub_path = g_build_filename (dir, "client_key.pub", NULL);
   if (!g_file_get_contents (pub_path, &client_pub, NULL, &error))
     g_error ("%s", error->message);
@@ -75,16 +161,41 @@ e2e_sshd_start (void)
                             "PidFile %s/sshd.pid\nAuthorizedKeysFile %s/authorized_keys\n"
                             "PermitRootLogin prohibit-password\nPasswordAuthentication no\n"
                             "KbdInteractiveAuthentication no\nStrictModes no\nUsePAM no\n"
-                            "MaxSessions 20\n",
+                            "MaxSessions 20\n"
+                            "Match User " E2E_SSHD_PASSWORD_USER "\n"
+                            "  PasswordAuthentication yes\n  PermitRootLogin yes\n"
+                            "  PubkeyAuthentication no\n",
                             sshd_port, dir, dir, dir);
   write_file ("sshd_config", config);
   g_free (config);
-  config = g_strdup_printf ("[127.0.0.1]:%d %s", sshd_port, host_pub);
+  config = g_strdup_printf ("[127.0.0.1]:%d %s" "hangar-e2e-sshd %s", sshd_port, host_pub,
+                            host_pub);
   write_file ("known_hosts", config);
   g_free (config);
-  config = g_strdup_printf ("Host *\n  IdentityFile %s/client_key\n  IdentitiesOnly yes\n"
+  /* A host never seen, and one whose key is another than the host's. */
+  write_file ("known_hosts_new", "");
+  {
+    g_autofree char *other = read_file ("other_host_key.pub");
+
+    config = g_strdup_printf (E2E_SSHD_HOST_CHANGED " %s", other);
+    write_file ("known_hosts_changed", config);
+    g_free (config);
+  }
+  /* The host names below are aliases of 127.0.0.1, each with its own ssh master
+   * (ControlPath hashes the name) and its own known host keys. StrictHostKeyChecking
+   * is ssh's default (ask), as users have it. */
+  config = g_strdup_printf ("Host " E2E_SSHD_HOST_PASSKEY "\n  HostName 127.0.0.1\n"
+                            "  HostKeyAlias hangar-e2e-sshd\n  IdentityFile %s/pass_key\n"
+                            "Host " E2E_SSHD_HOST_NEW "\n  HostName 127.0.0.1\n"
+                            "  HostKeyAlias " E2E_SSHD_HOST_NEW "\n"
+                            "  UserKnownHostsFile %s/known_hosts_new\n"
+                            "Host " E2E_SSHD_HOST_CHANGED "\n  HostName 127.0.0.1\n"
+                            "  HostKeyAlias " E2E_SSHD_HOST_CHANGED "\n"
+                            "  UserKnownHostsFile %s/known_hosts_changed\n"
+                            "Host *\n  IdentityFile %s/client_key\n  IdentitiesOnly yes\n"
                             "  UserKnownHostsFile %s/known_hosts\n"
-                            "  StrictHostKeyChecking yes\n", dir, dir);
+                            "  GlobalKnownHostsFile /dev/null\n"
+                            "  StrictHostKeyChecking ask\n", dir, dir, dir, dir, dir);
   write_file ("ssh_config", config);
   config_path = g_build_filename (dir, "ssh_config", NULL);
   g_setenv ("HANGAR_SSH_CONFIG", config_path, TRUE);
@@ -100,6 +211,25 @@ e2e_sshd_start (void)
   if (!e2e_wait_for (e2e_tls_port_listens, GINT_TO_POINTER (sshd_port), 10000))
     g_error ("sshd did not listen on 127.0.0.1:%d", sshd_port);
   return sshd_port;
+}
+
+guint
+e2e_sshd_connections (void)
+{
+  g_autofree char *command = g_strdup_printf ("ss -Htnp state established "
+                                              "( dport = :%d )", sshd_port);
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  if (!g_spawn_command_line_sync (command, &out, NULL, NULL, &error))
+    g_error ("ss failed: %s", error->message);
+  lines = g_strsplit (out, "\n", -1);
+  /* users:(("ssh",pid=…)) — not sshd's own outgoing connections. */
+  for (guint i = 0; lines[i] != NULL; i++)
+    n += strstr (lines[i], "((\"ssh\",") != NULL;
+  return n;
 }
 
 void
@@ -118,6 +248,11 @@ e2e_sshd_stop (void)
     g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
                   G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, NULL, NULL);
   }
+  if (password != NULL)
+    {
+      remove_password_user ();
+      g_clear_pointer (&password, g_free);
+    }
   if (sshd_pid > 0)
     {
       kill (sshd_pid, SIGTERM);

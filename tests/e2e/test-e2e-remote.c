@@ -20,25 +20,6 @@ static int sshd_port;
 static E2eGuest *guest;
 static E2eGuest *spice_guest;
 
-/* Established TCP connections from this machine to the test sshd. */
-static guint
-ssh_connections (void)
-{
-  g_autofree char *command = g_strdup_printf ("ss -Htn state established "
-                                              "( dport = :%d )", sshd_port);
-  g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) lines = NULL;
-  guint n = 0;
-
-  if (!g_spawn_command_line_sync (command, &out, NULL, NULL, &error))
-    g_error ("ss failed: %s", error->message);
-  lines = g_strsplit (out, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    n += *g_strstrip (lines[i]) != '\0';
-  return n;
-}
-
 static gboolean
 is_connected (gpointer data)
 {
@@ -78,7 +59,7 @@ connect_over_ssh (void)
   g_assert_true (e2e_wait_for (is_connected, remote, 30000));
   if (hangar_connection_get_state (remote) != HANGAR_CONNECTION_STATE_CONNECTED)
     g_error ("Could not connect over SSH: %s", hangar_connection_get_error_message (remote));
-  g_assert_cmpuint (ssh_connections (), ==, 1);
+  g_assert_cmpuint (e2e_sshd_connections (), ==, 1);
   return remote;
 }
 
@@ -106,7 +87,7 @@ assert_console_over_ssh (HangarDisplay *display,
   GdkRectangle diff;
 
   g_assert_cmpuint (passwords_asked, ==, 1);
-  g_assert_cmpuint (ssh_connections (), ==, 1);
+  g_assert_cmpuint (e2e_sshd_connections (), ==, 1);
 
   e2e_spin (500);
   shot = e2e_guest_screenshot (shown);
