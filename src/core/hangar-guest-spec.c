@@ -229,24 +229,19 @@ check_setup (const HangarGuestSpec *spec,
 
   if (!spec->unattended && !cloud)
     return TRUE;
-  if (missing (spec->user_login))
-    message = _("Enter the user name the virtual machine’s user logs in with.");
-  else if (!g_regex_match_simple ("^[a-z_][a-z0-9_.-]{0,31}$", spec->user_login, 0, 0))
-    message = _("The user name may hold only lower-case letters, digits, “_”, “.” and “-”, start with a letter and be at most 32 characters long.");
-  else if (cloud && spec->password_locked && missing (spec->ssh_keys))
+  if (!hangar_install_setup_check_user_login (spec->user_login, error))
+    return FALSE;
+  if (cloud && spec->password_locked && missing (spec->ssh_keys))
     message = _("Without a password, the user can only log in with an SSH key. Add a public key, or set a password.");
   else if (!(cloud && spec->password_locked) && missing (spec->user_password))
     message = _("Enter the user’s password.");
-  else if (!missing (spec->hostname)
-           && !g_regex_match_simple ("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                                     "(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$",
-                                     spec->hostname, 0, 0))
-    message = _("The host name may hold only letters, digits and “-”, in parts separated by dots.");
   if (message != NULL)
     {
       g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_SETUP, message);
       return FALSE;
     }
+  if (!hangar_install_setup_check_hostname (spec->hostname, error))
+    return FALSE;
   return hangar_install_setup_check_ssh_keys (spec->ssh_keys, error);
 }
 

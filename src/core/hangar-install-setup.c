@@ -57,9 +57,26 @@ hangar_install_setup_find_script (OsinfoOs    *os,
     return NULL;
   for (guint p = 0; p < G_N_ELEMENTS (profiles); p++)
     {
-      OsinfoInstallScript *script = osinfo_os_find_install_script (os, profiles[p]);
-      if (script != NULL)
-        return script;
+      g_autoptr(OsinfoInstallScriptList) scripts = osinfo_os_get_install_script_list (os);
+      OsinfoInstallScript *found = NULL;
+
+      /* Windows' .cmd scripts are run by its answer file, not read by the installer:
+       * the answer file is the one to fill. */
+      for (int i = 0; i < osinfo_list_get_length (OSINFO_LIST (scripts)); i++)
+        {
+          OsinfoInstallScript *script =
+            OSINFO_INSTALL_SCRIPT (osinfo_list_get_nth (OSINFO_LIST (scripts), i));
+          const char *file = osinfo_install_script_get_expected_filename (script);
+
+          if (g_strcmp0 (osinfo_install_script_get_profile (script), profiles[p]) != 0)
+            continue;
+          if (found == NULL || (file != NULL && !g_str_has_suffix (file, ".cmd")))
+            found = script;
+          if (file != NULL && !g_str_has_suffix (file, ".cmd"))
+            break;
+        }
+      if (found != NULL)
+        return found;
     }
   return NULL;
 }
@@ -883,6 +900,44 @@ hangar_install_setup_free (HangarInstallSetup *self)
   g_free (self->initrd);
   g_free (self->cmdline);
   g_free (self);
+}
+
+/* The answers. */
+
+gboolean
+hangar_install_setup_check_user_login (const char  *login,
+                                       GError     **error)
+{
+  if (login == NULL || login[0] == '\0')
+    {
+      g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_SETUP,
+                           _("Enter the user name the virtual machine’s user logs in with."));
+      return FALSE;
+    }
+  if (!g_regex_match_simple ("^[a-z_][a-z0-9_.-]{0,31}$", login, 0, 0))
+    {
+      g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_SETUP,
+                           _("The user name may hold only lower-case letters, digits, “_”, “.” and “-”, start with a letter and be at most 32 characters long."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+hangar_install_setup_check_hostname (const char  *hostname,
+                                     GError     **error)
+{
+  if (hostname != NULL && hostname[0] != '\0'
+      && (strlen (hostname) > 253
+          || !g_regex_match_simple ("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                                    "(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$",
+                                    hostname, 0, 0)))
+    {
+      g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_SETUP,
+                           _("The host name may hold only letters, digits and “-”, in parts separated by dots."));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* SSH keys. */

@@ -79,6 +79,14 @@ guint                hangar_install_setup_remove   (HangarInstallSetup *self,
 void                 hangar_install_setup_free     (HangarInstallSetup *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarInstallSetup, hangar_install_setup_free)
 
+/* A user name the installers and cloud-init take (as useradd's default rule: a lower-case
+ * letter or "_", then lower-case letters, digits, "_", ".", "-"; at most 32). */
+gboolean             hangar_install_setup_check_user_login (const char *login,
+                                                            GError    **error);
+/* A host name: letters, digits and "-" in dot-separated labels of at most 63. */
+gboolean             hangar_install_setup_check_hostname   (const char *hostname,
+                                                            GError    **error);
+
 /* Checks an SSH public key list (one key a line; empty lines and # comments allowed):
  * each line is "TYPE BASE64 [comment]" of a type OpenSSH knows (ssh-ed25519, ssh-rsa,
  * ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com,

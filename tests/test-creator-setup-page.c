@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "test-creator-setup-page"
+
+/* The New VM window's Setup page in a window of its own on a HangarCreatorState, driven
+ * as a user would under Xvfb, with the installed osinfo-db's Debian 11 and Windows 10:
+ * when it is needed, which fields it asks, every message a field can show, and what
+ * apply writes into the spec. */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+
+#include "hangar-connection.h"
+#include "hangar-creator-setup-page.h"
+#include "hangar-creator-state.h"
+#include "hangar-guest-creator.h"
+#include "hangar-guest-spec.h"
+#include "test-core-util.h"
+#include "test-wizard-util.h"
+
+#define ED25519_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAg4LD+/gCoQJpE2nCJrDr67dbn8yo/jykScc/rSt34I test@hangar"
+
+typedef struct {
+  HangarConnection *connection;
+  HangarCreatorState *state;
+  GtkWidget *window;
+  GtkWidget *page;
+} Fixture;
+
+static gboolean
+is_loaded (gpointer data)
+{
+  return hangar_os_catalog_get_loaded (data);
+}
+
+static void
+fixture_open (Fixture *fixture)
+{
+  fixture->connection = test_open_connection ("test:///default");
+  fixture->state = hangar_creator_state_new (fixture->connection);
+  fixture->page = hangar_creator_setup_page_new (fixture->state);
+  fixture->window = gtk_window_new ();
+  g_object_ref (fixture->window);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 640, 900);
+  gtk_window_set_child (GTK_WINDOW (fixture->window), fixture->page);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  g_assert_true (test_wait_for (is_loaded, hangar_creator_state_get_catalog (fixture->state), 30000));
+}
+
+static void
+fixture_close (Fixture *fixture)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  test_assert_finalized (g_steal_pointer (&fixture->window));
+  test_assert_finalized (g_steal_pointer (&fixture->state));
+  hangar_connection_close (fixture->connection);
+  test_assert_finalized (g_steal_pointer (&fixture->connection));
+}
+
+static OsinfoOs *
+find_os (Fixture    *fixture,
+         const char *short_id)
+{
+  OsinfoOs *os = hangar_os_catalog_find_os (hangar_creator_state_get_catalog (fixture->state),
+                                            short_id);
+
+  g_assert_nonnull (os);
+  return os;
+}
+
+static HangarCreatorPage *
+page_of (Fixture *fixture)
+{
+  return HANGAR_CREATOR_PAGE (fixture->page);
+}
+
+static GtkWidget *
+row (Fixture    *fixture,
+     GType       type,
+     const char *title)
+{
+  return test_find_titled (fixture->page, type, title);
+}
+
+static GtkSwitch *
+switch_of (GtkWidget *action_row)
+{
+  return GTK_SWITCH (test_find_widget (action_row, GTK_TYPE_SWITCH, NULL, NULL));
+}
+
+static void
+set_keys (Fixture    *fixture,
+          const char *text)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (test_find_widget (fixture->page, GTK_TYPE_TEXT_VIEW, NULL, NULL));
+
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (view)));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text, -1);
+}
+
+/* Every control of the group holding @row has a name. (The page's scroll pane around
+ * the groups is AdwPreferencesPage's own, unnamed in libadwaita 1.2.) */
+static void
+assert_group_named (GtkWidget *row)
+{
+  GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+
+  g_assert_nonnull (group);
+  hangar_test_assert_accessible_names (group);
+}
+
+/* Needed for a cloud image, and for media of an OS with an install script; not for
+ * an unknown OS or a source that installs nothing. */
+static void
+test_needed (void)
+{
+  Fixture fixture = { 0 };
+
+  fixture_open (&fixture);
+  hangar_creator_state_set_source (fixture.state, HANGAR_GUEST_SOURCE_MEDIA);
+  hangar_creator_state_set_os (fixture.state, NULL);
+  g_assert_false (hangar_creator_page_get_needed (page_of (&fixture)));
+
+  hangar_creator_state_set_os (fixture.state, find_os (&fixture, "debian11"));
+  g_assert_true (hangar_creator_page_get_needed (page_of (&fixture)));
+  g_assert_cmpstr (hangar_creator_page_get_title (page_of (&fixture)), ==, "Automatic Installation");
+  g_assert_true (gtk_widget_is_visible (row (&fixture, ADW_TYPE_ACTION_ROW, "Install _Automatically")));
+  g_assert_false (gtk_widget_is_visible (row (&fixture, ADW_TYPE_ACTION_ROW, "_Locked, SSH Key Only")));
+  g_assert_false (gtk_widget_is_visible (row (&fixture, ADW_TYPE_ENTRY_ROW, "Product _Key")));
+
+  hangar_creator_state_set_source (fixture.state, HANGAR_GUEST_SOURCE_IMPORT);
+  g_assert_false (hangar_creator_page_get_needed (page_of (&fixture)));
+
+  hangar_creator_state_set_source (fixture.state, HANGAR_GUEST_SOURCE_CLOUD_IMAGE);
+  g_assert_true (hangar_creator_page_get_needed (page_of (&fixture)));
+  g_assert_cmpstr (hangar_creator_page_get_title (page_of (&fixture)), ==, "First Boot");
+  g_assert_false (gtk_widget_is_visible (row (&fixture, ADW_TYPE_ACTION_ROW, "Install _Automatically")));
+  g_assert_true (gtk_widget_is_visible (row (&fixture, ADW_TYPE_ACTION_ROW, "_Locked, SSH Key Only")));
+  fixture_close (&fixture);
+}
+
+/* Debian 11 from its ISO: the desktop's user by default, each field's message, the
+ * switch that turns the answers off, and what apply writes. */
+static void
+test_unattended (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(HangarGuestSpec) spec = hangar_guest_spec_new ();
+  GtkWidget *login;
+  GtkWidget *password;
+  GtkWidget *repeat;
+  GtkWidget *hostname;
+  GtkWidget *auto_row;
+
+  fixture_open (&fixture);
+  hangar_creator_state_set_source (fixture.state, HANGAR_GUEST_SOURCE_MEDIA);
+  hangar_creator_state_set_os (fixture.state, find_os (&fixture, "debian11"));
+  hangar_creator_page_shown (page_of (&fixture));
+  login = row (&fixture, ADW_TYPE_ENTRY_ROW, "_User Name");
+  password = row (&fixture, ADW_TYPE_PASSWORD_ENTRY_ROW, "_Password");
+  repeat = row (&fixture, ADW_TYPE_PASSWORD_ENTRY_ROW, "_Repeat Password");
+  hostname = row (&fixture, ADW_TYPE_ENTRY_ROW, "_Host Name");
+  auto_row = row (&fixture, ADW_TYPE_ACTION_ROW, "Install _Automatically");
+  assert_group_named (auto_row);
+  assert_group_named (login);
+
+  g_assert_true (gtk_switch_get_active (switch_of (auto_row)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (login)), ==, g_get_user_name ());
+  /* No password yet: incomplete, but nothing said before Forward. */
+  g_assert_false (hangar_creator_page_get_complete (page_of (&fixture)));
+  test_assert_field_clean (repeat);
+  test_assert_field_note (hostname, "dim-label", "Empty: the virtual machine’s name.");
+  hangar_creator_page_show_faults (page_of (&fixture));
+  test_assert_field_error (repeat, "Enter the user’s password.");
+
+  test_type_text (login, "");
+  test_assert_field_error (login, "Enter the user name");
+  test_type_text (login, "Alice Smith");
+  test_assert_field_error (login, "lower-case letters");
+  test_type_text (login, "alice");
+  test_assert_field_clean (login);
+
+  test_type_text (password, "pw-one");
+  test_type_text (repeat, "pw-two");
+  test_assert_field_error (repeat, "The two passwords differ.");
+  g_assert_false (hangar_creator_page_get_complete (page_of (&fixture)));
+  test_type_text (repeat, "pw-one");
+  test_assert_field_clean (repeat);
+  g_assert_true (hangar_creator_page_get_complete (page_of (&fixture)));
+
+  test_type_text (hostname, "bad_host!");
+  test_assert_field_error (hostname, "The host name may hold only");
+  g_assert_false (hangar_creator_page_get_complete (page_of (&fixture)));
+  test_type_text (hostname, "deb-guest");
+  test_assert_field_note (hostname, "dim-label", "Empty");
+  g_assert_true (hangar_creator_page_get_complete (page_of (&fixture)));
+
+  hangar_creator_page_apply (page_of (&fixture), spec);
+  g_assert_true (spec->unattended);
+  g_assert_false (spec->cloud_init);
+  g_assert_cmpstr (spec->user_login, ==, "alice");
+  g_assert_cmpstr (spec->user_password, ==, "pw-one");
+  g_assert_null (spec->admin_password);
+  g_assert_null (spec->product_key);
+  g_assert_cmpstr (spec->hostname, ==, "deb-guest");
+  g_assert_null (spec->ssh_keys);
+
+  /* Switched off: nothing asked, nothing written, and nothing blocks. */
+  gtk_switch_set_active (switch_of (auto_row), FALSE);
+  g_assert_false (gtk_widget_is_sensitive (login));
+  hangar_creator_page_apply (page_of (&fixture), spec);
+  g_assert_false (spec->unattended);
+  g_assert_null (spec->user_login);
+  g_assert_null (spec->user_password);
+  g_assert_null (spec->hostname);
+  /* On again: the answers are still there, and checked again. */
+  gtk_switch_set_active (switch_of (auto_row), TRUE);
+  g_assert_true (hangar_creator_page_get_complete (page_of (&fixture)));
+  test_type_text (password, "");
+  g_assert_false (hangar_creator_page_get_complete (page_of (&fixture)));
+  gtk_switch_set_active (switch_of (auto_row), FALSE);
+  g_assert_true (hangar_creator_page_get_complete (page_of (&fixture)));
+  gtk_switch_set_active (switch_of (auto_row), TRUE);
+  test_type_text (password, "pw-one");
+  g_assert_true (hangar_creator_page_get_complete (page_of (&fixture)));
+
+  /* The final check's and the creator's setup errors land here; another page's not. */
+  {
+    g_autoptr(GError) setup_error = g_error_new_literal (HANGAR_GUEST_SPEC_ERROR,
+                                                         HANGAR_GUEST_SPEC_ERROR_SETUP,
+                                                         "Answers refused.");
+    g_autoptr(GError) files_error = g_error_new_literal (HANGAR_GUEST_CREATOR_ERROR,
+                                                         HANGAR_GUEST_CREATOR_ERROR_SETUP,
+                                                         "Could not prepare the installation.");
+    g_autoptr(GError) name_error = g_error_new_literal (HANGAR_GUEST_SPEC_ERROR,
+                                                        HANGAR_GUEST_SPEC_ERROR_NAME,
+                                                        "Name refused.");
+
+    g_assert_false (hangar_creator_page_show_error (page_of (&fixture), name_error));
+    g_assert_true (hangar_creator_page_show_error (page_of (&fixture), setup_error));
+    test_assert_field_error (login, "Answers refused.");
+    g_assert_true (hangar_creator_page_show_error (page_of (&fixture), files_error));
+    test_assert_field_error (auto_row, "Could not prepare the installation.");
+  }
+  test_save_screenshot (fixture.window, "creator-setup");
+  fixture_close (&fixture);
+}
+
+/* Windows 10: the administrator's password (the user's unless switched) and the product
+ * key its answer file needs, in its format. */
+static void
+test_windows (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(HangarGuestSpec) spec = hangar_guest_spec_new ();
+  GtkWidget *same;
+  GtkWidget *admin;
+  GtkWidget *key;
+
+  fixture_open (&fixture);
+  hangar_creator_state_set_source (fixture.state, HANGAR_GUEST_SOURCE_MEDIA);
+  hangar_creator_state_set_os (fixture.state, find_os (&fixture, "win10"));
+  g_assert_true (hangar_creator_page_get_needed (page_of (&fixture)));
+  same = row (&fixture, ADW_TYPE_ACTION_ROW, "A_dministrator Password Same as the User’s");
+  admin = row (&fixture, ADW_TYPE_PASSWORD_ENTRY_ROW, "Ad_ministrator Password");
+  key = row (&fixture, ADW_TYPE_ENTRY_ROW, "Product _Key");
+  g_assert_true (gtk_widget_is_visible (same));
+  g_assert_true (gtk_widget_is_visible (key));
+  g_assert_true (gtk_switch_get_active (switch_of (same)));
+  g_assert_false (gtk_widget_is_visible (admin));
+
+  test_type_text (row (&fixture, ADW_TYPE_ENTRY_ROW, "_User Name"), "alice");
+  test_type_text (row (&fixture, ADW_TYPE_PASSWORD_ENTRY_ROW, "_Password"), "pw");
+  test_type_text (row (&fixture, ADW_TYPE_PASSWORD_ENTRY_ROW, "_Repeat Password"), "pw");
+  gtk_switch_set_active (switch_of (same), FALSE);
+  g_assert_true (gtk_widget_is_visible (admin));
+  hangar_creator_page_show_faults (page_of (&fixture));
+  test_assert_field_error (admin, "Enter the administrator’s password");
+  test_assert_field_error (key, "Enter the product key");
+  g_assert_false (hangar_creator_page_get_complete (page_of (&fixture)));
+
+  test_type_text (admin, "admin-pw");
+  test_assert_field_clean (admin);
+  test_type_text (key, "ABC");
+  test_assert_field_error (key, "A product key is written as $$$$$-$$$$$-$$$$$-$$$$$-$$$$$");
+  test_type_text (key, "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY");
+  test_assert_field_clean (key);
+  g_assert_true (hangar_creator_page_get_complete (page_of (&fixture)));
+
+  hangar_creator_page_apply (page_of (&fixture), spec);
+  g_assert_true (spec->unattended);
+  g_assert_cmpstr (spec->admin_password, ==, "admin-pw");
+  g_assert_cmpstr (spec->product_key, ==, "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY");
+
+  /* The same as the user's again: no administrator password of its own. */
+  gtk_switch_set_active (switch_of (same), TRUE);
+  hangar_creator_page_apply (page_of (&fixture), spec);
+  g_assert_null (spec->admin_password);
+  fixture_close (&fixture);
+}
+
+/* A cloud image: password or locked with SSH keys, each key line checked. */
+static void
+test_cloud (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(HangarGuestSpec) spec = hangar_guest_spec_new ();
+  GtkWidget *locked;
+  GtkWidget *password;
+  GtkWidget *keys_row;
+
+  fixture_open (&fixture);
+  hangar_creator_state_set_source (fixture.state, HANGAR_GUEST_SOURCE_CLOUD_IMAGE);
+  locked = row (&fixture, ADW_TYPE_ACTION_ROW, "_Locked, SSH Key Only");
+  password = row (&fixture, ADW_TYPE_PASSWORD_ENTRY_ROW, "_Password");
+  keys_row = row (&fixture, ADW_TYPE_PREFERENCES_ROW, "SSH Public Keys");
+  assert_group_named (locked);
+  assert_group_named (keys_row);
+  test_type_text (row (&fixture, ADW_TYPE_ENTRY_ROW, "_User Name"), "bob");
+
+  gtk_switch_set_active (switch_of (locked), TRUE);
+  g_assert_false (gtk_widget_is_sensitive (password));
+  hangar_creator_page_show_faults (page_of (&fixture));
+  test_assert_field_error (keys_row, "Without a password, the user can only log in with an SSH key.");
+  g_assert_false (hangar_creator_page_get_complete (page_of (&fixture)));
+
+  set_keys (&fixture, "-----BEGIN OPENSSH PRIVATE KEY-----");
+  test_assert_field_error (keys_row, "Line 1 of the SSH keys is not an SSH public key.");
+  set_keys (&fixture, ED25519_KEY "\nssh-rsa AAAA");
+  test_assert_field_error (keys_row, "Line 2 of the SSH keys");
+  set_keys (&fixture, ED25519_KEY "\n");
+  test_assert_field_clean (keys_row);
+  g_assert_true (hangar_creator_page_get_complete (page_of (&fixture)));
+
+  hangar_creator_page_apply (page_of (&fixture), spec);
+  g_assert_true (spec->cloud_init);
+  g_assert_false (spec->unattended);
+  g_assert_true (spec->password_locked);
+  g_assert_null (spec->user_password);
+  g_assert_cmpstr (spec->user_login, ==, "bob");
+  g_assert_cmpstr (spec->ssh_keys, ==, ED25519_KEY);
+
+  /* With a password, the keys may stay empty. */
+  gtk_switch_set_active (switch_of (locked), FALSE);
+  set_keys (&fixture, "");
+  test_assert_field_clean (keys_row);
+  test_type_text (password, "pw");
+  test_type_text (row (&fixture, ADW_TYPE_PASSWORD_ENTRY_ROW, "_Repeat Password"), "pw");
+  g_assert_true (hangar_creator_page_get_complete (page_of (&fixture)));
+  hangar_creator_page_apply (page_of (&fixture), spec);
+  g_assert_false (spec->password_locked);
+  g_assert_cmpstr (spec->user_password, ==, "pw");
+  g_assert_null (spec->ssh_keys);
+  test_save_screenshot (fixture.window, "creator-setup-cloud");
+  fixture_close (&fixture);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/creator-setup-page/needed", test_needed);
+  g_test_add_func ("/creator-setup-page/unattended", test_unattended);
+  g_test_add_func ("/creator-setup-page/windows", test_windows);
+  g_test_add_func ("/creator-setup-page/cloud", test_cloud);
+
+  return g_test_run ();
+}
