@@ -10,6 +10,7 @@
 #include "hangar-creator-details-page.h"
 #include "hangar-creator-os-page.h"
 #include "hangar-creator-resources-page.h"
+#include "hangar-creator-setup-page.h"
 #include "hangar-creator-summary-page.h"
 #include "hangar-creator-xml-page.h"
 #include "hangar-domain-creator-private.h"
@@ -27,6 +28,7 @@
  * stays last. The window works with any subset. */
 static const HangarCreatorPageEntry pages[] = {
   { "os", hangar_creator_os_page_new },
+  { "setup", hangar_creator_setup_page_new },
   { "resources", hangar_creator_resources_page_new },
   { "details", hangar_creator_details_page_new },
   { "xml", hangar_creator_xml_page_new },
