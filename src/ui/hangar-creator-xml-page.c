@@ -9,7 +9,13 @@
  * in the path the volume will get in a directory-like pool, the pool's target path
  * and the name the creator gives it (the guest's name and the format's suffix). The
  * full hardware editor will come as another page on the same state; this one keeps to
- * the text. */
+ * the text.
+ *
+ * Not shown here: what the install setup adds when the guest is made (the cidata or
+ * install-script CD-ROM, an installer's kernel and initrd carrying the script); the
+ * creator adds it to the edited text as to the built one. For sources with an install
+ * phase, the final definition is built from the answers again once the installer
+ * ends: edits made here last for the installation only. */
 
 #include "config.h"
 
