@@ -358,6 +358,17 @@ hangar_askpass_server_dup_default (void)
 }
 
 void
+hangar_askpass_server_release_default (void)
+{
+  HangarAskpassServer *server;
+
+  g_mutex_lock (&default_lock);
+  server = g_steal_pointer (&default_server);
+  g_mutex_unlock (&default_lock);
+  g_clear_object (&server);
+}
+
+void
 hangar_askpass_server_begin_login (HangarAskpassServer *self,
                                    const char          *id,
                                    const char          *login,

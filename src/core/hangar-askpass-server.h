@@ -32,6 +32,9 @@ HangarAskpassServer *hangar_askpass_server_get_default     (void);
  * cannot ask, and logins that need a question fail). Transfer full. */
 HangarAskpassServer *hangar_askpass_server_dup_default     (void);
 
+/* Stops the default server (its socket goes): at the application's shutdown. */
+void                 hangar_askpass_server_release_default (void);
+
 /* Thread-safe. A login starts: prompts that name @id belong to @login (user@host:port)
  * and are counted from zero again; @who (user@host) is how sentences name it. */
 void                 hangar_askpass_server_begin_login     (HangarAskpassServer *self,

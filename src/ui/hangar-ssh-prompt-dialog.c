@@ -367,6 +367,15 @@ on_prompt_cb (HangarAskpassServer *server,
                           g_object_ref (prompt), "kind", kind, "subject", subject, NULL);
 }
 
+/* The socket goes with the application, not left behind in the runtime directory. */
+static void
+on_app_shutdown_cb (GtkApplication *app)
+{
+  g_clear_pointer (&prompts.from_keyring, g_hash_table_unref);
+  g_clear_weak_pointer (&prompts.app);
+  hangar_askpass_server_release_default ();
+}
+
 void
 hangar_ssh_prompts_install (GtkApplication *app)
 {
@@ -376,6 +385,9 @@ hangar_ssh_prompts_install (GtkApplication *app)
     return;
   prompts.from_keyring = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if (app != NULL)
-    g_set_weak_pointer (&prompts.app, app);
+    {
+      g_set_weak_pointer (&prompts.app, app);
+      g_signal_connect (app, "shutdown", G_CALLBACK (on_app_shutdown_cb), NULL);
+    }
   g_signal_connect (server, "prompt", G_CALLBACK (on_prompt_cb), NULL);
 }

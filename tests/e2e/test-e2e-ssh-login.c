@@ -355,6 +355,7 @@ main (int   argc,
   ret = g_test_run ();
 
   g_free (passkey);
+  hangar_askpass_server_release_default ();
   e2e_sshd_stop ();
   return ret;
 }
