@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "hangar-askpass-server.h"
+#include "hangar-ssh.h"
 
 #define HELPER HANGAR_BUILD_ROOT "/src/askpass/hangar-askpass"
 
@@ -347,10 +348,92 @@ test_private (Fixture       *fixture,
   g_assert_cmpuint (fixture->prompts->len, ==, 0);
 }
 
+/* The wrapper libvirt runs as ssh: the query's command= and what the script holds. */
+static char *
+wrapper_of (const char *uri)
+{
+  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED_QUERY, NULL);
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(GError) error = NULL;
+  char *script = NULL;
+
+  g_assert_nonnull (parsed);
+  params = g_uri_parse_params (g_uri_get_query (parsed), -1, "&", G_URI_PARAMS_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (g_hash_table_lookup (params, "command"), &script, NULL,
+                                      &error));
+  g_assert_no_error (error);
+  return script;
+}
+
+/* Before the application's server runs, ssh cannot ask: BatchMode through no_tty;
+ * once it runs, the login's wrapper points ssh at the helper. */
+static void
+test_prepare_uri (void)
+{
+  const char *uri = "qemu+ssh://ana@host.example:2299/system";
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *script = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *id = NULL;
+  HangarAskpassServer *server;
+
+  g_assert_null (hangar_askpass_server_dup_default ());
+  before = hangar_ssh_prepare_uri (uri, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (before, "no_tty=1"));
+  script = wrapper_of (before);
+  g_assert_null (strstr (script, "SSH_ASKPASS"));
+  g_clear_pointer (&script, g_free);
+
+  server = hangar_askpass_server_get_default ();
+  g_assert_nonnull (server);
+  after = hangar_ssh_prepare_uri (uri, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (after, "no_tty"));
+  script = wrapper_of (after);
+  g_assert_nonnull (strstr (script, "\nSSH_ASKPASS_REQUIRE=force\n"));
+  g_assert_nonnull (strstr (script, "/hangar-askpass'\n"));
+  g_assert_nonnull (strstr (script, hangar_askpass_server_get_socket_path (server)));
+  /* The login's id: the first 16 hex digits of SHA-256 of "ana@host.example:2299". */
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "ana@host.example:2299", -1);
+  id = g_strndup (hash, 16);
+  g_assert_nonnull (strstr (script, id));
+
+  hangar_askpass_server_release_default ();
+  g_assert_null (hangar_askpass_server_dup_default ());
+}
+
+/* ssh's banner for a changed host key, passed on by libvirt, becomes the sentence. */
+static void
+test_explain_changed_key (void)
+{
+  g_autofree char *sentence = hangar_ssh_explain_failure (
+    "qemu+ssh://ana@host.example:2299/system",
+    "Cannot recv data: @@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
+    "@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\n"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
+    "Host key verification failed.: Connection reset by peer", NULL);
+
+  g_assert_cmpstr (sentence, ==, "The host key of host.example has changed since it was last "
+                                 "trusted, so Hangar did not connect: someone may be "
+                                 "intercepting the connection, or the host was reinstalled. "
+                                 "If you know the host's key changed, remove the old one with "
+                                 "“ssh-keygen -R [host.example]:2299” and connect again.");
+  g_assert_null (hangar_ssh_explain_failure ("qemu:///system", "whatever", NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *runtime = g_dir_make_tmp ("hangar-askpass-runtime-XXXXXX", NULL);
+  int ret;
+
+  /* The SSH runtime directory (wrappers, the default server's socket) is the test's. */
+  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/askpass/classify/password", test_classify_password);
@@ -371,5 +454,15 @@ main (int   argc,
               test_unknown_login, fixture_tear_down);
   g_test_add ("/askpass/socket/private", Fixture, NULL, fixture_set_up, test_private,
               fixture_tear_down);
-  return g_test_run ();
+  g_test_add_func ("/askpass/ssh/prepare-uri", test_prepare_uri);
+  g_test_add_func ("/askpass/ssh/explain-changed-key", test_explain_changed_key);
+  ret = g_test_run ();
+
+  {
+    const char *argv_rm[] = { "rm", "-rf", runtime, NULL };
+
+    g_spawn_sync (NULL, (char **)argv_rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                  NULL, NULL);
+  }
+  return ret;
 }
