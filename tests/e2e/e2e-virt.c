@@ -383,6 +383,30 @@ e2e_remove_stale_domains (virConnectPtr conn,
   free (doms);
 }
 
+void
+e2e_remove_stale_pools (virConnectPtr conn,
+                        const char   *prefix)
+{
+  virStoragePoolPtr *pools = NULL;
+  int n = virConnectListAllStoragePools (conn, &pools, 0);
+
+  for (int i = 0; i < n; i++)
+    {
+      const char *name = virStoragePoolGetName (pools[i]);
+
+      if (name && g_str_has_prefix (name, prefix) && !owner_alive (name + strlen (prefix)))
+        {
+          g_test_message ("removing stale test pool %s", name);
+          virStoragePoolDestroy (pools[i]);
+          /* A transient pool is gone once stopped; undefining it fails, harmlessly. */
+          virStoragePoolUndefine (pools[i]);
+          virResetLastError ();
+        }
+      virStoragePoolFree (pools[i]);
+    }
+  free (pools);
+}
+
 static void (*cleanup_hook) (void);
 
 void

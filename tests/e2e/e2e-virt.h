@@ -57,6 +57,9 @@ void e2e_remove_domain        (virConnectPtr conn,
  * name) is gone. */
 void e2e_remove_stale_domains (virConnectPtr conn,
                                const char   *prefix);
+/* The same for storage pools (stopped, and undefined when persistent). */
+void e2e_remove_stale_pools   (virConnectPtr conn,
+                               const char   *prefix);
 
 /* Failing loudly, after cleaning up: @cleanup runs before the assertion message. */
 void        e2e_set_cleanup (void (*cleanup) (void));

@@ -93,28 +93,6 @@ cleanup (void)
     }
 }
 
-/* A transient pool ends with its libvirtd or here; one a crashed run left (its test
- * process gone) ends at the next run. */
-static void
-remove_stale_pools (void)
-{
-  virStoragePoolPtr *pools = NULL;
-  int n = virConnectListAllStoragePools (other, &pools, 0);
-
-  for (int i = 0; i < n; i++)
-    {
-      const char *name = virStoragePoolGetName (pools[i]);
-
-      if (g_str_has_prefix (name, PREFIX) && kill (atoi (name + strlen (PREFIX)), 0) != 0)
-        {
-          g_test_message ("removing stale test pool %s", name);
-          virStoragePoolDestroy (pools[i]);
-        }
-      virStoragePoolFree (pools[i]);
-    }
-  free (pools);
-}
-
 static gboolean
 is_connected (gpointer data)
 {
@@ -894,7 +872,7 @@ main (int   argc,
   if (other == NULL)
     g_error ("Cannot open %s: %s", uri, e2e_virt_error ());
   e2e_remove_stale_domains (other, PREFIX);
-  remove_stale_pools ();
+  e2e_remove_stale_pools (other, PREFIX);
   e2e_set_cleanup (cleanup);
 
   /* The pool: a directory QEMU's user can reach (not a 0700 one under /tmp). */

@@ -36,26 +36,6 @@ static char *pool_dir;
 static char *name_a;
 static char *name_b;
 
-/* A transient pool ends with its libvirtd or here; one a crashed run left (its test
- * process gone) ends at the next run. */
-static void
-remove_stale_pools (void)
-{
-  virStoragePoolPtr *pools = NULL;
-  int n = virConnectListAllStoragePools (virt, &pools, 0);
-
-  for (int i = 0; i < n; i++)
-    {
-      const char *name = virStoragePoolGetName (pools[i]);
-
-      if (g_str_has_prefix (name, PREFIX) &&
-          kill ((pid_t)g_ascii_strtoll (name + strlen (PREFIX), NULL, 10), 0) != 0)
-        virStoragePoolDestroy (pools[i]);
-      virStoragePoolFree (pools[i]);
-    }
-  free (pools);
-}
-
 static void
 cleanup (void)
 {
@@ -298,7 +278,7 @@ test_two_guests (void)
   e2e_assert (virt != NULL, "cannot connect to %s: %s (is libvirtd running?)", uri,
               e2e_virt_error ());
   e2e_remove_stale_domains (virt, PREFIX);
-  remove_stale_pools ();
+  e2e_remove_stale_pools (virt, PREFIX);
 
   pool = create_pool ();
   shared = create_volume (pool, "shared.qcow2", "qcow2");

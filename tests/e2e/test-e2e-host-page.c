@@ -337,30 +337,6 @@ test_resize_and_delete (void)
   virStoragePoolFree (pool);
 }
 
-/* Pools of earlier runs that died before removing theirs. */
-static void
-remove_stale_pools (void)
-{
-  virStoragePoolPtr *pools = NULL;
-  int n = virConnectListAllStoragePools (other, &pools, 0);
-
-  for (int i = 0; i < n; i++)
-    {
-      const char *name = virStoragePoolGetName (pools[i]);
-
-      if (g_str_has_prefix (name, POOL_PREFIX) &&
-          kill (atoi (name + strlen (POOL_PREFIX)), 0) != 0)
-        {
-          g_test_message ("removing stale test pool %s", name);
-          virStoragePoolDestroy (pools[i]);
-          virStoragePoolUndefine (pools[i]);
-          virResetLastError ();
-        }
-      virStoragePoolFree (pools[i]);
-    }
-  free (pools);
-}
-
 static void
 cleanup (void)
 {
@@ -393,7 +369,7 @@ main (int   argc,
   other = virConnectOpen (uri);
   if (other == NULL)
     g_error ("Cannot open %s: %s", uri, e2e_virt_error ());
-  remove_stale_pools ();
+  e2e_remove_stale_pools (other, POOL_PREFIX);
   e2e_set_cleanup (cleanup);
 
   connection = hangar_connection_new (uri);
