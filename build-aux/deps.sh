@@ -16,13 +16,14 @@ HANGAR_PACKAGES=(
   libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
   dnsmasq-base iptables
   adwaita-icon-theme fonts-cantarell
+  xorriso
 )
 
 # Additionally for the tests (Xvfb, D-Bus, the tiny guest, sshd for remote hosts;
 # libc6-dev, libdrm-dev's and libspice-protocol-dev's headers for the guest's
 # tests/guest/hangar-mode.c and hangar-agent.c; lvm2, parted and e2fsprogs for
-# e2e-storage's logical, disk and fs pools on loop devices; xorriso for the install
-# media test-os-catalog makes).
+# e2e-storage's logical, disk and fs pools on loop devices; xorriso, which New Virtual
+# Machine runs to make unattended-install and cloud-init discs, is a runtime package).
 HANGAR_TEST_PACKAGES=(
   xvfb xauth dbus dbus-x11 xdotool imagemagick
   openssh-server openssh-client iproute2
@@ -30,7 +31,6 @@ HANGAR_TEST_PACKAGES=(
   openssl
   libc6-dev libdrm-dev libspice-protocol-dev
   lvm2 parted e2fsprogs
-  xorriso
 )
 
 # Source tree root (this file lives in <root>/build-aux/).
