@@ -324,15 +324,30 @@ on_created_cb (HangarDomainCreator *window,
   created->has_creator = HANGAR_IS_GUEST_CREATOR (creator);
 }
 
+/* The guest goes, with the disk a storage page made for it, through Hangar (whose pool
+ * list would not hear of a volume deleted behind its back). */
 static void
 delete_domain (const char *name)
 {
-  virDomainPtr domain = virDomainLookupByName (test_raw_connection (connection), name);
+  HangarGuest *guest = hangar_connection_find_guest (connection, name);
+  g_autoptr(GPtrArray) disks = NULL;
+  g_autoptr(GStrvBuilder) paths = g_strv_builder_new ();
+  g_auto(GStrv) own = NULL;
+  g_autoptr(GError) error = NULL;
 
-  g_assert_nonnull (domain);
-  virDomainDestroy (domain);
-  g_assert_cmpint (virDomainUndefine (domain), ==, 0);
-  virDomainFree (domain);
+  g_assert_nonnull (guest);
+  disks = test_list_disks (guest, 5000, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < disks->len; i++)
+    {
+      HangarGuestDisk *disk = disks->pdata[i];
+
+      if (disk->delete_by_default)
+        g_strv_builder_add (paths, disk->path);
+    }
+  own = g_strv_builder_end (paths);
+  g_assert_true (test_delete_with_storage (guest, (const char *const *)own, 10000, &error));
+  g_assert_no_error (error);
 }
 
 /* The window handed over the guest called @name with its creator, and the host runs
@@ -559,9 +574,10 @@ catalog_loaded (gpointer data)
 
 /* The window's own pages, as a user goes through them: each page the table holds is
  * answered the simplest way (a manual install, the generic OS, 1 GiB, the proposed
- * name), up to the summary. Returns the name. */
+ * storage, @name_wanted), up to the summary. Returns the name. */
 static char *
-walk_to_summary (GtkWidget *window)
+walk_to_summary (GtkWidget  *window,
+                 const char *name_wanted)
 {
   HangarCreatorState *state = hangar_domain_creator_get_state (HANGAR_DOMAIN_CREATOR (window));
   GtkStack *stack = GTK_STACK (test_find_widget (window, GTK_TYPE_STACK, NULL, NULL));
@@ -594,7 +610,13 @@ walk_to_summary (GtkWidget *window)
           gtk_spin_button_set_value (GTK_SPIN_BUTTON (test_find_widget (memory, GTK_TYPE_SPIN_BUTTON, NULL, NULL)), 1);
         }
       else if (g_str_equal (page, "details"))
-        name = g_strdup (gtk_editable_get_text (GTK_EDITABLE (test_find_titled (shown, ADW_TYPE_ENTRY_ROW, "_Name"))));
+        {
+          GtkWidget *name_row = test_find_titled (shown, ADW_TYPE_ENTRY_ROW, "_Name");
+
+          /* Each test its own name: a disk an earlier test made may still be listed. */
+          test_type_text (name_row, name_wanted);
+          name = g_strdup (gtk_editable_get_text (GTK_EDITABLE (name_row)));
+        }
       if (!hangar_creator_page_get_complete (HANGAR_CREATOR_PAGE (shown)))
         {
           GtkWidget *fault = test_find_widget (shown, GTK_TYPE_LABEL, is_fault, NULL);
@@ -620,7 +642,7 @@ test_real_pages (void)
   guint before = count_domains ();
 
   g_signal_connect (window, "created", G_CALLBACK (on_created_cb), &created);
-  name = walk_to_summary (window);
+  name = walk_to_summary (window, "walked-made");
   hangar_test_assert_accessible_names (window);
   test_click (button (window, "C_reate"));
   test_wait_destroyed (window, 20000);
@@ -642,7 +664,7 @@ static void
 test_real_error (void)
 {
   GtkWidget *window = open_window (NULL, 0);
-  g_autofree char *name = walk_to_summary (window);
+  g_autofree char *name = walk_to_summary (window, "walked-refused");
   g_autofree char *xml = g_strdup_printf ("<domain type='test'><name>%s</name><memory>65536</memory>"
                                           "<os><type>hvm</type></os></domain>", name);
   virDomainPtr theirs = virDomainDefineXML (test_raw_connection (connection), xml);
@@ -692,7 +714,7 @@ test_opens_guest_window (void)
   g_assert_true (HANGAR_IS_DOMAIN_CREATOR (windows->data));
   window = g_object_ref (windows->data);
 
-  name = walk_to_summary (window);
+  name = walk_to_summary (window, "walked-opened");
   test_click (button (window, "C_reate"));
   test_wait_destroyed (window, 20000);
   g_assert_true (test_wait_for (has_guest_window, app, 5000));

@@ -11,6 +11,8 @@
 #include "hangar-creator-os-page.h"
 #include "hangar-creator-resources-page.h"
 #include "hangar-creator-setup-page.h"
+#include "hangar-creator-source-page.h"
+#include "hangar-creator-storage-page.h"
 #include "hangar-creator-summary-page.h"
 #include "hangar-creator-xml-page.h"
 #include "hangar-domain-creator-private.h"
@@ -27,9 +29,11 @@
  * the page lands: source, os, setup, resources, storage, details, xml; the summary
  * stays last. The window works with any subset. */
 static const HangarCreatorPageEntry pages[] = {
+  { "source", hangar_creator_source_page_new },
   { "os", hangar_creator_os_page_new },
   { "setup", hangar_creator_setup_page_new },
   { "resources", hangar_creator_resources_page_new },
+  { "storage", hangar_creator_storage_page_new },
   { "details", hangar_creator_details_page_new },
   { "xml", hangar_creator_xml_page_new },
   { "summary", hangar_creator_summary_page_new },
