@@ -693,8 +693,10 @@ test_cancel (void)
 
 /* After the installer: refused while the guest runs; once it is off, the final
  * definition replaces the install one under the same UUID. */
+/* @customized: the user edited the install definition (Customize), adding a
+ * description; the final definition keeps the edit. */
 static void
-test_finish_install (void)
+finish_install (gboolean customized)
 {
   HangarConnection *connection = test_open_connection ("test:///default");
   virConnectPtr other = virConnectOpen ("test:///default");
@@ -712,6 +714,24 @@ test_finish_install (void)
   virDomainPtr domain;
   virStorageVolPtr volume;
 
+  if (customized)
+    {
+      g_autoptr(HangarGuestSpec) predicted = hangar_guest_spec_copy (spec);
+      g_autofree char *built = NULL;
+      g_auto(GStrv) halves = NULL;
+
+      /* As the Customize page shows it: the new volume at the path it will have. */
+      predicted->disk_path = g_strdup ("/default-pool/installed-guest.qcow2");
+      built = build_xml (predicted, HANGAR_DOMAIN_PHASE_INSTALL);
+      assert_xpath (built, "count(/domain/devices/disk[@device='cdrom'])", "1");
+      assert_xpath (built, "string(/domain/on_reboot)", "destroy");
+      halves = g_strsplit (built, "</name>", 2);
+      g_assert_cmpuint (g_strv_length (halves), ==, 2);
+      spec->custom_xml = g_strconcat (halves[0], "</name><description>Edited before the install</description>",
+                                      halves[1], NULL);
+      g_clear_object (&creator);
+      creator = hangar_guest_creator_new (connection, spec);
+    }
   hangar_guest_creator_run_async (creator, job, test_on_result_cb, &result);
   g_assert_true (test_wait_for (test_has_result, &result, 10000));
   name = hangar_guest_creator_run_finish (creator, result, &error);
@@ -748,6 +768,8 @@ test_finish_install (void)
   assert_xpath (xml, "count(/domain/devices/disk[@device='cdrom'])", "0");
   assert_xpath (xml, "string(/domain/devices/disk[@device='disk']/source/@file)",
                 "/default-pool/installed-guest.qcow2");
+  assert_xpath (xml, "string(/domain/description)",
+                customized ? "Edited before the install" : "");
 
   g_assert_cmpint (virDomainUndefine (domain), ==, 0);
   virDomainFree (domain);
@@ -762,6 +784,18 @@ test_finish_install (void)
   g_clear_object (&creator);
   hangar_connection_close (connection);
   test_assert_finalized (connection);
+}
+
+static void
+test_finish_install (void)
+{
+  finish_install (FALSE);
+}
+
+static void
+test_finish_install_customized (void)
+{
+  finish_install (TRUE);
 }
 
 int
@@ -782,6 +816,7 @@ main (int   argc,
   g_test_add_func ("/guest-creator/define-fails", test_define_fails);
   g_test_add_func ("/guest-creator/cancel", test_cancel);
   g_test_add_func ("/guest-creator/finish-install", test_finish_install);
+  g_test_add_func ("/guest-creator/finish-install-customized", test_finish_install_customized);
 
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+#include <libxml/tree.h>
 
 #include "hangar-connection-private.h"
 #include "hangar-domain-builder.h"
@@ -726,6 +727,97 @@ switch_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* Takes out of @parent its element children named one of @names (NULL-terminated). */
+static void
+remove_elements (xmlNodePtr          parent,
+                 const char * const *names)
+{
+  xmlNodePtr next;
+
+  for (xmlNodePtr child = parent->children; child != NULL; child = next)
+    {
+      next = child->next;
+      if (child->type == XML_ELEMENT_NODE
+          && g_strv_contains (names, (const char *) child->name))
+        {
+          xmlUnlinkNode (child);
+          xmlFreeNode (child);
+        }
+    }
+}
+
+/* Takes out of <devices> the CD-ROM drives that hold @media. */
+static void
+remove_cdroms_of (xmlNodePtr  devices,
+                  const char *media)
+{
+  xmlNodePtr next;
+
+  for (xmlNodePtr disk = devices->children; disk != NULL; disk = next)
+    {
+      g_autofree xmlChar *device = NULL;
+      gboolean holds = FALSE;
+
+      next = disk->next;
+      if (disk->type != XML_ELEMENT_NODE || !xmlStrEqual (disk->name, BAD_CAST "disk"))
+        continue;
+      device = xmlGetProp (disk, BAD_CAST "device");
+      if (!xmlStrEqual (device, BAD_CAST "cdrom"))
+        continue;
+      for (xmlNodePtr source = disk->children; source != NULL; source = source->next)
+        if (source->type == XML_ELEMENT_NODE && xmlStrEqual (source->name, BAD_CAST "source"))
+          {
+            g_autofree xmlChar *file = xmlGetProp (source, BAD_CAST "file");
+            g_autofree xmlChar *dev = xmlGetProp (source, BAD_CAST "dev");
+
+            holds |= xmlStrEqual (file, BAD_CAST media) || xmlStrEqual (dev, BAD_CAST media);
+          }
+      if (holds)
+        {
+          xmlUnlinkNode (disk);
+          xmlFreeNode (disk);
+        }
+    }
+}
+
+/* The final definition of a guest whose install definition the user edited (Customize):
+ * the user's definition, keeping every edit, with what only the installer needed taken
+ * out — its kernel, initrd and command line (unless the guest boots a kernel for good),
+ * the install medium's CD-ROM drive — booting from the disk, restarting on reboot. */
+static GVirConfigDomain *
+final_from_custom (const HangarGuestSpec *spec,
+                   GError               **error)
+{
+  static const char * const installer_boot[] = { "kernel", "initrd", "cmdline", NULL };
+  g_autoptr(GVirConfigDomain) domain = gvir_config_domain_new_from_xml (spec->custom_xml, error);
+  g_autoptr(GVirConfigDomainOs) os = NULL;
+  xmlNodePtr root = NULL;
+
+  if (domain == NULL)
+    return NULL;
+  g_object_get (domain, "node", &root, NULL);
+  for (xmlNodePtr section = root->children; section != NULL; section = section->next)
+    {
+      if (section->type != XML_ELEMENT_NODE)
+        continue;
+      if (xmlStrEqual (section->name, BAD_CAST "os") && spec->source != HANGAR_GUEST_SOURCE_KERNEL)
+        remove_elements (section, installer_boot);
+      if (xmlStrEqual (section->name, BAD_CAST "devices") && spec->media_path != NULL)
+        remove_cdroms_of (section, spec->media_path);
+    }
+  os = gvir_config_domain_get_os (domain);
+  if (os != NULL && spec->source != HANGAR_GUEST_SOURCE_KERNEL)
+    {
+      GList *boot = g_list_append (NULL, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_HD));
+
+      gvir_config_domain_os_set_boot_devices (os, boot);
+      g_list_free (boot);
+    }
+  gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_REBOOT,
+                                    GVIR_CONFIG_DOMAIN_LIFECYCLE_RESTART);
+  return g_steal_pointer (&domain);
+}
+
 void
 hangar_guest_creator_finish_install_async (HangarGuestCreator  *self,
                                            GCancellable        *cancellable,
@@ -759,7 +851,11 @@ hangar_guest_creator_finish_install_async (HangarGuestCreator  *self,
    * disc's file goes. */
   if (hangar_domain_builder_has_install_phase (self->spec))
     {
-      domain = hangar_domain_builder_build (self->spec, HANGAR_DOMAIN_PHASE_FINAL, &error);
+      /* The user's edits outlive the installation. */
+      if (self->spec->custom_xml != NULL)
+        domain = final_from_custom (self->spec, &error);
+      else
+        domain = hangar_domain_builder_build (self->spec, HANGAR_DOMAIN_PHASE_FINAL, &error);
       if (domain == NULL)
         {
           switch_free (sw);
