@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/* The Install Source page on the real libvirtd (qemu:///system) under Xvfb: an install
+ * ISO in a 0700 folder is refused beside the field because QEMU's user cannot reach it;
+ * Fix Permission lets that user in (checked by the kernel: a child process that becomes
+ * the user of the host's DAC label opens the file), and the medium is then identified. */
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <glib/gstdio.h>
+#include <adwaita.h>
+#include <libvirt/libvirt.h>
+
+#include "e2e-guest.h"
+#include "e2e-virt.h"
+#include "hangar-core.h"
+#include "hangar-creator-source-page.h"
+#include "hangar-creator-state.h"
+#include "test-core-util.h"
+#include "test-wizard-util.h"
+
+static const char *uri;
+
+/* The user and group of the DAC base label in the host's capabilities, read here with a
+ * regular expression (not through the code under test). */
+static void
+qemu_user (uid_t *uid,
+           gid_t *gid)
+{
+  virConnectPtr conn = virConnectOpen (uri);
+  g_autofree char *caps = NULL;
+  g_autoptr(GRegex) regex = g_regex_new ("<baselabel type='(kvm|qemu)'>\\+(\\d+):\\+(\\d+)</baselabel>",
+                                         0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *u = NULL;
+  g_autofree char *g = NULL;
+
+  e2e_assert (conn != NULL, "cannot open %s: %s", uri, e2e_virt_error ());
+  caps = virConnectGetCapabilities (conn);
+  virConnectClose (conn);
+  e2e_assert (caps != NULL && g_regex_match (regex, caps, 0, &match),
+              "the host's capabilities name no DAC base label");
+  u = g_match_info_fetch (match, 2);
+  g = g_match_info_fetch (match, 3);
+  *uid = atoi (u);
+  *gid = atoi (g);
+}
+
+/* The errno a process of @uid:@gid meets opening @path; 0 when it can. */
+static int
+open_as (const char *path,
+         uid_t       uid,
+         gid_t       gid)
+{
+  pid_t pid = fork ();
+  int status;
+
+  e2e_assert (pid >= 0, "cannot fork");
+  if (pid == 0)
+    {
+      int fd;
+
+      if (setgroups (0, NULL) != 0 || setgid (gid) != 0 || setuid (uid) != 0)
+        _exit (255);
+      fd = open (path, O_RDONLY);
+      _exit (fd >= 0 ? 0 : errno);
+    }
+  e2e_assert (waitpid (pid, &status, 0) == pid && WIFEXITED (status)
+              && WEXITSTATUS (status) != 255, "the child could not become %u", (guint) uid);
+  return WEXITSTATUS (status);
+}
+
+static char *
+make_debian_iso (const char *dir)
+{
+  g_autofree char *root = g_build_filename (dir, "root", NULL);
+  g_autofree char *boot = g_build_filename (root, "boot.img", NULL);
+  char *iso = g_build_filename (dir, "debian.iso", NULL);
+  const char *argv[] = { "xorriso", "-as", "mkisofs", "-quiet", "-V", "Debian 11.5.0 amd64 n",
+                         "-b", "boot.img", "-no-emul-boot", "-o", iso, root, NULL };
+  char zeros[2048] = { 0 };
+  int status = 0;
+
+  e2e_assert (g_mkdir (root, 0755) == 0, "cannot make %s", root);
+  e2e_assert (g_file_set_contents (boot, zeros, sizeof zeros, NULL), "cannot write %s", boot);
+  e2e_assert (g_spawn_sync (NULL, (char **) argv, NULL,
+                            G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
+                            | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL)
+              && g_spawn_check_wait_status (status, NULL), "xorriso failed");
+  g_unlink (boot);
+  g_rmdir (root);
+  e2e_assert (g_chmod (iso, 0600) == 0, "cannot chmod %s", iso);
+  return iso;
+}
+
+typedef struct {
+  GtkWidget *row;
+  const char *part;
+} Says;
+
+static gboolean
+field_says (gpointer data)
+{
+  Says *says = data;
+  GtkLabel *message = test_field_message (says->row);
+
+  return message != NULL && strstr (gtk_label_get_text (message), says->part) != NULL;
+}
+
+static void
+test_fix_permission (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hangar-e2e-access-XXXXXX", NULL);
+  g_autofree char *iso = NULL;
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(HangarCreatorState) state = NULL;
+  GtkWidget *window, *page, *row, *fix;
+  Says denied, detected;
+  uid_t uid;
+  gid_t gid;
+
+  e2e_cleanup_path (dir);
+  e2e_assert (g_chmod (dir, 0700) == 0, "cannot chmod %s", dir);
+  iso = make_debian_iso (dir);
+  qemu_user (&uid, &gid);
+  e2e_assert (open_as (iso, uid, gid) == EACCES, "QEMU's user could read %s already", iso);
+
+  connection = test_open_connection (uri);
+  state = hangar_creator_state_new (connection);
+  page = hangar_creator_source_page_new (state);
+  window = g_object_ref (gtk_window_new ());
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+
+  row = test_find_titled (page, ADW_TYPE_ENTRY_ROW, "_ISO Image");
+  fix = test_find_titled (row, GTK_TYPE_BUTTON, "_Fix Permission");
+  e2e_assert (!gtk_widget_get_visible (fix), "Fix Permission shows before any file");
+  test_type_text (row, iso);
+  denied = (Says) { row, "QEMU runs as" };
+  e2e_assert (e2e_wait_for (field_says, &denied, 20000), "no word on QEMU's access to %s", iso);
+  test_assert_field_error (row, "cannot open the folder");
+  e2e_assert (gtk_widget_get_visible (fix), "Fix Permission is not offered");
+  e2e_assert (!hangar_creator_page_get_complete (HANGAR_CREATOR_PAGE (page)),
+              "the page is complete with a file QEMU cannot read");
+
+  test_click (fix);
+  detected = (Says) { row, "Detected: Debian 11" };
+  e2e_assert (e2e_wait_for (field_says, &detected, 30000), "the medium was not identified after the fix");
+  e2e_assert (!gtk_widget_get_visible (fix), "Fix Permission still shows");
+  e2e_assert (hangar_creator_page_get_complete (HANGAR_CREATOR_PAGE (page)),
+              "the page is not complete after the fix");
+  e2e_assert (open_as (iso, uid, gid) == 0, "QEMU's user still cannot read %s", iso);
+  /* The fix is for that user alone. */
+  e2e_assert (open_as (iso, 1, 1) == EACCES, "daemon can read %s", iso);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  g_unlink (iso);
+  g_rmdir (dir);
+  e2e_cleanup_path_done (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  e2e_gtk_test_init (&argc, &argv);
+  adw_init ();
+  hangar_core_init ();
+  uri = g_getenv ("HANGAR_TEST_LIBVIRT_URI");
+  if (uri == NULL || !g_str_equal (uri, "qemu:///system"))
+    g_error ("HANGAR_TEST_LIBVIRT_URI must be qemu:///system (build-aux/test sets it): QEMU "
+             "runs as another user only there");
+
+  g_test_add_func ("/e2e-source-access/fix-permission", test_fix_permission);
+  return g_test_run ();
+}
