@@ -4,15 +4,13 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <glib/gstdio.h>
 
 #include "hangar-file-access.h"
+#include "test-access-util.h"
 #include "test-core-util.h"
 
 /* hangar-file-access on real files and real users: what it says a user can read is
@@ -22,34 +20,6 @@
 #define NOBODY 65534
 #define NOGROUP 65534
 #define DAEMON 1
-
-/* The errno a process of @uid:@gid (no other groups) meets opening @path for reading;
- * 0 when it can. */
-static int
-open_as (const char *path,
-         uid_t       uid,
-         gid_t       gid)
-{
-  pid_t pid;
-  int status;
-
-  g_assert_cmpint (getuid (), ==, 0);
-  pid = fork ();
-  g_assert_cmpint (pid, >=, 0);
-  if (pid == 0)
-    {
-      int fd;
-
-      if (setgroups (0, NULL) != 0 || setgid (gid) != 0 || setuid (uid) != 0)
-        _exit (255);
-      fd = open (path, O_RDONLY);
-      _exit (fd >= 0 ? 0 : errno);
-    }
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-  g_assert_true (WIFEXITED (status));
-  g_assert_cmpint (WEXITSTATUS (status), !=, 255);
-  return WEXITSTATUS (status);
-}
 
 static char *
 make_file (const char *dir,
@@ -78,7 +48,7 @@ test_denied_then_granted (void)
   g_assert_nonnull (dir);
   g_assert_cmpint (g_chmod (dir, 0700), ==, 0);
   file = make_file (dir, "media.iso", 0600);
-  g_assert_cmpint (open_as (file, NOBODY, NOGROUP), ==, EACCES);
+  g_assert_cmpint (test_open_as (file, NOBODY, NOGROUP), ==, EACCES);
 
   denied = hangar_file_access_find_denied (file, NOBODY, NOGROUP, &error);
   g_assert_no_error (error);
@@ -89,13 +59,13 @@ test_denied_then_granted (void)
 
   g_assert_true (hangar_file_access_grant (file, NOBODY, NOGROUP, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (open_as (file, NOBODY, NOGROUP), ==, 0);
+  g_assert_cmpint (test_open_as (file, NOBODY, NOGROUP), ==, 0);
   denied = hangar_file_access_find_denied (file, NOBODY, NOGROUP, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_strv_length (denied), ==, 0);
 
   /* An ACL entry for nobody, not wider modes: daemon is still kept out. */
-  g_assert_cmpint (open_as (file, DAEMON, DAEMON), ==, EACCES);
+  g_assert_cmpint (test_open_as (file, DAEMON, DAEMON), ==, EACCES);
   g_clear_pointer (&denied, g_strfreev);
   denied = hangar_file_access_find_denied (file, DAEMON, DAEMON, &error);
   g_assert_no_error (error);
@@ -125,13 +95,13 @@ test_group (void)
   others = make_file (dir, "initrd", 0604);
   g_assert_cmpint (chown (others, 0, NOGROUP), ==, 0);
 
-  g_assert_cmpint (open_as (file, NOBODY, NOGROUP), ==, 0);
+  g_assert_cmpint (test_open_as (file, NOBODY, NOGROUP), ==, 0);
   denied = hangar_file_access_find_denied (file, NOBODY, NOGROUP, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_strv_length (denied), ==, 0);
   g_clear_pointer (&denied, g_strfreev);
 
-  g_assert_cmpint (open_as (others, NOBODY, NOGROUP), ==, EACCES);
+  g_assert_cmpint (test_open_as (others, NOBODY, NOGROUP), ==, EACCES);
   denied = hangar_file_access_find_denied (others, NOBODY, NOGROUP, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_strv_length (denied), ==, 1);
@@ -142,7 +112,7 @@ test_group (void)
   denied = hangar_file_access_find_denied (file, DAEMON, DAEMON, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (denied[0], ==, dir);
-  g_assert_cmpint (open_as (file, DAEMON, DAEMON), ==, EACCES);
+  g_assert_cmpint (test_open_as (file, DAEMON, DAEMON), ==, EACCES);
 
   g_assert_cmpint (g_unlink (file), ==, 0);
   g_assert_cmpint (g_unlink (others), ==, 0);

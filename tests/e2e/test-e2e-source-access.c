@@ -9,11 +9,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
-#include <fcntl.h>
-#include <grp.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/wait.h>
 #include <glib/gstdio.h>
 #include <adwaita.h>
 #include <libvirt/libvirt.h>
@@ -23,6 +19,7 @@
 #include "hangar-core.h"
 #include "hangar-creator-source-page.h"
 #include "hangar-creator-state.h"
+#include "test-access-util.h"
 #include "test-core-util.h"
 #include "test-wizard-util.h"
 
@@ -51,30 +48,6 @@ qemu_user (uid_t *uid,
   g = g_match_info_fetch (match, 3);
   *uid = atoi (u);
   *gid = atoi (g);
-}
-
-/* The errno a process of @uid:@gid meets opening @path; 0 when it can. */
-static int
-open_as (const char *path,
-         uid_t       uid,
-         gid_t       gid)
-{
-  pid_t pid = fork ();
-  int status;
-
-  e2e_assert (pid >= 0, "cannot fork");
-  if (pid == 0)
-    {
-      int fd;
-
-      if (setgroups (0, NULL) != 0 || setgid (gid) != 0 || setuid (uid) != 0)
-        _exit (255);
-      fd = open (path, O_RDONLY);
-      _exit (fd >= 0 ? 0 : errno);
-    }
-  e2e_assert (waitpid (pid, &status, 0) == pid && WIFEXITED (status)
-              && WEXITSTATUS (status) != 255, "the child could not become %u", (guint) uid);
-  return WEXITSTATUS (status);
 }
 
 static char *
@@ -130,7 +103,7 @@ test_fix_permission (void)
   e2e_assert (g_chmod (dir, 0700) == 0, "cannot chmod %s", dir);
   iso = make_debian_iso (dir);
   qemu_user (&uid, &gid);
-  e2e_assert (open_as (iso, uid, gid) == EACCES, "QEMU's user could read %s already", iso);
+  e2e_assert (test_open_as (iso, uid, gid) == EACCES, "QEMU's user could read %s already", iso);
 
   connection = test_open_connection (uri);
   state = hangar_creator_state_new (connection);
@@ -156,9 +129,9 @@ test_fix_permission (void)
   e2e_assert (!gtk_widget_get_visible (fix), "Fix Permission still shows");
   e2e_assert (hangar_creator_page_get_complete (HANGAR_CREATOR_PAGE (page)),
               "the page is not complete after the fix");
-  e2e_assert (open_as (iso, uid, gid) == 0, "QEMU's user still cannot read %s", iso);
+  e2e_assert (test_open_as (iso, uid, gid) == 0, "QEMU's user still cannot read %s", iso);
   /* The fix is for that user alone. */
-  e2e_assert (open_as (iso, 1, 1) == EACCES, "daemon can read %s", iso);
+  e2e_assert (test_open_as (iso, 1, 1) == EACCES, "daemon can read %s", iso);
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
