@@ -276,6 +276,12 @@ test_resources_defaults (void)
 
 /* Name, network, firmware. */
 
+static gboolean
+has_pools (gpointer data)
+{
+  return g_list_model_get_n_items (hangar_connection_get_pools (data)) >= 2;
+}
+
 static char *creator_host_uri;
 
 static gboolean
@@ -379,6 +385,48 @@ test_details_name (void)
     g_assert_true (hangar_creator_page_show_error (HANGAR_CREATOR_PAGE (fixture.page), error));
     test_assert_field_error (name_row, "Name refused by the host.");
   }
+  fixture_close (&fixture);
+}
+
+static gboolean
+volumes_loaded (gpointer data)
+{
+  return hangar_pool_get_volumes_loaded (data);
+}
+
+/* The new disk is named after the guest: a name whose volume the chosen pool already
+ * has is refused, and the default steps around it. */
+static void
+test_details_volume_name (void)
+{
+  Fixture fixture = { 0 };
+  GtkWidget *name_row;
+  HangarGuestSpec *spec;
+  HangarPool *small;
+  g_autoptr(OsinfoOs) filler = os_with_resources ("http://example.org/filler", 0, 0);
+
+  osinfo_entity_set_param (OSINFO_ENTITY (filler), OSINFO_PRODUCT_PROP_SHORT_ID, "filler");
+  fixture.connection = test_open_connection (creator_host_uri);
+  g_assert_true (test_wait_for (has_pools, fixture.connection, 5000));
+  open_details (&fixture);
+  name_row = test_find_titled (fixture.page, ADW_TYPE_ENTRY_ROW, "_Name");
+
+  /* What the storage page wrote: a new raw disk (".img") in "small", which holds
+   * filler.img. */
+  spec = hangar_creator_state_get_spec (fixture.state);
+  spec->disk = HANGAR_GUEST_SPEC_DISK_NEW;
+  spec->disk_format = HANGAR_VOLUME_FORMAT_RAW;
+  spec->pool_name = g_strdup ("small");
+  small = hangar_connection_find_pool (fixture.connection, "small");
+  hangar_creator_state_set_os (fixture.state, filler);
+  hangar_creator_page_shown (HANGAR_CREATOR_PAGE (fixture.page));
+  g_assert_true (test_wait_for (volumes_loaded, small, 5000));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name_row)), ==, "filler-2");
+  test_assert_field_clean (name_row);
+
+  test_type_text (name_row, "filler");
+  test_assert_field_error (name_row, "The pool “small” already has a volume called “filler.img”");
+  g_assert_false (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
   fixture_close (&fixture);
 }
 
@@ -526,12 +574,6 @@ test_details_firmware (void)
 }
 
 /* Storage. */
-
-static gboolean
-has_pools (gpointer data)
-{
-  return g_list_model_get_n_items (hangar_connection_get_pools (data)) >= 2;
-}
 
 static GtkWidget *
 open_storage (Fixture    *fixture,
@@ -731,6 +773,7 @@ main (int   argc,
   g_test_add_func ("/creator-hardware/resources/bounds", test_resources_bounds);
   g_test_add_func ("/creator-hardware/resources/defaults", test_resources_defaults);
   g_test_add_func ("/creator-hardware/details/name", test_details_name);
+  g_test_add_func ("/creator-hardware/details/volume-name", test_details_volume_name);
   g_test_add_func ("/creator-hardware/details/network", test_details_network);
   g_test_add_func ("/creator-hardware/details/default-stopped", test_details_default_stopped);
   g_test_add_func ("/creator-hardware/details/firmware", test_details_firmware);

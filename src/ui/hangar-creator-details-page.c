@@ -11,6 +11,7 @@
 #include "hangar-creator-details-page.h"
 #include "hangar-guest.h"
 #include "hangar-host-caps.h"
+#include "hangar-pool.h"
 #include "hangar-wizard-util.h"
 
 /* One item of network_row: a virtual network (name), or a kind of its own. */
@@ -24,6 +25,7 @@ struct _HangarCreatorDetailsPage
   HangarCreatorPage parent_instance;
 
   GCancellable *cancellable;
+  GSignalGroup *volume_signals;  /* the new disk's pool's volume list */
   HangarHostCaps *caps;          /* NULL until the host answered */
   GArray *choices;               /* NetworkChoice, in network_row's order */
   gboolean filling;              /* the page writes a field itself: not the user's edit */
@@ -83,6 +85,36 @@ name_taken (HangarCreatorDetailsPage *self,
         return TRUE;
     }
   return FALSE;
+}
+
+/* The pool the storage page chose for a new disk, or NULL. */
+static HangarPool *
+disk_pool (HangarCreatorDetailsPage *self)
+{
+  HangarGuestSpec *spec = hangar_creator_state_get_spec (get_state (self));
+
+  if (spec->disk != HANGAR_GUEST_SPEC_DISK_NEW || spec->pool_name == NULL)
+    return NULL;
+  return hangar_connection_find_pool (hangar_creator_state_get_connection (get_state (self)),
+                                      spec->pool_name);
+}
+
+/* The new disk is named after the guest, with its format's suffix (as the creator
+ * names it): the name that pool already has, or NULL. */
+static char *
+volume_taken (HangarCreatorDetailsPage *self,
+              const char               *name)
+{
+  HangarGuestSpec *spec = hangar_creator_state_get_spec (get_state (self));
+  HangarPool *pool = disk_pool (self);
+  HangarVolumeFormat format = spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE
+                              ? HANGAR_VOLUME_FORMAT_QCOW2 : spec->disk_format;
+  g_autofree char *volume = NULL;
+
+  if (pool == NULL)
+    return NULL;
+  volume = g_strconcat (name, hangar_volume_format_suffix (format), NULL);
+  return hangar_pool_find_volume (pool, volume) != NULL ? g_steal_pointer (&volume) : NULL;
 }
 
 static const NetworkChoice *
@@ -151,6 +183,19 @@ update (HangarCreatorDetailsPage *self)
       name_text = g_strdup_printf (_("The host already has a virtual machine named “%s”. "
                                      "Choose another name."), name);
     }
+  else
+    {
+      g_autofree char *volume = volume_taken (self, name);
+
+      if (volume != NULL)
+        {
+          ok = FALSE;
+          name_text = g_strdup_printf (_("The pool “%s” already has a volume called “%s”, "
+                                         "which the new disk would be. Choose another name."),
+                                       hangar_creator_state_get_spec (get_state (self))->pool_name,
+                                       volume);
+        }
+    }
   hangar_field_set_message (GTK_WIDGET (self->name_row), self->name_message, HANGAR_FIELD_ERROR,
                             name_text);
 
@@ -216,13 +261,15 @@ free_name (HangarCreatorDetailsPage *self)
 
   if (base == NULL || !hangar_guest_spec_check_name (base, NULL))
     base = "vm";
-  if (!name_taken (self, base))
-    return g_strdup (base);
-  for (guint i = 2; ; i++)
+  for (guint i = 1; ; i++)
     {
-      g_autofree char *name = g_strdup_printf ("%s-%u", base, i);
+      g_autofree char *name = i == 1 ? g_strdup (base) : g_strdup_printf ("%s-%u", base, i);
+      g_autofree char *volume = NULL;
 
-      if (!name_taken (self, name))
+      if (name_taken (self, name))
+        continue;
+      volume = volume_taken (self, name);
+      if (volume == NULL)
         return g_steal_pointer (&name);
     }
 }
@@ -460,9 +507,14 @@ static void
 hangar_creator_details_page_shown (HangarCreatorPage *page)
 {
   HangarCreatorDetailsPage *self = HANGAR_CREATOR_DETAILS_PAGE (page);
+  HangarPool *pool = disk_pool (self);
 
-  /* A guest defined meanwhile may have taken the name. */
-  update (self);
+  /* The new disk's pool (chosen on the storage page) holds volumes the name must not
+   * meet; their list is read on first asking and comes back through items-changed. A
+   * guest defined meanwhile may have taken the name too. */
+  g_signal_group_set_target (self->volume_signals,
+                             pool != NULL ? hangar_pool_get_volumes (pool) : NULL);
+  apply_defaults (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
 }
 
@@ -534,6 +586,7 @@ hangar_creator_details_page_dispose (GObject *object)
   HangarCreatorDetailsPage *self = HANGAR_CREATOR_DETAILS_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_signal_group_set_target (self->volume_signals, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_CREATOR_DETAILS_PAGE);
   G_OBJECT_CLASS (hangar_creator_details_page_parent_class)->dispose (object);
 }
@@ -544,6 +597,7 @@ hangar_creator_details_page_finalize (GObject *object)
   HangarCreatorDetailsPage *self = HANGAR_CREATOR_DETAILS_PAGE (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->volume_signals);
   g_clear_pointer (&self->caps, hangar_host_caps_free);
   g_clear_pointer (&self->choices, g_array_unref);
   G_OBJECT_CLASS (hangar_creator_details_page_parent_class)->finalize (object);
@@ -595,6 +649,9 @@ static void
 hangar_creator_details_page_init (HangarCreatorDetailsPage *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->volume_signals = g_signal_group_new (G_TYPE_LIST_MODEL);
+  g_signal_group_connect_swapped (self->volume_signals, "items-changed",
+                                  G_CALLBACK (apply_defaults), self);
   self->choices = g_array_new (FALSE, TRUE, sizeof (NetworkChoice));
   g_array_set_clear_func (self->choices, (GDestroyNotify) network_choice_clear);
   self->filling = TRUE;

@@ -343,6 +343,10 @@ on_pool_changed_cb (HangarCreatorStoragePage *self)
       self->chosen_pool = g_strdup (hangar_pool_get_name (pool));
     }
   g_signal_group_set_target (self->pool_signals, pool);
+  /* The details page checks the guest's name against the pool's volumes: start reading
+   * them now. */
+  if (pool != NULL)
+    hangar_pool_get_volumes (pool);
   update (self);
 }
 
