@@ -48,6 +48,10 @@ struct _HangarConnection
 
   guint reconnect_source;
   guint reconnect_attempts;
+  /* The bound on an open (HANGAR_CONNECTION_OPEN_TIMEOUT_S); when it fires the attempt
+   * is cancelled and open_timed_out tells its callback why. */
+  guint open_timeout_source;
+  gboolean open_timed_out;
 
   /* Storage (hangar-connection-storage.c): the pools, an index by UUID, pools of a link
    * that went away (as retired guests), pools an event announced that are being read,
@@ -63,6 +67,18 @@ struct _HangarConnection
   gboolean volume_users_reading;
   gboolean volume_users_dirty;
 };
+
+/* hangar-connection-faults.c */
+
+/* The host @uri names, or "this computer" for a local one. */
+char   *hangar_connection_host_label     (const char *uri);
+/* libvirt's message for a failed open of @uri, as a HANGAR_CONNECTION_ERROR with a
+ * sentence (its code says which cause was recognised). */
+GError *hangar_connection_failure_error  (const char *uri,
+                                          const char *reason);
+/* @uri did not answer within @seconds (0: ssh or the kernel gave up, time unknown). */
+GError *hangar_connection_timeout_error  (const char *uri,
+                                          guint       seconds);
 
 /* hangar-connection-events.c */
 

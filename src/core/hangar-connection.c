@@ -173,6 +173,8 @@ release_in_worker (virConnectPtr conn,
 static void
 teardown (HangarConnection *self)
 {
+  g_clear_handle_id (&self->open_timeout_source, g_source_remove);
+  self->open_timed_out = FALSE;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -259,6 +261,10 @@ on_connection_closed_cb (virConnectPtr conn,
 typedef struct {
   char *uri;
   gboolean needed_credentials;
+  /* Set (atomically) by the worker once it owns the result: from then on the task
+   * returns only when the worker does. Until then Cancel returns it at once and the
+   * worker, when libvirt finally answers, closes what it got by itself. */
+  int claimed;
   virConnectPtr conn;
   int lifecycle_callback_id;
   GPtrArray *infos;
@@ -317,7 +323,19 @@ open_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  data->conn = virConnectOpenAuth (open_uri, &auth, 0);
+  {
+    virConnectPtr conn = virConnectOpenAuth (open_uri, &auth, 0);
+
+    /* Abandoned meanwhile (Cancel, or the bound passed): nobody reads the result. */
+    if (!g_task_set_return_on_cancel (task, FALSE))
+      {
+        if (conn != NULL)
+          virConnectClose (conn);
+        return;
+      }
+    g_atomic_int_set (&data->claimed, TRUE);
+    data->conn = conn;
+  }
   if (data->conn == NULL)
     {
       g_autofree char *reason = hangar_virt_error_message ();
@@ -332,9 +350,7 @@ open_thread (GTask        *task,
                                  HANGAR_CONNECTION_ERROR_NEEDS_CREDENTIALS,
                                  _("The host asks for credentials: %s"), reason);
       else
-        g_task_return_new_error (task, HANGAR_CONNECTION_ERROR,
-                                 HANGAR_CONNECTION_ERROR_FAILED,
-                                 "%s", reason);
+        g_task_return_error (task, hangar_connection_failure_error (data->uri, reason));
       return;
     }
 
@@ -416,17 +432,27 @@ on_open_done_cb (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      /* Opened after all, but nobody wants it any more: let a worker close it. */
-      if (data->conn != NULL)
+      /* Opened after all, but nobody wants it any more: let a worker close it. An
+       * abandoned worker (not claimed) is still running and closes its own. */
+      if (g_atomic_int_get (&data->claimed) && data->conn != NULL)
         {
           release_in_worker (g_steal_pointer (&data->conn), data->lifecycle_callback_id);
           data->lifecycle_callback_id = -1;
         }
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          self->open_timed_out)
+        {
+          /* The bound passed: the attempt failed, and says so. */
+          teardown (self);
+          g_clear_error (&error);
+          error = hangar_connection_timeout_error (self->uri, HANGAR_CONNECTION_OPEN_TIMEOUT_S);
+        }
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_task_return_error (outer, g_steal_pointer (&error));
           return;
         }
+      g_clear_handle_id (&self->open_timeout_source, g_source_remove);
 
       if (g_error_matches (error, HANGAR_CONNECTION_ERROR,
                            HANGAR_CONNECTION_ERROR_NEEDS_CREDENTIALS))
@@ -441,6 +467,7 @@ on_open_done_cb (GObject      *object,
       return;
     }
 
+  g_clear_handle_id (&self->open_timeout_source, g_source_remove);
   /* The connection and its subscription now belong to this object. */
   self->conn = g_steal_pointer (&data->conn);
   self->lifecycle_callback_id = data->lifecycle_callback_id;
@@ -456,6 +483,17 @@ on_open_done_cb (GObject      *object,
   hangar_connection_restart_stats (self);
 
   g_task_return_boolean (outer, TRUE);
+}
+
+static gboolean
+on_open_timeout_cb (gpointer user_data)
+{
+  HangarConnection *self = user_data;
+
+  self->open_timeout_source = 0;
+  self->open_timed_out = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  return G_SOURCE_REMOVE;
 }
 
 void
@@ -493,10 +531,15 @@ hangar_connection_open_async (HangarConnection   *self,
   data->uri = g_strdup (self->uri);
   data->lifecycle_callback_id = -1;
 
-  /* The inner task is tied to this object's own cancellable: closing cancels it. */
+  /* The inner task is tied to this object's own cancellable: closing cancels it, and
+   * returns it at once even while libvirt still waits on the host. */
   task = g_task_new (self, self->cancellable, on_open_done_cb, g_steal_pointer (&outer));
   g_task_set_source_tag (task, open_thread);
   g_task_set_task_data (task, data, (GDestroyNotify)open_data_free);
+  g_task_set_return_on_cancel (task, TRUE);
+  if (!hangar_ssh_uri_uses_ssh (self->uri))
+    self->open_timeout_source = g_timeout_add (HANGAR_CONNECTION_OPEN_TIMEOUT_S * 1000,
+                                               on_open_timeout_cb, self);
   g_task_run_in_thread (task, open_thread);
 }
 

@@ -22,7 +22,21 @@ typedef enum {
 typedef enum {
   HANGAR_CONNECTION_ERROR_FAILED,
   HANGAR_CONNECTION_ERROR_NEEDS_CREDENTIALS,
+  /* Why an open failed, told apart for the failure page (hangar-connection-faults.c);
+   * each error's message is a sentence naming the host and what to do. */
+  HANGAR_CONNECTION_ERROR_TIMED_OUT,        /* no answer within the bound */
+  HANGAR_CONNECTION_ERROR_REFUSED,          /* nothing listens on the port */
+  HANGAR_CONNECTION_ERROR_UNREACHABLE,      /* no route, no such name */
+  HANGAR_CONNECTION_ERROR_LOGIN_REFUSED,    /* ssh or SASL refused the login */
+  HANGAR_CONNECTION_ERROR_NO_DAEMON,        /* libvirtd's socket missing or dead */
+  HANGAR_CONNECTION_ERROR_NO_LIBVIRT,       /* no virt-ssh-helper, no nc on the host */
+  HANGAR_CONNECTION_ERROR_SOCKET_DENIED,    /* the socket refuses this user */
 } HangarConnectionError;
+
+/* How long an open may take before it is abandoned (tcp, tls, local sockets: libvirt
+ * has no timeout of its own). Over ssh, ssh's ConnectTimeout bounds the handshake
+ * instead, since a login may wait on a person answering a password question. */
+#define HANGAR_CONNECTION_OPEN_TIMEOUT_S 15
 
 #define HANGAR_TYPE_CONNECTION (hangar_connection_get_type ())
 G_DECLARE_FINAL_TYPE (HangarConnection, hangar_connection, HANGAR, CONNECTION, GObject)
@@ -49,6 +63,8 @@ void                   hangar_connection_open_async       (HangarConnection   *s
 gboolean               hangar_connection_open_finish      (HangarConnection *self,
                                                            GAsyncResult     *result,
                                                            GError          **error);
+/* Also cancels an open in progress at once: its worker's late result is dropped and
+ * the connection it may still make is closed. */
 void                   hangar_connection_close            (HangarConnection *self);
 
 /* Storage (hangar-connection-storage.c). The pools, as HangarPool items, filled when

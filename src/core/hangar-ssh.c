@@ -54,6 +54,14 @@ add_mux_options (GPtrArray *argv)
   g_ptr_array_add (argv, g_strdup_printf ("ControlPath=%s/cm-%%C", hangar_ssh_get_runtime_dir ()));
   g_ptr_array_add (argv, g_strdup ("-o"));
   g_ptr_array_add (argv, g_strdup ("ControlPersist=no"));
+  /* A host that does not answer fails within 10 s (TCP connect and ssh's banner
+   * exchange), and a session that goes dead is noticed within 3 × 5 s. */
+  g_ptr_array_add (argv, g_strdup ("-o"));
+  g_ptr_array_add (argv, g_strdup ("ConnectTimeout=10"));
+  g_ptr_array_add (argv, g_strdup ("-o"));
+  g_ptr_array_add (argv, g_strdup ("ServerAliveInterval=5"));
+  g_ptr_array_add (argv, g_strdup ("-o"));
+  g_ptr_array_add (argv, g_strdup ("ServerAliveCountMax=3"));
 }
 
 /* The askpass helper: HANGAR_ASKPASS names another (tests), else the installed one,

@@ -45,6 +45,8 @@ struct _HangarWindow
   GPtrArray *watched_guests;
   /* The connection the empty page's button retries, if any. */
   HangarConnection *retry_connection;
+  /* The host the empty page's button stops opening (Cancel), if any. */
+  HangarConnection *cancel_connection;
   gboolean list_shown_traced;
 };
 

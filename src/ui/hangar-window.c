@@ -229,6 +229,11 @@ show_empty (HangarWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->empty_button), button_label != NULL);
   if (button_label != NULL)
     gtk_button_set_label (self->empty_button, button_label);
+  /* Cancel is no suggestion; Retry, Connect and Add are. */
+  if (self->cancel_connection != NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->empty_button), "suggested-action");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->empty_button), "suggested-action");
   gtk_stack_set_visible_child_name (self->stack, "empty");
 }
 
@@ -242,7 +247,7 @@ update_view (HangarWindow *self)
   GListModel *connections = hangar_session_get_connections (self->session);
   const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   guint n_guests = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
-  HangarConnection *failed;
+  HangarConnection *failed, *idle;
   g_autofree char *subtitle = NULL;
 
   adw_window_title_set_title (self->content_title,
@@ -253,6 +258,7 @@ update_view (HangarWindow *self)
   adw_window_title_set_subtitle (self->content_title, subtitle);
 
   self->retry_connection = NULL;
+  self->cancel_connection = NULL;
   /* Which host a new guest goes to follows the hosts' states and the sidebar. */
   _hangar_window_actions_update (self);
 
@@ -279,23 +285,27 @@ update_view (HangarWindow *self)
       return;
     }
 
-  if (first_connection_in_state (self, HANGAR_CONNECTION_STATE_CONNECTING) != NULL)
+  self->cancel_connection = first_connection_in_state (self,
+                                                       HANGAR_CONNECTION_STATE_CONNECTING);
+  if (self->cancel_connection != NULL)
     {
+      /* Cancel gives up at once: libvirt's wait on a silent host is abandoned. */
       show_empty (self, "content-loading-symbolic", _("Connecting…"),
-                  _("The guest list appears as soon as the host answers."), NULL);
+                  _("The guest list appears as soon as the host answers."), _("_Cancel"));
       return;
     }
 
   failed = first_connection_in_state (self, HANGAR_CONNECTION_STATE_FAILED);
   if (failed == NULL)
     failed = first_connection_in_state (self, HANGAR_CONNECTION_STATE_NEEDS_CREDENTIALS);
-  if (failed == NULL && self->selected_connection != NULL &&
-      hangar_connection_get_state (self->selected_connection) ==
-        HANGAR_CONNECTION_STATE_DISCONNECTED)
+  /* The chosen host, or (All Hosts) one while none is open — after Cancel, say. */
+  idle = first_connection_in_state (self, HANGAR_CONNECTION_STATE_DISCONNECTED);
+  if (failed == NULL && idle != NULL &&
+      first_connection_in_state (self, HANGAR_CONNECTION_STATE_CONNECTED) == NULL)
     {
       show_empty (self, "network-offline-symbolic", _("Not Connected"),
                   _("Connect to this host to see its virtual machines."), _("_Connect"));
-      self->retry_connection = self->selected_connection;
+      self->retry_connection = idle;
       return;
     }
   if (failed != NULL)
@@ -316,7 +326,9 @@ update_view (HangarWindow *self)
 static void
 on_empty_button_clicked_cb (HangarWindow *self)
 {
-  if (self->retry_connection != NULL)
+  if (self->cancel_connection != NULL)
+    hangar_connection_close (self->cancel_connection);
+  else if (self->retry_connection != NULL)
     hangar_session_open_connection (self->session, self->retry_connection);
   else
     gtk_widget_activate_action (GTK_WIDGET (self), "win.add-connection", NULL);

@@ -416,7 +416,7 @@ connection_thread (gpointer data)
   g_free (connection);
   if (self->mode == FAULT_SPICE_SURFACE || self->mode == FAULT_SPICE_SILENT)
     serve_spice (self, fd);
-  else
+  else if (self->mode != FAULT_TCP_SILENT)
     serve_vnc (self, fd);
   /* The fault was served: stay until the client goes (a server that hung up at once
    * would be a different fault). */
@@ -497,6 +497,21 @@ fault_server_new (FaultMode mode,
   self->port = ntohs (address.sin_port);
   self->acceptor = g_thread_new ("fault-accept", accept_thread, self);
   return self;
+}
+
+guint16
+fault_closed_port (void)
+{
+  struct sockaddr_in address = { .sin_family = AF_INET };
+  socklen_t length = sizeof address;
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  if (fd < 0 || bind (fd, (struct sockaddr *)&address, sizeof address) < 0 ||
+      getsockname (fd, (struct sockaddr *)&address, &length) < 0)
+    g_error ("No free port on 127.0.0.1: %s", g_strerror (errno));
+  close (fd);
+  return ntohs (address.sin_port);
 }
 
 guint16

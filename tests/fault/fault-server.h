@@ -5,7 +5,7 @@
 
 G_BEGIN_DECLS
 
-/* A console server on 127.0.0.1 that misbehaves on purpose — the one hand-written
+/* A server on 127.0.0.1 that misbehaves on purpose — the one hand-written
  * server the tests may use: real servers do not send absurd sizes or fall silent on
  * demand. Everything that works is tested against QEMU (tests/e2e). */
 
@@ -23,6 +23,9 @@ typedef enum {
   FAULT_SPICE_SURFACE,
   /* SPICE: the channels link, and no primary surface ever comes. */
   FAULT_SPICE_SILENT,
+  /* Any protocol: accepts, reads what comes and never says a word (a host whose
+   * service hangs; libvirt's RPC over tcp waits on it forever). */
+  FAULT_TCP_SILENT,
 } FaultMode;
 
 typedef struct _FaultServer FaultServer;
@@ -34,6 +37,9 @@ FaultServer *fault_server_new             (FaultMode    mode,
 guint16      fault_server_get_port        (FaultServer *self);
 /* Connections accepted so far (SPICE: one per channel). */
 guint        fault_server_get_connections (FaultServer *self);
+/* A port on 127.0.0.1 nothing listens on (bound a moment, never listened on): a
+ * connection there is refused. */
+guint16      fault_closed_port            (void);
 /* Closes every connection and waits for their threads. */
 void         fault_server_free            (FaultServer *self);
 

@@ -22,6 +22,7 @@ main (int   argc,
     [FAULT_VNC_SILENT] = "vnc-silent",
     [FAULT_SPICE_SURFACE] = "spice-surface",
     [FAULT_SPICE_SILENT] = "spice-silent",
+    [FAULT_TCP_SILENT] = "tcp-silent",
   };
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   FaultServer *server;
@@ -32,8 +33,8 @@ main (int   argc,
       mode = i;
   if (mode < 0)
     {
-      fprintf (stderr, "Usage: %s vnc-size|vnc-resize|vnc-silent|spice-surface|spice-silent "
-                       "WIDTH HEIGHT\n", argv[0]);
+      fprintf (stderr, "Usage: %s vnc-size|vnc-resize|vnc-silent|spice-surface|spice-silent|"
+                       "tcp-silent WIDTH HEIGHT\n", argv[0]);
       return 2;
     }
 
