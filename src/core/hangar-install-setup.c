@@ -37,7 +37,12 @@ hangar_install_setup_find_script (OsinfoOs    *os,
   const char *profiles[] = { OSINFO_INSTALL_SCRIPT_PROFILE_DESKTOP,
                              OSINFO_INSTALL_SCRIPT_PROFILE_JEOS };
 
-  if (media != NULL)
+  /* A medium the database did not recognise has no OS: libosinfo 1.10's
+   * osinfo_media_supports_installer_script would ask a NULL OS for its scripts (a
+   * critical). Its family's OS, chosen by the user or guessed, is asked below. */
+  g_autoptr(OsinfoOs) media_os = media != NULL ? osinfo_media_get_os (media) : NULL;
+
+  if (media_os != NULL)
     {
       g_autoptr(OsinfoInstallScriptList) scripts = NULL;
 
@@ -77,6 +82,30 @@ hangar_install_setup_find_script (OsinfoOs    *os,
         }
       if (found != NULL)
         return found;
+    }
+  return NULL;
+}
+
+/* @os's first installer medium for @arch whose kernel and initrd paths are known and
+ * whose installer takes a script, or NULL. */
+static OsinfoMedia *
+installer_media_of (OsinfoOs   *os,
+                    const char *arch)
+{
+  g_autoptr(OsinfoMediaList) list = osinfo_os_get_media_list (os);
+
+  for (int i = 0; i < osinfo_list_get_length (OSINFO_LIST (list)); i++)
+    {
+      OsinfoMedia *media = OSINFO_MEDIA (osinfo_list_get_nth (OSINFO_LIST (list), i));
+      const char *media_arch = osinfo_media_get_architecture (media);
+
+      if (osinfo_media_get_installer (media)
+          && osinfo_media_get_kernel_path (media) != NULL
+          && osinfo_media_get_initrd_path (media) != NULL
+          && (arch == NULL || g_strcmp0 (media_arch, arch) == 0
+              || g_strcmp0 (media_arch, "all") == 0)
+          && osinfo_media_supports_installer_script (media))
+        return g_object_ref (media);
     }
   return NULL;
 }
@@ -581,7 +610,13 @@ prepare_unattended (HangarInstallSetup    *self,
     {
       media = osinfo_media_create_from_location (spec->media_path, cancellable, NULL);
       if (media != NULL && !osinfo_db_identify_media (db, media))
-        g_clear_object (&media);
+        {
+          /* A medium newer than the database (Debian 12's on Debian 12's osinfo-db):
+           * the chosen OS's own installer medium stands in for it, so that its kernel
+           * and initrd are looked for where that family keeps them. */
+          g_clear_object (&media);
+          media = os != NULL ? installer_media_of (os, spec->arch) : NULL;
+        }
     }
   else if (spec->source == HANGAR_GUEST_SOURCE_URL && spec->tree_url != NULL)
     {
