@@ -748,6 +748,29 @@ hangar_pool_get_pool_type (HangarPool *self)
   return self->type;
 }
 
+/* Only pools of files (a folder, a mounted filesystem or share) can hold qcow2 images
+ * and name their volumes like files; a volume group's, a disk's volumes are raw block
+ * devices with plain names, as virt-manager makes them. */
+gboolean
+hangar_pool_holds_files (HangarPool *self)
+{
+  g_return_val_if_fail (HANGAR_IS_POOL (self), FALSE);
+
+  switch (self->type)
+    {
+    case HANGAR_POOL_TYPE_DIR:
+    case HANGAR_POOL_TYPE_FS:
+    case HANGAR_POOL_TYPE_NETFS:
+      return TRUE;
+    case HANGAR_POOL_TYPE_LOGICAL:
+    case HANGAR_POOL_TYPE_DISK:
+    case HANGAR_POOL_TYPE_ISCSI:
+    case HANGAR_POOL_TYPE_OTHER:
+    default:
+      return FALSE;
+    }
+}
+
 const char *
 hangar_pool_get_type_label (HangarPool *self)
 {

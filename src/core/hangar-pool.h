@@ -29,6 +29,7 @@ G_DECLARE_FINAL_TYPE (HangarPool, hangar_pool, HANGAR, POOL, GObject)
 const char       *hangar_pool_get_name          (HangarPool *self);
 const char       *hangar_pool_get_uuid          (HangarPool *self);
 HangarPoolType    hangar_pool_get_pool_type     (HangarPool *self);
+gboolean          hangar_pool_holds_files       (HangarPool *self);
 const char       *hangar_pool_get_type_label    (HangarPool *self);
 HangarPoolState   hangar_pool_get_state         (HangarPool *self);
 const char       *hangar_pool_get_state_label   (HangarPool *self);

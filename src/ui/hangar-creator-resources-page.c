@@ -16,9 +16,6 @@
 #define MiB (G_GUINT64_CONSTANT (1) << 20)
 #define GiB (G_GUINT64_CONSTANT (1) << 30)
 
-/* In the order of memory_unit's items. */
-static const guint64 units[] = { MiB, GiB };
-
 struct _HangarCreatorResourcesPage
 {
   HangarCreatorPage parent_instance;
@@ -48,7 +45,7 @@ memory_bytes (HangarCreatorResourcesPage *self)
   double value = gtk_spin_button_get_value (self->memory_spin);
 
   /* Whole MiB: libvirt counts KiB, and a half MiB is nobody's intent. */
-  return (guint64) llround (value * units[self->unit] / MiB) * MiB;
+  return (guint64) llround (value * hangar_size_unit_bytes (self->unit) / MiB) * MiB;
 }
 
 static void
@@ -58,7 +55,8 @@ set_memory_bytes (HangarCreatorResourcesPage *self,
   gboolean filling = self->filling;
 
   self->filling = TRUE;
-  gtk_spin_button_set_value (self->memory_spin, (double) bytes / units[self->unit]);
+  gtk_spin_button_set_value (self->memory_spin,
+                             (double) bytes / hangar_size_unit_bytes (self->unit));
   self->filling = filling;
 }
 

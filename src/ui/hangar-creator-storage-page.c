@@ -12,10 +12,8 @@
 #include "hangar-pool.h"
 #include "hangar-wizard-util.h"
 
-/* In the order of format_row's and unit_dropdown's items. */
+/* In the order of format_row's items. */
 static const HangarVolumeFormat formats[] = { HANGAR_VOLUME_FORMAT_QCOW2, HANGAR_VOLUME_FORMAT_RAW };
-static const guint64 units[] = { G_GUINT64_CONSTANT (1) << 20, G_GUINT64_CONSTANT (1) << 30,
-                                 G_GUINT64_CONSTANT (1) << 40 };
 
 struct _HangarCreatorStoragePage
 {
@@ -104,7 +102,7 @@ read_size (HangarCreatorStoragePage *self,
   guint unit = gtk_drop_down_get_selected (self->unit_dropdown);
 
   return hangar_storage_parse_size (gtk_editable_get_text (GTK_EDITABLE (self->size_row)),
-                                    units[unit < G_N_ELEMENTS (units) ? unit : 1], bytes, error);
+                                    hangar_size_unit_bytes (unit), bytes, error);
 }
 
 /* The new disk's size and pool, checked as the volume wizard checks a volume. */
@@ -243,31 +241,14 @@ apply_defaults (HangarCreatorStoragePage *self)
 
   if (self->size_touched || defaults == NULL || defaults->disk == 0)
     return;
-  unit = defaults->disk % units[1] == 0 ? 1 : 0;
-  text = g_strdup_printf ("%" G_GUINT64_FORMAT, defaults->disk / units[unit]);
+  unit = defaults->disk % hangar_size_unit_bytes (HANGAR_SIZE_UNIT_GIB) == 0
+         ? HANGAR_SIZE_UNIT_GIB : HANGAR_SIZE_UNIT_MIB;
+  text = g_strdup_printf ("%" G_GUINT64_FORMAT, defaults->disk / hangar_size_unit_bytes (unit));
   self->filling = TRUE;
   gtk_drop_down_set_selected (self->unit_dropdown, unit);
   gtk_editable_set_text (GTK_EDITABLE (self->size_row), text);
   self->filling = FALSE;
   update (self);
-}
-
-static gboolean
-holds_files (HangarPool *pool)
-{
-  switch (hangar_pool_get_pool_type (pool))
-    {
-    case HANGAR_POOL_TYPE_DIR:
-    case HANGAR_POOL_TYPE_FS:
-    case HANGAR_POOL_TYPE_NETFS:
-      return TRUE;
-    case HANGAR_POOL_TYPE_LOGICAL:
-    case HANGAR_POOL_TYPE_DISK:
-    case HANGAR_POOL_TYPE_ISCSI:
-    case HANGAR_POOL_TYPE_OTHER:
-    default:
-      return FALSE;
-    }
 }
 
 /* Which pool to preselect, lowest first: the one the user chose, "default", a running
@@ -283,7 +264,7 @@ pool_rank (HangarCreatorStoragePage *self,
   if (g_strcmp0 (name, "default") == 0)
     return 1;
   if (hangar_pool_get_active (pool))
-    return holds_files (pool) ? 2 : 3;
+    return hangar_pool_holds_files (pool) ? 2 : 3;
   return 4;
 }
 

@@ -9,18 +9,12 @@
 #include "hangar-resize-volume-dialog.h"
 #include "hangar-storage.h"
 #include "hangar-volume.h"
+#include "hangar-wizard-util.h"
 
 #define MIB (G_GUINT64_CONSTANT (1) << 20)
 
-/* The units of the drop-down, in its order. */
-static const struct {
-  const char *name;
-  guint64 bytes;
-} units[] = {
-  { "MiB", MIB },
-  { "GiB", MIB << 10 },
-  { "TiB", MIB << 20 },
-};
+/* The names of the drop-down's units, in its order (hangar_size_unit_bytes's). */
+static const char *const units[] = { "MiB", "GiB", "TiB" };
 
 struct _HangarResizeVolumeDialog
 {
@@ -49,7 +43,7 @@ hangar_resize_volume_dialog_get_capacity (HangarResizeVolumeDialog *self)
     return 0;
   /* Whole MiB: what the spin button's one decimal can say of the larger units. */
   return (guint64)llround (gtk_spin_button_get_value (self->size_spin) *
-                           (double)(units[unit].bytes / MIB)) * MIB;
+                           (double)(hangar_size_unit_bytes (unit) / MIB)) * MIB;
 }
 
 /* Resize is offered for a size that differs from now and is not zero; below the
@@ -118,7 +112,7 @@ hangar_resize_volume_dialog_set_size (HangarResizeVolumeDialog *self,
   g_return_if_fail (HANGAR_IS_RESIZE_VOLUME_DIALOG (self));
 
   for (guint i = 0; i < G_N_ELEMENTS (units); i++)
-    if (g_strcmp0 (units[i].name, unit) == 0)
+    if (g_strcmp0 (units[i], unit) == 0)
       gtk_drop_down_set_selected (self->unit_dropdown, i);
   gtk_spin_button_set_value (self->size_spin, value);
   update (self);
@@ -193,9 +187,14 @@ hangar_resize_volume_dialog_new (GtkWindow    *parent,
   /* Start from the current size in the largest unit that shows it exactly with the
    * spin button's one decimal (10.5 GiB, not 10752 MiB). */
   for (guint i = 0; i < G_N_ELEMENTS (units); i++)
-    if (capacity >= units[i].bytes && (capacity * 10) % units[i].bytes == 0)
-      unit = i;
-  hangar_resize_volume_dialog_set_size (self, (double)capacity / (double)units[unit].bytes,
-                                        units[unit].name);
+    {
+      guint64 bytes = hangar_size_unit_bytes (i);
+
+      if (capacity >= bytes && (capacity * 10) % bytes == 0)
+        unit = i;
+    }
+  hangar_resize_volume_dialog_set_size (self,
+                                        (double)capacity / (double)hangar_size_unit_bytes (unit),
+                                        units[unit]);
   return self;
 }

@@ -14,10 +14,8 @@
 #include "hangar-ui-util.h"
 #include "hangar-wizard-util.h"
 
-/* In the order of format_row's and unit_dropdown's items. */
+/* In the order of format_row's items. */
 static const HangarVolumeFormat formats[] = { HANGAR_VOLUME_FORMAT_QCOW2, HANGAR_VOLUME_FORMAT_RAW };
-static const guint64 units[] = { G_GUINT64_CONSTANT (1) << 20, G_GUINT64_CONSTANT (1) << 30,
-                                 G_GUINT64_CONSTANT (1) << 40 };
 
 struct _HangarVolumeWizard
 {
@@ -80,32 +78,11 @@ selected_format (HangarVolumeWizard *self)
   return formats[i < G_N_ELEMENTS (formats) ? i : 0];
 }
 
-/* Only pools of files (a folder, a mounted filesystem or share) can hold qcow2 images
- * and name their volumes like files; a volume group's, a disk's volumes are raw block
- * devices with plain names, as virt-manager makes them. */
-static gboolean
-pool_holds_files (HangarPool *pool)
-{
-  switch (hangar_pool_get_pool_type (pool))
-    {
-    case HANGAR_POOL_TYPE_DIR:
-    case HANGAR_POOL_TYPE_FS:
-    case HANGAR_POOL_TYPE_NETFS:
-      return TRUE;
-    case HANGAR_POOL_TYPE_LOGICAL:
-    case HANGAR_POOL_TYPE_DISK:
-    case HANGAR_POOL_TYPE_ISCSI:
-    case HANGAR_POOL_TYPE_OTHER:
-    default:
-      return FALSE;
-    }
-}
-
 /* What the name gets after it unless the user wrote a suffix: the format's. */
 static const char *
 name_suffix (HangarVolumeWizard *self)
 {
-  if (!pool_holds_files (self->pool))
+  if (!hangar_pool_holds_files (self->pool))
     return "";
   return hangar_volume_format_suffix (selected_format (self));
 }
@@ -152,7 +129,7 @@ build_spec (HangarVolumeWizard *self,
   spec->name = full_name (self);
   spec->format = selected_format (self);
   if (!hangar_storage_parse_size (gtk_editable_get_text (GTK_EDITABLE (self->capacity_row)),
-                                  units[unit < G_N_ELEMENTS (units) ? unit : 1],
+                                  hangar_size_unit_bytes (unit),
                                   &spec->capacity, error))
     return NULL;
   /* Only raw volumes are allocated ahead; qcow2 ones grow as the guest writes. */
@@ -260,7 +237,7 @@ update (HangarVolumeWizard *self)
   gtk_label_set_label (self->suffix_label, name_suffix (self));
   gtk_widget_set_visible (GTK_WIDGET (self->suffix_label),
                           *name != '\0' && !has_own_suffix (name) && *name_suffix (self) != '\0');
-  if (!pool_holds_files (self->pool))
+  if (!hangar_pool_holds_files (self->pool))
     {
       g_autofree char *only_raw =
         g_strdup_printf (_("The volumes of a pool of type “%s” are raw"),
@@ -388,10 +365,12 @@ on_backing_changed_cb (HangarVolumeWizard *self)
   if (backing != NULL && !self->capacity_touched)
     {
       guint64 capacity = hangar_volume_get_capacity (backing);
-      gboolean whole_gib = capacity % units[1] == 0;
+      guint64 gib = hangar_size_unit_bytes (HANGAR_SIZE_UNIT_GIB);
+      guint64 mib = hangar_size_unit_bytes (HANGAR_SIZE_UNIT_MIB);
+      gboolean whole_gib = capacity % gib == 0;
       g_autofree char *text =
         g_strdup_printf ("%" G_GUINT64_FORMAT,
-                         whole_gib ? capacity / units[1] : (capacity + units[0] - 1) / units[0]);
+                         whole_gib ? capacity / gib : (capacity + mib - 1) / mib);
 
       self->filling = TRUE;
       gtk_drop_down_set_selected (self->unit_dropdown, whole_gib ? 1 : 0);
@@ -544,7 +523,7 @@ hangar_volume_wizard_constructed (GObject *object)
 
   subtitle = g_strdup_printf (_("In Pool “%s”"), hangar_pool_get_name (self->pool));
   adw_window_title_set_subtitle (self->window_title, subtitle);
-  if (!pool_holds_files (self->pool))
+  if (!hangar_pool_holds_files (self->pool))
     {
       self->filling = TRUE;
       adw_combo_row_set_selected (self->format_row, 1);

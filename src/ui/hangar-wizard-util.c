@@ -49,3 +49,12 @@ hangar_field_set_message (GtkWidget              *row,
   else
     gtk_accessible_reset_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
 }
+
+guint64
+hangar_size_unit_bytes (guint unit)
+{
+  static const guint64 units[] = { G_GUINT64_CONSTANT (1) << 20, G_GUINT64_CONSTANT (1) << 30,
+                                   G_GUINT64_CONSTANT (1) << 40 };
+
+  return units[unit < G_N_ELEMENTS (units) ? unit : HANGAR_SIZE_UNIT_GIB];
+}

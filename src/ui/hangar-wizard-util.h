@@ -22,4 +22,10 @@ void hangar_field_set_message (GtkWidget              *row,
                                HangarFieldMessageKind  kind,
                                const char             *message);
 
+/* The size drop-downs' units, in their items' order: 0 MiB, 1 GiB, 2 TiB. Bytes in one
+ * @unit; an index past the list (GTK_INVALID_LIST_POSITION) counts as GiB. */
+#define HANGAR_SIZE_UNIT_MIB 0
+#define HANGAR_SIZE_UNIT_GIB 1
+guint64 hangar_size_unit_bytes (guint unit);
+
 G_END_DECLS
