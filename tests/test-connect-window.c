@@ -14,6 +14,7 @@
 #include "hangar-application.h"
 #include "hangar-session.h"
 #include "hangar-window.h"
+#include "test-free-port.h"
 #include "test-util.h"
 #include "test-widget-util.h"
 
@@ -125,7 +126,7 @@ test_refused (Fixture      *f,
               gconstpointer data)
 {
   g_autofree char *uri = g_strdup_printf ("qemu+tcp://127.0.0.1:%u/system",
-                                          fault_closed_port ());
+                                          test_free_port ());
   GtkWidget *status = test_find_widget (GTK_WIDGET (f->window), ADW_TYPE_STATUS_PAGE, NULL, NULL);
   GtkWidget *button = test_find_widget (status, GTK_TYPE_BUTTON, NULL, NULL);
   HangarConnection *connection;

@@ -20,6 +20,7 @@
 #include "fault-server.h"
 #include "fault-stall.h"
 #include "hangar-connection.h"
+#include "test-free-port.h"
 #include "test-util.h"
 
 /* The stall any test here tolerates: the window must never freeze. */
@@ -173,7 +174,7 @@ static void
 test_closed_port (void)
 {
   g_autofree char *uri = g_strdup_printf ("qemu+tcp://127.0.0.1:%u/system",
-                                          fault_closed_port ());
+                                          test_free_port ());
 
   assert_fails_with (uri, HANGAR_CONNECTION_ERROR_REFUSED,
                      "127.0.0.1 refused the connection: nothing listens on that port. Check "

@@ -10,6 +10,7 @@
 #include "e2e-sshd.h"
 #include "e2e-tls.h"
 #include "e2e-virt.h"
+#include "test-free-port.h"
 
 static char *dir;
 static GPid sshd_pid;
@@ -142,7 +143,7 @@ e2e_sshd_start (void)
   /* After a failure the cleaner ends sshd and the SSH master (their command lines name
    * the directory) and removes it. */
   e2e_cleanup_path (dir);
-  sshd_port = e2e_tls_free_port ();
+  sshd_port = test_free_port ();
   g_mkdir_with_parents ("/run/sshd", 0755);
   remove_password_user ();
   keygen ("host_key");

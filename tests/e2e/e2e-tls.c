@@ -118,21 +118,6 @@ e2e_tls_start_qemu (const char *args)
   return qemu;
 }
 
-int
-e2e_tls_free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  if (socket == NULL || !g_socket_bind (socket, any, FALSE, NULL) ||
-      (bound = g_socket_get_local_address (socket, NULL)) == NULL)
-    g_error ("Could not find a free TCP port");
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 gboolean
 e2e_tls_file_exists (gpointer data)
 {

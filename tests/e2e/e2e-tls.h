@@ -37,9 +37,6 @@ void         e2e_tls_copy_file         (const char *from,
  * however it ends. */
 GSubprocess *e2e_tls_start_qemu        (const char *args);
 
-/* A TCP port on 127.0.0.1 that nothing listens on now. */
-int          e2e_tls_free_port         (void);
-
 /* E2ePredicates: the file @data exists; something listens on TCP port
  * GPOINTER_TO_INT (@data) of 127.0.0.1. */
 gboolean     e2e_tls_file_exists       (gpointer data);

@@ -31,6 +31,7 @@
 #include "e2e-tls.h"
 #include "hangar-spice-display.h"
 #include "hangar-vnc-display.h"
+#include "test-free-port.h"
 
 #define PASSWORD "hangar-tls"
 
@@ -459,9 +460,9 @@ main (int   argc,
   {
     g_autofree char *spice = NULL;
 
-    spice_port = e2e_tls_free_port ();
+    spice_port = test_free_port ();
     do
-      spice_tls_port = e2e_tls_free_port ();
+      spice_tls_port = test_free_port ();
     while (spice_tls_port == spice_port);
     spice = g_strdup_printf ("-spice port=%d,tls-port=%d,addr=127.0.0.1,x509-dir=%s,"
                              "disable-ticketing=on,tls-channel=default",

@@ -39,6 +39,7 @@
 #include "hangar-core.h"
 #include "hangar-spice-display.h"
 #include "hangar-vnc-display.h"
+#include "test-free-port.h"
 
 #define SETTLE_TIMEOUT 20000
 
@@ -147,9 +148,9 @@ start_spice (void)
   g_autofree char *dir = work_path ("local");
   g_autofree char *args = NULL;
 
-  spice_port = e2e_tls_free_port ();
+  spice_port = test_free_port ();
   do
-    spice_tls_port = e2e_tls_free_port ();
+    spice_tls_port = test_free_port ();
   while (spice_tls_port == spice_port);
   args = g_strdup_printf ("-spice port=%d,tls-port=%d,addr=127.0.0.1,x509-dir=%s,"
                           "disable-ticketing=on,tls-channel=default",

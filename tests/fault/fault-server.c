@@ -500,21 +500,6 @@ fault_server_new (FaultMode mode,
 }
 
 guint16
-fault_closed_port (void)
-{
-  struct sockaddr_in address = { .sin_family = AF_INET };
-  socklen_t length = sizeof address;
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  if (fd < 0 || bind (fd, (struct sockaddr *)&address, sizeof address) < 0 ||
-      getsockname (fd, (struct sockaddr *)&address, &length) < 0)
-    g_error ("No free port on 127.0.0.1: %s", g_strerror (errno));
-  close (fd);
-  return ntohs (address.sin_port);
-}
-
-guint16
 fault_server_get_port (FaultServer *self)
 {
   return self->port;

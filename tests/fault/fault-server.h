@@ -37,9 +37,6 @@ FaultServer *fault_server_new             (FaultMode    mode,
 guint16      fault_server_get_port        (FaultServer *self);
 /* Connections accepted so far (SPICE: one per channel). */
 guint        fault_server_get_connections (FaultServer *self);
-/* A port on 127.0.0.1 nothing listens on (bound a moment, never listened on): a
- * connection there is refused. */
-guint16      fault_closed_port            (void);
 /* Closes every connection and waits for their threads. */
 void         fault_server_free            (FaultServer *self);
 
