@@ -159,6 +159,32 @@ assert_contains (const char *text,
     g_error ("“%s” not found in:\n%s", part, text);
 }
 
+/* Prepares @spec's install files; any error fails the test. */
+static HangarInstallSetup *
+prepare_ok (HangarGuestSpec *spec,
+            OsinfoDb        *db)
+{
+  g_autoptr(GError) error = NULL;
+  HangarInstallSetup *setup = hangar_install_setup_prepare (spec, db, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (setup);
+  return setup;
+}
+
+/* Removes @setup's files, which must be @files of them, and its directory with them. */
+static void
+assert_removed (HangarInstallSetup *setup,
+                guint               files)
+{
+  g_autofree char *dir = g_strdup (hangar_install_setup_get_dir (setup));
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (hangar_install_setup_remove (setup, &error), ==, files);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+}
+
 static HangarGuestSpec *
 user_spec (HangarGuestSource source)
 {
@@ -253,9 +279,7 @@ debian_initrd (const char *volid)
   spec->os_id = g_strdup ("http://debian.org/debian/11");
   spec->unattended = TRUE;
 
-  setup = hangar_install_setup_prepare (spec, db, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (setup);
+  setup = prepare_ok (spec, db);
   dir = g_strdup (hangar_install_setup_get_dir (setup));
   g_assert_true (g_str_has_prefix (dir, tmpdir));
   g_assert_null (hangar_install_setup_get_cdrom (setup));
@@ -297,9 +321,7 @@ debian_initrd (const char *volid)
   /* kernel, initrd, preseed.cfg; then the directory. */
   files = count_entries (dir);
   g_assert_cmpuint (files, ==, 3);
-  g_assert_cmpuint (hangar_install_setup_remove (setup, &error), ==, files);
-  g_assert_no_error (error);
-  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  assert_removed (setup, files);
   g_assert_cmpuint (hangar_install_setup_remove (setup, &error), ==, 0);
 
   g_assert_cmpint (g_unlink (iso), ==, 0);
@@ -421,15 +443,14 @@ test_tree_fetch (void)
   serve_tree (&tree, TRUE);
   spec = tree_spec (&tree);
   g_assert_true (hangar_install_setup_needed (spec));
-  setup = hangar_install_setup_prepare (spec, db, NULL, &error);
-  g_assert_no_error (error);
+  setup = prepare_ok (spec, db);
   g_assert_true (g_file_get_contents (hangar_install_setup_get_kernel (setup), &kernel, NULL, &error));
   g_assert_cmpstr (kernel, ==, KERNEL_DATA);
   g_assert_true (g_file_get_contents (hangar_install_setup_get_initrd (setup), &initrd, &size, &error));
   g_assert_cmpmem (initrd, size, g_bytes_get_data (tree.initrd, NULL), g_bytes_get_size (tree.initrd));
   repo = g_strdup_printf ("inst.repo=%s", tree.url);
   g_assert_cmpstr (hangar_install_setup_get_cmdline (setup), ==, repo);
-  g_assert_cmpuint (hangar_install_setup_remove (setup, &error), ==, 2);
+  assert_removed (setup, 2);
 
   stop_tree (&tree);
   g_assert_cmpuint (count_entries (tmpdir), ==, 0);
@@ -453,8 +474,7 @@ test_tree_unattended (void)
   serve_tree (&tree, TRUE);
   spec = tree_spec (&tree);
   spec->unattended = TRUE;
-  setup = hangar_install_setup_prepare (spec, db, NULL, &error);
-  g_assert_no_error (error);
+  setup = prepare_ok (spec, db);
   g_assert_null (hangar_install_setup_get_cdrom (setup));
   g_assert_true (g_file_get_contents (hangar_install_setup_get_initrd (setup), &initrd, &size, &error));
   original = g_bytes_get_size (tree.initrd);
@@ -468,7 +488,7 @@ test_tree_unattended (void)
   assert_contains (text, "--hostname=deb-guest");
   assert_contains (hangar_install_setup_get_cmdline (setup), "inst.ks=file:/fedora.ks");
   assert_contains (hangar_install_setup_get_cmdline (setup), tree.url);
-  g_assert_cmpuint (hangar_install_setup_remove (setup, &error), ==, 3);
+  assert_removed (setup, 3);
 
   stop_tree (&tree);
   g_assert_cmpuint (count_entries (tmpdir), ==, 0);
@@ -518,8 +538,7 @@ test_windows_cdrom (void)
   spec->product_key = g_strdup ("ABCDE-FGHIJ-KLMNO-PQRST-UVWXY");
   spec->virtio_disk = FALSE;
 
-  setup = hangar_install_setup_prepare (spec, db, NULL, &error);
-  g_assert_no_error (error);
+  setup = prepare_ok (spec, db);
   dir = g_strdup (hangar_install_setup_get_dir (setup));
   g_assert_nonnull (hangar_install_setup_get_cdrom (setup));
   g_assert_null (hangar_install_setup_get_kernel (setup));
@@ -549,9 +568,7 @@ test_windows_cdrom (void)
   }
   assert_contains (xml, "<target bus=\"sata\" dev=\"sdc\"/>");
 
-  g_assert_cmpuint (hangar_install_setup_remove (setup, &error), ==, 1);
-  g_assert_no_error (error);
-  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  assert_removed (setup, 1);
   g_assert_cmpuint (count_entries (tmpdir), ==, 0);
 }
 
@@ -577,8 +594,7 @@ test_cloud_init (void)
   g_free (spec->hostname);
   spec->hostname = g_strdup ("cloud-guest");
 
-  setup = hangar_install_setup_prepare (spec, db, NULL, &error);
-  g_assert_no_error (error);
+  setup = prepare_ok (spec, db);
   dir = g_strdup (hangar_install_setup_get_dir (setup));
   g_assert_cmpuint (count_entries (dir), ==, 1);
 
@@ -608,9 +624,7 @@ test_cloud_init (void)
   assert_contains (meta_data, "instance-id: ");
   remove_tree (extracted);
 
-  g_assert_cmpuint (hangar_install_setup_remove (setup, &error), ==, 1);
-  g_assert_no_error (error);
-  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  assert_removed (setup, 1);
   g_assert_cmpuint (count_entries (tmpdir), ==, 0);
 }
 
@@ -621,15 +635,13 @@ test_cloud_init_quoting (void)
   OsinfoDb *db = load_db ();
   g_autoptr(HangarGuestSpec) spec = user_spec (HANGAR_GUEST_SOURCE_CLOUD_IMAGE);
   g_autoptr(HangarInstallSetup) setup = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *extracted = NULL;
   g_autofree char *user_data = NULL;
 
   spec->cloud_init = TRUE;
   g_free (spec->user_password);
   spec->user_password = g_strdup ("a\"b\\c\nusers: []");
-  setup = hangar_install_setup_prepare (spec, db, NULL, &error);
-  g_assert_no_error (error);
+  setup = prepare_ok (spec, db);
   extracted = extract_iso (hangar_install_setup_get_cdrom (setup));
   user_data = read_text (extracted, "user-data");
   assert_contains (user_data, "    lock_passwd: false\n");
@@ -637,7 +649,7 @@ test_cloud_init_quoting (void)
   /* hostname falls back to the guest's name */
   assert_contains (user_data, "hostname: \"deb-guest\"\n");
   remove_tree (extracted);
-  g_assert_cmpuint (hangar_install_setup_remove (setup, &error), ==, 1);
+  assert_removed (setup, 1);
   g_assert_cmpuint (count_entries (tmpdir), ==, 0);
 }
 
