@@ -430,6 +430,43 @@ test_details_volume_name (void)
   fixture_close (&fixture);
 }
 
+static gboolean
+has_host_caps (gpointer data)
+{
+  return hangar_creator_state_get_host_caps (data) != NULL;
+}
+
+/* The state asks the host once; pages made after its answer show it from the start,
+ * without asking again: the resources page the host's CPUs, the details page its
+ * network "default". */
+static void
+test_host_caps_shared (void)
+{
+  Fixture fixture = { 0 };
+  GtkWidget *details;
+  GtkWidget *vcpus_row;
+  GtkWidget *network_row;
+
+  fixture.connection = test_open_connection ("test:///default");
+  fixture.state = hangar_creator_state_new (fixture.connection);
+  g_assert_null (hangar_creator_state_get_host_caps_error (fixture.state));
+  g_assert_true (test_wait_for (has_host_caps, fixture.state, 5000));
+  g_assert_cmpuint (hangar_creator_state_get_host_caps (fixture.state)->cpus, ==, 16);
+
+  fixture.page = hangar_creator_resources_page_new (fixture.state);
+  vcpus_row = test_find_titled (fixture.page, ADW_TYPE_ACTION_ROW, "_CPUs");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (vcpus_row)), ==,
+                   "The host has 16 CPUs");
+  details = g_object_ref_sink (hangar_creator_details_page_new (fixture.state));
+  network_row = test_find_titled (details, ADW_TYPE_COMBO_ROW, "Ne_twork");
+  g_assert_cmpstr (combo_text (network_row), ==, "Virtual network “default”");
+  g_object_unref (details);
+  test_assert_finalized (g_object_ref_sink (g_steal_pointer (&fixture.page)));
+  test_assert_finalized (g_steal_pointer (&fixture.state));
+  hangar_connection_close (fixture.connection);
+  test_assert_finalized (g_steal_pointer (&fixture.connection));
+}
+
 /* "default" preselected; a host bridge and a macvtap interface suggested from the
  * host's interfaces, an empty one refused; a stopped network warned about; the choice
  * written into the spec. */
@@ -770,6 +807,7 @@ main (int   argc,
   adw_init ();
   creator_host_uri = test_data_uri ("creator-host.xml");
 
+  g_test_add_func ("/creator-hardware/host-caps-shared", test_host_caps_shared);
   g_test_add_func ("/creator-hardware/resources/bounds", test_resources_bounds);
   g_test_add_func ("/creator-hardware/resources/defaults", test_resources_defaults);
   g_test_add_func ("/creator-hardware/details/name", test_details_name);

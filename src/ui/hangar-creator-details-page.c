@@ -24,7 +24,6 @@ struct _HangarCreatorDetailsPage
 {
   HangarCreatorPage parent_instance;
 
-  GCancellable *cancellable;
   GSignalGroup *volume_signals;  /* the new disk's pool's volume list */
   HangarHostCaps *caps;          /* NULL until the host answered */
   GArray *choices;               /* NetworkChoice, in network_row's order */
@@ -389,23 +388,21 @@ suggest_device (HangarCreatorDetailsPage *self)
   self->filling = FALSE;
 }
 
+/* The state asks the host once for every page. */
 static void
-on_caps_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+on_host_caps_cb (HangarCreatorDetailsPage *self)
 {
-  g_autoptr(HangarHostCaps) caps = NULL;
-  g_autoptr(GError) error = NULL;
-  HangarCreatorDetailsPage *self;
+  HangarCreatorState *state = get_state (self);
+  const HangarHostCaps *caps = hangar_creator_state_get_host_caps (state);
+  const char *error = hangar_creator_state_get_host_caps_error (state);
 
-  caps = hangar_host_caps_query_finish (result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (caps == NULL && error == NULL)
     return;
-  self = HANGAR_CREATOR_DETAILS_PAGE (user_data);
   /* Without the host's answer: no virtual network known, BIOS only. */
-  self->caps = caps != NULL ? g_steal_pointer (&caps) : hangar_host_caps_new ();
+  g_clear_pointer (&self->caps, hangar_host_caps_free);
+  self->caps = caps != NULL ? hangar_host_caps_copy (caps) : hangar_host_caps_new ();
   if (error != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->network_row), error->message);
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->network_row), error);
   fill_networks (self);
   fill_firmware (self);
   suggest_device (self);
@@ -576,8 +573,12 @@ hangar_creator_details_page_constructed (GObject *object)
   /* A guest defined or renamed elsewhere may take the name, or free it. */
   g_signal_connect_object (hangar_connection_get_guests (connection), "items-changed",
                            G_CALLBACK (update), self, G_CONNECT_SWAPPED);
-  hangar_host_caps_query_async (connection, self->cancellable, on_caps_cb, self);
+  g_signal_connect_object (state, "notify::host-caps", G_CALLBACK (on_host_caps_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (state, "notify::host-caps-error", G_CALLBACK (on_host_caps_cb),
+                           self, G_CONNECT_SWAPPED);
   apply_defaults (self);
+  on_host_caps_cb (self);
 }
 
 static void
@@ -585,7 +586,6 @@ hangar_creator_details_page_dispose (GObject *object)
 {
   HangarCreatorDetailsPage *self = HANGAR_CREATOR_DETAILS_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
   g_signal_group_set_target (self->volume_signals, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_CREATOR_DETAILS_PAGE);
   G_OBJECT_CLASS (hangar_creator_details_page_parent_class)->dispose (object);
@@ -596,7 +596,6 @@ hangar_creator_details_page_finalize (GObject *object)
 {
   HangarCreatorDetailsPage *self = HANGAR_CREATOR_DETAILS_PAGE (object);
 
-  g_clear_object (&self->cancellable);
   g_clear_object (&self->volume_signals);
   g_clear_pointer (&self->caps, hangar_host_caps_free);
   g_clear_pointer (&self->choices, g_array_unref);
@@ -648,7 +647,6 @@ hangar_creator_details_page_class_init (HangarCreatorDetailsPageClass *klass)
 static void
 hangar_creator_details_page_init (HangarCreatorDetailsPage *self)
 {
-  self->cancellable = g_cancellable_new ();
   self->volume_signals = g_signal_group_new (G_TYPE_LIST_MODEL);
   g_signal_group_connect_swapped (self->volume_signals, "items-changed",
                                   G_CALLBACK (apply_defaults), self);

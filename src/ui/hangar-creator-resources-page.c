@@ -20,7 +20,6 @@ struct _HangarCreatorResourcesPage
 {
   HangarCreatorPage parent_instance;
 
-  GCancellable *cancellable;
   HangarHostCaps *caps;          /* NULL until the host answered */
   gboolean memory_touched;
   gboolean vcpus_touched;
@@ -173,27 +172,24 @@ on_defaults_changed_cb (HangarCreatorResourcesPage *self)
   apply_defaults (self);
 }
 
+/* The state asks the host once for every page. */
 static void
-on_caps_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+on_host_caps_cb (HangarCreatorResourcesPage *self)
 {
-  g_autoptr(HangarHostCaps) caps = NULL;
-  g_autoptr(GError) error = NULL;
-  HangarCreatorResourcesPage *self;
+  HangarCreatorState *state = hangar_creator_page_get_state (HANGAR_CREATOR_PAGE (self));
+  const HangarHostCaps *caps = hangar_creator_state_get_host_caps (state);
+  const char *error = hangar_creator_state_get_host_caps_error (state);
 
-  caps = hangar_host_caps_query_finish (result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self = HANGAR_CREATOR_RESOURCES_PAGE (user_data);
   if (caps == NULL)
     {
       /* Without the host's numbers the page checks what it can; the final check asks
        * the host again. */
-      adw_action_row_set_subtitle (self->memory_row, error->message);
+      if (error != NULL)
+        adw_action_row_set_subtitle (self->memory_row, error);
       return;
     }
-  self->caps = g_steal_pointer (&caps);
+  g_clear_pointer (&self->caps, hangar_host_caps_free);
+  self->caps = hangar_host_caps_copy (caps);
   {
     g_autofree char *total = hangar_storage_format_size (self->caps->memory_total);
     g_autofree char *free_text = hangar_storage_format_size (self->caps->memory_free);
@@ -290,9 +286,12 @@ hangar_creator_resources_page_constructed (GObject *object)
   state = hangar_creator_page_get_state (HANGAR_CREATOR_PAGE (self));
   g_signal_connect_object (state, "notify::defaults", G_CALLBACK (on_defaults_changed_cb),
                            self, G_CONNECT_SWAPPED);
-  hangar_host_caps_query_async (hangar_creator_state_get_connection (state), self->cancellable,
-                                on_caps_cb, self);
+  g_signal_connect_object (state, "notify::host-caps", G_CALLBACK (on_host_caps_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (state, "notify::host-caps-error", G_CALLBACK (on_host_caps_cb),
+                           self, G_CONNECT_SWAPPED);
   apply_defaults (self);
+  on_host_caps_cb (self);
 }
 
 static void
@@ -300,7 +299,6 @@ hangar_creator_resources_page_dispose (GObject *object)
 {
   HangarCreatorResourcesPage *self = HANGAR_CREATOR_RESOURCES_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_CREATOR_RESOURCES_PAGE);
   G_OBJECT_CLASS (hangar_creator_resources_page_parent_class)->dispose (object);
 }
@@ -310,7 +308,6 @@ hangar_creator_resources_page_finalize (GObject *object)
 {
   HangarCreatorResourcesPage *self = HANGAR_CREATOR_RESOURCES_PAGE (object);
 
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->caps, hangar_host_caps_free);
   G_OBJECT_CLASS (hangar_creator_resources_page_parent_class)->finalize (object);
 }
@@ -347,7 +344,6 @@ hangar_creator_resources_page_class_init (HangarCreatorResourcesPageClass *klass
 static void
 hangar_creator_resources_page_init (HangarCreatorResourcesPage *self)
 {
-  self->cancellable = g_cancellable_new ();
   self->filling = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   self->filling = FALSE;

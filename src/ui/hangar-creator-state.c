@@ -22,6 +22,8 @@ struct _HangarCreatorState
   gboolean customize;
   gboolean host_ready;
   char *host_error;
+  HangarHostCaps *host_caps;
+  char *host_caps_error;
 };
 
 enum {
@@ -34,6 +36,8 @@ enum {
   PROP_CUSTOMIZE,
   PROP_HOST_READY,
   PROP_HOST_ERROR,
+  PROP_HOST_CAPS,
+  PROP_HOST_CAPS_ERROR,
   N_PROPS
 };
 
@@ -98,6 +102,30 @@ on_host_filled_cb (GObject      *object,
 }
 
 static void
+on_host_caps_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(HangarHostCaps) caps = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarCreatorState *self;
+
+  /* Cancelled at dispose: self may be gone then. */
+  caps = hangar_host_caps_query_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = HANGAR_CREATOR_STATE (user_data);
+  if (caps == NULL)
+    {
+      self->host_caps_error = g_strdup (error->message);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOST_CAPS_ERROR]);
+      return;
+    }
+  self->host_caps = g_steal_pointer (&caps);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOST_CAPS]);
+}
+
+static void
 on_catalog_loaded_cb (GObject      *object,
                       GAsyncResult *result,
                       gpointer      user_data)
@@ -121,6 +149,7 @@ hangar_creator_state_constructed (GObject *object)
   hangar_os_catalog_load_async (self->catalog, self->cancellable, on_catalog_loaded_cb,
                                 g_object_ref (self));
   update_defaults (self);
+  hangar_host_caps_query_async (self->connection, self->cancellable, on_host_caps_cb, self);
 
   task = g_task_new (self, self->cancellable, on_host_filled_cb, NULL);
   g_task_set_source_tag (task, hangar_creator_state_constructed);
@@ -149,6 +178,8 @@ hangar_creator_state_finalize (GObject *object)
   g_clear_pointer (&self->match, hangar_os_match_free);
   g_clear_pointer (&self->defaults, hangar_os_defaults_free);
   g_free (self->host_error);
+  g_clear_pointer (&self->host_caps, hangar_host_caps_free);
+  g_free (self->host_caps_error);
   G_OBJECT_CLASS (hangar_creator_state_parent_class)->finalize (object);
 }
 
@@ -185,6 +216,12 @@ hangar_creator_state_get_property (GObject    *object,
       break;
     case PROP_HOST_ERROR:
       g_value_set_string (value, self->host_error);
+      break;
+    case PROP_HOST_CAPS:
+      g_value_set_boxed (value, self->host_caps);
+      break;
+    case PROP_HOST_CAPS_ERROR:
+      g_value_set_string (value, self->host_caps_error);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -253,6 +290,11 @@ hangar_creator_state_class_init (HangarCreatorStateClass *klass)
     g_param_spec_boolean ("host-ready", NULL, NULL, FALSE, G_PARAM_READABLE | flags);
   properties[PROP_HOST_ERROR] =
     g_param_spec_string ("host-error", NULL, NULL, NULL, G_PARAM_READABLE | flags);
+  properties[PROP_HOST_CAPS] =
+    g_param_spec_boxed ("host-caps", NULL, NULL, HANGAR_TYPE_HOST_CAPS,
+                        G_PARAM_READABLE | flags);
+  properties[PROP_HOST_CAPS_ERROR] =
+    g_param_spec_string ("host-caps-error", NULL, NULL, NULL, G_PARAM_READABLE | flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -395,4 +437,18 @@ hangar_creator_state_get_host_error (HangarCreatorState *self)
 {
   g_return_val_if_fail (HANGAR_IS_CREATOR_STATE (self), NULL);
   return self->host_error;
+}
+
+const HangarHostCaps *
+hangar_creator_state_get_host_caps (HangarCreatorState *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CREATOR_STATE (self), NULL);
+  return self->host_caps;
+}
+
+const char *
+hangar_creator_state_get_host_caps_error (HangarCreatorState *self)
+{
+  g_return_val_if_fail (HANGAR_IS_CREATOR_STATE (self), NULL);
+  return self->host_caps_error;
 }

@@ -5,6 +5,7 @@
 #include <osinfo/osinfo.h>
 
 #include "hangar-guest-spec.h"
+#include "hangar-host-caps.h"
 #include "hangar-os-catalog.h"
 #include "hangar-types.h"
 
@@ -21,12 +22,14 @@ G_BEGIN_DECLS
  * from the media or tree, NULL when none), defaults (HangarOsDefaults for os on the
  * host's arch), customize (the user wants to edit the definition before the install),
  * host-ready (the spec's arch, machine and virt type are filled from the host),
- * host-error (a sentence when the host could not be asked, else NULL). */
+ * host-error (a sentence when the host could not be asked, else NULL), host-caps
+ * (HangarHostCaps, NULL until the host answered), host-caps-error (a sentence when
+ * the host's capabilities could not be read, else NULL). */
 #define HANGAR_TYPE_CREATOR_STATE (hangar_creator_state_get_type ())
 G_DECLARE_FINAL_TYPE (HangarCreatorState, hangar_creator_state, HANGAR, CREATOR_STATE, GObject)
 
-/* Starts filling the host's part of the spec (hangar_guest_spec_fill_host on a worker)
- * and loading the OS catalog. */
+/* Starts filling the host's part of the spec (hangar_guest_spec_fill_host on a worker),
+ * asking the host's capabilities (once, for every page) and loading the OS catalog. */
 HangarCreatorState *hangar_creator_state_new           (HangarConnection *connection);
 
 HangarConnection   *hangar_creator_state_get_connection (HangarCreatorState *self);
@@ -56,5 +59,9 @@ void                hangar_creator_state_set_customize (HangarCreatorState *self
 
 gboolean            hangar_creator_state_get_host_ready (HangarCreatorState *self);
 const char         *hangar_creator_state_get_host_error (HangarCreatorState *self);
+
+/* Transfer none; NULL until the host answered, and when it could not be asked. */
+const HangarHostCaps *hangar_creator_state_get_host_caps (HangarCreatorState *self);
+const char         *hangar_creator_state_get_host_caps_error (HangarCreatorState *self);
 
 G_END_DECLS
