@@ -16,6 +16,7 @@
 #include "hangar-pool.h"
 #include "hangar-guest-spec.h"
 #include "test-core-util.h"
+#include "test-creator-util.h"
 #include "test-wizard-util.h"
 
 /* The New VM window's memory-and-CPUs, storage and details pages, each in a window of
@@ -27,43 +28,15 @@
 #define GiB (G_GUINT64_CONSTANT (1) << 30)
 #define MiB (G_GUINT64_CONSTANT (1) << 20)
 
-typedef struct {
-  HangarConnection *connection;
-  HangarCreatorState *state;
-  GtkWidget *window;
-  GtkWidget *page;
-} Fixture;
+typedef TestCreatorPage Fixture;
 
 static void
-fixture_show (Fixture    *fixture,
-              GtkWidget *(*page_new) (HangarCreatorState *state))
-{
-  fixture->state = hangar_creator_state_new (fixture->connection);
-  fixture->page = page_new (fixture->state);
-  fixture->window = gtk_window_new ();
-  g_object_ref (fixture->window);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 640, 720);
-  gtk_window_set_child (GTK_WINDOW (fixture->window), fixture->page);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-}
-
-static void
-fixture_open (Fixture    *fixture,
-              const char *uri,
-              GtkWidget *(*page_new) (HangarCreatorState *state))
+fixture_open (Fixture           *fixture,
+              const char        *uri,
+              TestCreatorPageNew page_new)
 {
   fixture->connection = test_open_connection (uri);
-  fixture_show (fixture, page_new);
-}
-
-static void
-fixture_close (Fixture *fixture)
-{
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  test_assert_finalized (g_steal_pointer (&fixture->window));
-  test_assert_finalized (g_steal_pointer (&fixture->state));
-  hangar_connection_close (fixture->connection);
-  test_assert_finalized (g_steal_pointer (&fixture->connection));
+  test_creator_page_show (fixture, page_new, 640, 720);
 }
 
 static gboolean
@@ -223,7 +196,7 @@ test_resources_bounds (void)
     test_assert_field_error (memory_row, "Memory refused by the host.");
   }
   test_save_screenshot (fixture.window, "creator-resources");
-  fixture_close (&fixture);
+  test_creator_page_close (&fixture);
 }
 
 static OsinfoOs *
@@ -271,7 +244,7 @@ test_resources_defaults (void)
   hangar_creator_state_set_os (fixture.state, small);
   g_assert_cmpfloat (gtk_spin_button_get_value (spin_of (memory_row)), ==, 512);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (spin_of (vcpus_row)), ==, 3);
-  fixture_close (&fixture);
+  test_creator_page_close (&fixture);
 }
 
 /* Name, network, firmware. */
@@ -303,7 +276,7 @@ open_details (Fixture *fixture)
 {
   GtkWidget *network_row;
 
-  fixture_show (fixture, hangar_creator_details_page_new);
+  test_creator_page_show (fixture, hangar_creator_details_page_new, 640, 720);
   network_row = test_find_titled (fixture->page, ADW_TYPE_COMBO_ROW, "Ne_twork");
   g_assert_true (test_wait_for (combo_has_items, network_row, 5000));
   g_assert_true (test_wait_for (is_host_ready, fixture->state, 5000));
@@ -385,7 +358,7 @@ test_details_name (void)
     g_assert_true (hangar_creator_page_show_error (HANGAR_CREATOR_PAGE (fixture.page), error));
     test_assert_field_error (name_row, "Name refused by the host.");
   }
-  fixture_close (&fixture);
+  test_creator_page_close (&fixture);
 }
 
 static gboolean
@@ -427,7 +400,7 @@ test_details_volume_name (void)
   test_type_text (name_row, "filler");
   test_assert_field_error (name_row, "The pool “small” already has a volume called “filler.img”");
   g_assert_false (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
-  fixture_close (&fixture);
+  test_creator_page_close (&fixture);
 }
 
 static gboolean
@@ -528,7 +501,7 @@ test_details_network (void)
   hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
   g_assert_cmpint (spec->network, ==, HANGAR_GUEST_SPEC_NETWORK_NONE);
   g_assert_null (spec->network_name);
-  fixture_close (&fixture);
+  test_creator_page_close (&fixture);
 }
 
 /* With "default" stopped, the first network that runs is preselected. */
@@ -545,7 +518,7 @@ test_details_default_stopped (void)
   virNetworkFree (network);
   network_row = open_details (&fixture);
   g_assert_cmpstr (combo_text (network_row), ==, "Virtual network “aaa-lan”");
-  fixture_close (&fixture);
+  test_creator_page_close (&fixture);
 }
 
 static gboolean
@@ -607,7 +580,7 @@ test_details_firmware (void)
   gtk_widget_activate (test_find_widget (customize_row, GTK_TYPE_SWITCH, NULL, NULL));
   g_assert_true (test_wait_for (customizing, fixture.state, 5000));
   test_save_screenshot (fixture.window, "creator-details");
-  fixture_close (&fixture);
+  test_creator_page_close (&fixture);
 }
 
 /* Storage. */
@@ -618,7 +591,7 @@ open_storage (Fixture    *fixture,
 {
   fixture->connection = test_open_connection (uri);
   g_assert_true (test_wait_for (has_pools, fixture->connection, 5000));
-  fixture_show (fixture, hangar_creator_storage_page_new);
+  test_creator_page_show (fixture, hangar_creator_storage_page_new, 640, 720);
   g_assert_true (test_wait_for (is_host_ready, fixture->state, 5000));
   return test_find_titled (fixture->page, ADW_TYPE_ENTRY_ROW, "_Size");
 }
@@ -686,7 +659,7 @@ test_storage_new_disk (void)
     test_assert_field_error (size_row, "The disk was refused.");
   }
   test_save_screenshot (fixture.window, "creator-storage");
-  fixture_close (&fixture);
+  test_creator_page_close (&fixture);
 }
 
 /* An existing disk's path: empty said once Forward is pressed, a relative one refused.
@@ -729,7 +702,7 @@ test_storage_existing_and_none (void)
   hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
   g_assert_cmpint (spec->disk, ==, HANGAR_GUEST_SPEC_DISK_NONE);
   g_assert_null (spec->disk_path);
-  fixture_close (&fixture);
+  test_creator_page_close (&fixture);
 }
 
 /* An import needs no storage page; a cloud image only a new disk, always qcow2. */
@@ -760,7 +733,7 @@ test_storage_sources (void)
   g_assert_cmpint (spec->disk_format, ==, HANGAR_VOLUME_FORMAT_QCOW2);
   g_assert_cmpstr (spec->pool_name, ==, "default");
   g_assert_cmpuint (spec->disk_size, ==, 20 * GiB);
-  fixture_close (&fixture);
+  test_creator_page_close (&fixture);
 }
 
 static gboolean
@@ -794,7 +767,7 @@ test_storage_default_pool (void)
   g_assert_true (test_wait_for (pool_chosen, pool_row, 5000));
   g_assert_false (gtk_widget_get_visible (default_row));
   g_assert_nonnull (hangar_connection_find_pool (fixture.connection, "default"));
-  fixture_close (&fixture);
+  test_creator_page_close (&fixture);
 }
 
 int

@@ -18,16 +18,12 @@
 #include "hangar-guest-creator.h"
 #include "hangar-guest-spec.h"
 #include "test-core-util.h"
+#include "test-creator-util.h"
 #include "test-wizard-util.h"
 
 #define ED25519_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAg4LD+/gCoQJpE2nCJrDr67dbn8yo/jykScc/rSt34I test@hangar"
 
-typedef struct {
-  HangarConnection *connection;
-  HangarCreatorState *state;
-  GtkWidget *window;
-  GtkWidget *page;
-} Fixture;
+typedef TestCreatorPage Fixture;
 
 static gboolean
 is_loaded (gpointer data)
@@ -39,24 +35,8 @@ static void
 fixture_open (Fixture *fixture)
 {
   fixture->connection = test_open_connection ("test:///default");
-  fixture->state = hangar_creator_state_new (fixture->connection);
-  fixture->page = hangar_creator_setup_page_new (fixture->state);
-  fixture->window = gtk_window_new ();
-  g_object_ref (fixture->window);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 640, 900);
-  gtk_window_set_child (GTK_WINDOW (fixture->window), fixture->page);
-  gtk_window_present (GTK_WINDOW (fixture->window));
+  test_creator_page_show (fixture, hangar_creator_setup_page_new, 640, 900);
   g_assert_true (test_wait_for (is_loaded, hangar_creator_state_get_catalog (fixture->state), 30000));
-}
-
-static void
-fixture_close (Fixture *fixture)
-{
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  test_assert_finalized (g_steal_pointer (&fixture->window));
-  test_assert_finalized (g_steal_pointer (&fixture->state));
-  hangar_connection_close (fixture->connection);
-  test_assert_finalized (g_steal_pointer (&fixture->connection));
 }
 
 static OsinfoOs *
@@ -138,7 +118,7 @@ test_needed (void)
   g_assert_cmpstr (hangar_creator_page_get_title (page_of (&fixture)), ==, "First Boot");
   g_assert_false (gtk_widget_is_visible (row (&fixture, ADW_TYPE_ACTION_ROW, "Install _Automatically")));
   g_assert_true (gtk_widget_is_visible (row (&fixture, ADW_TYPE_ACTION_ROW, "_Locked, SSH Key Only")));
-  fixture_close (&fixture);
+  test_creator_page_close (&fixture);
 }
 
 /* Debian 11 from its ISO: the desktop's user by default, each field's message, the
@@ -245,7 +225,7 @@ test_unattended (void)
     test_assert_field_error (auto_row, "Could not prepare the installation.");
   }
   test_save_screenshot (fixture.window, "creator-setup");
-  fixture_close (&fixture);
+  test_creator_page_close (&fixture);
 }
 
 /* Windows 10: the administrator's password (the user's unless switched) and the product
@@ -298,7 +278,7 @@ test_windows (void)
   gtk_switch_set_active (switch_of (same), TRUE);
   hangar_creator_page_apply (page_of (&fixture), spec);
   g_assert_null (spec->admin_password);
-  fixture_close (&fixture);
+  test_creator_page_close (&fixture);
 }
 
 /* A cloud image: password or locked with SSH keys, each key line checked. */
@@ -354,7 +334,7 @@ test_cloud (void)
   g_assert_cmpstr (spec->user_password, ==, "pw");
   g_assert_null (spec->ssh_keys);
   test_save_screenshot (fixture.window, "creator-setup-cloud");
-  fixture_close (&fixture);
+  test_creator_page_close (&fixture);
 }
 
 int

@@ -15,6 +15,7 @@
 #include "hangar-guest-creator.h"
 #include "hangar-job.h"
 #include "test-core-util.h"
+#include "test-creator-util.h"
 #include "test-wizard-util.h"
 
 /* The New VM window's "Customize before install" page under Xvfb, on
@@ -29,10 +30,8 @@
 static char *storage_host_uri;
 
 typedef struct {
-  HangarConnection *connection;
-  HangarCreatorState *state;
-  GtkWidget *window;
-  HangarCreatorPage *page;
+  TestCreatorPage base;
+  HangarCreatorPage *page;  /* base.page */
   GtkTextBuffer *buffer;
   GtkWidget *view;
   GtkLabel *message;
@@ -59,14 +58,14 @@ fixture_set_up (Fixture      *f,
 {
   HangarGuestSpec *spec;
 
-  f->connection = test_open_storage_host (storage_host_uri, 2);
-  f->state = hangar_creator_state_new (f->connection);
-  g_assert_true (test_wait_for (host_ready, f->state, 10000));
-  g_assert_null (hangar_creator_state_get_host_error (f->state));
+  f->base.connection = test_open_storage_host (storage_host_uri, 2);
+  f->base.state = hangar_creator_state_new (f->base.connection);
+  g_assert_true (test_wait_for (host_ready, f->base.state, 10000));
+  g_assert_null (hangar_creator_state_get_host_error (f->base.state));
 
   /* What the earlier pages would have written: a direct kernel boot on a new disk. */
-  spec = hangar_creator_state_get_spec (f->state);
-  hangar_creator_state_set_source (f->state, HANGAR_GUEST_SOURCE_KERNEL);
+  spec = hangar_creator_state_get_spec (f->base.state);
+  hangar_creator_state_set_source (f->base.state, HANGAR_GUEST_SOURCE_KERNEL);
   spec->name = g_strdup ("xml-guest");
   spec->kernel = g_strdup ("/boot/vmlinuz");
   spec->initrd = g_strdup ("/boot/initrd.img");
@@ -79,12 +78,8 @@ fixture_set_up (Fixture      *f,
   spec->disk_format = HANGAR_VOLUME_FORMAT_QCOW2;
   spec->network = HANGAR_GUEST_SPEC_NETWORK_NONE;
 
-  f->page = HANGAR_CREATOR_PAGE (hangar_creator_xml_page_new (f->state));
-  f->window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 700, 500);
-  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->page));
-  g_object_ref (f->window);
-  gtk_window_present (GTK_WINDOW (f->window));
+  test_creator_page_show (&f->base, hangar_creator_xml_page_new, 700, 500);
+  f->page = HANGAR_CREATOR_PAGE (f->base.page);
 
   f->view = test_find_widget (GTK_WIDGET (f->page), GTK_TYPE_TEXT_VIEW, is_source_view, NULL);
   g_assert_nonnull (f->view);
@@ -99,11 +94,7 @@ static void
 fixture_tear_down (Fixture      *f,
                    gconstpointer data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  test_assert_finalized (g_steal_pointer (&f->window));
-  test_assert_finalized (g_steal_pointer (&f->state));
-  hangar_connection_close (f->connection);
-  test_assert_finalized (g_steal_pointer (&f->connection));
+  test_creator_page_close (&f->base);
 }
 
 static char *
@@ -158,9 +149,9 @@ test_needed (Fixture      *f,
              gconstpointer data)
 {
   g_assert_false (hangar_creator_page_get_needed (f->page));
-  hangar_creator_state_set_customize (f->state, TRUE);
+  hangar_creator_state_set_customize (f->base.state, TRUE);
   g_assert_true (hangar_creator_page_get_needed (f->page));
-  hangar_creator_state_set_customize (f->state, FALSE);
+  hangar_creator_state_set_customize (f->base.state, FALSE);
   g_assert_false (hangar_creator_page_get_needed (f->page));
 }
 
@@ -173,7 +164,7 @@ test_shows_definition (Fixture      *f,
   AdwStyleManager *style = adw_style_manager_get_default ();
   g_autofree char *text = NULL;
 
-  hangar_creator_state_set_customize (f->state, TRUE);
+  hangar_creator_state_set_customize (f->base.state, TRUE);
   hangar_creator_page_shown (f->page);
   text = get_text (f);
   g_assert_nonnull (strstr (text, "<name>xml-guest</name>"));
@@ -196,8 +187,8 @@ test_shows_definition (Fixture      *f,
                    ==, "Adwaita");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 
-  hangar_test_assert_accessible_names (f->window);
-  test_save_screenshot (f->window, "creator-xml-page");
+  hangar_test_assert_accessible_names (f->base.window);
+  test_save_screenshot (f->base.window, "creator-xml-page");
 }
 
 /* A broken edit is named with its line, makes the page incomplete; Reset brings the
@@ -211,7 +202,7 @@ test_broken_edit_and_reset (Fixture      *f,
   g_autofree char *line = NULL;
   int name_line;
 
-  hangar_creator_state_set_customize (f->state, TRUE);
+  hangar_creator_state_set_customize (f->base.state, TRUE);
   hangar_creator_page_shown (f->page);
   generated = get_text (f);
   name_line = line_of (f, "<name>xml-guest</name>");
@@ -225,7 +216,7 @@ test_broken_edit_and_reset (Fixture      *f,
   g_assert_true (gtk_widget_has_css_class (f->view, "error"));
   g_assert_false (hangar_creator_page_get_complete (f->page));
   g_assert_true (gtk_widget_get_sensitive (f->reset));
-  test_save_screenshot (f->window, "creator-xml-page-broken");
+  test_save_screenshot (f->base.window, "creator-xml-page-broken");
 
   /* Mended by typing: complete again. */
   edit (f, "</nme>", "</name>");
@@ -257,7 +248,7 @@ test_apply (Fixture      *f,
   g_autoptr(HangarGuestSpec) spec = hangar_guest_spec_new ();
   g_autofree char *text = NULL;
 
-  hangar_creator_state_set_customize (f->state, TRUE);
+  hangar_creator_state_set_customize (f->base.state, TRUE);
   hangar_creator_page_shown (f->page);
   spec->custom_xml = g_strdup ("<domain/>");
   hangar_creator_page_apply (f->page, spec);
@@ -282,10 +273,10 @@ static void
 test_answers_change (Fixture      *f,
                      gconstpointer data)
 {
-  HangarGuestSpec *spec = hangar_creator_state_get_spec (f->state);
+  HangarGuestSpec *spec = hangar_creator_state_get_spec (f->base.state);
   g_autofree char *text = NULL;
 
-  hangar_creator_state_set_customize (f->state, TRUE);
+  hangar_creator_state_set_customize (f->base.state, TRUE);
   hangar_creator_page_shown (f->page);
   g_free (spec->name);
   spec->name = g_strdup ("renamed");
@@ -319,7 +310,7 @@ run_creator (Fixture          *f,
              HangarGuestSpec  *spec,
              GError          **error)
 {
-  g_autoptr(HangarGuestCreator) creator = hangar_guest_creator_new (f->connection, spec);
+  g_autoptr(HangarGuestCreator) creator = hangar_guest_creator_new (f->base.connection, spec);
   g_autoptr(HangarJob) job = hangar_job_new ("Creating");
   g_autoptr(GAsyncResult) result = NULL;
 
@@ -334,7 +325,7 @@ static void
 test_creator_uses_edit (Fixture      *f,
                         gconstpointer data)
 {
-  virConnectPtr conn = test_raw_connection (f->connection);
+  virConnectPtr conn = test_raw_connection (f->base.connection);
   g_autoptr(HangarGuestSpec) spec = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
@@ -342,13 +333,13 @@ test_creator_uses_edit (Fixture      *f,
   g_autofree char *volumes = NULL;
   virDomainPtr domain;
 
-  hangar_creator_state_set_customize (f->state, TRUE);
+  hangar_creator_state_set_customize (f->base.state, TRUE);
   hangar_creator_page_shown (f->page);
 
   /* Refused by libvirt's schema, though well-formed: an element no domain has. */
   edit (f, "<vcpu", "<hangar-bogus/><vcpu");
   g_assert_true (hangar_creator_page_get_complete (f->page));
-  spec = hangar_guest_spec_copy (hangar_creator_state_get_spec (f->state));
+  spec = hangar_guest_spec_copy (hangar_creator_state_get_spec (f->base.state));
   hangar_creator_page_apply (f->page, spec);
   g_assert_nonnull (spec->custom_xml);
   name = run_creator (f, spec, &error);
