@@ -224,6 +224,7 @@ test_resources_defaults (void)
   GtkWidget *vcpus_row;
   g_autoptr(OsinfoOs) small = os_with_resources ("http://example.org/small", 512 * MiB, 1);
   g_autoptr(OsinfoOs) big = os_with_resources ("http://example.org/big", 3 * GiB, 32);
+  g_autoptr(OsinfoOs) huge = os_with_resources ("http://example.org/huge", 64 * GiB, 2);
 
   fixture_open (&fixture, "test:///default", hangar_creator_resources_page_new);
   memory_row = test_find_titled (fixture.page, ADW_TYPE_ACTION_ROW, "_Memory");
@@ -238,6 +239,12 @@ test_resources_defaults (void)
   hangar_creator_state_set_os (fixture.state, big);
   g_assert_cmpfloat (gtk_spin_button_get_value (spin_of (memory_row)), ==, 3);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (spin_of (vcpus_row)), ==, 16);
+
+  /* More memory than the test driver's host has (3 GiB, as its node info says): the
+   * default stops at the host's memory and the page takes it. */
+  hangar_creator_state_set_os (fixture.state, huge);
+  g_assert_cmpfloat (gtk_spin_button_get_value (spin_of (memory_row)), ==, 3);
+  g_assert_true (hangar_creator_page_get_complete (HANGAR_CREATOR_PAGE (fixture.page)));
 
   /* The user sets the CPUs: only the memory follows the OS now. */
   gtk_spin_button_set_value (spin_of (vcpus_row), 3);

@@ -145,11 +145,18 @@ apply_defaults (HangarCreatorResourcesPage *self)
     return;
   if (!self->memory_touched && defaults->memory > 0)
     {
+      guint64 memory = defaults->memory;
+
+      /* A default never asks for more than the host has (whole 256 MiB steps): an OS
+       * that recommends 4 GiB on a 3 GiB host gets 3 GiB, not a page that refuses its
+       * own proposal. */
+      if (self->caps != NULL && self->caps->memory_total >= 256 * MiB)
+        memory = MIN (memory, self->caps->memory_total / (256 * MiB) * (256 * MiB));
       /* Whole GiB read best in GiB. */
       self->filling = TRUE;
-      gtk_drop_down_set_selected (self->memory_unit, defaults->memory % GiB == 0 ? 1 : 0);
+      gtk_drop_down_set_selected (self->memory_unit, memory % GiB == 0 ? 1 : 0);
       set_unit (self, gtk_drop_down_get_selected (self->memory_unit));
-      set_memory_bytes (self, defaults->memory);
+      set_memory_bytes (self, memory);
       self->filling = FALSE;
     }
   if (!self->vcpus_touched && defaults->vcpus > 0)
