@@ -592,15 +592,35 @@ test_details_firmware (void)
 
 /* Storage. */
 
-static GtkWidget *
-open_storage (Fixture    *fixture,
-              const char *uri)
+/* The storage page's rows, found by their titles. */
+typedef struct {
+  GtkWidget *size;
+  GtkWidget *pool;
+  GtkWidget *format;
+  GtkWidget *default_pool;
+  GtkWidget *existing;
+  GtkWidget *none;
+  GtkWidget *path;
+} StorageRows;
+
+static void
+open_storage (Fixture     *fixture,
+              const char  *uri,
+              StorageRows *rows)
 {
   fixture->connection = test_open_connection (uri);
   g_assert_true (test_wait_for (has_pools, fixture->connection, 5000));
   test_creator_page_show (fixture, hangar_creator_storage_page_new, 640, 720);
   g_assert_true (test_wait_for (is_host_ready, fixture->state, 5000));
-  return test_find_titled (fixture->page, ADW_TYPE_ENTRY_ROW, "_Size");
+  rows->size = test_find_titled (fixture->page, ADW_TYPE_ENTRY_ROW, "_Size");
+  rows->pool = test_find_titled (fixture->page, ADW_TYPE_COMBO_ROW, "_Pool");
+  rows->format = test_find_titled (fixture->page, ADW_TYPE_COMBO_ROW, "_Format");
+  rows->default_pool = test_find_titled (fixture->page, ADW_TYPE_ACTION_ROW,
+                                         "The host has no pool called “default”");
+  rows->existing = test_find_titled (fixture->page, ADW_TYPE_ACTION_ROW,
+                                     "Use an _Existing Volume or Path");
+  rows->none = test_find_titled (fixture->page, ADW_TYPE_ACTION_ROW, "No _Disk");
+  rows->path = test_find_titled (fixture->page, ADW_TYPE_ENTRY_ROW, "P_ath");
 }
 
 static const char *
@@ -617,36 +637,34 @@ static void
 test_storage_new_disk (void)
 {
   Fixture fixture = { 0 };
-  GtkWidget *size_row = open_storage (&fixture, creator_host_uri);
-  GtkWidget *pool_row = test_find_titled (fixture.page, ADW_TYPE_COMBO_ROW, "_Pool");
-  GtkWidget *format_row = test_find_titled (fixture.page, ADW_TYPE_COMBO_ROW, "_Format");
-  GtkWidget *default_row = test_find_titled (fixture.page, ADW_TYPE_ACTION_ROW,
-                                             "The host has no pool called “default”");
+  StorageRows rows;
   g_autoptr(HangarGuestSpec) spec = hangar_guest_spec_new ();
+
+  open_storage (&fixture, creator_host_uri, &rows);
 
   assert_controls_named (fixture.page);
   g_assert_true (hangar_creator_page_get_needed (HANGAR_CREATOR_PAGE (fixture.page)));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (size_row)), ==, "20");
-  g_assert_cmpstr (pool_text (pool_row), ==, "default");
-  g_assert_false (gtk_widget_get_visible (default_row));
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (pool_row)), ==,
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (rows.size)), ==, "20");
+  g_assert_cmpstr (pool_text (rows.pool), ==, "default");
+  g_assert_false (gtk_widget_get_visible (rows.default_pool));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (rows.pool)), ==,
                    "100.0\u00a0GiB free of 100.0\u00a0GiB");
-  test_assert_field_clean (size_row);
-  test_assert_field_clean (pool_row);
+  test_assert_field_clean (rows.size);
+  test_assert_field_clean (rows.pool);
   g_assert_true (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
 
-  test_type_text (size_row, "lots");
-  test_assert_field_error (size_row, "is not a size");
+  test_type_text (rows.size, "lots");
+  test_assert_field_error (rows.size, "is not a size");
   g_assert_false (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
-  test_type_text (size_row, "0");
-  test_assert_field_error (size_row, "The size must be more than zero.");
+  test_type_text (rows.size, "0");
+  test_assert_field_error (rows.size, "The size must be more than zero.");
   g_assert_false (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
 
-  test_type_text (size_row, "2");
-  test_choose (pool_row, "small");
-  test_assert_field_note (size_row, "warning", "The pool “small” has 1.0\u00a0GiB free");
+  test_type_text (rows.size, "2");
+  test_choose (rows.pool, "small");
+  test_assert_field_note (rows.size, "warning", "The pool “small” has 1.0\u00a0GiB free");
   g_assert_true (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
-  test_choose (format_row, "raw");
+  test_choose (rows.format, "raw");
   hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
   g_assert_cmpint (spec->disk, ==, HANGAR_GUEST_SPEC_DISK_NEW);
   g_assert_cmpstr (spec->pool_name, ==, "small");
@@ -655,7 +673,7 @@ test_storage_new_disk (void)
 
   /* The user wrote a size: a new OS leaves it. */
   hangar_creator_state_set_os (fixture.state, NULL);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (size_row)), ==, "2");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (rows.size)), ==, "2");
 
   {
     g_autoptr(GError) error = g_error_new_literal (HANGAR_GUEST_SPEC_ERROR,
@@ -663,7 +681,7 @@ test_storage_new_disk (void)
                                                    "The disk was refused.");
 
     g_assert_true (hangar_creator_page_show_error (HANGAR_CREATOR_PAGE (fixture.page), error));
-    test_assert_field_error (size_row, "The disk was refused.");
+    test_assert_field_error (rows.size, "The disk was refused.");
   }
   test_save_screenshot (fixture.window, "creator-storage");
   test_creator_page_close (&fixture);
@@ -675,27 +693,25 @@ static void
 test_storage_existing_and_none (void)
 {
   Fixture fixture = { 0 };
-  GtkWidget *size_row = open_storage (&fixture, creator_host_uri);
-  GtkWidget *existing_row = test_find_titled (fixture.page, ADW_TYPE_ACTION_ROW,
-                                              "Use an _Existing Volume or Path");
-  GtkWidget *none_row = test_find_titled (fixture.page, ADW_TYPE_ACTION_ROW, "No _Disk");
-  GtkWidget *path_row = test_find_titled (fixture.page, ADW_TYPE_ENTRY_ROW, "P_ath");
+  StorageRows rows;
   g_autoptr(HangarGuestSpec) spec = hangar_guest_spec_new ();
 
-  g_assert_false (gtk_widget_is_visible (path_row));
-  gtk_widget_activate (existing_row);
-  g_assert_true (gtk_widget_is_visible (path_row));
-  g_assert_false (gtk_widget_is_visible (size_row));
-  test_assert_field_clean (path_row);
+  open_storage (&fixture, creator_host_uri, &rows);
+
+  g_assert_false (gtk_widget_is_visible (rows.path));
+  gtk_widget_activate (rows.existing);
+  g_assert_true (gtk_widget_is_visible (rows.path));
+  g_assert_false (gtk_widget_is_visible (rows.size));
+  test_assert_field_clean (rows.path);
   g_assert_false (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
   hangar_creator_page_show_faults (HANGAR_CREATOR_PAGE (fixture.page));
-  test_assert_field_error (path_row, "Enter the path of a disk image");
+  test_assert_field_error (rows.path, "Enter the path of a disk image");
 
-  test_type_text (path_row, "disk.img");
-  test_assert_field_error (path_row, "full path");
+  test_type_text (rows.path, "disk.img");
+  test_assert_field_error (rows.path, "full path");
   g_assert_false (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
-  test_type_text (path_row, "/srv/disk.img");
-  test_assert_field_clean (path_row);
+  test_type_text (rows.path, "/srv/disk.img");
+  test_assert_field_clean (rows.path);
   g_assert_true (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
   assert_controls_named (fixture.page);
   hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
@@ -703,8 +719,8 @@ test_storage_existing_and_none (void)
   g_assert_cmpstr (spec->disk_path, ==, "/srv/disk.img");
   g_assert_null (spec->pool_name);
 
-  gtk_widget_activate (none_row);
-  g_assert_false (gtk_widget_is_visible (path_row));
+  gtk_widget_activate (rows.none);
+  g_assert_false (gtk_widget_is_visible (rows.path));
   g_assert_true (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
   hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
   g_assert_cmpint (spec->disk, ==, HANGAR_GUEST_SPEC_DISK_NONE);
@@ -717,24 +733,22 @@ static void
 test_storage_sources (void)
 {
   Fixture fixture = { 0 };
-  GtkWidget *size_row = open_storage (&fixture, creator_host_uri);
-  GtkWidget *existing_row = test_find_titled (fixture.page, ADW_TYPE_ACTION_ROW,
-                                              "Use an _Existing Volume or Path");
-  GtkWidget *none_row = test_find_titled (fixture.page, ADW_TYPE_ACTION_ROW, "No _Disk");
-  GtkWidget *format_row = test_find_titled (fixture.page, ADW_TYPE_COMBO_ROW, "_Format");
+  StorageRows rows;
   g_autoptr(HangarGuestSpec) spec = hangar_guest_spec_new ();
+
+  open_storage (&fixture, creator_host_uri, &rows);
 
   hangar_creator_state_set_source (fixture.state, HANGAR_GUEST_SOURCE_IMPORT);
   g_assert_false (hangar_creator_page_get_needed (HANGAR_CREATOR_PAGE (fixture.page)));
 
-  test_choose (format_row, "raw");
-  gtk_widget_activate (none_row);
+  test_choose (rows.format, "raw");
+  gtk_widget_activate (rows.none);
   hangar_creator_state_set_source (fixture.state, HANGAR_GUEST_SOURCE_CLOUD_IMAGE);
   g_assert_true (hangar_creator_page_get_needed (HANGAR_CREATOR_PAGE (fixture.page)));
-  g_assert_false (gtk_widget_is_visible (existing_row));
-  g_assert_false (gtk_widget_is_visible (none_row));
-  g_assert_false (gtk_widget_is_visible (format_row));
-  g_assert_true (gtk_widget_is_visible (size_row));
+  g_assert_false (gtk_widget_is_visible (rows.existing));
+  g_assert_false (gtk_widget_is_visible (rows.none));
+  g_assert_false (gtk_widget_is_visible (rows.format));
+  g_assert_true (gtk_widget_is_visible (rows.size));
   hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
   g_assert_cmpint (spec->disk, ==, HANGAR_GUEST_SPEC_DISK_NEW);
   g_assert_cmpint (spec->disk_format, ==, HANGAR_VOLUME_FORMAT_QCOW2);
@@ -755,24 +769,20 @@ static void
 test_storage_default_pool (void)
 {
   Fixture fixture = { 0 };
+  StorageRows rows;
   g_autofree char *uri = test_data_uri ("storage-host.xml");
-  GtkWidget *pool_row;
-  GtkWidget *default_row;
 
-  open_storage (&fixture, uri);
-  pool_row = test_find_titled (fixture.page, ADW_TYPE_COMBO_ROW, "_Pool");
-  default_row = test_find_titled (fixture.page, ADW_TYPE_ACTION_ROW,
-                                  "The host has no pool called “default”");
-  g_assert_true (gtk_widget_get_visible (default_row));
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (default_row)), ==,
+  open_storage (&fixture, uri, &rows);
+  g_assert_true (gtk_widget_get_visible (rows.default_pool));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (rows.default_pool)), ==,
                    "Hangar can create it, in /var/lib/libvirt/images");
   /* Meanwhile the first pool that runs. */
-  g_assert_cmpstr (pool_text (pool_row), ==, "images");
+  g_assert_cmpstr (pool_text (rows.pool), ==, "images");
   assert_controls_named (fixture.page);
 
   test_click (test_find_titled (fixture.page, GTK_TYPE_BUTTON, "Create _It"));
-  g_assert_true (test_wait_for (pool_chosen, pool_row, 5000));
-  g_assert_false (gtk_widget_get_visible (default_row));
+  g_assert_true (test_wait_for (pool_chosen, rows.pool, 5000));
+  g_assert_false (gtk_widget_get_visible (rows.default_pool));
   g_assert_nonnull (hangar_connection_find_pool (fixture.connection, "default"));
   test_creator_page_close (&fixture);
 }
