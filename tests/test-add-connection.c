@@ -14,6 +14,7 @@
 #include "hangar-window.h"
 #include "test-widget-util.h"
 #include "test-wizard-util.h"
+#include "test-app-util.h"
 
 /* The connection form (Add and Edit), the sidebar row's Edit and Remove, and what the
  * session keeps in GSettings (the memory backend: GSETTINGS_BACKEND=memory). main ()
@@ -780,7 +781,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GSettings) settings = NULL;
 
   gtk_test_init (&argc, &argv, NULL);
@@ -793,11 +793,7 @@ main (int   argc,
   g_settings_set_strv (settings, "connections", SAVED (three_uri, empty_uri, NULL));
   g_settings_set_strv (settings, "autoconnect", SAVED (three_uri, NULL));
 
-  app = hangar_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = test_application_new ();
   session = hangar_application_get_session (app);
 
   g_test_add_func ("/add-connection/autoconnect-at-startup", test_autoconnect_at_startup);

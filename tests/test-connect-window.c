@@ -17,6 +17,7 @@
 #include "test-free-port.h"
 #include "test-util.h"
 #include "test-widget-util.h"
+#include "test-app-util.h"
 
 typedef struct {
   HangarApplication *app;
@@ -149,15 +150,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
-  app = hangar_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = test_application_new ();
 
   g_test_add ("/connect-window/cancel", Fixture, NULL, fixture_setup, test_cancel,
               fixture_teardown);

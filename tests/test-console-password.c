@@ -19,6 +19,7 @@
 #include "hangar-password-dialog.h"
 #include "hangar-session.h"
 #include "test-widget-util.h"
+#include "test-app-util.h"
 
 #define PASSWORD "hangarpw"
 
@@ -418,11 +419,7 @@ main (int   argc,
   socket_path = start_vnc_server ();
   uri = write_host (socket_path);
 
-  app = hangar_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = test_application_new ();
   connection = hangar_session_add_connection (hangar_application_get_session (app), uri,
                                               FALSE, FALSE);
   if (!test_wait_for (is_connected, connection, 5000))

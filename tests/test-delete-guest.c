@@ -10,6 +10,7 @@
 #include "hangar-window.h"
 #include "test-core-util.h"
 #include "test-widget-util.h"
+#include "test-app-util.h"
 
 /* The manager's Delete on the test driver's copy of tests/data/guest-disks.xml (a fresh
  * copy for each test): the dialog lists the guest's disks, and exactly the checked
@@ -292,16 +293,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  app = hangar_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = test_application_new ();
 
   g_test_add ("/delete-guest/one-guest", Fixture, NULL, fixture_setup, test_one_guest,
               fixture_teardown);

@@ -13,6 +13,7 @@
 #include "hangar-preferences-window.h"
 #include "hangar-session.h"
 #include "test-widget-util.h"
+#include "test-app-util.h"
 
 static gboolean
 row_titled (GtkWidget    *widget,
@@ -493,7 +494,6 @@ main (int   argc,
 {
   g_autofree char *path = NULL;
   g_autofree char *uri = NULL;
-  g_autoptr(GError) error = NULL;
 
   /* Drawn as the application draws without a GPU (src/main.c): with GL on Mesa's
    * software rasteriser a spinning "Connecting…" page redraws without pause and starves
@@ -503,11 +503,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  app = hangar_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = test_application_new ();
   session = hangar_application_get_session (app);
 
   path = g_test_build_filename (G_TEST_DIST, "data", "three-guests.xml", NULL);

@@ -23,6 +23,7 @@
 #include "test-host-page-util.h"
 #include "hangar-window.h"
 #include "test-widget-util.h"
+#include "test-app-util.h"
 
 /* The host page under Xvfb on libvirt's test driver. Expected values come from the
  * test's own libvirt connection. */
@@ -1158,7 +1159,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *storage_uri = NULL;
 
   gtk_test_init (&argc, &argv, NULL);
@@ -1166,11 +1166,7 @@ main (int   argc,
 
   if (!g_test_subprocess ())
     {
-      app = hangar_application_new ();
-      g_application_set_flags (G_APPLICATION (app),
-                               G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
-      g_application_register (G_APPLICATION (app), NULL, &error);
-      g_assert_no_error (error);
+      app = test_application_new ();
       session = hangar_application_get_session (app);
       connection = hangar_session_add_connection (session, "test:///default", FALSE, FALSE);
       g_assert_true (test_wait_for (is_connected, connection, 5000));

@@ -18,6 +18,7 @@
 #include "hangar-guest-window.h"
 #include "hangar-spice-display.h"
 #include "hangar-vnc-display.h"
+#include "test-app-util.h"
 
 #define TIMEOUT_S 5
 
@@ -205,7 +206,6 @@ main (int   argc,
 {
   g_autofree char *path = NULL;
   g_autofree char *uri = NULL;
-  g_autoptr(GError) error = NULL;
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
@@ -213,11 +213,7 @@ main (int   argc,
    * among them the one that starts gvnc's and spice-client-glib's connections. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
-  app = hangar_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = test_application_new ();
 
   path = g_test_build_filename (G_TEST_DIST, "data", "console-guests.xml", NULL);
   uri = g_strconcat ("test://", path, NULL);

@@ -11,6 +11,7 @@
 #include "hangar-sparkline.h"
 #include "hangar-window.h"
 #include "test-widget-util.h"
+#include "test-app-util.h"
 
 static gboolean
 has_action (GtkWidget    *widget,
@@ -44,16 +45,9 @@ static HangarApplication *
 get_app (void)
 {
   static HangarApplication *app;
-  g_autoptr(GError) error = NULL;
 
   if (app == NULL)
-    {
-      app = hangar_application_new ();
-      g_application_set_flags (G_APPLICATION (app),
-                               G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
-      g_application_register (G_APPLICATION (app), NULL, &error);
-      g_assert_no_error (error);
-    }
+    app = test_application_new ();
   return app;
 }
 

@@ -54,6 +54,7 @@
 #include "hangar-session.h"
 #include "test-widget-util.h"
 #include "test-wizard-util.h"
+#include "test-app-util.h"
 
 #define MiB (G_GUINT64_CONSTANT (1) << 20)
 #define PREFIX "hangar-e2e-creator-"
@@ -851,7 +852,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *xml = NULL;
   virStoragePoolPtr pool;
   int status;
@@ -898,11 +898,7 @@ main (int   argc,
   e2e_assert (pool != NULL, "cannot create the pool %s: %s", pool_name, e2e_virt_error ());
   virStoragePoolFree (pool);
 
-  app = hangar_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = test_application_new ();
   connection = hangar_session_add_connection (hangar_application_get_session (app), uri, FALSE, FALSE);
   e2e_assert (e2e_wait_for (is_connected, connection, CONNECT_TIMEOUT),
               "Hangar did not connect to %s within %d ms", uri, CONNECT_TIMEOUT);
