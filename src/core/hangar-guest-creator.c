@@ -17,6 +17,7 @@
 
 #include "hangar-connection-private.h"
 #include "hangar-domain-builder.h"
+#include "hangar-domain-config.h"
 #include "hangar-guest-creator.h"
 #include "hangar-guest-private.h"
 #include "hangar-install-setup.h"
@@ -746,38 +747,31 @@ remove_elements (xmlNodePtr          parent,
     }
 }
 
-/* Takes out of <devices> the CD-ROM drives that hold @media. */
+/* Takes out of @domain the CD-ROM drives that hold @media, found through libvirt-gconfig
+ * (hangar-domain-config's device list); gconfig 4.0 cannot remove one device, so its
+ * node goes. */
 static void
-remove_cdroms_of (xmlNodePtr  devices,
-                  const char *media)
+remove_cdroms_of (GVirConfigDomain *domain,
+                  const char       *media)
 {
-  xmlNodePtr next;
+  GList *devices = hangar_domain_config_get_devices (domain);
 
-  for (xmlNodePtr disk = devices->children; disk != NULL; disk = next)
+  for (GList *l = devices; l != NULL; l = l->next)
     {
-      g_autofree xmlChar *device = NULL;
-      gboolean holds = FALSE;
+      GVirConfigDomainDisk *disk;
+      xmlNodePtr node = NULL;
 
-      next = disk->next;
-      if (disk->type != XML_ELEMENT_NODE || !xmlStrEqual (disk->name, BAD_CAST "disk"))
+      if (!GVIR_CONFIG_IS_DOMAIN_DISK (l->data))
         continue;
-      device = xmlGetProp (disk, BAD_CAST "device");
-      if (!xmlStrEqual (device, BAD_CAST "cdrom"))
+      disk = GVIR_CONFIG_DOMAIN_DISK (l->data);
+      if (gvir_config_domain_disk_get_guest_device_type (disk) != GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM
+          || g_strcmp0 (gvir_config_domain_disk_get_source (disk), media) != 0)
         continue;
-      for (xmlNodePtr source = disk->children; source != NULL; source = source->next)
-        if (source->type == XML_ELEMENT_NODE && xmlStrEqual (source->name, BAD_CAST "source"))
-          {
-            g_autofree xmlChar *file = xmlGetProp (source, BAD_CAST "file");
-            g_autofree xmlChar *dev = xmlGetProp (source, BAD_CAST "dev");
-
-            holds |= xmlStrEqual (file, BAD_CAST media) || xmlStrEqual (dev, BAD_CAST media);
-          }
-      if (holds)
-        {
-          xmlUnlinkNode (disk);
-          xmlFreeNode (disk);
-        }
+      g_object_get (disk, "node", &node, NULL);
+      xmlUnlinkNode (node);
+      xmlFreeNode (node);
     }
+  g_list_free_full (devices, g_object_unref);
 }
 
 /* The final definition of a guest whose install definition the user edited (Customize):
@@ -791,28 +785,23 @@ final_from_custom (const HangarGuestSpec *spec,
   static const char * const installer_boot[] = { "kernel", "initrd", "cmdline", NULL };
   g_autoptr(GVirConfigDomain) domain = gvir_config_domain_new_from_xml (spec->custom_xml, error);
   g_autoptr(GVirConfigDomainOs) os = NULL;
-  xmlNodePtr root = NULL;
 
   if (domain == NULL)
     return NULL;
-  g_object_get (domain, "node", &root, NULL);
-  for (xmlNodePtr section = root->children; section != NULL; section = section->next)
-    {
-      if (section->type != XML_ELEMENT_NODE)
-        continue;
-      if (xmlStrEqual (section->name, BAD_CAST "os") && spec->source != HANGAR_GUEST_SOURCE_KERNEL)
-        remove_elements (section, installer_boot);
-      if (xmlStrEqual (section->name, BAD_CAST "devices") && spec->media_path != NULL)
-        remove_cdroms_of (section, spec->media_path);
-    }
   os = gvir_config_domain_get_os (domain);
   if (os != NULL && spec->source != HANGAR_GUEST_SOURCE_KERNEL)
     {
       GList *boot = g_list_append (NULL, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_HD));
+      xmlNodePtr os_node = NULL;
 
+      /* gconfig 4.0 sets a kernel, never takes one away: the nodes go. */
+      g_object_get (os, "node", &os_node, NULL);
+      remove_elements (os_node, installer_boot);
       gvir_config_domain_os_set_boot_devices (os, boot);
       g_list_free (boot);
     }
+  if (spec->media_path != NULL)
+    remove_cdroms_of (domain, spec->media_path);
   gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_REBOOT,
                                     GVIR_CONFIG_DOMAIN_LIFECYCLE_RESTART);
   return g_steal_pointer (&domain);
