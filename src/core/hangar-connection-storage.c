@@ -469,7 +469,8 @@ on_guest_lifecycle_cb (virConnectPtr conn,
 static void
 subscription_failed (GWeakRef *weak)
 {
-  g_debug ("A storage event subscription failed: %s", virGetLastErrorMessage ());
+  /* Said, not hidden: the pool list then no longer follows changes made elsewhere. */
+  g_message ("A storage event subscription failed: %s", virGetLastErrorMessage ());
   virResetLastError ();
   hangar_storage_weak_ref_free (weak);
 }

@@ -175,6 +175,23 @@ pool_listed (gpointer data)
   return pool != NULL && hangar_pool_get_active (pool);
 }
 
+/* What the connection lists, for a failure's message. */
+static char *
+listed_pool_names (HangarConnection *self)
+{
+  GListModel *pools = hangar_connection_get_pools (self);
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (pools); i++)
+    {
+      g_autoptr(HangarPool) pool = g_list_model_get_item (pools, i);
+
+      g_string_append_printf (names, "%s%s (%s)", i > 0 ? ", " : "", hangar_pool_get_name (pool),
+                              hangar_pool_get_active (pool) ? "active" : "inactive");
+    }
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
 static gboolean
 volumes_loaded (gpointer data)
 {
@@ -296,7 +313,15 @@ test_resize_and_delete (void)
   hangar_host_window_show_page (window, "storage");
   page = HANGAR_HOST_STORAGE_PAGE (test_find_widget (GTK_WIDGET (window),
                                                      HANGAR_TYPE_HOST_STORAGE_PAGE, NULL, NULL));
-  e2e_assert (e2e_wait_for (pool_listed, NULL, 10000), "The pool %s is not listed", pool_name);
+  if (!e2e_wait_for (pool_listed, NULL, 10000))
+    {
+      g_autofree char *listed = listed_pool_names (connection);
+
+      e2e_assert (FALSE, "The pool %s is not listed after 10 s (libvirt says it is %s; Hangar's "
+                  "connection is %s and lists: %s)", pool_name,
+                  virStoragePoolIsActive (pool) == 1 ? "active" : "not active",
+                  hangar_connection_get_state_label (connection), listed);
+    }
   hangar_host_storage_page_select_pool (page, hangar_connection_find_pool (connection,
                                                                            pool_name));
   e2e_assert (e2e_wait_for (volumes_loaded, hangar_connection_find_pool (connection, pool_name),
