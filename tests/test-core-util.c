@@ -14,8 +14,8 @@ test_data_uri (const char *file)
   return g_strconcat ("test://", path, NULL);
 }
 
-static gboolean
-is_settled (gpointer data)
+gboolean
+test_connection_is_settled (gpointer data)
 {
   HangarConnectionState state = hangar_connection_get_state (data);
 
@@ -29,7 +29,7 @@ test_open_connection (const char *uri)
   HangarConnection *connection = hangar_connection_new (uri);
 
   hangar_connection_open_async (connection, NULL, NULL, NULL);
-  g_assert_true (test_wait_for (is_settled, connection, 5000));
+  g_assert_true (test_wait_for (test_connection_is_settled, connection, 5000));
   g_assert_cmpstr (hangar_connection_get_error_message (connection), ==, NULL);
   g_assert_cmpint (hangar_connection_get_state (connection), ==,
                    HANGAR_CONNECTION_STATE_CONNECTED);

@@ -13,6 +13,9 @@ G_BEGIN_DECLS
 
 /* "test://" + the absolute path of tests/data/@file: a private test-driver host. */
 char             *test_data_uri        (const char *file);
+/* A TestPredicate: the connection @data is neither connecting nor idle (it connected,
+ * failed or waits for credentials). */
+gboolean          test_connection_is_settled (gpointer data);
 /* A connection to @uri, opened (the test fails unless it connects within 5 s). */
 HangarConnection *test_open_connection (const char *uri);
 

@@ -14,6 +14,7 @@
 
 #include "hangar-connection-private.h"
 #include "hangar-core.h"
+#include "hangar-credentials-asker.h"
 #include "hangar-guest-private.h"
 #include "hangar-ssh.h"
 
@@ -260,7 +261,17 @@ on_connection_closed_cb (virConnectPtr conn,
 
 typedef struct {
   char *uri;
+  /* The worker's task (not a reference: it outlives the worker's use of it). */
+  GTask *task;
   gboolean needed_credentials;
+  /* The host's questions (hangar-credentials.h): 1, or 2 once the keyring's answer
+   * was refused; what became of the last one; the answer that also holds the password
+   * a driver asks for in a second call. */
+  guint attempt;
+  gboolean declined;
+  gboolean answered;
+  gboolean remembered;
+  HangarCredentials *ahead;
   /* Set (atomically) by the worker once it owns the result: from then on the task
    * returns only when the worker does. Until then Cancel returns it at once and the
    * worker, when libvirt finally answers, closes what it got by itself. */
@@ -283,20 +294,147 @@ open_data_free (OpenData *data)
     }
   g_clear_pointer (&data->infos, g_ptr_array_unref);
   g_clear_pointer (&data->storage, hangar_connection_storage_link_free);
+  g_clear_object (&data->ahead);
   g_free (data->uri);
   g_free (data);
 }
 
+/* A question's answer restarts the open's bound, paused while a person was asked. */
+typedef struct {
+  GWeakRef self;
+  GCancellable *cancellable;
+} AskWatch;
+
+static void
+ask_watch_free (gpointer data,
+                GClosure *closure)
+{
+  AskWatch *watch = data;
+
+  g_weak_ref_clear (&watch->self);
+  g_object_unref (watch->cancellable);
+  g_free (watch);
+}
+
+static gboolean on_open_timeout_cb (gpointer user_data);
+
+static void
+on_question_finished_cb (HangarCredentials *question,
+                         AskWatch          *watch)
+{
+  g_autoptr(HangarConnection) self = g_weak_ref_get (&watch->self);
+
+  if (self == NULL || g_cancellable_is_cancelled (watch->cancellable) ||
+      hangar_credentials_get_outcome (question) != HANGAR_CREDENTIALS_ANSWERED)
+    return;
+  if (self->open_timeout_source == 0 && !hangar_ssh_uri_uses_ssh (self->uri))
+    self->open_timeout_source = g_timeout_add (HANGAR_CONNECTION_OPEN_TIMEOUT_S * 1000,
+                                               on_open_timeout_cb, self);
+}
+
+typedef struct {
+  GTask *task;
+  HangarCredentials *question;
+} Ask;
+
+static void
+ask_free (gpointer data)
+{
+  Ask *ask = data;
+
+  g_object_unref (ask->task);
+  g_object_unref (ask->question);
+  g_free (ask);
+}
+
+/* On the main thread: the question goes to whoever asks people (the application). */
+static gboolean
+ask_on_main_cb (gpointer data)
+{
+  Ask *ask = data;
+  HangarConnection *self = g_task_get_source_object (ask->task);
+  GCancellable *cancellable = g_task_get_cancellable (ask->task);
+  AskWatch *watch;
+
+  /* Given up meanwhile: the worker's wait has withdrawn the question. */
+  if (g_cancellable_is_cancelled (cancellable))
+    return G_SOURCE_REMOVE;
+
+  /* The bound is on the host's answer, not on a person's. */
+  g_clear_handle_id (&self->open_timeout_source, g_source_remove);
+  watch = g_new0 (AskWatch, 1);
+  g_weak_ref_init (&watch->self, self);
+  watch->cancellable = g_object_ref (cancellable);
+  g_signal_connect_data (ask->question, "finished", G_CALLBACK (on_question_finished_cb), watch,
+                         ask_watch_free, 0);
+  hangar_credentials_asker_ask (hangar_credentials_asker_get_default (), ask->question);
+  return G_SOURCE_REMOVE;
+}
+
+/* On the open's worker: libvirt asks for credentials. The question goes to the main
+ * thread and the worker waits for its answer; Cancel, Close or the bound withdraw it. */
 static int
 on_auth_cb (virConnectCredentialPtr cred,
             unsigned int            ncred,
             void                   *cbdata)
 {
   OpenData *data = cbdata;
+  g_autoptr(HangarCredentials) question = NULL;
+  Ask *ask;
 
-  /* Prompts arrive with the remote-host dialogs; until then, say what is missing. */
+  if (data->ahead != NULL)
+    {
+      g_autoptr(HangarCredentials) ahead = g_steal_pointer (&data->ahead);
+
+      if (hangar_credentials_fill_ahead (ahead, cred, ncred))
+        return 0;
+    }
+
   data->needed_credentials = TRUE;
-  return -1;
+  question = hangar_credentials_new_for_libvirt (data->uri, cred, ncred, data->attempt);
+  if (question == NULL)
+    return -1;
+
+  ask = g_new0 (Ask, 1);
+  ask->task = g_object_ref (data->task);
+  ask->question = g_object_ref (question);
+  g_idle_add_full (G_PRIORITY_DEFAULT, ask_on_main_cb, ask, ask_free);
+
+  if (!hangar_credentials_wait (question, g_task_get_cancellable (data->task)))
+    {
+      data->declined = hangar_credentials_get_outcome (question) == HANGAR_CREDENTIALS_CANCELLED;
+      return -1;
+    }
+  data->answered = TRUE;
+  data->remembered = hangar_credentials_is_remembered (question);
+  data->ahead = g_object_ref (question);
+  return hangar_credentials_fill (question, cred, ncred);
+}
+
+/* The open failed after the host's question: why, in a sentence; NULL when the
+ * question had nothing to do with it. */
+static GError *
+credentials_error (OpenData *data,
+                   int       code)
+{
+  g_autofree char *host = hangar_connection_host_label (data->uri);
+  g_autoptr(GUri) parsed = g_uri_parse (data->uri, G_URI_FLAGS_ENCODED_QUERY, NULL);
+  gboolean local = parsed == NULL || g_uri_get_host (parsed) == NULL ||
+                   *g_uri_get_host (parsed) == '\0';
+
+  if (data->declined)
+    return g_error_new (HANGAR_CONNECTION_ERROR, HANGAR_CONNECTION_ERROR_NEEDS_CREDENTIALS,
+                        local ? _("libvirt on this computer asks for a user name and "
+                                  "password. Retry to give them.")
+                              : _("The host %s asks for a user name and password. Retry to "
+                                  "give them."), host);
+  if (data->answered && code == VIR_ERR_AUTH_FAILED)
+    return g_error_new (HANGAR_CONNECTION_ERROR, HANGAR_CONNECTION_ERROR_LOGIN_REFUSED,
+                        local ? _("libvirt on this computer refused the user name or "
+                                  "password. Check them, then retry.")
+                              : _("The host %s refused the user name or password. Check "
+                                  "them, then retry."), host);
+  return NULL;
 }
 
 static void
@@ -311,11 +449,14 @@ open_thread (GTask        *task,
   virConnectAuth auth = { cred_types, G_N_ELEMENTS (cred_types), on_auth_cb, data };
   virDomainPtr *domains = NULL;
   int n;
+  int code;
 
   g_autofree char *open_uri = NULL;
   g_autoptr(GError) error = NULL;
 
   data->lifecycle_callback_id = -1;
+  data->task = task;
+  data->attempt = 1;
   /* Over SSH, libvirt's ssh joins Hangar's one session per host. */
   open_uri = hangar_ssh_prepare_uri (data->uri, &error);
   if (open_uri == NULL)
@@ -324,7 +465,20 @@ open_thread (GTask        *task,
       return;
     }
   {
-    virConnectPtr conn = virConnectOpenAuth (open_uri, &auth, 0);
+    virConnectPtr conn;
+
+    for (;;)
+      {
+        conn = virConnectOpenAuth (open_uri, &auth, 0);
+        code = conn == NULL ? virGetLastErrorCode () : VIR_ERR_OK;
+        /* The keyring's answer was refused: the person is asked, at once. */
+        if (conn != NULL || !data->remembered || code != VIR_ERR_AUTH_FAILED ||
+            data->attempt > 1 || g_cancellable_is_cancelled (cancellable))
+          break;
+        data->attempt++;
+        data->answered = data->remembered = FALSE;
+        g_clear_object (&data->ahead);
+      }
 
     /* Abandoned meanwhile (Cancel, or the bound passed): nobody reads the result. */
     if (!g_task_set_return_on_cancel (task, FALSE))
@@ -341,10 +495,13 @@ open_thread (GTask        *task,
       g_autofree char *reason = hangar_virt_error_message ();
       /* What the SSH login's questions tell, if anything (hangar-ssh.h). */
       g_autofree char *ssh_reason = hangar_ssh_explain_failure (data->uri, reason, NULL);
+      GError *credentials = ssh_reason == NULL ? credentials_error (data, code) : NULL;
 
       if (ssh_reason != NULL)
         g_task_return_new_error (task, HANGAR_CONNECTION_ERROR,
                                  HANGAR_CONNECTION_ERROR_FAILED, "%s", ssh_reason);
+      else if (credentials != NULL)
+        g_task_return_error (task, credentials);
       else if (data->needed_credentials)
         g_task_return_new_error (task, HANGAR_CONNECTION_ERROR,
                                  HANGAR_CONNECTION_ERROR_NEEDS_CREDENTIALS,
@@ -460,8 +617,10 @@ on_open_done_cb (GObject      *object,
       else
         set_state (self, HANGAR_CONNECTION_STATE_FAILED, error->message);
 
-      /* A failed reconnect tries again, later; a failed first open waits for Retry. */
-      if (self->reconnect_attempts > 0)
+      /* A failed reconnect tries again, later; a failed first open waits for Retry, as
+       * does one a person declined or answered wrong (no question every 5 s). */
+      if (self->reconnect_attempts > 0 && !data->declined &&
+          !(data->answered && !data->remembered))
         schedule_reconnect (self);
       g_task_return_error (outer, g_steal_pointer (&error));
       return;

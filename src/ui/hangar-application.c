@@ -7,6 +7,7 @@
 
 #include "hangar-application.h"
 #include "hangar-core.h"
+#include "hangar-credentials-dialog.h"
 #include "hangar-domain-builder.h"
 #include "hangar-domain-creator.h"
 #include "hangar-guest-creator.h"
@@ -568,6 +569,8 @@ hangar_application_startup (GApplication *app)
 
   /* Before any host connects: ssh's questions are asked in Hangar. */
   hangar_ssh_prompts_install (GTK_APPLICATION (self));
+  /* …and so are the user names and passwords libvirt asks for (SASL). */
+  hangar_credentials_dialogs_install (GTK_APPLICATION (self));
   settings = g_settings_new (SCHEMA_ID);
   self->session = hangar_session_new (settings);
   g_signal_connect_object (self->session, "open-finished",
