@@ -25,6 +25,35 @@ test_row_value (GtkWidget  *root,
 }
 
 static gboolean
+is_label_with_text (GtkWidget    *widget,
+                    gconstpointer text)
+{
+  return gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+GtkWidget *
+test_find_label (GtkWidget  *root,
+                 const char *text)
+{
+  return test_find_widget (root, GTK_TYPE_LABEL, is_label_with_text, text);
+}
+
+gboolean
+test_label_shown (gpointer data)
+{
+  TestLabelWait *wait = data;
+
+  return test_find_label (wait->root, wait->text) != NULL;
+}
+
+gboolean
+test_label_gone (gpointer data)
+{
+  return !test_label_shown (data);
+}
+
+static gboolean
 is_button_with_action (GtkWidget    *widget,
                        gconstpointer action)
 {

@@ -11,6 +11,16 @@ G_BEGIN_DECLS
  * one). */
 const char       *test_row_value        (GtkWidget  *root,
                                          const char *title);
+/* The GtkLabel on screen below @root whose text is @text, or NULL. */
+GtkWidget        *test_find_label       (GtkWidget  *root,
+                                         const char *text);
+/* For test_wait_for: a label reading @text is on screen below @root / none is. */
+typedef struct {
+  GtkWidget *root;
+  const char *text;
+} TestLabelWait;
+gboolean          test_label_shown      (gpointer    wait);
+gboolean          test_label_gone       (gpointer    wait);
 /* The button below @root whose action is @action (the test fails without one). */
 GtkWidget        *test_action_button    (GtkWidget  *root,
                                          const char *action);

@@ -9,6 +9,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "hangar-add-connection-dialog.h"
 #include "hangar-application.h"
 #include "hangar-connection-row.h"
 #include "hangar-host-storage-page.h"
@@ -24,6 +25,7 @@
 #include "hangar-window.h"
 #include "test-widget-util.h"
 #include "test-app-util.h"
+#include "test-wizard-util.h"
 
 /* The host page under Xvfb on libvirt's test driver. Expected values come from the
  * test's own libvirt connection. */
@@ -256,6 +258,131 @@ test_disconnected (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Editing and removing the host. */
+
+static HangarWindow *
+open_manager (void)
+{
+  g_application_activate (G_APPLICATION (app));
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+    if (HANGAR_IS_WINDOW (l->data))
+      return l->data;
+  g_error ("No manager window");
+}
+
+static gboolean
+row_shows (GtkWidget    *widget,
+           gconstpointer data)
+{
+  return hangar_connection_row_get_connection (HANGAR_CONNECTION_ROW (widget)) == data;
+}
+
+static GtkWidget *
+sidebar_row (HangarWindow     *manager,
+             HangarConnection *for_connection)
+{
+  GtkWidget *row = test_find_widget (GTK_WIDGET (manager), HANGAR_TYPE_CONNECTION_ROW, row_shows,
+                                     for_connection);
+
+  g_assert_nonnull (row);
+  return row;
+}
+
+static HangarAddConnectionDialog *
+find_edit_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (HANGAR_IS_ADD_CONNECTION_DIALOG (window) && gtk_widget_get_visible (window))
+        return HANGAR_ADD_CONNECTION_DIALOG (window);
+    }
+  g_error ("No Edit Connection form is open");
+}
+
+/* Only @for_connection's guests are listed, and some are. */
+static void
+assert_lists_only (HangarWindow     *manager,
+                   HangarConnection *for_connection)
+{
+  GListModel *guests = hangar_window_get_guest_model (manager);
+  guint n = g_list_model_get_n_items (guests);
+
+  g_assert_cmpuint (n, >, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HangarGuest) guest = g_list_model_get_item (guests, i);
+
+      g_assert_true (hangar_guest_get_connection (guest) == for_connection);
+    }
+}
+
+/* Edit Connection gives the host another URI: the session replaces its connection in
+ * place, and the old one is closed for good. The host's page follows the new
+ * connection, on the tab it showed, and the sidebar keeps the host chosen. Removing
+ * the host closes its page, and All Hosts is chosen. */
+static void
+test_edit_connection (void)
+{
+  g_autofree char *old_uri = test_data_uri ("empty-host.xml");
+  g_autofree char *new_uri = test_data_uri ("three-guests.xml");
+  HangarConnection *edited = hangar_session_add_connection (session, old_uri, TRUE, FALSE);
+  HangarWindow *manager = open_manager ();
+  g_autoptr(GtkWidget) dialog = NULL;
+  HangarHostWindow *window;
+  HangarConnection *replacement;
+  GtkListBox *sidebar;
+  GtkWidget *row;
+
+  g_assert_true (test_wait_for (is_connected, edited, 5000));
+  hangar_window_select_connection (manager, edited);
+  g_assert_true (gtk_list_box_row_is_selected (GTK_LIST_BOX_ROW (sidebar_row (manager, edited))));
+  hangar_application_show_host (app, edited);
+  window = find_host_window (app, edited);
+  hangar_host_window_show_page (window, "storage");
+
+  g_assert_true (gtk_widget_activate_action (sidebar_row (manager, edited), "row.edit", NULL));
+  dialog = g_object_ref (GTK_WIDGET (find_edit_dialog ()));
+  test_type_text (test_find_titled (dialog, ADW_TYPE_ENTRY_ROW, "U_RI"), new_uri);
+  g_object_ref (edited);
+  test_click (test_find_titled (dialog, GTK_TYPE_BUTTON, "Sa_ve"));
+  test_wait_destroyed (dialog, 5000);
+  g_clear_object (&dialog);
+
+  replacement = hangar_session_lookup (session, new_uri);
+  g_assert_nonnull (replacement);
+  g_assert_null (hangar_session_lookup (session, old_uri));
+  /* The old page went with the old connection (its last holder). */
+  g_assert_null (find_host_window (app, edited));
+  test_assert_finalized (edited);
+  window = find_host_window (app, replacement);
+  g_assert_nonnull (window);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_cmpuint (count_windows (app, HANGAR_TYPE_HOST_WINDOW), ==, 1);
+  g_assert_cmpstr (hangar_host_window_get_page (window), ==, "storage");
+  g_assert_true (test_wait_for (is_connected, replacement, 5000));
+  g_assert_true (test_wait_for (info_loaded, window, 5000));
+  g_assert_cmpstr (test_row_value (GTK_WIDGET (window), "Connection"), ==, new_uri);
+
+  /* The sidebar: the edited host still chosen, its guests listed. */
+  row = sidebar_row (manager, replacement);
+  sidebar = GTK_LIST_BOX (gtk_widget_get_parent (row));
+  g_assert_true (gtk_list_box_row_is_selected (GTK_LIST_BOX_ROW (row)));
+  assert_lists_only (manager, replacement);
+
+  /* Removed, its page closes. */
+  hangar_session_remove_connection (session, replacement);
+  g_assert_null (find_host_window (app, replacement));
+  g_assert_cmpuint (count_windows (app, HANGAR_TYPE_HOST_WINDOW), ==, 0);
+  g_assert_true (gtk_list_box_get_selected_row (sidebar) ==
+                 gtk_list_box_get_row_at_index (sidebar, 0));
+
+  gtk_window_destroy (GTK_WINDOW (manager));
+}
+
 /* Storage. */
 
 static HangarHostStoragePage *
@@ -276,47 +403,13 @@ storage_window (HangarConnection *for_connection)
   return find_host_window (app, for_connection);
 }
 
-static gboolean
-is_label_with_text (GtkWidget    *widget,
-                    gconstpointer text)
-{
-  return gtk_widget_get_mapped (widget) &&
-         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
-}
-
-static GtkWidget *
-find_label (GtkWidget  *root,
-            const char *text)
-{
-  return test_find_widget (root, GTK_TYPE_LABEL, is_label_with_text, text);
-}
-
-typedef struct {
-  GtkWidget *root;
-  const char *text;
-} LabelWait;
-
-static gboolean
-label_shown (gpointer data)
-{
-  LabelWait *wait = data;
-
-  return find_label (wait->root, wait->text) != NULL;
-}
-
-static gboolean
-label_gone (gpointer data)
-{
-  return !label_shown (data);
-}
-
 static void
 assert_label_shown (GtkWidget  *root,
                     const char *text)
 {
-  LabelWait wait = { root, text };
+  TestLabelWait wait = { root, text };
 
-  if (!test_wait_for (label_shown, &wait, 5000))
+  if (!test_wait_for (test_label_shown, &wait, 5000))
     g_error ("No label “%s” within 5 s", text);
 }
 
@@ -324,9 +417,9 @@ static void
 assert_label_gone (GtkWidget  *root,
                    const char *text)
 {
-  LabelWait wait = { root, text };
+  TestLabelWait wait = { root, text };
 
-  if (!test_wait_for (label_gone, &wait, 5000))
+  if (!test_wait_for (test_label_gone, &wait, 5000))
     g_error ("The label “%s” is still shown after 5 s", text);
 }
 
@@ -353,7 +446,7 @@ static char *
 row_texts (GtkWidget  *view,
            const char *name)
 {
-  GtkWidget *label = find_label (view, name);
+  GtkWidget *label = test_find_label (view, name);
   GtkWidget *row;
   g_autoptr(GString) texts = g_string_new (NULL);
 
@@ -824,7 +917,7 @@ is_label_starting (GtkWidget    *widget,
 static gboolean
 toast_shown (gpointer data)
 {
-  LabelWait *wait = data;
+  TestLabelWait *wait = data;
 
   return test_find_widget (wait->root, GTK_TYPE_LABEL, is_label_starting, wait->text) != NULL;
 }
@@ -834,7 +927,7 @@ static void
 assert_toast (HangarHostStoragePage *page,
               const char            *prefix)
 {
-  LabelWait wait = { GTK_WIDGET (page), prefix };
+  TestLabelWait wait = { GTK_WIDGET (page), prefix };
 
   if (!test_wait_for (toast_shown, &wait, 5000))
     g_error ("No message starting “%s” within 5 s", prefix);
@@ -1179,6 +1272,7 @@ main (int   argc,
   g_test_add_func ("/host-window/sampling-follows-window", test_sampling_follows_window);
   g_test_add_func ("/host-window/sidebar-opens-page", test_sidebar_opens_page);
   g_test_add_func ("/host-window/disconnected", test_disconnected);
+  g_test_add_func ("/host-window/edit-connection", test_edit_connection);
   g_test_add_func ("/host-window/storage-lists", test_storage_lists);
   g_test_add_func ("/host-window/pool-operations", test_pool_operations);
   g_test_add_func ("/host-window/resize-dialog", test_resize_dialog);

@@ -289,6 +289,49 @@ hangar_application_show_host (HangarApplication *self,
   gtk_window_present (window);
 }
 
+/* A host's page whose connection left the session: removed, it closes (as
+ * virt-manager closes a removed connection's details); replaced in place by Edit
+ * Connection (one item for one), the page follows the new connection, on the same tab
+ * at the same size. */
+static void
+on_session_connections_changed_cb (HangarApplication *self,
+                                   guint              position,
+                                   guint              removed,
+                                   guint              added,
+                                   GListModel        *connections)
+{
+  g_autoptr(GPtrArray) gone = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (removed == 0)
+    return;
+  g_hash_table_iter_init (&iter, self->host_windows);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_list_store_find (G_LIST_STORE (connections), key, NULL))
+      g_ptr_array_add (gone, value);
+
+  for (guint i = 0; i < gone->len; i++)
+    {
+      HangarHostWindow *old = g_ptr_array_index (gone, i);
+
+      if (removed == 1 && added == 1)
+        {
+          g_autoptr(HangarConnection) successor = g_list_model_get_item (connections, position);
+          g_autofree char *page = g_strdup (hangar_host_window_get_page (old));
+          HangarHostWindow *window;
+          int width, height;
+
+          gtk_window_get_default_size (GTK_WINDOW (old), &width, &height);
+          hangar_application_show_host (self, successor);
+          window = g_hash_table_lookup (self->host_windows, successor);
+          gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+          hangar_host_window_show_page (window, page);
+        }
+      gtk_window_destroy (GTK_WINDOW (old));
+    }
+}
+
 static void
 on_install_finished_cb (HangarInstallWatcher *watcher,
                         const GError         *error,
@@ -575,6 +618,9 @@ hangar_application_startup (GApplication *app)
   self->session = hangar_session_new (settings);
   g_signal_connect_object (self->session, "open-finished",
                            G_CALLBACK (on_session_open_finished_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (hangar_session_get_connections (self->session), "items-changed",
+                           G_CALLBACK (on_session_connections_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   hangar_session_restore (self->session);
 }
 

@@ -207,6 +207,13 @@ hangar_host_window_show_page (HangarHostWindow *self,
   adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
+const char *
+hangar_host_window_get_page (HangarHostWindow *self)
+{
+  g_return_val_if_fail (HANGAR_IS_HOST_WINDOW (self), NULL);
+  return adw_view_stack_get_visible_child_name (self->view_stack);
+}
+
 void
 hangar_host_window_show_error (HangarHostWindow *self,
                                const char       *message)

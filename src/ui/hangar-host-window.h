@@ -20,6 +20,8 @@ HangarHostInfo   *hangar_host_window_get_host_info  (HangarHostWindow *self);
 /* Shows the page called "overview" or "storage". */
 void              hangar_host_window_show_page      (HangarHostWindow *self,
                                                      const char       *name);
+/* The page shown: "overview" or "storage". */
+const char       *hangar_host_window_get_page       (HangarHostWindow *self);
 /* Says @message (a sentence) in the window, as a toast. */
 void              hangar_host_window_show_error     (HangarHostWindow *self,
                                                      const char       *message);

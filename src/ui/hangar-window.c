@@ -436,12 +436,20 @@ on_host_list_row_selected_cb (HangarWindow  *self,
 }
 
 /* Runs after the list box has its rows for the change: a removed host that was chosen
- * leaves no row selected, and All Hosts takes its place. */
+ * leaves no row selected, and All Hosts takes its place; one replaced in place (Edit
+ * Connection gave it another URI: one item for one) stays chosen as its successor. */
 static void
-on_connections_changed_cb (HangarWindow *self)
+on_connections_changed_cb (HangarWindow *self,
+                           guint         position,
+                           guint         removed,
+                           guint         added)
 {
+  /* The sidebar's rows: All Hosts, then the session's connections. */
+  guint index = removed == 1 && added == 1 ? position + 1 : 0;
+
   if (gtk_list_box_get_selected_row (self->host_list) == NULL)
-    gtk_list_box_select_row (self->host_list, gtk_list_box_get_row_at_index (self->host_list, 0));
+    gtk_list_box_select_row (self->host_list,
+                             gtk_list_box_get_row_at_index (self->host_list, index));
   update_view (self);
 }
 
