@@ -28,7 +28,7 @@ HANGAR_TEST_PACKAGES=(
   xvfb xauth dbus dbus-x11 xdotool imagemagick
   openssh-server openssh-client iproute2
   busybox-static cpio python3 virt-viewer
-  openssl
+  openssl sasl2-bin
   libc6-dev libdrm-dev libspice-protocol-dev
   lvm2 parted e2fsprogs
 )

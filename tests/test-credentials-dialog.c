@@ -17,6 +17,7 @@
 #include "hangar-window.h"
 #include "test-app-util.h"
 #include "test-core-util.h"
+#include "test-credentials-util.h"
 #include "test-widget-util.h"
 
 #define USER     "jane"
@@ -57,109 +58,12 @@ add_auth_host (Fixture *f)
   f->connection = hangar_session_add_connection (f->session, uri, FALSE, FALSE);
 }
 
-/* The dialog on screen, still waiting for its answer. */
-static HangarCredentialsDialog *
-current_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (HANGAR_IS_CREDENTIALS_DIALOG (window) && gtk_widget_get_mapped (GTK_WIDGET (window)) &&
-          hangar_credentials_is_pending (
-            hangar_credentials_dialog_get_question (HANGAR_CREDENTIALS_DIALOG (window))))
-        return HANGAR_CREDENTIALS_DIALOG (window);
-    }
-  return NULL;
-}
-
-static gboolean
-dialog_shown (gpointer data)
-{
-  return current_dialog () != NULL;
-}
-
-static gboolean
-no_dialog (gpointer data)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (HANGAR_IS_CREDENTIALS_DIALOG (window))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static HangarCredentialsDialog *
-wait_dialog (guint attempt)
-{
-  HangarCredentialsDialog *dialog;
-
-  if (!test_wait_for (dialog_shown, NULL, 10000))
-    g_error ("No credentials dialog was shown");
-  dialog = current_dialog ();
-  g_assert_cmpuint (hangar_credentials_get_attempt (hangar_credentials_dialog_get_question (dialog)),
-                    ==, attempt);
-  return dialog;
-}
-
-static void
-wait_no_dialog (void)
-{
-  if (!test_wait_for (no_dialog, NULL, 10000))
-    g_error ("The credentials dialog stayed");
-}
-
-static GtkWidget *
-row (HangarCredentialsDialog *dialog,
-     GType                    type)
-{
-  GtkWidget *widget = test_find_widget (GTK_WIDGET (dialog), type, NULL, NULL);
-
-  g_assert_nonnull (widget);
-  return widget;
-}
-
-/* Fills the rows and clicks Connect, as a user would. */
-static void
-answer (HangarCredentialsDialog *dialog,
-        const char              *user,
-        const char              *password)
-{
-  GtkWidget *user_row = row (dialog, ADW_TYPE_ENTRY_ROW);
-  GtkWidget *password_row = row (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW);
-
-  g_assert_true (gtk_widget_get_visible (user_row));
-  g_assert_true (gtk_widget_get_visible (password_row));
-  gtk_editable_set_text (GTK_EDITABLE (user_row), user);
-  gtk_editable_set_text (GTK_EDITABLE (password_row), password);
-  test_click_button (GTK_WIDGET (dialog), "C_onnect");
-}
-
-static void
-wait_state (HangarConnection     *connection,
-            HangarConnectionState state)
-{
-  if (!test_wait_for (test_connection_is_settled, connection, 10000))
-    g_error ("The host did not settle");
-  if (hangar_connection_get_state (connection) != state)
-    g_error ("The host is %s (%s), not in state %d",
-             hangar_connection_get_state_label (connection),
-             hangar_connection_get_error_message (connection), state);
-}
-
 /* Remember goes with a keyring that can keep the password; without one it is off and
  * the dialog says why. */
 static void
 assert_remember_consistent (HangarCredentialsDialog *dialog)
 {
-  GtkWidget *remember = row (dialog, GTK_TYPE_CHECK_BUTTON);
+  GtkWidget *remember = test_credentials_dialog_part (dialog, GTK_TYPE_CHECK_BUTTON);
   GtkWidget *note = gtk_widget_get_next_sibling (remember);
 
   g_assert_true (gtk_widget_get_visible (remember));
@@ -182,24 +86,25 @@ test_answer (Fixture      *f,
              gconstpointer data)
 {
   HangarCredentialsDialog *dialog;
-  GtkWidget *retry;
+  GtkWidget *retry, *user_row;
 
   add_auth_host (f);
-  dialog = wait_dialog (1);
+  dialog = test_credentials_wait_dialog (1, 10000);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
                             "this computer"));
   /* Nothing refused yet: no "try again". */
   retry = test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_LABEL, label_has, "refused");
   g_assert_nonnull (retry);
   g_assert_false (gtk_widget_get_visible (retry));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (dialog, ADW_TYPE_ENTRY_ROW))), ==, "");
+  user_row = test_credentials_dialog_part (dialog, ADW_TYPE_ENTRY_ROW);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (user_row)), ==, "");
   hangar_test_assert_accessible_names (GTK_WIDGET (dialog));
   assert_remember_consistent (dialog);
 
-  answer (dialog, USER, PASSWORD);
-  wait_state (f->connection, HANGAR_CONNECTION_STATE_CONNECTED);
+  test_credentials_answer (dialog, USER, PASSWORD);
+  test_credentials_wait_state (f->connection, HANGAR_CONNECTION_STATE_CONNECTED, 10000);
   g_assert_nonnull (hangar_connection_find_guest (f->connection, "guarded"));
-  wait_no_dialog ();
+  test_credentials_wait_no_dialog ();
 }
 
 static gboolean
@@ -228,16 +133,16 @@ test_refused_then_retry (Fixture      *f,
   GtkWidget *status;
 
   add_auth_host (f);
-  answer (wait_dialog (1), USER, "wrong");
-  wait_state (f->connection, HANGAR_CONNECTION_STATE_FAILED);
-  wait_no_dialog ();
+  test_credentials_answer (test_credentials_wait_dialog (1, 10000), USER, "wrong");
+  test_credentials_wait_state (f->connection, HANGAR_CONNECTION_STATE_FAILED, 10000);
+  test_credentials_wait_no_dialog ();
   if (!test_wait_for (failure_page_shown, f->window, 5000))
     g_error ("The window does not say that the host refused the login");
   status = test_find_widget (GTK_WIDGET (f->window), ADW_TYPE_STATUS_PAGE, NULL, NULL);
 
   test_click_button (status, "_Retry");
-  answer (wait_dialog (1), USER, PASSWORD);
-  wait_state (f->connection, HANGAR_CONNECTION_STATE_CONNECTED);
+  test_credentials_answer (test_credentials_wait_dialog (1, 10000), USER, PASSWORD);
+  test_credentials_wait_state (f->connection, HANGAR_CONNECTION_STATE_CONNECTED, 10000);
 }
 
 /* Cancel in the dialog: the host waits for credentials, and says so. */
@@ -246,9 +151,9 @@ test_cancel (Fixture      *f,
              gconstpointer data)
 {
   add_auth_host (f);
-  test_click_button (GTK_WIDGET (wait_dialog (1)), "_Cancel");
-  wait_state (f->connection, HANGAR_CONNECTION_STATE_NEEDS_CREDENTIALS);
-  wait_no_dialog ();
+  test_click_button (GTK_WIDGET (test_credentials_wait_dialog (1, 10000)), "_Cancel");
+  test_credentials_wait_state (f->connection, HANGAR_CONNECTION_STATE_NEEDS_CREDENTIALS, 10000);
+  test_credentials_wait_no_dialog ();
   g_assert_nonnull (strstr (hangar_connection_get_error_message (f->connection),
                             "asks for a user name and password"));
 }
@@ -262,10 +167,10 @@ test_window_cancel (Fixture      *f,
   GtkWidget *status;
 
   add_auth_host (f);
-  wait_dialog (1);
+  test_credentials_wait_dialog (1, 10000);
   status = test_find_widget (GTK_WIDGET (f->window), ADW_TYPE_STATUS_PAGE, NULL, NULL);
   test_click_button (status, "_Cancel");
-  wait_no_dialog ();
+  test_credentials_wait_no_dialog ();
   g_assert_cmpint (hangar_connection_get_state (f->connection), ==,
                    HANGAR_CONNECTION_STATE_DISCONNECTED);
 }

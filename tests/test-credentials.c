@@ -228,6 +228,43 @@ test_close_while_asking (void)
                    HANGAR_CONNECTION_STATE_DISCONNECTED);
 }
 
+static gboolean
+on_deadline_cb (gpointer data)
+{
+  *(gboolean *)data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *)data;
+}
+
+/* The open's bound (HANGAR_CONNECTION_OPEN_TIMEOUT_S) is on the host, not on the person
+ * typing: a question left a second past it does not end the open, and its answer then
+ * connects. The later timer firing proves the bound's moment has passed. */
+static void
+test_bound_waits_for_person (void)
+{
+  Asked asked = { USER, "-" };
+  g_autoptr(HangarConnection) connection = NULL;
+  gboolean passed = FALSE;
+
+  asked_listen (&asked);
+  connection = open_auth_host ();
+  g_timeout_add_seconds (HANGAR_CONNECTION_OPEN_TIMEOUT_S + 1, on_deadline_cb, &passed);
+  g_assert_true (test_wait_for (has_question, &asked, 10000));
+  g_assert_true (test_wait_for (is_true, &passed, (HANGAR_CONNECTION_OPEN_TIMEOUT_S + 10) * 1000));
+  g_assert_cmpint (hangar_connection_get_state (connection), ==,
+                   HANGAR_CONNECTION_STATE_CONNECTING);
+  g_assert_true (hangar_credentials_is_pending (asked.questions->pdata[0]));
+
+  hangar_credentials_answer (asked.questions->pdata[0], USER, PASSWORD, FALSE);
+  assert_connected (connection);
+  asked_clear (&asked);
+}
+
 /* Nobody listens (no application): no waiting on a question nobody sees. */
 static void
 test_nobody_asks (void)
@@ -297,6 +334,7 @@ main (int   argc,
   g_test_add_func ("/credentials/cancel", test_cancel);
   g_test_add_func ("/credentials/close-while-asking", test_close_while_asking);
   g_test_add_func ("/credentials/nobody-asks", test_nobody_asks);
+  g_test_add_func ("/credentials/bound-waits-for-person", test_bound_waits_for_person);
 
   return g_test_run ();
 }

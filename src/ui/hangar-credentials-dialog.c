@@ -84,9 +84,9 @@ hangar_credentials_dialog_response (AdwMessageDialog *dialog,
               gtk_check_button_get_active (self->remember_check))
             {
               const char *uri = hangar_credentials_get_uri (self->question);
+              /* What Seahorse lists: whose it is, and for what. */
               g_autofree char *label =
-                g_strdup_printf (_("libvirt login of %s on %s"), user,
-                                 hangar_credentials_get_host (self->question));
+                g_strdup_printf (_("Hangar: libvirt password of %s for %s"), user, uri);
 
               secret_password_store (login_schema (), SECRET_COLLECTION_DEFAULT, label, password,
                                      NULL, on_login_stored_cb, NULL, "uri", uri, "user", user,
