@@ -20,6 +20,7 @@ HANGAR_PACKAGES=(
 )
 
 # Additionally for the tests (Xvfb, D-Bus, the tiny guest, sshd for remote hosts;
+# libx11-dev and libxdamage-dev for test-display, which reads what reaches the X server;
 # libc6-dev, libdrm-dev's and libspice-protocol-dev's headers for the guest's
 # tests/guest/hangar-mode.c and hangar-agent.c; lvm2, parted and e2fsprogs for
 # e2e-storage's logical, disk and fs pools on loop devices; xorriso, which New Virtual
@@ -30,6 +31,7 @@ HANGAR_TEST_PACKAGES=(
   busybox-static cpio python3 virt-viewer
   openssl sasl2-bin
   libc6-dev libdrm-dev libspice-protocol-dev
+  libx11-dev libxdamage-dev
   lvm2 parted e2fsprogs
 )
 

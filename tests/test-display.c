@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <gtk/gtk.h>
+#include <gdk/x11/gdkx.h>
+#include <X11/Xlib.h>
+#include <X11/extensions/Xdamage.h>
 
 #include "hangar-display.h"
 #include "hangar-spinner.h"
@@ -465,6 +468,245 @@ row_grey (int y)
   return 0x40 + y % 0x80;
 }
 
+/* What the X server saw drawn into a window: XDamage's raw rectangles, read on a
+ * connection of the test's own, as the console benchmark counts them. */
+typedef struct
+{
+  Display *xdisplay;
+  Damage damage;
+  int event_base;
+  GtkWidget *widget;
+  guint n_paints;
+} DamageWatch;
+
+static void
+on_after_paint_cb (GdkFrameClock *clock,
+                   DamageWatch   *watch)
+{
+  watch->n_paints++;
+}
+
+static void
+damage_watch_start (DamageWatch *watch,
+                    GtkWidget   *widget)
+{
+  int error_base;
+
+  watch->widget = widget;
+  watch->xdisplay = XOpenDisplay (NULL);
+  g_assert_nonnull (watch->xdisplay);
+  if (!XDamageQueryExtension (watch->xdisplay, &watch->event_base, &error_base))
+    g_error ("The X server has no DAMAGE extension");
+  watch->damage = XDamageCreate (watch->xdisplay, test_x11_window_id (widget),
+                                 XDamageReportRawRectangles);
+  XSync (watch->xdisplay, False);
+  g_signal_connect (gtk_widget_get_frame_clock (widget), "after-paint",
+                    G_CALLBACK (on_after_paint_cb), watch);
+}
+
+static void
+damage_watch_stop (DamageWatch *watch)
+{
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (watch->widget),
+                                        on_after_paint_cb, watch);
+  XDamageDestroy (watch->xdisplay, watch->damage);
+  XCloseDisplay (watch->xdisplay);
+}
+
+static gboolean
+painted_since (gpointer data)
+{
+  DamageWatch *watch = data;
+  TestDisplay *display = TEST_DISPLAY (watch->widget);
+
+  return display->n_snapshots >
+           GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (display), "snapshots")) &&
+         watch->n_paints > GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (display), "paints"));
+}
+
+/* Damages @rects (guest pixels) in one go, waits for the frame that draws them, and
+ * returns what reached the window meanwhile: the rectangles' union and their summed
+ * area (what the benchmark counts). */
+static cairo_region_t *
+damage_and_collect (DamageWatch                 *watch,
+                    const cairo_rectangle_int_t *rects,
+                    guint                        n_rects,
+                    gint64                      *area)
+{
+  TestDisplay *display = TEST_DISPLAY (watch->widget);
+  cairo_region_t *region = cairo_region_create ();
+  gsize stride;
+  guint8 *fb = hangar_display_get_framebuffer (HANGAR_DISPLAY (display), &stride);
+  static guint8 grey = 0x20;
+
+  grey += 0x30;
+  g_object_set_data (G_OBJECT (display), "snapshots", GUINT_TO_POINTER (display->n_snapshots));
+  g_object_set_data (G_OBJECT (display), "paints", GUINT_TO_POINTER (watch->n_paints));
+  for (guint i = 0; i < n_rects; i++)
+    {
+      for (int y = rects[i].y; y < rects[i].y + rects[i].height; y++)
+        memset (fb + y * stride + rects[i].x * 4, grey, rects[i].width * 4);
+      hangar_display_damage (HANGAR_DISPLAY (display), rects[i].x, rects[i].y,
+                             rects[i].width, rects[i].height);
+    }
+  g_assert_true (test_wait_for (painted_since, watch, 3000));
+
+  /* GTK's requests reach the server before the test's round trip: whatever they damaged
+   * is queued for the test by the time it returns. */
+  XSync (gdk_x11_display_get_xdisplay (gtk_widget_get_display (watch->widget)), False);
+  XSync (watch->xdisplay, False);
+  *area = 0;
+  while (XPending (watch->xdisplay))
+    {
+      XEvent event;
+
+      XNextEvent (watch->xdisplay, &event);
+      if (event.type == watch->event_base + XDamageNotify)
+        {
+          XDamageNotifyEvent *notify = (XDamageNotifyEvent *)&event;
+
+          cairo_region_union_rectangle (region, &(cairo_rectangle_int_t) {
+                                                  notify->area.x, notify->area.y,
+                                                  notify->area.width, notify->area.height });
+          *area += (gint64)notify->area.width * notify->area.height;
+        }
+    }
+  return region;
+}
+
+/* @r in guest pixels, shown 1.25 times as large, grown by @grow screen pixels. */
+static cairo_rectangle_int_t
+scaled (cairo_rectangle_int_t r,
+        int                   grow)
+{
+  int x0 = (int)floor (r.x * 1.25) - grow, y0 = (int)floor (r.y * 1.25) - grow;
+  int x1 = (int)ceil ((r.x + r.width) * 1.25) + grow;
+  int y1 = (int)ceil ((r.y + r.height) * 1.25) + grow;
+
+  return (cairo_rectangle_int_t) { x0, y0, x1 - x0, y1 - y0 };
+}
+
+/* The display draws a picture of this size in tiles of 32 × 32 screen pixels: @r out to
+ * the tiles it reaches. */
+static cairo_rectangle_int_t
+on_tiles (cairo_rectangle_int_t r)
+{
+  int x0 = r.x / 32 * 32, y0 = r.y / 32 * 32;
+  int x1 = (r.x + r.width + 31) / 32 * 32, y1 = (r.y + r.height + 31) / 32 * 32;
+
+  return (cairo_rectangle_int_t) { x0, y0, x1 - x0, y1 - y0 };
+}
+
+static void
+assert_region_within (cairo_region_t              *region,
+                      const cairo_rectangle_int_t *bounds,
+                      guint                        n_bounds)
+{
+  cairo_region_t *outside = cairo_region_copy (region);
+  cairo_rectangle_int_t extents;
+
+  for (guint i = 0; i < n_bounds; i++)
+    cairo_region_subtract_rectangle (outside, &bounds[i]);
+  cairo_region_get_extents (outside, &extents);
+  if (!cairo_region_is_empty (outside))
+    g_error ("Drawn outside what changed: %d rectangles, within %d,%d %d×%d",
+             cairo_region_num_rectangles (outside), extents.x, extents.y, extents.width,
+             extents.height);
+  cairo_region_destroy (outside);
+}
+
+/* What the guest changed is what reaches the screen: its rectangles, scaled, with the
+ * two screen pixels around them that the filter blends them into, out to the tiles the
+ * picture is drawn in — not whole rows of the picture, nor the window. (GTK 4.8 on X11 copies a frame to the window in one
+ * request clipped to what changed, and XDamage reports that request's bounding box:
+ * rectangles far apart in one frame show as the box around them.) */
+static void
+test_damages_what_changed (void)
+{
+  TestDisplay *display = g_object_new (TEST_TYPE_DISPLAY, NULL);
+  const cairo_rectangle_int_t one = { 100, 100, 20, 16 };
+  const cairo_rectangle_int_t corner = { 702, 384, 18, 16 };
+  cairo_rectangle_int_t lines[25], scattered[3 * 25], bounds[G_N_ELEMENTS (scattered)];
+  cairo_rectangle_int_t bound, column, left;
+  cairo_region_t *drawn;
+  cairo_surface_t *picture;
+  DamageWatch watch = { 0 };
+  GtkWindow *window;
+  gint64 area;
+  gsize stride;
+  guint8 *fb;
+
+  /* A 720 × 400 guest (VGA text mode) shown 1.25 times as large. */
+  fb = hangar_display_set_framebuffer (HANGAR_DISPLAY (display), 720, 400, &stride);
+  for (int y = 0; y < 400; y++)
+    memset (fb + y * stride, row_grey (y), stride);
+  hangar_display_set_state (HANGAR_DISPLAY (display), HANGAR_DISPLAY_STATE_CONNECTED, NULL);
+  window = show_display (HANGAR_DISPLAY (display), 900, 500);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (display)), ==, 900);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (display)), ==, 500);
+  g_assert_cmpint (gtk_widget_get_scale_factor (GTK_WIDGET (display)), ==, 1);
+  damage_watch_start (&watch, GTK_WIDGET (display));
+  /* The first frames (the whole picture, focus) out of the way. */
+  cairo_region_destroy (damage_and_collect (&watch, &one, 1, &area));
+
+  /* One rectangle. */
+  drawn = damage_and_collect (&watch, &one, 1, &area);
+  bound = on_tiles (scaled (one, 2));
+  assert_region_within (drawn, &bound, 1);
+  bound = scaled (one, 0);
+  g_assert_cmpint (cairo_region_contains_rectangle (drawn, &bound), ==, CAIRO_REGION_OVERLAP_IN);
+  picture = render_widget (GTK_WIDGET (display));
+  g_assert_cmphex (pixel_at (picture, 137, 137), ==, fb[one.y * stride + one.x * 4] * 0x010101u);
+  cairo_surface_destroy (picture);
+  cairo_region_destroy (drawn);
+
+  /* At the picture's corner: nothing past its edge. */
+  drawn = damage_and_collect (&watch, &corner, 1, &area);
+  bound = on_tiles (scaled (corner, 2));
+  assert_region_within (drawn, &bound, 1);
+  bound = scaled (corner, 0);
+  g_assert_cmpint (cairo_region_contains_rectangle (drawn, &bound), ==, CAIRO_REGION_OVERLAP_IN);
+  cairo_region_destroy (drawn);
+
+  /* A column of changed digits, one run per text line, of different widths: more
+   * rectangles than GTK diffs (past 30 it repaints the whole window), merged into the
+   * column of tiles the digits reach. */
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      lines[i] = (cairo_rectangle_int_t) { 9 * (12 + i % 3), 16 * i, 9 * (1 + i % 2), 16 };
+      bounds[i] = scaled (lines[i], 0);
+    }
+  drawn = damage_and_collect (&watch, lines, G_N_ELEMENTS (lines), &area);
+  column = on_tiles ((cairo_rectangle_int_t) { 9 * 12 * 5 / 4 - 2, 0, 9 * 4 * 5 / 4 + 4, 500 });
+  assert_region_within (drawn, &column, 1);
+  g_assert_cmpint (area, <=, (gint64)column.width * column.height);
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    g_assert_cmpint (cairo_region_contains_rectangle (drawn, &bounds[i]), ==,
+                     CAIRO_REGION_OVERLAP_IN);
+  cairo_region_destroy (drawn);
+
+  /* Changes scattered over the left of the picture: more rectangles of tiles than GTK
+   * diffs, which would repaint the whole window; merged into fewer, they stay left. */
+  for (guint i = 0; i < G_N_ELEMENTS (scattered); i++)
+    {
+      int column = i % 3, line = i / 3;
+
+      scattered[i] = (cairo_rectangle_int_t) { 40 + 100 * column + 40 * (line % 5),
+                                               16 * line, 9, 16 };
+      bounds[i] = scaled (scattered[i], 0);
+    }
+  drawn = damage_and_collect (&watch, scattered, G_N_ELEMENTS (scattered), &area);
+  left = on_tiles (scaled ((cairo_rectangle_int_t) { 0, 0, 40 + 200 + 160 + 9, 400 }, 2));
+  assert_region_within (drawn, &left, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (scattered); i++)
+    g_assert_cmpint (cairo_region_contains_rectangle (drawn, &bounds[i]), ==,
+                     CAIRO_REGION_OVERLAP_IN);
+  cairo_region_destroy (drawn);
+
+  damage_watch_stop (&watch);
+  gtk_window_destroy (window);
+}
+
 /* At 1:1 in a scrolled window only what shows is drawn; scrolling draws what comes into
  * view. */
 static void
@@ -703,6 +945,7 @@ main (int   argc,
   g_test_add_func ("/display/screenshot", test_screenshot);
   g_test_add_func ("/display/scrolled-draws-what-shows", test_scrolled_draws_what_shows);
   g_test_add_func ("/display/downscaled-without-seams", test_downscaled_without_seams);
+  g_test_add_func ("/display/damages-what-changed", test_damages_what_changed);
   g_test_add_func ("/display/keyboard-grab", test_keyboard_grab);
   g_test_add_func ("/display/spinner-while-mapped", test_spinner_while_mapped);
 

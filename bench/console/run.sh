@@ -14,11 +14,14 @@
 # Knobs (environment variables, all optional):
 #   HANGAR_BIN          Hangar binary (default: _build/src/hangar; copied before use so
 #                       a rebuild during the run cannot change it)
+#   HANGAR_REF_BIN      another Hangar binary (copied too), measured as the client
+#                       "hangar-ref" with GSK_RENDERER=$BENCH_GSK_RENDERER: a before/after
+#                       comparison on the same guest in the same run
 #   SCHEMA_DIR          GSETTINGS_SCHEMA_DIR (default: _build/data)
 #   BENCH_PROTOCOLS     default "vnc spice"
 #   BENCH_CLIENTS       default "hangar remote-viewer hangar-default floor", measured in
 #                       this order: hangar = Hangar with GSK_RENDERER=$BENCH_GSK_RENDERER
-#                       (the comparison), remote-viewer, hangar-default = Hangar with GTK's
+#                       (the comparison), hangar-ref (see HANGAR_REF_BIN), remote-viewer, hangar-default = Hangar with GTK's
 #                       default renderer (GL, on Mesa llvmpipe under Xvfb), for reference;
 #                       floor = bench/console/floor.c: gvnc / spice-client-glib receiving
 #                       the same updates in a GTK 4 main loop and drawing nothing, i.e. what
@@ -31,6 +34,9 @@
 #                       drawing, like GTK 3's; "default" leaves it unset)
 #   BENCH_GAP_MS        damage events further apart than this start a new frame (4)
 #   BENCH_SHOT          0: no screenshots
+#   BENCH_PERF          1: record the Hangar clients with `perf record --call-graph dwarf`
+#                       over the measured seconds, into bench/_results/console-STAMP/
+#                       PROTO-CLIENT.perf.data (perf's own work then counts in "other")
 #   HANGAR_TEST_GUEST_DIR  the tiny guest (default /var/cache/hangar-test-guest)
 set -u -o pipefail
 
@@ -53,6 +59,7 @@ BENCH_WIN=${BENCH_WIN:-900x680}
 BENCH_GSK_RENDERER=${BENCH_GSK_RENDERER:-cairo}
 BENCH_GAP_MS=${BENCH_GAP_MS:-4}
 BENCH_SHOT=${BENCH_SHOT:-1}
+BENCH_PERF=${BENCH_PERF:-0}
 if [[ -z ${HANGAR_TEST_GUEST_DIR:-} ]]; then
     if [[ $(id -u) -eq 0 ]]; then
         HANGAR_TEST_GUEST_DIR=/var/cache/hangar-test-guest
@@ -168,6 +175,7 @@ machine_info() {
 | X server | Xvfb ${win_w}x${win_h} windows on a 1280x800x24 screen, no window manager |
 | Hangar commit | $commit |
 | Hangar binary | ${HANGAR_BIN#"$root"/}, built $bin_built |
+| Reference binary (hangar-ref) | ${HANGAR_REF_BIN:-none} |
 | Date | $(date -u '+%Y-%m-%d %H:%M UTC'), load average at start $(cut -d' ' -f1-3 /proc/loadavg) |
 | Settings | warm-up ${BENCH_WARMUP} s, measured ${BENCH_SECONDS} s per client, Hangar GSK_RENDERER=$BENCH_GSK_RENDERER, frame gap ${BENCH_GAP_MS} ms |
 | Other guests running | $(virsh -c "$URI" list --name 2>/dev/null | grep -c .) |
@@ -213,13 +221,14 @@ measure() {
           XDG_DATA_HOME="$run_tmp/$tag/data" XDG_CACHE_HOME="$run_tmp/$tag/cache"
           GTK_A11Y=none NO_AT_BRIDGE=1)
     case $client in
-        hangar|hangar-default)
+        hangar|hangar-default|hangar-ref)
             strict=1
             envs+=(GSETTINGS_SCHEMA_DIR="$SCHEMA_DIR")
-            if [ "$client" = hangar ] && [ "$BENCH_GSK_RENDERER" != default ]; then
+            if [ "$client" != hangar-default ] && [ "$BENCH_GSK_RENDERER" != default ]; then
                 envs+=(GSK_RENDERER="$BENCH_GSK_RENDERER")
             fi
-            cmd=("$bin" --connect "$URI" --show-domain-console "$dom") ;;
+            cmd=("$bin" --connect "$URI" --show-domain-console "$dom")
+            [ "$client" = hangar-ref ] && cmd[0]=$bin_ref ;;
         remote-viewer)
             cmd=(remote-viewer "$proto://127.0.0.1:$port") ;;
         floor)
@@ -242,7 +251,12 @@ measure() {
     sleep "$BENCH_WARMUP"
     kill -0 "$pid" 2>/dev/null || { m_status="exited during warm-up"; bench_stop_pid "$pid"; return; }
 
-    local c0 x0 q0 b0 t0 c1 x1 q1 b1 t1 dmg secs
+    local c0 x0 q0 b0 t0 c1 x1 q1 b1 t1 dmg secs perf_pid=""
+    if [ "$BENCH_PERF" = 1 ] && [[ $client == hangar* ]]; then
+        perf record --call-graph dwarf -F 250 -o "$res_dir/$tag.perf.data" -p "$pid" \
+            >"$res_dir/$tag.perf.log" 2>&1 &
+        perf_pid=$!
+    fi
     c0=$(tree_ticks "$pid"); x0=$(tree_ticks "$xvfb_pid"); q0=$(tree_ticks "$qpid")
     b0=$(busy_ticks)
     t0=$EPOCHREALTIME
@@ -250,6 +264,10 @@ measure() {
     c1=$(tree_ticks "$pid"); x1=$(tree_ticks "$xvfb_pid"); q1=$(tree_ticks "$qpid")
     b1=$(busy_ticks)
     t1=$EPOCHREALTIME
+    if [ -n "$perf_pid" ]; then
+        kill -INT "$perf_pid" 2>/dev/null
+        wait "$perf_pid" 2>/dev/null
+    fi
     secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
     if ! kill -0 "$pid" 2>/dev/null; then
         m_status="exited during the measurement"
@@ -290,6 +308,7 @@ hangar_ensure_packages xvfb dbus xdotool imagemagick virt-viewer gcc libc6-dev \
     libx11-dev libxdamage-dev busybox-static cpio python3 libvirt-clients \
     libvirt-daemon-system qemu-system-x86 pkg-config libgtk-4-dev libgvnc-1.0-dev \
     libspice-client-glib-2.0-dev
+if [ "$BENCH_PERF" = 1 ]; then hangar_ensure_packages linux-perf; fi
 hangar_ensure_libvirtd
 if ! timeout 5 virsh -c "$URI" uri >/dev/null 2>&1; then
     log "$URI does not answer"
@@ -324,6 +343,14 @@ if [ -x "$HANGAR_BIN" ]; then
 else
     have_hangar=0
     log "$HANGAR_BIN missing: measuring remote-viewer only"
+fi
+bin_ref=$run_tmp/hangar-ref
+if [[ " $BENCH_CLIENTS " == *" hangar-ref "* ]]; then
+    if [ -z "${HANGAR_REF_BIN:-}" ] || [ ! -x "$HANGAR_REF_BIN" ]; then
+        log "the client hangar-ref needs HANGAR_REF_BIN, an executable Hangar"
+        exit 1
+    fi
+    cp "$HANGAR_REF_BIN" "$bin_ref"
 fi
 # SPICE in Hangar: the binary has the HangarSpiceDisplay type.
 hangar_spice=0
@@ -366,6 +393,7 @@ for proto in $BENCH_PROTOCOLS; do
         case $client in
             hangar) label="Hangar (GSK_RENDERER=$BENCH_GSK_RENDERER)" ;;
             hangar-default) label="Hangar (GTK default renderer)" ;;
+            hangar-ref) label="Hangar reference binary (GSK_RENDERER=$BENCH_GSK_RENDERER)" ;;
             floor) label="library floor (no drawing)" ;;
             *) label=$client ;;
         esac

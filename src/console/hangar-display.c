@@ -21,13 +21,19 @@ typedef struct
   gboolean damaged;     /* since the last frame */
   guint64 frame_count; /* frames drawn with new damage */
 
-  /* The picture is drawn as horizontal strips, each a render node kept until its rows
-   * change: GTK then repaints only the strips that changed, and nothing is converted. */
-  GPtrArray *strips;
-  guint8 *strip_dirty;
-  guint n_strips;
-  graphene_rect_t strips_rect;
-  int strip_margin; /* rows each side that scaling blends into a strip's edge */
+  /* The picture on screen is a grid of tiles, each a render node drawn once from the
+   * framebuffer and kept until its pixels change. A frame draws again only the tiles the
+   * guest's changes reach and hands GTK the same nodes otherwise, so that GTK's diff of
+   * two frames — what it repaints — is those tiles. */
+  GskRenderNode **tiles; /* row by row; NULL: not drawn (yet, or out of view) */
+  guint8 *tile_dirty;
+  int tile_width;        /* device pixels */
+  int tile_height;
+  int n_tile_columns;
+  int n_tile_rows;
+  gboolean tiles_valid;
+  graphene_rect_t tiles_rect; /* where the picture was when they were drawn */
+  int tiles_scale;
   GtkWidget *viewport; /* the scrolled window's, whose scrolling draws again; weak */
 
   HangarDisplayScaling scaling;
@@ -249,9 +255,12 @@ hangar_display_widget_to_guest (HangarDisplay *self,
   return gx >= 0 && gy >= 0 && gx < priv->fb_width && gy < priv->fb_height;
 }
 
-#define STRIP_ROWS 32
-
 static void schedule_resize_request (HangarDisplay *self);
+static void mark_damage (HangarDisplay *self,
+                         int            x0,
+                         int            y0,
+                         int            x1,
+                         int            y1);
 
 /* A new mode or connection: what resize-guest mode asked before counts no more. */
 static void
@@ -263,14 +272,23 @@ forget_resize_requests (HangarDisplayPrivate *priv)
 }
 
 static void
-invalidate_strips (HangarDisplay *self)
+free_tiles (HangarDisplayPrivate *priv)
+{
+  for (int i = 0; i < priv->n_tile_columns * priv->n_tile_rows; i++)
+    g_clear_pointer (&priv->tiles[i], gsk_render_node_unref);
+  g_clear_pointer (&priv->tiles, g_free);
+  g_clear_pointer (&priv->tile_dirty, g_free);
+  priv->n_tile_columns = priv->n_tile_rows = 0;
+}
+
+/* A new picture: everything is drawn again at the next frame. */
+static void
+reset_tiles (HangarDisplay *self)
 {
   HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
 
-  if (priv->strips != NULL)
-    g_ptr_array_set_size (priv->strips, 0);
-  g_clear_pointer (&priv->strip_dirty, g_free);
-  priv->n_strips = 0;
+  free_tiles (priv);
+  priv->tiles_valid = FALSE;
 }
 
 void
@@ -289,15 +307,11 @@ hangar_display_damage (HangarDisplay *self,
   if (bottom <= top || x >= priv->fb_width || x + width <= 0)
     return;
 
-  /* Straight to the strips it touches (without strips yet, all are drawn anyway), and
-   * the rows each way that scaling blends in. A busy guest sends thousands of rectangles
-   * a second; this is all each costs until the next frame. */
-  if (priv->strip_dirty != NULL)
-    for (int strip = MAX (top - priv->strip_margin, 0) / STRIP_ROWS;
-         strip <= MIN (bottom - 1 + priv->strip_margin, priv->fb_height - 1) / STRIP_ROWS &&
-         strip < (int)priv->n_strips;
-         strip++)
-      priv->strip_dirty[strip] = TRUE;
+  /* Straight to the tiles it reaches (without tiles yet, all are drawn anyway). A busy
+   * guest sends thousands of rectangles a second: this is all each one costs until the
+   * next frame draws them. */
+  if (priv->tiles_valid)
+    mark_damage (self, MAX (x, 0), top, MIN (x + width, priv->fb_width), bottom);
   priv->damaged = TRUE;
   /* GTK draws at most once per frame, with all the damage that arrived since. */
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -322,7 +336,7 @@ replace_framebuffer (HangarDisplay *self,
   priv->fb_width = width;
   priv->fb_height = height;
   priv->stride = stride;
-  invalidate_strips (self);
+  reset_tiles (self);
   hangar_display_damage (self, 0, 0, width, height);
 
   /* In resize-guest mode, a size nobody asked for (the guest rebooted or set a mode
@@ -387,7 +401,7 @@ hangar_display_set_framebuffer_data (HangarDisplay *self,
       replace_framebuffer (self, data, FALSE, width, height, stride);
       return;
     }
-  /* Detached: the strips already drawn stay on screen (nothing is redrawn from pixels
+  /* Detached: the tiles already drawn stay on screen (nothing is redrawn from pixels
    * that are gone) until the next picture. */
   if (priv->owns_framebuffer)
     g_free (priv->framebuffer);
@@ -408,68 +422,214 @@ hangar_display_get_framebuffer (HangarDisplay *self,
   return priv->framebuffer;
 }
 
-/* One strip: rows [first_row, first_row + STRIP_ROWS) of the framebuffer, drawn with the
- * picture's transform and clipped to whole device pixels so strips meet without seams.
- *
- * The strip is scaled here, into an image of the device pixels it covers, and the node
- * keeps only that: what is drawn, not a copy of the guest's rows (a render node must own
- * its pixels, since the framebuffer keeps changing underneath). Scaled down, the rows
- * the filter blends in at the strip's edges come straight from the framebuffer, so the
- * strips join as if the picture were drawn in one piece. */
-static GskRenderNode *
-draw_strip (HangarDisplay         *self,
-            const graphene_rect_t *rect,
-            int                    first_row)
+/* GTK 4.8 gives up diffing two frames once the changed area takes more than 30
+ * rectangles, and repaints the whole window: a frame's tiles are merged into fewer,
+ * larger rectangles well before that. */
+#define MAX_FRAME_RECTS 16
+/* Tiles are at least this large (device pixels), and a picture has at most about this
+ * many each way: GTK's cairo renderer visits every node of a frame, drawn or not (some
+ * half a microsecond each), while larger tiles repaint more around each change. */
+#define MIN_TILE_SIZE 32
+#define MAX_TILE_COLUMNS 32
+#define MAX_TILE_ROWS 16
+
+/* Device pixels along one axis that guest pixels [@g0, @g1) change, @s device pixels a
+ * guest pixel: with the filter's reach. Bilinear (enlarged) reaches half a guest pixel
+ * past a pixel's centre; shrunk, the filter averages about 1/s guest pixels, and one
+ * more is taken for its edge; at 1:1 (no filter) the pixels themselves. */
+static void
+device_span (double   s,
+             gboolean filtered,
+             int      g0,
+             int      g1,
+             int      limit,
+             int     *d0,
+             int     *d1)
+{
+  double lo, hi;
+
+  if (!filtered)
+    lo = g0 * s, hi = g1 * s;
+  else if (s >= 1.0)
+    lo = (g0 - 0.5) * s - 0.5, hi = (g1 + 0.5) * s - 0.5;
+  else
+    lo = (g0 - ceil (1.0 / s) - 1) * s, hi = (g1 + ceil (1.0 / s) + 1) * s;
+  *d0 = CLAMP ((int)floor (lo), 0, limit);
+  *d1 = CLAMP ((int)ceil (hi), 0, limit);
+}
+
+static gboolean
+picture_is_filtered (HangarDisplay         *self,
+                     const graphene_rect_t *rect,
+                     int                    device)
 {
   HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
-  double scale_x = rect->size.width / priv->fb_width;
-  double scale_y = rect->size.height / priv->fb_height;
+
+  /* At 1:1 every guest pixel lands on one screen pixel: no filtering at all. */
+  return rect->size.width * device != priv->fb_width ||
+         rect->size.height * device != priv->fb_height;
+}
+
+/* Sets @marks of the tiles that @area (device pixels of the picture) reaches. */
+static void
+mark_tiles (HangarDisplayPrivate        *priv,
+            const cairo_rectangle_int_t *area,
+            guint8                      *marks)
+{
+  if (area->width <= 0 || area->height <= 0)
+    return;
+  for (int row = area->y / priv->tile_height;
+       row <= (area->y + area->height - 1) / priv->tile_height && row < priv->n_tile_rows;
+       row++)
+    for (int column = area->x / priv->tile_width;
+         column <= (area->x + area->width - 1) / priv->tile_width &&
+         column < priv->n_tile_columns;
+         column++)
+      marks[row * priv->n_tile_columns + column] = TRUE;
+}
+
+/* Marks the tiles whose pixels guest pixels [@x0, @x1) × [@y0, @y1) change (the picture
+ * as the tiles were drawn). */
+static void
+mark_damage (HangarDisplay *self,
+             int            x0,
+             int            y0,
+             int            x1,
+             int            y1)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  const graphene_rect_t *rect = &priv->tiles_rect;
+  int device = priv->tiles_scale;
+  int width = (int)ceil (rect->size.width * device);
+  int height = (int)ceil (rect->size.height * device);
+  gboolean filtered = picture_is_filtered (self, rect, device);
+  cairo_rectangle_int_t area;
+  int right, bottom;
+
+  device_span (rect->size.width * device / priv->fb_width, filtered, x0, x1, width,
+               &area.x, &right);
+  device_span (rect->size.height * device / priv->fb_height, filtered, y0, y1, height,
+               &area.y, &bottom);
+  area.width = right - area.x;
+  area.height = bottom - area.y;
+  mark_tiles (priv, &area, priv->tile_dirty);
+}
+
+static gint64
+rect_area (const cairo_rectangle_int_t *r)
+{
+  return (gint64)r->width * r->height;
+}
+
+static void
+rect_union (const cairo_rectangle_int_t *a,
+            const cairo_rectangle_int_t *b,
+            cairo_rectangle_int_t       *out)
+{
+  int x0 = MIN (a->x, b->x), y0 = MIN (a->y, b->y);
+  int x1 = MAX (a->x + a->width, b->x + b->width);
+  int y1 = MAX (a->y + a->height, b->y + b->height);
+
+  *out = (cairo_rectangle_int_t) { x0, y0, x1 - x0, y1 - y0 };
+}
+
+/* @region in at most @max rectangles, covering it and as little more as this finds:
+ * each band of rows becomes one rectangle, then neighbouring bands that add the least
+ * area when joined are joined. The result's rectangles lie in distinct rows. */
+static void
+simplify_region (cairo_region_t *region,
+                 int             max)
+{
+  g_autoptr(GArray) bands = NULL;
+  int n = cairo_region_num_rectangles (region);
+  cairo_rectangle_int_t *b;
+
+  if (n <= max)
+    return;
+  bands = g_array_sized_new (FALSE, FALSE, sizeof (cairo_rectangle_int_t), n);
+  for (int i = 0; i < n; i++)
+    {
+      cairo_rectangle_int_t r;
+
+      cairo_region_get_rectangle (region, i, &r);
+      b = bands->len > 0 ? &g_array_index (bands, cairo_rectangle_int_t, bands->len - 1)
+                         : NULL;
+      /* A region's rectangles come in bands of equal rows, left to right. */
+      if (b != NULL && b->y == r.y && b->height == r.height)
+        rect_union (b, &r, b);
+      else
+        g_array_append_val (bands, r);
+    }
+  while (bands->len > (guint)max)
+    {
+      gint64 best_cost = G_MAXINT64;
+      guint best = 0;
+
+      b = (cairo_rectangle_int_t *)(gpointer)bands->data;
+      for (guint i = 0; i + 1 < bands->len; i++)
+        {
+          cairo_rectangle_int_t u;
+          gint64 cost;
+
+          rect_union (&b[i], &b[i + 1], &u);
+          cost = rect_area (&u) - rect_area (&b[i]) - rect_area (&b[i + 1]);
+          if (cost < best_cost)
+            best_cost = cost, best = i;
+        }
+      rect_union (&b[best], &b[best + 1], &b[best]);
+      g_array_remove_index (bands, best + 1);
+    }
+  for (guint i = 0; i < bands->len; i++)
+    cairo_region_union_rectangle (region, &g_array_index (bands, cairo_rectangle_int_t, i));
+}
+
+/* One tile: device pixels @area of the picture, scaled here from the framebuffer as
+ * it is now into an image of just those pixels, which the node keeps (a render node
+ * must own its pixels: the framebuffer keeps changing underneath). Every tile samples
+ * the whole framebuffer with the picture's transform, so tiles meet without seams, as
+ * if the picture were drawn in one piece. */
+static GskRenderNode *
+draw_tile (HangarDisplay               *self,
+           const graphene_rect_t       *rect,
+           const cairo_rectangle_int_t *area)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
   int device = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  int last_row = MIN (first_row + STRIP_ROWS, priv->fb_height);
-  /* Strip edges on whole device pixels (the first one where the picture starts). */
-  double top = first_row == 0 ? rect->origin.y
-                              : floor ((rect->origin.y + first_row * scale_y) * device) / device;
-  double bottom = last_row == priv->fb_height
-                    ? rect->origin.y + rect->size.height
-                    : floor ((rect->origin.y + last_row * scale_y) * device) / device;
-  int src_first = MAX (first_row - priv->strip_margin, 0);
-  int src_last = MIN (last_row + priv->strip_margin, priv->fb_height);
-  int pixels_wide = (int)ceil (rect->size.width * device);
-  int pixels_high = (int)ceil ((bottom - top) * device);
-  cairo_surface_t *rows, *drawn;
+  double left = rect->origin.x + (double)area->x / device;
+  double top = rect->origin.y + (double)area->y / device;
+  /* The picture's right and bottom edges may cut a device pixel. */
+  double right = MIN (rect->origin.x + (double)(area->x + area->width) / device,
+                      rect->origin.x + rect->size.width);
+  double bottom = MIN (rect->origin.y + (double)(area->y + area->height) / device,
+                       rect->origin.y + rect->size.height);
+  cairo_surface_t *source, *drawn;
   GskRenderNode *node;
   cairo_t *cr;
 
-  if (bottom <= top || pixels_wide <= 0 || pixels_high <= 0)
-    return NULL;
-
-  /* The framebuffer's rows as they are now, read in place. */
-  rows = cairo_image_surface_create_for_data (priv->framebuffer + (gsize)src_first * priv->stride,
-                                              CAIRO_FORMAT_RGB24, priv->fb_width,
-                                              src_last - src_first, priv->stride);
-  drawn = cairo_image_surface_create (CAIRO_FORMAT_RGB24, pixels_wide, pixels_high);
+  source = cairo_image_surface_create_for_data (priv->framebuffer, CAIRO_FORMAT_RGB24,
+                                                priv->fb_width, priv->fb_height,
+                                                priv->stride);
+  drawn = cairo_image_surface_create (CAIRO_FORMAT_RGB24, area->width, area->height);
   cr = cairo_create (drawn);
-  /* Device pixels of the strip → widget coordinates → framebuffer pixels. */
-  cairo_scale (cr, device, device);
-  cairo_translate (cr, 0, rect->origin.y - top);
-  cairo_scale (cr, scale_x, scale_y);
-  cairo_set_source_surface (cr, rows, 0, src_first);
-  /* At 1:1 every guest pixel lands on one screen pixel: no filtering at all. */
-  cairo_pattern_set_filter (cairo_get_source (cr),
-                            scale_x * device == 1.0 && scale_y * device == 1.0
-                              ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
+  /* The tile's pixels → the picture's device pixels → framebuffer pixels. */
+  cairo_translate (cr, -area->x, -area->y);
+  cairo_scale (cr, rect->size.width * device / priv->fb_width,
+               rect->size.height * device / priv->fb_height);
+  cairo_set_source_surface (cr, source, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), picture_is_filtered (self, rect, device)
+                                                     ? CAIRO_FILTER_GOOD
+                                                     : CAIRO_FILTER_NEAREST);
   cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
   cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
   cairo_paint (cr);
   cairo_destroy (cr);
-  cairo_surface_destroy (rows);
+  cairo_surface_destroy (source);
 
   /* The node shows those pixels one to one. */
   cairo_surface_set_device_scale (drawn, device, device);
-  node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (rect->origin.x, top, rect->size.width,
-                                                  bottom - top));
+  node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (left, top, right - left, bottom - top));
   cr = gsk_cairo_node_get_draw_context (node);
-  cairo_set_source_surface (cr, drawn, rect->origin.x, top);
+  cairo_set_source_surface (cr, drawn, left, top);
   cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
   cairo_paint (cr);
   cairo_destroy (cr);
@@ -510,29 +670,144 @@ visible_area (HangarDisplay   *self,
     graphene_rect_init (area, 0, 0, 0, 0);
 }
 
+/* The device pixels of the picture on screen now (picture coordinates). */
+static void
+visible_pixels (HangarDisplay         *self,
+                const graphene_rect_t *rect,
+                cairo_rectangle_int_t *out)
+{
+  int device = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  int width = (int)ceil (rect->size.width * device);
+  int height = (int)ceil (rect->size.height * device);
+  graphene_rect_t visible;
+  int x0, y0, x1, y1;
+
+  visible_area (self, &visible);
+  x0 = CLAMP ((int)floor ((visible.origin.x - rect->origin.x) * device), 0, width);
+  y0 = CLAMP ((int)floor ((visible.origin.y - rect->origin.y) * device), 0, height);
+  x1 = CLAMP ((int)ceil ((visible.origin.x + visible.size.width - rect->origin.x) * device),
+              0, width);
+  y1 = CLAMP ((int)ceil ((visible.origin.y + visible.size.height - rect->origin.y) * device),
+              0, height);
+  *out = (cairo_rectangle_int_t) { x0, y0, MAX (x1 - x0, 0), MAX (y1 - y0, 0) };
+}
+
+/* Brings the tiles in view up to date with the framebuffer, drawing again those that
+ * the guest's changes since the last frame reach; those out of view go. */
+static void
+update_tiles (HangarDisplay         *self,
+              const graphene_rect_t *rect)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  int device = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  int width = (int)ceil (rect->size.width * device);
+  int height = (int)ceil (rect->size.height * device);
+  int n_tiles;
+  cairo_rectangle_int_t visible;
+  cairo_region_t *todo;
+  g_autofree guint8 *draw = NULL;
+
+  /* A new picture, size, place or scale changes every pixel. */
+  if (!priv->tiles_valid || !graphene_rect_equal (rect, &priv->tiles_rect) ||
+      device != priv->tiles_scale)
+    {
+      free_tiles (priv);
+      priv->tile_width = MAX (MIN_TILE_SIZE, (width + MAX_TILE_COLUMNS - 1) / MAX_TILE_COLUMNS);
+      priv->tile_height = MAX (MIN_TILE_SIZE, (height + MAX_TILE_ROWS - 1) / MAX_TILE_ROWS);
+      priv->n_tile_columns = (width + priv->tile_width - 1) / priv->tile_width;
+      priv->n_tile_rows = (height + priv->tile_height - 1) / priv->tile_height;
+      n_tiles = priv->n_tile_columns * priv->n_tile_rows;
+      priv->tiles = g_new0 (GskRenderNode *, n_tiles);
+      priv->tile_dirty = g_malloc (n_tiles);
+      memset (priv->tile_dirty, TRUE, n_tiles);
+      priv->tiles_rect = *rect;
+      priv->tiles_scale = device;
+      priv->tiles_valid = TRUE;
+    }
+  n_tiles = priv->n_tile_columns * priv->n_tile_rows;
+
+  /* Only what shows is kept and drawn (at 1:1 in a scrolled window, the part in view);
+   * what scrolls out goes, and is drawn again when it comes back. */
+  visible_pixels (self, rect, &visible);
+  todo = cairo_region_create ();
+  for (int i = 0; i < n_tiles; i++)
+    {
+      cairo_rectangle_int_t tile = { (i % priv->n_tile_columns) * priv->tile_width,
+                                     (i / priv->n_tile_columns) * priv->tile_height,
+                                     priv->tile_width, priv->tile_height };
+
+      if (!gdk_rectangle_intersect (&tile, &visible, NULL))
+        {
+          if (priv->tiles[i] != NULL)
+            {
+              g_clear_pointer (&priv->tiles[i], gsk_render_node_unref);
+              priv->tile_dirty[i] = TRUE;
+            }
+        }
+      else if (priv->tile_dirty[i] || priv->tiles[i] == NULL)
+        cairo_region_union_rectangle (todo, &tile);
+    }
+  if (cairo_region_is_empty (todo))
+    {
+      cairo_region_destroy (todo);
+      return;
+    }
+
+  /* What GTK repaints is what the tiles drawn now cover: in few rectangles, so that it
+   * repaints just that. The rectangles join whole tiles, so the tiles they reach lie
+   * within them. */
+  simplify_region (todo, MAX_FRAME_RECTS);
+  draw = g_malloc0 (n_tiles);
+  for (int i = 0; i < cairo_region_num_rectangles (todo); i++)
+    {
+      cairo_rectangle_int_t area;
+
+      cairo_region_get_rectangle (todo, i, &area);
+      mark_tiles (priv, &area, draw);
+    }
+  cairo_region_destroy (todo);
+
+  for (int i = 0; i < n_tiles; i++)
+    {
+      cairo_rectangle_int_t tile = { (i % priv->n_tile_columns) * priv->tile_width,
+                                     (i / priv->n_tile_columns) * priv->tile_height,
+                                     priv->tile_width, priv->tile_height };
+
+      if (!draw[i] || !gdk_rectangle_intersect (&tile, &visible, NULL))
+        continue;
+      /* The last column and row stop at the picture's edge. */
+      tile.width = MIN (tile.width, width - tile.x);
+      tile.height = MIN (tile.height, height - tile.y);
+      g_clear_pointer (&priv->tiles[i], gsk_render_node_unref);
+      priv->tiles[i] = draw_tile (self, rect, &tile);
+      priv->tile_dirty[i] = FALSE;
+    }
+}
+
 static void
 hangar_display_snapshot (GtkWidget   *widget,
                          GtkSnapshot *snapshot)
 {
   HangarDisplay *self = HANGAR_DISPLAY (widget);
   HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
-  graphene_rect_t rect, visible;
+  graphene_rect_t rect;
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   const GdkRGBA black = { 0, 0, 0, 1 };
 
   compute_draw_rect (self, &rect);
-  /* Without pixels (a SPICE surface between two modes), the strips drawn last stay. */
+  /* Without pixels (a SPICE surface between two modes), the tiles drawn last stay. */
   if (rect.size.width <= 0 || rect.size.height <= 0 ||
       (priv->framebuffer == NULL &&
-       (priv->strip_dirty == NULL || !graphene_rect_equal (&rect, &priv->strips_rect))))
+       (!priv->tiles_valid || !graphene_rect_equal (&rect, &priv->tiles_rect) ||
+        gtk_widget_get_scale_factor (widget) != priv->tiles_scale)))
     {
       gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, 0, width, height));
       return;
     }
 
   /* Black only around the picture (each band reaching into the pixels the picture
-   * covers only in part): under it, every frame would fill what the strips then cover. */
+   * covers only in part): under it, every frame would fill what the tiles then cover. */
   {
     double left = ceil (rect.origin.x), top = ceil (rect.origin.y);
     double right = floor (rect.origin.x + rect.size.width);
@@ -550,60 +825,16 @@ hangar_display_snapshot (GtkWidget   *widget,
                                  &GRAPHENE_RECT_INIT (right, 0, width - right, height));
   }
 
-  /* A new size or place means every strip changes. */
-  if (priv->strip_dirty == NULL || !graphene_rect_equal (&rect, &priv->strips_rect))
-    {
-      invalidate_strips (self);
-      priv->n_strips = (priv->fb_height + STRIP_ROWS - 1) / STRIP_ROWS;
-      priv->strip_dirty = g_malloc (priv->n_strips);
-      /* Scaled down by s, the filter averages about 1/s rows: each strip takes that many
-       * more each side, so that its edge rows come out as if drawn in one piece. */
-      {
-        double scale_y = rect.size.height / priv->fb_height;
-
-        priv->strip_margin = scale_y >= 1.0 ? 1
-                                            : MIN ((int)ceil (1.0 / scale_y) + 1, STRIP_ROWS / 2);
-      }
-      memset (priv->strip_dirty, TRUE, priv->n_strips);
-      g_ptr_array_set_size (priv->strips, priv->n_strips);
-      priv->strips_rect = rect;
-    }
+  if (priv->framebuffer != NULL)
+    update_tiles (self, &rect);
   if (priv->damaged)
     {
       priv->damaged = FALSE;
       priv->frame_count++;
     }
-
-  visible_area (self, &visible);
-  for (guint i = 0; i < priv->n_strips; i++)
-    {
-      double strip_top = rect.origin.y + rect.size.height * i * STRIP_ROWS / priv->fb_height;
-      double strip_bottom = rect.origin.y + rect.size.height *
-                              MIN ((i + 1) * STRIP_ROWS, (guint)priv->fb_height) /
-                              priv->fb_height;
-      GskRenderNode *node;
-
-      /* Off screen: nothing kept, drawn when it comes into view. */
-      if (strip_bottom <= visible.origin.y ||
-          strip_top >= visible.origin.y + visible.size.height)
-        {
-          if (g_ptr_array_index (priv->strips, i) != NULL && priv->framebuffer != NULL)
-            {
-              g_clear_pointer (&g_ptr_array_index (priv->strips, i), gsk_render_node_unref);
-              priv->strip_dirty[i] = TRUE;
-            }
-          continue;
-        }
-      if (priv->strip_dirty[i] && priv->framebuffer != NULL)
-        {
-          g_clear_pointer (&g_ptr_array_index (priv->strips, i), gsk_render_node_unref);
-          g_ptr_array_index (priv->strips, i) = draw_strip (self, &rect, i * STRIP_ROWS);
-          priv->strip_dirty[i] = FALSE;
-        }
-      node = g_ptr_array_index (priv->strips, i);
-      if (node != NULL)
-        gtk_snapshot_append_node (snapshot, node);
-    }
+  for (int i = 0; i < priv->n_tile_columns * priv->n_tile_rows; i++)
+    if (priv->tiles[i] != NULL)
+      gtk_snapshot_append_node (snapshot, priv->tiles[i]);
 }
 
 static void
@@ -1330,8 +1561,7 @@ hangar_display_dispose (GObject *object)
   restore_app_accels (self);
   g_clear_handle_id (&priv->resize_source, g_source_remove);
   g_clear_handle_id (&priv->picture_source, g_source_remove);
-  g_clear_pointer (&priv->strips, g_ptr_array_unref);
-  g_clear_pointer (&priv->strip_dirty, g_free);
+  free_tiles (priv);
   g_clear_object (&priv->cursor);
   g_clear_weak_pointer (&priv->viewport);
 
@@ -1480,13 +1710,6 @@ hangar_display_class_init (HangarDisplayClass *klass)
 
 /* Strips off screen, or too thin to draw, have no node. */
 static void
-free_strip (gpointer node)
-{
-  if (node != NULL)
-    gsk_render_node_unref (node);
-}
-
-static void
 hangar_display_init (HangarDisplay *self)
 {
   HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
@@ -1495,8 +1718,6 @@ hangar_display_init (HangarDisplay *self)
 
   priv->share_clipboard = TRUE;
   priv->picture_timeout = HANGAR_DISPLAY_PICTURE_TIMEOUT_S;
-  priv->strips = g_ptr_array_new_with_free_func (free_strip);
-  priv->strip_margin = 1;
   hangar_display_set_release_keys (self, "Control_L+Alt_L");
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
