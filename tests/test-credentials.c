@@ -25,8 +25,17 @@ typedef struct {
   /* Answers from the second question on (NULL: the same as above). */
   const char *then_password;
   GPtrArray *questions;
+  /* Answers the host let in ("accepted"). */
+  guint accepted;
   gulong handler;
 } Asked;
+
+static void
+on_accepted_cb (HangarCredentials *question,
+                Asked             *asked)
+{
+  asked->accepted++;
+}
 
 static void
 on_ask_cb (HangarCredentialsAsker *asker,
@@ -37,12 +46,19 @@ on_ask_cb (HangarCredentialsAsker *asker,
   const char *password = later ? asked->then_password : asked->password;
 
   g_ptr_array_add (asked->questions, g_object_ref (question));
+  g_signal_connect (question, "accepted", G_CALLBACK (on_accepted_cb), asked);
   if (g_strcmp0 (password, "-") == 0)
     return;
   if (password == NULL)
     hangar_credentials_cancel (question);
   else
     hangar_credentials_answer (question, asked->user, password, asked->remembered && !later);
+}
+
+static gboolean
+was_accepted (gpointer data)
+{
+  return ((Asked *)data)->accepted > 0;
 }
 
 static void
@@ -56,6 +72,8 @@ asked_listen (Asked *asked)
 static void
 asked_clear (Asked *asked)
 {
+  for (guint i = 0; i < asked->questions->len; i++)
+    g_signal_handlers_disconnect_by_func (asked->questions->pdata[i], on_accepted_cb, asked);
   g_clear_signal_handler (&asked->handler, hangar_credentials_asker_get_default ());
   g_clear_pointer (&asked->questions, g_ptr_array_unref);
 }
@@ -108,6 +126,9 @@ test_answer (void)
   g_assert_cmpstr (hangar_credentials_get_user (question), ==, USER);
   /* The test driver's question names no user, nor does the URI. */
   g_assert_null (hangar_credentials_get_default_user (question));
+  /* Told once libvirt let it in: what to remember may be kept. */
+  g_assert_true (test_wait_for (was_accepted, &asked, 5000));
+  g_assert_cmpuint (asked.accepted, ==, 1);
   asked_clear (&asked);
 }
 
@@ -127,10 +148,14 @@ test_refused (void)
                    "libvirt on this computer refused the user name or password. Check them, "
                    "then retry.");
   g_assert_cmpuint (asked.questions->len, ==, 1);
+  /* A refused answer is never "accepted" (nothing to remember). */
+  g_assert_cmpuint (asked.accepted, ==, 0);
 
   hangar_connection_open_async (connection, NULL, NULL, NULL);
   assert_connected (connection);
   g_assert_cmpuint (asked.questions->len, ==, 2);
+  g_assert_true (test_wait_for (was_accepted, &asked, 5000));
+  g_assert_cmpuint (asked.accepted, ==, 1);
   asked_clear (&asked);
 }
 
@@ -148,6 +173,8 @@ test_remembered_refused (void)
   g_assert_cmpuint (asked.questions->len, ==, 2);
   g_assert_cmpuint (hangar_credentials_get_attempt (asked.questions->pdata[0]), ==, 1);
   g_assert_cmpuint (hangar_credentials_get_attempt (asked.questions->pdata[1]), ==, 2);
+  g_assert_true (test_wait_for (was_accepted, &asked, 5000));
+  g_assert_cmpuint (asked.accepted, ==, 1);
   asked_clear (&asked);
 }
 

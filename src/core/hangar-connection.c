@@ -272,6 +272,8 @@ typedef struct {
   gboolean answered;
   gboolean remembered;
   HangarCredentials *ahead;
+  /* The last question answered: told when libvirt lets its answer in. */
+  HangarCredentials *answer;
   /* Set (atomically) by the worker once it owns the result: from then on the task
    * returns only when the worker does. Until then Cancel returns it at once and the
    * worker, when libvirt finally answers, closes what it got by itself. */
@@ -295,6 +297,7 @@ open_data_free (OpenData *data)
   g_clear_pointer (&data->infos, g_ptr_array_unref);
   g_clear_pointer (&data->storage, hangar_connection_storage_link_free);
   g_clear_object (&data->ahead);
+  g_clear_object (&data->answer);
   g_free (data->uri);
   g_free (data);
 }
@@ -408,6 +411,7 @@ on_auth_cb (virConnectCredentialPtr cred,
   data->answered = TRUE;
   data->remembered = hangar_credentials_is_remembered (question);
   data->ahead = g_object_ref (question);
+  g_set_object (&data->answer, question);
   return hangar_credentials_fill (question, cred, ncred);
 }
 
@@ -471,6 +475,10 @@ open_thread (GTask        *task,
       {
         conn = virConnectOpenAuth (open_uri, &auth, 0);
         code = conn == NULL ? virGetLastErrorCode () : VIR_ERR_OK;
+        /* Only now may the answer be remembered (the application waits for this). */
+        if (conn != NULL && data->answer != NULL)
+          hangar_credentials_report_accepted (data->answer);
+        g_clear_object (&data->answer);
         /* The keyring's answer was refused: the person is asked, at once. */
         if (conn != NULL || !data->remembered || code != VIR_ERR_AUTH_FAILED ||
             data->attempt > 1 || g_cancellable_is_cancelled (cancellable))

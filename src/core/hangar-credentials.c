@@ -42,6 +42,7 @@ G_DEFINE_FINAL_TYPE (HangarCredentials, hangar_credentials, G_TYPE_OBJECT)
 
 enum {
   SIGNAL_FINISHED,
+  SIGNAL_ACCEPTED,
   N_SIGNALS
 };
 
@@ -80,6 +81,10 @@ hangar_credentials_class_init (HangarCredentialsClass *klass)
 
   /* On the main thread, once: the question ended (see hangar_credentials_get_outcome). */
   signals[SIGNAL_FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 0);
+  /* On the main thread, after "finished": the host let the answer in. */
+  signals[SIGNAL_ACCEPTED] = g_signal_new ("accepted", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                            G_TYPE_NONE, 0);
 }
@@ -377,6 +382,21 @@ hangar_credentials_withdraw (HangarCredentials *self)
    * the worker whenever the main context happens to be free. */
   if (finish (self, HANGAR_CREDENTIALS_WITHDRAWN, NULL, NULL, FALSE))
     g_idle_add_full (G_PRIORITY_DEFAULT, emit_finished_cb, g_object_ref (self), g_object_unref);
+}
+
+static gboolean
+emit_accepted_cb (gpointer data)
+{
+  g_signal_emit (data, signals[SIGNAL_ACCEPTED], 0);
+  return G_SOURCE_REMOVE;
+}
+
+void
+hangar_credentials_report_accepted (HangarCredentials *self)
+{
+  g_return_if_fail (HANGAR_IS_CREDENTIALS (self));
+
+  g_idle_add_full (G_PRIORITY_DEFAULT, emit_accepted_cb, g_object_ref (self), g_object_unref);
 }
 
 static void

@@ -68,6 +68,10 @@ void               hangar_credentials_cancel           (HangarCredentials *self)
  * context). */
 void               hangar_credentials_withdraw         (HangarCredentials *self);
 
+/* From any thread, by the open: libvirt let the answer in; "accepted" follows on the
+ * main context (what to remember waits for it). */
+void               hangar_credentials_report_accepted  (HangarCredentials *self);
+
 /* On the open's worker: waits until the question ends, or @cancellable is cancelled
  * (which withdraws it). TRUE when answered. */
 gboolean           hangar_credentials_wait             (HangarCredentials *self,

@@ -64,6 +64,39 @@ on_login_cleared_cb (GObject      *source,
     g_debug ("Could not forget a libvirt login: %s", error->message);
 }
 
+/* A login to remember once the host accepts it. */
+typedef struct {
+  char *uri;
+  char *user;
+  char *password;
+} Login;
+
+static void
+login_free (gpointer data,
+            GClosure *closure)
+{
+  Login *login = data;
+
+  g_free (login->uri);
+  g_free (login->user);
+  memset (login->password, 0, strlen (login->password));
+  g_free (login->password);
+  g_free (login);
+}
+
+static void
+on_login_accepted_cb (HangarCredentials *question,
+                      Login             *login)
+{
+  /* What Seahorse lists: whose it is, and for what. */
+  g_autofree char *label = g_strdup_printf (_("Hangar: libvirt password of %s for %s"),
+                                            login->user, login->uri);
+
+  secret_password_store (login_schema (), SECRET_COLLECTION_DEFAULT, label, login->password,
+                         NULL, on_login_stored_cb, NULL, "uri", login->uri, "user", login->user,
+                         NULL);
+}
+
 /* The dialog. */
 
 static void
@@ -80,17 +113,17 @@ hangar_credentials_dialog_response (AdwMessageDialog *dialog,
         hangar_credentials_cancel (self->question);
       else
         {
+          /* Kept once the host has let it in: a refused one is never remembered. */
           if (gtk_widget_get_sensitive (GTK_WIDGET (self->remember_check)) &&
               gtk_check_button_get_active (self->remember_check))
             {
-              const char *uri = hangar_credentials_get_uri (self->question);
-              /* What Seahorse lists: whose it is, and for what. */
-              g_autofree char *label =
-                g_strdup_printf (_("Hangar: libvirt password of %s for %s"), user, uri);
+              Login *login = g_new0 (Login, 1);
 
-              secret_password_store (login_schema (), SECRET_COLLECTION_DEFAULT, label, password,
-                                     NULL, on_login_stored_cb, NULL, "uri", uri, "user", user,
-                                     NULL);
+              login->uri = g_strdup (hangar_credentials_get_uri (self->question));
+              login->user = g_strdup (user);
+              login->password = g_strdup (password);
+              g_signal_connect_data (self->question, "accepted", G_CALLBACK (on_login_accepted_cb),
+                                     login, login_free, 0);
             }
           hangar_credentials_answer (self->question, user, password, FALSE);
         }
