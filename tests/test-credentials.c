@@ -12,6 +12,7 @@
 
 #include "hangar-connection.h"
 #include "hangar-credentials-asker.h"
+#include "hangar-credentials-private.h"
 #include "test-core-util.h"
 
 #define USER     "jane"

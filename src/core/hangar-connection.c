@@ -15,6 +15,7 @@
 #include "hangar-connection-private.h"
 #include "hangar-core.h"
 #include "hangar-credentials-asker.h"
+#include "hangar-credentials-private.h"
 #include "hangar-guest-private.h"
 #include "hangar-ssh.h"
 

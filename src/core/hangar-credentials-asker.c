@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "hangar-credentials-asker.h"
+#include "hangar-credentials-private.h"
 
 struct _HangarCredentialsAsker
 {

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "hangar-connection-private.h"
-#include "hangar-credentials.h"
+#include "hangar-credentials-private.h"
 
 struct _HangarCredentials
 {

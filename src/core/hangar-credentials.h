@@ -2,13 +2,13 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <libvirt/libvirt.h>
 
 G_BEGIN_DECLS
 
 /* What a host asked for while a connection opened: a user name and a password (SASL,
  * the test driver's <auth>), through virConnectOpenAuth's callback. The open's worker
- * waits on the question; the main thread answers or cancels it. */
+ * waits on the question; the main thread answers or cancels it. What the open itself
+ * calls is in hangar-credentials-private.h. */
 #define HANGAR_TYPE_CREDENTIALS (hangar_credentials_get_type ())
 G_DECLARE_FINAL_TYPE (HangarCredentials, hangar_credentials, HANGAR, CREDENTIALS, GObject)
 
@@ -18,26 +18,6 @@ typedef enum {
   HANGAR_CREDENTIALS_CANCELLED,   /* by the person asked (Cancel) */
   HANGAR_CREDENTIALS_WITHDRAWN,   /* by the open: cancelled, timed out, nobody to ask */
 } HangarCredentialsOutcome;
-
-/* The question for libvirt's @cred (on the open's worker), or NULL when it holds
- * nothing a person could answer (VIR_CRED_EXTERNAL alone). A user name asked alone is
- * asked with a password: libvirt's drivers may ask them in two calls, and the second
- * is then answered from the first (hangar_credentials_fill_ahead). @uri's user
- * (user@host) is the proposed name when libvirt proposes none. @attempt: 1, or 2 when
- * the previous answer of this open was refused. */
-HangarCredentials *hangar_credentials_new_for_libvirt (const char             *uri,
-                                                       virConnectCredentialPtr cred,
-                                                       unsigned int            ncred,
-                                                       guint                   attempt);
-/* Fills @cred's results from the answer (libvirt frees them): 0, or -1 unanswered. */
-int                hangar_credentials_fill           (HangarCredentials      *self,
-                                                       virConnectCredentialPtr cred,
-                                                       unsigned int            ncred);
-/* When @cred asks only for the password typed with a user name asked alone (the
- * driver's second call), fills it (once) and returns TRUE. */
-gboolean           hangar_credentials_fill_ahead     (HangarCredentials      *self,
-                                                       virConnectCredentialPtr cred,
-                                                       unsigned int            ncred);
 
 const char        *hangar_credentials_get_uri          (HangarCredentials *self);
 /* The host the URI names, or "this computer". */
@@ -64,17 +44,4 @@ void               hangar_credentials_answer           (HangarCredentials *self,
                                                         const char        *password,
                                                         gboolean           remembered);
 void               hangar_credentials_cancel           (HangarCredentials *self);
-/* From any thread: the open no longer wants the answer ("finished" follows on the main
- * context). */
-void               hangar_credentials_withdraw         (HangarCredentials *self);
-
-/* From any thread, by the open: libvirt let the answer in; "accepted" follows on the
- * main context (what to remember waits for it). */
-void               hangar_credentials_report_accepted  (HangarCredentials *self);
-
-/* On the open's worker: waits until the question ends, or @cancellable is cancelled
- * (which withdraws it). TRUE when answered. */
-gboolean           hangar_credentials_wait             (HangarCredentials *self,
-                                                        GCancellable      *cancellable);
-
 G_END_DECLS
