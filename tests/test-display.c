@@ -379,38 +379,95 @@ test_resize_request (void)
   gtk_window_destroy (control_window);
 }
 
-/* What the widget draws, as GTK's cairo renderer would. */
-static cairo_surface_t *
-render_widget (GtkWidget *widget)
+/* What the widget would draw now: its render node. */
+static GskRenderNode *
+widget_node (GtkWidget *widget)
 {
   GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24,
-                                                         gtk_widget_get_width (widget),
-                                                         gtk_widget_get_height (widget));
-  cairo_t *cr = cairo_create (surface);
 
   GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
-  node = gtk_snapshot_free_to_node (snapshot);
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
+/* @node drawn as GTK's cairo renderer would, @width × @height. */
+static cairo_surface_t *
+draw_node (GskRenderNode *node,
+           int            width,
+           int            height)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (surface);
+
   gsk_render_node_draw (node, cr);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
   return surface;
 }
 
-/* Scaled down, the picture is drawn in strips, and yet it is the picture drawn in one
- * piece: the rows a strip's edge blends in are its own (no seams every 32 rows). */
+/* What the widget draws, as GTK's cairo renderer would. */
+static cairo_surface_t *
+render_widget (GtkWidget *widget)
+{
+  g_autoptr(GskRenderNode) node = widget_node (widget);
+
+  return draw_node (node, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+}
+
+/* Fails unless @display's picture, filling its widget, is the framebuffer scaled in one
+ * piece (within 3 of 255 a channel). */
+static void
+assert_drawn_in_one_piece (HangarDisplay *display)
+{
+  int shown_width = gtk_widget_get_width (GTK_WIDGET (display));
+  int shown_height = gtk_widget_get_height (GTK_WIDGET (display));
+  int width = hangar_display_get_guest_width (display);
+  int height = hangar_display_get_guest_height (display);
+  cairo_surface_t *picture, *reference, *source;
+  gsize stride;
+  guint8 *fb = hangar_display_get_framebuffer (display, &stride);
+  cairo_t *cr;
+  int worst = 0, worst_row = -1;
+
+  picture = render_widget (GTK_WIDGET (display));
+  reference = cairo_image_surface_create (CAIRO_FORMAT_RGB24, shown_width, shown_height);
+  source = cairo_image_surface_create_for_data (fb, CAIRO_FORMAT_RGB24, width, height, stride);
+  cr = cairo_create (reference);
+  cairo_scale (cr, (double)shown_width / width, (double)shown_height / height);
+  cairo_set_source_surface (cr, source, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (reference);
+
+  for (int y = 0; y < shown_height; y++)
+    for (int x = 0; x < shown_width * 4; x++)
+      {
+        int a = cairo_image_surface_get_data (picture)[y * cairo_image_surface_get_stride (picture) + x];
+        int b = cairo_image_surface_get_data (reference)[y * cairo_image_surface_get_stride (reference) + x];
+
+        if (x % 4 != 3 && ABS (a - b) > worst)
+          worst = ABS (a - b), worst_row = y;
+      }
+  if (worst > 3)
+    g_error ("Scaled to %.2f, screen row %d differs from the picture drawn in one piece by %d",
+             (double)shown_width / width, worst_row, worst);
+
+  cairo_surface_destroy (source);
+  cairo_surface_destroy (reference);
+  cairo_surface_destroy (picture);
+}
+
+/* Scaled down, the picture is drawn in tiles, and yet it is the picture drawn in one
+ * piece: the pixels a tile's edge blends in are its own (no seams every 32 pixels). */
 static void
 test_downscaled_without_seams (void)
 {
   TestDisplay *display = g_object_new (TEST_TYPE_DISPLAY, NULL);
   const int size = 1000, shown = 400;
-  cairo_surface_t *picture, *reference, *source;
   GtkWindow *window;
   guint8 *fb;
   gsize stride;
-  cairo_t *cr;
-  int worst = 0, worst_row = -1;
 
   /* Every row a different grey: what a filter smears across a seam shows. */
   fb = hangar_display_set_framebuffer (HANGAR_DISPLAY (display), size, size, &stride);
@@ -421,34 +478,7 @@ test_downscaled_without_seams (void)
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (display)), ==, shown);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (display)), ==, shown);
 
-  picture = render_widget (GTK_WIDGET (display));
-  reference = cairo_image_surface_create (CAIRO_FORMAT_RGB24, shown, shown);
-  source = cairo_image_surface_create_for_data (fb, CAIRO_FORMAT_RGB24, size, size, stride);
-  cr = cairo_create (reference);
-  cairo_scale (cr, (double)shown / size, (double)shown / size);
-  cairo_set_source_surface (cr, source, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
-  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  cairo_surface_flush (reference);
-
-  for (int y = 0; y < shown; y++)
-    for (int x = 0; x < shown * 4; x++)
-      {
-        int a = cairo_image_surface_get_data (picture)[y * cairo_image_surface_get_stride (picture) + x];
-        int b = cairo_image_surface_get_data (reference)[y * cairo_image_surface_get_stride (reference) + x];
-
-        if (x % 4 != 3 && ABS (a - b) > worst)
-          worst = ABS (a - b), worst_row = y;
-      }
-  if (worst > 3)
-    g_error ("Scaled to %.1f, screen row %d differs from the picture drawn in one piece by %d",
-             (double)shown / size, worst_row, worst);
-
-  cairo_surface_destroy (source);
-  cairo_surface_destroy (reference);
-  cairo_surface_destroy (picture);
+  assert_drawn_in_one_piece (HANGAR_DISPLAY (display));
   gtk_window_destroy (window);
 }
 
@@ -630,6 +660,8 @@ test_damages_what_changed (void)
   cairo_rectangle_int_t bound, column, left;
   cairo_region_t *drawn;
   cairo_surface_t *picture;
+  GskRenderNode *before;
+  guint32 grey;
   DamageWatch watch = { 0 };
   GtkWindow *window;
   gint64 area;
@@ -659,6 +691,22 @@ test_damages_what_changed (void)
   g_assert_cmphex (pixel_at (picture, 137, 137), ==, fb[one.y * stride + one.x * 4] * 0x010101u);
   cairo_surface_destroy (picture);
   cairo_region_destroy (drawn);
+
+  /* A frame's nodes keep showing what they showed when the next frames change the same
+   * pixels (GTK may draw any of them again). */
+  before = widget_node (GTK_WIDGET (display));
+  picture = draw_node (before, 900, 500);
+  grey = pixel_at (picture, 137, 137);
+  cairo_surface_destroy (picture);
+  cairo_region_destroy (damage_and_collect (&watch, &one, 1, &area));
+  picture = draw_node (before, 900, 500);
+  g_assert_cmphex (pixel_at (picture, 137, 137), ==, grey);
+  cairo_surface_destroy (picture);
+  gsk_render_node_unref (before);
+  picture = render_widget (GTK_WIDGET (display));
+  g_assert_cmphex (pixel_at (picture, 137, 137), ==, fb[one.y * stride + one.x * 4] * 0x010101u);
+  g_assert_cmphex (pixel_at (picture, 137, 137), !=, grey);
+  cairo_surface_destroy (picture);
 
   /* At the picture's corner: nothing past its edge. */
   drawn = damage_and_collect (&watch, &corner, 1, &area);
@@ -702,6 +750,9 @@ test_damages_what_changed (void)
     g_assert_cmpint (cairo_region_contains_rectangle (drawn, &bounds[i]), ==,
                      CAIRO_REGION_OVERLAP_IN);
   cairo_region_destroy (drawn);
+
+  /* After all that, still the picture drawn in one piece. */
+  assert_drawn_in_one_piece (HANGAR_DISPLAY (display));
 
   damage_watch_stop (&watch);
   gtk_window_destroy (window);

@@ -8,6 +8,13 @@
 #include "hangar-display.h"
 #include "hangar-keymap.h"
 
+typedef struct
+{
+  GskRenderNode *node;
+  cairo_surface_t *image;      /* its device pixels; NULL: not drawn (yet, or out of view) */
+  cairo_rectangle_int_t dirty; /* device pixels of the picture to scale again */
+} Tile;
+
 /* The guest screen: a framebuffer the backend writes into, drawn once per frame at most,
  * scaled to fit, 1:1, or with the guest asked to match the widget; input goes back to the
  * backend as XT scancodes and absolute pointer positions. */
@@ -21,12 +28,12 @@ typedef struct
   gboolean damaged;     /* since the last frame */
   guint64 frame_count; /* frames drawn with new damage */
 
-  /* The picture on screen is a grid of tiles, each a render node drawn once from the
-   * framebuffer and kept until its pixels change. A frame draws again only the tiles the
-   * guest's changes reach and hands GTK the same nodes otherwise, so that GTK's diff of
-   * two frames — what it repaints — is those tiles. */
-  GskRenderNode **tiles; /* row by row; NULL: not drawn (yet, or out of view) */
-  guint8 *tile_dirty;
+  /* The picture on screen is a grid of tiles, each a render node of an image of its
+   * pixels, kept until they change. A frame scales again only the pixels the guest's
+   * changes reach, into their tiles' images, and gives those tiles new nodes; GTK gets
+   * the same nodes otherwise, so that its diff of two frames — what it repaints — is
+   * those tiles. */
+  Tile *tiles; /* row by row */
   int tile_width;        /* device pixels */
   int tile_height;
   int n_tile_columns;
@@ -275,9 +282,11 @@ static void
 free_tiles (HangarDisplayPrivate *priv)
 {
   for (int i = 0; i < priv->n_tile_columns * priv->n_tile_rows; i++)
-    g_clear_pointer (&priv->tiles[i], gsk_render_node_unref);
+    {
+      g_clear_pointer (&priv->tiles[i].node, gsk_render_node_unref);
+      g_clear_pointer (&priv->tiles[i].image, cairo_surface_destroy);
+    }
   g_clear_pointer (&priv->tiles, g_free);
-  g_clear_pointer (&priv->tile_dirty, g_free);
   priv->n_tile_columns = priv->n_tile_rows = 0;
 }
 
@@ -470,6 +479,24 @@ picture_is_filtered (HangarDisplay         *self,
          rect->size.height * device != priv->fb_height;
 }
 
+static gint64
+rect_area (const cairo_rectangle_int_t *r)
+{
+  return (gint64)r->width * r->height;
+}
+
+static void
+rect_union (const cairo_rectangle_int_t *a,
+            const cairo_rectangle_int_t *b,
+            cairo_rectangle_int_t       *out)
+{
+  int x0 = MIN (a->x, b->x), y0 = MIN (a->y, b->y);
+  int x1 = MAX (a->x + a->width, b->x + b->width);
+  int y1 = MAX (a->y + a->height, b->y + b->height);
+
+  *out = (cairo_rectangle_int_t) { x0, y0, x1 - x0, y1 - y0 };
+}
+
 /* Sets @marks of the tiles that @area (device pixels of the picture) reaches. */
 static void
 mark_tiles (HangarDisplayPrivate        *priv,
@@ -512,25 +539,23 @@ mark_damage (HangarDisplay *self,
                &area.y, &bottom);
   area.width = right - area.x;
   area.height = bottom - area.y;
-  mark_tiles (priv, &area, priv->tile_dirty);
-}
+  if (area.width <= 0 || area.height <= 0)
+    return;
+  for (int row = area.y / priv->tile_height;
+       row <= (area.y + area.height - 1) / priv->tile_height && row < priv->n_tile_rows;
+       row++)
+    for (int column = area.x / priv->tile_width;
+         column <= (area.x + area.width - 1) / priv->tile_width &&
+         column < priv->n_tile_columns;
+         column++)
+      {
+        Tile *tile = &priv->tiles[row * priv->n_tile_columns + column];
 
-static gint64
-rect_area (const cairo_rectangle_int_t *r)
-{
-  return (gint64)r->width * r->height;
-}
-
-static void
-rect_union (const cairo_rectangle_int_t *a,
-            const cairo_rectangle_int_t *b,
-            cairo_rectangle_int_t       *out)
-{
-  int x0 = MIN (a->x, b->x), y0 = MIN (a->y, b->y);
-  int x1 = MAX (a->x + a->width, b->x + b->width);
-  int y1 = MAX (a->y + a->height, b->y + b->height);
-
-  *out = (cairo_rectangle_int_t) { x0, y0, x1 - x0, y1 - y0 };
+        if (tile->dirty.width > 0)
+          rect_union (&tile->dirty, &area, &tile->dirty);
+        else
+          tile->dirty = area;
+      }
 }
 
 /* @region in at most @max rectangles, covering it and as little more as this finds:
@@ -581,60 +606,6 @@ simplify_region (cairo_region_t *region,
     }
   for (guint i = 0; i < bands->len; i++)
     cairo_region_union_rectangle (region, &g_array_index (bands, cairo_rectangle_int_t, i));
-}
-
-/* One tile: device pixels @area of the picture, scaled here from the framebuffer as
- * it is now into an image of just those pixels, which the node keeps (a render node
- * must own its pixels: the framebuffer keeps changing underneath). Every tile samples
- * the whole framebuffer with the picture's transform, so tiles meet without seams, as
- * if the picture were drawn in one piece. */
-static GskRenderNode *
-draw_tile (HangarDisplay               *self,
-           const graphene_rect_t       *rect,
-           const cairo_rectangle_int_t *area)
-{
-  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
-  int device = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  double left = rect->origin.x + (double)area->x / device;
-  double top = rect->origin.y + (double)area->y / device;
-  /* The picture's right and bottom edges may cut a device pixel. */
-  double right = MIN (rect->origin.x + (double)(area->x + area->width) / device,
-                      rect->origin.x + rect->size.width);
-  double bottom = MIN (rect->origin.y + (double)(area->y + area->height) / device,
-                       rect->origin.y + rect->size.height);
-  cairo_surface_t *source, *drawn;
-  GskRenderNode *node;
-  cairo_t *cr;
-
-  source = cairo_image_surface_create_for_data (priv->framebuffer, CAIRO_FORMAT_RGB24,
-                                                priv->fb_width, priv->fb_height,
-                                                priv->stride);
-  drawn = cairo_image_surface_create (CAIRO_FORMAT_RGB24, area->width, area->height);
-  cr = cairo_create (drawn);
-  /* The tile's pixels → the picture's device pixels → framebuffer pixels. */
-  cairo_translate (cr, -area->x, -area->y);
-  cairo_scale (cr, rect->size.width * device / priv->fb_width,
-               rect->size.height * device / priv->fb_height);
-  cairo_set_source_surface (cr, source, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), picture_is_filtered (self, rect, device)
-                                                     ? CAIRO_FILTER_GOOD
-                                                     : CAIRO_FILTER_NEAREST);
-  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
-  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  cairo_surface_destroy (source);
-
-  /* The node shows those pixels one to one. */
-  cairo_surface_set_device_scale (drawn, device, device);
-  node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (left, top, right - left, bottom - top));
-  cr = gsk_cairo_node_get_draw_context (node);
-  cairo_set_source_surface (cr, drawn, left, top);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  cairo_surface_destroy (drawn);
-  return node;
 }
 
 /* The part of the widget on screen: all of it, but at 1:1 in a scrolled window only
@@ -692,8 +663,98 @@ visible_pixels (HangarDisplay         *self,
   *out = (cairo_rectangle_int_t) { x0, y0, MAX (x1 - x0, 0), MAX (y1 - y0, 0) };
 }
 
-/* Brings the tiles in view up to date with the framebuffer, drawing again those that
- * the guest's changes since the last frame reach; those out of view go. */
+/* The device pixels of the picture that tile @i covers. */
+static void
+tile_area (HangarDisplayPrivate  *priv,
+           int                    i,
+           cairo_rectangle_int_t *area)
+{
+  int width = (int)ceil (priv->tiles_rect.size.width * priv->tiles_scale);
+  int height = (int)ceil (priv->tiles_rect.size.height * priv->tiles_scale);
+
+  area->x = (i % priv->n_tile_columns) * priv->tile_width;
+  area->y = (i / priv->n_tile_columns) * priv->tile_height;
+  /* The last column and row stop at the picture's edge. */
+  area->width = MIN (priv->tile_width, width - area->x);
+  area->height = MIN (priv->tile_height, height - area->y);
+}
+
+/* Scales device pixels @area of the picture from the framebuffer as it is now into tile
+ * @i's image. Every tile samples the whole framebuffer with the picture's transform, so
+ * tiles meet without seams, as if the picture were drawn in one piece. */
+static void
+scale_into_tile (HangarDisplay               *self,
+                 int                          i,
+                 const cairo_rectangle_int_t *area)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  const graphene_rect_t *rect = &priv->tiles_rect;
+  int device = priv->tiles_scale;
+  Tile *tile = &priv->tiles[i];
+  cairo_rectangle_int_t extent;
+  cairo_surface_t *source;
+  cairo_t *cr;
+
+  tile_area (priv, i, &extent);
+  if (tile->image == NULL)
+    tile->image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, extent.width, extent.height);
+  source = cairo_image_surface_create_for_data (priv->framebuffer, CAIRO_FORMAT_RGB24,
+                                                priv->fb_width, priv->fb_height,
+                                                priv->stride);
+  cr = cairo_create (tile->image);
+  /* The tile's pixels → the picture's device pixels → framebuffer pixels. */
+  cairo_translate (cr, -extent.x, -extent.y);
+  cairo_rectangle (cr, area->x, area->y, area->width, area->height);
+  cairo_clip (cr);
+  cairo_scale (cr, rect->size.width * device / priv->fb_width,
+               rect->size.height * device / priv->fb_height);
+  cairo_set_source_surface (cr, source, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), picture_is_filtered (self, rect, device)
+                                                     ? CAIRO_FILTER_GOOD
+                                                     : CAIRO_FILTER_NEAREST);
+  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (source);
+}
+
+/* A new node for tile @i, showing its image one to one. The node keeps the image as it
+ * is now: cairo records a copy-on-write snapshot of it, so scaling into the image later
+ * leaves the nodes already made as they were (a render node must not change). */
+static GskRenderNode *
+tile_node (HangarDisplay *self,
+           int            i)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  const graphene_rect_t *rect = &priv->tiles_rect;
+  int device = priv->tiles_scale;
+  cairo_rectangle_int_t extent;
+  double left, top, right, bottom;
+  GskRenderNode *node;
+  cairo_t *cr;
+
+  tile_area (priv, i, &extent);
+  left = rect->origin.x + (double)extent.x / device;
+  top = rect->origin.y + (double)extent.y / device;
+  /* The picture's right and bottom edges may cut a device pixel. */
+  right = MIN (rect->origin.x + (double)(extent.x + extent.width) / device,
+               rect->origin.x + rect->size.width);
+  bottom = MIN (rect->origin.y + (double)(extent.y + extent.height) / device,
+                rect->origin.y + rect->size.height);
+  node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (left, top, right - left, bottom - top));
+  cr = gsk_cairo_node_get_draw_context (node);
+  cairo_translate (cr, left, top);
+  cairo_scale (cr, 1.0 / device, 1.0 / device);
+  cairo_set_source_surface (cr, priv->tiles[i].image, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  return node;
+}
+
+/* Brings the tiles in view up to date with the framebuffer, scaling again the pixels
+ * that the guest's changes since the last frame reach; those out of view go. */
 static void
 update_tiles (HangarDisplay         *self,
               const graphene_rect_t *rect)
@@ -705,7 +766,7 @@ update_tiles (HangarDisplay         *self,
   int n_tiles;
   cairo_rectangle_int_t visible;
   cairo_region_t *todo;
-  g_autofree guint8 *draw = NULL;
+  g_autofree guint8 *renew = NULL;
 
   /* A new picture, size, place or scale changes every pixel. */
   if (!priv->tiles_valid || !graphene_rect_equal (rect, &priv->tiles_rect) ||
@@ -716,10 +777,7 @@ update_tiles (HangarDisplay         *self,
       priv->tile_height = MAX (MIN_TILE_SIZE, (height + MAX_TILE_ROWS - 1) / MAX_TILE_ROWS);
       priv->n_tile_columns = (width + priv->tile_width - 1) / priv->tile_width;
       priv->n_tile_rows = (height + priv->tile_height - 1) / priv->tile_height;
-      n_tiles = priv->n_tile_columns * priv->n_tile_rows;
-      priv->tiles = g_new0 (GskRenderNode *, n_tiles);
-      priv->tile_dirty = g_malloc (n_tiles);
-      memset (priv->tile_dirty, TRUE, n_tiles);
+      priv->tiles = g_new0 (Tile, priv->n_tile_columns * priv->n_tile_rows);
       priv->tiles_rect = *rect;
       priv->tiles_scale = device;
       priv->tiles_valid = TRUE;
@@ -732,20 +790,17 @@ update_tiles (HangarDisplay         *self,
   todo = cairo_region_create ();
   for (int i = 0; i < n_tiles; i++)
     {
-      cairo_rectangle_int_t tile = { (i % priv->n_tile_columns) * priv->tile_width,
-                                     (i / priv->n_tile_columns) * priv->tile_height,
-                                     priv->tile_width, priv->tile_height };
+      Tile *tile = &priv->tiles[i];
+      cairo_rectangle_int_t area;
 
-      if (!gdk_rectangle_intersect (&tile, &visible, NULL))
+      tile_area (priv, i, &area);
+      if (!gdk_rectangle_intersect (&area, &visible, NULL))
         {
-          if (priv->tiles[i] != NULL)
-            {
-              g_clear_pointer (&priv->tiles[i], gsk_render_node_unref);
-              priv->tile_dirty[i] = TRUE;
-            }
+          g_clear_pointer (&tile->node, gsk_render_node_unref);
+          g_clear_pointer (&tile->image, cairo_surface_destroy);
         }
-      else if (priv->tile_dirty[i] || priv->tiles[i] == NULL)
-        cairo_region_union_rectangle (todo, &tile);
+      else if (tile->image == NULL || tile->dirty.width > 0)
+        cairo_region_union_rectangle (todo, &area);
     }
   if (cairo_region_is_empty (todo))
     {
@@ -753,34 +808,35 @@ update_tiles (HangarDisplay         *self,
       return;
     }
 
-  /* What GTK repaints is what the tiles drawn now cover: in few rectangles, so that it
-   * repaints just that. The rectangles join whole tiles, so the tiles they reach lie
-   * within them. */
+  /* What GTK repaints is what the tiles given new nodes cover: in few rectangles, so
+   * that it repaints just that. The rectangles join whole tiles; the tiles they take in
+   * that did not change get new nodes of the same image. */
   simplify_region (todo, MAX_FRAME_RECTS);
-  draw = g_malloc0 (n_tiles);
+  renew = g_malloc0 (n_tiles);
   for (int i = 0; i < cairo_region_num_rectangles (todo); i++)
     {
       cairo_rectangle_int_t area;
 
       cairo_region_get_rectangle (todo, i, &area);
-      mark_tiles (priv, &area, draw);
+      mark_tiles (priv, &area, renew);
     }
   cairo_region_destroy (todo);
 
   for (int i = 0; i < n_tiles; i++)
     {
-      cairo_rectangle_int_t tile = { (i % priv->n_tile_columns) * priv->tile_width,
-                                     (i / priv->n_tile_columns) * priv->tile_height,
-                                     priv->tile_width, priv->tile_height };
+      Tile *tile = &priv->tiles[i];
+      cairo_rectangle_int_t area, dirty;
 
-      if (!draw[i] || !gdk_rectangle_intersect (&tile, &visible, NULL))
+      tile_area (priv, i, &area);
+      if (!renew[i] || !gdk_rectangle_intersect (&area, &visible, NULL))
         continue;
-      /* The last column and row stop at the picture's edge. */
-      tile.width = MIN (tile.width, width - tile.x);
-      tile.height = MIN (tile.height, height - tile.y);
-      g_clear_pointer (&priv->tiles[i], gsk_render_node_unref);
-      priv->tiles[i] = draw_tile (self, rect, &tile);
-      priv->tile_dirty[i] = FALSE;
+      if (tile->image == NULL)
+        scale_into_tile (self, i, &area);
+      else if (tile->dirty.width > 0 && gdk_rectangle_intersect (&tile->dirty, &area, &dirty))
+        scale_into_tile (self, i, &dirty);
+      tile->dirty.width = tile->dirty.height = 0;
+      g_clear_pointer (&tile->node, gsk_render_node_unref);
+      tile->node = tile_node (self, i);
     }
 }
 
@@ -833,8 +889,8 @@ hangar_display_snapshot (GtkWidget   *widget,
       priv->frame_count++;
     }
   for (int i = 0; i < priv->n_tile_columns * priv->n_tile_rows; i++)
-    if (priv->tiles[i] != NULL)
-      gtk_snapshot_append_node (snapshot, priv->tiles[i]);
+    if (priv->tiles[i].node != NULL)
+      gtk_snapshot_append_node (snapshot, priv->tiles[i].node);
 }
 
 static void
