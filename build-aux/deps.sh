@@ -27,7 +27,7 @@ HANGAR_PACKAGES=(
 # Machine runs to make unattended-install and cloud-init discs, is a runtime package).
 HANGAR_TEST_PACKAGES=(
   xvfb xauth dbus dbus-x11 xdotool imagemagick
-  openssh-server openssh-client iproute2
+  openssh-server openssh-client iproute2 gnome-keyring
   busybox-static cpio python3 virt-viewer
   openssl sasl2-bin
   libc6-dev libdrm-dev libspice-protocol-dev

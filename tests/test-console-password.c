@@ -3,7 +3,8 @@
 
 /* The guest window's console password dialog against a real VNC server that wants a
  * password: QEMU (no guest machine, just its VNC server), reached through a libvirt
- * test-driver guest whose <graphics> names QEMU's socket. */
+ * test-driver guest whose <graphics> names QEMU's socket. Remember keeps it in a GNOME
+ * Keyring of the test's own (test-keyring.h). */
 
 #include "config.h"
 
@@ -13,6 +14,7 @@
 #include <sys/prctl.h>
 
 #include <adwaita.h>
+#include <libsecret/secret.h>
 
 #include "hangar-application.h"
 #include "hangar-guest-window.h"
@@ -20,8 +22,10 @@
 #include "hangar-session.h"
 #include "test-widget-util.h"
 #include "test-app-util.h"
+#include "test-keyring.h"
 
 #define PASSWORD "hangarpw"
+#define GUEST_UUID "22222222-3333-4444-5555-0000000000aa"
 
 static HangarApplication *app;
 static HangarConnection *connection;
@@ -71,7 +75,7 @@ write_host (const char *socket_path)
     "<node>\n"
     "  <domain type='test'>\n"
     "    <name>locked</name>\n"
-    "    <uuid>22222222-3333-4444-5555-0000000000aa</uuid>\n"
+    "    <uuid>" GUEST_UUID "</uuid>\n"
     "    <memory unit='MiB'>256</memory>\n"
     "    <vcpu>1</vcpu>\n"
     "    <os><type arch='x86_64'>hvm</type></os>\n"
@@ -394,6 +398,67 @@ test_typing (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Where Hangar keeps console passwords, as a user's keyring browser sees them. */
+static const SecretSchema console_password_schema = {
+  "io.github.hangarvm.Hangar.ConsolePassword", SECRET_SCHEMA_NONE,
+  {
+    { "uuid", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  }
+};
+
+static gboolean
+keyring_holds_password (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = secret_password_lookup_sync (&console_password_schema, NULL, &error,
+                                                         "uuid", GUEST_UUID, NULL);
+
+  g_assert_no_error (error);
+  return g_strcmp0 (secret, PASSWORD) == 0;
+}
+
+/* With Remember, the password goes to the keyring under a label naming the guest; the
+ * guest's next window connects from it without asking (connected, while nobody
+ * answered a question, and none waits). */
+static void
+test_remembered (void)
+{
+  HangarGuestWindow *window = open_window ();
+  HangarPasswordDialog *dialog = wait_for_dialog (window);
+  GtkWidget *remember = dialog_part (dialog, GTK_TYPE_CHECK_BUTTON);
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(GError) error = NULL;
+  GList *items;
+
+  g_assert_true (gtk_widget_get_sensitive (remember));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (remember), TRUE);
+  answer (dialog, PASSWORD);
+  wait_for_display_state (window, HANGAR_DISPLAY_STATE_CONNECTED);
+  if (!test_wait_for (keyring_holds_password, NULL, 10000))
+    g_error ("The keyring did not get the console password");
+  attributes = secret_attributes_build (&console_password_schema, "uuid", GUEST_UUID, NULL);
+  items = secret_service_search_sync (NULL, &console_password_schema, attributes,
+                                      SECRET_SEARCH_ALL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+  g_assert_cmpstr (secret_item_get_label (items->data), ==,
+                   "Hangar: console password of “locked”");
+  g_list_free_full (items, g_object_unref);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  window = open_window ();
+  wait_for_display_state (window, HANGAR_DISPLAY_STATE_CONNECTED);
+  if (!test_wait_for (shows_picture, hangar_guest_window_get_display (window), 10000))
+    g_error ("Connected, but the console shows no picture");
+  g_assert_null (find_dialog (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Forgotten again: a later test expects the question. */
+  secret_password_clear_sync (&console_password_schema, NULL, &error, "uuid", GUEST_UUID, NULL);
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -411,6 +476,8 @@ main (int   argc,
   g_setenv ("GDK_DEBUG", "gl-disable", TRUE);
   /* Typing goes through xdotool, which needs X11 windows. */
   g_setenv ("GDK_BACKEND", "x11", TRUE);
+  /* Before anything talks to the session bus (libadwaita does, for the style). */
+  test_keyring_start ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -428,6 +495,7 @@ main (int   argc,
   g_test_add_func ("/console-password/wrong-then-right", test_wrong_then_right);
   g_test_add_func ("/console-password/cancel", test_cancel);
   g_test_add_func ("/console-password/typing", test_typing);
+  g_test_add_func ("/console-password/remembered", test_remembered);
   ret = g_test_run ();
 
   kill (qemu_pid, SIGTERM);
@@ -436,5 +504,6 @@ main (int   argc,
   host = g_build_filename (tmpdir, "host.xml", NULL);
   g_unlink (host);
   g_rmdir (tmpdir);
+  test_keyring_stop ();
   return ret;
 }

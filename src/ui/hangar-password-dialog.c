@@ -178,7 +178,8 @@ hangar_console_password_store (const char *uuid,
 
   g_return_if_fail (uuid != NULL && guest_name != NULL && password != NULL);
 
-  label = g_strdup_printf (_("Console password of %s"), guest_name);
+  /* The label is what Seahorse lists: whose it is, and for what. */
+  label = g_strdup_printf (_("Hangar: console password of “%s”"), guest_name);
   secret_password_store (console_password_schema (), SECRET_COLLECTION_DEFAULT, label, password,
                          NULL, on_store_done_cb, NULL, "uuid", uuid, NULL);
 }

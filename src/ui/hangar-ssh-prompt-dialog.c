@@ -65,17 +65,6 @@ secret_key (HangarAskpassPrompt *prompt,
 }
 
 static void
-on_secret_stored_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!secret_password_store_finish (result, &error))
-    g_debug ("Could not remember an SSH secret: %s", error->message);
-}
-
-static void
 on_secret_cleared_cb (GObject      *source,
                       GAsyncResult *result,
                       gpointer      user_data)
@@ -84,6 +73,57 @@ on_secret_cleared_cb (GObject      *source,
 
   if (!secret_password_clear_finish (result, &error) && error != NULL)
     g_debug ("Could not forget an SSH secret: %s", error->message);
+}
+
+/* Answers the keyring holds: keys ("kind subject") whose last answer to ssh was the
+ * keyring's (remembered just now, or read from it), until ssh asks again. */
+
+typedef struct {
+  GtkApplication *app;           /* weak */
+  GHashTable *kept;
+} Prompts;
+
+static Prompts prompts;
+
+static char *
+kept_key (const char *kind,
+          const char *subject)
+{
+  return g_strdup_printf ("%s %s", kind, subject);
+}
+
+static void
+remember_kept (HangarAskpassPrompt *prompt)
+{
+  const char *kind, *subject;
+
+  if (prompts.kept != NULL && secret_key (prompt, &kind, &subject))
+    g_hash_table_add (prompts.kept, kept_key (kind, subject));
+}
+
+static void
+on_secret_stored_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(HangarAskpassPrompt) prompt = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  const char *kind, *subject;
+
+  if (!secret_password_store_finish (result, &error))
+    {
+      g_debug ("Could not remember an SSH secret: %s", error->message);
+      return;
+    }
+  if (prompts.kept == NULL || !secret_key (prompt, &kind, &subject))
+    return;
+  /* Refused while it was being stored: the clear ssh's new question made may have
+   * come before it. */
+  key = kept_key (kind, subject);
+  if (!g_hash_table_contains (prompts.kept, key))
+    secret_password_clear (ssh_secret_schema (), NULL, on_secret_cleared_cb, NULL, "kind",
+                           kind, "subject", subject, NULL);
 }
 
 /* The dialog. */
@@ -107,14 +147,19 @@ hangar_ssh_prompt_dialog_response (AdwMessageDialog *dialog,
               gtk_check_button_get_active (self->remember_check) &&
               secret_key (self->prompt, &kind, &subject))
             {
-              g_autofree char *label = g_strdup_printf (g_str_equal (kind, "password")
-                                                          ? _("SSH password of %s")
-                                                          : _("Passphrase of the SSH key %s"),
-                                                        subject);
+              /* The label is what Seahorse lists: whose it is, and for what. */
+              g_autofree char *label =
+                g_strdup_printf (g_str_equal (kind, "password")
+                                   ? _("Hangar: SSH password for %s")
+                                   : _("Hangar: passphrase of the SSH key %s"),
+                                 subject);
 
               secret_password_store (ssh_secret_schema (), SECRET_COLLECTION_DEFAULT, label,
-                                     text, NULL, on_secret_stored_cb, NULL, "kind", kind,
+                                     text, NULL, on_secret_stored_cb,
+                                     g_object_ref (self->prompt), "kind", kind,
                                      "subject", subject, NULL);
+              /* Not yet tried: if ssh asks again, it goes. */
+              remember_kept (self->prompt);
             }
           hangar_askpass_prompt_answer (self->prompt, text);
         }
@@ -289,14 +334,6 @@ hangar_ssh_prompt_dialog_get_prompt (HangarSshPromptDialog *self)
 
 /* Answering the application's questions. */
 
-typedef struct {
-  GtkApplication *app;           /* weak */
-  /* Keyring keys ("kind subject") answered from the keyring, until ssh asks again. */
-  GHashTable *from_keyring;
-} Prompts;
-
-static Prompts prompts;
-
 static void
 show_dialog (HangarAskpassPrompt *prompt,
              const char          *keyring_problem)
@@ -327,7 +364,7 @@ on_secret_looked_up_cb (GObject      *source,
     }
   if (secret != NULL && secret_key (prompt, &kind, &subject))
     {
-      g_hash_table_add (prompts.from_keyring, g_strdup_printf ("%s %s", kind, subject));
+      remember_kept (prompt);
       hangar_askpass_prompt_answer (prompt, secret);
       memset (secret, 0, strlen (secret));
       return;
@@ -342,6 +379,7 @@ on_prompt_cb (HangarAskpassServer *server,
 {
   const char *kind, *subject;
   g_autofree char *key = NULL;
+  gboolean kept;
 
   if (!secret_key (prompt, &kind, &subject))
     {
@@ -349,17 +387,17 @@ on_prompt_cb (HangarAskpassServer *server,
       return;
     }
 
-  key = g_strdup_printf ("%s %s", kind, subject);
-  if (g_hash_table_remove (prompts.from_keyring, key))
-    {
-      /* Asked again after the keyring's answer: it was refused, so it goes. */
-      secret_password_clear (ssh_secret_schema (), NULL, on_secret_cleared_cb, NULL, "kind",
-                             kind, "subject", subject, NULL);
-      show_dialog (prompt, NULL);
-      return;
-    }
+  /* A first question belongs to a new login: what the keyring answered an earlier one
+   * was not refused (that login went on), so it stays. */
+  key = kept_key (kind, subject);
+  kept = g_hash_table_remove (prompts.kept, key);
   if (hangar_askpass_prompt_get_attempt (prompt) > 1)
     {
+      /* Asked again within a login: the last answer was refused. If the keyring holds
+       * it, it goes, or every later login would be refused with it first. */
+      if (kept)
+        secret_password_clear (ssh_secret_schema (), NULL, on_secret_cleared_cb, NULL, "kind",
+                               kind, "subject", subject, NULL);
       show_dialog (prompt, NULL);
       return;
     }
@@ -371,7 +409,7 @@ on_prompt_cb (HangarAskpassServer *server,
 static void
 on_app_shutdown_cb (GtkApplication *app)
 {
-  g_clear_pointer (&prompts.from_keyring, g_hash_table_unref);
+  g_clear_pointer (&prompts.kept, g_hash_table_unref);
   g_clear_weak_pointer (&prompts.app);
   hangar_askpass_server_release_default ();
 }
@@ -381,9 +419,9 @@ hangar_ssh_prompts_install (GtkApplication *app)
 {
   HangarAskpassServer *server = hangar_askpass_server_get_default ();
 
-  if (server == NULL || prompts.from_keyring != NULL)
+  if (server == NULL || prompts.kept != NULL)
     return;
-  prompts.from_keyring = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  prompts.kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if (app != NULL)
     {
       g_set_weak_pointer (&prompts.app, app);

@@ -4,8 +4,10 @@
  * the real libvirtd behind it through qemu+ssh://…/system, and Hangar's askpass helper,
  * server and dialog. The test answers the dialogs through their widgets: a password
  * (then the host and three tunnels over one SSH connection), a wrong password three
- * times, Cancel, a key's passphrase, the same key from ssh-agent without a question,
- * an unknown host key trusted once, and a changed host key refused.
+ * times, Cancel, a password remembered in the keyring (a GNOME Keyring of the test's
+ * own, test-keyring.h) and a remembered one that became wrong, a key's passphrase, the
+ * same key from ssh-agent without a question, an unknown host key trusted once, and a
+ * changed host key refused.
  */
 #define G_LOG_DOMAIN "test-e2e-ssh-login"
 
@@ -17,16 +19,21 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include <adwaita.h>
+#include <libsecret/secret.h>
 
 #include "e2e-guest.h"
 #include "e2e-sshd.h"
+#include "e2e-tls.h"
 #include "hangar-askpass-server.h"
 #include "hangar-ssh.h"
 #include "hangar-ssh-prompt-dialog.h"
+#include "test-keyring.h"
 #include "test-widget-util.h"
 
 static int sshd_port;
 static const char *password;
+/* The password user's password after test_remembered_refused changed it. */
+static char *changed_password;
 static guint prompts_seen;
 
 static gboolean
@@ -224,6 +231,151 @@ test_cancel (void)
   close_host (connection);
 }
 
+/* Where Hangar keeps SSH secrets, as a user's keyring browser sees them. */
+static const SecretSchema ssh_secret_schema = {
+  "io.github.hangarvm.Hangar.SshSecret", SECRET_SCHEMA_NONE,
+  {
+    { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "subject", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  }
+};
+
+/* The keyring's password for the password user, or NULL. */
+static char *
+kept_password (void)
+{
+  g_autofree char *login = g_strdup_printf (E2E_SSHD_PASSWORD_USER "@127.0.0.1:%d", sshd_port);
+  g_autoptr(GError) error = NULL;
+  char *secret = secret_password_lookup_sync (&ssh_secret_schema, NULL, &error, "kind",
+                                              "password", "subject", login, NULL);
+
+  g_assert_no_error (error);
+  return secret;
+}
+
+static gboolean
+keyring_holds (gpointer data)
+{
+  g_autofree char *secret = kept_password ();
+
+  return g_strcmp0 (secret, data) == 0;
+}
+
+static void
+assert_keyring_holds (const char *expected)
+{
+  if (!e2e_wait_for (keyring_holds, (gpointer)expected, 10000))
+    {
+      g_autofree char *secret = kept_password ();
+
+      g_error ("The keyring holds %s for the password user, not %s",
+               secret ? "another password" : "no password", expected ? expected : "none");
+    }
+}
+
+/* Ticks Remember: offered, since the keyring answers. */
+static void
+tick_remember (HangarSshPromptDialog *dialog)
+{
+  GtkWidget *remember = test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON, NULL, NULL);
+
+  g_assert_nonnull (remember);
+  g_assert_true (gtk_widget_get_visible (remember));
+  g_assert_true (gtk_widget_get_sensitive (remember));
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (remember)));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (remember), TRUE);
+}
+
+/* The password answered with Remember is in the keyring under a label that says what it
+ * is; closed and opened again (a new SSH login each time: the master ends with its
+ * last user), the host connects without a dialog — twice, as a login the keyring
+ * answered must not make the next one doubt it. */
+static void
+test_remember (void)
+{
+  g_autofree char *label = g_strdup_printf ("Hangar: SSH password for " E2E_SSHD_PASSWORD_USER
+                                            "@127.0.0.1:%d", sshd_port);
+  g_autofree char *login = g_strdup_printf (E2E_SSHD_PASSWORD_USER "@127.0.0.1:%d", sshd_port);
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(GError) error = NULL;
+  GList *items;
+  HangarConnection *connection;
+  HangarSshPromptDialog *dialog;
+
+  assert_keyring_holds (NULL);
+  connection = open_host (E2E_SSHD_PASSWORD_USER, "127.0.0.1");
+  dialog = wait_dialog (HANGAR_ASKPASS_KIND_PASSWORD, 1);
+  tick_remember (dialog);
+  answer (dialog, password);
+  assert_connected (connection);
+  assert_keyring_holds (password);
+  close_host (connection);
+
+  attributes = secret_attributes_build (&ssh_secret_schema, "kind", "password", "subject", login,
+                                        NULL);
+  items = secret_service_search_sync (NULL, &ssh_secret_schema, attributes, SECRET_SEARCH_ALL,
+                                      NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+  g_assert_cmpstr (secret_item_get_label (items->data), ==, label);
+  g_list_free_full (items, g_object_unref);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      connection = open_host (E2E_SSHD_PASSWORD_USER, "127.0.0.1");
+      assert_connected (connection);
+      /* ssh asked, and the keyring answered: nobody answered a dialog, none waits. */
+      g_assert_cmpuint (prompts_seen, ==, 1);
+      g_assert_null (current_dialog ());
+      assert_keyring_holds (password);
+      close_host (connection);
+    }
+}
+
+/* The user's password changed since it was remembered: the keyring's is refused, the
+ * dialog asks again and the stale one is gone from the keyring; a wrong answer with
+ * Remember is not kept either; the right one with Remember replaces it. */
+static void
+test_remembered_refused (void)
+{
+  const char *chpasswd[] = { "sh", "-c", "echo \"$0:$1\" | chpasswd", E2E_SSHD_PASSWORD_USER,
+                             NULL, NULL };
+  HangarConnection *connection;
+  HangarSshPromptDialog *dialog;
+
+  assert_keyring_holds (password);
+  g_assert_null (changed_password);
+  changed_password = g_strdup_printf ("pw-changed-%08x", g_random_int ());
+  chpasswd[4] = changed_password;
+  e2e_tls_run (chpasswd);
+
+  connection = open_host (E2E_SSHD_PASSWORD_USER, "127.0.0.1");
+  dialog = wait_dialog (HANGAR_ASKPASS_KIND_PASSWORD, 2);
+  g_assert_nonnull (test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_LABEL, label_says,
+                                      "Try again"));
+  assert_keyring_holds (NULL);
+
+  tick_remember (dialog);
+  answer (dialog, "not-the-password");
+  dialog = wait_dialog (HANGAR_ASKPASS_KIND_PASSWORD, 3);
+  assert_keyring_holds (NULL);
+
+  tick_remember (dialog);
+  answer (dialog, changed_password);
+  assert_connected (connection);
+  g_assert_cmpuint (prompts_seen, ==, 3);
+  assert_keyring_holds (changed_password);
+  close_host (connection);
+
+  connection = open_host (E2E_SSHD_PASSWORD_USER, "127.0.0.1");
+  assert_connected (connection);
+  g_assert_cmpuint (prompts_seen, ==, 1);
+  g_assert_null (current_dialog ());
+  close_host (connection);
+  password = changed_password;
+}
+
 static char *passkey;
 
 /* A key with a passphrase: asked, naming the key. */
@@ -335,6 +487,8 @@ main (int   argc,
   int ret;
 
   e2e_gtk_test_init (&argc, &argv);
+  /* Before anything talks to the session bus (libadwaita does, for the style). */
+  test_keyring_start ();
   adw_init ();
 
   sshd_port = e2e_sshd_start ();
@@ -348,6 +502,8 @@ main (int   argc,
   g_test_add_func ("/e2e/ssh-login/password", test_password);
   g_test_add_func ("/e2e/ssh-login/wrong-password", test_wrong_password);
   g_test_add_func ("/e2e/ssh-login/cancel", test_cancel);
+  g_test_add_func ("/e2e/ssh-login/remember", test_remember);
+  g_test_add_func ("/e2e/ssh-login/remembered-refused", test_remembered_refused);
   g_test_add_func ("/e2e/ssh-login/passphrase", test_passphrase);
   g_test_add_func ("/e2e/ssh-login/agent", test_agent);
   g_test_add_func ("/e2e/ssh-login/unknown-host-key", test_unknown_host_key);
@@ -355,7 +511,9 @@ main (int   argc,
   ret = g_test_run ();
 
   g_free (passkey);
+  g_free (changed_password);
   hangar_askpass_server_release_default ();
   e2e_sshd_stop ();
+  test_keyring_stop ();
   return ret;
 }
