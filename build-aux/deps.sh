@@ -5,7 +5,9 @@
 # Debian 12 (bookworm) packages Hangar needs, and helpers to install them, build,
 # and bring up libvirtd.
 
-# Build + runtime.
+# Build + runtime. ovmf (UEFI firmware and its descriptors in /usr/share/qemu/firmware)
+# and swtpm + swtpm-tools (the emulated TPM 2.0) are for libvirtd on the host: without
+# them its domain capabilities offer no UEFI and no TPM, and New Virtual Machine none.
 HANGAR_PACKAGES=(
   meson ninja-build pkg-config gcc
   libgtk-4-dev libadwaita-1-dev
@@ -17,6 +19,7 @@ HANGAR_PACKAGES=(
   dnsmasq-base iptables
   adwaita-icon-theme fonts-cantarell
   xorriso
+  ovmf swtpm swtpm-tools
 )
 
 # Additionally for the tests (Xvfb, D-Bus, the tiny guest, sshd for remote hosts;
@@ -118,8 +121,30 @@ hangar_daemon() {
   )
 }
 
+# Whether the running libvirtd's domain capabilities list what is installed: UEFI when
+# firmware descriptors exist (ovmf), the TPM emulator when swtpm does. libvirtd keeps
+# them for as long as it runs, so a daemon started before those packages offers
+# neither. One call, answered from libvirtd's cache (no QEMU probe when it is warm).
+hangar_domcaps_current() {
+  local caps
+  compgen -G '/usr/share/qemu/firmware/*.json' >/dev/null || command -v swtpm >/dev/null ||
+    return 0
+  caps=$(timeout 60 virsh -c qemu:///system domcapabilities --virttype qemu 2>/dev/null </dev/null) ||
+    return 0
+  if compgen -G '/usr/share/qemu/firmware/*.json' >/dev/null &&
+     ! grep -q "<value>efi</value>" <<<"$caps"; then
+    return 1
+  fi
+  if command -v swtpm >/dev/null && ! grep -q "<value>emulator</value>" <<<"$caps"; then
+    return 1
+  fi
+  return 0
+}
+
 # hangar_ensure_libvirtd
-# As root, if libvirtd is installed but not running, start virtlogd and libvirtd.
+# As root, if libvirtd is installed but not running, start virtlogd and libvirtd; restart
+# one that runs with an outdated view of the host (/dev/kvm fixed, firmware or swtpm
+# installed since it started).
 # Sets HANGAR_STARTED_VIRTLOGD / HANGAR_STARTED_LIBVIRTD to 1 for what it started
 # (so build-aux/test can stop only that). Never fails: the caller checks the URI.
 HANGAR_STARTED_VIRTLOGD=0
@@ -129,10 +154,15 @@ hangar_ensure_libvirtd() {
   command -v libvirtd >/dev/null 2>&1 || [[ -x /usr/sbin/libvirtd ]] || return 0
   export PATH="$PATH:/usr/sbin:/sbin"
 
+  local why=""
+  ((HANGAR_FIXED_KVM)) && why="so that it sees /dev/kvm"
+  [[ -z $why ]] && hangar_is_running libvirtd && ! hangar_domcaps_current &&
+    why="so that it offers the UEFI firmware and TPM installed since it started"
+
   if hangar_have_systemd; then
     # Socket activation or a unit is in charge; let systemd start it.
-    if ((HANGAR_FIXED_KVM)) && hangar_is_running libvirtd; then
-      hangar_log "restarting libvirtd so that it sees /dev/kvm"
+    if [[ -n $why ]] && hangar_is_running libvirtd; then
+      hangar_log "restarting libvirtd $why"
       systemctl restart libvirtd.service >/dev/null 2>&1 || true
     fi
     if ! hangar_is_running libvirtd; then
@@ -146,8 +176,8 @@ hangar_ensure_libvirtd() {
   # and re-probes QEMU on every define: restart it (a restarted daemon that was not
   # ours stays running afterwards).
   local restarted=0
-  if ((HANGAR_FIXED_KVM)) && hangar_is_running libvirtd && [[ -f /run/libvirtd.pid ]]; then
-    hangar_log "restarting libvirtd so that it sees /dev/kvm"
+  if [[ -n $why ]] && hangar_is_running libvirtd && [[ -f /run/libvirtd.pid ]]; then
+    hangar_log "restarting libvirtd $why"
     kill "$(cat /run/libvirtd.pid)" 2>/dev/null || true
     for _ in $(seq 100); do hangar_is_running libvirtd || break; sleep 0.1; done
     restarted=1

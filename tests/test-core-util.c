@@ -3,7 +3,13 @@
 
 #include "config.h"
 
+#include <string.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
 #include "hangar-connection-private.h"
+#include "hangar-domain-builder.h"
 #include "test-core-util.h"
 
 char *
@@ -176,4 +182,29 @@ test_has_message (GPtrArray  *messages,
                   const char *message)
 {
   return g_ptr_array_find_with_equal_func (messages, message, g_str_equal, NULL);
+}
+
+char *
+test_xpath (const char *xml,
+            const char *path)
+{
+  xmlDocPtr doc = xmlReadMemory (xml, strlen (xml), NULL, NULL, XML_PARSE_NONET);
+  xmlXPathContextPtr context;
+  xmlXPathObjectPtr found;
+  xmlChar *text;
+  char *value;
+
+  g_assert_nonnull (doc);
+  context = xmlXPathNewContext (doc);
+  xmlXPathRegisterNs (context, (const xmlChar *) "libosinfo",
+                      (const xmlChar *) HANGAR_LIBOSINFO_NS_URI);
+  found = xmlXPathEvalExpression ((const xmlChar *) path, context);
+  g_assert_nonnull (found);
+  text = xmlXPathCastToString (found);
+  value = g_strdup ((const char *) text);
+  xmlFree (text);
+  xmlXPathFreeObject (found);
+  xmlXPathFreeContext (context);
+  xmlFreeDoc (doc);
+  return value;
 }

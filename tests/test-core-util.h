@@ -26,6 +26,11 @@ virConnectPtr     test_raw_connection  (HangarConnection *connection);
 char             *test_volume_names    (virConnectPtr     conn,
                                         const char       *pool);
 
+/* The XPath @path's string value in the XML document @xml ("" when absent); the
+ * prefix "libosinfo" names libosinfo's metadata namespace. */
+char             *test_xpath           (const char       *xml,
+                                        const char       *path);
+
 /* hangar_guest_list_disks and hangar_guest_delete_with_storage run to their end (the
  * test fails when that takes more than @timeout_ms). */
 GPtrArray        *test_list_disks          (HangarGuest       *guest,

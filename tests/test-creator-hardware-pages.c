@@ -374,25 +374,47 @@ volumes_loaded (gpointer data)
   return hangar_pool_get_volumes_loaded (data);
 }
 
-/* The new disk is named after the guest: a name whose volume the chosen pool already
- * has is refused, and the default steps around it. */
+static gboolean
+volume_name_is (gpointer data)
+{
+  const char **expected = data;
+
+  return g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (expected[0])), expected[1]) == 0;
+}
+
+/* The new disk is named after the guest, made unique as virt-manager does: the pool
+ * "small" holds filler.img and (made here) filler-1.img, so the guest "filler" gets
+ * filler-2.img. The proposal follows the guest's name until the user writes a disk
+ * name; one the pool holds is refused beside the field, as is an empty one. */
 static void
 test_details_volume_name (void)
 {
   Fixture fixture = { 0 };
   GtkWidget *name_row;
+  GtkWidget *volume_row;
   HangarGuestSpec *spec;
   HangarPool *small;
+  virStoragePoolPtr pool;
+  virStorageVolPtr volume;
+  const char *wait[2];
   g_autoptr(OsinfoOs) filler = os_with_resources ("http://example.org/filler", 0, 0);
 
   osinfo_entity_set_param (OSINFO_ENTITY (filler), OSINFO_PRODUCT_PROP_SHORT_ID, "filler");
   fixture.connection = test_open_connection (creator_host_uri);
   g_assert_true (test_wait_for (has_pools, fixture.connection, 5000));
+  pool = virStoragePoolLookupByName (test_raw_connection (fixture.connection), "small");
+  g_assert_nonnull (pool);
+  volume = virStorageVolCreateXML (pool, "<volume><name>filler-1.img</name>"
+                                         "<capacity unit='MiB'>1</capacity></volume>", 0);
+  g_assert_nonnull (volume);
+  virStorageVolFree (volume);
+  virStoragePoolFree (pool);
   open_details (&fixture);
   name_row = test_find_titled (fixture.page, ADW_TYPE_ENTRY_ROW, "_Name");
+  volume_row = test_find_titled (fixture.page, ADW_TYPE_ENTRY_ROW, "_Disk Name");
+  g_assert_false (gtk_widget_get_visible (volume_row));
 
-  /* What the storage page wrote: a new raw disk (".img") in "small", which holds
-   * filler.img. */
+  /* What the storage page wrote: a new raw disk (".img") in "small". */
   spec = hangar_creator_state_get_spec (fixture.state);
   spec->disk = HANGAR_GUEST_SPEC_DISK_NEW;
   spec->disk_format = HANGAR_VOLUME_FORMAT_RAW;
@@ -401,12 +423,34 @@ test_details_volume_name (void)
   hangar_creator_state_set_os (fixture.state, filler);
   hangar_creator_page_shown (HANGAR_CREATOR_PAGE (fixture.page));
   g_assert_true (test_wait_for (volumes_loaded, small, 5000));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name_row)), ==, "filler-2");
+  g_assert_true (gtk_widget_get_visible (volume_row));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name_row)), ==, "filler");
+  wait[0] = (const char *) volume_row;
+  wait[1] = "filler-2.img";
+  g_assert_true (test_wait_for (volume_name_is, wait, 5000));
   test_assert_field_clean (name_row);
+  test_assert_field_clean (volume_row);
+  g_assert_true (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
 
-  test_type_text (name_row, "filler");
-  test_assert_field_error (name_row, "The pool “small” already has a volume called “filler.img”");
+  /* The proposal follows the name. */
+  test_type_text (name_row, "web");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (volume_row)), ==, "web.img");
+
+  /* A name the user writes stays, and is checked. */
+  test_type_text (volume_row, "filler.img");
+  test_assert_field_error (volume_row, "The pool “small” already has a volume called “filler.img”");
   g_assert_false (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+  test_type_text (name_row, "other");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (volume_row)), ==, "filler.img");
+  test_type_text (volume_row, "");
+  test_assert_field_error (volume_row, "Enter a name for the new disk.");
+  g_assert_false (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+  test_type_text (volume_row, "data.img");
+  test_assert_field_clean (volume_row);
+  g_assert_true (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+  hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
+  g_assert_cmpstr (spec->name, ==, "other");
+  g_assert_cmpstr (spec->volume_name, ==, "data.img");
   test_creator_page_close (&fixture);
 }
 
@@ -467,6 +511,9 @@ test_details_network (void)
   device_row = test_find_titled (fixture.page, ADW_TYPE_ENTRY_ROW, "_Bridge");
 
   g_assert_cmpstr (combo_text (network_row), ==, "Virtual network “default”");
+  /* Shown whole, as the subtitle: beside the title the combo row would cut it. */
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (network_row)), ==,
+                   "Virtual network “default”");
   g_assert_false (gtk_widget_get_visible (device_row));
   test_assert_field_clean (network_row);
   hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);

@@ -77,35 +77,12 @@ spec_for (HangarGuestSource source)
   return spec;
 }
 
-/* The XPath @path's string value in @xml ("" when absent). */
-static char *
-xpath (const char *xml,
-       const char *path)
-{
-  xmlDocPtr doc = xmlReadMemory (xml, strlen (xml), NULL, NULL, XML_PARSE_NONET);
-  xmlXPathContextPtr context;
-  xmlXPathObjectPtr found;
-  char *value;
-
-  g_assert_nonnull (doc);
-  context = xmlXPathNewContext (doc);
-  xmlXPathRegisterNs (context, (const xmlChar *) "libosinfo",
-                      (const xmlChar *) HANGAR_LIBOSINFO_NS_URI);
-  found = xmlXPathEvalExpression ((const xmlChar *) path, context);
-  g_assert_nonnull (found);
-  value = g_strdup ((const char *) xmlXPathCastToString (found));
-  xmlXPathFreeObject (found);
-  xmlXPathFreeContext (context);
-  xmlFreeDoc (doc);
-  return value;
-}
-
 static void
 assert_xpath (const char *xml,
               const char *path,
               const char *expected)
 {
-  g_autofree char *value = xpath (xml, path);
+  g_autofree char *value = test_xpath (xml, path);
 
   if (g_strcmp0 (value, expected) != 0)
     g_error ("%s is “%s”, expected “%s”, in:\n%s", path, value, expected, xml);
@@ -568,6 +545,8 @@ test_create (void)
   virStorageVolPtr volume;
   int state = 0;
 
+  /* The disk's name as the details page proposes it when made-guest.qcow2 is taken. */
+  spec->volume_name = g_strdup ("made-guest-1.qcow2");
   g_assert_true (hangar_guest_spec_check (spec, connection, &error));
   g_assert_no_error (error);
   name = run_creator (connection, spec, &watch, &error);
@@ -586,8 +565,8 @@ test_create (void)
   assert_xpath (xml, "string(/domain/on_reboot)", "destroy");
   assert_xpath (xml, "string(/domain/os/boot[1]/@dev)", "cdrom");
   assert_xpath (xml, "string(/domain/devices/disk[@device='disk']/source/@file)",
-                "/default-pool/made-guest.qcow2");
-  volume = virStorageVolLookupByName (vpool, "made-guest.qcow2");
+                "/default-pool/made-guest-1.qcow2");
+  volume = virStorageVolLookupByName (vpool, "made-guest-1.qcow2");
   g_assert_nonnull (volume);
 
   g_assert_cmpint (virDomainDestroy (domain), ==, 0);

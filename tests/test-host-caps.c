@@ -58,7 +58,8 @@ assert_interface (const HangarHostCaps *caps,
 }
 
 /* test:///default: 16 CPUs, 3 GiB, free memory as another connection reads it, the
- * network "default", the interface eth1; no UEFI, no TPM (no domain capabilities). */
+ * network "default", the interface eth1; no UEFI, no TPM (no domain capabilities):
+ * its capabilities' first hvm guest, i686 of virt type "test", no machine. */
 static void
 test_default_host (void)
 {
@@ -79,6 +80,9 @@ test_default_host (void)
   g_assert_cmpuint (caps->cpus, ==, 16);
   g_assert_cmpuint (caps->memory_total, ==, G_GUINT64_CONSTANT (3145728) * 1024);
   g_assert_cmpuint (caps->memory_free, ==, free_memory);
+  g_assert_cmpstr (caps->arch, ==, "i686");
+  g_assert_cmpstr (caps->virt_type, ==, "test");
+  g_assert_null (caps->machine);
   g_assert_false (caps->uefi);
   g_assert_false (caps->secure_boot);
   g_assert_false (caps->tpm);
@@ -91,6 +95,8 @@ test_default_host (void)
 
   copy = hangar_host_caps_copy (caps);
   g_assert_cmpuint (copy->memory_total, ==, caps->memory_total);
+  g_assert_cmpstr (copy->arch, ==, "i686");
+  g_assert_cmpstr (copy->virt_type, ==, "test");
   g_assert_cmpuint (copy->networks->len, ==, 1);
   assert_network (copy, 0, "default", TRUE, FALSE);
   assert_interface (copy, 0, "eth1", FALSE);
@@ -145,8 +151,8 @@ read_caps_file (const char *file,
   return caps;
 }
 
-/* UEFI from a firmware descriptor or loader paths; Secure Boot from a loader that is
- * secure='yes'; a TPM only with the emulator backend. */
+/* The arch and machine; UEFI from a firmware descriptor or loader paths; Secure Boot
+ * from a loader that is secure='yes'; a TPM only with the emulator backend. */
 static void
 test_domain_capabilities (void)
 {
@@ -158,12 +164,15 @@ test_domain_capabilities (void)
 
   full = read_caps_file ("domain-capabilities-uefi.xml", &ok);
   g_assert_true (ok);
+  g_assert_cmpstr (full->arch, ==, "x86_64");
+  g_assert_cmpstr (full->machine, ==, "pc-q35-7.2");
   g_assert_true (full->uefi);
   g_assert_true (full->secure_boot);
   g_assert_true (full->tpm);
 
   bios = read_caps_file ("domain-capabilities-bios.xml", &ok);
   g_assert_true (ok);
+  g_assert_cmpstr (bios->machine, ==, "pc-i440fx-7.2");
   g_assert_false (bios->uefi);
   g_assert_false (bios->secure_boot);
   g_assert_false (bios->tpm);

@@ -479,7 +479,9 @@ volume_step (GTask *task)
   /* A cloud image's disk is a qcow2 layer over the image. */
   volume->format = run->spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE
                    ? HANGAR_VOLUME_FORMAT_QCOW2 : run->spec->disk_format;
-  volume->name = g_strconcat (run->spec->name, hangar_volume_format_suffix (volume->format), NULL);
+  volume->name = run->spec->volume_name != NULL
+                 ? g_strdup (run->spec->volume_name)
+                 : g_strconcat (run->spec->name, hangar_volume_format_suffix (volume->format), NULL);
   volume->capacity = run->spec->disk_size;
   volume->allocation = 0;
   if (run->spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE)

@@ -10,12 +10,10 @@
 #include <glib/gi18n.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
-#include <libxml/parser.h>
-#include <libxml/xpath.h>
 
 #include "hangar-connection-private.h"
-#include "hangar-gconfig.h"
 #include "hangar-guest-spec.h"
+#include "hangar-host-caps.h"
 #include "hangar-install-setup.h"
 
 G_DEFINE_QUARK (hangar-guest-spec-error-quark, hangar_guest_spec_error)
@@ -56,6 +54,7 @@ hangar_guest_spec_copy (const HangarGuestSpec *spec)
   copy->cmdline = g_strdup (spec->cmdline);
   copy->os_id = g_strdup (spec->os_id);
   copy->pool_name = g_strdup (spec->pool_name);
+  copy->volume_name = g_strdup (spec->volume_name);
   copy->disk_path = g_strdup (spec->disk_path);
   copy->network_name = g_strdup (spec->network_name);
   copy->arch = g_strdup (spec->arch);
@@ -86,6 +85,7 @@ hangar_guest_spec_free (HangarGuestSpec *spec)
   g_free (spec->cmdline);
   g_free (spec->os_id);
   g_free (spec->pool_name);
+  g_free (spec->volume_name);
   g_free (spec->disk_path);
   g_free (spec->network_name);
   g_free (spec->arch);
@@ -397,116 +397,33 @@ hangar_guest_spec_check_finish (GAsyncResult *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* The text of the first node @path finds in @xml, or NULL. */
-static char *
-xpath_string (const char *xml,
-              const char *path)
-{
-  xmlDocPtr doc = xmlReadMemory (xml, strlen (xml), NULL, NULL, XML_PARSE_NONET);
-  xmlXPathContextPtr context;
-  xmlXPathObjectPtr found;
-  char *value = NULL;
-
-  if (doc == NULL)
-    return NULL;
-  context = xmlXPathNewContext (doc);
-  found = xmlXPathEvalExpression ((const xmlChar *) path, context);
-  if (found != NULL && found->nodesetval != NULL && found->nodesetval->nodeNr > 0)
-    {
-      xmlChar *text = xmlNodeGetContent (found->nodesetval->nodeTab[0]);
-      value = g_strdup ((const char *) text);
-      xmlFree (text);
-    }
-  xmlXPathFreeObject (found);
-  xmlXPathFreeContext (context);
-  xmlFreeDoc (doc);
-  return value;
-}
-
-static char *
-virt_type_nick (GVirConfigDomainVirtType type)
-{
-  g_autoptr(GEnumClass) klass = g_type_class_ref (GVIR_CONFIG_TYPE_DOMAIN_VIRT_TYPE);
-  GEnumValue *value = g_enum_get_value (klass, type);
-
-  return value != NULL ? g_strdup (value->value_nick) : NULL;
-}
-
 gboolean
 hangar_guest_spec_fill_host (HangarGuestSpec  *spec,
                              HangarConnection *connection,
                              GError          **error)
 {
-  static const char *const virt_types[] = { "kvm", "qemu" };
-  g_autoptr(GVirConfigCapabilities) caps = NULL;
-  g_autofree char *caps_xml = NULL;
-  GList *guests;
+  g_autoptr(HangarHostCaps) caps = hangar_host_caps_new ();
 
   g_return_val_if_fail (spec != NULL, FALSE);
   g_return_val_if_fail (HANGAR_IS_CONNECTION (connection), FALSE);
 
-  if (connection->conn == NULL)
-    {
-      g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_HOST,
-                           _("The connection is closed. Connect to the host again."));
-      return FALSE;
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (virt_types); i++)
-    {
-      g_autofree char *xml = virConnectGetDomainCapabilities (connection->conn, NULL, NULL,
-                                                              NULL, virt_types[i], 0);
-      if (xml == NULL)
-        continue;
-      g_free (spec->arch);
-      spec->arch = xpath_string (xml, "/domainCapabilities/arch");
-      g_free (spec->machine);
-      spec->machine = xpath_string (xml, "/domainCapabilities/machine");
-      g_free (spec->virt_type);
-      spec->virt_type = g_strdup (virt_types[i]);
-      return TRUE;
-    }
-
-  /* No domain capabilities (the test driver has none): the host capabilities' first
-   * hvm guest. */
-  caps_xml = virConnectGetCapabilities (connection->conn);
-  if (caps_xml == NULL)
-    {
-      set_host_error (error, _("capabilities"));
-      return FALSE;
-    }
-  caps = gvir_config_capabilities_new_from_xml (caps_xml, error);
-  if (caps == NULL)
+  if (!hangar_host_caps_read_guest (caps, connection, error))
     return FALSE;
-  guests = gvir_config_capabilities_get_guests (caps);
-  for (GList *l = guests; l != NULL; l = l->next)
-    {
-      GVirConfigCapabilitiesGuest *guest = l->data;
-      g_autoptr(GVirConfigObject) arch = NULL;
-      GList *domains;
-
-      if (gvir_config_capabilities_guest_get_os_type (guest) != GVIR_CONFIG_DOMAIN_OS_TYPE_HVM)
-        continue;
-      arch = GVIR_CONFIG_OBJECT (gvir_config_capabilities_guest_get_arch (guest));
-      domains = gvir_config_capabilities_guest_arch_get_domains (GVIR_CONFIG_CAPABILITIES_GUEST_ARCH (arch));
-      if (domains != NULL)
-        {
-          g_free (spec->arch);
-          spec->arch = g_strdup (gvir_config_capabilities_guest_arch_get_name (GVIR_CONFIG_CAPABILITIES_GUEST_ARCH (arch)));
-          g_clear_pointer (&spec->machine, g_free);
-          g_free (spec->virt_type);
-          spec->virt_type = virt_type_nick (gvir_config_capabilities_guest_domain_get_virt_type (domains->data));
-        }
-      g_list_free_full (domains, g_object_unref);
-      if (spec->virt_type != NULL)
-        break;
-    }
-  g_list_free_full (guests, g_object_unref);
-  if (spec->virt_type == NULL)
-    {
-      g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_HOST,
-                           _("The host cannot run full virtual machines (it offers no hvm guest)."));
-      return FALSE;
-    }
+  hangar_guest_spec_set_host (spec, caps);
   return TRUE;
+}
+
+void
+hangar_guest_spec_set_host (HangarGuestSpec      *spec,
+                            const HangarHostCaps *caps)
+{
+  g_return_if_fail (spec != NULL);
+  g_return_if_fail (caps != NULL);
+
+  g_free (spec->arch);
+  spec->arch = g_strdup (caps->arch);
+  g_free (spec->machine);
+  spec->machine = g_strdup (caps->machine);
+  g_free (spec->virt_type);
+  spec->virt_type = g_strdup (caps->virt_type);
 }

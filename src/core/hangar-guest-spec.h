@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "hangar-connection.h"
+#include "hangar-host-caps.h"
 #include "hangar-storage.h"
 
 G_BEGIN_DECLS
@@ -59,6 +60,8 @@ typedef struct {
   guint                  vcpus;
   HangarGuestSpecDisk    disk;
   char                  *pool_name;
+  /* The new volume's name; NULL: the guest's name with its format's suffix. */
+  char                  *volume_name;
   guint64                disk_size;    /* bytes, for a new volume */
   HangarVolumeFormat     disk_format;
   /* The existing disk; for a new volume, the creator sets it once the volume exists. */
@@ -128,15 +131,18 @@ gboolean hangar_guest_spec_check_name (const char *name,
 /* BLOCKING (libvirt calls): run these on a worker thread, or use the _async forms.
  * check: the name (legal, not taken on the host), the memory (not zero, within the
  * host's), the vCPUs, what the source kind needs; fails with the field's code.
- * fill_host: arch, machine and virt type from virConnectGetDomainCapabilities (kvm
- * when offered, else qemu); drivers without domain capabilities (the test driver)
- * get the first hvm guest of virConnectGetCapabilities. Both need @connection open. */
+ * fill_host: arch, machine and virt type as hangar_host_caps_read_guest reads them.
+ * Both need @connection open. */
 gboolean hangar_guest_spec_check      (const HangarGuestSpec *spec,
                                        HangarConnection      *connection,
                                        GError               **error);
 gboolean hangar_guest_spec_fill_host  (HangarGuestSpec       *spec,
                                        HangarConnection      *connection,
                                        GError               **error);
+
+/* The arch, machine and virt type of @caps (a HangarHostCaps, read already). */
+void     hangar_guest_spec_set_host   (HangarGuestSpec       *spec,
+                                       const HangarHostCaps  *caps);
 
 void     hangar_guest_spec_check_async  (const HangarGuestSpec *spec,
                                          HangarConnection      *connection,

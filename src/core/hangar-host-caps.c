@@ -13,7 +13,9 @@
 #include <libxml/xpath.h>
 
 #include "hangar-connection-private.h"
+#include "hangar-gconfig.h"
 #include "hangar-guest-private.h"
+#include "hangar-guest-spec.h"
 #include "hangar-host-caps.h"
 
 static void
@@ -45,6 +47,9 @@ hangar_host_caps_copy (const HangarHostCaps *caps)
 {
   HangarHostCaps *copy = hangar_host_caps_new ();
 
+  copy->arch = g_strdup (caps->arch);
+  copy->machine = g_strdup (caps->machine);
+  copy->virt_type = g_strdup (caps->virt_type);
   copy->cpus = caps->cpus;
   copy->memory_total = caps->memory_total;
   copy->memory_free = caps->memory_free;
@@ -74,6 +79,9 @@ hangar_host_caps_free (HangarHostCaps *caps)
 {
   if (caps == NULL)
     return;
+  g_free (caps->arch);
+  g_free (caps->machine);
+  g_free (caps->virt_type);
   g_ptr_array_unref (caps->networks);
   g_ptr_array_unref (caps->interfaces);
   g_free (caps->interfaces_note);
@@ -112,6 +120,25 @@ holds (xmlXPathContextPtr context,
   return value;
 }
 
+/* The text of the first node @path finds, or NULL. */
+static char *
+text_of (xmlXPathContextPtr context,
+         const char        *path)
+{
+  xmlXPathObjectPtr found = xmlXPathEvalExpression ((const xmlChar *) path, context);
+  char *value = NULL;
+
+  if (found != NULL && found->nodesetval != NULL && found->nodesetval->nodeNr > 0)
+    {
+      xmlChar *text = xmlNodeGetContent (found->nodesetval->nodeTab[0]);
+
+      value = g_strdup ((const char *) text);
+      xmlFree (text);
+    }
+  xmlXPathFreeObject (found);
+  return value;
+}
+
 gboolean
 hangar_host_caps_read_domain_capabilities (HangarHostCaps *caps,
                                            const char     *xml)
@@ -131,6 +158,10 @@ hangar_host_caps_read_domain_capabilities (HangarHostCaps *caps,
   ok = holds (context, "/domainCapabilities");
   if (ok)
     {
+      g_free (caps->arch);
+      caps->arch = text_of (context, "/domainCapabilities/arch");
+      g_free (caps->machine);
+      caps->machine = text_of (context, "/domainCapabilities/machine");
       /* virt-manager's test: a firmware descriptor for efi, or loader paths. */
       caps->uefi = holds (context, "/domainCapabilities/os[@supported='yes']"
                                    "/enum[@name='firmware']/value[.='efi']")
@@ -251,17 +282,122 @@ read_interfaces (virConnectPtr   conn,
   g_ptr_array_sort (caps->interfaces, compare_interfaces);
 }
 
+static char *
+virt_type_nick (GVirConfigDomainVirtType type)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (GVIR_CONFIG_TYPE_DOMAIN_VIRT_TYPE);
+  GEnumValue *value = g_enum_get_value (klass, type);
+
+  return value != NULL ? g_strdup (value->value_nick) : NULL;
+}
+
+/* No domain capabilities (the test driver has none): the host capabilities' first hvm
+ * guest. */
+static gboolean
+read_first_hvm_guest (virConnectPtr   conn,
+                      HangarHostCaps *caps,
+                      GError        **error)
+{
+  g_autoptr(GVirConfigCapabilities) host = NULL;
+  g_autofree char *xml = virConnectGetCapabilities (conn);
+  GList *guests;
+
+  if (xml == NULL)
+    {
+      g_autofree char *reason = hangar_virt_error_message ();
+
+      g_set_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_HOST,
+                   _("Could not read the host’s capabilities: %s"), reason);
+      return FALSE;
+    }
+  host = gvir_config_capabilities_new_from_xml (xml, error);
+  if (host == NULL)
+    return FALSE;
+  guests = gvir_config_capabilities_get_guests (host);
+  for (GList *l = guests; l != NULL && caps->virt_type == NULL; l = l->next)
+    {
+      GVirConfigCapabilitiesGuest *guest = l->data;
+      g_autoptr(GVirConfigObject) arch = NULL;
+      GList *domains;
+
+      if (gvir_config_capabilities_guest_get_os_type (guest) != GVIR_CONFIG_DOMAIN_OS_TYPE_HVM)
+        continue;
+      arch = GVIR_CONFIG_OBJECT (gvir_config_capabilities_guest_get_arch (guest));
+      domains = gvir_config_capabilities_guest_arch_get_domains (GVIR_CONFIG_CAPABILITIES_GUEST_ARCH (arch));
+      if (domains != NULL)
+        {
+          g_free (caps->arch);
+          caps->arch = g_strdup (gvir_config_capabilities_guest_arch_get_name (GVIR_CONFIG_CAPABILITIES_GUEST_ARCH (arch)));
+          g_clear_pointer (&caps->machine, g_free);
+          caps->virt_type = virt_type_nick (gvir_config_capabilities_guest_domain_get_virt_type (domains->data));
+        }
+      g_list_free_full (domains, g_object_unref);
+    }
+  g_list_free_full (guests, g_object_unref);
+  if (caps->virt_type == NULL)
+    {
+      g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_HOST,
+                           _("The host cannot run full virtual machines (it offers no hvm guest)."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_guest (virConnectPtr   conn,
+            HangarHostCaps *caps,
+            GError        **error)
+{
+  static const char *const virt_types[] = { "kvm", "qemu" };
+  /* q35 where the arch has it (x86), else the emulator's default machine. */
+  static const char *const machines[] = { "q35", NULL };
+
+  g_clear_pointer (&caps->virt_type, g_free);
+  for (guint i = 0; i < G_N_ELEMENTS (virt_types); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (machines); j++)
+      {
+        char *xml = virConnectGetDomainCapabilities (conn, NULL, NULL, machines[j], virt_types[i], 0);
+        gboolean read = xml != NULL && hangar_host_caps_read_domain_capabilities (caps, xml);
+
+        free (xml);
+        virResetLastError ();
+        if (read)
+          {
+            caps->virt_type = g_strdup (virt_types[i]);
+            return TRUE;
+          }
+      }
+  return read_first_hvm_guest (conn, caps, error);
+}
+
+gboolean
+hangar_host_caps_read_guest (HangarHostCaps   *caps,
+                             HangarConnection *connection,
+                             GError          **error)
+{
+  g_return_val_if_fail (caps != NULL, FALSE);
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (connection), FALSE);
+
+  if (connection->conn == NULL)
+    {
+      g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_HOST,
+                           _("The connection is closed. Connect to the host again."));
+      return FALSE;
+    }
+  return read_guest (connection->conn, caps, error);
+}
+
 static void
 query_thread (GTask        *task,
               gpointer      source_object,
               gpointer      task_data,
               GCancellable *cancellable)
 {
-  static const char *const virt_types[] = { "kvm", "qemu" };
   virConnectPtr conn = task_data;
   g_autoptr(HangarHostCaps) caps = hangar_host_caps_new ();
   virNodeInfo info;
   unsigned long long free_memory;
+  GError *error = NULL;
 
   if (virNodeGetInfo (conn, &info) < 0)
     {
@@ -284,17 +420,11 @@ query_thread (GTask        *task,
   else
     caps->memory_free = MIN (free_memory, caps->memory_total);
 
-  for (guint i = 0; i < G_N_ELEMENTS (virt_types); i++)
+  if (!read_guest (conn, caps, &error))
     {
-      char *xml = virConnectGetDomainCapabilities (conn, NULL, NULL, NULL, virt_types[i], 0);
-      gboolean read = xml != NULL && hangar_host_caps_read_domain_capabilities (caps, xml);
-
-      free (xml);
-      virResetLastError ();
-      if (read)
-        break;
+      g_task_return_error (task, error);
+      return;
     }
-
   read_networks (conn, caps);
   read_interfaces (conn, caps);
   g_task_return_pointer (task, g_steal_pointer (&caps), (GDestroyNotify) hangar_host_caps_free);

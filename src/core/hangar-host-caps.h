@@ -22,13 +22,17 @@ typedef struct {
 } HangarHostInterface;
 
 /* What a new guest can get on a host, read once for the New VM window.
- * memory_total / memory_free in bytes; uefi: the domain capabilities offer UEFI firmware
+ * arch, machine, virt_type: what a new guest runs as ("x86_64", "pc-q35-7.2", "kvm";
+ * machine NULL where the driver has no domain capabilities). memory_total / memory_free in bytes; uefi: the domain capabilities offer UEFI firmware
  * (the os firmware enum lists efi, or loaders are listed); secure_boot: a loader with
  * secure='yes'; tpm: an emulated TPM (devices/tpm backendModel emulator).
  * networks: HangarHostNetwork, "default" first, then by name. interfaces:
  * HangarHostInterface by name, empty when they cannot be listed — interfaces_note then
  * says why in a sentence. */
 typedef struct {
+  char      *arch;
+  char      *machine;
+  char      *virt_type;
   guint      cpus;
   guint64    memory_total;
   guint64    memory_free;
@@ -51,14 +55,25 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarHostCaps, hangar_host_caps_free)
 const HangarHostNetwork *hangar_host_caps_find_network (const HangarHostCaps *caps,
                                                         const char           *name);
 
-/* Reads firmware and TPM support from virConnectGetDomainCapabilities's @xml into
- * @caps. FALSE when @xml is not domain capabilities. */
+/* Reads the arch, machine, firmware and TPM support from
+ * virConnectGetDomainCapabilities's @xml into @caps. FALSE when @xml is not domain
+ * capabilities. */
 gboolean        hangar_host_caps_read_domain_capabilities (HangarHostCaps *caps,
                                                            const char     *xml);
 
-/* Asks the host on a worker: virNodeGetInfo, virNodeGetFreeMemory, domain capabilities
- * (kvm, else qemu; drivers without them offer no UEFI and no TPM), networks, interfaces.
- * Fails only when the node's CPUs and memory cannot be read. */
+/* BLOCKING (libvirt calls): what a new guest runs as, and its firmware and TPM, from one
+ * domain capabilities answer: kvm when offered, else qemu; on x86 the q35 machine (as
+ * virt-install picks since 4.0: Secure Boot needs it), else the host's default one.
+ * Drivers without domain capabilities (the test driver) give the first hvm guest of
+ * virConnectGetCapabilities, no UEFI and no TPM. Fails when the host runs no hvm
+ * guest. */
+gboolean        hangar_host_caps_read_guest (HangarHostCaps   *caps,
+                                             HangarConnection *connection,
+                                             GError          **error);
+
+/* Asks the host on a worker: virNodeGetInfo, virNodeGetFreeMemory,
+ * hangar_host_caps_read_guest, networks, interfaces. Fails when the node's CPUs and
+ * memory or the guest it runs cannot be read. */
 void            hangar_host_caps_query_async  (HangarConnection    *connection,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "hangar-connection.h"
@@ -29,6 +30,7 @@ struct _HangarCreatorDetailsPage
   GArray *choices;               /* NetworkChoice, in network_row's order */
   gboolean filling;              /* the page writes a field itself: not the user's edit */
   gboolean name_touched;
+  gboolean volume_touched;
   gboolean network_touched;
   gboolean device_touched;
   gboolean firmware_touched;
@@ -38,6 +40,8 @@ struct _HangarCreatorDetailsPage
 
   AdwEntryRow *name_row;
   GtkLabel *name_message;
+  AdwEntryRow *volume_row;
+  GtkLabel *volume_message;
   AdwComboRow *network_row;
   GtkStringList *network_list;
   GtkLabel *network_message;
@@ -98,22 +102,67 @@ disk_pool (HangarCreatorDetailsPage *self)
                                       spec->pool_name);
 }
 
-/* The new disk is named after the guest, with its format's suffix (as the creator
- * names it): the name that pool already has, or NULL. */
-static char *
-volume_taken (HangarCreatorDetailsPage *self,
-              const char               *name)
+/* The new disk's file name suffix, as the creator gives it. */
+static const char *
+volume_suffix (HangarCreatorDetailsPage *self)
 {
   HangarGuestSpec *spec = hangar_creator_state_get_spec (get_state (self));
+
+  return hangar_volume_format_suffix (spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE
+                                      ? HANGAR_VOLUME_FORMAT_QCOW2 : spec->disk_format);
+}
+
+/* The new disk's name for a guest called @name, as virt-manager picks it: NAME.qcow2,
+ * else NAME-1.qcow2, NAME-2.qcow2…, the first the pool does not hold. */
+static char *
+free_volume_name (HangarCreatorDetailsPage *self,
+                  HangarPool               *pool,
+                  const char               *name)
+{
+  const char *suffix = volume_suffix (self);
+
+  for (guint i = 0; ; i++)
+    {
+      g_autofree char *volume = i == 0 ? g_strconcat (name, suffix, NULL)
+                                       : g_strdup_printf ("%s-%u%s", name, i, suffix);
+
+      if (hangar_pool_find_volume (pool, volume) == NULL)
+        return g_steal_pointer (&volume);
+    }
+}
+
+/* While the user has not written one, the disk's name follows the guest's. */
+static void
+propose_volume_name (HangarCreatorDetailsPage *self)
+{
   HangarPool *pool = disk_pool (self);
-  HangarVolumeFormat format = spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE
-                              ? HANGAR_VOLUME_FORMAT_QCOW2 : spec->disk_format;
   g_autofree char *volume = NULL;
 
-  if (pool == NULL)
-    return NULL;
-  volume = g_strconcat (name, hangar_volume_format_suffix (format), NULL);
-  return hangar_pool_find_volume (pool, volume) != NULL ? g_steal_pointer (&volume) : NULL;
+  if (self->volume_touched || pool == NULL)
+    return;
+  volume = free_volume_name (self, pool, gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
+  if (g_str_equal (volume, gtk_editable_get_text (GTK_EDITABLE (self->volume_row))))
+    return;
+  self->filling = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->volume_row), volume);
+  self->filling = FALSE;
+}
+
+/* A sentence on what is wrong with the disk's name @volume, or NULL. */
+static char *
+check_volume_name (HangarCreatorDetailsPage *self,
+                   HangarPool               *pool,
+                   const char               *volume)
+{
+  if (*volume == '\0')
+    return g_strdup (_("Enter a name for the new disk."));
+  if (strchr (volume, '/') != NULL)
+    return g_strdup (_("The disk’s name cannot contain “/”. Choose another name."));
+  if (hangar_pool_find_volume (pool, volume) != NULL)
+    return g_strdup_printf (_("The pool “%s” already has a volume called “%s”, which the new "
+                              "disk would be. Choose another name."),
+                            hangar_pool_get_name (pool), volume);
+  return NULL;
 }
 
 static const NetworkChoice *
@@ -159,11 +208,13 @@ update (HangarCreatorDetailsPage *self)
   const NetworkChoice *choice = selected_choice (self);
   g_autoptr(GError) name_error = NULL;
   g_autofree char *name_text = NULL;
+  g_autofree char *volume_text = NULL;
   g_autofree char *network_text = NULL;
   g_autofree char *device_text = NULL;
   g_autofree char *firmware_text = NULL;
   HangarFieldMessageKind device_kind = HANGAR_FIELD_HINT;
   const HangarOsDefaults *defaults = hangar_creator_state_get_defaults (get_state (self));
+  HangarPool *pool = disk_pool (self);
   gboolean needs_device = choice != NULL && (choice->kind == HANGAR_GUEST_SPEC_NETWORK_BRIDGE
                                              || choice->kind == HANGAR_GUEST_SPEC_NETWORK_MACVTAP);
   gboolean ok = TRUE;
@@ -182,21 +233,20 @@ update (HangarCreatorDetailsPage *self)
       name_text = g_strdup_printf (_("The host already has a virtual machine named “%s”. "
                                      "Choose another name."), name);
     }
-  else
-    {
-      g_autofree char *volume = volume_taken (self, name);
-
-      if (volume != NULL)
-        {
-          ok = FALSE;
-          name_text = g_strdup_printf (_("The pool “%s” already has a volume called “%s”, "
-                                         "which the new disk would be. Choose another name."),
-                                       hangar_creator_state_get_spec (get_state (self))->pool_name,
-                                       volume);
-        }
-    }
   hangar_field_set_message (GTK_WIDGET (self->name_row), self->name_message, HANGAR_FIELD_ERROR,
                             name_text);
+
+  /* The new disk's name: offered unique, refused when the user wrote one the pool has. */
+  gtk_widget_set_visible (GTK_WIDGET (self->volume_row), pool != NULL);
+  if (pool != NULL)
+    {
+      g_autofree char *volume = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->volume_row))));
+
+      volume_text = check_volume_name (self, pool, volume);
+      ok = ok && volume_text == NULL;
+    }
+  hangar_field_set_message (GTK_WIDGET (self->volume_row), self->volume_message,
+                            HANGAR_FIELD_ERROR, volume_text);
 
   if (choice != NULL && choice->kind == HANGAR_GUEST_SPEC_NETWORK_VIRTUAL)
     {
@@ -206,6 +256,9 @@ update (HangarCreatorDetailsPage *self)
         network_text = g_strdup_printf (_("The network “%s” is stopped: the virtual machine "
                                           "cannot start until it runs."), choice->network);
     }
+  /* Without the host's answer no virtual network is known: say why. */
+  if (network_text == NULL)
+    network_text = g_strdup (hangar_creator_state_get_host_caps_error (get_state (self)));
   hangar_field_set_message (GTK_WIDGET (self->network_row), self->network_message,
                             HANGAR_FIELD_WARNING, network_text);
 
@@ -263,12 +316,8 @@ free_name (HangarCreatorDetailsPage *self)
   for (guint i = 1; ; i++)
     {
       g_autofree char *name = i == 1 ? g_strdup (base) : g_strdup_printf ("%s-%u", base, i);
-      g_autofree char *volume = NULL;
 
-      if (name_taken (self, name))
-        continue;
-      volume = volume_taken (self, name);
-      if (volume == NULL)
+      if (!name_taken (self, name))
         return g_steal_pointer (&name);
     }
 }
@@ -286,6 +335,7 @@ apply_defaults (HangarCreatorDetailsPage *self)
 
       gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
     }
+  propose_volume_name (self);
   if (self->caps != NULL && defaults != NULL)
     {
       if (!self->firmware_touched)
@@ -401,8 +451,6 @@ on_host_caps_cb (HangarCreatorDetailsPage *self)
   /* Without the host's answer: no virtual network known, BIOS only. */
   g_clear_pointer (&self->caps, hangar_host_caps_free);
   self->caps = caps != NULL ? hangar_host_caps_copy (caps) : hangar_host_caps_new ();
-  if (error != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->network_row), error);
   fill_networks (self);
   fill_firmware (self);
   suggest_device (self);
@@ -414,6 +462,15 @@ on_name_changed_cb (HangarCreatorDetailsPage *self)
 {
   if (!self->filling)
     self->name_touched = TRUE;
+  propose_volume_name (self);
+  update (self);
+}
+
+static void
+on_volume_changed_cb (HangarCreatorDetailsPage *self)
+{
+  if (!self->filling)
+    self->volume_touched = TRUE;
   update (self);
 }
 
@@ -487,6 +544,9 @@ hangar_creator_details_page_apply (HangarCreatorPage *page,
 
   g_free (spec->name);
   spec->name = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
+  g_clear_pointer (&spec->volume_name, g_free);
+  if (disk_pool (self) != NULL)
+    spec->volume_name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->volume_row))));
   g_clear_pointer (&spec->network_name, g_free);
   spec->network = choice != NULL ? choice->kind : HANGAR_GUEST_SPEC_NETWORK_NONE;
   if (spec->network == HANGAR_GUEST_SPEC_NETWORK_VIRTUAL)
@@ -506,9 +566,9 @@ hangar_creator_details_page_shown (HangarCreatorPage *page)
   HangarCreatorDetailsPage *self = HANGAR_CREATOR_DETAILS_PAGE (page);
   HangarPool *pool = disk_pool (self);
 
-  /* The new disk's pool (chosen on the storage page) holds volumes the name must not
-   * meet; their list is read on first asking and comes back through items-changed. A
-   * guest defined meanwhile may have taken the name too. */
+  /* The new disk's pool (chosen on the storage page) holds volumes the disk's name must
+   * not meet; their list is read on first asking and comes back through items-changed.
+   * A guest defined meanwhile may have taken the name too. */
   g_signal_group_set_target (self->volume_signals,
                              pool != NULL ? hangar_pool_get_volumes (pool) : NULL);
   apply_defaults (self);
@@ -621,6 +681,8 @@ hangar_creator_details_page_class_init (HangarCreatorDetailsPageClass *klass)
                                                "/io/github/hangarvm/Hangar/hangar-creator-details-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorDetailsPage, name_row);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorDetailsPage, name_message);
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorDetailsPage, volume_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorDetailsPage, volume_message);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorDetailsPage, network_row);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorDetailsPage, network_list);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorDetailsPage, network_message);
@@ -636,6 +698,7 @@ hangar_creator_details_page_class_init (HangarCreatorDetailsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorDetailsPage, customize_row);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorDetailsPage, customize_switch);
   gtk_widget_class_bind_template_callback (widget_class, on_name_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_volume_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_network_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_device_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_firmware_changed_cb);

@@ -56,52 +56,6 @@ update_defaults (HangarCreatorState *self)
 }
 
 static void
-fill_host_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  HangarCreatorState *self = source_object;
-  g_autoptr(HangarGuestSpec) spec = hangar_guest_spec_new ();
-  GError *error = NULL;
-
-  if (!hangar_guest_spec_fill_host (spec, self->connection, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_steal_pointer (&spec), (GDestroyNotify) hangar_guest_spec_free);
-}
-
-static void
-on_host_filled_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(HangarGuestSpec) filled = NULL;
-  g_autoptr(GError) error = NULL;
-  HangarCreatorState *self;
-
-  filled = g_task_propagate_pointer (G_TASK (result), &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self = HANGAR_CREATOR_STATE (object);
-  if (filled == NULL)
-    {
-      self->host_error = g_strdup (error->message);
-      g_object_notify_by_pspec (object, properties[PROP_HOST_ERROR]);
-      return;
-    }
-  g_free (self->spec->arch);
-  self->spec->arch = g_steal_pointer (&filled->arch);
-  g_free (self->spec->machine);
-  self->spec->machine = g_steal_pointer (&filled->machine);
-  g_free (self->spec->virt_type);
-  self->spec->virt_type = g_steal_pointer (&filled->virt_type);
-  self->host_ready = TRUE;
-  update_defaults (self);
-  g_object_notify_by_pspec (object, properties[PROP_HOST_READY]);
-}
-
-static void
 on_host_caps_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -117,11 +71,18 @@ on_host_caps_cb (GObject      *object,
   self = HANGAR_CREATOR_STATE (user_data);
   if (caps == NULL)
     {
+      self->host_error = g_strdup (error->message);
       self->host_caps_error = g_strdup (error->message);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOST_ERROR]);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOST_CAPS_ERROR]);
       return;
     }
+  /* One domain capabilities answer gives the spec's arch, machine and virt type too. */
+  hangar_guest_spec_set_host (self->spec, caps);
+  self->host_ready = TRUE;
   self->host_caps = g_steal_pointer (&caps);
+  update_defaults (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOST_READY]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOST_CAPS]);
 }
 
@@ -142,7 +103,6 @@ static void
 hangar_creator_state_constructed (GObject *object)
 {
   HangarCreatorState *self = HANGAR_CREATOR_STATE (object);
-  g_autoptr(GTask) task = NULL;
 
   G_OBJECT_CLASS (hangar_creator_state_parent_class)->constructed (object);
 
@@ -150,11 +110,6 @@ hangar_creator_state_constructed (GObject *object)
                                 g_object_ref (self));
   update_defaults (self);
   hangar_host_caps_query_async (self->connection, self->cancellable, on_host_caps_cb, self);
-
-  task = g_task_new (self, self->cancellable, on_host_filled_cb, NULL);
-  g_task_set_source_tag (task, hangar_creator_state_constructed);
-  g_task_set_return_on_cancel (task, TRUE);
-  g_task_run_in_thread (task, fill_host_thread);
 }
 
 static void

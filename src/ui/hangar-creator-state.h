@@ -28,8 +28,8 @@ G_BEGIN_DECLS
 #define HANGAR_TYPE_CREATOR_STATE (hangar_creator_state_get_type ())
 G_DECLARE_FINAL_TYPE (HangarCreatorState, hangar_creator_state, HANGAR, CREATOR_STATE, GObject)
 
-/* Starts filling the host's part of the spec (hangar_guest_spec_fill_host on a worker),
- * asking the host's capabilities (once, for every page) and loading the OS catalog. */
+/* Starts asking the host's capabilities (once, for every page: they fill the spec's
+ * arch, machine and virt type too) and loading the OS catalog. */
 HangarCreatorState *hangar_creator_state_new           (HangarConnection *connection);
 
 HangarConnection   *hangar_creator_state_get_connection (HangarCreatorState *self);

@@ -37,6 +37,7 @@
 #include <glib/gstdio.h>
 #include <libvirt/libvirt.h>
 
+#include "e2e-creator-util.h"
 #include "e2e-guest.h"
 #include "hangar-application.h"
 #include "hangar-connection.h"
@@ -65,7 +66,7 @@
 #define LISTED_TIMEOUT  15000
 #define PROMPT_TIMEOUT  120000
 
-static const char *uri;
+static E2eCreatorHost *host;
 static virConnectPtr other;
 static HangarApplication *app;
 static HangarConnection *connection;
@@ -78,75 +79,18 @@ static char *failing_name;
 static void
 cleanup (void)
 {
-  virStoragePoolPtr pool;
-
   if (other == NULL)
     return;
   if (guest_name != NULL)
     e2e_remove_domain (other, guest_name);
   if (failing_name != NULL)
     e2e_remove_domain (other, failing_name);
-  pool = pool_name != NULL ? virStoragePoolLookupByName (other, pool_name) : NULL;
-  if (pool != NULL)
-    {
-      virStoragePoolDestroy (pool);
-      virStoragePoolFree (pool);
-    }
-}
-
-static gboolean
-is_connected (gpointer data)
-{
-  return hangar_connection_get_state (data) == HANGAR_CONNECTION_STATE_CONNECTED;
-}
-
-static gboolean
-pool_listed (gpointer data)
-{
-  return hangar_connection_find_pool (connection, pool_name) != NULL;
-}
-
-static gboolean
-host_ready (gpointer data)
-{
-  return hangar_creator_state_get_host_ready (data) ||
-         hangar_creator_state_get_host_error (data) != NULL;
 }
 
 static gboolean
 guest_listed (gpointer data)
 {
   return hangar_connection_find_guest (connection, data) != NULL;
-}
-
-/* The files in @dir, sorted, joined with spaces. */
-static char *
-files_in (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-  const char *name;
-
-  e2e_assert (handle != NULL, "the directory %s is gone", dir);
-  while ((name = g_dir_read_name (handle)) != NULL)
-    g_ptr_array_add (names, (gpointer) name);
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (char **) names->pdata);
-}
-
-/* How many domains the host has (all of them: defined, running, transient). */
-static int
-count_domains (void)
-{
-  virDomainPtr *domains = NULL;
-  int n = virConnectListAllDomains (other, &domains, 0);
-
-  e2e_assert (n >= 0, "cannot list the host's domains: %s", e2e_virt_error ());
-  for (int i = 0; i < n; i++)
-    virDomainFree (domains[i]);
-  free (domains);
-  return n;
 }
 
 static guint
@@ -184,36 +128,6 @@ count_isos (void)
   return n;
 }
 
-/* The tiny guest's file @name ("vmlinuz", "initrd.img", "cmdline"). */
-static char *
-guest_file (const char *name)
-{
-  const char *dir = g_getenv ("HANGAR_TEST_GUEST_DIR");
-  g_autofree char *path = g_build_filename (dir != NULL ? dir : "/var/cache/hangar-test-guest",
-                                            name, NULL);
-
-  e2e_assert (g_file_test (path, G_FILE_TEST_IS_REGULAR),
-              "the tiny guest's %s is missing: build it with tests/guest/build-guest.sh", path);
-  return g_steal_pointer (&path);
-}
-
-/* build-aux/test boots the tiny guest once to learn whether KVM really works here
- * (libvirt may offer a KVM that hangs the guest); the test's guests run as its other
- * guests do. */
-static void
-use_test_virt_type (HangarGuestSpec *spec)
-{
-  const char *virt_type = g_getenv ("HANGAR_TEST_VIRT_TYPE");
-
-  g_test_message ("the host offers %s on %s, machine %s", spec->virt_type, spec->arch, spec->machine);
-  if (virt_type != NULL && !g_str_equal (virt_type, spec->virt_type))
-    {
-      g_test_message ("running it with %s instead, as build-aux/test found", virt_type);
-      g_free (spec->virt_type);
-      spec->virt_type = g_strdup (virt_type);
-    }
-}
-
 /* The answers for a direct kernel boot of @kernel with a new qcow2 volume in the
  * test's pool, as the pages write them into the state's spec. */
 static HangarCreatorState *
@@ -222,10 +136,10 @@ answer (const char *name,
 {
   HangarCreatorState *state = hangar_creator_state_new (connection);
   HangarGuestSpec *spec;
-  g_autofree char *cmdline_file = guest_file ("cmdline");
+  g_autofree char *cmdline_file = e2e_creator_guest_file ("cmdline");
   g_autofree char *cmdline = NULL;
 
-  e2e_assert (e2e_wait_for (host_ready, state, CONNECT_TIMEOUT),
+  e2e_assert (e2e_wait_for (e2e_creator_host_ready, state, CONNECT_TIMEOUT),
               "the host's capabilities did not come within %d ms", CONNECT_TIMEOUT);
   e2e_assert (hangar_creator_state_get_host_error (state) == NULL,
               "the host's capabilities: %s", hangar_creator_state_get_host_error (state));
@@ -234,10 +148,10 @@ answer (const char *name,
 
   hangar_creator_state_set_source (state, HANGAR_GUEST_SOURCE_KERNEL);
   spec = hangar_creator_state_get_spec (state);
-  use_test_virt_type (spec);
+  e2e_creator_use_test_virt_type (spec);
   spec->name = g_strdup (name);
   spec->kernel = g_strdup (kernel);
-  spec->initrd = guest_file ("initrd.img");
+  spec->initrd = e2e_creator_guest_file ("initrd.img");
   spec->cmdline = g_strdup (g_strstrip (cmdline));
   spec->memory = 128 * MiB;
   spec->vcpus = 1;
@@ -380,32 +294,6 @@ catalog_loaded (gpointer data)
   return hangar_os_catalog_get_loaded (hangar_creator_state_get_catalog (data));
 }
 
-static GtkWidget *
-find_control (GtkWidget  *root,
-              GType       type,
-              GtkWidget  *row)
-{
-  GtkWidget *control = test_find_widget (row != NULL ? row : root, type, NULL, NULL);
-
-  e2e_assert (control != NULL, "no %s in %s", g_type_name (type), G_OBJECT_TYPE_NAME (row != NULL ? row : root));
-  return control;
-}
-
-static gboolean
-page_complete (gpointer data)
-{
-  return hangar_creator_page_get_complete (data);
-}
-
-/* A field's message in the error style, shown. */
-static gboolean
-is_fault (GtkWidget    *widget,
-          gconstpointer data)
-{
-  return gtk_widget_has_css_class (widget, "error") && gtk_widget_is_visible (widget) &&
-         *gtk_label_get_text (GTK_LABEL (widget)) != '\0';
-}
-
 /* Answers every page of @window as a user would, for the tiny guest booted directly
  * from its kernel on a new qcow2 volume of @size_mib MiB in the test's pool, named
  * @name, and on the XML page ("Customize before install") adds @description to the
@@ -419,19 +307,19 @@ walk_to_summary (GtkWidget  *window,
   HangarCreatorState *state = hangar_domain_creator_get_state (HANGAR_DOMAIN_CREATOR (window));
   HangarGuestSpec *spec = hangar_creator_state_get_spec (state);
   GtkStack *stack = GTK_STACK (test_find_widget (window, GTK_TYPE_STACK, NULL, NULL));
-  g_autofree char *kernel = guest_file ("vmlinuz");
-  g_autofree char *initrd = guest_file ("initrd.img");
-  g_autofree char *cmdline_file = guest_file ("cmdline");
+  g_autofree char *kernel = e2e_creator_guest_file ("vmlinuz");
+  g_autofree char *initrd = e2e_creator_guest_file ("initrd.img");
+  g_autofree char *cmdline_file = e2e_creator_guest_file ("cmdline");
   g_autofree char *cmdline = NULL;
   gboolean customized = FALSE;
 
-  e2e_assert (e2e_wait_for (host_ready, state, CONNECT_TIMEOUT), "the window never learnt the host");
+  e2e_assert (e2e_wait_for (e2e_creator_host_ready, state, CONNECT_TIMEOUT), "the window never learnt the host");
   e2e_assert (hangar_creator_state_get_host_error (state) == NULL, "the host: %s",
               hangar_creator_state_get_host_error (state));
   e2e_assert (e2e_wait_for (catalog_loaded, state, CONNECT_TIMEOUT), "the OS catalogue did not load");
   e2e_assert (g_file_get_contents (cmdline_file, &cmdline, NULL, NULL), "cannot read %s", cmdline_file);
   g_strstrip (cmdline);
-  use_test_virt_type (spec);
+  e2e_creator_use_test_virt_type (spec);
 
   if (gtk_stack_get_child_by_name (stack, "source") == NULL)
     {
@@ -466,36 +354,21 @@ walk_to_summary (GtkWidget  *window,
         g_signal_emit_by_name (test_find_titled (shown, ADW_TYPE_ACTION_ROW, "_Generic / Unknown"),
                                "activated");
       else if (g_str_equal (page, "resources"))
-        {
-          GtkWidget *memory = test_find_titled (shown, ADW_TYPE_ACTION_ROW, "_Memory");
-
-          gtk_drop_down_set_selected (GTK_DROP_DOWN (find_control (shown, GTK_TYPE_DROP_DOWN, memory)), 0);
-          gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_control (shown, GTK_TYPE_SPIN_BUTTON, memory)), 256);
-        }
+        e2e_creator_answer_memory (shown, 256);
       else if (g_str_equal (page, "storage"))
-        {
-          GtkWidget *size = test_find_titled (shown, ADW_TYPE_ENTRY_ROW, "_Size");
-
-          gtk_check_button_set_active (GTK_CHECK_BUTTON (find_control (shown, GTK_TYPE_CHECK_BUTTON,
-                                                                       test_find_titled (shown, ADW_TYPE_ACTION_ROW, "C_reate a Disk"))),
-                                       TRUE);
-          test_choose (test_find_titled (shown, ADW_TYPE_COMBO_ROW, "_Pool"), pool_name);
-          test_choose (test_find_titled (shown, ADW_TYPE_COMBO_ROW, "_Format"), "qcow2");
-          gtk_drop_down_set_selected (GTK_DROP_DOWN (find_control (shown, GTK_TYPE_DROP_DOWN, size)), 0);
-          test_type_text (size, "64");
-        }
+        e2e_creator_answer_new_disk (shown, pool_name, "64");
       else if (g_str_equal (page, "details"))
         {
           test_type_text (test_find_titled (shown, ADW_TYPE_ENTRY_ROW, "_Name"), name);
           test_choose (test_find_titled (shown, ADW_TYPE_COMBO_ROW, "Ne_twork"), "None");
-          gtk_switch_set_active (GTK_SWITCH (find_control (shown, GTK_TYPE_SWITCH,
+          gtk_switch_set_active (GTK_SWITCH (e2e_creator_find_control (shown, GTK_TYPE_SWITCH,
                                                            test_find_titled (shown, ADW_TYPE_ACTION_ROW,
                                                                              "_Customize Configuration Before Install"))),
                                  TRUE);
         }
       else if (g_str_equal (page, "xml"))
         {
-          GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_control (shown, GTK_TYPE_TEXT_VIEW, NULL)));
+          GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (e2e_creator_find_control (shown, GTK_TYPE_TEXT_VIEW, NULL)));
           g_autofree char *element = g_strdup_printf ("<description>%s</description>", description);
           GtkTextIter start, end;
 
@@ -506,28 +379,10 @@ walk_to_summary (GtkWidget  *window,
           customized = TRUE;
         }
       /* Some checks run on workers (the files QEMU must read, the name on the host). */
-      if (!e2e_wait_for (page_complete, shown, CONNECT_TIMEOUT))
-        {
-          GtkWidget *fault = test_find_widget (shown, GTK_TYPE_LABEL, is_fault, NULL);
-
-          e2e_fail (__FILE__, __LINE__, G_STRFUNC, "the page “%s” is not complete with the test's answers: %s",
-                    page, fault != NULL ? gtk_label_get_text (GTK_LABEL (fault)) : "(no message)");
-        }
+      e2e_creator_wait_page_complete (shown, page, CONNECT_TIMEOUT);
       test_click (test_find_titled (window, GTK_TYPE_BUTTON, "_Forward"));
     }
   e2e_assert (customized, "the window never showed the XML page");
-}
-
-static gboolean
-is_creator_window (gpointer data)
-{
-  return HANGAR_IS_DOMAIN_CREATOR (data);
-}
-
-static gboolean
-window_gone (gpointer data)
-{
-  return *(gpointer *) data == NULL;
 }
 
 /* Through the New Virtual Machine window: a direct kernel boot of the tiny guest on a
@@ -550,25 +405,17 @@ test_create_and_boot (void)
 
   guest_name = g_strdup_printf (PREFIX "%d", (int) getpid ());
   e2e_cleanup_domain (guest_name);
-  files = files_in (pool_dir);
+  files = e2e_creator_files_in (pool_dir);
   e2e_assert (g_str_equal (files, ""), "the new pool already holds “%s”", files);
 
   /* As New Virtual Machine in the manager does. */
-  hangar_application_show_domain_creator (app, connection, NULL);
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (is_creator_window (l->data))
-      creator = l->data;
-  e2e_assert (creator != NULL, "no New Virtual Machine window opened");
+  creator = e2e_creator_open_window (host);
   walk_to_summary (creator, guest_name, "made through the XML page");
-  g_object_add_weak_pointer (G_OBJECT (creator), (gpointer *) &creator);
-  test_click (test_find_titled (creator, GTK_TYPE_BUTTON, "C_reate"));
-  if (!e2e_wait_for (window_gone, &creator, CREATE_TIMEOUT))
-    e2e_fail (__FILE__, __LINE__, G_STRFUNC, "the window did not finish within %d ms (on “%s”)",
-              CREATE_TIMEOUT, test_stack_page (creator));
+  e2e_creator_create_and_wait (creator, CREATE_TIMEOUT);
 
   /* The volume, as the file system sees it: a qcow2 file named after the guest. */
   g_free (files);
-  files = files_in (pool_dir);
+  files = e2e_creator_files_in (pool_dir);
   volume = g_strconcat (guest_name, ".qcow2", NULL);
   e2e_assert (g_str_equal (files, volume), "the pool holds “%s”, not %s", files, volume);
   g_free (files);
@@ -620,11 +467,11 @@ static void
 assert_fails_leaving_nothing (HangarCreatorState *state,
                               const char         *name)
 {
-  g_autofree char *pool_before = files_in (pool_dir);
+  g_autofree char *pool_before = e2e_creator_files_in (pool_dir);
   g_autofree char *pool_after = NULL;
   g_autofree char *made = NULL;
   g_autoptr(GError) error = NULL;
-  int domains_before = count_domains ();
+  int domains_before = e2e_creator_count_domains (other);
   guint isos_before = count_isos ();
   virDomainPtr domain;
 
@@ -633,13 +480,13 @@ assert_fails_leaving_nothing (HangarCreatorState *state,
   g_test_message ("the run failed: %s", error->message);
   e2e_assert (strstr (error->message, name) != NULL, "the error does not name %s: %s", name,
               error->message);
-  pool_after = files_in (pool_dir);
+  pool_after = e2e_creator_files_in (pool_dir);
   e2e_assert (g_str_equal (pool_before, pool_after), "the pool held “%s” and now holds “%s”",
               pool_before, pool_after);
   domain = virDomainLookupByName (other, name);
   e2e_assert (domain == NULL, "%s is still defined", name);
-  e2e_assert (count_domains () == domains_before, "the host had %d domains and now has %d",
-              domains_before, count_domains ());
+  e2e_assert (e2e_creator_count_domains (other) == domains_before, "the host had %d domains and now has %d",
+              domains_before, e2e_creator_count_domains (other));
   e2e_assert (count_isos () == isos_before, "there were %u ISO images and now %u", isos_before,
               count_isos ());
 }
@@ -651,7 +498,7 @@ answer_cloud (const char *name,
               const char *base,
               const char *key)
 {
-  g_autofree char *kernel = guest_file ("vmlinuz");
+  g_autofree char *kernel = e2e_creator_guest_file ("vmlinuz");
   HangarCreatorState *state = answer (name, kernel);
   HangarGuestSpec *spec = hangar_creator_state_get_spec (state);
 
@@ -666,19 +513,6 @@ answer_cloud (const char *name,
   spec->ssh_keys = g_strdup (key);
   spec->hostname = g_strdup ("cloud-guest");
   return state;
-}
-
-static void
-run_command (const char *const *argv,
-             char             **out)
-{
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  e2e_assert (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out,
-                            &err, &status, &error), "cannot run %s: %s", argv[0], error->message);
-  e2e_assert (g_spawn_check_wait_status (status, NULL), "%s failed: %s", argv[0], err);
 }
 
 /* The path of the first CD-ROM's medium in @domain's live definition, or NULL. */
@@ -715,7 +549,7 @@ base_image (void)
   const char *make_base[] = { "qemu-img", "create", "-q", "-f", "qcow2", base, "32M", NULL };
 
   if (!g_file_test (base, G_FILE_TEST_EXISTS))
-    run_command (make_base, NULL);
+    e2e_creator_run_command (make_base, NULL);
   return base;
 }
 
@@ -730,7 +564,7 @@ test_key (void)
   char *key = NULL;
 
   if (!g_file_test (pub_file, G_FILE_TEST_EXISTS))
-    run_command (make_key, NULL);
+    e2e_creator_run_command (make_key, NULL);
   e2e_assert (g_file_get_contents (pub_file, &key, NULL, NULL), "cannot read %s", pub_file);
   return g_strstrip (key);
 }
@@ -770,11 +604,11 @@ test_cloud_image (void)
   e2e_assert (iso != NULL && g_str_has_suffix (iso, ".iso") && g_file_test (iso, G_FILE_TEST_EXISTS),
               "%s runs without its cidata ISO (its CD-ROM holds “%s”)", guest_name, iso);
   extract[4] = iso;
-  run_command (extract, NULL);
+  e2e_creator_run_command (extract, NULL);
   e2e_assert (g_file_get_contents (user_data_file, &user_data, NULL, NULL), "no user-data in %s", iso);
   e2e_assert (strstr (user_data, key) != NULL && strstr (user_data, "hangar") != NULL,
               "the user-data lacks the user or the key: %s", user_data);
-  files = files_in (pool_dir);
+  files = e2e_creator_files_in (pool_dir);
   g_test_message ("the pool holds %s; the seed is %s", files, iso);
 
   /* The guest goes off, as after its first boot; the seed goes with the install. */
@@ -816,7 +650,7 @@ test_impossible_leaves_nothing (void)
    * schema) defined, then QEMU refuses it. */
   {
     g_autofree char *base = base_image ();
-    g_autofree char *initrd = guest_file ("initrd.img");
+    g_autofree char *initrd = e2e_creator_guest_file ("initrd.img");
     g_autofree char *boot = g_strdup_printf ("<kernel>%s</kernel><initrd>%s</initrd></os>", kernel,
                                              initrd);
     GtkWidget *window = gtk_window_new ();
@@ -852,58 +686,18 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *xml = NULL;
-  virStoragePoolPtr pool;
   int status;
 
-  /* Drawn as the application draws without a GPU (src/main.c): with GL on Mesa's
-   * software rasteriser the guest window's spinning "Connecting…" page redraws without
-   * pause and starves the idle callbacks gvnc runs on (no picture within 20 s). */
-  g_setenv ("GSK_RENDERER", "cairo", TRUE);
-  g_setenv ("GDK_DEBUG", "gl-disable", TRUE);
-  e2e_gtk_test_init (&argc, &argv);
-  adw_init ();
-  hangar_core_init ();
-  uri = g_getenv ("HANGAR_TEST_LIBVIRT_URI");
-  if (uri == NULL || *uri == '\0')
-    g_error ("HANGAR_TEST_LIBVIRT_URI is not set: run the tests with build-aux/test, which "
-             "starts libvirtd");
-  other = virConnectOpen (uri);
-  if (other == NULL)
-    g_error ("Cannot open %s: %s", uri, e2e_virt_error ());
-  e2e_remove_stale_domains (other, PREFIX);
-  e2e_remove_stale_pools (other, PREFIX);
-  e2e_set_cleanup (cleanup);
-
-  /* The pool: a directory QEMU's user can reach (not a 0700 one under /tmp). */
-  pool_dir = g_strdup_printf ("/var/tmp/" PREFIX "%d", (int) getpid ());
-  pool_name = g_path_get_basename (pool_dir);
-  files_dir = g_strconcat (pool_dir, "-files", NULL);
-  e2e_cleanup_path (pool_dir);
-  e2e_cleanup_path (files_dir);
-  e2e_assert (g_mkdir (pool_dir, 0755) == 0 && g_mkdir (files_dir, 0755) == 0,
-              "cannot make %s and %s", pool_dir, files_dir);
+  e2e_creator_init (&argc, &argv);
   /* The setup's files go to the temporary directory: the test's own, so that the ISO
    * images counted are this test's alone. */
-  {
-    g_autofree char *tmp = g_build_filename (files_dir, "tmp", NULL);
-
-    e2e_assert (g_mkdir (tmp, 0755) == 0, "cannot make %s", tmp);
-    g_setenv ("TMPDIR", tmp, TRUE);
-    e2e_assert (g_str_equal (g_get_tmp_dir (), tmp), "the temporary directory was read before");
-  }
-  xml = g_strdup_printf ("<pool type='dir'><name>%s</name><target><path>%s</path></target>"
-                         "</pool>", pool_name, pool_dir);
-  pool = virStoragePoolCreateXML (other, xml, 0);
-  e2e_assert (pool != NULL, "cannot create the pool %s: %s", pool_name, e2e_virt_error ());
-  virStoragePoolFree (pool);
-
-  app = test_application_new ();
-  connection = hangar_session_add_connection (hangar_application_get_session (app), uri, FALSE, FALSE);
-  e2e_assert (e2e_wait_for (is_connected, connection, CONNECT_TIMEOUT),
-              "Hangar did not connect to %s within %d ms", uri, CONNECT_TIMEOUT);
-  e2e_assert (e2e_wait_for (pool_listed, NULL, CONNECT_TIMEOUT), "the pool %s is not listed",
-              pool_name);
+  host = e2e_creator_host_open (PREFIX, TRUE, cleanup);
+  other = host->other;
+  app = host->app;
+  connection = host->connection;
+  pool_name = host->pool_name;
+  pool_dir = host->pool_dir;
+  files_dir = host->files_dir;
 
   g_test_add_func ("/e2e-creator/create-and-boot", test_create_and_boot);
   g_test_add_func ("/e2e-creator/cloud-image", test_cloud_image);
@@ -912,14 +706,6 @@ main (int   argc,
 
   cleanup ();
   e2e_cleanup_domain_done (guest_name);
-  /* The pool is gone; its directory and the test's files go too. */
-  {
-    const char *remove[] = { "rm", "-rf", pool_dir, files_dir, NULL };
-
-    run_command (remove, NULL);
-    e2e_cleanup_path_done (pool_dir);
-    e2e_cleanup_path_done (files_dir);
-  }
-  virConnectClose (other);
+  e2e_creator_host_close (host);
   return status;
 }
