@@ -50,6 +50,8 @@ typedef struct {
   /* A cloud image's final definition, defined once the guest started: the cidata
    * disc stays only in the running guest. */
   char *final_xml;
+  /* On a remote host: the pool the installation files are uploaded to. */
+  char *upload_pool;
   /* What this run made, undone in reverse on failure. */
   HangarInstallSetup *setup;
   HangarVolume *volume;
@@ -70,6 +72,7 @@ run_free (gpointer data)
   g_clear_pointer (&run->conn, virConnectClose);
   g_free (run->xml);
   g_free (run->final_xml);
+  g_free (run->upload_pool);
   g_clear_pointer (&run->setup, hangar_install_setup_free);
   g_clear_object (&run->volume);
   g_clear_pointer (&run->domain, virDomainFree);
@@ -513,9 +516,16 @@ setup_thread (GTask        *inner,
   HangarOsCatalog *catalog = hangar_os_catalog_get_default ();
   g_autoptr(GError) error = NULL;
 
-  run->setup = hangar_install_setup_prepare (run->spec, hangar_os_catalog_get_db (catalog),
-                                             hangar_job_get_cancellable (run->job), &error);
-  if (run->setup == NULL)
+  run->setup = hangar_install_setup_prepare_for_host (run->spec, hangar_os_catalog_get_db (catalog),
+                                                      run->upload_pool != NULL,
+                                                      hangar_job_get_cancellable (run->job), &error);
+  /* A remote host reads them from its own pool; a failed upload's volumes go with
+   * the undo. */
+  if (run->setup == NULL
+      || (run->upload_pool != NULL
+          && !hangar_install_setup_upload (run->setup, run->conn, run->upload_pool, run->spec->name,
+                                          run->job, hangar_job_get_cancellable (run->job),
+                                          &error)))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (inner, cancelled_error (run));
@@ -590,17 +600,11 @@ setup_step (GTask *task)
 {
   HangarGuestCreator *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
-  g_autoptr(GUri) uri = g_uri_parse (hangar_connection_get_uri (self->connection),
-                                     G_URI_FLAGS_NONE, NULL);
 
-  /* The files are made on this machine (see hangar-install-setup.h). */
-  if (uri != NULL && g_uri_get_host (uri) != NULL && g_uri_get_host (uri)[0] != '\0')
-    {
-      g_task_return_new_error (task, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_SETUP,
-                               _("Could not prepare the installation of “%s”: Hangar makes installation files only for virtual machines on this computer. Switch off the automatic installation, or use the distribution’s ISO image."),
-                               run->spec->name);
-      return;
-    }
+  /* The files are made on this machine (see hangar-install-setup.h); a remote host
+   * gets them in a pool holding files: the disk's, else "default". */
+  if (hangar_install_setup_uri_is_remote (hangar_connection_get_uri (self->connection)))
+    run->upload_pool = g_strdup (hangar_install_setup_upload_pool (run->spec, self->connection));
   hangar_os_catalog_load_async (hangar_os_catalog_get_default (), NULL,
                                 on_catalog_loaded_cb, g_object_ref (task));
 }

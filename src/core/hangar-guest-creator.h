@@ -23,7 +23,7 @@ typedef enum {
 /* Makes a guest from a checked HangarGuestSpec, as one long operation the user
  * watches through a HangarJob: makes the installation files when the spec needs them
  * (hangar-install-setup.h: an unattended install's answers, a cloud image's cidata
- * disc, a network install's kernel and initrd; connections to this machine only),
+ * disc, a network install's kernel and initrd; uploaded into a pool of a remote host),
  * creates the new volume (through HangarPool), defines
  * the install definition, starts it. When a step fails, or the job is cancelled, what
  * was made is undone in reverse (the guest destroyed if started, undefined with its

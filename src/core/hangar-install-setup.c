@@ -7,11 +7,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "hangar-guest-private.h"
 #include "hangar-install-setup.h"
+#include "hangar-pool.h"
 
 /* A fetched installer kernel or initrd larger than this is refused. */
 #define MAX_BOOT_FILE (G_GUINT64_CONSTANT (512) << 20)
@@ -19,10 +22,17 @@
  * installation source are set on them just before generating, one run at a time. */
 G_LOCK_DEFINE_STATIC (script_lock);
 
+/* An upload sends the file in chunks of this size, checking Cancel between them. */
+#define UPLOAD_CHUNK (256 * 1024)
+
 struct _HangarInstallSetup
 {
   char *dir;
   GPtrArray *files;   /* every file made in dir, removed by remove () */
+  /* On a remote host: the volumes uploaded (virStorageVolPtr), removed by remove (),
+   * and their paths there (NULL-terminated). */
+  GPtrArray *volumes;
+  GPtrArray *volume_paths;
   char *cdrom;
   char *kernel;
   char *initrd;
@@ -129,12 +139,21 @@ hangar_install_setup_script_wants (OsinfoInstallScript *script,
 
 /* Files. */
 
+static void
+free_volume (gpointer vol)
+{
+  virStorageVolFree (vol);
+}
+
 static HangarInstallSetup *
 setup_new (GError **error)
 {
   g_autoptr(HangarInstallSetup) self = g_new0 (HangarInstallSetup, 1);
 
   self->files = g_ptr_array_new_with_free_func (g_free);
+  self->volumes = g_ptr_array_new_with_free_func (free_volume);
+  self->volume_paths = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->volume_paths, NULL);
   self->dir = g_dir_make_tmp ("hangar-setup-XXXXXX", error);
   if (self->dir == NULL)
     return NULL;
@@ -588,6 +607,7 @@ static gboolean
 prepare_unattended (HangarInstallSetup    *self,
                     const HangarGuestSpec *spec,
                     OsinfoDb              *db,
+                    gboolean               remote,
                     GCancellable          *cancellable,
                     GError               **error)
 {
@@ -606,7 +626,8 @@ prepare_unattended (HangarInstallSetup    *self,
   guint methods;
   gboolean boot_files;
 
-  if (spec->source == HANGAR_GUEST_SOURCE_MEDIA && spec->media_path != NULL)
+  /* A remote host's medium is not here to be read: the OS's own scripts are used. */
+  if (spec->source == HANGAR_GUEST_SOURCE_MEDIA && spec->media_path != NULL && !remote)
     {
       media = osinfo_media_create_from_location (spec->media_path, cancellable, NULL);
       if (media != NULL && !osinfo_db_identify_media (db, media))
@@ -758,6 +779,16 @@ hangar_install_setup_prepare (const HangarGuestSpec *spec,
                               GCancellable          *cancellable,
                               GError               **error)
 {
+  return hangar_install_setup_prepare_for_host (spec, db, FALSE, cancellable, error);
+}
+
+HangarInstallSetup *
+hangar_install_setup_prepare_for_host (const HangarGuestSpec *spec,
+                                       OsinfoDb              *db,
+                                       gboolean               remote,
+                                       GCancellable          *cancellable,
+                                       GError               **error)
+{
   g_autoptr(HangarInstallSetup) self = NULL;
   gboolean ok;
 
@@ -771,7 +802,7 @@ hangar_install_setup_prepare (const HangarGuestSpec *spec,
     ok = prepare_cloud_init (self, spec, cancellable, error);
   else if (spec->unattended && (spec->source == HANGAR_GUEST_SOURCE_MEDIA
                                  || spec->source == HANGAR_GUEST_SOURCE_URL))
-    ok = prepare_unattended (self, spec, db, cancellable, error);
+    ok = prepare_unattended (self, spec, db, remote, cancellable, error);
   else if (spec->source == HANGAR_GUEST_SOURCE_URL)
     {
       /* A network install without a script still needs the tree's installer. */
@@ -853,6 +884,296 @@ hangar_install_setup_apply (HangarInstallSetup *self,
     }
 }
 
+/* Uploading to a remote host. */
+
+gboolean
+hangar_install_setup_uri_is_remote (const char *uri)
+{
+  g_autoptr(GUri) parsed = uri != NULL ? g_uri_parse (uri, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *host = parsed != NULL ? g_uri_get_host (parsed) : NULL;
+
+  return host != NULL && host[0] != '\0';
+}
+
+const char *
+hangar_install_setup_upload_pool (const HangarGuestSpec *spec,
+                                  HangarConnection      *connection)
+{
+  HangarPool *pool;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (connection), NULL);
+
+  if (spec->disk != HANGAR_GUEST_SPEC_DISK_NEW || spec->pool_name == NULL
+      || spec->pool_name[0] == '\0')
+    return "default";
+  /* A logical or disk pool's volumes are block devices: no kernel, no ISO file. */
+  pool = hangar_connection_find_pool (connection, spec->pool_name);
+  return pool == NULL || hangar_pool_holds_files (pool) ? spec->pool_name : "default";
+}
+
+typedef struct {
+  HangarJob *job;
+  char *message;
+  double fraction;
+} Progress;
+
+static gboolean
+show_progress (gpointer data)
+{
+  Progress *progress = data;
+
+  hangar_job_set_message (progress->job, progress->message);
+  hangar_job_set_fraction (progress->job, progress->fraction);
+  g_object_unref (progress->job);
+  g_free (progress->message);
+  g_free (progress);
+  return G_SOURCE_REMOVE;
+}
+
+/* From the worker: the job belongs to the main thread. */
+static void
+report_progress (HangarJob  *job,
+                 const char *message,
+                 double      fraction)
+{
+  Progress *progress;
+
+  if (job == NULL)
+    return;
+  progress = g_new0 (Progress, 1);
+  progress->job = g_object_ref (job);
+  progress->message = g_strdup (message);
+  progress->fraction = fraction;
+  g_main_context_invoke (NULL, show_progress, progress);
+}
+
+/* A volume name of @pool not taken yet: "@guest_name-@base", then with -2, -3… before
+ * @base's extension. */
+static char *
+free_volume_name (virStoragePoolPtr  pool,
+                  const char        *guest_name,
+                  const char        *base)
+{
+  const char *dot = strrchr (base, '.');
+  g_autofree char *stem = g_strndup (base, dot != NULL ? (gsize) (dot - base) : strlen (base));
+
+  for (guint i = 1; i < 1000; i++)
+    {
+      g_autofree char *suffix = i == 1 ? g_strdup ("") : g_strdup_printf ("-%u", i);
+      char *name = g_strdup_printf ("%s-%s%s%s", guest_name, stem, suffix, dot != NULL ? dot : "");
+      virStorageVolPtr taken = virStorageVolLookupByName (pool, name);
+
+      if (taken == NULL)
+        return name;
+      virStorageVolFree (taken);
+      g_free (name);
+    }
+  return NULL;
+}
+
+/* Sends @input (@size bytes) into @vol through a stream; aborts it on failure. */
+static gboolean
+send_file (virStorageVolPtr  vol,
+           GInputStream     *input,
+           guint64           size,
+           const char       *message,
+           HangarJob        *job,
+           GCancellable     *cancellable,
+           GError          **error)
+{
+  virStreamPtr stream = virStreamNew (virStorageVolGetConnect (vol), 0);
+  g_autofree char *buffer = g_malloc (UPLOAD_CHUNK);
+  guint64 sent = 0;
+  int last_percent = -1;
+
+  if (stream == NULL || virStorageVolUpload (vol, stream, 0, size, 0) < 0)
+    {
+      g_autofree char *detail = hangar_virt_error_message ();
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", detail);
+      if (stream != NULL)
+        virStreamFree (stream);
+      return FALSE;
+    }
+  while (sent < size)
+    {
+      gssize got = g_input_stream_read (input, buffer, MIN (UPLOAD_CHUNK, size - sent),
+                                        cancellable, error);
+      int percent;
+
+      if (got <= 0)
+        {
+          if (got == 0)
+            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                                 _("the file ended early"));
+          virStreamAbort (stream);
+          virStreamFree (stream);
+          return FALSE;
+        }
+      for (gssize done = 0; done < got;)
+        {
+          int n = virStreamSend (stream, buffer + done, got - done);
+
+          if (n < 0)
+            {
+              g_autofree char *detail = hangar_virt_error_message ();
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", detail);
+              virStreamAbort (stream);
+              virStreamFree (stream);
+              return FALSE;
+            }
+          done += n;
+        }
+      sent += got;
+      percent = (int) (sent * 100 / size);
+      if (percent != last_percent)
+        report_progress (job, message, (double) sent / size);
+      last_percent = percent;
+    }
+  if (virStreamFinish (stream) < 0)
+    {
+      g_autofree char *detail = hangar_virt_error_message ();
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", detail);
+      virStreamFree (stream);
+      return FALSE;
+    }
+  virStreamFree (stream);
+  return TRUE;
+}
+
+/* Uploads the local file *@path into a new volume of @pool and points *@path at the
+ * volume; the local file goes. */
+static gboolean
+upload_file (HangarInstallSetup *self,
+             virStoragePoolPtr   pool,
+             const char         *pool_name,
+             const char         *guest_name,
+             char              **path,
+             HangarJob          *job,
+             GCancellable       *cancellable,
+             GError            **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (*path);
+  g_autoptr(GFileInputStream) input = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GVirConfigStorageVol) config = gvir_config_storage_vol_new ();
+  g_autoptr(GVirConfigStorageVolTarget) target = gvir_config_storage_vol_target_new ();
+  g_autofree char *base = g_path_get_basename (*path);
+  g_autofree char *name = free_volume_name (pool, guest_name, base);
+  g_autofree char *xml = NULL;
+  g_autofree char *message = NULL;
+  g_autoptr(GError) local_error = NULL;
+  virStorageVolPtr vol;
+  char *remote_path;
+  guint64 size;
+
+  if (name == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("Could not upload %s: the storage pool “%s” has no free name for it."),
+                   base, pool_name);
+      return FALSE;
+    }
+  input = g_file_read (file, cancellable, error);
+  if (input == NULL)
+    return FALSE;
+  info = g_file_input_stream_query_info (input, G_FILE_ATTRIBUTE_STANDARD_SIZE, cancellable, error);
+  if (info == NULL)
+    return FALSE;
+  size = g_file_info_get_size (info);
+
+  gvir_config_storage_vol_set_name (config, name);
+  gvir_config_storage_vol_set_capacity (config, size);
+  gvir_config_storage_vol_set_allocation (config, 0);
+  gvir_config_storage_vol_target_set_format (target, "raw");
+  gvir_config_storage_vol_set_target (config, target);
+  xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
+  vol = virStorageVolCreateXML (pool, xml, 0);
+  if (vol == NULL)
+    {
+      g_autofree char *detail = hangar_virt_error_message ();
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not make the volume %s in the storage pool “%s” of the host: %s."),
+                   name, pool_name, detail);
+      return FALSE;
+    }
+  /* Remembered at once: a failed upload leaves nothing once remove () ran. */
+  g_ptr_array_add (self->volumes, vol);
+
+  /* Translators: "Uploading guest-cidata.iso to the pool “default”" */
+  message = g_strdup_printf (_("Uploading %s to the pool “%s”"), name, pool_name);
+  report_progress (job, message, 0);
+  if (!send_file (vol, G_INPUT_STREAM (input), size, message, job, cancellable, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                     _("Could not upload %s to the storage pool “%s” of the host: %s."),
+                     name, pool_name, local_error->message);
+      return FALSE;
+    }
+  remote_path = virStorageVolGetPath (vol);
+  if (remote_path == NULL)
+    {
+      g_autofree char *detail = hangar_virt_error_message ();
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not upload %s to the storage pool “%s” of the host: %s."),
+                   name, pool_name, detail);
+      return FALSE;
+    }
+  g_ptr_array_insert (self->volume_paths, self->volume_paths->len - 1, g_strdup (remote_path));
+  /* The local copy (it may hold passwords) is no longer needed. */
+  drop_file (self, *path);
+  g_free (*path);
+  *path = g_strdup (remote_path);
+  free (remote_path);
+  return TRUE;
+}
+
+gboolean
+hangar_install_setup_upload (HangarInstallSetup *self,
+                             virConnectPtr       conn,
+                             const char         *pool_name,
+                             const char         *guest_name,
+                             HangarJob          *job,
+                             GCancellable       *cancellable,
+                             GError            **error)
+{
+  char **uploads[] = { &self->cdrom, &self->kernel, &self->initrd };
+  virStoragePoolPtr pool;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (conn != NULL, FALSE);
+  g_return_val_if_fail (pool_name != NULL && guest_name != NULL, FALSE);
+
+  if (self->cdrom == NULL && self->kernel == NULL)
+    return TRUE;
+  pool = virStoragePoolLookupByName (conn, pool_name);
+  if (pool == NULL || virStoragePoolIsActive (pool) != 1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("The host has no running storage pool “%s” to upload the installation files to. Start it, or create the pool “default”, on the host’s Storage page."),
+                   pool_name);
+      if (pool != NULL)
+        virStoragePoolFree (pool);
+      return FALSE;
+    }
+  for (guint i = 0; ok && i < G_N_ELEMENTS (uploads); i++)
+    if (*uploads[i] != NULL)
+      ok = upload_file (self, pool, pool_name, guest_name, uploads[i], job, cancellable, error);
+  virStoragePoolFree (pool);
+  return ok;
+}
+
+const char * const *
+hangar_install_setup_get_volumes (HangarInstallSetup *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return (const char * const *) self->volume_paths->pdata;
+}
+
 const char *
 hangar_install_setup_get_dir (HangarInstallSetup *self)
 {
@@ -912,6 +1233,24 @@ hangar_install_setup_remove (HangarInstallSetup *self,
         }
     }
   g_ptr_array_set_size (self->files, 0);
+  for (guint i = 0; i < self->volumes->len; i++)
+    {
+      virStorageVolPtr vol = g_ptr_array_index (self->volumes, i);
+
+      if (virStorageVolDelete (vol, 0) == 0)
+        removed++;
+      else
+        {
+          const char *name = virStorageVolGetName (vol);
+          g_autofree char *detail = hangar_virt_error_message ();
+
+          if (failures == NULL)
+            failures = g_string_new (NULL);
+          g_string_append_printf (failures, "%s%s (%s)", failures->len > 0 ? ", " : "",
+                                  name != NULL ? name : "", detail);
+        }
+    }
+  g_ptr_array_set_size (self->volumes, 0);
   if (self->dir != NULL && g_rmdir (self->dir) < 0 && errno != ENOENT && failures == NULL)
     failures = g_string_new (self->dir);
   if (failures != NULL)
@@ -929,6 +1268,8 @@ hangar_install_setup_free (HangarInstallSetup *self)
   if (self == NULL)
     return;
   g_ptr_array_unref (self->files);
+  g_ptr_array_unref (self->volumes);
+  g_ptr_array_unref (self->volume_paths);
   g_free (self->dir);
   g_free (self->cdrom);
   g_free (self->kernel);

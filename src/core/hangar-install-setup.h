@@ -2,10 +2,13 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libvirt/libvirt.h>
 #include <osinfo/osinfo.h>
 
+#include "hangar-connection.h"
 #include "hangar-gconfig.h"
 #include "hangar-guest-spec.h"
+#include "hangar-job.h"
 
 G_BEGIN_DECLS
 
@@ -20,12 +23,15 @@ G_BEGIN_DECLS
  * line, or on a small ISO attached as an extra CD-ROM. Floppies are not made (no
  * script of the installed osinfo-db needs one alone).
  *
- * Where the files go: a directory made for the run in the host's temporary directory
- * (mode 0711, the files 0600): libvirt's DAC driver hands them to QEMU's user when
- * the guest starts. So only for connections to this machine; a remote host is refused
- * with a sentence. Passwords are written only into the generated files, never logged;
- * hangar_install_setup_remove deletes every file and the directory (the creator calls
- * it after the install and when a run fails or is cancelled). */
+ * Where the files go: a directory made for the run in this machine's temporary
+ * directory (mode 0711, the files 0600): libvirt's DAC driver hands them to QEMU's user
+ * when the guest starts. For a remote host (hangar_install_setup_uri_is_remote) that
+ * path means nothing there: hangar_install_setup_upload puts what the guest reads into
+ * volumes of one of the host's pools, as virt-manager does, and deletes the local
+ * copies. Passwords are written only into the generated files, never logged;
+ * hangar_install_setup_remove deletes every file, the directory and the uploaded
+ * volumes (the creator calls it after the install and when a run fails or is
+ * cancelled). */
 typedef struct _HangarInstallSetup HangarInstallSetup;
 
 /* The install script for @os installing from @media or @tree (either or both NULL):
@@ -55,6 +61,42 @@ HangarInstallSetup  *hangar_install_setup_prepare  (const HangarGuestSpec *spec,
                                                     GCancellable          *cancellable,
                                                     GError               **error);
 
+/* Like hangar_install_setup_prepare, for a host that is @remote: the install medium
+ * (spec->media_path) is a path on that host then, never read here — its installer
+ * cannot be taken out of it, so a script goes on a disc of its own where it can. */
+HangarInstallSetup  *hangar_install_setup_prepare_for_host (const HangarGuestSpec *spec,
+                                                            OsinfoDb              *db,
+                                                            gboolean               remote,
+                                                            GCancellable          *cancellable,
+                                                            GError               **error);
+
+/* Whether @uri (a libvirt URI) names a host, even this machine by its address
+ * (qemu+ssh://root@127.0.0.1/system): its libvirtd then sees its own files, not
+ * Hangar's, and the setup must be uploaded. */
+gboolean             hangar_install_setup_uri_is_remote (const char *uri);
+/* The pool the setup of @spec is uploaded to on @connection's remote host: the new
+ * disk's pool when it holds files, else "default". */
+const char          *hangar_install_setup_upload_pool  (const HangarGuestSpec *spec,
+                                                        HangarConnection      *connection);
+
+/* BLOCKING (libvirt): run on a worker. Uploads the files the guest reads (the CD-ROM's
+ * ISO, the kernel, the initrd) into new raw volumes of the pool @pool_name of @conn,
+ * named after @guest_name (virStorageVolCreateXML, then virStorageVolUpload through a
+ * stream), and deletes their local copies; apply() and the getters give the volumes'
+ * paths from then on. Progress (fraction and message) goes to @job on the main
+ * context; @cancellable stops between chunks. On failure or Cancel the volumes made so
+ * far are remembered for hangar_install_setup_remove, which the caller runs. */
+gboolean             hangar_install_setup_upload   (HangarInstallSetup *self,
+                                                    virConnectPtr       conn,
+                                                    const char         *pool_name,
+                                                    const char         *guest_name,
+                                                    HangarJob          *job,
+                                                    GCancellable       *cancellable,
+                                                    GError            **error);
+/* The uploaded volumes' paths on the host (for tests and messages), NULL-terminated;
+ * empty when nothing was uploaded. */
+const char * const  *hangar_install_setup_get_volumes (HangarInstallSetup *self);
+
 /* Adds the setup to an install definition: the extra CD-ROM, and for initrd injection
  * the kernel, the initrd with the script and the command line. No libvirt calls. */
 void                 hangar_install_setup_apply    (HangarInstallSetup *self,
@@ -70,8 +112,8 @@ const char          *hangar_install_setup_get_kernel  (HangarInstallSetup *self)
 const char          *hangar_install_setup_get_initrd  (HangarInstallSetup *self);
 const char          *hangar_install_setup_get_cmdline (HangarInstallSetup *self);
 
-/* BLOCKING (files). Deletes every file the setup made and its directory; returns how
- * many files went. A file that could not be deleted gives @error (a sentence) after
+/* BLOCKING (files, libvirt for uploaded volumes). Deletes every file the setup made,
+ * its directory and the volumes it uploaded; returns how many files and volumes went. A file that could not be deleted gives @error (a sentence) after
  * the others were tried. Calling it again does nothing. */
 guint                hangar_install_setup_remove   (HangarInstallSetup *self,
                                                     GError            **error);

@@ -224,6 +224,13 @@ refresh (HangarCreatorSetupPage *self)
     script = hangar_install_setup_find_script (hangar_creator_state_get_os (state),
                                                match != NULL ? match->media : NULL,
                                                match != NULL ? match->tree : NULL);
+  /* A remote host's install medium is never read here: its installer can only be
+   * handed a script on a disc of the script's own (uploaded to the host). */
+  if (script != NULL && source == HANGAR_GUEST_SOURCE_MEDIA
+      && hangar_install_setup_uri_is_remote (
+           hangar_connection_get_uri (hangar_creator_state_get_connection (state)))
+      && !(osinfo_install_script_get_injection_methods (script) & OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_CDROM))
+    script = NULL;
   g_set_object (&self->script, script);
   self->windows = script != NULL
                   && osinfo_install_script_get_path_format (script) == OSINFO_PATH_FORMAT_DOS;

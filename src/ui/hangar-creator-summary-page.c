@@ -7,6 +7,7 @@
 
 #include "hangar-connection.h"
 #include "hangar-creator-summary-page.h"
+#include "hangar-install-setup.h"
 #include "hangar-storage.h"
 #include "hangar-ui-util.h"
 
@@ -122,6 +123,26 @@ describe_setup (const HangarGuestSpec *spec)
   return g_strdup (_("No"));
 }
 
+/* On a remote host, what Hangar makes here reaches the guest as volumes of one of the
+ * host's pools: @text with that said, else @text. */
+static char *
+with_upload (char                  *text,
+             const HangarGuestSpec *spec,
+             HangarConnection      *connection,
+             const char            *what)
+{
+  char *said;
+
+  if (!hangar_install_setup_uri_is_remote (hangar_connection_get_uri (connection)))
+    return text;
+  /* Translators: "Cloud-init, with user “ann”; its disc is uploaded to the pool
+   * “default” on the host" */
+  said = g_strdup_printf (_("%s; %s uploaded to the pool “%s” on the host"), text, what,
+                          hangar_install_setup_upload_pool (spec, connection));
+  g_free (text);
+  return said;
+}
+
 static void
 set_row (AdwActionRow *row,
          const char   *text)
@@ -137,6 +158,7 @@ hangar_creator_summary_page_shown (HangarCreatorPage *page)
   HangarCreatorState *state = hangar_creator_page_get_state (page);
   HangarGuestSpec *spec = hangar_creator_state_get_spec (state);
   OsinfoOs *os = hangar_creator_state_get_os (state);
+  HangarConnection *connection = hangar_creator_state_get_connection (state);
   g_autofree char *source = describe_source (spec);
   g_autofree char *memory = hangar_storage_format_size (spec->memory);
   g_autofree char *vcpus = g_strdup_printf ("%u", spec->vcpus);
@@ -145,8 +167,15 @@ hangar_creator_summary_page_shown (HangarCreatorPage *page)
   g_autofree char *firmware = describe_firmware (spec);
   g_autofree char *setup = describe_setup (spec);
 
+  /* What the setup makes here (hangar-install-setup.h). */
+  if (spec->unattended || spec->cloud_init)
+    setup = with_upload (setup, spec, connection,
+                         spec->cloud_init ? _("its disc is") : _("its answers are"));
+  else if (spec->source == HANGAR_GUEST_SOURCE_URL)
+    source = with_upload (source, spec, connection, _("the installer’s kernel and initrd are"));
+
   set_row (self->name_row, spec->name);
-  set_row (self->host_row, hangar_connection_get_title (hangar_creator_state_get_connection (state)));
+  set_row (self->host_row, hangar_connection_get_title (connection));
   set_row (self->os_row, os != NULL ? osinfo_product_get_name (OSINFO_PRODUCT (os))
                                     : _("Unknown (generic settings)"));
   set_row (self->source_row, source);
