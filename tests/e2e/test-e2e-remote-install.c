@@ -11,6 +11,11 @@
  *     volume's content, read back with virStorageVolDownload, is an ISO whose user-data
  *     holds the user and the key (xorriso); no ISO is left in Hangar's own temporary
  *     directory; finishing the install deletes the volume;
+ *   - a network install from a tree served by Python's http.server on 127.0.0.1 (a
+ *     Fedora 37 .treeinfo naming the tiny guest's kernel and initrd): the guest runs
+ *     the installer from two volumes of the pool, named in its <kernel> and <initrd>;
+ *     the kernel volume's content is the tree's kernel; finishing the install deletes
+ *     both;
  *   - a run that fails after the upload (a machine type QEMU does not have: libvirt
  *     refuses the definition) and a run cancelled once the upload began: each leaves
  *     the pool's volumes as they were, no domain and no local file.
@@ -326,6 +331,153 @@ test_cloud_image (void)
   e2e_cleanup_domain_done (name);
 }
 
+/* The tiny guest's file @name ("vmlinuz", "initrd.img"). */
+static char *
+guest_file (const char *name)
+{
+  const char *dir = g_getenv ("HANGAR_TEST_GUEST_DIR");
+  char *path = g_build_filename (dir != NULL ? dir : "/var/cache/hangar-test-guest", name, NULL);
+
+  e2e_assert (g_file_test (path, G_FILE_TEST_IS_REGULAR),
+              "the tiny guest's %s is missing: build it with tests/guest/build-guest.sh", path);
+  return path;
+}
+
+/* A distribution tree in @dir served over HTTP on 127.0.0.1; its URL goes to @url. */
+static GSubprocess *
+serve_tree (const char  *dir,
+            char       **url)
+{
+  const char *treeinfo = "[general]\nfamily = Fedora\nversion = 37\narch = x86_64\n"
+                         "variant = Server\n"
+                         "[images-x86_64]\nkernel = images/pxeboot/vmlinuz\n"
+                         "initrd = images/pxeboot/initrd.img\n";
+  g_autofree char *images = g_build_filename (dir, "images", "pxeboot", NULL);
+  g_autofree char *info = g_build_filename (dir, ".treeinfo", NULL);
+  g_autofree char *kernel = guest_file ("vmlinuz");
+  g_autofree char *initrd = guest_file ("initrd.img");
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  GSubprocess *server;
+  const char *port;
+
+  e2e_assert (g_mkdir_with_parents (images, 0755) == 0
+              && g_file_set_contents (info, treeinfo, -1, NULL), "cannot make the tree in %s", dir);
+  {
+    const char *copy[] = { "cp", kernel, initrd, images, NULL };
+
+    e2e_tls_run (copy);
+  }
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                             &error, "python3", "-u", "-m", "http.server", "--bind", "127.0.0.1",
+                             "--directory", dir, "0", NULL);
+  e2e_assert (server != NULL, "cannot start python3's http.server: %s", error->message);
+  /* "Serving HTTP on 127.0.0.1 port N (http://127.0.0.1:N/) ..." once it listens. */
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  port = line != NULL ? strstr (line, " port ") : NULL;
+  e2e_assert (port != NULL, "http.server did not say its port: %s", line != NULL ? line : "");
+  *url = g_strdup_printf ("http://127.0.0.1:%d/", atoi (port + strlen (" port ")));
+  return server;
+}
+
+/* The volume @name of the test's pool (a reference), failing the test without one. */
+static virStorageVolPtr
+pool_volume (const char *name)
+{
+  virStoragePoolPtr pool = virStoragePoolLookupByName (other, pool_name);
+  virStorageVolPtr vol = pool != NULL ? virStorageVolLookupByName (pool, name) : NULL;
+
+  e2e_assert (vol != NULL, "the pool %s has no volume %s: %s", pool_name, name, e2e_virt_error ());
+  virStoragePoolFree (pool);
+  return vol;
+}
+
+/* A network install on the remote host: the installer fetched here, uploaded there. */
+static void
+test_network_install (void)
+{
+  g_autofree char *name = g_strdup_printf (PREFIX "%d-url", (int) getpid ());
+  g_autofree char *tree_dir = g_build_filename (files_dir, "tree", NULL);
+  g_autofree char *url = NULL;
+  g_autoptr(GSubprocess) server = serve_tree (tree_dir, &url);
+  g_autoptr(HangarGuestSpec) spec = cloud_spec (name);
+  g_autoptr(HangarGuestCreator) creator = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  TestJobWatch watch = { messages, NULL };
+  g_autoptr(GAsyncResult) finished = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *made = NULL;
+  g_autofree char *kernel_name = g_strconcat (name, "-kernel", NULL);
+  g_autofree char *initrd_name = g_strconcat (name, "-initrd", NULL);
+  g_autofree char *kernel_path = NULL;
+  g_autofree char *initrd_path = NULL;
+  g_autofree char *kernel_element = NULL;
+  g_autofree char *initrd_element = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *copy = g_build_filename (files_dir, "downloaded-kernel", NULL);
+  g_autofree char *local_kernel = guest_file ("vmlinuz");
+  g_autofree char *expected = NULL;
+  g_autofree char *got = NULL;
+  gsize expected_size, got_size;
+  virStorageVolPtr vol;
+  virDomainPtr domain;
+  guint dirs;
+
+  e2e_cleanup_domain (name);
+  spec->source = HANGAR_GUEST_SOURCE_URL;
+  spec->cloud_init = FALSE;
+  g_clear_pointer (&spec->base_image, g_free);
+  spec->tree_url = g_strdup (url);
+  spec->os_id = g_strdup ("http://fedoraproject.org/fedora/37");
+  made = create (spec, &watch, &creator, &error);
+  e2e_assert (made != NULL, "the network install of %s over SSH failed: %s", name, error->message);
+  e2e_assert (said_upload (messages), "the job never said it uploads");
+
+  domain = virDomainLookupByName (other, name);
+  e2e_assert (domain != NULL && virDomainIsActive (domain) == 1, "%s does not run", name);
+  vol = pool_volume (initrd_name);
+  initrd_path = virStorageVolGetPath (vol);
+  virStorageVolFree (vol);
+  vol = pool_volume (kernel_name);
+  kernel_path = virStorageVolGetPath (vol);
+  xml = virDomainGetXMLDesc (domain, 0);
+  kernel_element = g_strdup_printf ("<kernel>%s</kernel>", kernel_path);
+  initrd_element = g_strdup_printf ("<initrd>%s</initrd>", initrd_path);
+  e2e_assert (strstr (xml, kernel_element) != NULL && strstr (xml, initrd_element) != NULL,
+              "%s does not boot the uploaded %s and %s: %s", name, kernel_path, initrd_path, xml);
+  e2e_assert (count_setup_files (&dirs) == 0, "Hangar kept %u files in %s after the upload",
+              count_setup_files (&dirs), tmp_dir);
+
+  /* The host's copy is the tree's kernel, byte for byte. */
+  download (vol, copy);
+  virStorageVolFree (vol);
+  e2e_assert (g_file_get_contents (local_kernel, &expected, &expected_size, NULL)
+              && g_file_get_contents (copy, &got, &got_size, NULL), "cannot read the kernels");
+  e2e_assert (got_size == expected_size && memcmp (got, expected, got_size) == 0,
+              "the uploaded kernel (%" G_GSIZE_FORMAT " bytes) is not the tree's (%" G_GSIZE_FORMAT
+              " bytes)", got_size, expected_size);
+
+  /* The installer ended: both volumes go with the switch to the final definition. */
+  e2e_assert (virDomainDestroy (domain) == 0, "cannot stop %s: %s", name, e2e_virt_error ());
+  e2e_assert (e2e_wait_for (is_off, domain, 10000), "%s does not stop", name);
+  hangar_guest_creator_finish_install_async (creator, NULL, test_on_result_cb, &finished);
+  e2e_assert (e2e_wait_for (test_has_result, &finished, CREATE_TIMEOUT),
+              "finishing the install did not end");
+  e2e_assert (hangar_guest_creator_finish_install_finish (creator, finished, &error),
+              "finishing the install failed: %s", error != NULL ? error->message : "");
+  e2e_assert (!g_file_test (kernel_path, G_FILE_TEST_EXISTS)
+              && !g_file_test (initrd_path, G_FILE_TEST_EXISTS),
+              "the installer's volumes %s and %s are still there", kernel_path, initrd_path);
+  virDomainFree (domain);
+
+  e2e_remove_domain (other, name);
+  e2e_cleanup_domain_done (name);
+  g_subprocess_force_exit (server);
+  e2e_assert (g_subprocess_wait (server, NULL, NULL), "http.server did not end");
+}
+
 /* Runs @spec, which must fail (cancelled at the upload when @cancel), and checks that
  * the upload happened and nothing of the run is left. */
 static void
@@ -468,6 +620,7 @@ main (int   argc,
               pool_name);
 
   g_test_add_func ("/e2e-remote-install/cloud-image", test_cloud_image);
+  g_test_add_func ("/e2e-remote-install/network-install", test_network_install);
   g_test_add_func ("/e2e-remote-install/failure-leaves-nothing", test_failure_leaves_nothing);
   status = g_test_run ();
 
