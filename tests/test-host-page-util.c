@@ -54,6 +54,19 @@ test_label_gone (gpointer data)
 }
 
 static gboolean
+is_mapped (GtkWidget    *widget,
+           gconstpointer data)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+gboolean
+test_overview_shown (gpointer window)
+{
+  return test_find_widget (window, ADW_TYPE_PREFERENCES_PAGE, is_mapped, NULL) != NULL;
+}
+
+static gboolean
 is_button_with_action (GtkWidget    *widget,
                        gconstpointer action)
 {

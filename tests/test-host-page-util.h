@@ -21,6 +21,8 @@ typedef struct {
 } TestLabelWait;
 gboolean          test_label_shown      (gpointer    wait);
 gboolean          test_label_gone       (gpointer    wait);
+/* For test_wait_for: the host window @window shows its overview's rows. */
+gboolean          test_overview_shown   (gpointer    window);
 /* The button below @root whose action is @action (the test fails without one). */
 GtkWidget        *test_action_button    (GtkWidget  *root,
                                          const char *action);

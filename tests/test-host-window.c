@@ -227,34 +227,20 @@ status_title_is (gpointer data)
          g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (status)), "Not connected") == 0;
 }
 
-static gboolean
-is_mapped (GtkWidget    *widget,
-           gconstpointer data)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
-/* The overview's rows on screen. */
-static gboolean
-overview_mapped (gpointer data)
-{
-  return test_find_widget (GTK_WIDGET (data), ADW_TYPE_PREFERENCES_PAGE, is_mapped, NULL) != NULL;
-}
-
 /* A host that is not connected: the page says so, and shows the host once it is back. */
 static void
 test_disconnected (void)
 {
   HangarHostWindow *window = host_window ();
 
-  g_assert_true (test_wait_for (overview_mapped, window, 5000));
+  g_assert_true (test_wait_for (test_overview_shown, window, 5000));
   hangar_connection_close (connection);
   g_assert_true (test_wait_for (status_title_is, window, 5000));
   hangar_test_assert_accessible_names (GTK_WIDGET (window));
 
   hangar_session_open_connection (session, connection);
   g_assert_true (test_wait_for (is_connected, connection, 5000));
-  g_assert_true (test_wait_for (overview_mapped, window, 5000));
+  g_assert_true (test_wait_for (test_overview_shown, window, 5000));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -1147,7 +1133,7 @@ test_without_application (void)
   HangarHostWindow *window = hangar_host_window_new (NULL, connection);
 
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (test_wait_for (overview_mapped, window, 5000));
+  g_assert_true (test_wait_for (test_overview_shown, window, 5000));
   hangar_host_window_show_page (window, "storage");
   assert_label_shown (GTK_WIDGET (window), "default-pool");
   gtk_window_destroy (GTK_WINDOW (window));

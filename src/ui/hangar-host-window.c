@@ -29,6 +29,12 @@ struct _HangarHostWindow
   AdwViewSwitcherTitle *switcher_title;
   AdwWindowTitle *start_title;
   guint start_title_source;
+
+  /* The host was on screen and its link dropped: until it is back (or closed), the
+   * window says it is away, through the reconnect attempts' own Connecting… states. */
+  gboolean was_connected;
+  /* Why it went, kept through those attempts. */
+  char *away_reason;
 };
 
 G_DEFINE_FINAL_TYPE (HangarHostWindow, hangar_host_window, ADW_TYPE_WINDOW)
@@ -170,6 +176,38 @@ update_watch (HangarHostWindow *self)
     hangar_host_info_unwatch (self->host_info);
 }
 
+/* The host as the user named it: the URI's host, or the connection's title for a
+ * local one. */
+static char *
+host_label (HangarConnection *connection)
+{
+  g_autoptr(GUri) uri = g_uri_parse (hangar_connection_get_uri (connection), G_URI_FLAGS_NONE,
+                                     NULL);
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  return g_strdup (host != NULL && *host != '\0' ? host : hangar_connection_get_title (connection));
+}
+
+/* A host that went away after it was shown: one steady page naming it while Hangar
+ * reconnects, rather than the facts and use of a link that is gone. */
+static void
+show_away (HangarHostWindow *self)
+{
+  g_autofree char *host = host_label (self->connection);
+  g_autofree char *description = NULL;
+
+  adw_status_page_set_title (self->status_page, _("Disconnected, reconnecting…"));
+  if (self->away_reason != NULL)
+    /* TRANSLATORS: the first %s is why the host went (a sentence), the second the
+     * host, "127.0.0.1" */
+    description = g_strdup_printf (_("%s Hangar keeps trying to reach %s: its details come "
+                                     "back when it answers."), self->away_reason, host);
+  else
+    description = g_strdup_printf (_("Hangar keeps trying to reach %s: its details come back "
+                                     "when it answers."), host);
+  adw_status_page_set_description (self->status_page, description);
+}
+
 /* The pages while the host is connected; otherwise a status page saying why not. */
 static void
 update_state (HangarHostWindow *self)
@@ -179,7 +217,29 @@ update_state (HangarHostWindow *self)
 
   if (state == HANGAR_CONNECTION_STATE_CONNECTED)
     {
+      self->was_connected = TRUE;
+      g_clear_pointer (&self->away_reason, g_free);
       gtk_stack_set_visible_child_name (self->main_stack, "content");
+      update_watch (self);
+      return;
+    }
+
+  /* A drop reconnects by itself (FAILED, then CONNECTING per attempt); a close by the
+   * user, or a login to answer, ends that. */
+  if (state == HANGAR_CONNECTION_STATE_FAILED && self->was_connected && error != NULL)
+    {
+      g_free (self->away_reason);
+      self->away_reason = g_strdup (error);
+    }
+  if (state != HANGAR_CONNECTION_STATE_FAILED && state != HANGAR_CONNECTION_STATE_CONNECTING)
+    {
+      self->was_connected = FALSE;
+      g_clear_pointer (&self->away_reason, g_free);
+    }
+
+  if (self->was_connected)
+    {
+      show_away (self);
     }
   else
     {
@@ -194,8 +254,8 @@ update_state (HangarHostWindow *self)
         adw_status_page_set_description (self->status_page,
                                          _("Connect to the host from the manager window’s "
                                            "sidebar to see its details."));
-      gtk_stack_set_visible_child_name (self->main_stack, "status");
     }
+  gtk_stack_set_visible_child_name (self->main_stack, "status");
   update_watch (self);
 }
 
@@ -298,6 +358,7 @@ hangar_host_window_finalize (GObject *object)
   HangarHostWindow *self = (HangarHostWindow *)object;
 
   g_clear_object (&self->connection);
+  g_free (self->away_reason);
 
   G_OBJECT_CLASS (hangar_host_window_parent_class)->finalize (object);
 }
