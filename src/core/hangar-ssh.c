@@ -37,9 +37,67 @@ hangar_ssh_get_runtime_dir (void)
   return dir;
 }
 
-/* The ssh options every Hangar ssh process shares, so they meet at one master. */
+/* Each open of a host starts an ssh master of its own, a generation with its own
+ * socket: libvirt ends the old master when a connection closes (SIGTERM, then SIGKILL
+ * 10 ms later), and a new connection's ssh that joined it meanwhile would be dropped
+ * with it ("End of file while reading data"). Console tunnels join the newest
+ * generation of their login, the host's current connection. */
+G_LOCK_DEFINE_STATIC (generations);
+static GHashTable *generations; /* login id → guint */
+static guint last_generation;
+
+/* Short (a socket's path has room for 107 bytes, and ssh adds 17 while binding), and
+ * of this process: another Hangar's masters are not this one's to join. */
+static char *
+control_path (const char *id,
+              guint       generation)
+{
+  return g_strdup_printf ("%s/cm-%s-%d-%u", hangar_ssh_get_runtime_dir (), id, (int)getpid (),
+                          generation);
+}
+
+/* A new generation for the login @id; returns its socket's path. The previous one's
+ * socket goes: no ssh may join that master any more (while it runs, it keeps serving
+ * the sessions it has), and one libvirt killed leaves its socket behind. */
+static char *
+begin_generation (const char *id)
+{
+  guint previous, generation;
+
+  G_LOCK (generations);
+  if (generations == NULL)
+    generations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  previous = GPOINTER_TO_UINT (g_hash_table_lookup (generations, id));
+  generation = ++last_generation;
+  g_hash_table_replace (generations, g_strdup (id), GUINT_TO_POINTER (generation));
+  G_UNLOCK (generations);
+
+  if (previous != 0)
+    {
+      g_autofree char *old = control_path (id, previous);
+
+      g_unlink (old);
+    }
+  return control_path (id, generation);
+}
+
+/* The socket of the login @id's newest master (generation 0 before any open). */
+static char *
+current_control_path (const char *id)
+{
+  guint generation;
+
+  G_LOCK (generations);
+  generation = generations != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (generations, id)) : 0;
+  G_UNLOCK (generations);
+  return control_path (id, generation);
+}
+
+/* The ssh options every Hangar ssh process of a login shares, so they meet at the master
+ * listening on @control. */
 static void
-add_mux_options (GPtrArray *argv)
+add_mux_options (GPtrArray  *argv,
+                 const char *control)
 {
   const char *config = g_getenv ("HANGAR_SSH_CONFIG");
 
@@ -51,7 +109,7 @@ add_mux_options (GPtrArray *argv)
   g_ptr_array_add (argv, g_strdup ("-o"));
   g_ptr_array_add (argv, g_strdup ("ControlMaster=auto"));
   g_ptr_array_add (argv, g_strdup ("-o"));
-  g_ptr_array_add (argv, g_strdup_printf ("ControlPath=%s/cm-%%C", hangar_ssh_get_runtime_dir ()));
+  g_ptr_array_add (argv, g_strdup_printf ("ControlPath=%s", control));
   g_ptr_array_add (argv, g_strdup ("-o"));
   g_ptr_array_add (argv, g_strdup ("ControlPersist=no"));
   /* A host that does not answer fails within 10 s (TCP connect and ssh's banner
@@ -81,10 +139,11 @@ askpass_helper_path (void)
 
 /* libvirt runs "command -p PORT -l USER -T -e none -- HOST sh -c ..." with only a few
  * variables of Hangar's environment: a small script adds the multiplexing options in
- * front and, when Hangar can ask (@socket_path), points ssh's questions at Hangar's
- * helper for the login @id. */
+ * front (the master at @control) and, when Hangar can ask (@socket_path), points ssh's
+ * questions at Hangar's helper for the login @id. */
 static char *
 ensure_wrapper (const char  *id,
+                const char  *control,
                 const char  *socket_path,
                 GError     **error)
 {
@@ -92,7 +151,7 @@ ensure_wrapper (const char  *id,
   g_autoptr(GString) script = g_string_new ("#!/bin/sh\n# Written by Hangar: one SSH "
                                             "session per host, questions asked in "
                                             "Hangar.\n");
-  g_autofree char *name = g_strdup_printf ("ssh%s%s", id ? "-" : "", id ? id : "");
+  g_autofree char *name = g_strdup_printf ("ssh-%s", id);
   g_autofree char *path = g_build_filename (hangar_ssh_get_runtime_dir (), name, NULL);
 
   if (socket_path != NULL)
@@ -108,7 +167,7 @@ ensure_wrapper (const char  *id,
                               "HANGAR_ASKPASS_LOGIN\n", quoted_helper, quoted_socket, id);
     }
   g_string_append (script, "exec ssh");
-  add_mux_options (argv);
+  add_mux_options (argv, control);
   for (guint i = 0; i < argv->len; i++)
     {
       g_autofree char *quoted = g_shell_quote (g_ptr_array_index (argv, i));
@@ -158,6 +217,7 @@ hangar_ssh_prepare_uri (const char *uri,
   g_autofree char *login = NULL;
   g_autofree char *who = NULL;
   g_autofree char *id = NULL;
+  g_autofree char *control = NULL;
   const char *old_query;
   const char *no_tty;
 
@@ -172,15 +232,20 @@ hangar_ssh_prepare_uri (const char *uri,
   if (old_query != NULL && strstr (old_query, "command=") != NULL)
     return g_strdup (uri);
 
+  if (g_uri_get_host (parsed) != NULL)
+    describe_login (parsed, &login, &who, &id);
+  else
+    id = g_strdup ("localhost");
+  control = begin_generation (id);
   server = hangar_askpass_server_dup_default ();
-  if (server != NULL && g_uri_get_host (parsed) != NULL)
+  if (server != NULL && login != NULL)
     {
-      describe_login (parsed, &login, &who, &id);
       hangar_askpass_server_begin_login (server, id, login, who);
-      wrapper = ensure_wrapper (id, hangar_askpass_server_get_socket_path (server), error);
+      wrapper = ensure_wrapper (id, control, hangar_askpass_server_get_socket_path (server),
+                                error);
     }
   else
-    wrapper = ensure_wrapper (NULL, NULL, error);
+    wrapper = ensure_wrapper (id, control, NULL, error);
   if (wrapper == NULL)
     return NULL;
   escaped = g_uri_escape_string (wrapper, NULL, FALSE);
@@ -255,6 +320,10 @@ hangar_ssh_open_tunnel (const char *uri,
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *login = NULL;
+  g_autofree char *who = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *control = NULL;
   const char *user, *host;
   int fds[2];
 
@@ -277,9 +346,11 @@ hangar_ssh_open_tunnel (const char *uri,
       return -1;
     }
 
-  /* The same options and host spelling as libvirt's ssh, so the same master serves. */
+  /* The same options and host spelling as libvirt's ssh, so its master serves. */
+  describe_login (parsed, &login, &who, &id);
+  control = current_control_path (id);
   g_ptr_array_add (argv, g_strdup ("ssh"));
-  add_mux_options (argv);
+  add_mux_options (argv, control);
   g_ptr_array_add (argv, g_strdup ("-o"));
   g_ptr_array_add (argv, g_strdup ("BatchMode=yes"));
   if (g_uri_get_port (parsed) > 0)

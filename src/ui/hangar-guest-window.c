@@ -69,7 +69,26 @@ update_console_view (HangarGuestWindow *self)
 
   if (hangar_guest_get_state (self->guest) == HANGAR_GUEST_STATE_UNKNOWN)
     {
-      /* Its host dropped the connection; the same window comes back to life with it. */
+      HangarConnection *host = hangar_guest_get_connection (self->guest);
+      HangarConnectionState host_state = host != NULL ? hangar_connection_get_state (host)
+                                                      : HANGAR_CONNECTION_STATE_DISCONNECTED;
+
+      /* Its host dropped: the connection comes back by itself, with growing delays, and
+       * the guest and its console (on_guest_state_cb) with it. */
+      if (host_state == HANGAR_CONNECTION_STATE_FAILED ||
+          host_state == HANGAR_CONNECTION_STATE_CONNECTING)
+        {
+          const char *why = hangar_connection_get_error_message (host);
+          const char *then = _("Hangar connects to the host again by itself, and the console "
+                               "returns with it.");
+          g_autofree char *description = why != NULL ? g_strdup_printf ("%s %s", why, then)
+                                                     : g_strdup (then);
+
+          show_status (self, "network-offline-symbolic", _("Disconnected"), description, FALSE,
+                       FALSE, FALSE);
+          return;
+        }
+      /* Closed: the same window comes back to life when the host is opened again. */
       show_status (self, "network-offline-symbolic", _("Host Not Connected"),
                    _("The console returns when Hangar is connected to this guest's host "
                      "again."), FALSE, FALSE, FALSE);
@@ -398,6 +417,14 @@ hangar_guest_window_constructed (GObject *object)
   g_object_bind_property (self->guest, "name", self, "title", G_BINDING_SYNC_CREATE);
   hangar_guest_overview_set_guest (self->overview, self->guest);
   g_signal_connect_swapped (self->guest, "notify::state", G_CALLBACK (on_guest_state_cb), self);
+  /* While the host is away, the console page tells why and whether it is coming back. */
+  if (hangar_guest_get_connection (self->guest) != NULL)
+    {
+      g_signal_connect_object (hangar_guest_get_connection (self->guest), "notify::state",
+                               G_CALLBACK (update_console_view), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (hangar_guest_get_connection (self->guest), "notify::error-message",
+                               G_CALLBACK (update_console_view), self, G_CONNECT_SWAPPED);
+    }
   update_console_view (self);
   hangar_guest_query_consoles_async (self->guest, self->cancellable, on_query_consoles_cb,
                                      g_object_ref (self));
@@ -411,7 +438,13 @@ hangar_guest_window_dispose (GObject *object)
   /* Pending libvirt, keyring and file operations end before the window does. */
   g_cancellable_cancel (self->cancellable);
   if (self->guest != NULL)
-    g_signal_handlers_disconnect_by_data (self->guest, self);
+    {
+      HangarConnection *host = hangar_guest_get_connection (self->guest);
+
+      g_signal_handlers_disconnect_by_data (self->guest, self);
+      if (host != NULL)
+        g_signal_handlers_disconnect_by_data (host, self);
+    }
   if (self->file_chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->file_chooser));
   g_clear_object (&self->file_chooser);

@@ -4,7 +4,10 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <gio/gio.h>
 
 #include "e2e-sshd.h"
@@ -126,6 +129,22 @@ e2e_sshd_host_fingerprint (void)
   return g_strdup (fields[1]);
 }
 
+/* sshd on sshd_port with the directory's configuration; returns once it listens. */
+static void
+spawn_sshd (void)
+{
+  g_autofree char *config = g_build_filename (dir, "sshd_config", NULL);
+  const char *argv[] = { "/usr/sbin/sshd", "-D", "-e", "-f", config, NULL };
+  g_autoptr(GError) error = NULL;
+
+  if (!g_spawn_async (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
+                      G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                      die_with_parent, NULL, &sshd_pid, &error))
+    g_error ("Cannot start sshd: %s", error->message);
+  if (!e2e_wait_for (e2e_tls_port_listens, GINT_TO_POINTER (sshd_port), 10000))
+    g_error ("sshd did not listen on 127.0.0.1:%d", sshd_port);
+}
+
 int
 e2e_sshd_start (void)
 {
@@ -135,7 +154,6 @@ e2e_sshd_start (void)
   g_autofree char *pub_path = NULL;
   g_autofree char *config_path = NULL;
   g_autoptr(GError) error = NULL;
-  const char *argv[] = { "/usr/sbin/sshd", "-D", "-e", "-f", NULL, NULL };
 
   dir = g_dir_make_tmp ("hangar-sshd-XXXXXX", &error);
   if (dir == NULL)
@@ -203,15 +221,74 @@ e2e_sshd_start (void)
   /* The multiplexing sockets stay in the test's own directory. */
   g_setenv ("XDG_RUNTIME_DIR", dir, TRUE);
 
-  argv[4] = g_build_filename (dir, "sshd_config", NULL);
-  if (!g_spawn_async (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
-                      G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                      die_with_parent, NULL, &sshd_pid, &error))
-    g_error ("Cannot start sshd: %s", error->message);
-  g_free ((char *)argv[4]);
-  if (!e2e_wait_for (e2e_tls_port_listens, GINT_TO_POINTER (sshd_port), 10000))
-    g_error ("sshd did not listen on 127.0.0.1:%d", sshd_port);
+  spawn_sshd ();
   return sshd_port;
+}
+
+/* Every process below @ancestor, from /proc. */
+static GArray *
+descendants (pid_t ancestor)
+{
+  g_autoptr(GHashTable) parents = g_hash_table_new (NULL, NULL);
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  GArray *found = g_array_new (FALSE, FALSE, sizeof (pid_t));
+  const char *name;
+
+  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc", name, "stat", NULL);
+      g_autofree char *stat = NULL;
+      const char *after_comm;
+      int ppid;
+
+      if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (path, &stat, NULL, NULL))
+        continue;
+      /* "pid (comm) state ppid …"; comm may hold spaces and parentheses. */
+      after_comm = strrchr (stat, ')');
+      if (after_comm != NULL && sscanf (after_comm + 1, " %*c %d", &ppid) == 1)
+        g_hash_table_insert (parents, GINT_TO_POINTER (atoi (name)), GINT_TO_POINTER (ppid));
+    }
+  {
+    GHashTableIter iter;
+    gpointer pid, ppid;
+
+    g_hash_table_iter_init (&iter, parents);
+    while (g_hash_table_iter_next (&iter, &pid, &ppid))
+      for (int up = GPOINTER_TO_INT (ppid); up > 1;
+           up = GPOINTER_TO_INT (g_hash_table_lookup (parents, GINT_TO_POINTER (up))))
+        if (up == ancestor)
+          {
+            pid_t found_pid = GPOINTER_TO_INT (pid);
+
+            g_array_append_val (found, found_pid);
+            break;
+          }
+  }
+  return found;
+}
+
+void
+e2e_sshd_kill (void)
+{
+  g_autoptr(GArray) sessions = NULL;
+  int status;
+
+  g_assert_cmpint (sshd_pid, >, 0);
+  sessions = descendants (sshd_pid);
+  /* The listener first, so that no new login gets in; then every session at once. */
+  kill (sshd_pid, SIGKILL);
+  waitpid (sshd_pid, &status, 0);
+  sshd_pid = 0;
+  for (guint i = 0; i < sessions->len; i++)
+    kill (g_array_index (sessions, pid_t, i), SIGKILL);
+  g_test_message ("sshd killed with %u session processes", sessions->len);
+}
+
+void
+e2e_sshd_restart (void)
+{
+  g_assert_cmpint (sshd_pid, ==, 0);
+  spawn_sshd ();
 }
 
 guint
@@ -238,16 +315,29 @@ e2e_sshd_stop (void)
 {
   if (dir == NULL)
     return;
-  /* Hangar's SSH master persists by design: end it, or it would outlive the test. */
+  /* Hangar's SSH masters (a socket each, cm-*, one per open of a host) persist by
+   * design: end them, or they would outlive the test. */
   {
-    g_autofree char *control = g_strdup_printf ("ControlPath=%s/hangar-ssh/cm-%%C", dir);
-    g_autofree char *config = g_build_filename (dir, "ssh_config", NULL);
-    g_autofree char *port = g_strdup_printf ("%d", sshd_port);
-    const char *argv[] = { "ssh", "-F", config, "-o", control, "-O", "exit", "-p", port,
-                           "-l", "root", "127.0.0.1", NULL };
+    g_autofree char *runtime = g_build_filename (dir, "hangar-ssh", NULL);
+    g_autoptr(GDir) sockets = g_dir_open (runtime, 0, NULL);
+    const char *name;
 
-    g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
-                  G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+    while (sockets != NULL && (name = g_dir_read_name (sockets)) != NULL)
+      {
+        g_autofree char *control = NULL;
+        g_autofree char *config = g_build_filename (dir, "ssh_config", NULL);
+        g_autofree char *port = g_strdup_printf ("%d", sshd_port);
+        const char *argv[] = { "ssh", "-F", config, "-o", NULL, "-O", "exit", "-p", port,
+                               "-l", "root", "127.0.0.1", NULL };
+
+        if (!g_str_has_prefix (name, "cm-"))
+          continue;
+        control = g_strdup_printf ("ControlPath=%s/%s", runtime, name);
+        argv[4] = control;
+        g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH |
+                      G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                      NULL, NULL, NULL, NULL);
+      }
   }
   if (password != NULL)
     {

@@ -32,6 +32,11 @@ char       *e2e_sshd_host_fingerprint   (void);
 /* Established TCP connections from ssh clients of this machine to the test sshd (its
  * own outgoing connections, such as a tunnel's to its own port, are not counted). */
 guint       e2e_sshd_connections        (void);
+/* The host goes away: sshd's listener and every session process it started are
+ * killed (SIGKILL), so each SSH connection to it drops at once. */
+void        e2e_sshd_kill               (void);
+/* sshd again, on the same port with the same keys and users. */
+void        e2e_sshd_restart            (void);
 /* Ends Hangar's SSH master for the test sshd, then sshd, and removes the directory. */
 void e2e_sshd_stop  (void);
 

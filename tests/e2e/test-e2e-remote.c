@@ -2,7 +2,8 @@
 /*
  * A remote host over qemu+ssh: an sshd this test starts on 127.0.0.1 (key login), the
  * real libvirtd behind it, and Hangar's VNC console reached through the SSH session —
- * one SSH connection for the host and its console.
+ * one SSH connection for the host and its console. A host closed and opened again at
+ * once connects each time, on one SSH session.
  */
 #define G_LOG_DOMAIN "test-e2e-remote"
 
@@ -49,9 +50,25 @@ on_password_needed_cb (HangarDisplay *display)
 }
 
 static gboolean
-no_ssh_session (gpointer data)
+one_ssh_session (gpointer data)
 {
-  return e2e_sshd_connections () == 0;
+  return e2e_sshd_connections () == 1;
+}
+
+/* Opens @remote and waits until it is connected, on one SSH session: a session of a
+ * connection closed just before ends by itself meanwhile. */
+static void
+open_over_ssh (HangarConnection *remote)
+{
+  gint64 ms = 0;
+
+  hangar_connection_open_async (remote, NULL, NULL, NULL);
+  g_assert_true (e2e_wait_for (is_connected, remote, 30000));
+  if (hangar_connection_get_state (remote) != HANGAR_CONNECTION_STATE_CONNECTED)
+    g_error ("Could not connect over SSH: %s", hangar_connection_get_error_message (remote));
+  e2e_assert (e2e_wait_for_elapsed (one_ssh_session, NULL, 15000, &ms),
+              "%u SSH sessions to the test sshd, not one, after 15 s", e2e_sshd_connections ());
+  g_test_message ("connected; one SSH session after %" G_GINT64_FORMAT " ms", ms);
 }
 
 /* A connection to the host through the test sshd: the one SSH session is up. */
@@ -61,16 +78,7 @@ connect_over_ssh (void)
   g_autofree char *uri = g_strdup_printf ("qemu+ssh://root@127.0.0.1:%d/system", sshd_port);
   HangarConnection *remote = hangar_connection_new (uri);
 
-  /* The previous test's SSH session ends after its connection closed; a connection
-   * opened meanwhile would join that ssh master as it exits and fail with "End of file
-   * while reading data" (a known race of reopening at once; see the issue's note). */
-  e2e_assert (e2e_wait_for (no_ssh_session, NULL, 15000),
-              "the previous SSH session to the test sshd did not end");
-  hangar_connection_open_async (remote, NULL, NULL, NULL);
-  g_assert_true (e2e_wait_for (is_connected, remote, 30000));
-  if (hangar_connection_get_state (remote) != HANGAR_CONNECTION_STATE_CONNECTED)
-    g_error ("Could not connect over SSH: %s", hangar_connection_get_error_message (remote));
-  g_assert_cmpuint (e2e_sshd_connections (), ==, 1);
+  open_over_ssh (remote);
   return remote;
 }
 
@@ -159,6 +167,26 @@ test_spice_over_ssh (void)
   hangar_connection_close (remote);
 }
 
+/* Closed and opened again at once, ten times: each open connects (the new libvirt ssh
+ * must not join the master of the session just closed, which is exiting), and the
+ * host keeps one SSH session once the old one has ended. */
+static void
+test_reopen_at_once (void)
+{
+  g_autoptr(HangarConnection) remote = connect_over_ssh ();
+
+  /* Statistics every 100 ms (two guests run): a sample in flight when the host closes
+   * holds libvirt's connection, and its ssh master, a little longer, as in real use. */
+  hangar_connection_set_stats_interval (remote, 100);
+  for (guint i = 0; i < 10; i++)
+    {
+      hangar_connection_close (remote);
+      open_over_ssh (remote);
+      g_assert_nonnull (hangar_connection_find_guest (remote, guest->name));
+    }
+  hangar_connection_close (remote);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -174,6 +202,7 @@ main (int   argc,
 
   g_test_add_func ("/e2e/remote/console-over-ssh", test_console_over_ssh);
   g_test_add_func ("/e2e/remote/spice-over-ssh", test_spice_over_ssh);
+  g_test_add_func ("/e2e/remote/reopen-at-once", test_reopen_at_once);
   ret = g_test_run ();
 
   e2e_guest_free (guest);
