@@ -249,6 +249,25 @@ is_off (gpointer data)
   return virDomainIsActive (data) == 0;
 }
 
+/* The guest stops, as its installer or first boot ends it, and the creator finishes the
+ * install. */
+static void
+stop_and_finish_install (HangarGuestCreator *creator,
+                         virDomainPtr        domain)
+{
+  g_autoptr(GAsyncResult) finished = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *name = virDomainGetName (domain);
+
+  e2e_assert (virDomainDestroy (domain) == 0, "cannot stop %s: %s", name, e2e_virt_error ());
+  e2e_assert (e2e_wait_for (is_off, domain, 10000), "%s does not stop", name);
+  hangar_guest_creator_finish_install_async (creator, NULL, test_on_result_cb, &finished);
+  e2e_assert (e2e_wait_for (test_has_result, &finished, CREATE_TIMEOUT),
+              "finishing the install did not end");
+  e2e_assert (hangar_guest_creator_finish_install_finish (creator, finished, &error),
+              "finishing the install failed: %s", error != NULL ? error->message : "");
+}
+
 static void
 test_cloud_image (void)
 {
@@ -257,7 +276,6 @@ test_cloud_image (void)
   g_autoptr(HangarGuestCreator) creator = NULL;
   g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
   TestJobWatch watch = { messages, NULL };
-  g_autoptr(GAsyncResult) finished = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *made = NULL;
   g_autofree char *iso = NULL;
@@ -309,13 +327,7 @@ test_cloud_image (void)
               "the uploaded user-data lacks the user or the key: %s", user_data);
 
   /* Off, as after its first boot: the seed volume goes with the install. */
-  e2e_assert (virDomainDestroy (domain) == 0, "cannot stop %s: %s", name, e2e_virt_error ());
-  e2e_assert (e2e_wait_for (is_off, domain, 10000), "%s does not stop", name);
-  hangar_guest_creator_finish_install_async (creator, NULL, test_on_result_cb, &finished);
-  e2e_assert (e2e_wait_for (test_has_result, &finished, CREATE_TIMEOUT),
-              "finishing the install did not end");
-  e2e_assert (hangar_guest_creator_finish_install_finish (creator, finished, &error),
-              "finishing the install failed: %s", error != NULL ? error->message : "");
+  stop_and_finish_install (creator, domain);
   vol = virStorageVolLookupByPath (other, iso);
   e2e_assert (vol == NULL, "the seed volume %s is still on the host", iso);
   e2e_assert (!g_file_test (iso, G_FILE_TEST_EXISTS), "the seed file %s is still there", iso);
@@ -406,7 +418,6 @@ test_network_install (void)
   g_autoptr(HangarGuestCreator) creator = NULL;
   g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
   TestJobWatch watch = { messages, NULL };
-  g_autoptr(GAsyncResult) finished = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *made = NULL;
   g_autofree char *kernel_name = g_strconcat (name, "-kernel", NULL);
@@ -460,13 +471,7 @@ test_network_install (void)
               " bytes)", got_size, expected_size);
 
   /* The installer ended: both volumes go with the switch to the final definition. */
-  e2e_assert (virDomainDestroy (domain) == 0, "cannot stop %s: %s", name, e2e_virt_error ());
-  e2e_assert (e2e_wait_for (is_off, domain, 10000), "%s does not stop", name);
-  hangar_guest_creator_finish_install_async (creator, NULL, test_on_result_cb, &finished);
-  e2e_assert (e2e_wait_for (test_has_result, &finished, CREATE_TIMEOUT),
-              "finishing the install did not end");
-  e2e_assert (hangar_guest_creator_finish_install_finish (creator, finished, &error),
-              "finishing the install failed: %s", error != NULL ? error->message : "");
+  stop_and_finish_install (creator, domain);
   e2e_assert (!g_file_test (kernel_path, G_FILE_TEST_EXISTS)
               && !g_file_test (initrd_path, G_FILE_TEST_EXISTS),
               "the installer's volumes %s and %s are still there", kernel_path, initrd_path);
