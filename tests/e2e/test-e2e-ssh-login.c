@@ -5,8 +5,8 @@
  * server and dialog. The test answers the dialogs through their widgets: a password
  * (then the host and three tunnels over one SSH connection), a wrong password three
  * times, Cancel, a password remembered in the keyring (a GNOME Keyring of the test's
- * own, test-keyring.h) and a remembered one that became wrong, a key's passphrase, the
- * same key from ssh-agent without a question, an unknown host key trusted once, and a
+ * own, test-keyring.h) and a remembered one that became wrong, a key's passphrase (also
+ * remembered), the same key from ssh-agent without a question, an unknown host key trusted once, and a
  * changed host key refused.
  */
 #define G_LOG_DOMAIN "test-e2e-ssh-login"
@@ -241,37 +241,70 @@ static const SecretSchema ssh_secret_schema = {
   }
 };
 
-/* The keyring's password for the password user, or NULL. */
+/* What the keyring holds for ssh's @kind of question about @subject, or NULL. */
 static char *
-kept_password (void)
+kept_secret (const char *kind,
+             const char *subject)
 {
-  g_autofree char *login = g_strdup_printf (E2E_SSHD_PASSWORD_USER "@127.0.0.1:%d", sshd_port);
   g_autoptr(GError) error = NULL;
-  char *secret = secret_password_lookup_sync (&ssh_secret_schema, NULL, &error, "kind",
-                                              "password", "subject", login, NULL);
+  char *secret = secret_password_lookup_sync (&ssh_secret_schema, NULL, &error, "kind", kind,
+                                              "subject", subject, NULL);
 
   g_assert_no_error (error);
   return secret;
 }
 
+typedef struct {
+  const char *kind, *subject, *expected;
+} Kept;
+
 static gboolean
 keyring_holds (gpointer data)
 {
-  g_autofree char *secret = kept_password ();
+  Kept *kept = data;
+  g_autofree char *secret = kept_secret (kept->kind, kept->subject);
 
-  return g_strcmp0 (secret, data) == 0;
+  return g_strcmp0 (secret, kept->expected) == 0;
 }
 
+/* Waits for the keyring to hold @expected (NULL: nothing), with @label. */
+static void
+assert_kept (const char *kind,
+             const char *subject,
+             const char *expected,
+             const char *label)
+{
+  Kept kept = { kind, subject, expected };
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(GError) error = NULL;
+  GList *items;
+
+  if (!e2e_wait_for (keyring_holds, &kept, 10000))
+    {
+      g_autofree char *secret = kept_secret (kind, subject);
+
+      g_error ("The keyring holds %s for the %s of %s, not %s",
+               secret ? "another secret" : "nothing", kind, subject, expected ? expected : "none");
+    }
+  if (label == NULL)
+    return;
+  attributes = secret_attributes_build (&ssh_secret_schema, "kind", kind, "subject", subject,
+                                        NULL);
+  items = secret_service_search_sync (NULL, &ssh_secret_schema, attributes, SECRET_SEARCH_ALL,
+                                      NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+  g_assert_cmpstr (secret_item_get_label (items->data), ==, label);
+  g_list_free_full (items, g_object_unref);
+}
+
+/* The same for the password user's password. */
 static void
 assert_keyring_holds (const char *expected)
 {
-  if (!e2e_wait_for (keyring_holds, (gpointer)expected, 10000))
-    {
-      g_autofree char *secret = kept_password ();
+  g_autofree char *login = g_strdup_printf (E2E_SSHD_PASSWORD_USER "@127.0.0.1:%d", sshd_port);
 
-      g_error ("The keyring holds %s for the password user, not %s",
-               secret ? "another password" : "no password", expected ? expected : "none");
-    }
+  assert_kept ("password", login, expected, NULL);
 }
 
 /* Ticks Remember: offered, since the keyring answers. */
@@ -297,9 +330,6 @@ test_remember (void)
   g_autofree char *label = g_strdup_printf ("Hangar: SSH password for " E2E_SSHD_PASSWORD_USER
                                             "@127.0.0.1:%d", sshd_port);
   g_autofree char *login = g_strdup_printf (E2E_SSHD_PASSWORD_USER "@127.0.0.1:%d", sshd_port);
-  g_autoptr(GHashTable) attributes = NULL;
-  g_autoptr(GError) error = NULL;
-  GList *items;
   HangarConnection *connection;
   HangarSshPromptDialog *dialog;
 
@@ -309,17 +339,8 @@ test_remember (void)
   tick_remember (dialog);
   answer (dialog, password);
   assert_connected (connection);
-  assert_keyring_holds (password);
+  assert_kept ("password", login, password, label);
   close_host (connection);
-
-  attributes = secret_attributes_build (&ssh_secret_schema, "kind", "password", "subject", login,
-                                        NULL);
-  items = secret_service_search_sync (NULL, &ssh_secret_schema, attributes, SECRET_SEARCH_ALL,
-                                      NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (g_list_length (items), ==, 1);
-  g_assert_cmpstr (secret_item_get_label (items->data), ==, label);
-  g_list_free_full (items, g_object_unref);
 
   for (guint i = 0; i < 2; i++)
     {
@@ -392,6 +413,33 @@ test_passphrase (void)
   assert_connected (connection);
   g_assert_cmpuint (prompts_seen, ==, 1);
   close_host (connection);
+}
+
+/* The passphrase answered with Remember is in the keyring, named by its key; the next
+ * login with the key asks nobody. It is forgotten again for the tests that follow. */
+static void
+test_remember_passphrase (void)
+{
+  g_autofree char *label = g_strdup_printf ("Hangar: passphrase of the SSH key %s", passkey);
+  HangarConnection *connection = open_host ("root", E2E_SSHD_HOST_PASSKEY);
+  HangarSshPromptDialog *dialog = wait_dialog (HANGAR_ASKPASS_KIND_PASSPHRASE, 1);
+  g_autoptr(GError) error = NULL;
+
+  tick_remember (dialog);
+  answer (dialog, "key passphrase");
+  assert_connected (connection);
+  assert_kept ("passphrase", passkey, "key passphrase", label);
+  close_host (connection);
+
+  connection = open_host ("root", E2E_SSHD_HOST_PASSKEY);
+  assert_connected (connection);
+  g_assert_cmpuint (prompts_seen, ==, 1);
+  g_assert_null (current_dialog ());
+  close_host (connection);
+
+  secret_password_clear_sync (&ssh_secret_schema, NULL, &error, "kind", "passphrase",
+                              "subject", passkey, NULL);
+  g_assert_no_error (error);
 }
 
 /* The same key held by ssh-agent: no question at all. */
@@ -505,6 +553,7 @@ main (int   argc,
   g_test_add_func ("/e2e/ssh-login/remember", test_remember);
   g_test_add_func ("/e2e/ssh-login/remembered-refused", test_remembered_refused);
   g_test_add_func ("/e2e/ssh-login/passphrase", test_passphrase);
+  g_test_add_func ("/e2e/ssh-login/remember-passphrase", test_remember_passphrase);
   g_test_add_func ("/e2e/ssh-login/agent", test_agent);
   g_test_add_func ("/e2e/ssh-login/unknown-host-key", test_unknown_host_key);
   g_test_add_func ("/e2e/ssh-login/changed-host-key", test_changed_host_key);
