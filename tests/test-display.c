@@ -616,13 +616,13 @@ scaled (cairo_rectangle_int_t r,
   return (cairo_rectangle_int_t) { x0, y0, x1 - x0, y1 - y0 };
 }
 
-/* The display draws a picture of this size in tiles of 32 × 32 screen pixels: @r out to
- * the tiles it reaches. */
+/* The display draws a picture of this size in tiles of 128 × 32 screen pixels: @r out
+ * to the tiles it reaches. */
 static cairo_rectangle_int_t
 on_tiles (cairo_rectangle_int_t r)
 {
-  int x0 = r.x / 32 * 32, y0 = r.y / 32 * 32;
-  int x1 = (r.x + r.width + 31) / 32 * 32, y1 = (r.y + r.height + 31) / 32 * 32;
+  int x0 = r.x / 128 * 128, y0 = r.y / 32 * 32;
+  int x1 = (r.x + r.width + 127) / 128 * 128, y1 = (r.y + r.height + 31) / 32 * 32;
 
   return (cairo_rectangle_int_t) { x0, y0, x1 - x0, y1 - y0 };
 }
@@ -656,7 +656,7 @@ test_damages_what_changed (void)
   TestDisplay *display = g_object_new (TEST_TYPE_DISPLAY, NULL);
   const cairo_rectangle_int_t one = { 100, 100, 20, 16 };
   const cairo_rectangle_int_t corner = { 702, 384, 18, 16 };
-  cairo_rectangle_int_t lines[25], scattered[3 * 25], bounds[G_N_ELEMENTS (scattered)];
+  cairo_rectangle_int_t lines[25], scattered[3 * 15], bounds[G_N_ELEMENTS (scattered)];
   cairo_rectangle_int_t bound, column, left;
   cairo_region_t *drawn;
   cairo_surface_t *picture;
@@ -733,18 +733,19 @@ test_damages_what_changed (void)
                      CAIRO_REGION_OVERLAP_IN);
   cairo_region_destroy (drawn);
 
-  /* Changes scattered over the left of the picture: more rectangles of tiles than GTK
-   * diffs, which would repaint the whole window; merged into fewer, they stay left. */
+  /* Changes scattered over the left of the picture, in every other tile of each tile
+   * row, the rows staggered: more rectangles of tiles than GTK diffs, which would
+   * repaint the whole window; merged into fewer, they stay left. */
   for (guint i = 0; i < G_N_ELEMENTS (scattered); i++)
     {
-      int column = i % 3, line = i / 3;
+      int row = i / 3, column = 2 * (i % 3) + row % 2;
 
-      scattered[i] = (cairo_rectangle_int_t) { 40 + 100 * column + 40 * (line % 5),
-                                               16 * line, 9, 16 };
+      scattered[i] = (cairo_rectangle_int_t) { (int)(102.4 * column) + 40,
+                                               (int)(25.6 * row) + 4, 9, 16 };
       bounds[i] = scaled (scattered[i], 0);
     }
   drawn = damage_and_collect (&watch, scattered, G_N_ELEMENTS (scattered), &area);
-  left = on_tiles (scaled ((cairo_rectangle_int_t) { 0, 0, 40 + 200 + 160 + 9, 400 }, 2));
+  left = on_tiles (scaled ((cairo_rectangle_int_t) { 0, 0, (int)(102.4 * 5) + 40 + 9, 400 }, 2));
   assert_region_within (drawn, &left, 1);
   for (guint i = 0; i < G_N_ELEMENTS (scattered); i++)
     g_assert_cmpint (cairo_region_contains_rectangle (drawn, &bounds[i]), ==,
