@@ -151,6 +151,20 @@ start_daemon (void)
     g_error ("The test's libvirtd did not listen on 127.0.0.1:%d within 30 s", port);
 }
 
+/* No connection from this machine to the test's libvirtd is open any more. */
+static gboolean
+no_client (gpointer data)
+{
+  g_autofree char *command = g_strdup_printf ("ss -Htn state established ( dport = :%d )",
+                                              port);
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_spawn_command_line_sync (command, &out, NULL, NULL, &error))
+    g_error ("ss failed: %s", error->message);
+  return out == NULL || *g_strstrip (out) == '\0';
+}
+
 static void
 stop_daemon (void)
 {
@@ -200,6 +214,10 @@ test_sasl_login (void)
   test_credentials_wait_state (connection, HANGAR_CONNECTION_STATE_CONNECTED, 30000);
   test_credentials_wait_no_dialog ();
   hangar_connection_close (connection);
+  /* Closing ends on a worker: the daemon goes only once the link has (killed under an
+   * unregistering client, libvirt's teardown met a reset connection). */
+  if (!e2e_wait_for (no_client, NULL, 15000))
+    g_error ("Hangar's link to the test's libvirtd stayed open after Close");
 }
 
 int
