@@ -5,6 +5,7 @@
 
 #include "hangar-core.h"
 #include "hangar-session.h"
+#include "test-core-util.h"
 #include "test-util.h"
 
 /* The session on libvirt's test driver, its settings in GSettings' memory backend
@@ -201,6 +202,33 @@ is_failed (gpointer data)
 
 /* A host libvirt cannot open ends its open too (the application waits for that before
  * saying a guest asked for by name is nowhere). */
+static gboolean
+needs_credentials (gpointer data)
+{
+  return hangar_connection_get_state (data) == HANGAR_CONNECTION_STATE_NEEDS_CREDENTIALS;
+}
+
+/* A host whose login nobody answered (here nobody listens for the question, as after a
+ * Cancel) is no longer opening: a guest asked for by name must not wait for it. */
+static void
+test_login_not_given (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ();
+  g_autoptr(HangarSession) session = hangar_session_new (settings);
+  g_autofree char *uri = test_data_uri ("auth-host.xml");
+  HangarConnection *connection;
+  guint finished = 0;
+
+  g_signal_connect (session, "open-finished", G_CALLBACK (on_open_finished_cb), &finished);
+  connection = hangar_session_add_connection (session, uri, FALSE, FALSE);
+  g_assert_true (hangar_session_is_opening (session));
+  g_assert_true (test_wait_for (needs_credentials, connection, 5000));
+  g_assert_cmpuint (finished, ==, 1);
+  g_assert_false (hangar_session_is_opening (session));
+  g_signal_handlers_disconnect_by_func (session, on_open_finished_cb, &finished);
+  test_assert_finalized (g_steal_pointer (&session));
+}
+
 static void
 test_failed_open (void)
 {
@@ -311,6 +339,7 @@ main (int   argc,
   g_test_add_func ("/session/restore-autoconnect", test_restore_autoconnect);
   g_test_add_func ("/session/duplicate-and-lookup", test_duplicate_and_lookup);
   g_test_add_func ("/session/failed-open", test_failed_open);
+  g_test_add_func ("/session/login-not-given", test_login_not_given);
   g_test_add_func ("/session/stats-interval", test_stats_interval);
   g_test_add_func ("/session/replace", test_replace);
 

@@ -17,6 +17,7 @@
 #include "hangar-guest-private.h"
 #include "hangar-guest-spec.h"
 #include "hangar-host-caps.h"
+#include "hangar-pool-private.h"
 
 static void
 network_free (HangarHostNetwork *network)
@@ -449,7 +450,7 @@ hangar_host_caps_query_async (HangarConnection    *connection,
       return;
     }
   virConnectRef (connection->conn);
-  g_task_set_task_data (task, connection->conn, (GDestroyNotify) virConnectClose);
+  g_task_set_task_data (task, connection->conn, hangar_virt_conn_unref);
   g_task_run_in_thread (task, query_thread);
 }
 

@@ -106,8 +106,9 @@ hangar_session_find_guest (HangarSession *self,
   return NULL;
 }
 
-/* TRUE while a host is still being opened, or waits for credentials: what it lists is
- * not known yet. */
+/* TRUE while a host is still being opened (its login questions included): what it lists
+ * is not known yet. A host left waiting for credentials is not opening: the user
+ * cancelled its login, and nothing comes until Retry. */
 gboolean
 hangar_session_is_opening (HangarSession *self)
 {
@@ -122,8 +123,7 @@ hangar_session_is_opening (HangarSession *self)
         g_list_model_get_item (G_LIST_MODEL (self->connections), i);
       HangarConnectionState state = hangar_connection_get_state (connection);
 
-      if (state == HANGAR_CONNECTION_STATE_CONNECTING ||
-          state == HANGAR_CONNECTION_STATE_NEEDS_CREDENTIALS)
+      if (state == HANGAR_CONNECTION_STATE_CONNECTING)
         return TRUE;
     }
   return FALSE;
