@@ -691,6 +691,10 @@ hangar_connection_open_async (HangarConnection   *self,
       return;
     }
 
+  /* Retry while a dropped host waits for its next attempt counts as that attempt: if
+   * it fails, the host keeps trying by itself. */
+  if (self->reconnect_source != 0)
+    self->reconnect_attempts = MAX (self->reconnect_attempts, 1);
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
   teardown (self);
   set_state (self, HANGAR_CONNECTION_STATE_CONNECTING, NULL);

@@ -5,7 +5,8 @@
  *
  * ssh-login-refused: a user sshd does not let in fails with its sentence.
  * libvirtd-killed: with a local and an SSH connection open, libvirtd is killed: both
- *   show the drop (libvirt's close callback: EOF), a new local open says libvirtd is
+ *   show the drop (libvirt's close callback: EOF); a Retry on the local one at once
+ *   fails and must not stop its reconnecting; a new local open says libvirtd is
  *   not running (its socket named), a new SSH open says the same of the remote host;
  *   libvirtd is started again and both come back by themselves. Throughout, the main
  *   loop's longest stall (a 10 ms timeout's lateness) stays under 100 ms.
@@ -209,6 +210,30 @@ test_ssh_login_refused (void)
   g_assert_cmpfloat (fault_stall_meter_max_ms (stall), <, MAX_STALL_MS);
 }
 
+/* A person's Retry as soon as the drop shows, before the first reconnect (1 s later):
+ * it fails while libvirtd is stopped, and the host must still come back by itself. */
+static gboolean retried;
+
+static gboolean
+retry_cb (gpointer data)
+{
+  hangar_connection_open_async (data, NULL, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_lost_retry_cb (HangarConnection *connection,
+                  GParamSpec       *pspec,
+                  gpointer          data)
+{
+  if (!retried && g_str_has_prefix (hangar_connection_get_error_message (connection) ?: "",
+                                    "Connection lost"))
+    {
+      retried = TRUE;
+      g_idle_add_full (G_PRIORITY_HIGH, retry_cb, g_object_ref (connection), g_object_unref);
+    }
+}
+
 static void
 test_libvirtd_killed (void)
 {
@@ -231,10 +256,12 @@ test_libvirtd_killed (void)
                     local_seen);
   g_signal_connect (remote, "notify::error-message", G_CALLBACK (on_error_message_cb),
                     remote_seen);
+  g_signal_connect (local, "notify::error-message", G_CALLBACK (on_lost_retry_cb), NULL);
   stall = fault_stall_meter_start ();
   stop_libvirtd ();
   await_state (local, HANGAR_CONNECTION_STATE_FAILED, 15000, "libvirtd stopped");
   await_state (remote, HANGAR_CONNECTION_STATE_FAILED, 15000, "libvirtd stopped");
+  e2e_assert (retried, "qemu:///system was not retried after its drop");
   g_assert_true (was_shown (local_seen, lost));
   g_assert_true (was_shown (remote_seen, lost));
 
@@ -268,6 +295,7 @@ test_libvirtd_killed (void)
                   fault_stall_meter_max_ms (stall), fault_stall_meter_samples (stall));
   g_assert_cmpfloat (fault_stall_meter_max_ms (stall), <, MAX_STALL_MS);
 
+  g_signal_handlers_disconnect_by_func (local, on_lost_retry_cb, NULL);
   g_signal_handlers_disconnect_by_data (local, local_seen);
   g_signal_handlers_disconnect_by_data (remote, remote_seen);
   hangar_connection_close (local);
