@@ -104,6 +104,7 @@ replace_all (char       *xml,
 E2eGuest *
 e2e_guest_boot_with (const E2eGuestOptions *options)
 {
+  static guint booted;
   const char *uri = g_getenv ("HANGAR_TEST_LIBVIRT_URI");
   E2eGuest *g = g_new0 (E2eGuest, 1);
   g_autofree char *xml = NULL;
@@ -122,7 +123,12 @@ e2e_guest_boot_with (const E2eGuestOptions *options)
 
   /* Guests of test runs that died before cleaning up would only slow this one down. */
   e2e_remove_stale_domains (g->conn, "hangar-e2e-");
-  g->name = g_strdup_printf ("hangar-e2e-%s-%d", options->graphics, (int)getpid ());
+  /* The process's pid first (what e2e_remove_stale_domains reads); a test's second
+   * guest of the same kind is told apart by a number after it. */
+  booted++;
+  g->name = booted == 1 ? g_strdup_printf ("hangar-e2e-%s-%d", options->graphics, (int)getpid ())
+                        : g_strdup_printf ("hangar-e2e-%s-%d-%u", options->graphics,
+                                           (int)getpid (), booted);
   g->serial_log = g_strdup_printf ("/var/log/libvirt/qemu/%s-serial.log", g->name);
   e2e_cleanup_domain (g->name);
   e2e_cleanup_path (g->serial_log);

@@ -2,8 +2,9 @@
 /*
  * A remote host over qemu+ssh: an sshd this test starts on 127.0.0.1 (key login), the
  * real libvirtd behind it, and Hangar's VNC console reached through the SSH session —
- * one SSH connection for the host and its console. A host closed and opened again at
- * once connects each time, on one SSH session.
+ * one SSH connection for the host and its console, and for the host and three consoles
+ * open at once (two VNC guests, one SPICE). A host closed and opened again at once
+ * connects each time, on one SSH session.
  */
 #define G_LOG_DOMAIN "test-e2e-remote"
 
@@ -19,6 +20,7 @@
 
 static int sshd_port;
 static E2eGuest *guest;
+static E2eGuest *second_guest;
 static E2eGuest *spice_guest;
 
 static gboolean
@@ -187,6 +189,61 @@ test_reopen_at_once (void)
   hangar_connection_close (remote);
 }
 
+static gboolean
+all_show_guests (gpointer data)
+{
+  HangarDisplay **displays = data;
+
+  for (guint i = 0; i < 3; i++)
+    if (hangar_display_get_state (displays[i]) != HANGAR_DISPLAY_STATE_CONNECTED ||
+        hangar_display_get_frame_count (displays[i]) == 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* Three consoles of one host open at once, as three guest windows would: two VNC
+ * guests and a SPICE one (a socket per channel). Host, statistics and every console
+ * ride one SSH session: sshd serves one connection throughout. */
+static void
+test_three_consoles (void)
+{
+  g_autoptr(HangarConnection) remote = connect_over_ssh ();
+  E2eGuest *shown[3] = { guest, second_guest, spice_guest };
+  HangarDisplay *displays[3];
+  GtkWindow *windows[3];
+
+  hangar_connection_set_stats_interval (remote, 500);
+  passwords_asked = 0;
+  for (guint i = 0; i < 3; i++)
+    {
+      HangarGuest *remote_guest = hangar_connection_find_guest (remote, shown[i]->name);
+
+      g_assert_nonnull (remote_guest);
+      displays[i] = HANGAR_DISPLAY (i < 2 ? hangar_vnc_display_new () : hangar_spice_display_new ());
+      windows[i] = show_display (displays[i]);
+      g_signal_connect (displays[i], "password-needed", G_CALLBACK (on_password_needed_cb), NULL);
+      if (i < 2)
+        hangar_vnc_display_open (HANGAR_VNC_DISPLAY (displays[i]), remote_guest);
+      else
+        hangar_spice_display_open (HANGAR_SPICE_DISPLAY (displays[i]), remote_guest);
+    }
+  if (!e2e_wait_for (all_show_guests, displays, 60000))
+    g_error ("The three consoles over SSH did not all show their guest: %s / %s / %s",
+             hangar_display_get_status_message (displays[0]),
+             hangar_display_get_status_message (displays[1]),
+             hangar_display_get_status_message (displays[2]));
+  g_assert_cmpuint (passwords_asked, ==, 3);
+  e2e_spin (1000);
+  g_test_message ("three consoles and the host: %u SSH connection(s) to sshd",
+                  e2e_sshd_connections ());
+  g_assert_cmpuint (e2e_sshd_connections (), ==, 1);
+
+  e2e_spice_wait_linked (30000);
+  for (guint i = 0; i < 3; i++)
+    gtk_window_destroy (windows[i]);
+  hangar_connection_close (remote);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -198,14 +255,17 @@ main (int   argc,
   sshd_port = e2e_sshd_start ();
   /* A password on the console: local fds skip it, a tunnel must give it. */
   guest = e2e_guest_boot_with_password ("vnc", "hangarpw");
+  second_guest = e2e_guest_boot_with_password ("vnc", "hangarpw");
   spice_guest = e2e_guest_boot_with_password ("spice", "hangarpw");
 
   g_test_add_func ("/e2e/remote/console-over-ssh", test_console_over_ssh);
   g_test_add_func ("/e2e/remote/spice-over-ssh", test_spice_over_ssh);
+  g_test_add_func ("/e2e/remote/three-consoles", test_three_consoles);
   g_test_add_func ("/e2e/remote/reopen-at-once", test_reopen_at_once);
   ret = g_test_run ();
 
   e2e_guest_free (guest);
+  e2e_guest_free (second_guest);
   e2e_guest_free (spice_guest);
   e2e_sshd_stop ();
   return ret;
