@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hangar-connection.h"
 #include "hangar-guest-window-private.h"
 
 /* The guest's power actions, each the core action of the same name. */
@@ -31,6 +32,16 @@ static const struct {
 #define SC_F12       0x58
 
 /* What the guest's state and the console's allow, after either changed. */
+/* The guest's host dropped and waits for its next attempt to reconnect. */
+static gboolean
+host_dropped (HangarGuestWindow *self)
+{
+  HangarConnection *host = hangar_guest_get_connection (self->guest);
+
+  return host != NULL && hangar_guest_get_state (self->guest) == HANGAR_GUEST_STATE_UNKNOWN &&
+         hangar_connection_get_state (host) == HANGAR_CONNECTION_STATE_FAILED;
+}
+
 void
 _hangar_guest_window_actions_update (HangarGuestWindow *self)
 {
@@ -43,7 +54,8 @@ _hangar_guest_window_actions_update (HangarGuestWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.send-keys", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.screenshot", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.reconnect",
-                                 self->display != NULL && hangar_guest_is_active (self->guest));
+                                 host_dropped (self) ||
+                                 (self->display != NULL && hangar_guest_is_active (self->guest)));
 }
 
 /* A failed action is told in a dialog: the guest's state shows nothing happened. */
@@ -215,7 +227,13 @@ reconnect_activated (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *param)
 {
-  _hangar_guest_window_open_display (HANGAR_GUEST_WINDOW (widget));
+  HangarGuestWindow *self = HANGAR_GUEST_WINDOW (widget);
+
+  /* A host that dropped is tried now; the console comes back with it. */
+  if (host_dropped (self))
+    hangar_connection_open_async (hangar_guest_get_connection (self->guest), NULL, NULL, NULL);
+  else
+    _hangar_guest_window_open_display (self);
 }
 
 /* Called from class_init after the properties: console.scaling is the window's

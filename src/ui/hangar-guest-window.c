@@ -84,8 +84,9 @@ update_console_view (HangarGuestWindow *self)
           g_autofree char *description = why != NULL ? g_strdup_printf ("%s %s", why, then)
                                                      : g_strdup (then);
 
+          /* Reconnect tries the host now rather than at its next attempt. */
           show_status (self, "network-offline-symbolic", _("Disconnected"), description, FALSE,
-                       FALSE, FALSE);
+                       FALSE, host_state == HANGAR_CONNECTION_STATE_FAILED);
           return;
         }
       /* Closed: the same window comes back to life when the host is opened again. */

@@ -116,6 +116,19 @@ on_host_state_cb (HangarConnection *host,
 }
 
 static gboolean
+host_failed (gpointer data)
+{
+  return hangar_connection_get_state (data) == HANGAR_CONNECTION_STATE_FAILED;
+}
+
+static gboolean
+has_label (GtkWidget    *widget,
+           gconstpointer label)
+{
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static gboolean
 two_attempts_failed (gpointer data)
 {
   Attempts *attempts = data;
@@ -160,6 +173,7 @@ test_host_drops_and_returns (void)
   Attempts attempts = { 0, FALSE };
   FramesAfter after;
   AdwStatusPage *status;
+  GtkWidget *reconnect;
   gint64 ms = 0;
 
   e2e_assert (e2e_wait_for (is_settled, remote, CONNECT_TIMEOUT), "%s did not connect", uri);
@@ -217,6 +231,22 @@ test_host_drops_and_returns (void)
                             "returns with it."));
   hangar_test_assert_accessible_names (GTK_WIDGET (window));
   test_save_screenshot (GTK_WIDGET (window), "ssh-drop-disconnected");
+
+  /* Reconnect on the page tries the host now: with sshd still away that attempt fails,
+   * the window still says Disconnected, and the host goes on trying by itself. */
+  e2e_assert (e2e_wait_for (host_failed, remote, 15000), "the host is “%s”, not waiting",
+              hangar_connection_get_state_label (remote));
+  reconnect = test_find_widget (GTK_WIDGET (window), GTK_TYPE_BUTTON, has_label, "Re_connect");
+  e2e_assert (reconnect != NULL && gtk_widget_is_visible (reconnect),
+              "the Disconnected page offers no Reconnect");
+  attempts.failed = 0;
+  test_click_button (GTK_WIDGET (window), "Re_connect");
+  e2e_assert (hangar_connection_get_state (remote) == HANGAR_CONNECTION_STATE_CONNECTING,
+              "Reconnect did not try the host (it is “%s”)",
+              hangar_connection_get_state_label (remote));
+  e2e_assert (e2e_wait_for (host_failed, remote, 30000), "the attempt Reconnect made did not end");
+  e2e_assert (says_disconnected (window), "the window stopped saying Disconnected after "
+              "Reconnect while sshd was away");
 
   /* The host is back: the console comes back by itself. The test's own start of sshd
    * blocks its main loop (a spawn): the meter runs again once it listens. */
