@@ -912,42 +912,6 @@ hangar_install_setup_upload_pool (const HangarGuestSpec *spec,
   return pool == NULL || hangar_pool_holds_files (pool) ? spec->pool_name : "default";
 }
 
-typedef struct {
-  HangarJob *job;
-  char *message;
-  double fraction;
-} Progress;
-
-static gboolean
-show_progress (gpointer data)
-{
-  Progress *progress = data;
-
-  hangar_job_set_message (progress->job, progress->message);
-  hangar_job_set_fraction (progress->job, progress->fraction);
-  g_object_unref (progress->job);
-  g_free (progress->message);
-  g_free (progress);
-  return G_SOURCE_REMOVE;
-}
-
-/* From the worker: the job belongs to the main thread. */
-static void
-report_progress (HangarJob  *job,
-                 const char *message,
-                 double      fraction)
-{
-  Progress *progress;
-
-  if (job == NULL)
-    return;
-  progress = g_new0 (Progress, 1);
-  progress->job = g_object_ref (job);
-  progress->message = g_strdup (message);
-  progress->fraction = fraction;
-  g_main_context_invoke (NULL, show_progress, progress);
-}
-
 /* A volume name of @pool not taken yet: "@guest_name-@base", then with -2, -3… before
  * @base's extension. */
 static char *
@@ -1027,7 +991,7 @@ send_file (virStorageVolPtr  vol,
       sent += got;
       percent = (int) (sent * 100 / size);
       if (percent != last_percent)
-        report_progress (job, message, (double) sent / size);
+        hangar_job_report_from_worker (job, message, (double) sent / size);
       last_percent = percent;
     }
   if (virStreamFinish (stream) < 0)
@@ -1102,7 +1066,7 @@ upload_file (HangarInstallSetup *self,
 
   /* Translators: "Uploading guest-cidata.iso to the pool “default”" */
   message = g_strdup_printf (_("Uploading %s to the pool “%s”"), name, pool_name);
-  report_progress (job, message, 0);
+  hangar_job_report_from_worker (job, message, 0);
   if (!send_file (vol, G_INPUT_STREAM (input), size, message, job, cancellable, &local_error))
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

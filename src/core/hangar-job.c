@@ -197,3 +197,38 @@ hangar_job_is_cancelled (HangarJob *self)
   g_return_val_if_fail (HANGAR_IS_JOB (self), FALSE);
   return g_cancellable_is_cancelled (self->cancellable);
 }
+
+typedef struct {
+  HangarJob *job;
+  char *message;
+  double fraction;
+} JobUpdate;
+
+static gboolean
+apply_update (gpointer data)
+{
+  JobUpdate *update = data;
+
+  hangar_job_set_message (update->job, update->message);
+  hangar_job_set_fraction (update->job, update->fraction);
+  g_object_unref (update->job);
+  g_free (update->message);
+  g_free (update);
+  return G_SOURCE_REMOVE;
+}
+
+void
+hangar_job_report_from_worker (HangarJob  *job,
+                               const char *message,
+                               double      fraction)
+{
+  JobUpdate *update;
+
+  if (job == NULL)
+    return;
+  update = g_new0 (JobUpdate, 1);
+  update->job = g_object_ref (job);
+  update->message = g_strdup (message);
+  update->fraction = fraction;
+  g_main_context_invoke (NULL, apply_update, update);
+}

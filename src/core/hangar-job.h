@@ -28,5 +28,10 @@ void          hangar_job_set_message     (HangarJob  *self,
 GCancellable *hangar_job_get_cancellable (HangarJob  *self);
 void          hangar_job_cancel          (HangarJob  *self);
 gboolean      hangar_job_is_cancelled    (HangarJob  *self);
+/* Message and fraction at once, from a worker thread: applied on the main thread, which
+ * the job belongs to. A NULL @job is allowed (nothing to report to). */
+void          hangar_job_report_from_worker (HangarJob  *job,
+                                             const char *message,
+                                             double      fraction);
 
 G_END_DECLS

@@ -568,42 +568,6 @@ hangar_volume_resize_finish (HangarVolume *self,
 
 /* Deleting. */
 
-typedef struct {
-  HangarJob *job;
-  char *message;
-  double fraction;
-} JobUpdate;
-
-static gboolean
-apply_job_update (gpointer data)
-{
-  JobUpdate *update = data;
-
-  hangar_job_set_message (update->job, update->message);
-  hangar_job_set_fraction (update->job, update->fraction);
-  g_object_unref (update->job);
-  g_free (update->message);
-  g_free (update);
-  return G_SOURCE_REMOVE;
-}
-
-/* From a worker: the job is the main thread's. */
-static void
-report (HangarJob  *job,
-        const char *message,
-        double      fraction)
-{
-  JobUpdate *update;
-
-  if (job == NULL)
-    return;
-  update = g_new0 (JobUpdate, 1);
-  update->job = g_object_ref (job);
-  update->message = g_strdup (message);
-  update->fraction = fraction;
-  g_main_context_invoke (NULL, apply_job_update, update);
-}
-
 static gboolean
 delete_cancelled (VolumeOp *op)
 {
@@ -671,7 +635,7 @@ delete_thread (GTask        *task,
       g_autofree char *message = g_strdup_printf (_("Wiping %s"), op->name);
 
       /* libvirt says nothing of a wipe's progress: the job pulses. */
-      report (op->job, message, -1);
+      hangar_job_report_from_worker (op->job, message, -1);
       if (virStorageVolWipe (vol, 0) < 0)
         {
           hangar_storage_set_virt_error (&error, _("Could not wipe the volume “%s”: %s"),
@@ -691,7 +655,7 @@ delete_thread (GTask        *task,
   {
     g_autofree char *message = g_strdup_printf (_("Deleting %s"), op->name);
 
-    report (op->job, message, -1);
+    hangar_job_report_from_worker (op->job, message, -1);
   }
   if (virStorageVolDelete (vol, 0) < 0)
     hangar_storage_set_virt_error (&error, _("Could not delete the volume “%s”: %s"),
