@@ -24,6 +24,7 @@
 #include <libvirt/virterror.h>
 
 #include "e2e-guest.h"
+#include "e2e-host-page.h"
 #include "hangar-core.h"
 #include "hangar-host-storage-page.h"
 #include "hangar-host-window.h"
@@ -45,32 +46,6 @@ static gboolean
 is_connected (gpointer data)
 {
   return hangar_connection_get_state (data) == HANGAR_CONNECTION_STATE_CONNECTED;
-}
-
-static gboolean
-info_loaded (gpointer data)
-{
-  return hangar_host_info_get_loaded (hangar_host_window_get_host_info (data));
-}
-
-static gboolean
-use_measured (gpointer data)
-{
-  HangarHostInfo *info = hangar_host_window_get_host_info (data);
-
-  return hangar_host_info_get_cpu_usage (info) >= 0 &&
-         hangar_host_info_get_memory_fraction (info) >= 0;
-}
-
-static void
-assert_row (HangarHostWindow *window,
-            const char       *title,
-            const char       *expected)
-{
-  const char *shown = test_row_value (GTK_WIDGET (window), title);
-
-  e2e_assert (g_strcmp0 (shown, expected) == 0, "%s shows “%s”, libvirt says “%s”", title, shown,
-              expected);
 }
 
 /* Memory in use as /proc/meminfo tells it (KiB): neither free nor cache. */
@@ -117,25 +92,25 @@ test_overview (void)
 
   hangar_connection_set_stats_interval (connection, 500);
   gtk_window_present (GTK_WINDOW (window));
-  e2e_assert (e2e_wait_for (info_loaded, window, 10000), "The host's facts did not load");
+  e2e_assert (e2e_wait_for (e2e_host_info_loaded, window, 10000), "The host's facts did not load");
 
   host_name = virConnectGetHostname (other);
-  assert_row (window, "Host Name", host_name);
+  e2e_host_assert_row (window, "Host Name", host_name);
   free (host_name);
   e2e_assert (virConnectGetVersion (other, &version) == 0, "%s", e2e_virt_error ());
   hypervisor = g_strdup_printf ("%s %lu.%lu.%lu", virConnectGetType (other), version / 1000000,
                                 version / 1000 % 1000, version % 1000);
-  assert_row (window, "Hypervisor", hypervisor);
+  e2e_host_assert_row (window, "Hypervisor", hypervisor);
   e2e_assert (virNodeGetInfo (other, &node) == 0, "%s", e2e_virt_error ());
   cpus = g_strdup_printf ("%u at %u MHz", node.cpus, node.mhz);
-  assert_row (window, "CPUs", cpus);
+  e2e_host_assert_row (window, "CPUs", cpus);
   memory = g_format_size_full ((guint64)node.memory * 1024, G_FORMAT_SIZE_IEC_UNITS);
-  assert_row (window, "Memory", memory);
+  e2e_host_assert_row (window, "Memory", memory);
 
   /* A real host reports both. */
-  e2e_assert (e2e_wait_for (use_measured, window, 10000), "CPU and memory use not measured");
+  e2e_assert (e2e_wait_for (e2e_host_use_measured, window, 10000), "CPU and memory use not measured");
   cpu_text = g_strdup_printf ("%.0f %%", hangar_host_info_get_cpu_usage (info));
-  assert_row (window, "CPU Use", cpu_text);
+  e2e_host_assert_row (window, "CPU Use", cpu_text);
   used_kib = meminfo_used_kib (&total_kib);
   /* The total it counts use against is /proc/meminfo's, which may differ from what
    * virNodeGetInfo reports (on this machine 8 GiB of 23.5). */
@@ -365,42 +340,27 @@ test_resize_and_delete (void)
 static void
 cleanup (void)
 {
-  virStoragePoolPtr pool;
-
-  if (other == NULL || pool_name == NULL)
-    return;
-  pool = virStoragePoolLookupByName (other, pool_name);
-  if (pool != NULL)
-    {
-      virStoragePoolDestroy (pool);
-      virStoragePoolFree (pool);
-    }
-  virResetLastError ();
+  if (other != NULL && pool_name != NULL)
+    e2e_host_stop_pool (other, pool_name);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  const char *uri = g_getenv ("HANGAR_TEST_LIBVIRT_URI");
   int status;
 
   e2e_gtk_test_init (&argc, &argv);
   adw_init ();
   hangar_core_init ();
-  if (uri == NULL || *uri == '\0')
-    g_error ("HANGAR_TEST_LIBVIRT_URI is not set: run the tests with build-aux/test, which "
-             "starts libvirtd");
-  other = virConnectOpen (uri);
-  if (other == NULL)
-    g_error ("Cannot open %s: %s", uri, e2e_virt_error ());
+  other = e2e_host_open_direct ();
   e2e_remove_stale_pools (other, POOL_PREFIX);
   e2e_set_cleanup (cleanup);
 
-  connection = hangar_connection_new (uri);
+  connection = hangar_connection_new (g_getenv ("HANGAR_TEST_LIBVIRT_URI"));
   hangar_connection_open_async (connection, NULL, NULL, NULL);
   if (!e2e_wait_for (is_connected, connection, 30000))
-    g_error ("Hangar did not connect to %s", uri);
+    g_error ("Hangar did not connect to %s", hangar_connection_get_uri (connection));
 
   g_test_add_func ("/e2e-host-page/overview", test_overview);
   g_test_add_func ("/e2e-host-page/resize-and-delete", test_resize_and_delete);
