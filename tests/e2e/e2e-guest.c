@@ -606,3 +606,52 @@ e2e_compare_textures (GdkTexture   *expected,
   *diff = n ? (GdkRectangle) { x0, y0, x1 - x0 + 1, y1 - y0 + 1 } : (GdkRectangle) { 0 };
   return n;
 }
+
+typedef struct {
+  HangarDisplay *display;
+  GdkTexture    *shot;
+  GdkRectangle   diff;
+  guint          mismatched;
+} PictureWait;
+
+static gboolean
+display_equals_shot (gpointer data)
+{
+  PictureWait *w = data;
+  g_autoptr(GdkTexture) ours = hangar_display_get_screenshot (w->display);
+
+  if (ours == NULL || gdk_texture_get_width (ours) != gdk_texture_get_width (w->shot) ||
+      gdk_texture_get_height (ours) != gdk_texture_get_height (w->shot))
+    return FALSE;
+  w->mismatched = e2e_compare_textures (w->shot, ours, &w->diff);
+  return w->mismatched == 0;
+}
+
+guint
+e2e_display_wait_for_guest (HangarDisplay *display,
+                            E2eGuest      *guest,
+                            guint          timeout_ms,
+                            GdkRectangle  *diff)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+  PictureWait w = { display, NULL, { 0 }, G_MAXUINT };
+  int attempt = 0;
+
+  do
+    {
+      g_clear_object (&w.shot);
+      w.shot = e2e_guest_screenshot (guest);
+      attempt++;
+      if (e2e_wait_for (display_equals_shot, &w, 1000))
+        break;
+      g_test_message ("attempt %d: %u pixels differ in %d,%d %d×%d", attempt, w.mismatched,
+                      w.diff.x, w.diff.y, w.diff.width, w.diff.height);
+    }
+  while (g_get_monotonic_time () < end);
+  if (w.mismatched == 0)
+    g_test_message ("the console equals libvirt's screenshot (%d×%d), attempt %d",
+                    gdk_texture_get_width (w.shot), gdk_texture_get_height (w.shot), attempt);
+  g_clear_object (&w.shot);
+  *diff = w.diff;
+  return w.mismatched;
+}

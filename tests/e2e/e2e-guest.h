@@ -6,6 +6,7 @@
 
 #include "e2e-virt.h"
 #include "hangar-connection.h"
+#include "hangar-display.h"
 
 G_BEGIN_DECLS
 
@@ -116,5 +117,14 @@ char      *e2e_window_xid          (GtkWindow   *window);
 guint      e2e_compare_textures    (GdkTexture   *expected,
                                     GdkTexture   *actual,
                                     GdkRectangle *diff);
+/* Waits up to @timeout_ms for @display's picture to equal libvirt's screenshot of
+ * @guest: takes libvirt's picture, gives the console up to a second to show that very
+ * frame, and takes a new picture if not (the guest's screen may have changed meanwhile;
+ * the VGA text cursor blinks on QEMU's own clock). Returns how many pixels differed at
+ * the last comparison (0: equal), their bounding box in @diff; each attempt is logged. */
+guint      e2e_display_wait_for_guest (HangarDisplay *display,
+                                       E2eGuest      *guest,
+                                       guint          timeout_ms,
+                                       GdkRectangle  *diff);
 
 G_END_DECLS

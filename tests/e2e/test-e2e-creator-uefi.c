@@ -84,6 +84,16 @@ assert_xml_value (const char *xml,
               expected, xml);
 }
 
+/* What SWTPM_DIR holds. libvirtd makes the directory when it first starts a guest with
+ * an emulated TPM, so on a fresh machine it may not exist yet: it then holds nothing. */
+static char *
+swtpm_files (void)
+{
+  if (!g_file_test (SWTPM_DIR, G_FILE_TEST_EXISTS))
+    return g_strdup ("");
+  return e2e_creator_files_in (SWTPM_DIR);
+}
+
 /* The pid of an swtpm process whose command line names @uuid (its state directory is
  * SWTPM_DIR/@uuid), or 0. */
 static int
@@ -373,7 +383,7 @@ test_failing_create_leaves_nothing (void)
 
   pool_before = e2e_creator_files_in (host->pool_dir);
   nvram_before = e2e_creator_files_in (NVRAM_DIR);
-  swtpm_before = e2e_creator_files_in (SWTPM_DIR);
+  swtpm_before = swtpm_files ();
   domains_before = e2e_creator_count_domains (host->other);
   nvram_file = g_strconcat (failing_name, "_VARS.fd", NULL);
   watch.file = nvram_file;
@@ -409,7 +419,7 @@ test_failing_create_leaves_nothing (void)
   e2e_assert (g_str_equal (nvram_before, after), "%s held “%s” and now holds “%s”", NVRAM_DIR,
               nvram_before, after);
   g_free (after);
-  after = e2e_creator_files_in (SWTPM_DIR);
+  after = swtpm_files ();
   e2e_assert (g_str_equal (swtpm_before, after), "%s held “%s” and now holds “%s”", SWTPM_DIR,
               swtpm_before, after);
   e2e_assert (virDomainLookupByName (host->other, failing_name) == NULL, "%s is still defined",
@@ -427,9 +437,10 @@ main (int   argc,
   int status;
 
   e2e_creator_init (&argc, &argv);
-  e2e_assert (g_file_test (NVRAM_DIR, G_FILE_TEST_IS_DIR) && g_file_test (SWTPM_DIR, G_FILE_TEST_IS_DIR),
-              "%s or %s is missing: is libvirtd's QEMU driver installed, with swtpm?", NVRAM_DIR,
-              SWTPM_DIR);
+  e2e_assert (g_file_test (NVRAM_DIR, G_FILE_TEST_IS_DIR),
+              "%s is missing: is libvirtd's QEMU driver installed?", NVRAM_DIR);
+  e2e_assert (g_file_test ("/usr/bin/swtpm", G_FILE_TEST_IS_EXECUTABLE),
+              "/usr/bin/swtpm is missing: the swtpm package is needed for the TPM");
   host = e2e_creator_host_open (PREFIX, FALSE, cleanup);
 
   g_test_add_func ("/e2e-creator-uefi/create-start-delete", test_create_start_delete);

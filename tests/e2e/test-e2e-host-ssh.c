@@ -18,10 +18,8 @@
 #include "config.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <libvirt/virterror.h>
@@ -29,7 +27,6 @@
 #include "e2e-guest.h"
 #include "e2e-host-page.h"
 #include "e2e-sshd.h"
-#include "e2e-tls.h"
 #include "hangar-core.h"
 #include "hangar-host-storage-page.h"
 #include "hangar-host-window.h"
@@ -43,8 +40,6 @@
 static virConnectPtr other;
 static HangarConnection *remote;
 static int sshd_port;
-/* The sshd this test starts again after taking the first one away. */
-static GPid restarted_sshd;
 static char *pool_name;
 
 static gboolean
@@ -213,119 +208,6 @@ test_overview_and_storage (void)
   hangar_connection_set_stats_interval (remote, 3000);
 }
 
-/* The host away. */
-
-static char *
-sshd_dir (void)
-{
-  const char *config = g_getenv ("HANGAR_SSH_CONFIG");
-
-  e2e_assert (config != NULL, "HANGAR_SSH_CONFIG is not set: e2e_sshd_start sets it");
-  return g_path_get_dirname (config);
-}
-
-/* Gone, or dead and not yet reaped: the first sshd is the test's own child (e2e-sshd
- * reaps it only at its stop). */
-static gboolean
-pid_gone (gpointer data)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", GPOINTER_TO_INT (data));
-  g_autofree char *stat = NULL;
-  const char *state;
-
-  if (!g_file_get_contents (path, &stat, NULL, NULL))
-    return TRUE;
-  /* "pid (comm) S …": the state follows the command's closing parenthesis. */
-  state = strrchr (stat, ')');
-  return state != NULL && state[1] == ' ' && state[2] == 'Z';
-}
-
-/* Ends @pid (SIGTERM) and waits until it is gone. */
-static void
-end_process (int         pid,
-             const char *what)
-{
-  e2e_assert (pid > 0 && kill (pid, SIGTERM) == 0, "Cannot end %s (pid %d): %s", what, pid,
-              g_strerror (errno));
-  e2e_assert (e2e_wait_for (pid_gone, GINT_TO_POINTER (pid), 10000), "%s (pid %d) did not end",
-              what, pid);
-}
-
-/* The sshd processes serving connections to the test sshd's port (each session's
- * monitor and its unprivileged child share the socket). */
-static GArray *
-session_pids (void)
-{
-  g_autofree char *command = g_strdup_printf ("ss -Htnp state established ( sport = :%d )",
-                                              sshd_port);
-  g_autofree char *out = NULL;
-  g_autoptr(GError) error = NULL;
-  GArray *pids = g_array_new (FALSE, FALSE, sizeof (int));
-  const char *p;
-
-  e2e_assert (g_spawn_command_line_sync (command, &out, NULL, NULL, &error), "ss failed: %s",
-              error->message);
-  for (p = strstr (out, "pid="); p != NULL; p = strstr (p + 4, "pid="))
-    {
-      int pid = (int)g_ascii_strtoll (p + 4, NULL, 10);
-      gboolean known = FALSE;
-
-      for (guint i = 0; i < pids->len; i++)
-        known |= g_array_index (pids, int, i) == pid;
-      if (!known && pid > 0)
-        g_array_append_val (pids, pid);
-    }
-  return pids;
-}
-
-/* sshd goes: its listener first, so no reconnect can come in, then the session. */
-static void
-take_sshd_away (void)
-{
-  g_autofree char *dir = sshd_dir ();
-  g_autofree char *pid_file = g_build_filename (dir, "sshd.pid", NULL);
-  g_autofree char *text = NULL;
-  g_autoptr(GArray) sessions = session_pids ();
-
-  e2e_assert (sessions->len > 0, "No sshd session serves the host");
-  e2e_assert (g_file_get_contents (pid_file, &text, NULL, NULL), "No %s", pid_file);
-  end_process ((int)g_ascii_strtoll (text, NULL, 10), "sshd");
-  for (guint i = 0; i < sessions->len; i++)
-    {
-      int pid = g_array_index (sessions, int, i);
-
-      /* The unprivileged child may end with its monitor. */
-      if (kill (pid, SIGTERM) < 0 && errno != ESRCH)
-        e2e_fail (__FILE__, __LINE__, G_STRFUNC, "Cannot end sshd session %d: %s", pid,
-                  g_strerror (errno));
-      e2e_assert (e2e_wait_for (pid_gone, GINT_TO_POINTER (pid), 10000),
-                  "sshd session %d did not end", pid);
-    }
-}
-
-static void
-die_with_test (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-/* sshd again, on the same port with the same configuration and keys. */
-static void
-bring_sshd_back (void)
-{
-  g_autofree char *dir = sshd_dir ();
-  g_autofree char *config = g_build_filename (dir, "sshd_config", NULL);
-  const char *argv[] = { "/usr/sbin/sshd", "-D", "-e", "-f", config, NULL };
-  g_autoptr(GError) error = NULL;
-
-  e2e_assert (g_spawn_async (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
-                             G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                             die_with_test, NULL, &restarted_sshd, &error),
-              "Cannot start sshd again: %s", error->message);
-  e2e_assert (e2e_wait_for (e2e_tls_port_listens, GINT_TO_POINTER (sshd_port), 10000),
-              "sshd did not listen again on 127.0.0.1:%d", sshd_port);
-}
-
 static AdwStatusPage *
 status_page (HangarHostWindow *window)
 {
@@ -382,7 +264,7 @@ test_host_away (void)
               "CPU and memory use not measured");
   assert_one_ssh_session ();
 
-  take_sshd_away ();
+  e2e_sshd_kill ();
   e2e_assert (e2e_wait_for (shows_away, window, 30000),
               "The window does not say the host is away (state %s: %s)",
               hangar_connection_get_state_label (remote),
@@ -415,7 +297,7 @@ test_host_away (void)
               "After failed reconnects the status page does not name the host: “%s”",
               description);
 
-  bring_sshd_back ();
+  e2e_sshd_restart ();
   e2e_assert (e2e_wait_for (is_connected, remote, 30000), "Hangar did not reconnect: %s",
               hangar_connection_get_error_message (remote));
   e2e_assert (e2e_wait_for (test_overview_shown, window, 10000), "The overview did not come back");
@@ -431,12 +313,6 @@ test_host_away (void)
 static void
 cleanup (void)
 {
-  if (restarted_sshd > 0)
-    {
-      kill (restarted_sshd, SIGTERM);
-      g_spawn_close_pid (restarted_sshd);
-      restarted_sshd = 0;
-    }
   if (other != NULL && pool_name != NULL)
     e2e_host_stop_pool (other, pool_name);
 }
