@@ -21,6 +21,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
@@ -368,12 +369,41 @@ test_vnc_one_copy_scrolled (void)
   g_assert_cmpuint (growth, <, PICTURE_BYTES + 32 * MiB);
 }
 
+/* Whether reading memory that was never written makes it resident. Linux usually maps
+ * its shared zero page for such reads, so they cost nothing; not every kernel does (seen:
+ * a Firecracker guest's 6.18, where reading 64 MiB of fresh memory adds 64 MiB of RSS). */
+static gboolean
+reads_make_resident (void)
+{
+  gsize size = 16 * MiB;
+  volatile guint8 *p = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                             -1, 0);
+  gsize before = status_bytes ("VmRSS:");
+  gsize after;
+  guint sum = 0;
+
+  g_assert_true (p != MAP_FAILED);
+  for (gsize i = 0; i < size; i += 4096)
+    sum += p[i];
+  after = status_bytes ("VmRSS:");
+  munmap ((void *)p, size);
+  g_assert_cmpuint (sum, ==, 0);
+  return after > before + size / 2;
+}
+
 /* SPICE: spice-client-glib holds the surface and Hangar draws from it in place. The
- * fault server never paints it, so its pages stay untouched: a copy would show. */
+ * fault server never paints it, so its pages are never written: drawing them reads
+ * zeros, which costs no memory where the kernel maps its zero page, and one surface's
+ * worth where it does not. A copy of the picture would add a whole picture more. */
 static void
 test_spice_no_copy (void)
 {
-  g_assert_cmpuint (picture_growth (FAULT_SPICE_SURFACE, FALSE), <, PICTURE_BYTES / 4);
+  gboolean resident = reads_make_resident ();
+  gsize growth;
+
+  g_test_message ("Reading fresh memory %s it resident here", resident ? "makes" : "does not make");
+  growth = picture_growth (FAULT_SPICE_SURFACE, FALSE);
+  g_assert_cmpuint (growth, <, (resident ? PICTURE_BYTES : 0) + PICTURE_BYTES / 4);
 }
 
 int
