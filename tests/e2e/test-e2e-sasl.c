@@ -151,18 +151,35 @@ start_daemon (void)
     g_error ("The test's libvirtd did not listen on 127.0.0.1:%d within 30 s", port);
 }
 
-/* No connection from this machine to the test's libvirtd is open any more. */
-static gboolean
-no_client (gpointer data)
+/* What `ss` says of the established TCP connections from this process (Hangar's links)
+ * to the test's libvirtd: one line each. */
+static char *
+links_to_daemon (void)
 {
-  g_autofree char *command = g_strdup_printf ("ss -Htn state established ( dport = :%d )",
+  g_autofree char *command = g_strdup_printf ("ss -Htnp state established ( dport = :%d )",
                                               port);
   g_autofree char *out = NULL;
+  g_autofree char *mine = g_strdup_printf ("pid=%d,", (int)getpid ());
+  g_autoptr(GString) found = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
   g_autoptr(GError) error = NULL;
 
   if (!g_spawn_command_line_sync (command, &out, NULL, NULL, &error))
     g_error ("ss failed: %s", error->message);
-  return out == NULL || *g_strstrip (out) == '\0';
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], mine) != NULL)
+      g_string_append_printf (found, "%s\n", lines[i]);
+  return g_string_free (g_steal_pointer (&found), FALSE);
+}
+
+/* No connection from this process to the test's libvirtd is open any more. */
+static gboolean
+no_client (gpointer data)
+{
+  g_autofree char *links = links_to_daemon ();
+
+  return *links == '\0';
 }
 
 static void
@@ -213,11 +230,16 @@ test_sasl_login (void)
   test_credentials_answer (test_credentials_wait_dialog (1, 30000), USER, PASSWORD);
   test_credentials_wait_state (connection, HANGAR_CONNECTION_STATE_CONNECTED, 30000);
   test_credentials_wait_no_dialog ();
+  g_assert_false (no_client (NULL));
   hangar_connection_close (connection);
   /* Closing ends on a worker: the daemon goes only once the link has (killed under an
    * unregistering client, libvirt's teardown met a reset connection). */
   if (!e2e_wait_for (no_client, NULL, 15000))
-    g_error ("Hangar's link to the test's libvirtd stayed open after Close");
+    {
+      g_autofree char *links = links_to_daemon ();
+
+      g_error ("Hangar's link to the test's libvirtd stayed open after Close:\n%s", links);
+    }
 }
 
 int
