@@ -73,7 +73,13 @@ add_sample (StatsData           *data,
     }
   if (!sample.has_cpu)
     {
-      if (virDomainGetInfo (domain, &info) == 0)
+      if (virDomainGetInfo (domain, &info) < 0)
+        virResetLastError ();
+      /* A guest that stopped after the tick listed it still answers, with no CPU time
+       * and its configured memory (LXC): nothing of it is a sample. */
+      else if (info.state == VIR_DOMAIN_SHUTOFF)
+        return;
+      else
         {
           sample.cpu_time = info.cpuTime;
           sample.has_cpu = TRUE;
@@ -83,8 +89,6 @@ add_sample (StatsData           *data,
               sample.has_memory = TRUE;
             }
         }
-      else
-        virResetLastError ();
     }
   sample.uuid = g_strdup (uuid);
   g_array_append_val (data->samples, sample);
@@ -182,9 +186,8 @@ on_stats_tick_cb (gpointer user_data)
       if (!hangar_guest_is_active (guest) || domain == NULL)
         continue;
       any_active = TRUE;
-      /* Only the per-guest fallback needs the list itself. */
-      if (!self->bulk_stats_unsupported)
-        break;
+      /* For the per-guest fallback; listed on every tick, so that the tick that learns
+       * the bulk call is missing already samples each guest. */
       virDomainRef (domain);
       g_ptr_array_add (running, domain);
     }
