@@ -805,6 +805,12 @@ test_storage_sources (void)
 }
 
 static gboolean
+row_hidden (gpointer data)
+{
+  return !gtk_widget_get_visible (data);
+}
+
+static gboolean
 pool_chosen (gpointer data)
 {
   return g_strcmp0 (pool_text (data), "default") == 0;
@@ -829,9 +835,131 @@ test_storage_default_pool (void)
 
   test_click (test_find_titled (fixture.page, GTK_TYPE_BUTTON, "Create _It"));
   g_assert_true (test_wait_for (pool_chosen, rows.pool, 5000));
-  g_assert_false (gtk_widget_get_visible (rows.default_pool));
+  /* Hidden once the new pool runs. */
+  g_assert_true (test_wait_for (row_hidden, rows.default_pool, 5000));
   g_assert_nonnull (hangar_connection_find_pool (fixture.connection, "default"));
   test_creator_page_close (&fixture);
+}
+
+static gboolean
+no_default_pool (gpointer data)
+{
+  return hangar_connection_find_pool (data, "default") == NULL;
+}
+
+static gboolean
+spec_names_made_pool (gpointer page)
+{
+  g_autoptr(HangarGuestSpec) spec = hangar_guest_spec_new ();
+
+  hangar_creator_page_apply (HANGAR_CREATOR_PAGE (page), spec);
+  return g_strcmp0 (spec->made_pool, "default") == 0 && g_strcmp0 (spec->pool_name, "default") == 0;
+}
+
+/* Destroys the page's window; the connection stays open to watch the host. */
+static void
+destroy_page (Fixture *fixture)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  test_assert_finalized (g_steal_pointer (&fixture->window));
+  test_assert_finalized (g_steal_pointer (&fixture->state));
+}
+
+/* Only a guest that needs a pool is told of the missing "default": a new disk, not
+ * "No Disk" or an existing one on this host (nothing is uploaded locally). The pool
+ * the window made goes with the window when nothing was put in it. */
+static void
+test_storage_default_pool_removed (void)
+{
+  Fixture fixture = { 0 };
+  StorageRows rows;
+  g_autofree char *uri = test_data_uri ("storage-host.xml");
+
+  open_storage (&fixture, uri, &rows);
+  g_assert_true (gtk_widget_get_visible (rows.default_pool));
+  gtk_widget_activate (rows.none);
+  g_assert_false (gtk_widget_get_visible (rows.default_pool));
+  g_assert_true (hangar_creator_page_get_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+  gtk_widget_activate (rows.existing);
+  g_assert_false (gtk_widget_get_visible (rows.default_pool));
+  gtk_widget_activate (test_find_titled (fixture.page, ADW_TYPE_ACTION_ROW, "C_reate a Disk"));
+  g_assert_true (gtk_widget_get_visible (rows.default_pool));
+
+  test_click (test_find_titled (fixture.page, GTK_TYPE_BUTTON, "Create _It"));
+  /* The spec names it as made here: a failed creation removes it too
+   * (test-guest-creator /made-pool). */
+  g_assert_true (test_wait_for (spec_names_made_pool, fixture.page, 5000));
+  g_assert_cmpstr (pool_text (rows.pool), ==, "default");
+  destroy_page (&fixture);
+  g_assert_true (test_wait_for (no_default_pool, fixture.connection, 5000));
+  hangar_connection_close (fixture.connection);
+  test_assert_finalized (g_steal_pointer (&fixture.connection));
+}
+
+static HangarPool *
+make_default_pool (HangarConnection *connection)
+{
+  g_autoptr(HangarPoolSpec) spec = hangar_connection_default_pool_spec (connection);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarPool *pool;
+
+  hangar_connection_create_pool_async (connection, spec, NULL, NULL, test_on_result_cb, &result);
+  g_assert_true (test_wait_for (test_has_result, &result, 5000));
+  pool = hangar_connection_create_pool_finish (connection, result, &error);
+  g_assert_no_error (error);
+  return pool;
+}
+
+static gboolean
+pool_is_active (gpointer data)
+{
+  return hangar_pool_get_active (data);
+}
+
+static gboolean
+pool_is_stopped (gpointer data)
+{
+  return !hangar_pool_get_active (data);
+}
+
+/* The user's own "default", stopped: said, started with Start It, and kept when the
+ * window goes. */
+static void
+test_storage_default_pool_stopped (void)
+{
+  Fixture fixture = { 0 };
+  g_autofree char *uri = test_data_uri ("storage-host.xml");
+  g_autoptr(HangarPool) pool = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *row;
+
+  fixture.connection = test_open_connection (uri);
+  g_assert_true (test_wait_for (has_pools, fixture.connection, 5000));
+  pool = make_default_pool (fixture.connection);
+  hangar_pool_stop_async (pool, NULL, test_on_result_cb, &result);
+  g_assert_true (test_wait_for (test_has_result, &result, 5000));
+  g_assert_true (hangar_pool_stop_finish (pool, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (test_wait_for (pool_is_stopped, pool, 5000));
+
+  test_creator_page_show (&fixture, hangar_creator_storage_page_new, 640, 720);
+  g_assert_true (test_wait_for (is_host_ready, fixture.state, 5000));
+  row = test_find_titled (fixture.page, ADW_TYPE_ACTION_ROW, "The pool “default” is stopped");
+  g_assert_true (gtk_widget_get_visible (row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Hangar can start it");
+  assert_controls_named (fixture.page);
+  test_click (test_find_titled (fixture.page, GTK_TYPE_BUTTON, "Start _It"));
+  g_assert_true (test_wait_for (pool_is_active, pool, 5000));
+  g_assert_true (test_wait_for (row_hidden, row, 5000));
+
+  destroy_page (&fixture);
+  test_spin (200);
+  g_assert_true (hangar_connection_find_pool (fixture.connection, "default") == pool);
+  g_clear_object (&pool);
+  hangar_connection_close (fixture.connection);
+  test_assert_finalized (g_steal_pointer (&fixture.connection));
 }
 
 int
@@ -856,6 +984,8 @@ main (int   argc,
   g_test_add_func ("/creator-hardware/storage/existing-and-none", test_storage_existing_and_none);
   g_test_add_func ("/creator-hardware/storage/sources", test_storage_sources);
   g_test_add_func ("/creator-hardware/storage/default-pool", test_storage_default_pool);
+  g_test_add_func ("/creator-hardware/storage/default-pool-removed", test_storage_default_pool_removed);
+  g_test_add_func ("/creator-hardware/storage/default-pool-stopped", test_storage_default_pool_stopped);
   status = g_test_run ();
   g_free (creator_host_uri);
   return status;

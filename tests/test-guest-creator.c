@@ -632,6 +632,146 @@ test_define_fails (void)
   test_assert_finalized (connection);
 }
 
+/* A pool made for the guest (the storage page's "Create It" for "default"), the
+ * disk to go in it: made here through the connection, as the page does. */
+static HangarPool *
+make_pool (HangarConnection *connection,
+           const char       *name)
+{
+  g_autoptr(HangarPoolSpec) pool_spec = hangar_pool_spec_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  HangarPool *pool;
+
+  pool_spec->name = g_strdup (name);
+  pool_spec->type = HANGAR_POOL_TYPE_DIR;
+  pool_spec->target_path = g_strconcat ("/", name, NULL);
+  pool_spec->build = TRUE;
+  hangar_connection_create_pool_async (connection, pool_spec, NULL, NULL, test_on_result_cb, &result);
+  g_assert_true (test_wait_for (test_has_result, &result, 10000));
+  pool = hangar_connection_create_pool_finish (connection, result, &error);
+  g_assert_no_error (error);
+  g_assert_true (hangar_pool_get_active (pool));
+  return pool;
+}
+
+static gboolean
+pool_exists (virConnectPtr  conn,
+             const char    *name)
+{
+  virStoragePoolPtr pool = virStoragePoolLookupByName (conn, name);
+
+  if (pool == NULL)
+    return FALSE;
+  virStoragePoolFree (pool);
+  return TRUE;
+}
+
+static gboolean
+remove_pool (HangarPool *pool,
+             GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  hangar_guest_creator_remove_pool_async (pool, TRUE, NULL, test_on_result_cb, &result);
+  g_assert_true (test_wait_for (test_has_result, &result, 10000));
+  return hangar_guest_creator_remove_pool_finish (pool, result, error);
+}
+
+/* The pool the window made for the guest goes with a failed creation (the define
+ * refused: a guest of that name came meanwhile) and with a Cancel during the
+ * allocation, after the disk it held; a pool the user had already (spec->made_pool
+ * NULL) stays. remove_pool keeps a pool that holds a volume. */
+static void
+test_made_pool (void)
+{
+  HangarConnection *connection = test_open_connection ("test:///default");
+  virConnectPtr other = virConnectOpen ("test:///default");
+  g_autoptr(HangarGuestSpec) theirs = spec_for (HANGAR_GUEST_SOURCE_MANUAL);
+  g_autofree char *their_xml = NULL;
+  virDomainPtr domain;
+
+  g_free (theirs->name);
+  theirs->name = g_strdup ("made-pool-guest");
+  g_assert_true (hangar_guest_spec_fill_host (theirs, connection, NULL));
+  their_xml = build_xml (theirs, HANGAR_DOMAIN_PHASE_FINAL);
+
+  for (guint made = 0; made < 2; made++)
+    {
+      g_autoptr(HangarPool) pool = make_pool (connection, "made-pool");
+      g_autoptr(HangarGuestSpec) spec = new_disk_spec (connection, "made-pool-guest");
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = NULL;
+
+      g_free (spec->pool_name);
+      spec->pool_name = g_strdup ("made-pool");
+      spec->made_pool = made ? g_strdup ("made-pool") : NULL;
+      spec->made_pool_dir = TRUE;
+      domain = virDomainDefineXML (other, their_xml);
+      g_assert_nonnull (domain);
+
+      name = run_creator (connection, spec, NULL, &error);
+      g_assert_null (name);
+      g_assert_error (error, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DEFINE);
+      g_assert_cmpint (virDomainUndefine (domain), ==, 0);
+      virDomainFree (domain);
+      g_assert_cmpint (pool_exists (other, "made-pool"), ==, !made);
+      if (!made)
+        {
+          g_autofree char *volumes = test_volume_names (other, "made-pool");
+          g_autoptr(GError) remove_error = NULL;
+
+          g_assert_cmpstr (volumes, ==, "");
+          g_assert_true (remove_pool (pool, &remove_error));
+          g_assert_no_error (remove_error);
+          g_assert_false (pool_exists (other, "made-pool"));
+        }
+    }
+
+  /* Cancelled while the disk is allocated. */
+  {
+    g_autoptr(HangarPool) pool = make_pool (connection, "made-pool");
+    g_autoptr(HangarGuestSpec) spec = new_disk_spec (connection, "made-pool-guest");
+    TestJobWatch watch = { g_ptr_array_new_with_free_func (g_free), "Allocating" };
+    g_autoptr(GError) error = NULL;
+    g_autofree char *name = NULL;
+
+    g_free (spec->pool_name);
+    spec->pool_name = g_strdup ("made-pool");
+    spec->made_pool = g_strdup ("made-pool");
+    name = run_creator (connection, spec, &watch, &error);
+    g_assert_null (name);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_false (pool_exists (other, "made-pool"));
+    g_assert_false (domain_exists (other, "made-pool-guest"));
+    g_ptr_array_unref (watch.messages);
+  }
+
+  /* A pool with a volume in it is kept. */
+  {
+    g_autoptr(HangarPool) pool = make_pool (connection, "made-pool");
+    virStoragePoolPtr vpool = virStoragePoolLookupByName (other, "made-pool");
+    virStorageVolPtr volume;
+    g_autoptr(GError) error = NULL;
+
+    volume = virStorageVolCreateXML (vpool, "<volume><name>kept.img</name>"
+                                            "<capacity>1048576</capacity></volume>", 0);
+    g_assert_nonnull (volume);
+    g_assert_true (remove_pool (pool, &error));
+    g_assert_no_error (error);
+    g_assert_true (pool_exists (other, "made-pool"));
+    g_assert_cmpint (virStorageVolDelete (volume, 0), ==, 0);
+    virStorageVolFree (volume);
+    g_assert_true (remove_pool (pool, &error));
+    g_assert_false (pool_exists (other, "made-pool"));
+    virStoragePoolFree (vpool);
+  }
+
+  virConnectClose (other);
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
 /* Cancel as each step is announced: during the allocation, the define, the start.
  * Nothing is left, and the error says it was cancelled. */
 static void
@@ -794,6 +934,7 @@ main (int   argc,
   g_test_add_func ("/guest-creator/create", test_create);
   g_test_add_func ("/guest-creator/define-fails", test_define_fails);
   g_test_add_func ("/guest-creator/cancel", test_cancel);
+  g_test_add_func ("/guest-creator/made-pool", test_made_pool);
   g_test_add_func ("/guest-creator/finish-install", test_finish_install);
   g_test_add_func ("/guest-creator/finish-install-customized", test_finish_install_customized);
 

@@ -22,7 +22,7 @@
 #include "hangar-guest-private.h"
 #include "hangar-install-setup.h"
 #include "hangar-os-catalog.h"
-#include "hangar-pool.h"
+#include "hangar-pool-private.h"
 #include "hangar-volume.h"
 
 G_DEFINE_QUARK (hangar-guest-creator-error-quark, hangar_guest_creator_error)
@@ -168,6 +168,39 @@ add_undo_failure (Run        *run,
 }
 
 static void
+on_made_pool_removed_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!hangar_guest_creator_remove_pool_finish (HANGAR_POOL (object), result, &error))
+    add_undo_failure (run, error->message);
+  finish_undo (task);
+}
+
+/* Last: the pool the window made for this guest, now that nothing of the run is in it. */
+static void
+undo_made_pool (GTask *task)
+{
+  HangarGuestCreator *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  HangarPool *pool = run->spec->made_pool != NULL
+                     ? hangar_connection_find_pool (self->connection, run->spec->made_pool)
+                     : NULL;
+
+  if (pool == NULL)
+    {
+      finish_undo (task);
+      return;
+    }
+  hangar_guest_creator_remove_pool_async (pool, run->spec->made_pool_dir, NULL,
+                                          on_made_pool_removed_cb, g_object_ref (task));
+}
+
+static void
 on_volume_deleted_cb (GObject      *object,
                       GAsyncResult *result,
                       gpointer      user_data)
@@ -179,7 +212,7 @@ on_volume_deleted_cb (GObject      *object,
   if (!hangar_volume_delete_finish (HANGAR_VOLUME (object), result, &error))
     add_undo_failure (run, error->message);
   g_clear_object (&run->volume);
-  finish_undo (task);
+  undo_made_pool (task);
 }
 
 static void
@@ -243,7 +276,7 @@ on_undone_cb (GObject      *object,
                                   on_volume_deleted_cb, g_object_ref (task));
       return;
     }
-  finish_undo (task);
+  undo_made_pool (task);
 }
 
 /* Fails the run with @error once what it made is undone. */
@@ -878,5 +911,116 @@ hangar_guest_creator_finish_install_finish (HangarGuestCreator  *self,
                                             GError             **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Removing a pool made for a guest. */
+
+static void
+free_virt_pool (gpointer pool)
+{
+  virStoragePoolFree (pool);
+}
+
+static void
+count_volumes_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  virStoragePoolPtr pool = task_data;
+  int n;
+
+  /* A stopped pool cannot be counted: it lists nothing, and its directory may hold
+   * files; kept (-1). */
+  if (virStoragePoolIsActive (pool) != 1)
+    n = -1;
+  else
+    {
+      /* Files put there behind libvirt's back count too. */
+      virStoragePoolRefresh (pool, 0);
+      n = virStoragePoolNumOfVolumes (pool);
+    }
+  if (n < 0)
+    {
+      g_autofree char *detail = hangar_virt_error_message ();
+
+      g_debug ("the volumes of the pool “%s” are not counted: %s", virStoragePoolGetName (pool),
+               detail);
+    }
+  g_task_return_int (task, n);
+}
+
+static void
+on_made_pool_deleted_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (hangar_pool_delete_finish (HANGAR_POOL (object), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_volumes_counted_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  HangarPool *pool = g_task_get_source_object (task);
+  gssize n = g_task_propagate_int (G_TASK (result), NULL);
+
+  if (n != 0)
+    {
+      g_debug ("the pool “%s” is kept: it holds %" G_GSSIZE_FORMAT " volumes",
+               hangar_pool_get_name (pool), n);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  hangar_pool_delete_async (pool, GPOINTER_TO_INT (g_task_get_task_data (task)),
+                            g_task_get_cancellable (task), on_made_pool_deleted_cb,
+                            g_object_ref (task));
+}
+
+void
+hangar_guest_creator_remove_pool_async (HangarPool          *pool,
+                                        gboolean             delete_storage,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) count = NULL;
+  virStoragePoolPtr virt_pool;
+
+  g_return_if_fail (HANGAR_IS_POOL (pool));
+
+  task = g_task_new (pool, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hangar_guest_creator_remove_pool_async);
+  g_task_set_task_data (task, GINT_TO_POINTER (delete_storage), NULL);
+  virt_pool = hangar_pool_get_virt_pool (pool);
+  if (virt_pool == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _("The pool “%s” could not be removed: the host is not connected."),
+                               hangar_pool_get_name (pool));
+      return;
+    }
+  virStoragePoolRef (virt_pool);
+  count = g_task_new (NULL, cancellable, on_volumes_counted_cb, g_steal_pointer (&task));
+  g_task_set_task_data (count, virt_pool, free_virt_pool);
+  g_task_run_in_thread (count, count_volumes_thread);
+}
+
+gboolean
+hangar_guest_creator_remove_pool_finish (HangarPool    *pool,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, pool), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }

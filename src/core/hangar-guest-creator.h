@@ -6,6 +6,7 @@
 #include "hangar-connection.h"
 #include "hangar-guest-spec.h"
 #include "hangar-job.h"
+#include "hangar-pool.h"
 
 G_BEGIN_DECLS
 
@@ -27,8 +28,9 @@ typedef enum {
  * creates the new volume (through HangarPool), defines
  * the install definition, starts it. When a step fails, or the job is cancelled, what
  * was made is undone in reverse (the guest destroyed if started, undefined with its
- * NVRAM, the new volume deleted) before the operation fails with a sentence naming
- * the step (G_IO_ERROR_CANCELLED after Cancel).
+ * NVRAM, the new volume deleted, the pool spec->made_pool removed as
+ * hangar_guest_creator_remove_pool_async does) before the operation fails with a
+ * sentence naming the step (G_IO_ERROR_CANCELLED after Cancel).
  * Once the installer ended, hangar_guest_creator_finish_install_async puts the final
  * definition in place. */
 #define HANGAR_TYPE_GUEST_CREATOR (hangar_guest_creator_get_type ())
@@ -62,5 +64,20 @@ void                hangar_guest_creator_finish_install_async  (HangarGuestCreat
 gboolean            hangar_guest_creator_finish_install_finish (HangarGuestCreator  *self,
                                                                 GAsyncResult        *result,
                                                                 GError             **error);
+
+/* Removes @pool, which the New VM window made for a guest (spec->made_pool), unless it
+ * holds a volume (counted after a refresh, so that files made behind libvirt's back
+ * count too): stopped and forgotten as the host page's Delete does
+ * (hangar_pool_delete_async), with its directory when @delete_storage. Returns TRUE
+ * when the pool went or was kept for its volumes, FALSE with a sentence when removing
+ * it failed. */
+void                hangar_guest_creator_remove_pool_async  (HangarPool          *pool,
+                                                             gboolean             delete_storage,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+gboolean            hangar_guest_creator_remove_pool_finish (HangarPool          *pool,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
 
 G_END_DECLS

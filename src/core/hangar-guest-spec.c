@@ -56,6 +56,7 @@ hangar_guest_spec_copy (const HangarGuestSpec *spec)
   copy->pool_name = g_strdup (spec->pool_name);
   copy->volume_name = g_strdup (spec->volume_name);
   copy->disk_path = g_strdup (spec->disk_path);
+  copy->made_pool = g_strdup (spec->made_pool);
   copy->network_name = g_strdup (spec->network_name);
   copy->arch = g_strdup (spec->arch);
   copy->machine = g_strdup (spec->machine);
@@ -87,6 +88,7 @@ hangar_guest_spec_free (HangarGuestSpec *spec)
   g_free (spec->pool_name);
   g_free (spec->volume_name);
   g_free (spec->disk_path);
+  g_free (spec->made_pool);
   g_free (spec->network_name);
   g_free (spec->arch);
   g_free (spec->machine);

@@ -9,6 +9,8 @@
 
 #include "hangar-connection.h"
 #include "hangar-creator-storage-page.h"
+#include "hangar-guest-creator.h"
+#include "hangar-install-setup.h"
 #include "hangar-pool.h"
 #include "hangar-wizard-util.h"
 
@@ -27,8 +29,13 @@ struct _HangarCreatorStoragePage
   char *chosen_pool;             /* the pool the user chose, by name */
   gboolean path_touched;
   gboolean show_all;             /* show_faults came: empty fields say so too */
-  gboolean creating_pool;
+  gboolean creating_pool;          /* or starting it */
+  gboolean creating_pool_dir;      /* its directory is not there yet: made with it */
   char *default_pool_error;
+  /* The pool "default" this window made, while the host has it: removed when the
+   * window goes without a guest in it, or with a failed creation (spec->made_pool). */
+  HangarPool *made_pool;
+  gboolean made_pool_dir;
 
   AdwActionRow *create_row;
   GtkCheckButton *create_check;
@@ -43,6 +50,7 @@ struct _HangarCreatorStoragePage
   AdwComboRow *format_row;
   AdwComboRow *pool_row;
   GtkLabel *pool_message;
+  AdwPreferencesGroup *default_pool_group;
   AdwActionRow *default_pool_row;
   GtkButton *default_pool_button;
   GtkLabel *default_pool_message;
@@ -181,23 +189,98 @@ check_existing (HangarCreatorStoragePage *self)
   return problem == NULL;
 }
 
+static void hangar_creator_storage_page_apply (HangarCreatorPage *page,
+                                               HangarGuestSpec   *spec);
+
+/* Whether the installation files go to the pool "default": on a remote host they are
+ * uploaded to the new disk's pool when it holds files, else to "default"
+ * (hangar_install_setup_upload_pool, asked with this page's answers). */
+static gboolean
+uploads_to_default (HangarCreatorStoragePage *self)
+{
+  HangarCreatorState *state = get_state (self);
+  HangarConnection *connection = hangar_creator_state_get_connection (state);
+  HangarGuestSpec *current = hangar_creator_state_get_spec (state);
+  g_autoptr(HangarGuestSpec) spec = NULL;
+
+  if (!hangar_install_setup_uri_is_remote (hangar_connection_get_uri (connection))
+      || !hangar_install_setup_needed (current))
+    return FALSE;
+  spec = hangar_guest_spec_copy (current);
+  hangar_creator_storage_page_apply (HANGAR_CREATOR_PAGE (self), spec);
+  return g_strcmp0 (hangar_install_setup_upload_pool (spec, connection), "default") == 0;
+}
+
+/* The pool "default", when the guest needs it (its new disk goes there, or there is no
+ * pool at all; the installation files go there) and the host has none, or has it
+ * stopped: said, with a button that creates it as the pool wizard would
+ * (hangar_connection_default_pool_spec) or starts it. Without it the files have
+ * nowhere to go: returns FALSE then. */
+static gboolean
+check_default_pool (HangarCreatorStoragePage *self,
+                    HangarGuestSpecDisk       disk)
+{
+  HangarConnection *connection = hangar_creator_state_get_connection (get_state (self));
+  HangarPool *pool = hangar_connection_find_pool (connection, "default");
+  gboolean usable = pool != NULL && hangar_pool_get_active (pool);
+  gboolean uploads = !usable && uploads_to_default (self);
+  gboolean for_disk = disk == HANGAR_GUEST_SPEC_DISK_NEW
+                      && (pool == NULL || selected_pool (self) == pool);
+  gboolean shown = !usable && (uploads || for_disk);
+  const char *problem = self->default_pool_error;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->default_pool_group), shown);
+  gtk_widget_set_visible (GTK_WIDGET (self->default_pool_row), shown);
+  if (!shown)
+    {
+      hangar_field_set_message (GTK_WIDGET (self->default_pool_row), self->default_pool_message,
+                                HANGAR_FIELD_ERROR, NULL);
+      return TRUE;
+    }
+  if (pool == NULL)
+    {
+      g_autoptr(HangarPoolSpec) spec = hangar_connection_default_pool_spec (connection);
+      g_autofree char *subtitle = g_strdup_printf (_("Hangar can create it, in %s"),
+                                                   spec->target_path);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->default_pool_row),
+                                     _("The host has no pool called “default”"));
+      adw_action_row_set_subtitle (self->default_pool_row,
+                                   self->creating_pool ? _("Creating the pool…") : subtitle);
+      gtk_button_set_label (self->default_pool_button, _("Create _It"));
+      if (problem == NULL && uploads)
+        problem = _("The installation files are uploaded to the host’s pool “default”, which it does not have. Press Create It, or create the disk in another pool of files.");
+    }
+  else
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->default_pool_row),
+                                     _("The pool “default” is stopped"));
+      adw_action_row_set_subtitle (self->default_pool_row,
+                                   self->creating_pool ? _("Starting the pool…")
+                                                       : _("Hangar can start it"));
+      gtk_button_set_label (self->default_pool_button, _("Start _It"));
+      if (problem == NULL && uploads)
+        problem = _("The installation files are uploaded to the host’s pool “default”, which is stopped. Press Start It, or create the disk in another pool of files.");
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->default_pool_button), !self->creating_pool);
+  hangar_field_set_message (GTK_WIDGET (self->default_pool_row), self->default_pool_message,
+                            HANGAR_FIELD_ERROR, problem);
+  return !uploads;
+}
+
 static void
 update (HangarCreatorStoragePage *self)
 {
   HangarCreatorState *state = get_state (self);
   HangarGuestSpecDisk disk;
-  HangarConnection *connection;
   gboolean cloud;
-  gboolean has_default;
   gboolean ok = TRUE;
 
   /* Template signals arrive before the state is set. */
   if (state == NULL)
     return;
   disk = selected_disk (self);
-  connection = hangar_creator_state_get_connection (state);
   cloud = is_cloud_image (self);
-  has_default = hangar_connection_find_pool (connection, "default") != NULL;
 
   hangar_creator_page_set_needed (HANGAR_CREATOR_PAGE (self),
                                   hangar_creator_state_get_source (state) != HANGAR_GUEST_SOURCE_IMPORT);
@@ -210,24 +293,11 @@ update (HangarCreatorStoragePage *self)
                                cloud ? _("The cloud image grows to this disk’s size")
                                      : _("A new volume in one of the host’s storage pools"));
 
-  gtk_widget_set_visible (GTK_WIDGET (self->default_pool_row), !has_default);
-  if (!has_default)
-    {
-      g_autoptr(HangarPoolSpec) spec = hangar_connection_default_pool_spec (connection);
-      g_autofree char *subtitle = g_strdup_printf (_("Hangar can create it, in %s"),
-                                                   spec->target_path);
-
-      adw_action_row_set_subtitle (self->default_pool_row,
-                                   self->creating_pool ? _("Creating the pool…") : subtitle);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->default_pool_button), !self->creating_pool);
-    }
-  hangar_field_set_message (GTK_WIDGET (self->default_pool_row), self->default_pool_message,
-                            HANGAR_FIELD_ERROR, has_default ? NULL : self->default_pool_error);
-
   if (disk == HANGAR_GUEST_SPEC_DISK_NEW)
     ok = check_new_disk (self);
   else if (disk == HANGAR_GUEST_SPEC_DISK_EXISTING)
     ok = check_existing (self);
+  ok = check_default_pool (self, disk) && ok;
   hangar_creator_page_set_complete (HANGAR_CREATOR_PAGE (self), ok);
 }
 
@@ -308,7 +378,13 @@ on_pools_changing_cb (HangarCreatorStoragePage *self)
 static void
 on_pools_changed_cb (HangarCreatorStoragePage *self)
 {
+  HangarConnection *connection = hangar_creator_state_get_connection (get_state (self));
+
   self->pools_changing = FALSE;
+  /* Gone (a failed creation removed it, or someone else): no longer this window's. */
+  if (self->made_pool != NULL
+      && hangar_connection_find_pool (connection, hangar_pool_get_name (self->made_pool)) != self->made_pool)
+    g_clear_object (&self->made_pool);
   choose_pool (self);
   update (self);
 }
@@ -377,6 +453,8 @@ on_default_pool_created_cb (GObject      *object,
     self->default_pool_error = g_strdup (error->message);
   else
     {
+      g_set_object (&self->made_pool, pool);
+      self->made_pool_dir = self->creating_pool_dir;
       /* The user asked for this pool: it is the one to use. */
       g_free (self->chosen_pool);
       self->chosen_pool = g_strdup (hangar_pool_get_name (pool));
@@ -386,15 +464,46 @@ on_default_pool_created_cb (GObject      *object,
 }
 
 static void
+on_default_pool_started_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(HangarCreatorStoragePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hangar_pool_start_finish (HANGAR_POOL (object), result, &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->creating_pool = FALSE;
+  g_clear_pointer (&self->default_pool_error, g_free);
+  if (error != NULL)
+    self->default_pool_error = g_strdup (error->message);
+  update (self);
+}
+
+/* The button of the pool "default": creates it when the host has none, else starts it. */
+static void
 on_create_default_pool_cb (HangarCreatorStoragePage *self)
 {
   HangarConnection *connection = hangar_creator_state_get_connection (get_state (self));
-  g_autoptr(HangarPoolSpec) spec = hangar_connection_default_pool_spec (connection);
+  HangarPool *pool = hangar_connection_find_pool (connection, "default");
 
   self->creating_pool = TRUE;
   g_clear_pointer (&self->default_pool_error, g_free);
-  hangar_connection_create_pool_async (connection, spec, NULL, self->cancellable,
-                                       on_default_pool_created_cb, g_object_ref (self));
+  if (pool != NULL)
+    hangar_pool_start_async (pool, self->cancellable, on_default_pool_started_cb,
+                             g_object_ref (self));
+  else
+    {
+      g_autoptr(HangarPoolSpec) spec = hangar_connection_default_pool_spec (connection);
+
+      /* Its directory goes with it later only if it is made now; a remote host's is
+       * not looked at (kept). */
+      self->creating_pool_dir = !hangar_install_setup_uri_is_remote (hangar_connection_get_uri (connection))
+                                && !g_file_test (spec->target_path, G_FILE_TEST_EXISTS);
+      hangar_connection_create_pool_async (connection, spec, NULL, self->cancellable,
+                                           on_default_pool_created_cb, g_object_ref (self));
+    }
   update (self);
 }
 
@@ -406,6 +515,9 @@ hangar_creator_storage_page_apply (HangarCreatorPage *page,
   HangarPool *pool = selected_pool (self);
 
   spec->disk = selected_disk (self);
+  g_clear_pointer (&spec->made_pool, g_free);
+  spec->made_pool = self->made_pool != NULL ? g_strdup (hangar_pool_get_name (self->made_pool)) : NULL;
+  spec->made_pool_dir = self->made_pool_dir;
   g_clear_pointer (&spec->pool_name, g_free);
   g_clear_pointer (&spec->disk_path, g_free);
   spec->disk_size = 0;
@@ -499,6 +611,11 @@ hangar_creator_storage_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_signal_group_set_target (self->pool_signals, NULL);
+  /* A pool made here and still empty (no guest was made in it, or a failed one's went):
+   * nothing is left behind. */
+  if (self->made_pool != NULL)
+    hangar_guest_creator_remove_pool_async (self->made_pool, self->made_pool_dir, NULL, NULL, NULL);
+  g_clear_object (&self->made_pool);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_CREATOR_STORAGE_PAGE);
   G_OBJECT_CLASS (hangar_creator_storage_page_parent_class)->dispose (object);
 }
@@ -547,6 +664,7 @@ hangar_creator_storage_page_class_init (HangarCreatorStoragePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorStoragePage, format_row);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorStoragePage, pool_row);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorStoragePage, pool_message);
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorStoragePage, default_pool_group);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorStoragePage, default_pool_row);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorStoragePage, default_pool_button);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorStoragePage, default_pool_message);
