@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include <adwaita.h>
 
@@ -337,10 +338,202 @@ test_cloud (void)
   test_creator_page_close (&fixture);
 }
 
+/* The file chooser Add Key File opens: GtkFileChooserNative falls back to a
+ * GtkFileChooserDialog of its own without a portal (as here). */
+static gboolean
+chooser_open (gpointer data)
+{
+  GtkWidget **dialog = data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  *dialog = NULL;
+  for (guint i = 0; *dialog == NULL && i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (window) && gtk_widget_get_visible (window))
+        *dialog = window;
+    }
+  return *dialog != NULL;
+}
+
+static gboolean
+in_ssh_folder (gpointer data)
+{
+  g_autoptr(GFile) folder = gtk_file_chooser_get_current_folder (data);
+  g_autoptr(GFile) ssh = g_file_new_build_filename (g_get_home_dir (), ".ssh", NULL);
+
+  return folder != NULL && g_file_equal (folder, ssh);
+}
+
+typedef struct {
+  GtkFileChooser *chooser;
+  GFile *file;
+} Chosen;
+
+static gboolean
+file_selected (gpointer data)
+{
+  Chosen *chosen = data;
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (chosen->chooser);
+
+  return file != NULL && g_file_equal (file, chosen->file);
+}
+
+/* Clicks Add Key File…, picks @path in the chooser (with the filter named @filter)
+ * once its folder is read, and clicks Add. */
+static void
+add_key_file (Fixture    *fixture,
+              const char *path,
+              const char *filter)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog = NULL;
+  Chosen chosen;
+
+  test_click (test_find_titled (fixture->page, GTK_TYPE_BUTTON, "_Add Key File…"));
+  if (!test_wait_for (chooser_open, &dialog, 10000))
+    g_error ("Add Key File… opened no file chooser");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Add an SSH Public Key");
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture->window));
+  /* It opens in ~/.ssh (the test's own home). */
+  if (!test_wait_for (in_ssh_folder, dialog, 10000))
+    g_error ("the chooser did not open in ~/.ssh");
+  if (filter != NULL)
+    {
+      g_autoptr(GListModel) filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (dialog));
+      gboolean found = FALSE;
+
+      for (guint i = 0; !found && i < g_list_model_get_n_items (filters); i++)
+        {
+          g_autoptr(GtkFileFilter) each = g_list_model_get_item (filters, i);
+
+          if (g_strcmp0 (gtk_file_filter_get_name (each), filter) == 0)
+            {
+              gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (dialog), each);
+              found = TRUE;
+            }
+        }
+      g_assert_true (found);
+    }
+  g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (dialog), file, &error));
+  g_assert_no_error (error);
+  chosen = (Chosen) { GTK_FILE_CHOOSER (dialog), file };
+  if (!test_wait_for (file_selected, &chosen, 10000))
+    g_error ("the chooser did not select %s", path);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+}
+
+static gboolean
+keys_are (gpointer data)
+{
+  Fixture *fixture = data;
+  GtkTextView *view = GTK_TEXT_VIEW (test_find_widget (fixture->page, GTK_TYPE_TEXT_VIEW, NULL, NULL));
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  return g_str_equal (text, g_object_get_data (G_OBJECT (view), "expected"));
+}
+
+/* Add Key File… on a cloud image's page, through its file chooser: a public key file
+ * (comments and blank lines around it) adds its key to the list, a second one goes on
+ * the next line; a private key, a text that is not a key and an empty file are each
+ * refused at the field with a sentence naming the file, and
+ * leave the keys as they were. */
+static void
+test_add_key_file (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(HangarGuestSpec) spec = hangar_guest_spec_new ();
+  g_autofree char *dir = g_build_filename (g_get_home_dir (), ".ssh", NULL);
+  g_autofree char *pub = g_build_filename (dir, "id_ed25519.pub", NULL);
+  g_autofree char *rsa = g_build_filename (dir, "id_rsa.pub", NULL);
+  g_autofree char *private = g_build_filename (dir, "id_ed25519", NULL);
+  g_autofree char *notes = g_build_filename (dir, "notes.pub", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty.pub", NULL);
+  g_autofree char *expected = NULL;
+  g_autofree char *rsa_key = NULL;
+  GtkWidget *keys_row;
+  GtkWidget *view;
+  const char *bad[][2] = {
+    { private, "id_ed25519 is not an SSH public key. Choose the .pub file of a key pair." },
+    { notes, "notes.pub is not an SSH public key." },
+    { empty, "empty.pub is not an SSH public key." },
+  };
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (pub, "# my laptop\n\n" ED25519_KEY "\n\n", -1, NULL));
+  g_assert_true (g_file_set_contents (private, "-----BEGIN OPENSSH PRIVATE KEY-----\n"
+                                      "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
+                                      "-----END OPENSSH PRIVATE KEY-----\n", -1, NULL));
+  g_assert_true (g_file_set_contents (notes, "remember to add the key\n", -1, NULL));
+  g_assert_true (g_file_set_contents (empty, "", -1, NULL));
+  /* An ssh-rsa key's blob starts with its type, length first. */
+  {
+    guchar blob[4 + 7 + 4] = { 0, 0, 0, 7, 's', 's', 'h', '-', 'r', 's', 'a', 0, 0, 0, 1 };
+    g_autofree char *b64 = g_base64_encode (blob, sizeof blob);
+
+    rsa_key = g_strdup_printf ("ssh-rsa %s ann@hangar", b64);
+    g_assert_true (g_file_set_contents (rsa, rsa_key, -1, NULL));
+  }
+
+  fixture_open (&fixture);
+  hangar_creator_state_set_source (fixture.state, HANGAR_GUEST_SOURCE_CLOUD_IMAGE);
+  keys_row = row (&fixture, ADW_TYPE_PREFERENCES_ROW, "SSH Public Keys");
+  view = test_find_widget (fixture.page, GTK_TYPE_TEXT_VIEW, NULL, NULL);
+  gtk_switch_set_active (switch_of (row (&fixture, ADW_TYPE_ACTION_ROW, "_Locked, SSH Key Only")), TRUE);
+
+  add_key_file (&fixture, pub, NULL);
+  g_object_set_data (G_OBJECT (view), "expected", (gpointer) ED25519_KEY);
+  if (!test_wait_for (keys_are, &fixture, 10000))
+    g_error ("the key of %s did not appear", pub);
+  test_assert_field_clean (keys_row);
+  g_assert_true (hangar_creator_page_get_complete (page_of (&fixture)));
+  test_save_screenshot (fixture.window, "creator-setup-key-file");
+
+  expected = g_strdup_printf ("%s\n%s", ED25519_KEY, rsa_key);
+  add_key_file (&fixture, rsa, NULL);
+  g_object_set_data (G_OBJECT (view), "expected", expected);
+  if (!test_wait_for (keys_are, &fixture, 10000))
+    g_error ("the key of %s did not appear on a line of its own", rsa);
+  test_assert_field_clean (keys_row);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      TestFieldSays says = { keys_row, bad[i][1] };
+
+      add_key_file (&fixture, bad[i][0], "All files");
+      if (!test_wait_for (test_field_says, &says, 10000))
+        g_error ("%s: no “%s” at the keys", bad[i][0], bad[i][1]);
+      test_assert_field_error (keys_row, bad[i][1]);
+      g_assert_true (keys_are (&fixture));
+      assert_group_named (keys_row);
+    }
+  test_save_screenshot (fixture.window, "creator-setup-key-file-refused");
+
+  hangar_creator_page_apply (page_of (&fixture), spec);
+  g_assert_cmpstr (spec->ssh_keys, ==, expected);
+  test_creator_page_close (&fixture);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    g_unlink (bad[i][0]);
+  g_unlink (pub);
+  g_unlink (rsa);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *home = g_dir_make_tmp ("hangar-home-XXXXXX", NULL);
+  int status;
+
+  /* A home of the test's own, whose ~/.ssh holds the key files Add Key File… opens in. */
+  g_setenv ("HOME", home, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -348,6 +541,9 @@ main (int   argc,
   g_test_add_func ("/creator-setup-page/unattended", test_unattended);
   g_test_add_func ("/creator-setup-page/windows", test_windows);
   g_test_add_func ("/creator-setup-page/cloud", test_cloud);
+  g_test_add_func ("/creator-setup-page/add-key-file", test_add_key_file);
 
-  return g_test_run ();
+  status = g_test_run ();
+  g_rmdir (home);
+  return status;
 }

@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #define G_LOG_DOMAIN "test-creator-source-page"
+/* setresuid */
+#define _GNU_SOURCE
 
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include <adwaita.h>
+#include <libvirt/virterror.h>
 
 #include "hangar-creator-source-page.h"
 #include "hangar-creator-state.h"
+#include "hangar-domain-builder.h"
 #include "test-core-util.h"
 #include "test-wizard-util.h"
 
@@ -42,9 +47,11 @@ static void
 fixture_set_up (Fixture      *fixture,
                 gconstpointer data)
 {
+  g_autofree char *uri = data != NULL ? test_data_uri (data) : g_strdup ("test:///default");
+
   fixture->dir = g_dir_make_tmp ("hangar-source-XXXXXX", NULL);
   g_assert_nonnull (fixture->dir);
-  fixture->connection = test_open_connection ("test:///default");
+  fixture->connection = test_open_connection (uri);
   open_page (fixture);
 }
 
@@ -368,6 +375,66 @@ test_files (Fixture      *fixture,
   g_assert_cmpstr (spec->cmdline, ==, "console=ttyS0");
 }
 
+/* Makes the process's real user @uid (the one access(2) answers for) and leaves its
+ * effective user as it is: root stays able to read the test's folders while GIO's
+ * "can read" speaks for @uid. */
+static void
+set_real_user (uid_t uid)
+{
+  g_assert_cmpint (setresuid (uid, -1, -1), ==, 0);
+}
+
+/* Each file field: a missing file, and a file this process cannot read (mode 000, read
+ * as "nobody" when the test runs as root), refused beside it with what to do, before
+ * anything looks at QEMU's access. */
+static void
+test_unreadable (Fixture      *fixture,
+                 gconstpointer data)
+{
+  static const struct {
+    const char *kind;
+    const char *title;
+  } fields[] = {
+    { "Local Install Media", "_ISO Image" },
+    { "Existing Disk Image", "_Disk Image" },
+    { "Cloud Image with cloud-init", "_Base Image" },
+    { "Direct Kernel Boot", "_Kernel" },
+    { "Direct Kernel Boot", "I_nitrd (optional)" },
+  };
+  g_autofree char *locked = make_file (fixture, "locked.img");
+  g_autofree char *missing = g_build_filename (fixture->dir, "missing.img", NULL);
+  uid_t uid = getuid ();
+
+  g_assert_cmpint (g_chmod (locked, 0), ==, 0);
+  /* Others may pass the folder: only the file is closed. */
+  g_assert_cmpint (g_chmod (fixture->dir, 0711), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      GtkWidget *row;
+
+      choose_kind (fixture, fields[i].kind);
+      row = entry_row (fixture, fields[i].title);
+      type_and_wait (fixture, row, missing, 5000);
+      test_assert_field_error (row, "missing.img” does not exist. Check the path.");
+      g_assert_false (complete (fixture));
+
+      if (uid == 0)
+        set_real_user (65534);
+      test_type_text (row, locked);
+      if (!test_wait_for (row_settled, &(Settle) { fixture, row }, 5000))
+        g_error ("%s: no word on %s within 5 s", fields[i].title, locked);
+      if (uid == 0)
+        set_real_user (0);
+      test_assert_field_error (row, "locked.img”. Check its permissions, or choose another file.");
+      test_assert_field_error (row, "You cannot read “");
+      g_assert_false (complete (fixture));
+      g_assert_false (gtk_widget_get_visible (test_find_titled (row, GTK_TYPE_BUTTON, "_Fix Permission")));
+      hangar_test_assert_accessible_names (fixture->window);
+      test_type_text (row, "");
+    }
+  g_assert_cmpint (g_chmod (fixture->dir, 0700), ==, 0);
+}
+
 /* A URL field: not a web address; an address where nothing answers (a port nobody
  * listens on) refused with identification's sentence. */
 static void
@@ -400,6 +467,135 @@ test_url (Fixture      *fixture,
   hangar_test_assert_accessible_names (fixture->window);
 }
 
+static GtkWidget *
+combo_row (Fixture    *fixture,
+           const char *title)
+{
+  return test_find_titled (fixture->page, ADW_TYPE_COMBO_ROW, title);
+}
+
+/* The strings a combo row offers, joined with spaces. */
+static char *
+offered (GtkWidget *row)
+{
+  GListModel *model = adw_combo_row_get_model (ADW_COMBO_ROW (row));
+  g_autoptr(GString) all = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      g_string_append_printf (all, "%s%s", i > 0 ? " " : "", gtk_string_object_get_string (item));
+    }
+  return g_string_free (g_steal_pointer (&all), FALSE);
+}
+
+static gboolean
+cdrom_read (gpointer data)
+{
+  Fixture *fixture = data;
+  GtkLabel *message = test_field_message (combo_row (fixture, "_CD-ROM Drive"));
+
+  return message != NULL && strstr (gtk_label_get_text (message), "…") == NULL;
+}
+
+/* The host's CD-ROM drives are libvirt's node devices of drive type cdrom
+ * (tests/data/cdrom-host.xml: /dev/sr1, a hard disk, /dev/sr0), sorted; the one chosen
+ * becomes the guest's CD-ROM, a block device, in the definition the creator builds,
+ * which the driver takes. */
+static void
+test_cdrom (Fixture      *fixture,
+            gconstpointer data)
+{
+  GtkWidget *drive = combo_row (fixture, "_CD-ROM Drive");
+  HangarGuestSpec *spec = hangar_creator_state_get_spec (fixture->state);
+  virConnectPtr conn = test_raw_connection (fixture->connection);
+  g_autofree char *drives = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *defined = NULL;
+  g_autoptr(GVirConfigDomain) domain = NULL;
+  g_autoptr(GError) error = NULL;
+  /* The one disk: the drive, as a read-only CD-ROM that boots first. */
+  const char *expected[][2] = {
+    { "count(/domain/devices/disk)", "1" },
+    { "string(/domain/devices/disk/@device)", "cdrom" },
+    { "string(/domain/devices/disk/@type)", "block" },
+    { "string(/domain/devices/disk/source/@dev)", "/dev/sr1" },
+    { "count(/domain/devices/disk/readonly)", "1" },
+    { "string(/domain/os/boot[1]/@dev)", "cdrom" },
+  };
+  virDomainPtr guest;
+
+  g_assert_true (offers (combo_row (fixture, "_Medium"), "CD-ROM Drive"));
+  test_choose (combo_row (fixture, "_Medium"), "CD-ROM Drive");
+  g_assert_false (gtk_widget_get_visible (entry_row (fixture, "_ISO Image")));
+  if (!test_wait_for (cdrom_read, fixture, 20000))
+    g_error ("the drives were not listed and read within 20 s");
+  g_assert_true (gtk_widget_get_visible (drive));
+  drives = offered (drive);
+  g_assert_cmpstr (drives, ==, "/dev/sr0 /dev/sr1");
+  /* No disc can be read here (the drives are the driver's): the OS is asked next. */
+  test_assert_field_note (drive, "dim-label", "Could not read a disc in /dev/sr0. If one is in the drive, choose its operating system on the next page.");
+  g_assert_true (complete (fixture));
+  hangar_test_assert_accessible_names (fixture->window);
+  test_save_screenshot (fixture->window, "creator-source-page-cdrom");
+
+  test_choose (drive, "/dev/sr1");
+  if (!test_wait_for (cdrom_read, fixture, 20000))
+    g_error ("/dev/sr1 was not read within 20 s");
+  g_assert_true (complete (fixture));
+  hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture->page), spec);
+  g_assert_cmpint (spec->source, ==, HANGAR_GUEST_SOURCE_MEDIA);
+  g_assert_cmpstr (spec->media_path, ==, "/dev/sr1");
+
+  /* The rest of a guest, as the later pages would give it. */
+  spec->name = g_strdup ("cdrom-guest");
+  spec->memory = G_GUINT64_CONSTANT (512) << 20;
+  spec->vcpus = 1;
+  spec->disk = HANGAR_GUEST_SPEC_DISK_NONE;
+  spec->network = HANGAR_GUEST_SPEC_NETWORK_NONE;
+  g_assert_true (hangar_guest_spec_fill_host (spec, fixture->connection, &error));
+  g_assert_no_error (error);
+  domain = hangar_domain_builder_build (spec, HANGAR_DOMAIN_PHASE_INSTALL, &error);
+  g_assert_no_error (error);
+  xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
+  guest = virDomainDefineXML (conn, xml);
+  if (guest == NULL)
+    g_error ("the test driver refused the definition: %s\n%s", virGetLastErrorMessage (), xml);
+  defined = virDomainGetXMLDesc (guest, VIR_DOMAIN_XML_INACTIVE);
+  g_assert_cmpint (virDomainUndefine (guest), ==, 0);
+  virDomainFree (guest);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *value = test_xpath (defined, expected[i][0]);
+
+      if (g_strcmp0 (value, expected[i][1]) != 0)
+        g_error ("%s is “%s”, not “%s”, in:\n%s", expected[i][0], value, expected[i][1], defined);
+    }
+}
+
+/* test:///default has no CD-ROM drive: the page says so instead of an empty list, and
+ * is not complete; the ISO medium is still there. */
+static void
+test_no_cdrom (Fixture      *fixture,
+               gconstpointer data)
+{
+  GtkWidget *drive = combo_row (fixture, "_CD-ROM Drive");
+  TestFieldSays none = { drive, "This host has no CD-ROM drive." };
+
+  test_choose (combo_row (fixture, "_Medium"), "CD-ROM Drive");
+  if (!test_wait_for (test_field_says, &none, 20000))
+    g_error ("no word that the host has no drive within 20 s");
+  test_assert_field_error (drive, "This host has no CD-ROM drive. Choose another install source.");
+  g_assert_false (gtk_widget_get_visible (drive));
+  g_assert_false (complete (fixture));
+  hangar_test_assert_accessible_names (fixture->window);
+
+  test_choose (combo_row (fixture, "_Medium"), "ISO Image File");
+  g_assert_true (gtk_widget_get_visible (entry_row (fixture, "_ISO Image")));
+  g_assert_null (test_field_message (drive));
+}
+
 /* The final check's error about the source comes back to its field. */
 static void
 test_show_error (Fixture      *fixture,
@@ -428,6 +624,12 @@ main (int   argc,
   g_test_add ("/creator-source-page/iso", Fixture, NULL, fixture_set_up, test_iso,
               fixture_tear_down);
   g_test_add ("/creator-source-page/files", Fixture, NULL, fixture_set_up, test_files,
+              fixture_tear_down);
+  g_test_add ("/creator-source-page/cdrom", Fixture, "cdrom-host.xml", fixture_set_up,
+              test_cdrom, fixture_tear_down);
+  g_test_add ("/creator-source-page/no-cdrom", Fixture, NULL, fixture_set_up, test_no_cdrom,
+              fixture_tear_down);
+  g_test_add ("/creator-source-page/unreadable", Fixture, NULL, fixture_set_up, test_unreadable,
               fixture_tear_down);
   g_test_add ("/creator-source-page/url", Fixture, NULL, fixture_set_up, test_url,
               fixture_tear_down);

@@ -134,6 +134,15 @@ test_field_message (GtkWidget *row)
   return GTK_LABEL (label);
 }
 
+gboolean
+test_field_says (gpointer data)
+{
+  TestFieldSays *says = data;
+  GtkLabel *message = test_field_message (says->row);
+
+  return message != NULL && strstr (gtk_label_get_text (message), says->part) != NULL;
+}
+
 static GtkLabel *
 assert_message (GtkWidget  *row,
                 const char *css_class,

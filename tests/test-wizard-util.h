@@ -43,6 +43,12 @@ void              test_assert_field_note (GtkWidget  *row,
                                           const char *css_class,
                                           const char *part);
 void              test_assert_field_clean (GtkWidget *row);
+/* A TestPredicate: the message below @row (test_field_message) contains @part. */
+typedef struct {
+  GtkWidget  *row;
+  const char *part;
+} TestFieldSays;
+gboolean          test_field_says        (gpointer    data);
 /* A TestPredicate: the GtkLabel @data is shown with some text. */
 gboolean          test_label_shows       (gpointer    data);
 /* Runs the main loop until @window is destroyed (the caller holds a reference);

@@ -18,6 +18,7 @@
 #include "hangar-guest-spec.h"
 #include "hangar-host-caps.h"
 #include "hangar-pool-private.h"
+#include "hangar-xml-util.h"
 
 static void
 network_free (HangarHostNetwork *network)
@@ -121,25 +122,6 @@ holds (xmlXPathContextPtr context,
   return value;
 }
 
-/* The text of the first node @path finds, or NULL. */
-static char *
-text_of (xmlXPathContextPtr context,
-         const char        *path)
-{
-  xmlXPathObjectPtr found = xmlXPathEvalExpression ((const xmlChar *) path, context);
-  char *value = NULL;
-
-  if (found != NULL && found->nodesetval != NULL && found->nodesetval->nodeNr > 0)
-    {
-      xmlChar *text = xmlNodeGetContent (found->nodesetval->nodeTab[0]);
-
-      value = g_strdup ((const char *) text);
-      xmlFree (text);
-    }
-  xmlXPathFreeObject (found);
-  return value;
-}
-
 gboolean
 hangar_host_caps_read_domain_capabilities (HangarHostCaps *caps,
                                            const char     *xml)
@@ -160,9 +142,9 @@ hangar_host_caps_read_domain_capabilities (HangarHostCaps *caps,
   if (ok)
     {
       g_free (caps->arch);
-      caps->arch = text_of (context, "/domainCapabilities/arch");
+      caps->arch = hangar_xpath_text (context, "/domainCapabilities/arch");
       g_free (caps->machine);
-      caps->machine = text_of (context, "/domainCapabilities/machine");
+      caps->machine = hangar_xpath_text (context, "/domainCapabilities/machine");
       /* virt-manager's test: a firmware descriptor for efi, or loader paths. */
       caps->uefi = holds (context, "/domainCapabilities/os[@supported='yes']"
                                    "/enum[@name='firmware']/value[.='efi']")

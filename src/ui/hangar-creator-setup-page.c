@@ -312,6 +312,24 @@ on_keys_changed_cb (HangarCreatorSetupPage *self)
 
 /* Adding a key file. */
 
+/* The lines of a key file other than blanks and comments, one a line; NULL when there
+ * are none (the file holds no key). */
+static char *
+key_lines (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr(GString) keys = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = g_strstrip (lines[i]);
+
+      if (line[0] != '\0' && line[0] != '#')
+        g_string_append_printf (keys, "%s%s", keys->len > 0 ? "\n" : "", line);
+    }
+  return keys->len > 0 ? g_string_free (g_steal_pointer (&keys), FALSE) : NULL;
+}
+
 static void
 on_key_loaded_cb (GObject      *object,
                   GAsyncResult *result,
@@ -319,6 +337,7 @@ on_key_loaded_cb (GObject      *object,
 {
   HangarCreatorSetupPage *self;
   g_autofree char *contents = NULL;
+  g_autofree char *keys = NULL;
   g_autofree char *name = g_file_get_parse_name (G_FILE (object));
   g_autofree char *message = NULL;
   g_autoptr(GError) error = NULL;
@@ -330,9 +349,11 @@ on_key_loaded_cb (GObject      *object,
   self = HANGAR_CREATOR_SETUP_PAGE (user_data);
   self->touched |= FIELD_KEYS;
   if (error != NULL)
-    message = g_strdup_printf (_("Could not read %s: %s"), name, error->message);
+    message = g_strdup_printf (_("Could not read %s: %s. Choose another file."), name,
+                               error->message);
   else if (length > 65536 || !g_utf8_validate (contents, length, NULL)
-           || !hangar_install_setup_check_ssh_keys (contents, &error))
+           || (keys = key_lines (contents)) == NULL
+           || !hangar_install_setup_check_ssh_keys (keys, &error))
     message = g_strdup_printf (_("%s is not an SSH public key. Choose the .pub file of a key pair."),
                                name);
   if (message == NULL)
@@ -344,7 +365,7 @@ on_key_loaded_cb (GObject      *object,
       gtk_text_buffer_get_end_iter (buffer, &end);
       if (current[0] != '\0' && !g_str_has_suffix (current, "\n"))
         gtk_text_buffer_insert (buffer, &end, "\n", -1);
-      gtk_text_buffer_insert (buffer, &end, g_strstrip (contents), -1);
+      gtk_text_buffer_insert (buffer, &end, keys, -1);
       return;
     }
   update (self);
@@ -371,6 +392,7 @@ on_add_key_clicked_cb (HangarCreatorSetupPage *self)
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   g_autoptr(GFile) ssh_dir = g_file_new_build_filename (g_get_home_dir (), ".ssh", NULL);
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
 
   if (self->chooser != NULL)
     return;
@@ -381,6 +403,10 @@ on_add_key_clicked_cb (HangarCreatorSetupPage *self)
   gtk_file_filter_set_name (filter, _("SSH public keys"));
   gtk_file_filter_add_pattern (filter, "*.pub");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  /* A key pair's public half is not always named .pub. */
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
   if (g_file_query_exists (ssh_dir, NULL))
     gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), ssh_dir, NULL);
   g_signal_connect_swapped (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self);

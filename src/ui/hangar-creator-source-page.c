@@ -11,6 +11,7 @@
 
 #include "hangar-creator-source-page.h"
 #include "hangar-file-access.h"
+#include "hangar-host-drives.h"
 #include "hangar-pool.h"
 #include "hangar-ui-util.h"
 #include "hangar-volume.h"
@@ -64,6 +65,11 @@ struct _HangarCreatorSourcePage
   /* The CD-ROM drive's identification, and whether it is over. */
   GCancellable *cdrom_cancellable;
   gboolean cdrom_busy;
+  /* The host's CD-ROM drives, listed once on a worker: until then, none. */
+  GtkStringList *cdroms;
+  GCancellable *drives_cancellable;
+  gboolean drives_listed;
+  char *drives_error;
 
   GtkWidget *kind_row;
   GtkWidget *media_group;
@@ -648,8 +654,10 @@ on_cdrom_identified_cb (GObject      *object,
     }
   else
     {
-      message = g_strdup_printf (_("%s Choose the operating system on the next page."),
-                                 error->message);
+      /* Identification's sentence speaks of ISO files; a drive's user needs less. */
+      g_debug ("%s", error->message);
+      message = g_strdup_printf (_("Could not read a disc in %s. If one is in the drive, choose its operating system on the next page."),
+                                 gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (self->cdrom_row))));
     }
   hangar_field_set_message (self->cdrom_row, self->cdrom_message, HANGAR_FIELD_HINT, message);
   update_complete (self);
@@ -659,20 +667,64 @@ static void
 check_cdrom (HangarCreatorSourcePage *self)
 {
   GtkStringObject *item = adw_combo_row_get_selected_item (ADW_COMBO_ROW (self->cdrom_row));
+  const char *message;
 
   g_cancellable_cancel (self->cdrom_cancellable);
   g_clear_object (&self->cdrom_cancellable);
   hangar_creator_state_set_match (get_state (self), NULL);
-  self->cdrom_busy = item != NULL;
-  hangar_field_set_message (self->cdrom_row, self->cdrom_message, HANGAR_FIELD_HINT,
-                            item != NULL ? _("Reading the disc…") : _("This host has no CD-ROM drive."));
-  if (item != NULL)
+  /* A host without a drive says so where the list would be. */
+  gtk_widget_set_visible (self->cdrom_row, item != NULL);
+  self->cdrom_busy = !self->drives_listed || item != NULL;
+  if (!self->drives_listed)
+    message = _("Looking for the host’s CD-ROM drives…");
+  else if (self->drives_error != NULL)
+    message = self->drives_error;
+  else if (item == NULL)
+    message = _("This host has no CD-ROM drive. Choose another install source.");
+  else if (!self->local)
+    {
+      /* Another host's disc is not here to read. */
+      self->cdrom_busy = FALSE;
+      message = _("Hangar cannot read media on another host: choose the operating system on the next page.");
+    }
+  else
+    message = _("Reading the disc…");
+  hangar_field_set_message (self->cdrom_row, self->cdrom_message,
+                            self->drives_listed && item == NULL ? HANGAR_FIELD_ERROR
+                                                                : HANGAR_FIELD_HINT,
+                            message);
+  if (self->cdrom_busy && self->drives_listed)
     {
       self->cdrom_cancellable = g_cancellable_new ();
       hangar_os_catalog_identify_media_async (hangar_creator_state_get_catalog (get_state (self)),
                                               gtk_string_object_get_string (item),
                                               self->cdrom_cancellable, on_cdrom_identified_cb,
                                               g_object_ref (self));
+    }
+}
+
+static void
+on_cdroms_listed_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  HangarCreatorSourcePage *self;
+  g_auto(GStrv) drives = NULL;
+  g_autoptr(GError) error = NULL;
+
+  drives = hangar_host_drives_list_cdroms_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = HANGAR_CREATOR_SOURCE_PAGE (user_data);
+  self->drives_listed = TRUE;
+  if (error != NULL)
+    self->drives_error = g_strdup (error->message);
+  else
+    gtk_string_list_splice (self->cdroms, 0, 0, (const char *const *) drives);
+  if (current_kind (self) == HANGAR_GUEST_SOURCE_MEDIA && current_medium (self) == MEDIUM_CDROM)
+    {
+      check_cdrom (self);
+      update_complete (self);
     }
 }
 
@@ -695,7 +747,8 @@ update_kind (HangarCreatorSourcePage *self)
 
   gtk_widget_set_visible (self->medium_row, self->media->len > 1);
   gtk_widget_set_visible (self->iso_row, medium == MEDIUM_ISO);
-  gtk_widget_set_visible (self->cdrom_row, medium == MEDIUM_CDROM);
+  gtk_widget_set_visible (self->cdrom_row, medium == MEDIUM_CDROM
+                          && g_list_model_get_n_items (G_LIST_MODEL (self->cdroms)) > 0);
   gtk_widget_set_visible (self->volume_row, medium == MEDIUM_VOLUME);
   if (medium != MEDIUM_ISO)
     gtk_widget_set_visible (self->fields[FIELD_ISO].message_row, FALSE);
@@ -727,7 +780,9 @@ on_choice_changed_cb (HangarCreatorSourcePage *self,
 {
   if (row == self->cdrom_row)
     {
-      check_cdrom (self);
+      /* The list arriving selects its first drive, whatever is shown. */
+      if (current_kind (self) == HANGAR_GUEST_SOURCE_MEDIA && current_medium (self) == MEDIUM_CDROM)
+        check_cdrom (self);
       update_complete (self);
     }
   else if (row == self->volume_row)
@@ -849,22 +904,6 @@ pool_volumes (gpointer item,
   return volumes;
 }
 
-/* The host's optical drives, /dev/sr0 and on (a local host's only). */
-static GtkStringList *
-list_cdroms (void)
-{
-  GtkStringList *drives = gtk_string_list_new (NULL);
-
-  for (guint i = 0; i < 8; i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/dev/sr%u", i);
-
-      if (g_file_test (path, G_FILE_TEST_EXISTS))
-        gtk_string_list_append (drives, path);
-    }
-  return drives;
-}
-
 static void
 hangar_creator_source_page_constructed (GObject *object)
 {
@@ -872,7 +911,6 @@ hangar_creator_source_page_constructed (GObject *object)
   HangarConnection *connection;
   g_autoptr(GtkStringList) kinds = gtk_string_list_new (NULL);
   g_autoptr(GtkStringList) media = gtk_string_list_new (NULL);
-  g_autoptr(GtkStringList) cdroms = NULL;
   g_autoptr(GUri) uri = NULL;
   gboolean system;
   Medium medium;
@@ -897,19 +935,13 @@ hangar_creator_source_page_constructed (GObject *object)
       gtk_string_list_append (kinds, _(kind_labels[i].label));
     }
 
-  /* A local host's media are files or drives; another host's, volumes of its pools. */
-  cdroms = self->local ? list_cdroms () : gtk_string_list_new (NULL);
+  /* A local host's media are files; another host's, volumes of its pools; any host's,
+   * its drives. */
   if (self->local)
     {
       medium = MEDIUM_ISO;
       g_array_append_val (self->media, medium);
       gtk_string_list_append (media, _("ISO Image File"));
-      if (g_list_model_get_n_items (G_LIST_MODEL (cdroms)) > 0)
-        {
-          medium = MEDIUM_CDROM;
-          g_array_append_val (self->media, medium);
-          gtk_string_list_append (media, _("CD-ROM Drive"));
-        }
     }
   else
     {
@@ -922,7 +954,14 @@ hangar_creator_source_page_constructed (GObject *object)
       gtk_string_list_append (media, _("Volume on the Host"));
       adw_combo_row_set_model (ADW_COMBO_ROW (self->volume_row), G_LIST_MODEL (volumes));
     }
-  adw_combo_row_set_model (ADW_COMBO_ROW (self->cdrom_row), G_LIST_MODEL (cdroms));
+  medium = MEDIUM_CDROM;
+  g_array_append_val (self->media, medium);
+  gtk_string_list_append (media, _("CD-ROM Drive"));
+  self->cdroms = gtk_string_list_new (NULL);
+  adw_combo_row_set_model (ADW_COMBO_ROW (self->cdrom_row), G_LIST_MODEL (self->cdroms));
+  self->drives_cancellable = g_cancellable_new ();
+  hangar_host_drives_list_cdroms_async (connection, self->drives_cancellable,
+                                        on_cdroms_listed_cb, self);
   adw_combo_row_set_model (ADW_COMBO_ROW (self->medium_row), G_LIST_MODEL (media));
   adw_combo_row_set_model (ADW_COMBO_ROW (self->kind_row), G_LIST_MODEL (kinds));
   hangar_name_combo_row_parts (self->kind_row);
@@ -944,6 +983,9 @@ hangar_creator_source_page_dispose (GObject *object)
     }
   g_cancellable_cancel (self->cdrom_cancellable);
   g_clear_object (&self->cdrom_cancellable);
+  g_cancellable_cancel (self->drives_cancellable);
+  g_clear_object (&self->drives_cancellable);
+  g_clear_object (&self->cdroms);
   g_clear_handle_id (&self->url_timeout, g_source_remove);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
@@ -959,6 +1001,7 @@ hangar_creator_source_page_finalize (GObject *object)
 
   g_array_unref (self->kinds);
   g_array_unref (self->media);
+  g_free (self->drives_error);
   G_OBJECT_CLASS (hangar_creator_source_page_parent_class)->finalize (object);
 }
 

@@ -3,7 +3,9 @@
 /* The Install Source page on the real libvirtd (qemu:///system) under Xvfb: an install
  * ISO in a 0700 folder is refused beside the field because QEMU's user cannot reach it;
  * Fix Permission lets that user in (checked by the kernel: a child process that becomes
- * the user of the host's DAC label opens the file), and the medium is then identified. */
+ * the user of the host's DAC label opens the file), and the medium is then identified.
+ * The same for the other files a source names — the disk image to import, the cloud
+ * image, direct boot's kernel and initrd — each at its own field. */
 
 #include "config.h"
 
@@ -73,20 +75,6 @@ make_debian_iso (const char *dir)
   return iso;
 }
 
-typedef struct {
-  GtkWidget *row;
-  const char *part;
-} Says;
-
-static gboolean
-field_says (gpointer data)
-{
-  Says *says = data;
-  GtkLabel *message = test_field_message (says->row);
-
-  return message != NULL && strstr (gtk_label_get_text (message), says->part) != NULL;
-}
-
 static void
 test_fix_permission (void)
 {
@@ -95,7 +83,7 @@ test_fix_permission (void)
   g_autoptr(HangarConnection) connection = NULL;
   g_autoptr(HangarCreatorState) state = NULL;
   GtkWidget *window, *page, *row, *fix;
-  Says denied, detected;
+  TestFieldSays denied, detected;
   uid_t uid;
   gid_t gid;
 
@@ -116,16 +104,16 @@ test_fix_permission (void)
   fix = test_find_titled (row, GTK_TYPE_BUTTON, "_Fix Permission");
   e2e_assert (!gtk_widget_get_visible (fix), "Fix Permission shows before any file");
   test_type_text (row, iso);
-  denied = (Says) { row, "QEMU runs as" };
-  e2e_assert (e2e_wait_for (field_says, &denied, 20000), "no word on QEMU's access to %s", iso);
+  denied = (TestFieldSays) { row, "QEMU runs as" };
+  e2e_assert (e2e_wait_for (test_field_says, &denied, 20000), "no word on QEMU's access to %s", iso);
   test_assert_field_error (row, "cannot open the folder");
   e2e_assert (gtk_widget_get_visible (fix), "Fix Permission is not offered");
   e2e_assert (!hangar_creator_page_get_complete (HANGAR_CREATOR_PAGE (page)),
               "the page is complete with a file QEMU cannot read");
 
   test_click (fix);
-  detected = (Says) { row, "Detected: Debian 11" };
-  e2e_assert (e2e_wait_for (field_says, &detected, 30000), "the medium was not identified after the fix");
+  detected = (TestFieldSays) { row, "Detected: Debian 11" };
+  e2e_assert (e2e_wait_for (test_field_says, &detected, 30000), "the medium was not identified after the fix");
   e2e_assert (!gtk_widget_get_visible (fix), "Fix Permission still shows");
   e2e_assert (hangar_creator_page_get_complete (HANGAR_CREATOR_PAGE (page)),
               "the page is not complete after the fix");
@@ -136,6 +124,107 @@ test_fix_permission (void)
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
   g_unlink (iso);
+  g_rmdir (dir);
+  e2e_cleanup_path_done (dir);
+}
+
+typedef struct {
+  GtkWidget *page;
+  GtkWidget *row;
+} Clean;
+
+/* The field says nothing and the page can go on. */
+static gboolean
+field_clean (gpointer data)
+{
+  Clean *clean = data;
+
+  return test_field_message (clean->row) == NULL
+         && hangar_creator_page_get_complete (HANGAR_CREATOR_PAGE (clean->page));
+}
+
+/* Each file field of the other sources, in one 0700 folder of files 0600: the first
+ * one is stopped at the folder, and once Fix Permission let QEMU's user in there, each
+ * of the others at its file; Fix Permission makes each readable to that user (the
+ * kernel's word) and the page complete, and to no one else. */
+static void
+test_fix_each_field (void)
+{
+  static const struct {
+    const char *kind;
+    const char *title;
+    const char *file;
+    const char *denied;
+  } fields[] = {
+    { "Existing Disk Image", "_Disk Image", "disk.qcow2", "cannot open the folder" },
+    { "Cloud Image with cloud-init", "_Base Image", "base.qcow2", "cannot read this file" },
+    { "Direct Kernel Boot", "_Kernel", "vmlinuz", "cannot read this file" },
+    { "Direct Kernel Boot", "I_nitrd (optional)", "initrd.img", "cannot read this file" },
+  };
+  g_autofree char *dir = g_dir_make_tmp ("hangar-e2e-access-XXXXXX", NULL);
+  g_autoptr(HangarConnection) connection = NULL;
+  g_autoptr(HangarCreatorState) state = NULL;
+  GtkWidget *window, *page;
+  uid_t uid;
+  gid_t gid;
+
+  e2e_cleanup_path (dir);
+  e2e_assert (g_chmod (dir, 0700) == 0, "cannot chmod %s", dir);
+  qemu_user (&uid, &gid);
+  connection = test_open_connection (uri);
+  state = hangar_creator_state_new (connection);
+  page = hangar_creator_source_page_new (state);
+  window = g_object_ref (gtk_window_new ());
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 700);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, fields[i].file, NULL);
+      GtkWidget *row, *fix;
+      TestFieldSays denied;
+      Clean clean;
+
+      e2e_assert (g_file_set_contents (path, "not much\n", -1, NULL), "cannot write %s", path);
+      e2e_assert (g_chmod (path, 0600) == 0, "cannot chmod %s", path);
+      e2e_assert (test_open_as (path, uid, gid) == EACCES, "QEMU's user could read %s already",
+                  path);
+      test_choose (test_find_titled (page, ADW_TYPE_COMBO_ROW, "_Install From"), fields[i].kind);
+      row = test_find_titled (page, ADW_TYPE_ENTRY_ROW, fields[i].title);
+      fix = test_find_titled (row, GTK_TYPE_BUTTON, "_Fix Permission");
+      e2e_assert (!gtk_widget_get_visible (fix), "%s: Fix Permission shows before any file",
+                  fields[i].title);
+      test_type_text (row, path);
+      denied = (TestFieldSays) { row, "QEMU runs as" };
+      e2e_assert (e2e_wait_for (test_field_says, &denied, 20000), "%s: no word on QEMU's access to %s",
+                  fields[i].title, path);
+      test_assert_field_error (row, fields[i].denied);
+      e2e_assert (gtk_widget_get_visible (fix), "%s: Fix Permission is not offered",
+                  fields[i].title);
+      e2e_assert (!hangar_creator_page_get_complete (HANGAR_CREATOR_PAGE (page)),
+                  "%s: the page is complete with a file QEMU cannot read", fields[i].title);
+      if (i == 0)
+        test_save_screenshot (window, "e2e-source-access-disk");
+
+      test_click (fix);
+      clean = (Clean) { page, row };
+      e2e_assert (e2e_wait_for (field_clean, &clean, 20000), "%s: still refused after the fix",
+                  fields[i].title);
+      e2e_assert (!gtk_widget_get_visible (fix), "%s: Fix Permission still shows",
+                  fields[i].title);
+      e2e_assert (test_open_as (path, uid, gid) == 0, "QEMU's user still cannot read %s", path);
+      e2e_assert (test_open_as (path, 1, 1) == EACCES, "daemon can read %s", path);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, fields[i].file, NULL);
+
+      g_unlink (path);
+    }
   g_rmdir (dir);
   e2e_cleanup_path_done (dir);
 }
@@ -153,5 +242,6 @@ main (int   argc,
              "runs as another user only there");
 
   g_test_add_func ("/e2e-source-access/fix-permission", test_fix_permission);
+  g_test_add_func ("/e2e-source-access/fix-each-field", test_fix_each_field);
   return g_test_run ();
 }
