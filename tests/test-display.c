@@ -458,8 +458,9 @@ assert_drawn_in_one_piece (HangarDisplay *display)
   cairo_surface_destroy (picture);
 }
 
-/* Scaled down, the picture is drawn in tiles, and yet it is the picture drawn in one
- * piece: the pixels a tile's edge blends in are its own (no seams every 32 pixels). */
+/* Scaled down, the picture is the framebuffer drawn in one piece: no seams (under GTK's
+ * cairo renderer it is one node; under others, tiles that each blend in the pixels past
+ * their edges). */
 static void
 test_downscaled_without_seams (void)
 {
@@ -616,17 +617,6 @@ scaled (cairo_rectangle_int_t r,
   return (cairo_rectangle_int_t) { x0, y0, x1 - x0, y1 - y0 };
 }
 
-/* The display draws a picture of this size in tiles of 128 × 32 screen pixels: @r out
- * to the tiles it reaches. */
-static cairo_rectangle_int_t
-on_tiles (cairo_rectangle_int_t r)
-{
-  int x0 = r.x / 128 * 128, y0 = r.y / 32 * 32;
-  int x1 = (r.x + r.width + 127) / 128 * 128, y1 = (r.y + r.height + 31) / 32 * 32;
-
-  return (cairo_rectangle_int_t) { x0, y0, x1 - x0, y1 - y0 };
-}
-
 static void
 assert_region_within (cairo_region_t              *region,
                       const cairo_rectangle_int_t *bounds,
@@ -646,8 +636,8 @@ assert_region_within (cairo_region_t              *region,
 }
 
 /* What the guest changed is what reaches the screen: its rectangles, scaled, with the
- * two screen pixels around them that the filter blends them into, out to the tiles the
- * picture is drawn in — not whole rows of the picture, nor the window. (GTK 4.8 on X11 copies a frame to the window in one
+ * two screen pixels around them that the filter blends them into — not tiles, nor whole
+ * rows of the picture, nor the window. (GTK 4.8 on X11 copies a frame to the window in one
  * request clipped to what changed, and XDamage reports that request's bounding box:
  * rectangles far apart in one frame show as the box around them.) */
 static void
@@ -683,7 +673,7 @@ test_damages_what_changed (void)
 
   /* One rectangle. */
   drawn = damage_and_collect (&watch, &one, 1, &area);
-  bound = on_tiles (scaled (one, 2));
+  bound = scaled (one, 2);
   assert_region_within (drawn, &bound, 1);
   bound = scaled (one, 0);
   g_assert_cmpint (cairo_region_contains_rectangle (drawn, &bound), ==, CAIRO_REGION_OVERLAP_IN);
@@ -692,40 +682,45 @@ test_damages_what_changed (void)
   cairo_surface_destroy (picture);
   cairo_region_destroy (drawn);
 
-  /* A frame's nodes keep showing what they showed when the next frames change the same
-   * pixels (GTK may draw any of them again). */
+  /* An earlier frame's nodes, drawn again (GTK draws a widget's kept nodes where others
+   * changed), show the picture as it is now, never an older one: the node paints the
+   * framebuffer, whose changes are drawn in the next frame anyway. */
   before = widget_node (GTK_WIDGET (display));
   picture = draw_node (before, 900, 500);
   grey = pixel_at (picture, 137, 137);
   cairo_surface_destroy (picture);
   cairo_region_destroy (damage_and_collect (&watch, &one, 1, &area));
   picture = draw_node (before, 900, 500);
-  g_assert_cmphex (pixel_at (picture, 137, 137), ==, grey);
-  cairo_surface_destroy (picture);
-  gsk_render_node_unref (before);
-  picture = render_widget (GTK_WIDGET (display));
   g_assert_cmphex (pixel_at (picture, 137, 137), ==, fb[one.y * stride + one.x * 4] * 0x010101u);
   g_assert_cmphex (pixel_at (picture, 137, 137), !=, grey);
   cairo_surface_destroy (picture);
+  gsk_render_node_unref (before);
 
   /* At the picture's corner: nothing past its edge. */
   drawn = damage_and_collect (&watch, &corner, 1, &area);
-  bound = on_tiles (scaled (corner, 2));
+  bound = scaled (corner, 2);
   assert_region_within (drawn, &bound, 1);
   bound = scaled (corner, 0);
   g_assert_cmpint (cairo_region_contains_rectangle (drawn, &bound), ==, CAIRO_REGION_OVERLAP_IN);
   cairo_region_destroy (drawn);
 
+  /* The first rectangle again: the corner, drawn in the frame before, is not drawn
+   * again (GTK pairs a frame's nodes with the last frame's in order). */
+  drawn = damage_and_collect (&watch, &one, 1, &area);
+  bound = scaled (one, 2);
+  assert_region_within (drawn, &bound, 1);
+  cairo_region_destroy (drawn);
+
   /* A column of changed digits, one run per text line, of different widths: more
-   * rectangles than GTK diffs (past 30 it repaints the whole window), merged into the
-   * column of tiles the digits reach. */
+   * rectangles than GTK diffs (past 30 it repaints the whole window), merged into fewer
+   * within the column the digits take. */
   for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
     {
       lines[i] = (cairo_rectangle_int_t) { 9 * (12 + i % 3), 16 * i, 9 * (1 + i % 2), 16 };
       bounds[i] = scaled (lines[i], 0);
     }
   drawn = damage_and_collect (&watch, lines, G_N_ELEMENTS (lines), &area);
-  column = on_tiles ((cairo_rectangle_int_t) { 9 * 12 * 5 / 4 - 2, 0, 9 * 4 * 5 / 4 + 4, 500 });
+  column = (cairo_rectangle_int_t) { 9 * 12 * 5 / 4 - 2, 0, 9 * 4 * 5 / 4 + 4, 500 };
   assert_region_within (drawn, &column, 1);
   g_assert_cmpint (area, <=, (gint64)column.width * column.height);
   for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
@@ -733,9 +728,9 @@ test_damages_what_changed (void)
                      CAIRO_REGION_OVERLAP_IN);
   cairo_region_destroy (drawn);
 
-  /* Changes scattered over the left of the picture, in every other tile of each tile
-   * row, the rows staggered: more rectangles of tiles than GTK diffs, which would
-   * repaint the whole window; merged into fewer, they stay left. */
+  /* Changes scattered over the left of the picture, the rows staggered: more rectangles
+   * than GTK diffs, which would repaint the whole window; merged into fewer, they stay
+   * left. */
   for (guint i = 0; i < G_N_ELEMENTS (scattered); i++)
     {
       int row = i / 3, column = 2 * (i % 3) + row % 2;
@@ -745,7 +740,7 @@ test_damages_what_changed (void)
       bounds[i] = scaled (scattered[i], 0);
     }
   drawn = damage_and_collect (&watch, scattered, G_N_ELEMENTS (scattered), &area);
-  left = on_tiles (scaled ((cairo_rectangle_int_t) { 0, 0, (int)(102.4 * 5) + 40 + 9, 400 }, 2));
+  left = scaled ((cairo_rectangle_int_t) { 0, 0, (int)(102.4 * 5) + 40 + 9, 400 }, 2);
   assert_region_within (drawn, &left, 1);
   for (guint i = 0; i < G_N_ELEMENTS (scattered); i++)
     g_assert_cmpint (cairo_region_contains_rectangle (drawn, &bounds[i]), ==,
@@ -802,6 +797,40 @@ test_scrolled_draws_what_shows (void)
   g_assert_cmphex (pixel_at (drawn, left + 10, 1600) & 0xff, ==, row_grey (1600));
   cairo_surface_destroy (drawn);
 
+  gtk_window_destroy (window);
+}
+
+/* The backend's pixels go (a SPICE surface between two modes, freed right after): the
+ * picture drawn last stays on screen, drawn from a copy — also by the nodes of a frame
+ * GTK still holds — and never from the memory that went. */
+static void
+test_detached_keeps_picture (void)
+{
+  TestDisplay *display = g_object_new (TEST_TYPE_DISPLAY, NULL);
+  const int width = 160, height = 100;
+  guint8 *data = g_malloc ((gsize)width * 4 * height);
+  cairo_surface_t *picture;
+  GskRenderNode *node;
+  GtkWindow *window;
+
+  memset (data, 0x60, (gsize)width * 4 * height);
+  hangar_display_set_framebuffer_data (HANGAR_DISPLAY (display), data, width, height,
+                                       (gsize)width * 4);
+  hangar_display_set_state (HANGAR_DISPLAY (display), HANGAR_DISPLAY_STATE_CONNECTED, NULL);
+  window = show_display (HANGAR_DISPLAY (display), width, height);
+  node = widget_node (GTK_WIDGET (display));
+
+  hangar_display_set_framebuffer_data (HANGAR_DISPLAY (display), NULL, 0, 0, 0);
+  memset (data, 0xff, (gsize)width * 4 * height);
+  g_free (data);
+
+  picture = draw_node (node, width, height);
+  g_assert_cmphex (pixel_at (picture, width / 2, height / 2), ==, 0x606060);
+  cairo_surface_destroy (picture);
+  gsk_render_node_unref (node);
+  picture = render_widget (GTK_WIDGET (display));
+  g_assert_cmphex (pixel_at (picture, width / 2, height / 2), ==, 0x606060);
+  cairo_surface_destroy (picture);
   gtk_window_destroy (window);
 }
 
@@ -995,6 +1024,7 @@ main (int   argc,
   g_test_add_func ("/display/send-keys", test_send_keys);
   g_test_add_func ("/display/resize-request", test_resize_request);
   g_test_add_func ("/display/screenshot", test_screenshot);
+  g_test_add_func ("/display/detached-keeps-picture", test_detached_keeps_picture);
   g_test_add_func ("/display/scrolled-draws-what-shows", test_scrolled_draws_what_shows);
   g_test_add_func ("/display/downscaled-without-seams", test_downscaled_without_seams);
   g_test_add_func ("/display/damages-what-changed", test_damages_what_changed);

@@ -8,6 +8,10 @@
 #include "hangar-display.h"
 #include "hangar-keymap.h"
 
+/* Marks that say GTK what changed (update_live): more than a frame's rectangles
+ * (MAX_FRAME_RECTS), so that earlier frames' marks can stay. */
+#define N_MARKS 48
+
 typedef struct
 {
   GskRenderNode *node;
@@ -27,8 +31,24 @@ typedef struct
   gsize stride;
   gboolean damaged;     /* since the last frame */
   guint64 frame_count; /* frames drawn with new damage */
+  cairo_surface_t *fb_surface; /* the framebuffer for cairo, its pixels not copied */
 
-  /* The picture on screen is a grid of tiles, each a render node of an image of its
+  /* Under GTK's cairo renderer the picture is one node that paints the framebuffer
+   * scaled, as it is whenever GTK draws it: GTK 4.8's cairo renderer keeps no image of a
+   * node and draws only the area it repaints, so that is all that is scaled, with no
+   * copy in between. GTK repaints what its diff of two frames finds changed, and this
+   * node stays the same; empty nodes over the picture ("marks"), new where the guest
+   * changed something, make the diff exactly that (update_live). */
+  gboolean live;
+  GskRenderNode *live_node;
+  cairo_rectangle_int_t live_visible; /* its bounds: the device pixels of the picture in view */
+  GArray *live_damage;                /* device pixels changed since the last frame */
+  GskRenderNode *marks[N_MARKS];      /* see update_live */
+  cairo_rectangle_int_t mark_areas[N_MARKS]; /* device pixels of the picture; empty: none */
+  GskRenderNode *empty_mark;
+
+  /* Under other renderers (GL keeps a texture of each node it drew) the picture on
+   * screen is a grid of tiles, each a render node of an image of its
    * pixels, kept until they change. A frame scales again only the pixels the guest's
    * changes reach, into their tiles' images, and gives those tiles new nodes; GTK gets
    * the same nodes otherwise, so that its diff of two frames — what it repaints — is
@@ -288,6 +308,23 @@ free_tiles (HangarDisplayPrivate *priv)
     }
   g_clear_pointer (&priv->tiles, g_free);
   priv->n_tile_columns = priv->n_tile_rows = 0;
+  g_clear_pointer (&priv->live_node, gsk_render_node_unref);
+  for (int i = 0; i < N_MARKS; i++)
+    {
+      g_clear_pointer (&priv->marks[i], gsk_render_node_unref);
+      priv->mark_areas[i].width = priv->mark_areas[i].height = 0;
+    }
+  g_clear_pointer (&priv->empty_mark, gsk_render_node_unref);
+  if (priv->live_damage != NULL)
+    g_array_set_size (priv->live_damage, 0);
+}
+
+/* The framebuffer's pixels go: nodes that still paint them (GTK may hold the last
+ * frame's) get a copy of them as they are now, which cairo makes as the surface goes. */
+static void
+drop_fb_surface (HangarDisplayPrivate *priv)
+{
+  g_clear_pointer (&priv->fb_surface, cairo_surface_destroy);
 }
 
 /* A new picture: everything is drawn again at the next frame. */
@@ -338,8 +375,11 @@ replace_framebuffer (HangarDisplay *self,
   HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
   gboolean resized = width != priv->fb_width || height != priv->fb_height;
 
+  drop_fb_surface (priv);
   if (priv->owns_framebuffer)
     g_free (priv->framebuffer);
+  priv->fb_surface = cairo_image_surface_create_for_data (data, CAIRO_FORMAT_RGB24, width,
+                                                          height, stride);
   priv->framebuffer = data;
   priv->owns_framebuffer = owned;
   priv->fb_width = width;
@@ -410,8 +450,9 @@ hangar_display_set_framebuffer_data (HangarDisplay *self,
       replace_framebuffer (self, data, FALSE, width, height, stride);
       return;
     }
-  /* Detached: the tiles already drawn stay on screen (nothing is redrawn from pixels
-   * that are gone) until the next picture. */
+  /* Detached: the tiles or node already drawn stay on screen (nothing is redrawn from
+   * pixels that are gone) until the next picture. */
+  drop_fb_surface (priv);
   if (priv->owns_framebuffer)
     g_free (priv->framebuffer);
   priv->framebuffer = NULL;
@@ -500,6 +541,15 @@ rect_union (const cairo_rectangle_int_t *a,
   *out = (cairo_rectangle_int_t) { x0, y0, x1 - x0, y1 - y0 };
 }
 
+static gboolean
+rect_contains (const cairo_rectangle_int_t *outer,
+               const cairo_rectangle_int_t *inner)
+{
+  return inner->x >= outer->x && inner->y >= outer->y &&
+         inner->x + inner->width <= outer->x + outer->width &&
+         inner->y + inner->height <= outer->y + outer->height;
+}
+
 /* Sets @marks of the tiles that @area (device pixels of the picture) reaches. */
 static void
 mark_tiles (HangarDisplayPrivate        *priv,
@@ -518,8 +568,8 @@ mark_tiles (HangarDisplayPrivate        *priv,
       marks[row * priv->n_tile_columns + column] = TRUE;
 }
 
-/* Marks the tiles whose pixels guest pixels [@x0, @x1) × [@y0, @y1) change (the picture
- * as the tiles were drawn). */
+/* Notes the device pixels that guest pixels [@x0, @x1) × [@y0, @y1) change (the picture
+ * as it was last drawn): in the tiles they reach, or for the next frame's marks. */
 static void
 mark_damage (HangarDisplay *self,
              int            x0,
@@ -544,6 +594,11 @@ mark_damage (HangarDisplay *self,
   area.height = bottom - area.y;
   if (area.width <= 0 || area.height <= 0)
     return;
+  if (priv->live)
+    {
+      g_array_append_val (priv->live_damage, area);
+      return;
+    }
   for (int row = area.y / priv->tile_height;
        row <= (area.y + area.height - 1) / priv->tile_height && row < priv->n_tile_rows;
        row++)
@@ -682,6 +737,27 @@ tile_area (HangarDisplayPrivate  *priv,
   area->height = MIN (priv->tile_height, height - area->y);
 }
 
+/* Paints the framebuffer on @cr (widget coordinates) scaled to @rect, with the filter
+ * the picture takes on a screen of @device pixels per point. */
+static void
+paint_framebuffer (HangarDisplay         *self,
+                   cairo_t               *cr,
+                   const graphene_rect_t *rect,
+                   int                    device)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+
+  cairo_translate (cr, rect->origin.x, rect->origin.y);
+  cairo_scale (cr, rect->size.width / priv->fb_width, rect->size.height / priv->fb_height);
+  cairo_set_source_surface (cr, priv->fb_surface, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), picture_is_filtered (self, rect, device)
+                                                     ? CAIRO_FILTER_GOOD
+                                                     : CAIRO_FILTER_NEAREST);
+  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_paint (cr);
+}
+
 /* Scales device pixels @area of the picture from the framebuffer as it is now into tile
  * @i's image. Every tile samples the whole framebuffer with the picture's transform, so
  * tiles meet without seams, as if the picture were drawn in one piece. */
@@ -695,31 +771,20 @@ scale_into_tile (HangarDisplay               *self,
   int device = priv->tiles_scale;
   Tile *tile = &priv->tiles[i];
   cairo_rectangle_int_t extent;
-  cairo_surface_t *source;
   cairo_t *cr;
 
   tile_area (priv, i, &extent);
   if (tile->image == NULL)
     tile->image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, extent.width, extent.height);
-  source = cairo_image_surface_create_for_data (priv->framebuffer, CAIRO_FORMAT_RGB24,
-                                                priv->fb_width, priv->fb_height,
-                                                priv->stride);
   cr = cairo_create (tile->image);
   /* The tile's pixels → the picture's device pixels → framebuffer pixels. */
   cairo_translate (cr, -extent.x, -extent.y);
   cairo_rectangle (cr, area->x, area->y, area->width, area->height);
   cairo_clip (cr);
-  cairo_scale (cr, rect->size.width * device / priv->fb_width,
-               rect->size.height * device / priv->fb_height);
-  cairo_set_source_surface (cr, source, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), picture_is_filtered (self, rect, device)
-                                                     ? CAIRO_FILTER_GOOD
-                                                     : CAIRO_FILTER_NEAREST);
-  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
-  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
-  cairo_paint (cr);
+  cairo_scale (cr, device, device);
+  cairo_translate (cr, -rect->origin.x, -rect->origin.y);
+  paint_framebuffer (self, cr, rect, device);
   cairo_destroy (cr);
-  cairo_surface_destroy (source);
 }
 
 /* A new node for tile @i, showing its image one to one. The node keeps the image as it
@@ -843,6 +908,156 @@ update_tiles (HangarDisplay         *self,
     }
 }
 
+/* The node that paints the framebuffer into the device pixels @visible of the picture at
+ * @rect. */
+static GskRenderNode *
+live_node (HangarDisplay               *self,
+           const graphene_rect_t       *rect,
+           const cairo_rectangle_int_t *visible)
+{
+  int device = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  GskRenderNode *node;
+  cairo_t *cr;
+
+  /* A picture that ends in a fraction of a device pixel ends there. */
+  node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (
+    rect->origin.x + (double)visible->x / device, rect->origin.y + (double)visible->y / device,
+    MIN ((double)visible->width / device, rect->size.width - (double)visible->x / device),
+    MIN ((double)visible->height / device, rect->size.height - (double)visible->y / device)));
+  cr = gsk_cairo_node_get_draw_context (node);
+  paint_framebuffer (self, cr, rect, device);
+  cairo_destroy (cr);
+  return node;
+}
+
+/* An empty node over device pixels @area of the picture at @rect (an empty @area: a
+ * node of no size on a whole point, which GTK's diff counts as nothing). */
+static GskRenderNode *
+mark_node (HangarDisplay               *self,
+           const graphene_rect_t       *rect,
+           const cairo_rectangle_int_t *area)
+{
+  int device = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+
+  if (area->width <= 0 || area->height <= 0)
+    return gsk_cairo_node_new (
+      &GRAPHENE_RECT_INIT (floor (rect->origin.x), floor (rect->origin.y), 0, 0));
+  return gsk_cairo_node_new (&GRAPHENE_RECT_INIT (rect->origin.x + (double)area->x / device,
+                                                  rect->origin.y + (double)area->y / device,
+                                                  (double)area->width / device,
+                                                  (double)area->height / device));
+}
+
+static void
+set_mark (HangarDisplayPrivate        *priv,
+          int                          slot,
+          GskRenderNode               *node,
+          const cairo_rectangle_int_t *area)
+{
+  g_clear_pointer (&priv->marks[slot], gsk_render_node_unref);
+  priv->marks[slot] = gsk_render_node_ref (node);
+  priv->mark_areas[slot] = *area;
+}
+
+/* Brings the picture's node up to date and marks what the guest changed since the last
+ * frame, in few rectangles (GTK's diff gives up past 30).
+ *
+ * GTK 4.8 diffs a container's children in order, any two nodes of one kind paired, so
+ * the marks are N_MARKS slots in a fixed order: a slot whose node stays is not repainted;
+ * one that changes is repainted where its old and new node were. An empty slot holds a
+ * node of no size. A mark of an earlier frame that lies within this frame's change's
+ * bounding box (which GTK repaints anyway) is emptied, its area merged into the change;
+ * the others stay. */
+static void
+update_live (HangarDisplay         *self,
+             const graphene_rect_t *rect)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  int device = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  const cairo_rectangle_int_t none = { 0, 0, 0, 0 };
+  cairo_rectangle_int_t visible, box;
+  cairo_region_t *changed;
+  int n, free_slots = 0;
+
+  visible_pixels (self, rect, &visible);
+  /* A new picture, size, place, scale or view: all of it is drawn again. */
+  if (!priv->tiles_valid || !graphene_rect_equal (rect, &priv->tiles_rect) ||
+      device != priv->tiles_scale || priv->live_node == NULL ||
+      !gdk_rectangle_equal (&visible, &priv->live_visible))
+    {
+      free_tiles (priv);
+      priv->tiles_rect = *rect;
+      priv->tiles_scale = device;
+      priv->tiles_valid = TRUE;
+      priv->live_visible = visible;
+      if (visible.width <= 0 || visible.height <= 0)
+        return;
+      priv->live_node = live_node (self, rect, &visible);
+      priv->empty_mark = mark_node (self, rect, &none);
+      for (int i = 0; i < N_MARKS; i++)
+        set_mark (priv, i, priv->empty_mark, &none);
+      return;
+    }
+  if (priv->live_damage->len == 0)
+    return;
+
+  changed = cairo_region_create_rectangles ((cairo_rectangle_int_t *)(gpointer)
+                                              priv->live_damage->data,
+                                            priv->live_damage->len);
+  g_array_set_size (priv->live_damage, 0);
+  cairo_region_intersect_rectangle (changed, &visible);
+  if (cairo_region_is_empty (changed))
+    {
+      cairo_region_destroy (changed);
+      return;
+    }
+
+  cairo_region_get_extents (changed, &box);
+  for (int pass = 0; pass < 2; pass++)
+    {
+      /* Earlier marks within the change's box go; then, if too few slots are left for
+       * this frame's marks, all of them (the box grows, once). */
+      for (int i = 0; i < N_MARKS; i++)
+        if (priv->mark_areas[i].width > 0 &&
+            (pass == 1 || rect_contains (&box, &priv->mark_areas[i])))
+          {
+            cairo_region_union_rectangle (changed, &priv->mark_areas[i]);
+            set_mark (priv, i, priv->empty_mark, &none);
+          }
+      simplify_region (changed, MAX_FRAME_RECTS);
+      free_slots = 0;
+      for (int i = 0; i < N_MARKS; i++)
+        free_slots += priv->mark_areas[i].width == 0;
+      if (free_slots >= cairo_region_num_rectangles (changed))
+        break;
+    }
+
+  n = cairo_region_num_rectangles (changed);
+  for (int i = 0, slot = 0; i < n; i++)
+    {
+      g_autoptr(GskRenderNode) node = NULL;
+      cairo_rectangle_int_t area;
+
+      cairo_region_get_rectangle (changed, i, &area);
+      while (priv->mark_areas[slot].width > 0)
+        slot++;
+      node = mark_node (self, rect, &area);
+      set_mark (priv, slot, node, &area);
+    }
+  cairo_region_destroy (changed);
+}
+
+/* Whether the picture is drawn as one node painting the framebuffer (GTK's cairo
+ * renderer) or in tiles of images (a renderer that keeps what it drew of a node). */
+static gboolean
+draws_live (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GskRenderer *renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
+
+  return renderer == NULL || GSK_IS_CAIRO_RENDERER (renderer);
+}
+
 static void
 hangar_display_snapshot (GtkWidget   *widget,
                          GtkSnapshot *snapshot)
@@ -855,6 +1070,12 @@ hangar_display_snapshot (GtkWidget   *widget,
   const GdkRGBA black = { 0, 0, 0, 1 };
 
   compute_draw_rect (self, &rect);
+  if (draws_live (widget) != priv->live)
+    {
+      priv->live = !priv->live;
+      free_tiles (priv);
+      priv->tiles_valid = FALSE;
+    }
   /* Without pixels (a SPICE surface between two modes), the tiles drawn last stay. */
   if (rect.size.width <= 0 || rect.size.height <= 0 ||
       (priv->framebuffer == NULL &&
@@ -884,13 +1105,20 @@ hangar_display_snapshot (GtkWidget   *widget,
                                  &GRAPHENE_RECT_INIT (right, 0, width - right, height));
   }
 
-  if (priv->framebuffer != NULL)
+  if (priv->framebuffer != NULL && priv->live)
+    update_live (self, &rect);
+  else if (priv->framebuffer != NULL)
     update_tiles (self, &rect);
   if (priv->damaged)
     {
       priv->damaged = FALSE;
       priv->frame_count++;
     }
+  if (priv->live_node != NULL)
+    gtk_snapshot_append_node (snapshot, priv->live_node);
+  for (int i = 0; i < N_MARKS; i++)
+    if (priv->marks[i] != NULL)
+      gtk_snapshot_append_node (snapshot, priv->marks[i]);
   for (int i = 0; i < priv->n_tile_columns * priv->n_tile_rows; i++)
     if (priv->tiles[i].node != NULL)
       gtk_snapshot_append_node (snapshot, priv->tiles[i].node);
@@ -1621,6 +1849,7 @@ hangar_display_dispose (GObject *object)
   g_clear_handle_id (&priv->resize_source, g_source_remove);
   g_clear_handle_id (&priv->picture_source, g_source_remove);
   free_tiles (priv);
+  drop_fb_surface (priv);
   g_clear_object (&priv->cursor);
   g_clear_weak_pointer (&priv->viewport);
 
@@ -1633,8 +1862,10 @@ hangar_display_finalize (GObject *object)
   HangarDisplay *self = (HangarDisplay *)object;
   HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
 
+  drop_fb_surface (priv);
   if (priv->owns_framebuffer)
     g_free (priv->framebuffer);
+  g_clear_pointer (&priv->live_damage, g_array_unref);
   g_free (priv->status_message);
   g_free (priv->release_keys);
   g_free (priv->release_keyvals);
@@ -1776,6 +2007,7 @@ hangar_display_init (HangarDisplay *self)
   GtkEventController *focus = gtk_event_controller_focus_new ();
 
   priv->share_clipboard = TRUE;
+  priv->live_damage = g_array_new (FALSE, FALSE, sizeof (cairo_rectangle_int_t));
   priv->picture_timeout = HANGAR_DISPLAY_PICTURE_TIMEOUT_S;
   hangar_display_set_release_keys (self, "Control_L+Alt_L");
 
