@@ -804,7 +804,7 @@ test_scrolled_draws_what_shows (void)
  * picture drawn last stays on screen, drawn from a copy — also by the nodes of a frame
  * GTK still holds — and never from the memory that went. */
 static void
-test_detached_keeps_picture (void)
+detached_keeps_picture (int zoom)
 {
   TestDisplay *display = g_object_new (TEST_TYPE_DISPLAY, NULL);
   const int width = 160, height = 100;
@@ -817,21 +817,29 @@ test_detached_keeps_picture (void)
   hangar_display_set_framebuffer_data (HANGAR_DISPLAY (display), data, width, height,
                                        (gsize)width * 4);
   hangar_display_set_state (HANGAR_DISPLAY (display), HANGAR_DISPLAY_STATE_CONNECTED, NULL);
-  window = show_display (HANGAR_DISPLAY (display), width, height);
+  window = show_display (HANGAR_DISPLAY (display), zoom * width, zoom * height);
   node = widget_node (GTK_WIDGET (display));
 
   hangar_display_set_framebuffer_data (HANGAR_DISPLAY (display), NULL, 0, 0, 0);
   memset (data, 0xff, (gsize)width * 4 * height);
   g_free (data);
 
-  picture = draw_node (node, width, height);
-  g_assert_cmphex (pixel_at (picture, width / 2, height / 2), ==, 0x606060);
+  picture = draw_node (node, zoom * width, zoom * height);
+  g_assert_cmphex (pixel_at (picture, zoom * width / 2, zoom * height / 2), ==, 0x606060);
   cairo_surface_destroy (picture);
   gsk_render_node_unref (node);
   picture = render_widget (GTK_WIDGET (display));
-  g_assert_cmphex (pixel_at (picture, width / 2, height / 2), ==, 0x606060);
+  g_assert_cmphex (pixel_at (picture, zoom * width / 2, zoom * height / 2), ==, 0x606060);
   cairo_surface_destroy (picture);
   gtk_window_destroy (window);
+}
+
+/* At 1:1 (the framebuffer drawn itself) and scaled (a scaled copy drawn). */
+static void
+test_detached_keeps_picture (void)
+{
+  detached_keeps_picture (1);
+  detached_keeps_picture (2);
 }
 
 /* The screenshot is the framebuffer, opaque whatever the padding byte held. */

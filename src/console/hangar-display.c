@@ -33,10 +33,10 @@ typedef struct
   guint64 frame_count; /* frames drawn with new damage */
   cairo_surface_t *fb_surface; /* the framebuffer for cairo, its pixels not copied */
 
-  /* Under GTK's cairo renderer the picture is one node that paints the framebuffer
-   * scaled, as it is whenever GTK draws it: GTK 4.8's cairo renderer keeps no image of a
-   * node and draws only the area it repaints, so that is all that is scaled, with no
-   * copy in between. GTK repaints what its diff of two frames finds changed, and this
+  /* Under GTK's cairo renderer the picture is one node that paints the picture (the
+   * framebuffer at 1:1, else its scaled copy below) as it is whenever GTK draws it: GTK
+   * 4.8's cairo renderer keeps no image of a node and draws only the area it repaints,
+   * with no tiles to replay one by one. GTK repaints what its diff of two frames finds changed, and this
    * node stays the same; empty nodes over the picture ("marks"), new where the guest
    * changed something, make the diff exactly that (update_live). */
   gboolean live;
@@ -46,6 +46,13 @@ typedef struct
   GskRenderNode *marks[N_MARKS];      /* see update_live */
   cairo_rectangle_int_t mark_areas[N_MARKS]; /* device pixels of the picture; empty: none */
   GskRenderNode *empty_mark;
+  /* Scaled, the picture as shown, kept up to date where the guest changed it: GTK's
+   * repaints copy from it instead of scaling each time. Two cairo surfaces on the same
+   * pixels: the node's, which cairo would copy if it were drawn into, and the one that
+   * is. */
+  guint8 *scaled_data;
+  cairo_surface_t *scaled_source;
+  cairo_surface_t *scaled_target;
 
   /* Under other renderers (GL keeps a texture of each node it drew) the picture on
    * screen is a grid of tiles, each a render node of an image of its
@@ -315,6 +322,10 @@ free_tiles (HangarDisplayPrivate *priv)
       priv->mark_areas[i].width = priv->mark_areas[i].height = 0;
     }
   g_clear_pointer (&priv->empty_mark, gsk_render_node_unref);
+  /* The source first: nodes GTK still holds get a copy of the pixels before they go. */
+  g_clear_pointer (&priv->scaled_source, cairo_surface_destroy);
+  g_clear_pointer (&priv->scaled_target, cairo_surface_destroy);
+  g_clear_pointer (&priv->scaled_data, g_free);
   if (priv->live_damage != NULL)
     g_array_set_size (priv->live_damage, 0);
 }
@@ -758,6 +769,12 @@ paint_framebuffer (HangarDisplay         *self,
   cairo_paint (cr);
 }
 
+static void scale_into (HangarDisplay        *self,
+                        cairo_surface_t      *target,
+                        int                   x,
+                        int                   y,
+                        const cairo_region_t *area);
+
 /* Scales device pixels @area of the picture from the framebuffer as it is now into tile
  * @i's image. Every tile samples the whole framebuffer with the picture's transform, so
  * tiles meet without seams, as if the picture were drawn in one piece. */
@@ -767,19 +784,34 @@ scale_into_tile (HangarDisplay               *self,
                  const cairo_rectangle_int_t *area)
 {
   HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
-  const graphene_rect_t *rect = &priv->tiles_rect;
-  int device = priv->tiles_scale;
   Tile *tile = &priv->tiles[i];
   cairo_rectangle_int_t extent;
-  cairo_t *cr;
+  cairo_region_t *region = cairo_region_create_rectangle (area);
 
   tile_area (priv, i, &extent);
   if (tile->image == NULL)
     tile->image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, extent.width, extent.height);
-  cr = cairo_create (tile->image);
-  /* The tile's pixels → the picture's device pixels → framebuffer pixels. */
-  cairo_translate (cr, -extent.x, -extent.y);
-  cairo_rectangle (cr, area->x, area->y, area->width, area->height);
+  scale_into (self, tile->image, extent.x, extent.y, region);
+  cairo_region_destroy (region);
+}
+
+/* Scales device pixels @area of the picture from the framebuffer as it is now into
+ * @target, whose pixel (0, 0) is the picture's device pixel (@x, @y). */
+static void
+scale_into (HangarDisplay        *self,
+            cairo_surface_t      *target,
+            int                   x,
+            int                   y,
+            const cairo_region_t *area)
+{
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
+  const graphene_rect_t *rect = &priv->tiles_rect;
+  int device = priv->tiles_scale;
+  cairo_t *cr = cairo_create (target);
+
+  /* The target's pixels → the picture's device pixels → framebuffer pixels. */
+  cairo_translate (cr, -x, -y);
+  gdk_cairo_region (cr, area);
   cairo_clip (cr);
   cairo_scale (cr, device, device);
   cairo_translate (cr, -rect->origin.x, -rect->origin.y);
@@ -915,6 +947,7 @@ live_node (HangarDisplay               *self,
            const graphene_rect_t       *rect,
            const cairo_rectangle_int_t *visible)
 {
+  HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
   int device = gtk_widget_get_scale_factor (GTK_WIDGET (self));
   GskRenderNode *node;
   cairo_t *cr;
@@ -925,7 +958,16 @@ live_node (HangarDisplay               *self,
     MIN ((double)visible->width / device, rect->size.width - (double)visible->x / device),
     MIN ((double)visible->height / device, rect->size.height - (double)visible->y / device)));
   cr = gsk_cairo_node_get_draw_context (node);
-  paint_framebuffer (self, cr, rect, device);
+  if (priv->scaled_source != NULL)
+    {
+      cairo_translate (cr, rect->origin.x, rect->origin.y);
+      cairo_scale (cr, 1.0 / device, 1.0 / device);
+      cairo_set_source_surface (cr, priv->scaled_source, 0, 0);
+      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+      cairo_paint (cr);
+    }
+  else
+    paint_framebuffer (self, cr, rect, device);
   cairo_destroy (cr);
   return node;
 }
@@ -992,6 +1034,22 @@ update_live (HangarDisplay         *self,
       priv->live_visible = visible;
       if (visible.width <= 0 || visible.height <= 0)
         return;
+      /* At 1:1 the framebuffer is the picture already. */
+      if (picture_is_filtered (self, rect, device))
+        {
+          int width = (int)ceil (rect->size.width * device);
+          int height = (int)ceil (rect->size.height * device);
+          int stride = cairo_format_stride_for_width (CAIRO_FORMAT_RGB24, width);
+          cairo_region_t *all = cairo_region_create_rectangle (&visible);
+
+          priv->scaled_data = g_malloc ((gsize)stride * height);
+          priv->scaled_source = cairo_image_surface_create_for_data (
+            priv->scaled_data, CAIRO_FORMAT_RGB24, width, height, stride);
+          priv->scaled_target = cairo_image_surface_create_for_data (
+            priv->scaled_data, CAIRO_FORMAT_RGB24, width, height, stride);
+          scale_into (self, priv->scaled_target, 0, 0, all);
+          cairo_region_destroy (all);
+        }
       priv->live_node = live_node (self, rect, &visible);
       priv->empty_mark = mark_node (self, rect, &none);
       for (int i = 0; i < N_MARKS; i++)
@@ -1011,6 +1069,8 @@ update_live (HangarDisplay         *self,
       cairo_region_destroy (changed);
       return;
     }
+  if (priv->scaled_target != NULL)
+    scale_into (self, priv->scaled_target, 0, 0, changed);
 
   cairo_region_get_extents (changed, &box);
   for (int pass = 0; pass < 2; pass++)
