@@ -36,9 +36,9 @@ typedef struct
   /* Under GTK's cairo renderer the picture is one node that paints the picture (the
    * framebuffer at 1:1, else its scaled copy below) as it is whenever GTK draws it: GTK
    * 4.8's cairo renderer keeps no image of a node and draws only the area it repaints,
-   * with no tiles to replay one by one. GTK repaints what its diff of two frames finds changed, and this
-   * node stays the same; empty nodes over the picture ("marks"), new where the guest
-   * changed something, make the diff exactly that (update_live). */
+   * with no tiles to replay one by one. GTK repaints what its diff of two frames finds
+   * changed, and this node stays the same; empty nodes over the picture ("marks"), new
+   * where the guest changed something, make the diff exactly that (update_live). */
   gboolean live;
   GskRenderNode *live_node;
   cairo_rectangle_int_t live_visible; /* its bounds: the device pixels of the picture in view */
