@@ -16,6 +16,7 @@
 #include "hangar-creator-state.h"
 #include "hangar-domain-builder.h"
 #include "test-core-util.h"
+#include "test-http.h"
 #include "test-wizard-util.h"
 
 /* The Install Source page under Xvfb, driven through its widgets, on test:///default
@@ -436,12 +437,15 @@ test_unreadable (Fixture      *fixture,
 }
 
 /* A URL field: not a web address; an address where nothing answers (a port nobody
- * listens on) refused with identification's sentence. */
+ * listens on) and a web server's folder without .treeinfo refused with
+ * identification's sentence; a Fedora 37 tree served on 127.0.0.1 detected, which
+ * completes the page and is applied. */
 static void
 test_url (Fixture      *fixture,
           gconstpointer data)
 {
   GtkWidget *row;
+  HangarGuestSpec *spec = hangar_creator_state_get_spec (fixture->state);
   g_autoptr(GSocketListener) listener = g_socket_listener_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
@@ -465,6 +469,36 @@ test_url (Fixture      *fixture,
   test_assert_field_error (row, "is not a distribution tree");
   g_assert_false (complete (fixture));
   hangar_test_assert_accessible_names (fixture->window);
+
+  /* A web server that answers, with a page but no tree. */
+  {
+    g_autofree char *index = g_build_filename (fixture->dir, "index.html", NULL);
+    g_autofree char *treeinfo = g_build_filename (fixture->dir, ".treeinfo", NULL);
+    g_autofree char *served = NULL;
+    g_autofree char *expected = NULL;
+    GSubprocess *server;
+
+    g_assert_true (g_file_set_contents (index, "<html><body>mirror</body></html>", -1, NULL));
+    server = test_http_serve (fixture->dir, &served);
+    type_and_wait (fixture, row, served, 30000);
+    expected = g_strdup_printf ("“%s” is not a distribution tree", served);
+    test_assert_field_error (row, expected);
+    test_assert_field_error (row, "Give the URL of a directory that holds a .treeinfo file.");
+    g_assert_false (complete (fixture));
+    g_assert_null (hangar_creator_state_get_match (fixture->state));
+
+    /* The same server once the folder is a Fedora 37 tree. */
+    g_assert_true (g_file_set_contents (treeinfo, TEST_FEDORA_TREEINFO, -1, NULL));
+    test_type_text (row, "");
+    type_and_wait (fixture, row, served, 30000);
+    test_assert_field_note (row, "dim-label", "Detected: Fedora Linux 37");
+    g_assert_cmpstr (hangar_creator_state_get_match (fixture->state)->short_id, ==, "fedora37");
+    g_assert_true (complete (fixture));
+    hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture->page), spec);
+    g_assert_cmpint (spec->source, ==, HANGAR_GUEST_SOURCE_URL);
+    g_assert_cmpstr (spec->tree_url, ==, served);
+    test_http_stop (server);
+  }
 }
 
 static GtkWidget *

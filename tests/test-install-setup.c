@@ -21,6 +21,7 @@
 #include "hangar-install-setup.h"
 #include "hangar-os-catalog.h"
 #include "test-core-util.h"
+#include "test-http.h"
 
 #define GiB (G_GUINT64_CONSTANT (1) << 30)
 #define ED25519_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAg4LD+/gCoQJpE2nCJrDr67dbn8yo/jykScc/rSt34I test@hangar"
@@ -371,14 +372,7 @@ static void
 serve_tree (Tree     *tree,
             gboolean  with_boot_files)
 {
-  const char *treeinfo = "[general]\nfamily = Fedora\nversion = 37\narch = x86_64\n"
-                         "variant = Server\n"
-                         "[images-x86_64]\nkernel = images/pxeboot/vmlinuz\n"
-                         "initrd = images/pxeboot/initrd.img\n";
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  const char *port;
+  const char *treeinfo = TEST_FEDORA_TREEINFO;
 
   tree->dir = g_build_filename (tmpdir, "tree", NULL);
   tree->initrd = gzip_text ("fedora's initrd");
@@ -389,26 +383,13 @@ serve_tree (Tree     *tree,
       write_file (tree->dir, "images/pxeboot/initrd.img", g_bytes_get_data (tree->initrd, NULL),
                   g_bytes_get_size (tree->initrd));
     }
-  tree->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                   &error, "python3", "-u", "-m", "http.server", "--bind",
-                                   "127.0.0.1", "--directory", tree->dir, "0", NULL);
-  g_assert_no_error (error);
-  /* "Serving HTTP on 127.0.0.1 port N (http://127.0.0.1:N/) ..." once it listens. */
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (tree->server));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  port = strstr (line, " port ");
-  g_assert_nonnull (port);
-  tree->url = g_strdup_printf ("http://127.0.0.1:%d/", atoi (port + strlen (" port ")));
+  tree->server = test_http_serve (tree->dir, &tree->url);
 }
 
 static void
 stop_tree (Tree *tree)
 {
-  g_subprocess_force_exit (tree->server);
-  g_assert_true (g_subprocess_wait (tree->server, NULL, NULL));
-  g_object_unref (tree->server);
+  test_http_stop (tree->server);
   remove_tree (tree->dir);
   g_free (tree->dir);
   g_free (tree->url);

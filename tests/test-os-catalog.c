@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "hangar-os-catalog.h"
+#include "test-http.h"
 #include "test-util.h"
 
 /* HangarOsCatalog on the real libosinfo and this machine's installed osinfo-db. Install
@@ -268,12 +269,7 @@ make_tree (void)
   g_autofree char *treeinfo = g_build_filename (tmpdir, ".treeinfo", NULL);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (g_file_set_contents (treeinfo,
-                                      "[general]\nfamily = Fedora\nversion = 37\narch = x86_64\n"
-                                      "variant = Server\n"
-                                      "[images-x86_64]\nkernel = images/pxeboot/vmlinuz\n"
-                                      "initrd = images/pxeboot/initrd.img\n",
-                                      -1, &error));
+  g_assert_true (g_file_set_contents (treeinfo, TEST_FEDORA_TREEINFO, -1, &error));
   g_assert_no_error (error);
   return g_steal_pointer (&tmpdir);
 }
@@ -334,33 +330,18 @@ test_identify_tree_http (void)
   g_autofree char *tmpdir = make_tree ();
   g_autofree char *treeinfo = g_build_filename (tmpdir, ".treeinfo", NULL);
   g_autoptr(HangarOsCatalog) catalog = loaded_catalog ();
-  g_autoptr(GSubprocess) server = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
+  GSubprocess *server;
   g_autoptr(GError) error = NULL;
   g_autoptr(HangarOsMatch) match = NULL;
-  g_autofree char *line = NULL;
   g_autofree char *url = NULL;
-  const char *port;
 
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                             &error, "python3", "-u", "-m", "http.server", "--bind",
-                             "127.0.0.1", "--directory", tmpdir, "0", NULL);
-  g_assert_no_error (error);
-  /* "Serving HTTP on 127.0.0.1 port N (http://127.0.0.1:N/) ..." once it listens. */
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  port = strstr (line, " port ");
-  g_assert_nonnull (port);
-  url = g_strdup_printf ("http://127.0.0.1:%d/", atoi (port + strlen (" port ")));
+  server = test_http_serve (tmpdir, &url);
 
   match = identify_tree (catalog, url, &error);
   g_assert_no_error (error);
   assert_fedora_tree (match);
 
-  g_subprocess_force_exit (server);
-  g_assert_true (g_subprocess_wait (server, NULL, NULL));
+  test_http_stop (server);
   g_unlink (treeinfo);
   g_assert_cmpint (g_rmdir (tmpdir), ==, 0);
   test_assert_finalized (g_steal_pointer (&catalog));
