@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/acl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <acl/libacl.h>
 #include <glib/gi18n.h>
 #include <libvirt/libvirt.h>
@@ -334,7 +335,9 @@ out:
   if (!ok)
     {
       saved = errno;
-      if (saved == EPERM)
+      /* Only the owner and root may change a file's ACL; root is stopped by attributes
+       * such as immutable, which the system's error names. */
+      if (saved == EPERM && geteuid () != 0)
         g_set_error (error, HANGAR_FILE_ACCESS_ERROR, HANGAR_FILE_ACCESS_ERROR_FAILED,
                      _("Could not change the permissions of “%s”: only its owner can. Move the file to a folder QEMU can read instead."),
                      path);

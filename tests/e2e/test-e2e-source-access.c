@@ -75,13 +75,27 @@ make_debian_iso (const char *dir)
   return iso;
 }
 
+/* The Install Source page alone in a window (returned with a reference) on the system
+ * connection, which the page's state holds. */
+static GtkWidget *
+open_page (GtkWidget **page)
+{
+  g_autoptr(HangarConnection) connection = test_open_connection (uri);
+  g_autoptr(HangarCreatorState) state = hangar_creator_state_new (connection);
+  GtkWidget *window = g_object_ref (gtk_window_new ());
+
+  *page = hangar_creator_source_page_new (state);
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 700);
+  gtk_window_set_child (GTK_WINDOW (window), *page);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
 static void
 test_fix_permission (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("hangar-e2e-access-XXXXXX", NULL);
   g_autofree char *iso = NULL;
-  g_autoptr(HangarConnection) connection = NULL;
-  g_autoptr(HangarCreatorState) state = NULL;
   GtkWidget *window, *page, *row, *fix;
   TestFieldSays denied, detected;
   uid_t uid;
@@ -93,12 +107,7 @@ test_fix_permission (void)
   qemu_user (&uid, &gid);
   e2e_assert (test_open_as (iso, uid, gid) == EACCES, "QEMU's user could read %s already", iso);
 
-  connection = test_open_connection (uri);
-  state = hangar_creator_state_new (connection);
-  page = hangar_creator_source_page_new (state);
-  window = g_object_ref (gtk_window_new ());
-  gtk_window_set_child (GTK_WINDOW (window), page);
-  gtk_window_present (GTK_WINDOW (window));
+  window = open_page (&page);
 
   row = test_find_titled (page, ADW_TYPE_ENTRY_ROW, "_ISO Image");
   fix = test_find_titled (row, GTK_TYPE_BUTTON, "_Fix Permission");
@@ -162,8 +171,6 @@ test_fix_each_field (void)
     { "Direct Kernel Boot", "I_nitrd (optional)", "initrd.img", "cannot read this file" },
   };
   g_autofree char *dir = g_dir_make_tmp ("hangar-e2e-access-XXXXXX", NULL);
-  g_autoptr(HangarConnection) connection = NULL;
-  g_autoptr(HangarCreatorState) state = NULL;
   GtkWidget *window, *page;
   uid_t uid;
   gid_t gid;
@@ -171,13 +178,7 @@ test_fix_each_field (void)
   e2e_cleanup_path (dir);
   e2e_assert (g_chmod (dir, 0700) == 0, "cannot chmod %s", dir);
   qemu_user (&uid, &gid);
-  connection = test_open_connection (uri);
-  state = hangar_creator_state_new (connection);
-  page = hangar_creator_source_page_new (state);
-  window = g_object_ref (gtk_window_new ());
-  gtk_window_set_default_size (GTK_WINDOW (window), 640, 700);
-  gtk_window_set_child (GTK_WINDOW (window), page);
-  gtk_window_present (GTK_WINDOW (window));
+  window = open_page (&page);
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
@@ -229,6 +230,69 @@ test_fix_each_field (void)
   e2e_cleanup_path_done (dir);
 }
 
+static gboolean
+run_chattr (const char *flag,
+            const char *path)
+{
+  const char *argv[] = { "chattr", flag, path, NULL };
+  int status = -1;
+
+  return g_spawn_sync (NULL, (char **) argv, NULL,
+                       G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                       NULL, NULL, NULL, NULL, &status, NULL)
+         && g_spawn_check_wait_status (status, NULL);
+}
+
+/* A fix that cannot be made — the file is immutable (chattr +i), so not even root may
+ * change its ACL — is said at the field with the system's reason and what to do
+ * instead; Fix Permission is offered again and the page stays incomplete. */
+static void
+test_fix_refused (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hangar-e2e-access-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "disk.qcow2", NULL);
+  GtkWidget *window, *page, *row, *fix;
+  TestFieldSays denied, refused;
+  gboolean said;
+  uid_t uid;
+  gid_t gid;
+
+  e2e_cleanup_path (dir);
+  e2e_assert (g_file_set_contents (path, "not much\n", -1, NULL), "cannot write %s", path);
+  e2e_assert (g_chmod (path, 0600) == 0, "cannot chmod %s", path);
+  qemu_user (&uid, &gid);
+  e2e_assert (test_open_as (path, uid, gid) == EACCES, "QEMU's user could read %s already", path);
+  /* chattr comes with e2fsprogs; /tmp is ext4 here. */
+  e2e_assert (run_chattr ("+i", path), "cannot make %s immutable", path);
+
+  window = open_page (&page);
+  test_choose (test_find_titled (page, ADW_TYPE_COMBO_ROW, "_Install From"), "Existing Disk Image");
+  row = test_find_titled (page, ADW_TYPE_ENTRY_ROW, "_Disk Image");
+  fix = test_find_titled (row, GTK_TYPE_BUTTON, "_Fix Permission");
+  test_type_text (row, path);
+  denied = (TestFieldSays) { row, "QEMU runs as" };
+  said = e2e_wait_for (test_field_says, &denied, 20000);
+  if (said)
+    {
+      test_click (fix);
+      refused = (TestFieldSays) { row, "Could not change the permissions of" };
+      said = e2e_wait_for (test_field_says, &refused, 20000);
+    }
+  e2e_assert (run_chattr ("-i", path), "cannot make %s mutable again", path);
+  e2e_assert (said, "no word that the fix of %s failed", path);
+  test_assert_field_error (row, "Operation not permitted. Move the file to a folder QEMU can read instead.");
+  e2e_assert (gtk_widget_get_visible (fix), "Fix Permission is not offered again");
+  e2e_assert (!hangar_creator_page_get_complete (HANGAR_CREATOR_PAGE (page)),
+              "the page is complete after a failed fix");
+  e2e_assert (test_open_as (path, uid, gid) == EACCES, "QEMU's user can read %s", path);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  g_unlink (path);
+  g_rmdir (dir);
+  e2e_cleanup_path_done (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -243,5 +307,6 @@ main (int   argc,
 
   g_test_add_func ("/e2e-source-access/fix-permission", test_fix_permission);
   g_test_add_func ("/e2e-source-access/fix-each-field", test_fix_each_field);
+  g_test_add_func ("/e2e-source-access/fix-refused", test_fix_refused);
   return g_test_run ();
 }
