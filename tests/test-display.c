@@ -1021,6 +1021,38 @@ test_spinner_while_mapped (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A guest screen smaller than the widget's least size (64 pixels) in each mode: the
+ * widget asks for no more than it would like (GTK warns, and the tests' fatal warnings
+ * abort, when a minimum exceeds the natural size), at scale 1 and as measured. */
+static void
+test_small_screen (void)
+{
+  const HangarDisplayScaling modes[] = { HANGAR_DISPLAY_SCALING_FIT,
+                                         HANGAR_DISPLAY_SCALING_ONE_TO_ONE };
+  HangarDisplay *display = g_object_new (TEST_TYPE_DISPLAY, NULL);
+  GtkWindow *window;
+  int minimum, natural;
+
+  hangar_display_set_framebuffer (display, 100, 40, NULL);
+  window = show_display (display, 200, 100);
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      hangar_display_set_scaling (display, modes[i]);
+      gtk_widget_measure (GTK_WIDGET (display), GTK_ORIENTATION_VERTICAL, -1, &minimum,
+                          &natural, NULL, NULL);
+      g_assert_cmpint (natural, ==, 40);
+      g_assert_cmpint (minimum, <=, natural);
+      gtk_widget_measure (GTK_WIDGET (display), GTK_ORIENTATION_HORIZONTAL, -1, &minimum,
+                          &natural, NULL, NULL);
+      g_assert_cmpint (natural, ==, 100);
+      g_assert_cmpint (minimum, ==, modes[i] == HANGAR_DISPLAY_SCALING_ONE_TO_ONE ? 100 : 64);
+      /* A frame laid out with it. */
+      gtk_widget_queue_resize (GTK_WIDGET (display));
+      test_spin (100);
+    }
+  gtk_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1038,6 +1070,7 @@ main (int   argc,
   g_test_add_func ("/display/damages-what-changed", test_damages_what_changed);
   g_test_add_func ("/display/keyboard-grab", test_keyboard_grab);
   g_test_add_func ("/display/spinner-while-mapped", test_spinner_while_mapped);
+  g_test_add_func ("/display/small-screen", test_small_screen);
 
   return g_test_run ();
 }

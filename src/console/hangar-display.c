@@ -1200,8 +1200,9 @@ hangar_display_measure (GtkWidget      *widget,
 
   size = size > 0 ? size / scale_factor : (orientation == GTK_ORIENTATION_HORIZONTAL ? 640 : 400);
   /* 1:1 needs the whole picture (a scrolled window shows part of it); the other modes
-   * shrink and grow with the window. */
-  *minimum = priv->scaling == HANGAR_DISPLAY_SCALING_ONE_TO_ONE ? size : 64;
+   * shrink and grow with the window, down to 64 pixels (less only for a screen that
+   * small: the minimum may not exceed the natural size). */
+  *minimum = priv->scaling == HANGAR_DISPLAY_SCALING_ONE_TO_ONE ? size : MIN (size, 64);
   *natural = size;
 }
 
