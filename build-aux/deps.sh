@@ -27,9 +27,10 @@ HANGAR_PACKAGES=(
 # libc6-dev, libdrm-dev's and libspice-protocol-dev's headers for the guest's
 # tests/guest/hangar-mode.c and hangar-agent.c; lvm2, parted and e2fsprogs for
 # e2e-storage's logical, disk and fs pools on loop devices; libvirt-daemon-driver-lxc for
-# e2e-lxc-stats, whose containers' driver lacks the bulk statistics call; xorriso, which
-# New Virtual Machine runs to make unattended-install and cloud-init discs, is a runtime
-# package).
+# e2e-lxc-stats, whose containers' driver lacks the bulk statistics call; TigerVNC's Xvnc,
+# xclip and libxfixes-dev for test-vnc-clipboard, a VNC server that sends plain cut text
+# and the selections on both X displays watched and set; xorriso, which New Virtual
+# Machine runs to make unattended-install and cloud-init discs, is a runtime package).
 HANGAR_TEST_PACKAGES=(
   xvfb xauth dbus dbus-x11 xdotool imagemagick
   openssh-server openssh-client iproute2 gnome-keyring
@@ -37,6 +38,7 @@ HANGAR_TEST_PACKAGES=(
   openssl sasl2-bin
   libc6-dev libdrm-dev libspice-protocol-dev
   libx11-dev libxdamage-dev
+  tigervnc-standalone-server xclip libxfixes-dev
   lvm2 parted e2fsprogs
   libvirt-daemon-driver-lxc
 )

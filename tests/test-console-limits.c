@@ -71,23 +71,10 @@ static HangarConnection *
 fault_host (FaultServer *server,
             const char  *type)
 {
-  g_autofree char *path = g_strdup_printf ("%s/host-%u.xml", tmpdir,
-                                           fault_server_get_port (server));
-  g_autofree char *uri = g_strconcat ("test://", path, NULL);
-  g_autofree char *xml = g_strdup_printf (
-    "<node><cpu><nodes>1</nodes><sockets>1</sockets><cores>1</cores><threads>1</threads>"
-    "<mhz>2400</mhz><model>x86_64</model></cpu><memory>4194304</memory>"
-    "<domain type='test'><name>fault</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>"
-    "<os><type arch='x86_64'>hvm</type></os><devices>"
-    "<graphics type='%s' port='%u' autoport='no' listen='127.0.0.1'>"
-    "<listen type='address' address='127.0.0.1'/></graphics>"
-    "</devices></domain></node>",
-    type, fault_server_get_port (server));
-  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = test_console_host_uri (tmpdir, "fault", type,
+                                                fault_server_get_port (server));
   HangarConnection *connection;
 
-  g_file_set_contents (path, xml, -1, &error);
-  g_assert_no_error (error);
   connection = hangar_connection_new (uri);
   hangar_connection_open_async (connection, NULL, NULL, NULL);
   g_assert_true (test_wait_for (is_connected, connection, 5000));

@@ -19,4 +19,12 @@ void     test_spin             (guint         ms);
  * drains: a reference leaked otherwise. */
 void     test_assert_finalized (gpointer      object);
 
+/* Writes DIR/host-PORT.xml, a libvirt test-driver host with one running guest @name
+ * whose console (@type "vnc" or "spice") listens on 127.0.0.1:@port, and returns its
+ * URI. */
+char    *test_console_host_uri (const char   *dir,
+                                const char   *name,
+                                const char   *type,
+                                guint         port);
+
 G_END_DECLS

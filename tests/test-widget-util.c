@@ -263,3 +263,62 @@ hangar_test_assert_accessible_names (GtkWidget *root)
       g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, message);
     }
 }
+
+static void
+on_clipboard_changed_cb (GdkClipboard *clipboard,
+                         GPtrArray    *texts)
+{
+  GdkContentProvider *content = gdk_clipboard_get_content (clipboard);
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_value_init (&value, G_TYPE_STRING);
+  if (content != NULL && gdk_content_provider_get_value (content, &value, NULL))
+    g_ptr_array_add (texts, g_value_dup_string (&value));
+  else
+    g_ptr_array_add (texts, g_strdup ("(another program's)"));
+}
+
+gulong
+test_clipboard_keep_texts (GdkClipboard *clipboard,
+                           GPtrArray    *texts)
+{
+  return g_signal_connect (clipboard, "changed", G_CALLBACK (on_clipboard_changed_cb), texts);
+}
+
+typedef struct {
+  gboolean done;
+  char *text;
+} ReadText;
+
+static void
+on_read_text_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  ReadText *read = data;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  read->done = TRUE;
+}
+
+static gboolean
+read_done (gpointer data)
+{
+  return ((ReadText *)data)->done;
+}
+
+gboolean
+test_clipboard_read_text (GdkClipboard *clipboard,
+                          char        **text,
+                          guint         timeout_ms)
+{
+  /* Kept until the read ends: the callback writes here even after a timeout. */
+  ReadText *read = g_new0 (ReadText, 1);
+
+  gdk_clipboard_read_text_async (clipboard, NULL, on_read_text_cb, read);
+  if (!test_wait_for (read_done, read, timeout_ms))
+    return FALSE;
+  *text = read->text;
+  g_free (read);
+  return TRUE;
+}

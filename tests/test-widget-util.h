@@ -35,4 +35,15 @@ gulong test_x11_window_id (GtkWidget *widget);
  * Composite controls (menu buttons, drop-downs, entries, lists) are judged as one. */
 void hangar_test_assert_accessible_names (GtkWidget *root);
 
+/* Appends to @texts (strings) each text @clipboard takes while connected: the text
+ * when this process set it (a console passing on a guest's copy), "(another
+ * program's)" when someone else did. Returns the handler, to disconnect. */
+gulong test_clipboard_keep_texts (GdkClipboard *clipboard,
+                                  GPtrArray    *texts);
+/* Reads @clipboard's text into @text (NULL when it has none), running the main
+ * context meanwhile; FALSE when the read did not finish within @timeout_ms. */
+gboolean test_clipboard_read_text (GdkClipboard *clipboard,
+                                   char        **text,
+                                   guint         timeout_ms);
+
 G_END_DECLS

@@ -24,6 +24,7 @@
 #include <gtk/gtk.h>
 
 #include "e2e-guest.h"
+#include "test-widget-util.h"
 #include "hangar-spice-display.h"
 
 #define AGENT_READY     "HANGAR-AGENT-READY"
@@ -55,36 +56,14 @@ clipboard (void)
 }
 
 /* The text of this desktop's clipboard, read the way any application reads it. */
-typedef struct {
-  gboolean done;
-  char *text;
-} ReadText;
-
-static void
-on_read_text (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  ReadText *read = user_data;
-
-  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
-  read->done = TRUE;
-}
-
-static gboolean
-read_done (gpointer data)
-{
-  return ((ReadText *)data)->done;
-}
-
 static char *
 clipboard_text (void)
 {
-  ReadText read = { FALSE, NULL };
+  char *text = NULL;
 
-  gdk_clipboard_read_text_async (clipboard (), NULL, on_read_text, &read);
-  e2e_assert (e2e_wait_for (read_done, &read, 5000), "Reading the clipboard did not finish");
-  return read.text;
+  e2e_assert (test_clipboard_read_text (clipboard (), &text, 5000),
+              "Reading the clipboard did not finish");
+  return text;
 }
 
 static gboolean
@@ -137,21 +116,6 @@ test_clipboard_from_guest (void)
     }
 }
 
-/* Every text this desktop's clipboard took, as this process set it. */
-static void
-on_clipboard_changed (GdkClipboard *board,
-                      GPtrArray    *texts)
-{
-  GdkContentProvider *content = gdk_clipboard_get_content (board);
-  g_auto(GValue) value = G_VALUE_INIT;
-
-  g_value_init (&value, G_TYPE_STRING);
-  if (content != NULL && gdk_content_provider_get_value (content, &value, NULL))
-    g_ptr_array_add (texts, g_value_dup_string (&value));
-  else
-    g_ptr_array_add (texts, g_strdup ("(another application's)"));
-}
-
 static void
 test_clipboard_switched_off (void)
 {
@@ -163,8 +127,7 @@ test_clipboard_switched_off (void)
   g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   gulong handler;
 
-  handler = g_signal_connect (clipboard (), "changed", G_CALLBACK (on_clipboard_changed),
-                              texts);
+  handler = test_clipboard_keep_texts (clipboard (), texts);
   hangar_display_set_share_clipboard (display, FALSE);
   gdk_clipboard_set_text (clipboard (), host_text);
   guest_copies (guest_text);
