@@ -11,8 +11,8 @@
  *     the Xvfb display (xclip -o) pastes it, Latin-1 letters (é) included;
  *   - Xvnc sends characters outside Latin-1 as "?" (plain cut text is Latin-1), and they
  *     arrive as such, the Latin-1 ones around them intact;
- *   - text copied on this desktop (xclip on Xvfb) reaches Xvnc's CLIPBOARD, é included;
- *     characters outside Latin-1 become "?";
+ *   - text copied on this desktop (xclip on Xvfb) reaches Xvnc's CLIPBOARD, once per
+ *     copy (Xvnc's new owners counted), é included; characters outside Latin-1 become "?";
  *   - the window's Share Clipboard toggle off stops both ways. Judged after positive
  *     events, not pauses: a guest's copy made while off is followed, once the toggle is
  *     back on, by a marker copied on Xvnc; when the marker is on this desktop, the
@@ -67,6 +67,7 @@ typedef struct {
   int fixes_event;
   guint source;
   GPtrArray *history; /* each owner's text, in order */
+  guint owners;       /* how many times it changed owner */
 } Watch;
 
 static Watch watch;
@@ -134,6 +135,8 @@ on_watch_input_cb (int          fd,
           XFixesSelectionNotifyEvent *notify = (XFixesSelectionNotifyEvent *)&event;
 
           /* Each new owner's text, asked for at once. */
+          if (notify->owner != None)
+            watch.owners++;
           if (notify->owner != None)
             XConvertSelection (watch.dpy, watch.clipboard, watch.utf8, watch.property,
                                watch.window, CurrentTime);
@@ -365,8 +368,14 @@ test_to_desktop_outside_latin1 (void)
 static void
 test_to_guest (void)
 {
+  guint owners = watch.owners;
+
+  /* The first copy here takes the clipboard from the console, which held Xvnc's text. */
   assert_to_guest ("hangar-desk-1", "hangar-desk-1");
   assert_to_guest ("façade à la carte\nÜbergröße", "façade à la carte\nÜbergröße");
+  /* Each sent once: a second sending of the first would have come before the second
+   * text (one stream), and Xvnc takes each as a new owner. */
+  g_assert_cmpuint (watch.owners - owners, ==, 2);
 }
 
 static void

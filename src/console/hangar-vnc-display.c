@@ -39,6 +39,12 @@ struct _HangarVncDisplay
   /* Clipboard: watched while a connection exists. */
   GdkClipboard *clipboard;
   GdkContentProvider *guest_content; /* what the guest last put there */
+  /* A read of this desktop's text is on its way; changes meanwhile are read once more
+   * when it ends, but the text it sent is not sent again for them: GDK 4.8 on X11 tells
+   * one new owner twice (the lost selection and XFixes) when it takes over from here. */
+  gboolean reading;
+  gboolean changed_while_reading;
+  char *sent_in_burst; /* Latin-1 */
 };
 
 G_DEFINE_FINAL_TYPE (HangarVncDisplay, hangar_vnc_display, HANGAR_TYPE_DISPLAY)
@@ -468,6 +474,20 @@ on_vnc_server_cut_text_cb (VncConnection    *conn,
   gdk_clipboard_set_content (self->clipboard, content);
 }
 
+/* Characters outside Latin-1 cannot travel; they become question marks. */
+static char *
+to_latin1 (const char *text,
+           gsize      *length)
+{
+  g_autoptr(GError) error = NULL;
+  char *latin1 = g_convert_with_fallback (text, -1, "ISO-8859-1", "UTF-8", "?", NULL, length,
+                                          &error);
+
+  if (latin1 == NULL)
+    g_debug ("Could not convert the clipboard text: %s", error->message);
+  return latin1;
+}
+
 static void
 on_clipboard_text_cb (GObject      *source,
                       GAsyncResult *result,
@@ -477,27 +497,24 @@ on_clipboard_text_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   g_autofree char *latin1 = NULL;
+  g_autofree char *sent_before = g_steal_pointer (&self->sent_in_burst);
+  gboolean again = self->changed_while_reading;
   gsize length = 0;
 
+  self->reading = self->changed_while_reading = FALSE;
   text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
   if (text == NULL)
-    {
-      g_debug ("Could not read the clipboard: %s", error ? error->message : "no text");
-      return;
-    }
-  if (!sharing (self) || self->conn == NULL ||
-      !vnc_connection_is_initialized (self->conn))
-    return;
+    g_debug ("Could not read the clipboard: %s", error ? error->message : "no text");
+  else if (sharing (self) && self->conn != NULL && vnc_connection_is_initialized (self->conn))
+    latin1 = to_latin1 (text, &length);
 
-  /* Characters outside Latin-1 cannot travel; they become question marks. */
-  latin1 = g_convert_with_fallback (text, -1, "ISO-8859-1", "UTF-8", "?", NULL, &length,
-                                    &error);
-  if (latin1 == NULL)
+  if (latin1 != NULL && g_strcmp0 (latin1, sent_before) != 0)
+    vnc_connection_client_cut_text (self->conn, latin1, length);
+  if (again)
     {
-      g_debug ("Could not convert the clipboard text: %s", error->message);
-      return;
+      self->sent_in_burst = g_steal_pointer (&latin1);
+      send_clipboard (self);
     }
-  vnc_connection_client_cut_text (self->conn, latin1, length);
 }
 
 /* Sends the local clipboard's text to the guest, unless it came from the guest. */
@@ -520,6 +537,12 @@ send_clipboard (HangarVncDisplay *self)
     gdk_content_formats_ref (gdk_clipboard_get_formats (self->clipboard)));
   if (!gdk_content_formats_contain_gtype (formats, G_TYPE_STRING))
     return;
+  if (self->reading)
+    {
+      self->changed_while_reading = TRUE;
+      return;
+    }
+  self->reading = TRUE;
   gdk_clipboard_read_text_async (self->clipboard, NULL, on_clipboard_text_cb,
                                  g_object_ref (self));
 }
@@ -902,6 +925,7 @@ hangar_vnc_display_finalize (GObject *object)
   g_free (self->password);
   g_free (self->error);
   g_free (self->tls_host);
+  g_free (self->sent_in_burst);
 
   G_OBJECT_CLASS (hangar_vnc_display_parent_class)->finalize (object);
 }
