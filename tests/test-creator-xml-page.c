@@ -35,7 +35,9 @@ typedef struct {
   GtkTextBuffer *buffer;
   GtkWidget *view;
   GtkLabel *message;
+  GtkLabel *note;
   GtkWidget *reset;
+  HangarGuestCreator *creator;  /* the last that made a guest */
 } Fixture;
 
 static gboolean
@@ -87,6 +89,9 @@ fixture_set_up (Fixture      *f,
   f->message = GTK_LABEL (test_find_widget (GTK_WIDGET (f->page), GTK_TYPE_LABEL,
                                             test_has_name, "message"));
   g_assert_nonnull (f->message);
+  f->note = GTK_LABEL (test_find_widget (GTK_WIDGET (f->page), GTK_TYPE_LABEL,
+                                         test_has_name, "note"));
+  g_assert_nonnull (f->note);
   f->reset = test_find_titled (GTK_WIDGET (f->page), GTK_TYPE_BUTTON, "_Reset");
 }
 
@@ -94,6 +99,7 @@ static void
 fixture_tear_down (Fixture      *f,
                    gconstpointer data)
 {
+  g_clear_object (&f->creator);
   test_creator_page_close (&f->base);
 }
 
@@ -175,6 +181,9 @@ test_shows_definition (Fixture      *f,
   g_assert_true (hangar_creator_page_get_complete (f->page));
   g_assert_false (message_shown (f));
   g_assert_false (gtk_widget_get_sensitive (f->reset));
+  /* Nothing is added at creation for a kernel boot: no note. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->note)));
+  g_assert_null (strstr (text, "@hangar-setup@"));
 
   g_assert_cmpstr (gtk_source_language_get_id (gtk_source_buffer_get_language (buffer)), ==, "xml");
   g_assert_true (gtk_text_view_get_monospace (GTK_TEXT_VIEW (f->view)));
@@ -305,6 +314,8 @@ test_answers_change (Fixture      *f,
   g_assert_false (message_shown (f));
 }
 
+/* Runs a creator on @spec; when it made the guest, the creator is kept for
+ * end_install. */
 static char *
 run_creator (Fixture          *f,
              HangarGuestSpec  *spec,
@@ -313,10 +324,33 @@ run_creator (Fixture          *f,
   g_autoptr(HangarGuestCreator) creator = hangar_guest_creator_new (f->base.connection, spec);
   g_autoptr(HangarJob) job = hangar_job_new ("Creating");
   g_autoptr(GAsyncResult) result = NULL;
+  char *name;
 
   hangar_guest_creator_run_async (creator, job, test_on_result_cb, &result);
-  g_assert_true (test_wait_for (test_has_result, &result, 10000));
-  return hangar_guest_creator_run_finish (creator, result, error);
+  g_assert_true (test_wait_for (test_has_result, &result, 20000));
+  name = hangar_guest_creator_run_finish (creator, result, error);
+  if (name != NULL)
+    g_set_object (&f->creator, creator);
+  return name;
+}
+
+/* The guest @name stops as an installer would, and the creator ends the installation:
+ * the setup's files go. */
+static void
+end_install (Fixture    *f,
+             const char *name)
+{
+  virDomainPtr domain = virDomainLookupByName (test_raw_connection (f->base.connection), name);
+  g_autoptr(GAsyncResult) finished = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (domain);
+  g_assert_cmpint (virDomainDestroy (domain), ==, 0);
+  virDomainFree (domain);
+  hangar_guest_creator_finish_install_async (f->creator, NULL, test_on_result_cb, &finished);
+  g_assert_true (test_wait_for (test_has_result, &finished, 20000));
+  g_assert_true (hangar_guest_creator_finish_install_finish (f->creator, finished, &error));
+  g_assert_no_error (error);
 }
 
 /* The creator defines the edited text; libvirt's schema refusal comes back to the
@@ -381,6 +415,231 @@ test_creator_uses_edit (Fixture      *f,
   g_assert_cmpstr (volumes, ==, "base.qcow2 filler.img xml-guest.qcow2");
 }
 
+#define ED25519_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAg4LD+/gCoQJpE2nCJrDr67dbn8yo/jykScc/rSt34I test@hangar"
+
+/* Another source than the fixture's kernel boot: its kernel answers go. */
+static void
+set_source (Fixture           *f,
+            HangarGuestSource  source)
+{
+  HangarGuestSpec *spec = hangar_creator_state_get_spec (f->base.state);
+
+  hangar_creator_state_set_source (f->base.state, source);
+  g_clear_pointer (&spec->kernel, g_free);
+  g_clear_pointer (&spec->initrd, g_free);
+  g_clear_pointer (&spec->cmdline, g_free);
+}
+
+/* The earlier pages' answers for a cloud image with cloud-init on the pool "images". */
+static void
+set_cloud_init (Fixture *f)
+{
+  HangarGuestSpec *spec = hangar_creator_state_get_spec (f->base.state);
+
+  set_source (f, HANGAR_GUEST_SOURCE_CLOUD_IMAGE);
+  spec->base_image = g_strdup ("/images/base.qcow2");
+  spec->cloud_init = TRUE;
+  spec->user_login = g_strdup ("ann");
+  spec->password_locked = TRUE;
+  spec->ssh_keys = g_strdup (ED25519_KEY);
+  hangar_creator_state_set_customize (f->base.state, TRUE);
+  hangar_creator_page_shown (f->page);
+}
+
+static gboolean
+note_says (Fixture    *f,
+           const char *words)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (f->note))
+         && strstr (gtk_label_get_label (f->note), words) != NULL;
+}
+
+/* Replaces the whole editor text, as a paste over Select All does. */
+static void
+replace_all (Fixture    *f,
+             const char *text)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (f->buffer, &start, &end);
+  gtk_text_buffer_select_range (f->buffer, &start, &end);
+  gtk_text_buffer_delete_selection (f->buffer, TRUE, TRUE);
+  gtk_text_buffer_insert_interactive_at_cursor (f->buffer, text, -1, TRUE);
+}
+
+/* A cloud image's cidata disc is in the definition, where the creator will attach it,
+ * its path a marked placeholder; the note says so. */
+static void
+test_shows_cidata (Fixture      *f,
+                   gconstpointer data)
+{
+  g_autofree char *text = NULL;
+
+  set_cloud_init (f);
+  text = get_text (f);
+  g_assert_nonnull (strstr (text, "<source file=\"@hangar-setup@/cidata.iso\"/>"));
+  g_assert_nonnull (strstr (text, "device=\"cdrom\""));
+  g_assert_nonnull (strstr (text, "/images/xml-guest.qcow2"));
+  g_assert_true (note_says (f, "@hangar-setup@"));
+  g_assert_false (message_shown (f));
+  g_assert_true (hangar_creator_page_get_complete (f->page));
+  test_save_screenshot (f->base.window, "creator-xml-page-cloud-init");
+}
+
+/* Creates the guest from the page's text; its running and its persistent definition. */
+static void
+create_from_page (Fixture  *f,
+                  char    **live,
+                  char    **inactive)
+{
+  g_autoptr(HangarGuestSpec) spec = hangar_guest_spec_copy (hangar_creator_state_get_spec (f->base.state));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  virDomainPtr domain;
+
+  hangar_creator_page_apply (f->page, spec);
+  g_assert_nonnull (spec->custom_xml);
+  name = run_creator (f, spec, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, "xml-guest");
+  domain = virDomainLookupByName (test_raw_connection (f->base.connection), name);
+  g_assert_nonnull (domain);
+  *live = virDomainGetXMLDesc (domain, 0);
+  *inactive = virDomainGetXMLDesc (domain, VIR_DOMAIN_XML_INACTIVE);
+  g_test_message ("Started with: %s", *live);
+  virDomainFree (domain);
+  end_install (f, name);
+}
+
+/* The edited definition keeps the disc where it was shown: the guest starts with the
+ * real cidata ISO, which its final definition leaves out. */
+static void
+test_cidata_edit_honoured (Fixture      *f,
+                           gconstpointer data)
+{
+  g_autofree char *live = NULL;
+  g_autofree char *inactive = NULL;
+
+  set_cloud_init (f);
+  edit (f, "<vcpu", "<description>cloud edited</description><vcpu");
+  create_from_page (f, &live, &inactive);
+  g_assert_nonnull (strstr (live, "cloud edited"));
+  g_assert_null (strstr (live, "@hangar-setup@"));
+  g_assert_nonnull (strstr (live, "/cidata.iso'"));
+  g_assert_nonnull (strstr (inactive, "cloud edited"));
+  g_assert_null (strstr (inactive, "cidata.iso"));
+}
+
+/* The disc taken out of the text stays out. */
+static void
+test_cidata_removed_honoured (Fixture      *f,
+                              gconstpointer data)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *live = NULL;
+  g_autofree char *inactive = NULL;
+  g_autoptr(GString) without = NULL;
+  const char *at, *start, *end;
+
+  set_cloud_init (f);
+  text = get_text (f);
+  at = strstr (text, "@hangar-setup@/cidata.iso");
+  g_assert_nonnull (at);
+  for (start = at; start > text && !g_str_has_prefix (start, "<disk"); start--)
+    ;
+  end = strstr (at, "</disk>") + strlen ("</disk>");
+  without = g_string_new_len (text, start - text);
+  g_string_append (without, end);
+  replace_all (f, without->str);
+  g_assert_false (message_shown (f));
+  create_from_page (f, &live, &inactive);
+  g_assert_null (strstr (live, "cidata"));
+  g_assert_null (strstr (live, "device='cdrom'"));
+}
+
+/* A placeholder nothing fills is refused with a sentence naming it, on this page, and
+ * nothing is left behind. */
+static void
+test_unknown_placeholder_refused (Fixture      *f,
+                                  gconstpointer data)
+{
+  virConnectPtr conn = test_raw_connection (f->base.connection);
+  g_autoptr(HangarGuestSpec) spec = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *volumes = NULL;
+
+  set_cloud_init (f);
+  edit (f, "@hangar-setup@/cidata.iso", "@hangar-setup@/other.iso");
+  spec = hangar_guest_spec_copy (hangar_creator_state_get_spec (f->base.state));
+  hangar_creator_page_apply (f->page, spec);
+  name = run_creator (f, spec, &error);
+  g_assert_null (name);
+  g_assert_error (error, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_CUSTOM_XML);
+  g_test_message ("Refused: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "“@hangar-setup@/other.iso”"));
+  g_assert_null (virDomainLookupByName (conn, "xml-guest"));
+  volumes = test_volume_names (conn, "images");
+  g_assert_cmpstr (volumes, ==, "base.qcow2 filler.img");
+  g_assert_true (hangar_creator_page_show_error (f->page, error));
+  g_assert_true (message_shown (f));
+}
+
+/* A network install boots the installer fetched at creation: kernel and initrd are
+ * shown with placeholders (before, the page could show no definition at all); with
+ * unattended answers the command line is theirs, and the note says what may be added. */
+static void
+test_shows_network_install (Fixture      *f,
+                            gconstpointer data)
+{
+  HangarGuestSpec *spec = hangar_creator_state_get_spec (f->base.state);
+  g_autofree char *text = NULL;
+
+  set_source (f, HANGAR_GUEST_SOURCE_URL);
+  spec->tree_url = g_strdup ("http://127.0.0.1:9/tree/");
+  hangar_creator_state_set_customize (f->base.state, TRUE);
+  hangar_creator_page_shown (f->page);
+  text = get_text (f);
+  g_assert_nonnull (strstr (text, "<kernel>@hangar-setup@/kernel</kernel>"));
+  g_assert_nonnull (strstr (text, "<initrd>@hangar-setup@/initrd</initrd>"));
+  g_assert_true (hangar_creator_page_get_complete (f->page));
+  g_assert_false (message_shown (f));
+  g_assert_true (note_says (f, "@hangar-setup@"));
+  g_assert_null (strstr (gtk_label_get_label (f->note), "answers"));
+  test_save_screenshot (f->base.window, "creator-xml-page-network");
+  g_clear_pointer (&text, g_free);
+
+  spec->unattended = TRUE;
+  spec->user_login = g_strdup ("ann");
+  hangar_creator_page_shown (f->page);
+  text = get_text (f);
+  g_assert_nonnull (strstr (text, "<cmdline>@hangar-setup@/cmdline</cmdline>"));
+  g_assert_true (note_says (f, "answers"));
+}
+
+/* An unattended install from media: its answers' way depends on the medium, so the
+ * note says they are added at creation. */
+static void
+test_unattended_media_note (Fixture      *f,
+                            gconstpointer data)
+{
+  HangarGuestSpec *spec = hangar_creator_state_get_spec (f->base.state);
+  g_autofree char *text = NULL;
+
+  set_source (f, HANGAR_GUEST_SOURCE_MEDIA);
+  spec->media_path = g_strdup ("/images/base.qcow2");
+  hangar_creator_state_set_customize (f->base.state, TRUE);
+  hangar_creator_page_shown (f->page);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->note)));
+
+  spec->unattended = TRUE;
+  spec->user_login = g_strdup ("ann");
+  hangar_creator_page_shown (f->page);
+  text = get_text (f);
+  g_assert_true (note_says (f, "installation answers"));
+  g_assert_true (hangar_creator_page_get_complete (f->page));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -400,6 +659,12 @@ main (int   argc,
   ADD ("apply", test_apply);
   ADD ("answers-change", test_answers_change);
   ADD ("creator-uses-edit", test_creator_uses_edit);
+  ADD ("shows-cidata", test_shows_cidata);
+  ADD ("cidata-edit-honoured", test_cidata_edit_honoured);
+  ADD ("cidata-removed-honoured", test_cidata_removed_honoured);
+  ADD ("unknown-placeholder-refused", test_unknown_placeholder_refused);
+  ADD ("shows-network-install", test_shows_network_install);
+  ADD ("unattended-media-note", test_unattended_media_note);
 #undef ADD
 
   status = g_test_run ();

@@ -537,12 +537,14 @@ test_summary (void)
   g_assert_cmpstr (row_says (window, "Host"), ==, hangar_connection_get_title (connection));
   g_assert_cmpstr (row_says (window, "Operating System"), ==, "Unknown (generic settings)");
   g_assert_cmpstr (row_says (window, "Installation Source"), ==,
-                   "Installation media /isos/debian-12.iso");
-  g_assert_cmpstr (row_says (window, "Unattended Installation"), ==, "Yes, with user “ada”");
+                   "Installation media “/isos/debian-12.iso”");
+  g_assert_cmpstr (row_says (window, "Unattended Installation"), ==,
+                   "Yes, with user “ada”, host name “summed-up”");
   g_assert_cmpstr (row_says (window, "Memory"), ==, "2.0\u00a0GiB");
   g_assert_cmpstr (row_says (window, "CPUs"), ==, "2");
-  g_assert_cmpstr (row_says (window, "Disk"), ==, "New 20.0\u00a0GiB qcow2 volume in pool “default-pool”");
-  g_assert_cmpstr (row_says (window, "Network"), ==, "Virtual network “default”");
+  g_assert_cmpstr (row_says (window, "Disk"), ==,
+                   "New 20.0\u00a0GiB qcow2 volume “summed-up.qcow2” in pool “default-pool”");
+  g_assert_cmpstr (row_says (window, "Network"), ==, "Virtual network “default”, virtio");
   g_assert_cmpstr (row_says (window, "Firmware"), ==, "UEFI, Secure Boot");
   hangar_test_assert_accessible_names (window);
   test_save_screenshot (window, "domain-creator-summary");
@@ -557,6 +559,96 @@ test_summary (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   test_assert_finalized (window);
+}
+
+/* Each source kind: the source, the setup and the disk rows say what Create will do
+ * with it (hangar-guest-creator.c: the volume's name, a cloud image's layer, the
+ * installer fetched for a network install, answers only where the setup makes them). */
+static void
+set_text (char       **field,
+          const char  *text)
+{
+  g_free (*field);
+  *field = g_strdup (text);
+}
+
+static void
+test_summary_sources (void)
+{
+  static const struct {
+    HangarGuestSource source;
+    const char *source_says;
+    const char *setup_title;
+    const char *setup_says;
+    const char *disk_says;
+  } cases[] = {
+    { HANGAR_GUEST_SOURCE_MEDIA, "Installation media “/isos/debian-12.iso”",
+      "Unattended Installation", "Yes, with user “ada”, host name “web”",
+      "New 20.0\u00a0GiB raw volume “web-disk.img” in pool “default-pool”" },
+    { HANGAR_GUEST_SOURCE_URL,
+      "Network installation from http://deb.example/tree/; its installer’s kernel and initrd are fetched when the virtual machine is created",
+      "Unattended Installation", "Yes, with user “ada”, host name “web”",
+      "New 20.0\u00a0GiB raw volume “web-disk.img” in pool “default-pool”" },
+    { HANGAR_GUEST_SOURCE_CLOUD_IMAGE, "The cloud image “/isos/base.qcow2”",
+      "Cloud-init", "User “ada”, password locked, 2 SSH keys, host name “web”",
+      "A new 20.0\u00a0GiB disk “web-disk.img” in pool “default-pool” on the cloud image “/isos/base.qcow2”" },
+    { HANGAR_GUEST_SOURCE_IMPORT, "None: it boots from the existing disk",
+      "Unattended Installation", "No", "The disk image “/isos/old.qcow2”" },
+    { HANGAR_GUEST_SOURCE_KERNEL,
+      "Kernel “/boot/vmlinuz”, initrd “/boot/initrd.img”, command line “console=ttyS0”",
+      "Unattended Installation", "No", "No disk" },
+    { HANGAR_GUEST_SOURCE_PXE, "Network boot (PXE)", "Unattended Installation", "No", "No disk" },
+    { HANGAR_GUEST_SOURCE_MANUAL, "None: install later", "Unattended Installation", "No",
+      "New 20.0\u00a0GiB raw volume “web-disk.img” in pool “default-pool”" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GtkWidget *window = open_window (one_page, G_N_ELEMENTS (one_page));
+      HangarGuestSpec *spec = hangar_creator_state_get_spec (hangar_domain_creator_get_state (HANGAR_DOMAIN_CREATOR (window)));
+
+      fill_spec (window, "web");
+      spec->source = cases[i].source;
+      set_text (&spec->media_path, "/isos/debian-12.iso");
+      set_text (&spec->tree_url, "http://deb.example/tree/");
+      set_text (&spec->base_image, "/isos/base.qcow2");
+      set_text (&spec->kernel, cases[i].source == HANGAR_GUEST_SOURCE_KERNEL ? "/boot/vmlinuz" : NULL);
+      set_text (&spec->initrd, "/boot/initrd.img");
+      set_text (&spec->cmdline, "console=ttyS0");
+      spec->memory = 1024 * MiB;
+      spec->vcpus = 1;
+      spec->disk = HANGAR_GUEST_SPEC_DISK_NEW;
+      set_text (&spec->pool_name, "default-pool");
+      set_text (&spec->volume_name, "web-disk.img");
+      spec->disk_size = 20480 * MiB;
+      spec->disk_format = HANGAR_VOLUME_FORMAT_RAW;
+      if (cases[i].source == HANGAR_GUEST_SOURCE_IMPORT)
+        {
+          spec->disk = HANGAR_GUEST_SPEC_DISK_EXISTING;
+          set_text (&spec->disk_path, "/isos/old.qcow2");
+        }
+      else if (cases[i].source == HANGAR_GUEST_SOURCE_KERNEL || cases[i].source == HANGAR_GUEST_SOURCE_PXE)
+        spec->disk = HANGAR_GUEST_SPEC_DISK_NONE;
+      spec->network = HANGAR_GUEST_SPEC_NETWORK_BRIDGE;
+      set_text (&spec->network_name, "br0");
+      spec->virtio_net = FALSE;
+      /* Both asked: only what the source takes is made. */
+      spec->unattended = TRUE;
+      spec->cloud_init = TRUE;
+      set_text (&spec->user_login, "ada");
+      spec->password_locked = TRUE;
+      set_text (&spec->ssh_keys, "ssh-ed25519 AAAA a@b\n# mine\n\nssh-ed25519 AAAB c@d\n");
+      test_click (button (window, "_Forward"));
+
+      g_test_message ("Source %d", cases[i].source);
+      g_assert_cmpstr (row_says (window, "Installation Source"), ==, cases[i].source_says);
+      g_assert_cmpstr (row_says (window, cases[i].setup_title), ==, cases[i].setup_says);
+      g_assert_cmpstr (row_says (window, "Disk"), ==, cases[i].disk_says);
+      g_assert_cmpstr (row_says (window, "Network"), ==, "Bridge “br0”, e1000");
+      hangar_test_assert_accessible_names (window);
+      gtk_window_destroy (GTK_WINDOW (window));
+      test_assert_finalized (window);
+    }
 }
 
 static gboolean
@@ -787,6 +879,7 @@ main (int   argc,
   g_test_add_func ("/domain-creator/cancel-create", test_cancel_create);
   g_test_add_func ("/domain-creator/enter", test_enter);
   g_test_add_func ("/domain-creator/summary", test_summary);
+  g_test_add_func ("/domain-creator/summary-sources", test_summary_sources);
   g_test_add_func ("/domain-creator/real-pages", test_real_pages);
   g_test_add_func ("/domain-creator/real-error", test_real_error);
   g_test_add_func ("/domain-creator/opens-guest-window", test_opens_guest_window);

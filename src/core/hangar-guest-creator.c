@@ -424,9 +424,37 @@ on_defined_cb (GObject      *object,
   run_in_thread (task, start_thread, on_started_cb);
 }
 
+static void remove_cdroms_of (GVirConfigDomain *domain,
+                              const char       *media);
+
+/* gconfig appends a new <uuid> after the devices; libvirt's schema, which an edited
+ * definition is checked against, wants it beside the name. */
+static void
+set_uuid (GVirConfigDomain *domain,
+          const char       *uuid)
+{
+  xmlNodePtr root = NULL;
+  xmlNodePtr name = NULL;
+  xmlNodePtr node = NULL;
+
+  gvir_config_domain_set_uuid (domain, uuid);
+  g_object_get (domain, "node", &root, NULL);
+  for (xmlNodePtr child = root != NULL ? root->children : NULL; child != NULL; child = child->next)
+    if (child->type == XML_ELEMENT_NODE && g_str_equal ((const char *) child->name, "name"))
+      name = child;
+    else if (child->type == XML_ELEMENT_NODE && g_str_equal ((const char *) child->name, "uuid"))
+      node = child;
+  if (name != NULL && node != NULL)
+    {
+      xmlUnlinkNode (node);
+      xmlAddNextSibling (name, node);
+    }
+}
+
 static void
 define_step (GTask *task)
 {
+  HangarGuestCreator *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
   g_autoptr(GVirConfigDomain) domain = NULL;
   g_autofree char *message = NULL;
@@ -457,12 +485,33 @@ define_step (GTask *task)
           && !hangar_domain_builder_has_install_phase (run->spec))
         {
           g_autofree char *uuid = g_uuid_string_random ();
+          g_autoptr(GVirConfigDomain) final = NULL;
 
           /* One UUID for both, so that the final one replaces the first. */
-          gvir_config_domain_set_uuid (domain, uuid);
+          set_uuid (domain, uuid);
           run->final_xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
+          /* The edited text may hold the disc where Customize showed it. */
+          final = run->spec->custom_xml != NULL
+                  ? gvir_config_domain_new_from_xml (run->final_xml, NULL) : NULL;
+          if (final != NULL)
+            {
+              remove_cdroms_of (final, HANGAR_INSTALL_SETUP_PLACEHOLDER "/cidata.iso");
+              g_free (run->final_xml);
+              run->final_xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (final));
+            }
         }
-      hangar_install_setup_apply (run->setup, domain);
+      /* The edited text has the setup's parts as Customize showed them (the original
+       * answers say which: this run's spec names the fetched installer already). */
+      if (run->spec->custom_xml != NULL
+          && !hangar_install_setup_apply_edited (run->setup, self->spec, domain, &error))
+        {
+          undo (task, g_error_new (HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_CUSTOM_XML,
+                                   _("Could not define the virtual machine “%s”: %s"),
+                                   run->spec->name, error->message));
+          return;
+        }
+      if (run->spec->custom_xml == NULL)
+        hangar_install_setup_apply (run->setup, domain);
     }
   run->xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
   hangar_job_set_fraction (run->job, -1);

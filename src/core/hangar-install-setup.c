@@ -11,6 +11,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <libxml/tree.h>
 
 #include "hangar-guest-private.h"
 #include "hangar-install-setup.h"
@@ -847,6 +848,40 @@ free_sata_target (GVirConfigDomain *domain)
   return g_strdup ("sdz");
 }
 
+static void
+add_cdrom (HangarInstallSetup *self,
+           GVirConfigDomain   *domain)
+{
+  g_autoptr(GVirConfigDomainDisk) disk = gvir_config_domain_disk_new ();
+  GVirConfigDomainDiskDriver *driver = gvir_config_domain_disk_driver_new ();
+  g_autofree char *target = free_sata_target (domain);
+
+  gvir_config_domain_disk_set_type (disk, GVIR_CONFIG_DOMAIN_DISK_FILE);
+  gvir_config_domain_disk_set_guest_device_type (disk, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM);
+  gvir_config_domain_disk_driver_set_name (driver, "qemu");
+  gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW);
+  gvir_config_domain_disk_set_driver (disk, driver);
+  g_object_unref (driver);
+  gvir_config_domain_disk_set_source (disk, self->cdrom);
+  gvir_config_domain_disk_set_target_bus (disk, GVIR_CONFIG_DOMAIN_DISK_BUS_SATA);
+  gvir_config_domain_disk_set_target_dev (disk, target);
+  gvir_config_domain_disk_set_readonly (disk, TRUE);
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (disk));
+}
+
+static void
+set_kernel (HangarInstallSetup *self,
+            GVirConfigDomain   *domain)
+{
+  g_autoptr(GVirConfigDomainOs) os = gvir_config_domain_get_os (domain);
+
+  gvir_config_domain_os_set_kernel (os, self->kernel);
+  gvir_config_domain_os_set_ramdisk (os, self->initrd);
+  /* The object is a view on the domain's own <os> node: no set_os, which would
+   * replace the node by itself. */
+  gvir_config_domain_os_set_cmdline (os, self->cmdline);
+}
+
 void
 hangar_install_setup_apply (HangarInstallSetup *self,
                             GVirConfigDomain   *domain)
@@ -855,33 +890,184 @@ hangar_install_setup_apply (HangarInstallSetup *self,
   g_return_if_fail (GVIR_CONFIG_IS_DOMAIN (domain));
 
   if (self->cdrom != NULL)
-    {
-      g_autoptr(GVirConfigDomainDisk) disk = gvir_config_domain_disk_new ();
-      GVirConfigDomainDiskDriver *driver = gvir_config_domain_disk_driver_new ();
-      g_autofree char *target = free_sata_target (domain);
-
-      gvir_config_domain_disk_set_type (disk, GVIR_CONFIG_DOMAIN_DISK_FILE);
-      gvir_config_domain_disk_set_guest_device_type (disk, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM);
-      gvir_config_domain_disk_driver_set_name (driver, "qemu");
-      gvir_config_domain_disk_driver_set_format (driver, GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW);
-      gvir_config_domain_disk_set_driver (disk, driver);
-      g_object_unref (driver);
-      gvir_config_domain_disk_set_source (disk, self->cdrom);
-      gvir_config_domain_disk_set_target_bus (disk, GVIR_CONFIG_DOMAIN_DISK_BUS_SATA);
-      gvir_config_domain_disk_set_target_dev (disk, target);
-      gvir_config_domain_disk_set_readonly (disk, TRUE);
-      gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (disk));
-    }
+    add_cdrom (self, domain);
   if (self->kernel != NULL)
-    {
-      g_autoptr(GVirConfigDomainOs) os = gvir_config_domain_get_os (domain);
+    set_kernel (self, domain);
+}
 
-      gvir_config_domain_os_set_kernel (os, self->kernel);
-      gvir_config_domain_os_set_ramdisk (os, self->initrd);
-      /* The object is a view on the domain's own <os> node: no set_os, which would
-       * replace the node by itself. */
-      gvir_config_domain_os_set_cmdline (os, self->cmdline);
+/* Before creation (Customize). */
+
+HangarInstallSetup *
+hangar_install_setup_new_preview (const HangarGuestSpec *spec,
+                                  OsinfoOs              *os,
+                                  char                 **unshown)
+{
+  HangarInstallSetup *self;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  if (unshown != NULL)
+    *unshown = NULL;
+  if (!hangar_install_setup_needed (spec))
+    return NULL;
+  self = g_new0 (HangarInstallSetup, 1);
+  self->files = g_ptr_array_new_with_free_func (g_free);
+  self->volumes = g_ptr_array_new_with_free_func (free_volume);
+  self->volume_paths = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->volume_paths, NULL);
+  if (spec->cloud_init && spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE)
+    self->cdrom = g_strdup (HANGAR_INSTALL_SETUP_PLACEHOLDER "/cidata.iso");
+  else if (spec->source == HANGAR_GUEST_SOURCE_URL)
+    {
+      self->kernel = g_strdup (HANGAR_INSTALL_SETUP_PLACEHOLDER "/kernel");
+      self->initrd = g_strdup (HANGAR_INSTALL_SETUP_PLACEHOLDER "/initrd");
+      /* The script's own arguments are known only once it is generated. */
+      self->cmdline = spec->unattended ? g_strdup (HANGAR_INSTALL_SETUP_PLACEHOLDER "/cmdline")
+                                       : tree_arguments (os, spec->tree_url);
     }
+  /* Which way an installer takes its answers depends on what the medium holds, read
+   * only at creation. */
+  if (unshown != NULL && spec->unattended && spec->source == HANGAR_GUEST_SOURCE_MEDIA)
+    *unshown = g_strdup (_("Added when the virtual machine is created, not shown here: the installation answers, on a disc of their own or in the installer’s kernel and initrd taken from the medium."));
+  else if (unshown != NULL && spec->unattended)
+    *unshown = g_strdup (_("Added when the virtual machine is created, not shown here: a disc with the installation answers, if the installer reads them from one."));
+  return self;
+}
+
+static xmlNodePtr
+os_child (xmlNodePtr  os,
+          const char *name)
+{
+  for (xmlNodePtr child = os != NULL ? os->children : NULL; child != NULL; child = child->next)
+    if (child->type == XML_ELEMENT_NODE && g_str_equal ((const char *) child->name, name))
+      return child;
+  return NULL;
+}
+
+/* Puts @real in place of the placeholder @shown in @node's text; FALSE when @node names
+ * another placeholder, which nothing will fill. */
+static gboolean
+fill_placeholder (xmlNodePtr  node,
+                  const char *shown,
+                  const char *real,
+                  gboolean   *found)
+{
+  g_autofree char *text = node != NULL ? (char *) xmlNodeGetContent (node) : NULL;
+
+  if (text == NULL || strstr (text, HANGAR_INSTALL_SETUP_PLACEHOLDER) == NULL)
+    return TRUE;
+  if (shown == NULL || real == NULL || strstr (text, shown) == NULL)
+    return FALSE;
+  {
+    g_autoptr(GString) filled = g_string_new (text);
+
+    g_string_replace (filled, shown, real, 0);
+    if (strstr (filled->str, HANGAR_INSTALL_SETUP_PLACEHOLDER) != NULL)
+      return FALSE;
+    xmlNodeSetContent (node, NULL);
+    xmlNodeAddContent (node, (const xmlChar *) filled->str);
+  }
+  *found = TRUE;
+  return TRUE;
+}
+
+static void
+refuse_placeholder (const char  *text,
+                    GError     **error)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+               _("The definition names “%s”, which Hangar does not make for this virtual machine. Remove it, or press Reset."),
+               text);
+}
+
+gboolean
+hangar_install_setup_apply_edited (HangarInstallSetup    *self,
+                                   const HangarGuestSpec *spec,
+                                   GVirConfigDomain      *domain,
+                                   GError               **error)
+{
+  g_autoptr(HangarInstallSetup) shown = NULL;
+  g_autoptr(GVirConfigDomainOs) os = NULL;
+  xmlNodePtr os_node = NULL;
+  gboolean cdrom_placed = FALSE;
+  gboolean kernel_placed = FALSE;
+  gboolean initrd_placed = FALSE;
+  gboolean cmdline_placed = FALSE;
+  GList *devices;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (spec != NULL, FALSE);
+  g_return_val_if_fail (GVIR_CONFIG_IS_DOMAIN (domain), FALSE);
+
+  /* What the Customize page showed: the same placeholders, the same parts. */
+  shown = hangar_install_setup_new_preview (spec, NULL, NULL);
+
+  devices = gvir_config_domain_get_devices (domain);
+  for (GList *l = devices; ok && l != NULL; l = l->next)
+    {
+      const char *source;
+
+      if (!GVIR_CONFIG_IS_DOMAIN_DISK (l->data))
+        continue;
+      source = gvir_config_domain_disk_get_source (l->data);
+      if (source == NULL || strstr (source, HANGAR_INSTALL_SETUP_PLACEHOLDER) == NULL)
+        continue;
+      if (shown != NULL && self->cdrom != NULL && g_strcmp0 (source, shown->cdrom) == 0)
+        {
+          gvir_config_domain_disk_set_source (l->data, self->cdrom);
+          cdrom_placed = TRUE;
+        }
+      else
+        {
+          refuse_placeholder (source, error);
+          ok = FALSE;
+        }
+    }
+  g_list_free_full (devices, g_object_unref);
+  if (!ok)
+    return FALSE;
+
+  os = gvir_config_domain_get_os (domain);
+  if (os != NULL)
+    g_object_get (os, "node", &os_node, NULL);
+  {
+    struct { const char *name; const char *shown; const char *real; gboolean *found; } parts[] = {
+      { "kernel", shown != NULL ? shown->kernel : NULL, self->kernel, &kernel_placed },
+      { "initrd", shown != NULL ? shown->initrd : NULL, self->initrd, &initrd_placed },
+      { "cmdline", shown != NULL ? shown->cmdline : NULL, self->cmdline, &cmdline_placed },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+      {
+        xmlNodePtr node = os_child (os_node, parts[i].name);
+
+        if (!fill_placeholder (node, parts[i].shown, parts[i].real != NULL ? parts[i].real : "",
+                               parts[i].found))
+          {
+            g_autofree char *text = (char *) xmlNodeGetContent (node);
+
+            refuse_placeholder (text, error);
+            return FALSE;
+          }
+      }
+  }
+
+  /* A part the page showed and the user took out stays out; one it could not show is
+   * added as to a built definition. */
+  if (self->cdrom != NULL && !cdrom_placed && (shown == NULL || shown->cdrom == NULL))
+    add_cdrom (self, domain);
+  if (self->kernel != NULL && (shown == NULL || shown->kernel == NULL))
+    {
+      if (os_child (os_node, "kernel") != NULL)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("The automatic installation boots the installer’s own kernel, which carries its answers: remove the kernel you added, or switch off “Install automatically”."));
+          return FALSE;
+        }
+      set_kernel (self, domain);
+    }
+  return TRUE;
 }
 
 /* Uploading to a remote host. */

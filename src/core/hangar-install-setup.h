@@ -102,6 +102,27 @@ const char * const  *hangar_install_setup_get_volumes (HangarInstallSetup *self)
 void                 hangar_install_setup_apply    (HangarInstallSetup *self,
                                                     GVirConfigDomain   *domain);
 
+/* Customize before install shows what the setup will add with this in place of the
+ * paths known only at creation ("@hangar-setup@/cidata.iso", "…/kernel", "…/initrd",
+ * and "…/cmdline" for an installer's arguments made with the answers). */
+#define HANGAR_INSTALL_SETUP_PLACEHOLDER "@hangar-setup@"
+
+/* No files, no blocking: what the setup of @spec will add, with placeholders for its
+ * paths (@os, may be NULL, gives a network install's arguments), for
+ * hangar_install_setup_apply; NULL when @spec needs no setup. @unshown (may be NULL)
+ * gets a sentence naming what only creation can add, or NULL. */
+HangarInstallSetup  *hangar_install_setup_new_preview (const HangarGuestSpec *spec,
+                                                       OsinfoOs              *os,
+                                                       char                 **unshown);
+/* Like apply, for a definition the user edited from the preview's: its placeholders
+ * get the real paths; a part the preview showed and the user removed stays out; a part
+ * it could not show is added. A placeholder nothing fills, or a kernel of the user's
+ * where the setup boots its own, gives @error (a sentence). No libvirt calls. */
+gboolean             hangar_install_setup_apply_edited (HangarInstallSetup    *self,
+                                                        const HangarGuestSpec *spec,
+                                                        GVirConfigDomain      *domain,
+                                                        GError               **error);
+
 /* The directory holding every file (for tests and messages). */
 const char          *hangar_install_setup_get_dir  (HangarInstallSetup *self);
 /* The ISO attached as CD-ROM, or NULL. */

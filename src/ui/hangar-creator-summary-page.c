@@ -8,6 +8,8 @@
 #include "hangar-connection.h"
 #include "hangar-creator-summary-page.h"
 #include "hangar-install-setup.h"
+#include "hangar-pool.h"
+#include "hangar-volume.h"
 #include "hangar-storage.h"
 #include "hangar-ui-util.h"
 
@@ -40,17 +42,30 @@ describe_source (const HangarGuestSpec *spec)
   switch (spec->source)
     {
     case HANGAR_GUEST_SOURCE_MEDIA:
-      return g_strdup_printf (_("Installation media %s"), spec->media_path ? spec->media_path : "");
+      if (spec->media_path != NULL && g_str_has_prefix (spec->media_path, "/dev/"))
+        return g_strdup_printf (_("The host’s CD-ROM drive %s"), spec->media_path);
+      return g_strdup_printf (_("Installation media “%s”"), spec->media_path ? spec->media_path : "");
     case HANGAR_GUEST_SOURCE_URL:
-      return g_strdup_printf (_("Network installation from %s"), spec->tree_url ? spec->tree_url : "");
+      if (spec->kernel != NULL)
+        return g_strdup_printf (_("Network installation from %s"), spec->tree_url ? spec->tree_url : "");
+      /* Translators: the creator fetches them before it defines the guest. */
+      return g_strdup_printf (_("Network installation from %s; its installer’s kernel and initrd are fetched when the virtual machine is created"),
+                              spec->tree_url ? spec->tree_url : "");
     case HANGAR_GUEST_SOURCE_IMPORT:
-      return g_strdup_printf (_("Existing disk %s"), spec->disk_path ? spec->disk_path : "");
+      return g_strdup (_("None: it boots from the existing disk"));
     case HANGAR_GUEST_SOURCE_CLOUD_IMAGE:
-      return g_strdup_printf (spec->copy_base_image ? _("A copy of the cloud image %s")
-                                                    : _("The cloud image %s, as the base of a new disk"),
-                              spec->base_image ? spec->base_image : "");
+      return g_strdup_printf (_("The cloud image “%s”"), spec->base_image ? spec->base_image : "");
     case HANGAR_GUEST_SOURCE_KERNEL:
-      return g_strdup_printf (_("Kernel %s"), spec->kernel ? spec->kernel : "");
+      {
+        GString *text = g_string_new (NULL);
+
+        g_string_printf (text, _("Kernel “%s”"), spec->kernel ? spec->kernel : "");
+        if (spec->initrd != NULL)
+          g_string_append_printf (text, _(", initrd “%s”"), spec->initrd);
+        if (spec->cmdline != NULL)
+          g_string_append_printf (text, _(", command line “%s”"), spec->cmdline);
+        return g_string_free (text, FALSE);
+      }
     case HANGAR_GUEST_SOURCE_PXE:
       return g_strdup (_("Network boot (PXE)"));
     case HANGAR_GUEST_SOURCE_MANUAL:
@@ -59,24 +74,78 @@ describe_source (const HangarGuestSpec *spec)
     }
 }
 
+/* The name the creator gives the new volume (hangar-guest-creator.c). */
 static char *
-describe_disk (const HangarGuestSpec *spec)
+new_volume_name (const HangarGuestSpec *spec)
+{
+  /* A cloud image's disk is a qcow2 layer over the image. */
+  HangarVolumeFormat format = spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE
+                              ? HANGAR_VOLUME_FORMAT_QCOW2 : spec->disk_format;
+
+  if (spec->volume_name != NULL && spec->volume_name[0] != '\0')
+    return g_strdup (spec->volume_name);
+  return g_strconcat (spec->name != NULL ? spec->name : "", hangar_volume_format_suffix (format), NULL);
+}
+
+/* The pool volume at @path, when the connection knows one. */
+static HangarVolume *
+find_volume (HangarConnection *connection,
+             const char       *path,
+             HangarPool      **pool_out)
+{
+  GListModel *pools = hangar_connection_get_pools (connection);
+
+  for (guint i = 0; path != NULL && i < g_list_model_get_n_items (pools); i++)
+    {
+      g_autoptr(HangarPool) pool = g_list_model_get_item (pools, i);
+      GListModel *volumes = hangar_pool_get_volumes (pool);
+
+      for (guint j = 0; j < g_list_model_get_n_items (volumes); j++)
+        {
+          g_autoptr(HangarVolume) volume = g_list_model_get_item (volumes, j);
+
+          if (g_strcmp0 (hangar_volume_get_path (volume), path) == 0)
+            {
+              *pool_out = pool;
+              return volume;
+            }
+        }
+    }
+  return NULL;
+}
+
+static char *
+describe_disk (const HangarGuestSpec *spec,
+               HangarConnection      *connection)
 {
   g_autofree char *size = NULL;
+  g_autofree char *volume = NULL;
+  const char *pool_name = spec->pool_name ? spec->pool_name : "";
+  HangarVolume *existing;
+  HangarPool *pool = NULL;
 
   switch (spec->disk)
     {
     case HANGAR_GUEST_SPEC_DISK_NEW:
       size = hangar_storage_format_size (spec->disk_size);
-      /* Translators: "20.0 GiB qcow2 volume in pool “default”" */
-      return g_strdup_printf (_("New %s %s volume in pool “%s”"), size,
-                              hangar_volume_format_to_string (spec->disk_format),
-                              spec->pool_name ? spec->pool_name : "");
+      volume = new_volume_name (spec);
+      if (spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE)
+        /* Translators: "A new 20.0 GiB disk “web.qcow2” in pool “default” on the cloud
+         * image “/srv/debian-12-generic.qcow2”" */
+        return g_strdup_printf (_("A new %s disk “%s” in pool “%s” on the cloud image “%s”"),
+                                size, volume, pool_name, spec->base_image ? spec->base_image : "");
+      /* Translators: "New 20.0 GiB qcow2 volume “web.qcow2” in pool “default”" */
+      return g_strdup_printf (_("New %s %s volume “%s” in pool “%s”"), size,
+                              hangar_volume_format_to_string (spec->disk_format), volume, pool_name);
     case HANGAR_GUEST_SPEC_DISK_EXISTING:
-      return g_strdup (spec->disk_path ? spec->disk_path : "");
+      existing = find_volume (connection, spec->disk_path, &pool);
+      if (existing != NULL)
+        return g_strdup_printf (_("Volume “%s” of pool “%s”"), hangar_volume_get_name (existing),
+                                hangar_pool_get_name (pool));
+      return g_strdup_printf (_("The disk image “%s”"), spec->disk_path ? spec->disk_path : "");
     case HANGAR_GUEST_SPEC_DISK_NONE:
     default:
-      return g_strdup (_("None"));
+      return g_strdup (_("No disk"));
     }
 }
 
@@ -84,15 +153,17 @@ static char *
 describe_network (const HangarGuestSpec *spec)
 {
   const char *name = spec->network_name ? spec->network_name : "";
+  const char *model = spec->virtio_net ? "virtio" : "e1000";
 
   switch (spec->network)
     {
     case HANGAR_GUEST_SPEC_NETWORK_VIRTUAL:
-      return g_strdup_printf (_("Virtual network “%s”"), name);
+      /* Translators: "Virtual network “default”, virtio" (the card's model) */
+      return g_strdup_printf (_("Virtual network “%s”, %s"), name, model);
     case HANGAR_GUEST_SPEC_NETWORK_BRIDGE:
-      return g_strdup_printf (_("Bridge “%s”"), name);
+      return g_strdup_printf (_("Bridge “%s”, %s"), name, model);
     case HANGAR_GUEST_SPEC_NETWORK_MACVTAP:
-      return g_strdup_printf (_("Host interface “%s” (macvtap)"), name);
+      return g_strdup_printf (_("Host interface “%s” (macvtap), %s"), name, model);
     case HANGAR_GUEST_SPEC_NETWORK_NONE:
     default:
       return g_strdup (_("None"));
@@ -111,15 +182,62 @@ describe_firmware (const HangarGuestSpec *spec)
   return g_string_free (text, FALSE);
 }
 
+static guint
+count_keys (const char *keys)
+{
+  g_auto(GStrv) lines = g_strsplit (keys != NULL ? keys : "", "\n", -1);
+  guint n = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = g_strstrip (lines[i]);
+
+      n += line[0] != '\0' && line[0] != '#';
+    }
+  return n;
+}
+
+/* What the install setup does (hangar_install_setup_needed): answers only for media
+ * and network installs, cloud-init only for a cloud image. */
 static char *
 describe_setup (const HangarGuestSpec *spec)
 {
   const char *login = spec->user_login ? spec->user_login : "";
+  const char *hostname = spec->hostname != NULL && spec->hostname[0] != '\0' ? spec->hostname
+                         : spec->name != NULL ? spec->name : "";
+  GString *text;
 
-  if (spec->unattended)
-    return g_strdup_printf (_("Yes, with user “%s”"), login);
-  if (spec->cloud_init)
-    return g_strdup_printf (_("Cloud-init, with user “%s”"), login);
+  if (spec->cloud_init && spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE)
+    {
+      guint keys = count_keys (spec->ssh_keys);
+
+      text = g_string_new (NULL);
+      g_string_printf (text, _("User “%s”"), login);
+      g_string_append (text, ", ");
+      g_string_append (text, spec->password_locked || spec->user_password == NULL
+                             ? _("password locked") : _("with a password"));
+      if (keys > 0)
+        {
+          g_string_append (text, ", ");
+          g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u SSH key", "%u SSH keys", keys), keys);
+        }
+      g_string_append (text, ", ");
+      g_string_append_printf (text, _("host name “%s”"), hostname);
+      return g_string_free (text, FALSE);
+    }
+  if (spec->unattended && (spec->source == HANGAR_GUEST_SOURCE_MEDIA
+                           || spec->source == HANGAR_GUEST_SOURCE_URL))
+    {
+      text = g_string_new (NULL);
+      g_string_printf (text, _("Yes, with user “%s”"), login);
+      g_string_append (text, ", ");
+      g_string_append_printf (text, _("host name “%s”"), hostname);
+      if (spec->product_key != NULL && spec->product_key[0] != '\0')
+        g_string_append_printf (text, ", %s", _("with a product key"));
+      return g_string_free (text, FALSE);
+    }
+  if (spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE)
+    return g_strdup (_("No: the image boots with its own settings"));
   return g_strdup (_("No"));
 }
 
@@ -162,15 +280,17 @@ hangar_creator_summary_page_shown (HangarCreatorPage *page)
   g_autofree char *source = describe_source (spec);
   g_autofree char *memory = hangar_storage_format_size (spec->memory);
   g_autofree char *vcpus = g_strdup_printf ("%u", spec->vcpus);
-  g_autofree char *disk = describe_disk (spec);
+  g_autofree char *disk = describe_disk (spec, connection);
   g_autofree char *network = describe_network (spec);
   g_autofree char *firmware = describe_firmware (spec);
   g_autofree char *setup = describe_setup (spec);
 
   /* What the setup makes here (hangar-install-setup.h). */
-  if (spec->unattended || spec->cloud_init)
+  gboolean cloud = spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE;
+
+  if (hangar_install_setup_needed (spec) && (spec->unattended || spec->cloud_init))
     setup = with_upload (setup, spec, connection,
-                         spec->cloud_init ? _("its disc is") : _("its answers are"));
+                         cloud ? _("its disc is") : _("its answers are"));
   else if (spec->source == HANGAR_GUEST_SOURCE_URL)
     source = with_upload (source, spec, connection, _("the installer’s kernel and initrd are"));
 
@@ -179,6 +299,8 @@ hangar_creator_summary_page_shown (HangarCreatorPage *page)
   set_row (self->os_row, os != NULL ? osinfo_product_get_name (OSINFO_PRODUCT (os))
                                     : _("Unknown (generic settings)"));
   set_row (self->source_row, source);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->unattended_row),
+                                 cloud ? _("Cloud-init") : _("Unattended Installation"));
   set_row (self->unattended_row, setup);
   set_row (self->memory_row, spec->memory > 0 ? memory : NULL);
   set_row (self->vcpus_row, spec->vcpus > 0 ? vcpus : NULL);

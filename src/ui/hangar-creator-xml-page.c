@@ -11,11 +11,13 @@
  * full hardware editor will come as another page on the same state; this one keeps to
  * the text.
  *
- * Not shown here: what the install setup adds when the guest is made (the cidata or
- * install-script CD-ROM, an installer's kernel and initrd carrying the script); the
- * creator adds it to the edited text as to the built one. For sources with an install
- * phase, the final definition is built from the answers again once the installer
- * ends: edits made here last for the installation only. */
+ * What the install setup adds when the guest is made is shown too, as
+ * hangar_install_setup_new_preview gives it: the cidata CD-ROM, a network install's
+ * kernel, initrd and arguments, with "@hangar-setup@/…" where the path is known only
+ * then. The creator fills those in (hangar_install_setup_apply_edited); a part the user
+ * took out stays out. An unattended install's answers depend on what the medium holds:
+ * the note line above the editor says they are added at creation. For sources with an
+ * install phase, the final definition keeps the edits, without the installer's parts. */
 
 #include "config.h"
 
@@ -29,6 +31,7 @@
 #include "hangar-creator-xml-page.h"
 #include "hangar-domain-builder.h"
 #include "hangar-guest-creator.h"
+#include "hangar-install-setup.h"
 #include "hangar-pool.h"
 #include "hangar-wizard-util.h"
 
@@ -48,6 +51,7 @@ struct _HangarCreatorXmlPage
   GtkSourceBuffer *buffer;
   GtkTextTag *fault_tag;
   GtkLabel *message_label;
+  GtkLabel *note_label;
   GtkButton *reset_button;
 };
 
@@ -197,14 +201,18 @@ on_reset_clicked_cb (HangarCreatorXmlPage *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->view));
 }
 
-/* The install definition of the answers so far, as the creator would build it. */
+/* The install definition of the answers so far, as the creator would build it, with
+ * what the install setup adds; @note gets a line about what is not in it, or NULL. */
 static char *
 build_definition (HangarCreatorXmlPage *self,
+                  char                **note,
                   GError              **error)
 {
   HangarCreatorState *state = hangar_creator_page_get_state (HANGAR_CREATOR_PAGE (self));
   g_autoptr(HangarGuestSpec) spec = hangar_guest_spec_copy (hangar_creator_state_get_spec (state));
   g_autoptr(GVirConfigDomain) domain = NULL;
+  g_autoptr(HangarInstallSetup) setup = NULL;
+  g_autofree char *unshown = NULL;
 
   if (!hangar_creator_state_get_host_ready (state))
     {
@@ -236,9 +244,27 @@ build_definition (HangarCreatorXmlPage *self,
       spec->disk_path = g_build_filename (hangar_pool_get_target_path (pool), file, NULL);
     }
   g_clear_pointer (&spec->custom_xml, g_free);
+  setup = hangar_install_setup_new_preview (spec, hangar_creator_state_get_os (state), &unshown);
+  /* A network install boots the installer fetched at creation. */
+  if (setup != NULL && hangar_install_setup_get_kernel (setup) != NULL)
+    {
+      g_free (spec->kernel);
+      g_free (spec->initrd);
+      g_free (spec->cmdline);
+      spec->kernel = g_strdup (hangar_install_setup_get_kernel (setup));
+      spec->initrd = g_strdup (hangar_install_setup_get_initrd (setup));
+      spec->cmdline = g_strdup (hangar_install_setup_get_cmdline (setup));
+    }
   domain = hangar_domain_builder_build (spec, HANGAR_DOMAIN_PHASE_INSTALL, error);
   if (domain == NULL)
     return NULL;
+  if (setup != NULL)
+    {
+      hangar_install_setup_apply (setup, domain);
+      *note = g_strjoin (" ", _("Hangar puts the paths starting with “@hangar-setup@” in when it creates the virtual machine."),
+                         unshown != NULL ? unshown : "", NULL);
+      g_strchomp (*note);
+    }
   return gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
 }
 
@@ -248,8 +274,12 @@ hangar_creator_xml_page_shown (HangarCreatorPage *page)
   HangarCreatorXmlPage *self = HANGAR_CREATOR_XML_PAGE (page);
   g_autoptr(GError) error = NULL;
   g_autofree char *text = get_text (self);
-  g_autofree char *built = build_definition (self, &error);
+  g_autofree char *note = NULL;
+  g_autofree char *built = build_definition (self, &note, &error);
   gboolean edited = self->generated != NULL && g_strcmp0 (text, self->generated) != 0;
+
+  gtk_label_set_label (self->note_label, note != NULL ? note : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->note_label), note != NULL);
 
   if (built == NULL)
     {
@@ -390,6 +420,7 @@ hangar_creator_xml_page_class_init (HangarCreatorXmlPageClass *klass)
                                                "/io/github/hangarvm/Hangar/hangar-creator-xml-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorXmlPage, view);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorXmlPage, message_label);
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorXmlPage, note_label);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorXmlPage, reset_button);
   gtk_widget_class_bind_template_callback (widget_class, on_reset_clicked_cb);
 }
