@@ -637,6 +637,9 @@ test_unattended_media_note (Fixture      *f,
   hangar_creator_page_shown (f->page);
   text = get_text (f);
   g_assert_true (note_says (f, "installation answers"));
+  /* Nothing of the setup's is in the text: no word of placeholders. */
+  g_assert_null (strstr (gtk_label_get_label (f->note), "@hangar-setup@"));
+  g_assert_null (strstr (text, "@hangar-setup@"));
   g_assert_true (hangar_creator_page_get_complete (f->page));
 }
 

@@ -299,8 +299,12 @@ hangar_creator_summary_page_shown (HangarCreatorPage *page)
   set_row (self->os_row, os != NULL ? osinfo_product_get_name (OSINFO_PRODUCT (os))
                                     : _("Unknown (generic settings)"));
   set_row (self->source_row, source);
+  /* Named as the page that asked; not there for a source nothing is set up for. */
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->unattended_row),
-                                 cloud ? _("Cloud-init") : _("Unattended Installation"));
+                                 cloud ? _("Cloud-init") : _("Automatic Installation"));
+  gtk_widget_set_visible (GTK_WIDGET (self->unattended_row),
+                          cloud || spec->source == HANGAR_GUEST_SOURCE_MEDIA
+                          || spec->source == HANGAR_GUEST_SOURCE_URL);
   set_row (self->unattended_row, setup);
   set_row (self->memory_row, spec->memory > 0 ? memory : NULL);
   set_row (self->vcpus_row, spec->vcpus > 0 ? vcpus : NULL);

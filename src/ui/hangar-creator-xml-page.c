@@ -261,9 +261,15 @@ build_definition (HangarCreatorXmlPage *self,
   if (setup != NULL)
     {
       hangar_install_setup_apply (setup, domain);
-      *note = g_strjoin (" ", _("Hangar puts the paths starting with “@hangar-setup@” in when it creates the virtual machine."),
+      gboolean placeholders = hangar_install_setup_get_cdrom (setup) != NULL
+                              || hangar_install_setup_get_kernel (setup) != NULL;
+
+      /* One line: what the placeholders stand for, and what is not shown at all. */
+      *note = g_strjoin (" ", placeholders ? _("Hangar puts the paths starting with “@hangar-setup@” in when it creates the virtual machine.") : "",
                          unshown != NULL ? unshown : "", NULL);
-      g_strchomp (*note);
+      g_strstrip (*note);
+      if (**note == '\0')
+        g_clear_pointer (note, g_free);
     }
   return gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
 }
