@@ -338,91 +338,21 @@ test_cloud (void)
   test_creator_page_close (&fixture);
 }
 
-/* The file chooser Add Key File opens: GtkFileChooserNative falls back to a
- * GtkFileChooserDialog of its own without a portal (as here). */
-static gboolean
-chooser_open (gpointer data)
-{
-  GtkWidget **dialog = data;
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  *dialog = NULL;
-  for (guint i = 0; *dialog == NULL && i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_FILE_CHOOSER_DIALOG (window) && gtk_widget_get_visible (window))
-        *dialog = window;
-    }
-  return *dialog != NULL;
-}
-
-static gboolean
-in_ssh_folder (gpointer data)
-{
-  g_autoptr(GFile) folder = gtk_file_chooser_get_current_folder (data);
-  g_autoptr(GFile) ssh = g_file_new_build_filename (g_get_home_dir (), ".ssh", NULL);
-
-  return folder != NULL && g_file_equal (folder, ssh);
-}
-
-typedef struct {
-  GtkFileChooser *chooser;
-  GFile *file;
-} Chosen;
-
-static gboolean
-file_selected (gpointer data)
-{
-  Chosen *chosen = data;
-  g_autoptr(GFile) file = gtk_file_chooser_get_file (chosen->chooser);
-
-  return file != NULL && g_file_equal (file, chosen->file);
-}
-
-/* Clicks Add Key File…, picks @path in the chooser (with the filter named @filter)
- * once its folder is read, and clicks Add. */
+/* Clicks Add Key File…, which opens in ~/.ssh (the test's own home), picks @path there
+ * (with the filter named @filter) and clicks Add. */
 static void
 add_key_file (Fixture    *fixture,
               const char *path,
               const char *filter)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-  GtkWidget *dialog = NULL;
-  Chosen chosen;
+  g_autoptr(GFile) ssh = g_file_new_build_filename (g_get_home_dir (), ".ssh", NULL);
+  GtkWidget *dialog;
 
-  test_click (test_find_titled (fixture->page, GTK_TYPE_BUTTON, "_Add Key File…"));
-  if (!test_wait_for (chooser_open, &dialog, 10000))
-    g_error ("Add Key File… opened no file chooser");
+  dialog = test_file_chooser_open (test_find_titled (fixture->page, GTK_TYPE_BUTTON, "_Add Key File…"),
+                                   ssh);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Add an SSH Public Key");
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture->window));
-  /* It opens in ~/.ssh (the test's own home). */
-  if (!test_wait_for (in_ssh_folder, dialog, 10000))
-    g_error ("the chooser did not open in ~/.ssh");
-  if (filter != NULL)
-    {
-      g_autoptr(GListModel) filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (dialog));
-      gboolean found = FALSE;
-
-      for (guint i = 0; !found && i < g_list_model_get_n_items (filters); i++)
-        {
-          g_autoptr(GtkFileFilter) each = g_list_model_get_item (filters, i);
-
-          if (g_strcmp0 (gtk_file_filter_get_name (each), filter) == 0)
-            {
-              gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (dialog), each);
-              found = TRUE;
-            }
-        }
-      g_assert_true (found);
-    }
-  g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (dialog), file, &error));
-  g_assert_no_error (error);
-  chosen = (Chosen) { GTK_FILE_CHOOSER (dialog), file };
-  if (!test_wait_for (file_selected, &chosen, 10000))
-    g_error ("the chooser did not select %s", path);
-  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  test_file_chooser_accept (dialog, path, filter);
 }
 
 static gboolean

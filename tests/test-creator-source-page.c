@@ -316,6 +316,52 @@ test_iso (Fixture      *fixture,
   g_assert_false (complete (fixture));
 }
 
+/* The first button below @row whose tooltip is @tooltip. */
+static GtkWidget *
+button_with_tooltip (GtkWidget  *row,
+                     const char *tooltip)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (row); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_widget_get_tooltip_text (child), tooltip) == 0)
+        return child;
+      if ((found = button_with_tooltip (child, tooltip)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The ISO field's Choose button: its file chooser opens in the folder of the path typed
+ * (one that does not exist) and picks the bootable Debian 11 medium there (ISO images
+ * only), which lands in the field, is checked and identified. */
+static void
+test_browse (Fixture      *fixture,
+             gconstpointer data)
+{
+  GtkWidget *iso = entry_row (fixture, "_ISO Image");
+  GtkWidget *browse = button_with_tooltip (iso, "Choose an ISO Image");
+  g_autofree char *debian = make_iso (fixture, "Debian 11.5.0 amd64 n", TRUE);
+  GtkWidget *dialog;
+  g_autofree char *missing = g_build_filename (fixture->dir, "debian-11.iso", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (fixture->dir);
+
+  g_assert_nonnull (browse);
+  type_and_wait (fixture, iso, missing, 5000);
+  test_assert_field_error (iso, "does not exist");
+  dialog = test_file_chooser_open (browse, folder);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Choose an ISO Image");
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture->window));
+  test_file_chooser_accept (dialog, debian, "ISO Images");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (iso)), ==, debian);
+  if (!test_wait_for (row_settled, &(Settle) { fixture, iso }, 20000))
+    g_error ("%s: no word from the check within 20 s", debian);
+  test_assert_field_note (iso, "dim-label", "Detected: Debian 11");
+  g_assert_true (complete (fixture));
+}
+
 /* The file fields of the other kinds, checked as the ISO's; the answers applied. */
 static void
 test_files (Fixture      *fixture,
@@ -656,6 +702,8 @@ main (int   argc,
   g_test_add ("/creator-source-page/kinds", Fixture, NULL, fixture_set_up, test_kinds,
               fixture_tear_down);
   g_test_add ("/creator-source-page/iso", Fixture, NULL, fixture_set_up, test_iso,
+              fixture_tear_down);
+  g_test_add ("/creator-source-page/browse", Fixture, NULL, fixture_set_up, test_browse,
               fixture_tear_down);
   g_test_add ("/creator-source-page/files", Fixture, NULL, fixture_set_up, test_files,
               fixture_tear_down);

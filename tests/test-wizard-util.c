@@ -134,6 +134,95 @@ test_field_message (GtkWidget *row)
   return GTK_LABEL (label);
 }
 
+typedef struct {
+  GtkWidget *dialog;
+  GFile *folder;
+} Chooser;
+
+static gboolean
+chooser_shown (gpointer data)
+{
+  Chooser *chooser = data;
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* not a reference */
+
+  chooser->dialog = NULL;
+  for (guint i = 0; chooser->dialog == NULL && i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (window) && gtk_widget_get_visible (window))
+        chooser->dialog = window;
+    }
+  if (chooser->dialog != NULL)
+    {
+      g_autoptr(GFile) folder = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (chooser->dialog));
+
+      return folder != NULL && (chooser->folder == NULL || g_file_equal (folder, chooser->folder));
+    }
+  return FALSE;
+}
+
+GtkWidget *
+test_file_chooser_open (GtkWidget *button,
+                        GFile     *folder)
+{
+  Chooser chooser = { NULL, folder };
+
+  test_click (button);
+  if (!test_wait_for (chooser_shown, &chooser, 10000))
+    g_error ("no file chooser showing %s within 10 s",
+             folder != NULL ? g_file_peek_path (folder) : "a folder");
+  return chooser.dialog;
+}
+
+typedef struct {
+  GtkFileChooser *chooser;
+  GFile *file;
+} Chosen;
+
+static gboolean
+file_selected (gpointer data)
+{
+  Chosen *chosen = data;
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (chosen->chooser);
+
+  return file != NULL && g_file_equal (file, chosen->file);
+}
+
+void
+test_file_chooser_accept (GtkWidget  *dialog,
+                          const char *path,
+                          const char *filter)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  Chosen chosen = { GTK_FILE_CHOOSER (dialog), file };
+
+  if (filter != NULL)
+    {
+      g_autoptr(GListModel) filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (dialog));
+      gboolean found = FALSE;
+
+      for (guint i = 0; !found && i < g_list_model_get_n_items (filters); i++)
+        {
+          g_autoptr(GtkFileFilter) each = g_list_model_get_item (filters, i);
+
+          if (g_strcmp0 (gtk_file_filter_get_name (each), filter) == 0)
+            {
+              gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (dialog), each);
+              found = TRUE;
+            }
+        }
+      if (!found)
+        g_error ("the file chooser has no filter “%s”", filter);
+    }
+  g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (dialog), file, &error));
+  g_assert_no_error (error);
+  if (!test_wait_for (file_selected, &chosen, 10000))
+    g_error ("the file chooser did not select %s", path);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+}
+
 gboolean
 test_field_says (gpointer data)
 {

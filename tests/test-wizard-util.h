@@ -43,6 +43,17 @@ void              test_assert_field_note (GtkWidget  *row,
                                           const char *css_class,
                                           const char *part);
 void              test_assert_field_clean (GtkWidget *row);
+/* Clicks @button, which opens a file chooser: GtkFileChooserNative's own
+ * GtkFileChooserDialog without a portal (as in the tests). Returns the dialog once it
+ * shows @folder (NULL: any folder) — choosing a file while its first folder loads makes
+ * GTK 4.8 show an error dialog. */
+GtkWidget        *test_file_chooser_open   (GtkWidget  *button,
+                                            GFile      *folder);
+/* In that dialog, chooses the filter named @filter (unless NULL), selects @path, waits
+ * until the chooser has it, and accepts. */
+void              test_file_chooser_accept (GtkWidget  *dialog,
+                                            const char *path,
+                                            const char *filter);
 /* A TestPredicate: the message below @row (test_field_message) contains @part. */
 typedef struct {
   GtkWidget  *row;

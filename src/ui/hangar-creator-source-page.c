@@ -598,6 +598,27 @@ on_chooser_response_cb (HangarCreatorSourcePage *self,
   g_clear_object (&self->chooser);
 }
 
+/* Where a chooser for a field holding @text opens: the folder the text names or is in,
+ * else Downloads (where install images land), else the home folder. */
+static GFile *
+start_folder (const char *text)
+{
+  const char *downloads = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+
+  if (g_path_is_absolute (text))
+    {
+      g_autofree char *parent = g_path_get_dirname (text);
+
+      if (g_file_test (text, G_FILE_TEST_IS_DIR))
+        return g_file_new_for_path (text);
+      if (g_file_test (parent, G_FILE_TEST_IS_DIR))
+        return g_file_new_for_path (parent);
+    }
+  if (downloads != NULL && g_file_test (downloads, G_FILE_TEST_IS_DIR))
+    return g_file_new_for_path (downloads);
+  return g_file_new_for_path (g_get_home_dir ());
+}
+
 static void
 on_browse_clicked_cb (HangarCreatorSourcePage *self,
                       GtkButton               *button)
@@ -605,6 +626,7 @@ on_browse_clicked_cb (HangarCreatorSourcePage *self,
   FieldId id = field_of_widget (self, GTK_WIDGET (button));
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   g_autoptr(GtkFileFilter) filter = NULL;
+  g_autoptr(GFile) folder = NULL;
   const char *title;
 
   if (self->chooser != NULL)
@@ -626,6 +648,8 @@ on_browse_clicked_cb (HangarCreatorSourcePage *self,
       gtk_file_filter_add_suffix (filter, "iso");
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
     }
+  folder = start_folder (field_text (self, id));
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), folder, NULL);
   g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_native_dialog_show (self->chooser);
