@@ -161,6 +161,9 @@ assert_contains (const char *text,
 }
 
 /* Prepares @spec's install files; any error fails the test. */
+/* The database, for a worker (loaded on the main thread first). */
+static OsinfoDb *load_db_on_worker;
+
 static HangarInstallSetup *
 prepare_ok (HangarGuestSpec *spec,
             OsinfoDb        *db)
@@ -553,6 +556,87 @@ test_windows_cdrom (void)
   g_assert_cmpuint (count_entries (tmpdir), ==, 0);
 }
 
+static void
+prepare_remote_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  GError *error = NULL;
+  HangarInstallSetup *setup = hangar_install_setup_prepare_for_host (task_data, load_db_on_worker,
+                                                                     TRUE, NULL, &error);
+
+  if (setup == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, setup, (GDestroyNotify) hangar_install_setup_free);
+}
+
+static GThread *main_thread;
+
+/* Ticks of the main loop: counted, and whether one ran on another thread. */
+typedef struct {
+  guint ticks;
+  gboolean elsewhere;
+} Ticks;
+
+static gboolean
+on_tick_cb (gpointer data)
+{
+  Ticks *ticks = data;
+
+  ticks->ticks++;
+  if (g_thread_self () != main_thread)
+    ticks->elsewhere = TRUE;
+  return G_SOURCE_CONTINUE;
+}
+
+/* A medium on a remote host is never read here: Fedora 37's kickstart goes on a disc of
+ * its own (the OS's script, OEMDRV as Anaconda looks for), no kernel is taken out. Made
+ * on a worker while the main loop runs, as the creator does: libosinfo's own loop never
+ * runs the application's sources (a tick every millisecond stays on the main thread). */
+static void
+test_remote_media (void)
+{
+  OsinfoDb *db = load_db ();
+  g_autoptr(HangarGuestSpec) spec = user_spec (HANGAR_GUEST_SOURCE_MEDIA);
+  g_autoptr(HangarInstallSetup) setup = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *extracted = NULL;
+  g_autofree char *kickstart = NULL;
+  Ticks ticks = { 0 };
+  guint tick_id;
+
+  spec->media_path = g_strdup ("/var/lib/libvirt/images/on-the-host/fedora-37.iso");
+  spec->os_id = g_strdup ("http://fedoraproject.org/fedora/37");
+  spec->unattended = TRUE;
+  load_db_on_worker = db;
+  main_thread = g_thread_self ();
+  tick_id = g_timeout_add (1, on_tick_cb, &ticks);
+  task = g_task_new (NULL, NULL, test_on_result_cb, &result);
+  g_task_set_task_data (task, spec, NULL);
+  g_task_run_in_thread (task, prepare_remote_thread);
+  if (!test_wait_for (test_has_result, &result, 30000))
+    g_error ("The setup was not made within 30 s");
+  g_source_remove (tick_id);
+  g_assert_cmpuint (ticks.ticks, >, 0);
+  g_assert_false (ticks.elsewhere);
+  setup = g_task_propagate_pointer (G_TASK (result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (hangar_install_setup_get_cdrom (setup));
+  g_assert_null (hangar_install_setup_get_kernel (setup));
+
+  extracted = extract_iso (hangar_install_setup_get_cdrom (setup));
+  kickstart = read_text (extracted, "fedora.ks");
+  remove_tree (extracted);
+  assert_contains (kickstart, "alice");
+  assert_contains (kickstart, "--hostname=deb-guest");
+  assert_removed (setup, 1);
+  g_assert_cmpuint (count_entries (tmpdir), ==, 0);
+}
+
 /* The cidata disc holds user-data with the user, the locked password and the keys, and
  * meta-data with the host name; the files it was made from are gone already. */
 static void
@@ -921,6 +1005,7 @@ main (int   argc,
   g_test_add_func ("/install-setup/debian-initrd", test_debian_initrd);
   g_test_add_func ("/install-setup/unrecognised-medium", test_unrecognised_medium);
   g_test_add_func ("/install-setup/windows-cdrom", test_windows_cdrom);
+  g_test_add_func ("/install-setup/remote-media", test_remote_media);
   g_test_add_func ("/install-setup/tree-fetch", test_tree_fetch);
   g_test_add_func ("/install-setup/tree-unattended", test_tree_unattended);
   g_test_add_func ("/install-setup/tree-missing", test_tree_missing);

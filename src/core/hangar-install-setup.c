@@ -783,18 +783,15 @@ hangar_install_setup_prepare (const HangarGuestSpec *spec,
   return hangar_install_setup_prepare_for_host (spec, db, FALSE, cancellable, error);
 }
 
-HangarInstallSetup *
-hangar_install_setup_prepare_for_host (const HangarGuestSpec *spec,
-                                       OsinfoDb              *db,
-                                       gboolean               remote,
-                                       GCancellable          *cancellable,
-                                       GError               **error)
+static HangarInstallSetup *
+prepare (const HangarGuestSpec *spec,
+         OsinfoDb              *db,
+         gboolean               remote,
+         GCancellable          *cancellable,
+         GError               **error)
 {
   g_autoptr(HangarInstallSetup) self = NULL;
   gboolean ok;
-
-  g_return_val_if_fail (spec != NULL, NULL);
-  g_return_val_if_fail (OSINFO_IS_DB (db), NULL);
 
   self = setup_new (error);
   if (self == NULL)
@@ -824,6 +821,29 @@ hangar_install_setup_prepare_for_host (const HangarGuestSpec *spec,
       return NULL;
     }
   return g_steal_pointer (&self);
+}
+
+HangarInstallSetup *
+hangar_install_setup_prepare_for_host (const HangarGuestSpec *spec,
+                                       OsinfoDb              *db,
+                                       gboolean               remote,
+                                       GCancellable          *cancellable,
+                                       GError               **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  HangarInstallSetup *self;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+  g_return_val_if_fail (OSINFO_IS_DB (db), NULL);
+
+  /* libosinfo's blocking calls (generating a script, reading a medium or a tree) run a
+   * main loop of their own on the thread-default context: on a worker that is the
+   * application's, which the main thread then waits for (seen stuck for good in
+   * e2e-remote-install). They get a context of their own instead. */
+  g_main_context_push_thread_default (context);
+  self = prepare (spec, db, remote, cancellable, error);
+  g_main_context_pop_thread_default (context);
+  return self;
 }
 
 /* The first SATA name no disk of @domain uses. */
