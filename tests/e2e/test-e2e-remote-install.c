@@ -16,9 +16,15 @@
  *     the installer from two volumes of the pool, named in its <kernel> and <initrd>;
  *     the kernel volume's content is the tree's kernel; finishing the install deletes
  *     both;
+ *   - an unattended install from an ISO that is a volume of the host's pool (made with
+ *     xorriso, a Fedora 37 volume id; never read here): the answers disc (OEMDRV) is
+ *     uploaded into the pool and attached beside the medium; its content, downloaded,
+ *     holds the kickstart with the user; finishing the install deletes it and takes
+ *     both discs out, the medium itself stays;
  *   - a run that fails after the upload (a machine type QEMU does not have: libvirt
- *     refuses the definition) and a run cancelled once the upload began: each leaves
- *     the pool's volumes as they were, no domain and no local file.
+ *     refuses the definition) and a run cancelled once the upload began, for the
+ *     cloud image and the unattended ISO: each leaves the pool's volumes as they were,
+ *     no domain and no local file.
  * Core only: no display.
  */
 #define G_LOG_DOMAIN "test-e2e-remote-install"
@@ -197,25 +203,35 @@ create (const HangarGuestSpec  *spec,
   return name;
 }
 
+/* The CD-ROM media of @domain's live definition. */
+static GPtrArray *
+cdroms_of (virDomainPtr domain)
+{
+  g_autofree char *xml = virDomainGetXMLDesc (domain, 0);
+  g_autoptr(GVirConfigDomain) config = gvir_config_domain_new_from_xml (xml, NULL);
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+  GList *devices;
+
+  e2e_assert (config != NULL, "cannot read the definition of %s", virDomainGetName (domain));
+  devices = gvir_config_domain_get_devices (config);
+  for (GList *l = devices; l != NULL; l = l->next)
+    if (GVIR_CONFIG_IS_DOMAIN_DISK (l->data) &&
+        gvir_config_domain_disk_get_guest_device_type (l->data) == GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM &&
+        gvir_config_domain_disk_get_source (l->data) != NULL)
+      g_ptr_array_add (paths, g_strdup (gvir_config_domain_disk_get_source (l->data)));
+  g_list_free_full (devices, g_object_unref);
+  return paths;
+}
+
 /* The first CD-ROM's medium in @domain's live definition, or NULL. */
 static char *
 cdrom_of (virDomainPtr domain)
 {
-  g_autofree char *xml = virDomainGetXMLDesc (domain, 0);
-  g_autoptr(GVirConfigDomain) config = gvir_config_domain_new_from_xml (xml, NULL);
-  GList *devices;
-  char *path = NULL;
+  g_autoptr(GPtrArray) paths = cdroms_of (domain);
 
-  e2e_assert (config != NULL, "cannot read the definition of %s", virDomainGetName (domain));
-  devices = gvir_config_domain_get_devices (config);
-  for (GList *l = devices; l != NULL && path == NULL; l = l->next)
-    if (GVIR_CONFIG_IS_DOMAIN_DISK (l->data) &&
-        gvir_config_domain_disk_get_guest_device_type (l->data) == GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM &&
-        gvir_config_domain_disk_get_source (l->data) != NULL)
-      path = g_strdup (gvir_config_domain_disk_get_source (l->data));
-  g_list_free_full (devices, g_object_unref);
-  return path;
+  return paths->len > 0 ? g_strdup (g_ptr_array_index (paths, 0)) : NULL;
 }
+
 
 static int
 write_to_file (virStreamPtr stream,
@@ -268,6 +284,29 @@ stop_and_finish_install (HangarGuestCreator *creator,
               "finishing the install failed: %s", error != NULL ? error->message : "");
 }
 
+/* The volume of the test's pool at @path, where an uploaded file is (a reference);
+ * Hangar kept no copy of it: the run's directory stays until the install ends, what it
+ * held is on the host. */
+static virStorageVolPtr
+uploaded_volume (const char *path)
+{
+  virStorageVolPtr vol = virStorageVolLookupByPath (other, path);
+  virStoragePoolPtr vol_pool;
+  g_autofree char *volumes = NULL;
+  guint dirs;
+
+  e2e_assert (vol != NULL, "%s is no volume of the host: %s", path, e2e_virt_error ());
+  vol_pool = virStoragePoolLookupByVolume (vol);
+  e2e_assert (vol_pool != NULL && g_str_equal (virStoragePoolGetName (vol_pool), pool_name),
+              "the volume %s is not in the pool %s", path, pool_name);
+  virStoragePoolFree (vol_pool);
+  volumes = pool_volumes ();
+  g_test_message ("the pool holds %s", volumes);
+  e2e_assert (count_setup_files (&dirs) == 0, "Hangar kept %u files in %s after the upload",
+              count_setup_files (&dirs), tmp_dir);
+  return vol;
+}
+
 static void
 test_cloud_image (void)
 {
@@ -282,9 +321,7 @@ test_cloud_image (void)
   g_autofree char *copy = g_build_filename (files_dir, "downloaded.iso", NULL);
   g_autofree char *user_data_file = g_build_filename (files_dir, "user-data", NULL);
   g_autofree char *user_data = NULL;
-  g_autofree char *volumes = NULL;
   virStorageVolPtr vol;
-  virStoragePoolPtr vol_pool;
   virDomainPtr domain;
   guint dirs;
   const char *extract[] = { "xorriso", "-osirrox", "on", "-indev", copy, "-extract",
@@ -304,18 +341,7 @@ test_cloud_image (void)
   iso = cdrom_of (domain);
   e2e_assert (iso != NULL, "%s runs without a CD-ROM medium", name);
   g_test_message ("the guest's CD-ROM holds %s", iso);
-  vol = virStorageVolLookupByPath (other, iso);
-  e2e_assert (vol != NULL, "%s's CD-ROM holds %s, which is no volume of the host: %s", name,
-              iso, e2e_virt_error ());
-  vol_pool = virStoragePoolLookupByVolume (vol);
-  e2e_assert (vol_pool != NULL && g_str_equal (virStoragePoolGetName (vol_pool), pool_name),
-              "the seed volume %s is not in the pool %s", iso, pool_name);
-  virStoragePoolFree (vol_pool);
-  volumes = pool_volumes ();
-  g_test_message ("the pool holds %s", volumes);
-  /* The run's directory stays until the install ends; what it held is on the host. */
-  e2e_assert (count_setup_files (&dirs) == 0, "Hangar kept %u files in %s after the upload",
-              count_setup_files (&dirs), tmp_dir);
+  vol = uploaded_volume (iso);
 
   /* Its content, as libvirt hands it out, is the NoCloud seed with the user's key. */
   download (vol, copy);
@@ -483,6 +509,150 @@ test_network_install (void)
   e2e_assert (g_subprocess_wait (server, NULL, NULL), "http.server did not end");
 }
 
+/* An unattended install of Fedora 37 @name from the ISO @iso, a volume of the test's
+ * pool on the host, onto a new disk there; the user "hangar" with a password. */
+static HangarGuestSpec *
+unattended_spec (const char *name,
+                 const char *iso)
+{
+  HangarGuestSpec *spec = cloud_spec (name);
+
+  spec->source = HANGAR_GUEST_SOURCE_MEDIA;
+  spec->cloud_init = FALSE;
+  g_clear_pointer (&spec->base_image, g_free);
+  g_clear_pointer (&spec->ssh_keys, g_free);
+  spec->password_locked = FALSE;
+  spec->media_path = g_strdup (iso);
+  spec->os_id = g_strdup ("http://fedoraproject.org/fedora/37");
+  spec->unattended = TRUE;
+  spec->user_realname = g_strdup ("Hangar Tester");
+  spec->user_password = g_strdup ("e2e-s3cret");
+  spec->admin_password = g_strdup ("e2e-r00t");
+  spec->hostname = g_strdup ("iso-guest");
+  return spec;
+}
+
+/* An install medium in the test's pool: an ISO with Fedora 37's volume id (as
+ * libosinfo knows it) holding a file, made with xorriso; its path on the host. */
+static char *
+make_install_iso (void)
+{
+  g_autofree char *content = g_build_filename (files_dir, "iso-content", NULL);
+  g_autofree char *readme = g_build_filename (content, "README", NULL);
+  char *iso = g_build_filename (pool_dir, "fedora-37-install.iso", NULL);
+  const char *make[] = { "xorriso", "-as", "mkisofs", "-quiet", "-V", "Fedora-S-dvd-x86_64-37",
+                         "-o", iso, content, NULL };
+  virStoragePoolPtr pool;
+
+  if (g_file_test (iso, G_FILE_TEST_EXISTS))
+    return iso;
+  e2e_assert (g_mkdir_with_parents (content, 0755) == 0
+              && g_file_set_contents (readme, "Fedora 37, as far as Hangar can tell\n", -1, NULL),
+              "cannot make %s", content);
+  e2e_tls_run (make);
+  e2e_assert (g_chmod (iso, 0644) == 0, "cannot make %s readable", iso);
+  /* libvirt lists it once the pool is refreshed. */
+  pool = virStoragePoolLookupByName (other, pool_name);
+  e2e_assert (pool != NULL && virStoragePoolRefresh (pool, 0) == 0, "cannot refresh %s: %s",
+              pool_name, e2e_virt_error ());
+  virStoragePoolFree (pool);
+  return iso;
+}
+
+/* The text of every file in the ISO @iso, one after another (xorriso extracts it). */
+static char *
+iso_text (const char *iso)
+{
+  g_autofree char *dir = g_build_filename (files_dir, "extracted", NULL);
+  const char *extract[] = { "xorriso", "-osirrox", "on", "-indev", iso, "-extract", "/", dir, NULL };
+  const char *remove[] = { "rm", "-rf", dir, NULL };
+  g_autoptr(GDir) handle = NULL;
+  GString *text = g_string_new (NULL);
+  const char *name;
+
+  e2e_tls_run (remove);
+  e2e_tls_run (extract);
+  handle = g_dir_open (dir, 0, NULL);
+  e2e_assert (handle != NULL, "nothing extracted from %s", iso);
+  while ((name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+
+      if (g_file_get_contents (path, &contents, NULL, NULL))
+        g_string_append_printf (text, "== %s\n%s\n", name, contents);
+    }
+  e2e_tls_run (remove);
+  return g_string_free (text, FALSE);
+}
+
+/* An unattended install from an ISO on the remote host: its answers reach the host. */
+static void
+test_unattended_iso (void)
+{
+  g_autofree char *name = g_strdup_printf (PREFIX "%d-iso", (int) getpid ());
+  g_autofree char *iso = make_install_iso ();
+  g_autoptr(HangarGuestSpec) spec = unattended_spec (name, iso);
+  g_autoptr(HangarGuestCreator) creator = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) cdroms = NULL;
+  TestJobWatch watch = { messages, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *made = NULL;
+  g_autofree char *copy = g_build_filename (files_dir, "downloaded-answers.iso", NULL);
+  g_autofree char *text = NULL;
+  const char *answers = NULL;
+  virStorageVolPtr vol;
+  virDomainPtr domain;
+  guint dirs;
+
+  e2e_cleanup_domain (name);
+  made = create (spec, &watch, &creator, &error);
+  e2e_assert (made != NULL, "the unattended install of %s over SSH failed: %s", name,
+              error->message);
+  e2e_assert (said_upload (messages), "the job never said it uploads");
+
+  domain = virDomainLookupByName (other, name);
+  e2e_assert (domain != NULL && virDomainIsActive (domain) == 1, "%s does not run", name);
+  /* Two discs: the medium as it is on the host, and the answers' volume. */
+  cdroms = cdroms_of (domain);
+  e2e_assert (cdroms->len == 2, "%s has %u CD-ROM media, not the medium and the answers", name,
+              cdroms->len);
+  for (guint i = 0; i < cdroms->len; i++)
+    if (!g_str_equal (g_ptr_array_index (cdroms, i), iso))
+      answers = g_ptr_array_index (cdroms, i);
+  e2e_assert (answers != NULL, "%s's discs are not the medium %s and another", name, iso);
+  g_test_message ("the answers disc is %s", answers);
+  vol = uploaded_volume (answers);
+
+  /* Its content, as libvirt hands it out: the kickstart, with the user. */
+  download (vol, copy);
+  virStorageVolFree (vol);
+  text = iso_text (copy);
+  e2e_assert (strstr (text, "hangar") != NULL && strstr (text, "--hostname=iso-guest") != NULL,
+              "the uploaded answers lack the user or the host name: %s", text);
+  e2e_assert (strstr (text, "e2e-s3cret") != NULL || strstr (text, "--iscrypted") != NULL,
+              "the uploaded answers set no password: %s", text);
+
+  /* The installer ended: the answers volume goes, the discs come out; the medium is
+   * the user's and stays. */
+  stop_and_finish_install (creator, domain);
+  vol = virStorageVolLookupByPath (other, answers);
+  e2e_assert (vol == NULL, "the answers volume %s is still on the host", answers);
+  e2e_assert (!g_file_test (answers, G_FILE_TEST_EXISTS), "the answers file %s is still there",
+              answers);
+  e2e_assert (g_file_test (iso, G_FILE_TEST_EXISTS), "the medium %s went", iso);
+  e2e_assert (count_setup_files (&dirs) == 0 && dirs == 0,
+              "the install's end left %u directories in %s", dirs, tmp_dir);
+  g_ptr_array_unref (cdroms);
+  cdroms = cdroms_of (domain);
+  e2e_assert (cdroms->len == 0, "%s still has %u discs after the install", name, cdroms->len);
+  virDomainFree (domain);
+
+  e2e_remove_domain (other, name);
+  e2e_cleanup_domain_done (name);
+}
+
 /* Runs @spec, which must fail (cancelled at the upload when @cancel), and checks that
  * the upload happened and nothing of the run is left. */
 static void
@@ -533,6 +703,20 @@ test_failure_leaves_nothing (void)
   /* Cancel once the job says it uploads (during or just after the upload). */
   spec = cloud_spec (name);
   assert_fails_leaving_nothing (spec, TRUE);
+  g_clear_pointer (&spec, hangar_guest_spec_free);
+
+  /* The same for the answers disc of an unattended install from an ISO. */
+  {
+    g_autofree char *iso = make_install_iso ();
+
+    spec = unattended_spec (name, iso);
+    g_free (spec->machine);
+    spec->machine = g_strdup ("hangar-no-such-machine");
+    assert_fails_leaving_nothing (spec, FALSE);
+    g_clear_pointer (&spec, hangar_guest_spec_free);
+    spec = unattended_spec (name, iso);
+    assert_fails_leaving_nothing (spec, TRUE);
+  }
   e2e_cleanup_domain_done (name);
 }
 
@@ -626,6 +810,7 @@ main (int   argc,
 
   g_test_add_func ("/e2e-remote-install/cloud-image", test_cloud_image);
   g_test_add_func ("/e2e-remote-install/network-install", test_network_install);
+  g_test_add_func ("/e2e-remote-install/unattended-iso", test_unattended_iso);
   g_test_add_func ("/e2e-remote-install/failure-leaves-nothing", test_failure_leaves_nothing);
   status = g_test_run ();
 
