@@ -142,15 +142,17 @@ test_pointer_mapping (void)
   GtkWindow *window;
   guint8 *fb;
   gsize stride;
-  int x, y, width, height;
+  int x, y, width, height, device;
   double scale, left, top;
 
   fb = hangar_display_set_framebuffer (display, 320, 200, &stride);
   memset (fb, 0x80, stride * 200);
-  window = show_display (display, 800, 600);
-  g_assert_cmpint (gtk_widget_get_scale_factor (GTK_WIDGET (display)), ==, 1);
-  width = gtk_widget_get_width (GTK_WIDGET (display));
-  height = gtk_widget_get_height (GTK_WIDGET (display));
+  window = show_display (display, 600, 300); /* at scale 2 within a 1280 × 800 screen */
+  /* Places below are in device pixels (the screen's, at any scale); the widget's points
+   * are those divided by @device. */
+  device = gtk_widget_get_scale_factor (GTK_WIDGET (display));
+  width = gtk_widget_get_width (GTK_WIDGET (display)) * device;
+  height = gtk_widget_get_height (GTK_WIDGET (display)) * device;
 
   /* Fit: as large as fits, the space left split evenly on both sides. */
   scale = MIN (width / 320.0, height / 200.0);
@@ -181,8 +183,10 @@ test_pointer_mapping (void)
   for (int gy = 0; gy < 200; gy += 7)
     for (int gx = 0; gx < 320; gx += 11)
       {
-        g_assert_true (hangar_display_widget_to_guest (display, left + (gx + 0.5) * scale,
-                                                       top + (gy + 0.5) * scale, &x, &y));
+        g_assert_true (hangar_display_widget_to_guest (display,
+                                                       (left + (gx + 0.5) * scale) / device,
+                                                       (top + (gy + 0.5) * scale) / device,
+                                                       &x, &y));
         g_assert_cmpint (x, ==, gx);
         g_assert_cmpint (y, ==, gy);
       }
@@ -190,13 +194,15 @@ test_pointer_mapping (void)
   /* Outside the picture: clamped to its edge, and said to be outside. */
   if (top > 1)
     {
-      g_assert_false (hangar_display_widget_to_guest (display, width / 2.0, top / 2, &x, &y));
+      g_assert_false (hangar_display_widget_to_guest (display, width / 2.0 / device,
+                                                       top / 2 / device, &x, &y));
       g_assert_cmpint (x, ==, (int)((width / 2.0 - left) / scale));
       g_assert_cmpint (y, ==, 0);
     }
   else
     {
-      g_assert_false (hangar_display_widget_to_guest (display, left / 2, height / 2.0, &x, &y));
+      g_assert_false (hangar_display_widget_to_guest (display, left / 2 / device,
+                                                       height / 2.0 / device, &x, &y));
       g_assert_cmpint (x, ==, 0);
       g_assert_cmpint (y, ==, (int)((height / 2.0 - top) / scale));
     }
@@ -205,13 +211,16 @@ test_pointer_mapping (void)
   hangar_display_set_scaling (display, HANGAR_DISPLAY_SCALING_ONE_TO_ONE);
   left = (width - 320) / 2;
   top = (height - 200) / 2;
-  g_assert_true (hangar_display_widget_to_guest (display, left + 10.5, top + 20.5, &x, &y));
+  g_assert_true (hangar_display_widget_to_guest (display, (left + 10.5) / device,
+                                                 (top + 20.5) / device, &x, &y));
   g_assert_cmpint (x, ==, 10);
   g_assert_cmpint (y, ==, 20);
-  g_assert_true (hangar_display_widget_to_guest (display, left + 319.5, top + 199.5, &x, &y));
+  g_assert_true (hangar_display_widget_to_guest (display, (left + 319.5) / device,
+                                                 (top + 199.5) / device, &x, &y));
   g_assert_cmpint (x, ==, 319);
   g_assert_cmpint (y, ==, 199);
-  g_assert_false (hangar_display_widget_to_guest (display, left - 0.5, top + 20.5, &x, &y));
+  g_assert_false (hangar_display_widget_to_guest (display, (left - 0.5) / device,
+                                                  (top + 20.5) / device, &x, &y));
 
   gtk_window_destroy (window);
 }
@@ -389,14 +398,20 @@ widget_node (GtkWidget *widget)
   return gtk_snapshot_free_to_node (snapshot);
 }
 
-/* @node drawn as GTK's cairo renderer would, @width × @height. */
+/* @node drawn as GTK's cairo renderer would on a screen of @scale device pixels a point:
+ * @width × @height points, an image of their device pixels. */
 static cairo_surface_t *
 draw_node (GskRenderNode *node,
            int            width,
-           int            height)
+           int            height,
+           int            scale)
 {
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
-  cairo_t *cr = cairo_create (surface);
+  cairo_surface_t *surface =
+    cairo_image_surface_create (CAIRO_FORMAT_RGB24, width * scale, height * scale);
+  cairo_t *cr;
+
+  cairo_surface_set_device_scale (surface, scale, scale);
+  cr = cairo_create (surface);
 
   gsk_render_node_draw (node, cr);
   cairo_destroy (cr);
@@ -404,22 +419,24 @@ draw_node (GskRenderNode *node,
   return surface;
 }
 
-/* What the widget draws, as GTK's cairo renderer would. */
+/* What the widget draws, as GTK's cairo renderer would: its device pixels. */
 static cairo_surface_t *
 render_widget (GtkWidget *widget)
 {
   g_autoptr(GskRenderNode) node = widget_node (widget);
 
-  return draw_node (node, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+  return draw_node (node, gtk_widget_get_width (widget), gtk_widget_get_height (widget),
+                    gtk_widget_get_scale_factor (widget));
 }
 
 /* Fails unless @display's picture, filling its widget, is the framebuffer scaled in one
- * piece (within 3 of 255 a channel). */
+ * piece to the widget's device pixels (within 3 of 255 a channel). */
 static void
 assert_drawn_in_one_piece (HangarDisplay *display)
 {
-  int shown_width = gtk_widget_get_width (GTK_WIDGET (display));
-  int shown_height = gtk_widget_get_height (GTK_WIDGET (display));
+  int device = gtk_widget_get_scale_factor (GTK_WIDGET (display));
+  int shown_width = gtk_widget_get_width (GTK_WIDGET (display)) * device;
+  int shown_height = gtk_widget_get_height (GTK_WIDGET (display)) * device;
   int width = hangar_display_get_guest_width (display);
   int height = hangar_display_get_guest_height (display);
   cairo_surface_t *picture, *reference, *source;
@@ -458,14 +475,14 @@ assert_drawn_in_one_piece (HangarDisplay *display)
   cairo_surface_destroy (picture);
 }
 
-/* Scaled down, the picture is the framebuffer drawn in one piece: no seams (under GTK's
- * cairo renderer it is one node; under others, tiles that each blend in the pixels past
- * their edges). */
+/* Scaled, the picture is the framebuffer drawn in one piece to the screen's device
+ * pixels: no seams (under GTK's cairo renderer it is one node; under others, tiles that
+ * each blend in the pixels past their edges). */
 static void
-test_downscaled_without_seams (void)
+scaled_without_seams (int size,
+                      int shown)
 {
   TestDisplay *display = g_object_new (TEST_TYPE_DISPLAY, NULL);
-  const int size = 1000, shown = 400;
   GtkWindow *window;
   guint8 *fb;
   gsize stride;
@@ -481,6 +498,19 @@ test_downscaled_without_seams (void)
 
   assert_drawn_in_one_piece (HANGAR_DISPLAY (display));
   gtk_window_destroy (window);
+}
+
+static void
+test_downscaled_without_seams (void)
+{
+  scaled_without_seams (1000, 400);
+}
+
+/* Enlarged: at scale 2, 300 guest pixels on 800 device pixels. */
+static void
+test_enlarged_without_seams (void)
+{
+  scaled_without_seams (300, 400);
 }
 
 static gboolean
@@ -686,11 +716,11 @@ test_damages_what_changed (void)
    * changed), show the picture as it is now, never an older one: the node paints the
    * framebuffer, whose changes are drawn in the next frame anyway. */
   before = widget_node (GTK_WIDGET (display));
-  picture = draw_node (before, 900, 500);
+  picture = draw_node (before, 900, 500, 1);
   grey = pixel_at (picture, 137, 137);
   cairo_surface_destroy (picture);
   cairo_region_destroy (damage_and_collect (&watch, &one, 1, &area));
-  picture = draw_node (before, 900, 500);
+  picture = draw_node (before, 900, 500, 1);
   g_assert_cmphex (pixel_at (picture, 137, 137), ==, fb[one.y * stride + one.x * 4] * 0x010101u);
   g_assert_cmphex (pixel_at (picture, 137, 137), !=, grey);
   cairo_surface_destroy (picture);
@@ -824,7 +854,8 @@ detached_keeps_picture (int zoom)
   memset (data, 0xff, (gsize)width * 4 * height);
   g_free (data);
 
-  picture = draw_node (node, zoom * width, zoom * height);
+  picture = draw_node (node, zoom * width, zoom * height,
+                       gtk_widget_get_scale_factor (GTK_WIDGET (display)));
   g_assert_cmphex (pixel_at (picture, zoom * width / 2, zoom * height / 2), ==, 0x606060);
   cairo_surface_destroy (picture);
   gsk_render_node_unref (node);
@@ -840,6 +871,218 @@ test_detached_keeps_picture (void)
 {
   detached_keeps_picture (1);
   detached_keeps_picture (2);
+}
+
+/* Guest pixel (@x, @y) of the sharpness pattern: a one-pixel checkerboard (red 0x10 or
+ * 0xf0) whose green and blue say where the pixel is, so that a picture blurred, drawn at
+ * half the resolution or shifted by a pixel shows. Never black, the colour around. */
+static guint32
+sharp_pixel (int x,
+             int y)
+{
+  return ((x + y) % 2 ? 0xf00000u : 0x100000u) | (guint32)(y % 0xf0 + 0x08) << 8 |
+         (guint32)(x % 0xf0 + 0x08);
+}
+
+static guint8 *
+set_sharp_framebuffer (HangarDisplay *display,
+                       int            width,
+                       int            height)
+{
+  gsize stride;
+  guint8 *fb = hangar_display_set_framebuffer (display, width, height, &stride);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      *(guint32 *)(fb + y * stride + x * 4) = sharp_pixel (x, y);
+  hangar_display_set_state (display, HANGAR_DISPLAY_STATE_CONNECTED, NULL);
+  return fb;
+}
+
+/* The picture's top left corner in the widget's device pixels, which it must start on. */
+static void
+picture_origin (HangarDisplay *display,
+                int           *x,
+                int           *y)
+{
+  int device = gtk_widget_get_scale_factor (GTK_WIDGET (display));
+  graphene_rect_t rect;
+
+  hangar_display_get_draw_rect (display, &rect);
+  g_assert_cmpfloat (rect.origin.x * device, ==, floor (rect.origin.x * device));
+  g_assert_cmpfloat (rect.origin.y * device, ==, floor (rect.origin.y * device));
+  *x = (int)(rect.origin.x * device);
+  *y = (int)(rect.origin.y * device);
+}
+
+/* NULL if @drawn (device pixels, the picture's corner at @left, @top) is @display's
+ * framebuffer pixel for pixel with black around it; else where it is not. */
+static char *
+differs_from_framebuffer (HangarDisplay *display,
+                          guint32 (*pixel) (gpointer drawn, int x, int y),
+                          gpointer drawn,
+                          int      drawn_width,
+                          int      drawn_height,
+                          int      left,
+                          int      top)
+{
+  int width = hangar_display_get_guest_width (display);
+  int height = hangar_display_get_guest_height (display);
+  gsize stride;
+  const guint8 *fb = hangar_display_get_framebuffer (display, &stride);
+
+  for (int y = 0; y < drawn_height; y++)
+    for (int x = 0; x < drawn_width; x++)
+      {
+        gboolean inside = x >= left && x < left + width && y >= top && y < top + height;
+        guint32 want =
+          inside ? *(const guint32 *)(fb + (y - top) * stride + (x - left) * 4) & 0xffffff : 0;
+        guint32 got = pixel (drawn, x, y);
+
+        if (got != want)
+          return g_strdup_printf ("device pixel %d,%d is %06x, not %06x (guest pixel %d,%d)",
+                                  x, y, got, want, x - left, y - top);
+      }
+  return NULL;
+}
+
+static guint32
+surface_pixel (gpointer drawn,
+               int      x,
+               int      y)
+{
+  return pixel_at (drawn, x, y);
+}
+
+static guint32
+ximage_pixel (gpointer drawn,
+              int      x,
+              int      y)
+{
+  return XGetPixel ((XImage *)drawn, x, y) & 0xffffff;
+}
+
+typedef struct
+{
+  HangarDisplay *display;
+  int left, top;
+  char *difference;
+} ScreenCheck;
+
+/* Whether the window on the X server shows the picture pixel for pixel now; the
+ * difference kept in check->difference if not. */
+static gboolean
+screen_shows_sharp (gpointer data)
+{
+  ScreenCheck *check = data;
+  GtkWidget *widget = GTK_WIDGET (check->display);
+  GtkNative *native = gtk_widget_get_native (widget);
+  int device = gtk_widget_get_scale_factor (widget);
+  Display *xdisplay = gdk_x11_display_get_xdisplay (gtk_widget_get_display (widget));
+  double x, y, surface_x, surface_y;
+  XImage *image;
+
+  gtk_widget_translate_coordinates (widget, GTK_WIDGET (native), 0, 0, &x, &y);
+  gtk_native_get_surface_transform (native, &surface_x, &surface_y);
+  XSync (xdisplay, False);
+  image = XGetImage (xdisplay, gdk_x11_surface_get_xid (gtk_native_get_surface (native)),
+                     (int)((x + surface_x) * device), (int)((y + surface_y) * device),
+                     gtk_widget_get_width (widget) * device,
+                     gtk_widget_get_height (widget) * device, AllPlanes, ZPixmap);
+  g_assert_nonnull (image);
+  g_assert_cmphex (image->red_mask, ==, 0xff0000);
+  g_assert_cmphex (image->blue_mask, ==, 0xff);
+  g_free (check->difference);
+  check->difference =
+    differs_from_framebuffer (check->display, ximage_pixel, image, image->width,
+                              image->height, check->left, check->top);
+  XDestroyImage (image);
+  return check->difference == NULL;
+}
+
+/* Fails unless @display, drawn as GTK's cairo renderer draws it and as it reached the
+ * screen, shows the framebuffer one guest pixel a device pixel. */
+static void
+assert_sharp (HangarDisplay *display)
+{
+  int device = gtk_widget_get_scale_factor (GTK_WIDGET (display));
+  int width = hangar_display_get_guest_width (display);
+  int height = hangar_display_get_guest_height (display);
+  ScreenCheck check = { display, 0, 0, NULL };
+  cairo_surface_t *drawn;
+  graphene_rect_t rect;
+  char *difference;
+
+  hangar_display_get_draw_rect (display, &rect);
+  g_assert_cmpfloat (rect.size.width * device, ==, width);
+  g_assert_cmpfloat (rect.size.height * device, ==, height);
+  picture_origin (display, &check.left, &check.top);
+  /* All of it within the widget: no guest column or row cut off. */
+  g_assert_cmpint (check.left + width, <=, gtk_widget_get_width (GTK_WIDGET (display)) * device);
+  g_assert_cmpint (check.top + height, <=, gtk_widget_get_height (GTK_WIDGET (display)) * device);
+
+  drawn = render_widget (GTK_WIDGET (display));
+  difference = differs_from_framebuffer (display, surface_pixel, drawn,
+                                         cairo_image_surface_get_width (drawn),
+                                         cairo_image_surface_get_height (drawn), check.left,
+                                         check.top);
+  if (difference != NULL)
+    g_error ("Scale %d, %d×%d guest, drawn: %s", device, width, height, difference);
+  cairo_surface_destroy (drawn);
+
+  if (!test_wait_for (screen_shows_sharp, &check, 3000))
+    g_error ("Scale %d, %d×%d guest, on screen: %s", device, width, height, check.difference);
+  g_free (check.difference);
+}
+
+/* One guest pixel a device pixel, whatever the screen's scale: at 1:1 (an odd-sized guest,
+ * centred on whole device pixels, all of it shown however small the window), and when the window fits the guest's size in device
+ * pixels exactly — not blurred, not drawn at the resolution of points. Also after the
+ * guest changes part of its screen (drawn again, from the framebuffer or a copy). */
+static void
+test_one_to_one_sharp (void)
+{
+  HangarDisplay *display = g_object_new (TEST_TYPE_DISPLAY, NULL);
+  GtkWindow *window;
+  int device;
+  gsize stride;
+  guint8 *fb;
+
+  set_sharp_framebuffer (display, 161, 101);
+  hangar_display_set_scaling (display, HANGAR_DISPLAY_SCALING_ONE_TO_ONE);
+  window = show_display (display, 301, 203);
+  device = gtk_widget_get_scale_factor (GTK_WIDGET (display));
+  assert_sharp (display);
+
+  /* The guest draws its pattern again, one pixel along (its checkerboard inverted), in
+   * part of its screen. */
+  fb = hangar_display_get_framebuffer (display, &stride);
+  for (int y = 10; y < 50; y++)
+    for (int x = 20; x < 50; x++)
+      *(guint32 *)(fb + y * stride + x * 4) = sharp_pixel (x + 1, y);
+  g_object_set_data (G_OBJECT (display), "snapshots",
+                     GUINT_TO_POINTER (TEST_DISPLAY (display)->n_snapshots));
+  hangar_display_damage (display, 20, 10, 30, 40);
+  g_assert_true (test_wait_for (snapshot_since, display, 3000));
+  assert_sharp (display);
+  gtk_window_destroy (window);
+
+  /* In a window as small as the widget allows: the whole picture still. */
+  display = g_object_new (TEST_TYPE_DISPLAY, NULL);
+  set_sharp_framebuffer (display, 161, 101);
+  hangar_display_set_scaling (display, HANGAR_DISPLAY_SCALING_ONE_TO_ONE);
+  window = show_display (display, 1, 1);
+  assert_sharp (display);
+  gtk_window_destroy (window);
+
+  /* Fit, with the widget exactly the guest's size in device pixels: unscaled. */
+  display = g_object_new (TEST_TYPE_DISPLAY, NULL);
+  set_sharp_framebuffer (display, 320, 200);
+  window = show_display (display, 320 / device, 200 / device);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (display)) * device, ==, 320);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (display)) * device, ==, 200);
+  assert_sharp (display);
+  gtk_window_destroy (window);
 }
 
 /* The screenshot is the framebuffer, opaque whatever the padding byte held. */
@@ -1023,7 +1266,7 @@ test_spinner_while_mapped (void)
 
 /* A guest screen smaller than the widget's least size (64 pixels) in each mode: the
  * widget asks for no more than it would like (GTK warns, and the tests' fatal warnings
- * abort, when a minimum exceeds the natural size), at scale 1 and as measured. */
+ * abort, when a minimum exceeds the natural size), measured in points. */
 static void
 test_small_screen (void)
 {
@@ -1031,21 +1274,24 @@ test_small_screen (void)
                                          HANGAR_DISPLAY_SCALING_ONE_TO_ONE };
   HangarDisplay *display = g_object_new (TEST_TYPE_DISPLAY, NULL);
   GtkWindow *window;
-  int minimum, natural;
+  int minimum, natural, device;
 
   hangar_display_set_framebuffer (display, 100, 40, NULL);
   window = show_display (display, 200, 100);
+  device = gtk_widget_get_scale_factor (GTK_WIDGET (display));
   for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
     {
       hangar_display_set_scaling (display, modes[i]);
       gtk_widget_measure (GTK_WIDGET (display), GTK_ORIENTATION_VERTICAL, -1, &minimum,
                           &natural, NULL, NULL);
-      g_assert_cmpint (natural, ==, 40);
+      g_assert_cmpint (natural, ==, 40 / device);
       g_assert_cmpint (minimum, <=, natural);
       gtk_widget_measure (GTK_WIDGET (display), GTK_ORIENTATION_HORIZONTAL, -1, &minimum,
                           &natural, NULL, NULL);
-      g_assert_cmpint (natural, ==, 100);
-      g_assert_cmpint (minimum, ==, modes[i] == HANGAR_DISPLAY_SCALING_ONE_TO_ONE ? 100 : 64);
+      g_assert_cmpint (natural, ==, 100 / device);
+      g_assert_cmpint (minimum, ==,
+                       modes[i] == HANGAR_DISPLAY_SCALING_ONE_TO_ONE ? 100 / device
+                                                                      : MIN (64, 100 / device));
       /* A frame laid out with it. */
       gtk_widget_queue_resize (GTK_WIDGET (display));
       test_spin (100);
@@ -1053,24 +1299,53 @@ test_small_screen (void)
   gtk_window_destroy (window);
 }
 
+/* The screen's scale: GDK_SCALE, which "--scale N" (tests/meson.build's HiDPI run) sets. */
+static int
+screen_scale (void)
+{
+  GListModel *monitors = gdk_display_get_monitors (gdk_display_get_default ());
+  g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, 0);
+
+  return gdk_monitor_get_scale_factor (monitor);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
+  int scale;
 
-  g_test_add_func ("/display/pointer-mapping", test_pointer_mapping);
-  g_test_add_func ("/display/send-keys", test_send_keys);
-  g_test_add_func ("/display/resize-request", test_resize_request);
-  g_test_add_func ("/display/screenshot", test_screenshot);
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+  for (int i = 1; i + 1 < argc; i++)
+    if (g_str_equal (argv[i], "--scale"))
+      {
+        g_setenv ("GDK_SCALE", argv[i + 1], TRUE);
+        memmove (&argv[i], &argv[i + 2], (argc - i - 1) * sizeof (char *));
+        argc -= 2;
+        break;
+      }
+  gtk_test_init (&argc, &argv, NULL);
+  scale = screen_scale ();
+  if (g_getenv ("GDK_SCALE") != NULL)
+    g_assert_cmpint (scale, ==, atoi (g_getenv ("GDK_SCALE")));
+
+  /* The checks of what is drawn, at any scale. */
+  g_test_add_func ("/display/one-to-one-sharp", test_one_to_one_sharp);
   g_test_add_func ("/display/detached-keeps-picture", test_detached_keeps_picture);
-  g_test_add_func ("/display/scrolled-draws-what-shows", test_scrolled_draws_what_shows);
   g_test_add_func ("/display/downscaled-without-seams", test_downscaled_without_seams);
+  g_test_add_func ("/display/enlarged-without-seams", test_enlarged_without_seams);
+  g_test_add_func ("/display/resize-request", test_resize_request);
+  g_test_add_func ("/display/pointer-mapping", test_pointer_mapping);
+  g_test_add_func ("/display/small-screen", test_small_screen);
+  if (scale != 1)
+    return g_test_run ();
+
+  g_test_add_func ("/display/send-keys", test_send_keys);
+  g_test_add_func ("/display/screenshot", test_screenshot);
+  g_test_add_func ("/display/scrolled-draws-what-shows", test_scrolled_draws_what_shows);
   g_test_add_func ("/display/damages-what-changed", test_damages_what_changed);
   g_test_add_func ("/display/keyboard-grab", test_keyboard_grab);
   g_test_add_func ("/display/spinner-while-mapped", test_spinner_while_mapped);
-  g_test_add_func ("/display/small-screen", test_small_screen);
 
   return g_test_run ();
 }

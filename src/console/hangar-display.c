@@ -1198,7 +1198,10 @@ hangar_display_measure (GtkWidget      *widget,
   int scale_factor = gtk_widget_get_scale_factor (widget);
   int size = orientation == GTK_ORIENTATION_HORIZONTAL ? priv->fb_width : priv->fb_height;
 
-  size = size > 0 ? size / scale_factor : (orientation == GTK_ORIENTATION_HORIZONTAL ? 640 : 400);
+  /* In points, rounded up: an odd-sized screen at scale 2 needs its last device
+   * pixel. */
+  size = size > 0 ? (size + scale_factor - 1) / scale_factor
+                  : (orientation == GTK_ORIENTATION_HORIZONTAL ? 640 : 400);
   /* 1:1 needs the whole picture (a scrolled window shows part of it); the other modes
    * shrink and grow with the window, down to 64 pixels (less only for a screen that
    * small: the minimum may not exceed the natural size). */
