@@ -174,7 +174,7 @@ type_and_wait (Fixture    *fixture,
 
 static const char *const kinds[] = {
   "Local Install Media", "Network Install (URL)", "Existing Disk Image",
-  "Cloud Image with cloud-init", "Direct Kernel Boot", "Network Boot (PXE)", "Manual Install",
+  "Cloud Image", "Direct Kernel Boot", "Network Boot (PXE)", "Manual Install",
 };
 
 static gboolean
@@ -206,7 +206,7 @@ test_kinds (Fixture      *fixture,
   } cases[] = {
     { "Network Install (URL)", HANGAR_GUEST_SOURCE_URL, { "_URL" } },
     { "Existing Disk Image", HANGAR_GUEST_SOURCE_IMPORT, { "_Disk Image" } },
-    { "Cloud Image with cloud-init", HANGAR_GUEST_SOURCE_CLOUD_IMAGE, { "_Base Image" } },
+    { "Cloud Image", HANGAR_GUEST_SOURCE_CLOUD_IMAGE, { "_Base Image" } },
     { "Direct Kernel Boot", HANGAR_GUEST_SOURCE_KERNEL,
       { "_Kernel", "I_nitrd (optional)", "Co_mmand Line" } },
     { "Manual Install", HANGAR_GUEST_SOURCE_MANUAL, { NULL } },
@@ -387,7 +387,7 @@ test_files (Fixture      *fixture,
   g_assert_cmpstr (spec->disk_path, ==, disk);
   g_assert_cmpint (spec->disk, ==, HANGAR_GUEST_SPEC_DISK_EXISTING);
 
-  choose_kind (fixture, "Cloud Image with cloud-init");
+  choose_kind (fixture, "Cloud Image");
   row = entry_row (fixture, "_Base Image");
   g_assert_false (complete (fixture));
   type_and_wait (fixture, row, fixture->dir, 5000);
@@ -444,7 +444,7 @@ test_unreadable (Fixture      *fixture,
   } fields[] = {
     { "Local Install Media", "_ISO Image" },
     { "Existing Disk Image", "_Disk Image" },
-    { "Cloud Image with cloud-init", "_Base Image" },
+    { "Cloud Image", "_Base Image" },
     { "Direct Kernel Boot", "_Kernel" },
     { "Direct Kernel Boot", "I_nitrd (optional)" },
   };

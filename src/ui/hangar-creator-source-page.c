@@ -105,7 +105,7 @@ static const struct {
   { HANGAR_GUEST_SOURCE_MEDIA, N_("Local Install Media") },
   { HANGAR_GUEST_SOURCE_URL, N_("Network Install (URL)") },
   { HANGAR_GUEST_SOURCE_IMPORT, N_("Existing Disk Image") },
-  { HANGAR_GUEST_SOURCE_CLOUD_IMAGE, N_("Cloud Image with cloud-init") },
+  { HANGAR_GUEST_SOURCE_CLOUD_IMAGE, N_("Cloud Image") },
   { HANGAR_GUEST_SOURCE_KERNEL, N_("Direct Kernel Boot") },
   { HANGAR_GUEST_SOURCE_PXE, N_("Network Boot (PXE)") },
   { HANGAR_GUEST_SOURCE_MANUAL, N_("Manual Install") },

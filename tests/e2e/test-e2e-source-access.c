@@ -166,7 +166,7 @@ test_fix_each_field (void)
     const char *denied;
   } fields[] = {
     { "Existing Disk Image", "_Disk Image", "disk.qcow2", "cannot open the folder" },
-    { "Cloud Image with cloud-init", "_Base Image", "base.qcow2", "cannot read this file" },
+    { "Cloud Image", "_Base Image", "base.qcow2", "cannot read this file" },
     { "Direct Kernel Boot", "_Kernel", "vmlinuz", "cannot read this file" },
     { "Direct Kernel Boot", "I_nitrd (optional)", "initrd.img", "cannot read this file" },
   };
