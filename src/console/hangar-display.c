@@ -819,9 +819,12 @@ scale_into (HangarDisplay        *self,
   cairo_destroy (cr);
 }
 
-/* A new node for tile @i, showing its image one to one. The node keeps the image as it
- * is now: cairo records a copy-on-write snapshot of it, so scaling into the image later
- * leaves the nodes already made as they were (a render node must not change). */
+/* A new node for tile @i, showing its image one to one: a texture of the image as it is
+ * now (a render node must not change; scaling into the image later leaves the nodes
+ * already made as they were). A texture, not a cairo node: GTK 4.8's GL renderer keeps
+ * what it drew of a cairo node under the node's address, so a new tile node that reuses
+ * a freed one's address showed the old tile's picture (seen on screen, at tile borders,
+ * in a second console window); a texture's upload goes with the texture. */
 static GskRenderNode *
 tile_node (HangarDisplay *self,
            int            i)
@@ -829,28 +832,44 @@ tile_node (HangarDisplay *self,
   HangarDisplayPrivate *priv = hangar_display_get_instance_private (self);
   const graphene_rect_t *rect = &priv->tiles_rect;
   int device = priv->tiles_scale;
+  cairo_surface_t *image = priv->tiles[i].image;
+  int width = cairo_image_surface_get_width (image);
+  int height = cairo_image_surface_get_height (image);
+  int stride = cairo_image_surface_get_stride (image);
+  const guint8 *src;
+  guint8 *pixels = g_malloc ((gsize)width * height * 4);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
   cairo_rectangle_int_t extent;
-  double left, top, right, bottom;
-  GskRenderNode *node;
-  cairo_t *cr;
+  graphene_rect_t bounds, shown;
+
+  /* Cairo's RGB24 leaves the fourth byte undefined: opaque, for a premultiplied BGRA
+   * texture. */
+  cairo_surface_flush (image);
+  src = cairo_image_surface_get_data (image);
+  for (int y = 0; y < height; y++)
+    {
+      const guint32 *in = (const guint32 *)(src + (gsize)y * stride);
+      guint32 *out = (guint32 *)(pixels + (gsize)y * width * 4);
+
+      for (int x = 0; x < width; x++)
+        out[x] = in[x] | 0xff000000u;
+    }
+  bytes = g_bytes_new_take (pixels, (gsize)width * height * 4);
+  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes, (gsize)width * 4);
 
   tile_area (priv, i, &extent);
-  left = rect->origin.x + (double)extent.x / device;
-  top = rect->origin.y + (double)extent.y / device;
+  bounds = GRAPHENE_RECT_INIT (rect->origin.x + (double)extent.x / device,
+                               rect->origin.y + (double)extent.y / device,
+                               (double)width / device, (double)height / device);
+  node = gsk_texture_node_new (texture, &bounds);
   /* The picture's right and bottom edges may cut a device pixel. */
-  right = MIN (rect->origin.x + (double)(extent.x + extent.width) / device,
-               rect->origin.x + rect->size.width);
-  bottom = MIN (rect->origin.y + (double)(extent.y + extent.height) / device,
-                rect->origin.y + rect->size.height);
-  node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (left, top, right - left, bottom - top));
-  cr = gsk_cairo_node_get_draw_context (node);
-  cairo_translate (cr, left, top);
-  cairo_scale (cr, 1.0 / device, 1.0 / device);
-  cairo_set_source_surface (cr, priv->tiles[i].image, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  return node;
+  if (!graphene_rect_intersection (&bounds, rect, &shown))
+    return gsk_container_node_new (NULL, 0);
+  if (graphene_rect_equal (&shown, &bounds))
+    return g_steal_pointer (&node);
+  return gsk_clip_node_new (node, &shown);
 }
 
 /* Brings the tiles in view up to date with the framebuffer, scaling again the pixels
