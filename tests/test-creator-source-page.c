@@ -394,12 +394,9 @@ test_files (Fixture      *fixture,
   test_assert_field_error (row, "is a folder");
   type_and_wait (fixture, row, disk, 5000);
   g_assert_true (complete (fixture));
-  gtk_switch_set_active (GTK_SWITCH (test_find_widget (test_find_titled (fixture->page, ADW_TYPE_ACTION_ROW, "Co_py the Image"),
-                                                       GTK_TYPE_SWITCH, NULL, NULL)), TRUE);
   hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture->page), spec);
   g_assert_cmpint (spec->source, ==, HANGAR_GUEST_SOURCE_CLOUD_IMAGE);
   g_assert_cmpstr (spec->base_image, ==, disk);
-  g_assert_true (spec->copy_base_image);
 
   choose_kind (fixture, "Direct Kernel Boot");
   row = entry_row (fixture, "_Kernel");

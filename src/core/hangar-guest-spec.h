@@ -80,10 +80,6 @@ typedef struct {
   gboolean               secure_boot;  /* with UEFI, when the firmware has it */
   gboolean               tpm;          /* an emulated TPM 2.0 */
 
-  /* Cloud image: TRUE copies base_image into the new volume instead of using it as
-   * the volume's backing file. */
-  gboolean               copy_base_image;
-
   /* Unattended install (MEDIA or URL with an install script) or cloud-init (CLOUD_IMAGE):
    * who logs in. Passwords live only here and in the generated file; spec_free wipes
    * them. ssh_keys: public keys, one per line (cloud-init). */

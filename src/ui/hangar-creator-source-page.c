@@ -83,7 +83,6 @@ struct _HangarCreatorSourcePage
   GtkWidget *url_group;
   GtkWidget *import_group;
   GtkWidget *cloud_group;
-  GtkSwitch *copy_switch;
   GtkWidget *kernel_group;
   GtkWidget *cmdline_row;
   GtkWidget *pxe_group;
@@ -855,7 +854,6 @@ hangar_creator_source_page_apply (HangarCreatorPage *page,
       break;
     case HANGAR_GUEST_SOURCE_CLOUD_IMAGE:
       spec->base_image = g_strdup (field_text (self, FIELD_BASE));
-      spec->copy_base_image = gtk_switch_get_active (self->copy_switch);
       break;
     case HANGAR_GUEST_SOURCE_KERNEL:
       spec->kernel = g_strdup (field_text (self, FIELD_KERNEL));
@@ -1063,7 +1061,6 @@ hangar_creator_source_page_class_init (HangarCreatorSourcePageClass *klass)
   BIND (url_group);
   BIND (import_group);
   BIND (cloud_group);
-  BIND (copy_switch);
   BIND (kernel_group);
   BIND (cmdline_row);
   BIND (pxe_group);
