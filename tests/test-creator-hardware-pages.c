@@ -794,6 +794,9 @@ test_storage_sources (void)
   g_assert_true (hangar_creator_page_get_needed (HANGAR_CREATOR_PAGE (fixture.page)));
   g_assert_false (gtk_widget_is_visible (rows.existing));
   g_assert_false (gtk_widget_is_visible (rows.none));
+  /* No choice of one: the "Create a Disk" row goes with the others. */
+  g_assert_false (gtk_widget_is_visible (test_find_titled (fixture.page, ADW_TYPE_ACTION_ROW,
+                                                           "C_reate a Disk")));
   g_assert_false (gtk_widget_is_visible (rows.format));
   g_assert_true (gtk_widget_is_visible (rows.size));
   hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
@@ -801,6 +804,11 @@ test_storage_sources (void)
   g_assert_cmpint (spec->disk_format, ==, HANGAR_VOLUME_FORMAT_QCOW2);
   g_assert_cmpstr (spec->pool_name, ==, "default");
   g_assert_cmpuint (spec->disk_size, ==, 20 * GiB);
+
+  /* Back to install media: the choice again. */
+  hangar_creator_state_set_source (fixture.state, HANGAR_GUEST_SOURCE_MEDIA);
+  g_assert_true (gtk_widget_is_visible (rows.existing));
+  g_assert_true (gtk_widget_is_visible (rows.none));
   test_creator_page_close (&fixture);
 }
 

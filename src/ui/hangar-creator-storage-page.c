@@ -37,12 +37,10 @@ struct _HangarCreatorStoragePage
   HangarPool *made_pool;
   gboolean made_pool_dir;
 
-  AdwActionRow *create_row;
   GtkCheckButton *create_check;
-  AdwActionRow *existing_row;
   GtkCheckButton *existing_check;
-  AdwActionRow *none_row;
   GtkCheckButton *none_check;
+  AdwPreferencesGroup *choice_group;
   AdwPreferencesGroup *create_group;
   AdwEntryRow *size_row;
   GtkDropDown *unit_dropdown;
@@ -284,14 +282,15 @@ update (HangarCreatorStoragePage *self)
 
   hangar_creator_page_set_needed (HANGAR_CREATOR_PAGE (self),
                                   hangar_creator_state_get_source (state) != HANGAR_GUEST_SOURCE_IMPORT);
-  gtk_widget_set_visible (GTK_WIDGET (self->existing_row), !cloud);
-  gtk_widget_set_visible (GTK_WIDGET (self->none_row), !cloud);
+  /* A cloud image always gets a new disk over it: no choice to offer. */
+  gtk_widget_set_visible (GTK_WIDGET (self->choice_group), !cloud);
   gtk_widget_set_visible (GTK_WIDGET (self->create_group), disk == HANGAR_GUEST_SPEC_DISK_NEW);
   gtk_widget_set_visible (GTK_WIDGET (self->existing_group), disk == HANGAR_GUEST_SPEC_DISK_EXISTING);
   gtk_widget_set_visible (GTK_WIDGET (self->format_row), !cloud);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->create_row),
-                               cloud ? _("The cloud image grows to this disk’s size")
-                                     : _("A new volume in one of the host’s storage pools"));
+  adw_preferences_group_set_description (self->create_group,
+                                         cloud ? _("A qcow2 volume over the cloud image, which "
+                                                   "grows to this size")
+                                               : NULL);
 
   if (disk == HANGAR_GUEST_SPEC_DISK_NEW)
     ok = check_new_disk (self);
@@ -651,12 +650,10 @@ hangar_creator_storage_page_class_init (HangarCreatorStoragePageClass *klass)
   g_type_ensure (HANGAR_TYPE_POOL);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hangarvm/Hangar/hangar-creator-storage-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, HangarCreatorStoragePage, create_row);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorStoragePage, create_check);
-  gtk_widget_class_bind_template_child (widget_class, HangarCreatorStoragePage, existing_row);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorStoragePage, existing_check);
-  gtk_widget_class_bind_template_child (widget_class, HangarCreatorStoragePage, none_row);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorStoragePage, none_check);
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorStoragePage, choice_group);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorStoragePage, create_group);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorStoragePage, size_row);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorStoragePage, unit_dropdown);
