@@ -480,8 +480,8 @@ test_list (void)
   g_assert_nonnull (rawhide);
   g_assert_false (hangar_os_entry_get_eol (rawhide));
 
-  /* No end-of-life entry in the default list; sorted by vendor, then name with numbers
-   * in numeric order. */
+  /* No end-of-life entry in the default list; sorted by the name shown, case aside,
+   * numbers in numeric order. */
   for (guint i = 0; i < n_current; i++)
     {
       g_autoptr(HangarOsEntry) entry = g_list_model_get_item (current, i);
@@ -493,8 +493,14 @@ test_list (void)
       g_autoptr(HangarOsEntry) a = g_list_model_get_item (all, i - 1);
       g_autoptr(HangarOsEntry) b = g_list_model_get_item (all, i);
 
-      g_assert_cmpint (g_utf8_collate (hangar_os_entry_get_vendor (a),
-                                       hangar_os_entry_get_vendor (b)), <=, 0);
+      g_autofree char *folded_a = g_utf8_casefold (
+        hangar_os_entry_get_name (a) ? hangar_os_entry_get_name (a) : "", -1);
+      g_autofree char *key_a = g_utf8_collate_key_for_filename (folded_a, -1);
+      g_autofree char *folded_b = g_utf8_casefold (
+        hangar_os_entry_get_name (b) ? hangar_os_entry_get_name (b) : "", -1);
+      g_autofree char *key_b = g_utf8_collate_key_for_filename (folded_b, -1);
+
+      g_assert_cmpint (strcmp (key_a, key_b), <=, 0);
     }
   {
     guint pos9 = G_MAXUINT, pos10 = G_MAXUINT;

@@ -519,11 +519,13 @@ compare_entries (gconstpointer a,
   HangarOsEntry *eb = *(HangarOsEntry **) b;
   int cmp;
 
-  cmp = g_utf8_collate (ea->vendor, eb->vendor);
-  if (cmp == 0)
-    cmp = strcmp (ea->name_key, eb->name_key);
+  /* By the name the list shows (numbers in numeric order), as a user looks for it; the
+   * vendor, which the list does not show, only breaks ties. */
+  cmp = strcmp (ea->name_key, eb->name_key);
   if (cmp == 0)
     cmp = g_strcmp0 (ea->version, eb->version);
+  if (cmp == 0)
+    cmp = g_utf8_collate (ea->vendor, eb->vendor);
   if (cmp == 0)
     cmp = g_strcmp0 (ea->short_id, eb->short_id);
   return cmp;
@@ -561,7 +563,12 @@ ensure_entries (HangarOsCatalog *self)
                             "version", osinfo_product_get_version (product),
                             "eol", os_is_eol (os, today),
                             NULL);
-      entry->name_key = g_utf8_collate_key_for_filename (entry->name ? entry->name : "", -1);
+      {
+        /* Case aside: "AlmaLinux", "ALT p10", "Arch Linux". */
+        g_autofree char *folded = g_utf8_casefold (entry->name ? entry->name : "", -1);
+
+        entry->name_key = g_utf8_collate_key_for_filename (folded, -1);
+      }
       g_ptr_array_add (self->entries, entry);
     }
   g_ptr_array_sort (self->entries, compare_entries);
