@@ -48,6 +48,7 @@
 #include "hangar-install-setup.h"
 #include "hangar-job.h"
 #include "test-core-util.h"
+#include "test-http.h"
 
 #define MiB (G_GUINT64_CONSTANT (1) << 20)
 #define PREFIX "hangar-e2e-rinstall-"
@@ -386,38 +387,20 @@ static GSubprocess *
 serve_tree (const char  *dir,
             char       **url)
 {
-  const char *treeinfo = "[general]\nfamily = Fedora\nversion = 37\narch = x86_64\n"
-                         "variant = Server\n"
-                         "[images-x86_64]\nkernel = images/pxeboot/vmlinuz\n"
-                         "initrd = images/pxeboot/initrd.img\n";
   g_autofree char *images = g_build_filename (dir, "images", "pxeboot", NULL);
   g_autofree char *info = g_build_filename (dir, ".treeinfo", NULL);
   g_autofree char *kernel = guest_file ("vmlinuz");
   g_autofree char *initrd = guest_file ("initrd.img");
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  GSubprocess *server;
-  const char *port;
 
   e2e_assert (g_mkdir_with_parents (images, 0755) == 0
-              && g_file_set_contents (info, treeinfo, -1, NULL), "cannot make the tree in %s", dir);
+              && g_file_set_contents (info, TEST_FEDORA_TREEINFO, -1, NULL),
+              "cannot make the tree in %s", dir);
   {
     const char *copy[] = { "cp", kernel, initrd, images, NULL };
 
     e2e_tls_run (copy);
   }
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                             &error, "python3", "-u", "-m", "http.server", "--bind", "127.0.0.1",
-                             "--directory", dir, "0", NULL);
-  e2e_assert (server != NULL, "cannot start python3's http.server: %s", error->message);
-  /* "Serving HTTP on 127.0.0.1 port N (http://127.0.0.1:N/) ..." once it listens. */
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  port = line != NULL ? strstr (line, " port ") : NULL;
-  e2e_assert (port != NULL, "http.server did not say its port: %s", line != NULL ? line : "");
-  *url = g_strdup_printf ("http://127.0.0.1:%d/", atoi (port + strlen (" port ")));
-  return server;
+  return test_http_serve (dir, url);
 }
 
 /* The volume @name of the test's pool (a reference), failing the test without one. */
@@ -505,8 +488,7 @@ test_network_install (void)
 
   e2e_remove_domain (other, name);
   e2e_cleanup_domain_done (name);
-  g_subprocess_force_exit (server);
-  e2e_assert (g_subprocess_wait (server, NULL, NULL), "http.server did not end");
+  test_http_stop (g_steal_pointer (&server));
 }
 
 /* An unattended install of Fedora 37 @name from the ISO @iso, a volume of the test's
