@@ -147,15 +147,6 @@ hangar_connection_default_pool_spec (HangarConnection *self)
  * machine only when the host is this machine. */
 
 static gboolean
-is_local (HangarConnection *self)
-{
-  g_autoptr(GUri) uri = g_uri_parse (self->uri, G_URI_FLAGS_NONE, NULL);
-  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
-
-  return host == NULL || *host == '\0';
-}
-
-static gboolean
 is_empty (const char *value)
 {
   return value == NULL || *value == '\0';
@@ -200,7 +191,7 @@ hangar_connection_check_pool_spec (HangarConnection     *self,
     }
 
   fields = hangar_pool_type_get_fields (spec->type);
-  local = is_local (self);
+  local = !hangar_connection_uri_is_remote (self->uri);
 
   if (fields & HANGAR_POOL_FIELD_TARGET_PATH)
     {
@@ -728,7 +719,7 @@ hangar_connection_create_pool_async (HangarConnection     *self,
   create->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   create->conn = self->conn;
   virConnectRef (create->conn);
-  create->local = is_local (self);
+  create->local = !hangar_connection_uri_is_remote (self->uri);
   create->step = STEP_DEFINE;
   g_task_set_task_data (outer, create, (GDestroyNotify)create_pool_free);
   run_create_step (g_steal_pointer (&outer));

@@ -423,9 +423,7 @@ credentials_error (OpenData *data,
                    int       code)
 {
   g_autofree char *host = hangar_connection_host_label (data->uri);
-  g_autoptr(GUri) parsed = g_uri_parse (data->uri, G_URI_FLAGS_ENCODED_QUERY, NULL);
-  gboolean local = parsed == NULL || g_uri_get_host (parsed) == NULL ||
-                   *g_uri_get_host (parsed) == '\0';
+  gboolean local = !hangar_connection_uri_is_remote (data->uri);
 
   if (data->declined)
     return g_error_new (HANGAR_CONNECTION_ERROR, HANGAR_CONNECTION_ERROR_NEEDS_CREDENTIALS,
@@ -918,6 +916,15 @@ hangar_connection_new (const char *uri)
 
   hangar_core_init ();
   return g_object_new (HANGAR_TYPE_CONNECTION, "uri", uri, NULL);
+}
+
+gboolean
+hangar_connection_uri_is_remote (const char *uri)
+{
+  g_autoptr(GUri) parsed = uri != NULL ? g_uri_parse (uri, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *host = parsed != NULL ? g_uri_get_host (parsed) : NULL;
+
+  return host != NULL && host[0] != '\0';
 }
 
 const char *

@@ -45,6 +45,10 @@ GQuark                 hangar_connection_error_quark      (void);
 
 HangarConnection      *hangar_connection_new              (const char *uri);
 const char            *hangar_connection_get_uri          (HangarConnection *self);
+/* Whether @uri (a libvirt URI) names a host, even this machine by its address
+ * (qemu+ssh://root@127.0.0.1/system): its libvirtd then sees its own files, not this
+ * machine's as Hangar does. */
+gboolean               hangar_connection_uri_is_remote    (const char       *uri);
 const char            *hangar_connection_get_title        (HangarConnection *self);
 HangarConnectionState  hangar_connection_get_state        (HangarConnection *self);
 const char            *hangar_connection_get_state_label  (HangarConnection *self);

@@ -23,6 +23,7 @@
 #include "hangar-install-setup.h"
 #include "hangar-os-catalog.h"
 #include "hangar-pool-private.h"
+#include "hangar-storage-private.h"
 #include "hangar-volume.h"
 
 G_DEFINE_QUARK (hangar-guest-creator-error-quark, hangar_guest_creator_error)
@@ -433,17 +434,14 @@ static void
 set_uuid (GVirConfigDomain *domain,
           const char       *uuid)
 {
-  xmlNodePtr root = NULL;
-  xmlNodePtr name = NULL;
-  xmlNodePtr node = NULL;
+  xmlNodePtr root;
+  xmlNodePtr name;
+  xmlNodePtr node;
 
   gvir_config_domain_set_uuid (domain, uuid);
-  g_object_get (domain, "node", &root, NULL);
-  for (xmlNodePtr child = root != NULL ? root->children : NULL; child != NULL; child = child->next)
-    if (child->type == XML_ELEMENT_NODE && g_str_equal ((const char *) child->name, "name"))
-      name = child;
-    else if (child->type == XML_ELEMENT_NODE && g_str_equal ((const char *) child->name, "uuid"))
-      node = child;
+  root = hangar_storage_config_node (domain);
+  name = hangar_storage_xml_child (root, "name");
+  node = hangar_storage_xml_child (root, "uuid");
   if (name != NULL && node != NULL)
     {
       xmlUnlinkNode (node);
@@ -502,16 +500,15 @@ define_step (GTask *task)
         }
       /* The edited text has the setup's parts as Customize showed them (the original
        * answers say which: this run's spec names the fetched installer already). */
-      if (run->spec->custom_xml != NULL
-          && !hangar_install_setup_apply_edited (run->setup, self->spec, domain, &error))
+      if (run->spec->custom_xml == NULL)
+        hangar_install_setup_apply (run->setup, domain);
+      else if (!hangar_install_setup_apply_edited (run->setup, self->spec, domain, &error))
         {
           undo (task, g_error_new (HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_CUSTOM_XML,
                                    _("Could not define the virtual machine “%s”: %s"),
                                    run->spec->name, error->message));
           return;
         }
-      if (run->spec->custom_xml == NULL)
-        hangar_install_setup_apply (run->setup, domain);
     }
   run->xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
   hangar_job_set_fraction (run->job, -1);
@@ -685,7 +682,7 @@ setup_step (GTask *task)
 
   /* The files are made on this machine (see hangar-install-setup.h); a remote host
    * gets them in a pool holding files: the disk's, else "default". */
-  if (hangar_install_setup_uri_is_remote (hangar_connection_get_uri (self->connection)))
+  if (hangar_connection_uri_is_remote (hangar_connection_get_uri (self->connection)))
     run->upload_pool = g_strdup (hangar_install_setup_upload_pool (run->spec, self->connection));
   hangar_os_catalog_load_async (hangar_os_catalog_get_default (), NULL,
                                 on_catalog_loaded_cb, g_object_ref (task));

@@ -120,7 +120,6 @@ hangar_host_drives_list_cdroms_async (HangarConnection   *connection,
                                       gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GUri) uri = NULL;
   List *list;
 
   g_return_if_fail (HANGAR_IS_CONNECTION (connection));
@@ -128,8 +127,7 @@ hangar_host_drives_list_cdroms_async (HangarConnection   *connection,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, hangar_host_drives_list_cdroms_async);
   list = g_new0 (List, 1);
-  uri = g_uri_parse (hangar_connection_get_uri (connection), G_URI_FLAGS_NONE, NULL);
-  list->local = uri != NULL && (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0');
+  list->local = !hangar_connection_uri_is_remote (hangar_connection_get_uri (connection));
   if (connection->conn != NULL)
     {
       list->conn = connection->conn;

@@ -15,6 +15,7 @@
 
 #include "hangar-guest-private.h"
 #include "hangar-install-setup.h"
+#include "hangar-storage-private.h"
 #include "hangar-pool.h"
 
 /* A fetched installer kernel or initrd larger than this is refused. */
@@ -954,16 +955,6 @@ hangar_install_setup_new_preview (const HangarGuestSpec *spec,
   return self;
 }
 
-static xmlNodePtr
-os_child (xmlNodePtr  os,
-          const char *name)
-{
-  for (xmlNodePtr child = os != NULL ? os->children : NULL; child != NULL; child = child->next)
-    if (child->type == XML_ELEMENT_NODE && g_str_equal ((const char *) child->name, name))
-      return child;
-  return NULL;
-}
-
 /* Puts @real in place of the placeholder @shown in @node's text; FALSE when @node names
  * another placeholder, which nothing will fill. */
 static gboolean
@@ -1050,7 +1041,7 @@ hangar_install_setup_apply_edited (HangarInstallSetup    *self,
 
   os = gvir_config_domain_get_os (domain);
   if (os != NULL)
-    g_object_get (os, "node", &os_node, NULL);
+    os_node = hangar_storage_config_node (os);
   {
     struct { const char *name; const char *shown; const char *real; gboolean *found; } parts[] = {
       { "kernel", shown != NULL ? shown->kernel : NULL, self->kernel, &kernel_placed },
@@ -1060,7 +1051,7 @@ hangar_install_setup_apply_edited (HangarInstallSetup    *self,
 
     for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
       {
-        xmlNodePtr node = os_child (os_node, parts[i].name);
+        xmlNodePtr node = hangar_storage_xml_child (os_node, parts[i].name);
 
         if (!fill_placeholder (node, parts[i].shown, parts[i].real != NULL ? parts[i].real : "",
                                parts[i].found))
@@ -1079,7 +1070,7 @@ hangar_install_setup_apply_edited (HangarInstallSetup    *self,
     add_cdrom (self, domain);
   if (self->kernel != NULL && (shown == NULL || shown->kernel == NULL))
     {
-      if (os_child (os_node, "kernel") != NULL)
+      if (hangar_storage_xml_child (os_node, "kernel") != NULL)
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                                _("The automatic installation boots the installer’s own kernel, which carries its answers: remove the kernel you added, or switch off “Install automatically”."));
@@ -1091,15 +1082,6 @@ hangar_install_setup_apply_edited (HangarInstallSetup    *self,
 }
 
 /* Uploading to a remote host. */
-
-gboolean
-hangar_install_setup_uri_is_remote (const char *uri)
-{
-  g_autoptr(GUri) parsed = uri != NULL ? g_uri_parse (uri, G_URI_FLAGS_NONE, NULL) : NULL;
-  const char *host = parsed != NULL ? g_uri_get_host (parsed) : NULL;
-
-  return host != NULL && host[0] != '\0';
-}
 
 const char *
 hangar_install_setup_upload_pool (const HangarGuestSpec *spec,

@@ -25,7 +25,7 @@ G_BEGIN_DECLS
  *
  * Where the files go: a directory made for the run in this machine's temporary
  * directory (mode 0711, the files 0600): libvirt's DAC driver hands them to QEMU's user
- * when the guest starts. For a remote host (hangar_install_setup_uri_is_remote) that
+ * when the guest starts. For a remote host (hangar_connection_uri_is_remote) that
  * path means nothing there: hangar_install_setup_upload puts what the guest reads into
  * volumes of one of the host's pools, as virt-manager does, and deletes the local
  * copies. Passwords are written only into the generated files, never logged;
@@ -70,10 +70,6 @@ HangarInstallSetup  *hangar_install_setup_prepare_for_host (const HangarGuestSpe
                                                             GCancellable          *cancellable,
                                                             GError               **error);
 
-/* Whether @uri (a libvirt URI) names a host, even this machine by its address
- * (qemu+ssh://root@127.0.0.1/system): its libvirtd then sees its own files, not
- * Hangar's, and the setup must be uploaded. */
-gboolean             hangar_install_setup_uri_is_remote (const char *uri);
 /* The pool the setup of @spec is uploaded to on @connection's remote host: the new
  * disk's pool when it holds files, else "default". */
 const char          *hangar_install_setup_upload_pool  (const HangarGuestSpec *spec,

@@ -227,7 +227,7 @@ refresh (HangarCreatorSetupPage *self)
   /* A remote host's install medium is never read here: its installer can only be
    * handed a script on a disc of the script's own (uploaded to the host). */
   if (script != NULL && source == HANGAR_GUEST_SOURCE_MEDIA
-      && hangar_install_setup_uri_is_remote (
+      && hangar_connection_uri_is_remote (
            hangar_connection_get_uri (hangar_creator_state_get_connection (state)))
       && !(osinfo_install_script_get_injection_methods (script) & OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_CDROM))
     script = NULL;

@@ -201,7 +201,7 @@ uploads_to_default (HangarCreatorStoragePage *self)
   HangarGuestSpec *current = hangar_creator_state_get_spec (state);
   g_autoptr(HangarGuestSpec) spec = NULL;
 
-  if (!hangar_install_setup_uri_is_remote (hangar_connection_get_uri (connection))
+  if (!hangar_connection_uri_is_remote (hangar_connection_get_uri (connection))
       || !hangar_install_setup_needed (current))
     return FALSE;
   spec = hangar_guest_spec_copy (current);
@@ -498,7 +498,7 @@ on_create_default_pool_cb (HangarCreatorStoragePage *self)
 
       /* Its directory goes with it later only if it is made now; a remote host's is
        * not looked at (kept). */
-      self->creating_pool_dir = !hangar_install_setup_uri_is_remote (hangar_connection_get_uri (connection))
+      self->creating_pool_dir = !hangar_connection_uri_is_remote (hangar_connection_get_uri (connection))
                                 && !g_file_test (spec->target_path, G_FILE_TEST_EXISTS);
       hangar_connection_create_pool_async (connection, spec, NULL, self->cancellable,
                                            on_default_pool_created_cb, g_object_ref (self));

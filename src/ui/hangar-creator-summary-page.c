@@ -251,7 +251,7 @@ with_upload (char                  *text,
 {
   char *said;
 
-  if (!hangar_install_setup_uri_is_remote (hangar_connection_get_uri (connection)))
+  if (!hangar_connection_uri_is_remote (hangar_connection_get_uri (connection)))
     return text;
   /* Translators: "Cloud-init, with user “ann”; its disc is uploaded to the pool
    * “default” on the host" */

@@ -785,7 +785,7 @@ main (int   argc,
               && hangar_connection_get_state (remote) == HANGAR_CONNECTION_STATE_CONNECTED,
               "Hangar did not connect to %s: %s", remote_uri,
               hangar_connection_get_error_message (remote));
-  e2e_assert (hangar_install_setup_uri_is_remote (remote_uri), "%s does not count as remote",
+  e2e_assert (hangar_connection_uri_is_remote (remote_uri), "%s does not count as remote",
               remote_uri);
   e2e_assert (e2e_wait_for (pool_listed, NULL, CONNECT_TIMEOUT), "the pool %s is not listed",
               pool_name);
