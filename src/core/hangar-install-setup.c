@@ -17,15 +17,13 @@
 #include "hangar-install-setup.h"
 #include "hangar-storage-private.h"
 #include "hangar-pool.h"
+#include "hangar-volume-private.h"
 
 /* A fetched installer kernel or initrd larger than this is refused. */
 #define MAX_BOOT_FILE (G_GUINT64_CONSTANT (512) << 20)
 /* libosinfo's scripts are shared database objects: the preferred injection method and
  * installation source are set on them just before generating, one run at a time. */
 G_LOCK_DEFINE_STATIC (script_lock);
-
-/* An upload sends the file in chunks of this size, checking Cancel between them. */
-#define UPLOAD_CHUNK (256 * 1024)
 
 struct _HangarInstallSetup
 {
@@ -1124,75 +1122,6 @@ free_volume_name (virStoragePoolPtr  pool,
   return NULL;
 }
 
-/* Sends @input (@size bytes) into @vol through a stream; aborts it on failure. */
-static gboolean
-send_file (virStorageVolPtr  vol,
-           GInputStream     *input,
-           guint64           size,
-           const char       *message,
-           HangarJob        *job,
-           GCancellable     *cancellable,
-           GError          **error)
-{
-  virStreamPtr stream = virStreamNew (virStorageVolGetConnect (vol), 0);
-  g_autofree char *buffer = g_malloc (UPLOAD_CHUNK);
-  guint64 sent = 0;
-  int last_percent = -1;
-
-  if (stream == NULL || virStorageVolUpload (vol, stream, 0, size, 0) < 0)
-    {
-      g_autofree char *detail = hangar_virt_error_message ();
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", detail);
-      if (stream != NULL)
-        virStreamFree (stream);
-      return FALSE;
-    }
-  while (sent < size)
-    {
-      gssize got = g_input_stream_read (input, buffer, MIN (UPLOAD_CHUNK, size - sent),
-                                        cancellable, error);
-      int percent;
-
-      if (got <= 0)
-        {
-          if (got == 0)
-            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                                 _("the file ended early"));
-          virStreamAbort (stream);
-          virStreamFree (stream);
-          return FALSE;
-        }
-      for (gssize done = 0; done < got;)
-        {
-          int n = virStreamSend (stream, buffer + done, got - done);
-
-          if (n < 0)
-            {
-              g_autofree char *detail = hangar_virt_error_message ();
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", detail);
-              virStreamAbort (stream);
-              virStreamFree (stream);
-              return FALSE;
-            }
-          done += n;
-        }
-      sent += got;
-      percent = (int) (sent * 100 / size);
-      if (percent != last_percent)
-        hangar_job_report_from_worker (job, message, (double) sent / size);
-      last_percent = percent;
-    }
-  if (virStreamFinish (stream) < 0)
-    {
-      g_autofree char *detail = hangar_virt_error_message ();
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", detail);
-      virStreamFree (stream);
-      return FALSE;
-    }
-  virStreamFree (stream);
-  return TRUE;
-}
-
 /* Uploads the local file *@path into a new volume of @pool and points *@path at the
  * volume; the local file goes. */
 static gboolean
@@ -1255,7 +1184,7 @@ upload_file (HangarInstallSetup *self,
   /* Translators: "Uploading guest-cidata.iso to the pool “default”" */
   message = g_strdup_printf (_("Uploading %s to the pool “%s”"), name, pool_name);
   hangar_job_report_from_worker (job, message, 0);
-  if (!send_file (vol, G_INPUT_STREAM (input), size, message, job, cancellable, &local_error))
+  if (!hangar_volume_upload (vol, G_INPUT_STREAM (input), size, message, job, cancellable, &local_error))
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));

@@ -33,4 +33,17 @@ void              hangar_volume_apply_info (HangarVolume           *self,
 void              hangar_volume_apply_users (HangarVolume *self,
                                              GHashTable   *users);
 
+/* Blocking, on a worker. Sends @size bytes of @input into @vol (virStorageVolUpload
+ * and a stream), reporting @message and the fraction sent to @job (may be NULL) at
+ * each percent; @cancellable is checked between chunks. On failure or Cancel the
+ * stream is aborted (the volume stays: the caller deletes it) and @error says why
+ * (G_IO_ERROR_CANCELLED on Cancel, libvirt's reason otherwise). */
+gboolean          hangar_volume_upload     (virStorageVolPtr  vol,
+                                            GInputStream     *input,
+                                            guint64           size,
+                                            const char       *message,
+                                            HangarJob        *job,
+                                            GCancellable     *cancellable,
+                                            GError          **error);
+
 G_END_DECLS

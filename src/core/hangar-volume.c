@@ -34,6 +34,9 @@ struct _HangarVolume
 
 G_DEFINE_FINAL_TYPE (HangarVolume, hangar_volume, G_TYPE_OBJECT)
 
+/* An upload sends the file in chunks of this size, checking Cancel between them. */
+#define UPLOAD_CHUNK (256 * 1024)
+
 enum {
   PROP_0,
   PROP_NAME,
@@ -731,4 +734,72 @@ hangar_volume_delete_finish (HangarVolume *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+hangar_volume_upload (virStorageVolPtr  vol,
+                      GInputStream     *input,
+                      guint64           size,
+                      const char       *message,
+                      HangarJob        *job,
+                      GCancellable     *cancellable,
+                      GError          **error)
+{
+  virStreamPtr stream = virStreamNew (virStorageVolGetConnect (vol), 0);
+  g_autofree char *buffer = g_malloc (UPLOAD_CHUNK);
+  guint64 sent = 0;
+  int last_percent = -1;
+
+  if (stream == NULL || virStorageVolUpload (vol, stream, 0, size, 0) < 0)
+    {
+      g_autofree char *detail = hangar_storage_virt_reason ();
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", detail);
+      if (stream != NULL)
+        virStreamFree (stream);
+      return FALSE;
+    }
+  while (sent < size)
+    {
+      gssize got = g_input_stream_read (input, buffer, MIN (UPLOAD_CHUNK, size - sent),
+                                        cancellable, error);
+      int percent;
+
+      if (got <= 0)
+        {
+          if (got == 0)
+            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                                 _("the file ended early"));
+          virStreamAbort (stream);
+          virStreamFree (stream);
+          return FALSE;
+        }
+      for (gssize done = 0; done < got;)
+        {
+          int n = virStreamSend (stream, buffer + done, got - done);
+
+          if (n < 0)
+            {
+              g_autofree char *detail = hangar_storage_virt_reason ();
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", detail);
+              virStreamAbort (stream);
+              virStreamFree (stream);
+              return FALSE;
+            }
+          done += n;
+        }
+      sent += got;
+      percent = (int) (sent * 100 / size);
+      if (percent != last_percent)
+        hangar_job_report_from_worker (job, message, (double) sent / size);
+      last_percent = percent;
+    }
+  if (virStreamFinish (stream) < 0)
+    {
+      g_autofree char *detail = hangar_storage_virt_reason ();
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", detail);
+      virStreamFree (stream);
+      return FALSE;
+    }
+  virStreamFree (stream);
+  return TRUE;
 }
