@@ -24,6 +24,7 @@
 #include "hangar-guest-creator.h"
 #include "hangar-job.h"
 #include "hangar-guest-spec.h"
+#include "hangar-volume-private.h"
 #include "test-core-util.h"
 
 #define GiB (G_GUINT64_CONSTANT (1) << 30)
@@ -143,9 +144,12 @@ static void
 test_spec_copy (void)
 {
   g_autoptr(HangarGuestSpec) spec = spec_for (HANGAR_GUEST_SOURCE_URL);
-  g_autoptr(HangarGuestSpec) copy = g_boxed_copy (hangar_guest_spec_get_type (), spec);
+  g_autoptr(HangarGuestSpec) copy = NULL;
 
+  spec->copy_base_image = TRUE;
+  copy = g_boxed_copy (hangar_guest_spec_get_type (), spec);
   g_assert_true (copy->name != spec->name);
+  g_assert_true (copy->copy_base_image);
   g_assert_cmpstr (copy->name, ==, "new-guest");
   g_assert_cmpstr (copy->tree_url, ==, spec->tree_url);
   g_assert_cmpstr (copy->kernel, ==, "/var/lib/libvirt/boot/vmlinuz");
@@ -583,6 +587,235 @@ test_create (void)
   test_assert_finalized (connection);
 }
 
+/* Makes a qcow2 image of @size bytes at @path with qemu-img (over @backing when not
+ * NULL). */
+static void
+make_qcow2 (const char *path,
+            const char *size,
+            const char *backing)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status;
+  const char *argv[] = { "qemu-img", "create", "-q", "-f", "qcow2", path, size, NULL, NULL,
+                         NULL, NULL, NULL };
+
+  if (backing != NULL)
+    {
+      argv[6] = "-b";
+      argv[7] = backing;
+      argv[8] = "-F";
+      argv[9] = "qcow2";
+      argv[10] = size;
+    }
+  /* Fails loudly when qemu-utils is missing. */
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("qemu-img create failed: %s", err);
+}
+
+static void
+assert_spec_error (const HangarGuestSpec *spec,
+                   HangarConnection      *connection,
+                   int                    code,
+                   const char            *expected)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (hangar_guest_spec_check (spec, connection, &error));
+  g_assert_error (error, HANGAR_GUEST_SPEC_ERROR, code);
+  g_assert_cmpstr (error->message, ==, expected);
+}
+
+/* What an image's first bytes say: qcow2's virtual size and backing file, else raw. */
+static void
+test_image_header (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hangar-image-XXXXXX", &error);
+  g_autofree char *qcow2 = g_build_filename (dir, "base.qcow2", NULL);
+  g_autofree char *backed = g_build_filename (dir, "backed.qcow2", NULL);
+  g_autofree char *raw = g_build_filename (dir, "disk.img", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.qcow2", NULL);
+  g_autofree char *zeros = g_malloc0 (3 * MiB);
+  HangarImageHeader header;
+
+  g_assert_no_error (error);
+  make_qcow2 (qcow2, "64M", NULL);
+  make_qcow2 (backed, "96M", qcow2);
+  g_assert_true (g_file_set_contents (raw, zeros, 3 * MiB, &error));
+
+  g_assert_true (hangar_volume_read_image_header (qcow2, &header, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (header.format, ==, HANGAR_VOLUME_FORMAT_QCOW2);
+  g_assert_cmpuint (header.virtual_size, ==, 64 * MiB);
+  g_assert_cmpuint (header.file_size, <, MiB);
+  g_assert_false (header.backed);
+
+  g_assert_true (hangar_volume_read_image_header (backed, &header, NULL, &error));
+  g_assert_cmpint (header.format, ==, HANGAR_VOLUME_FORMAT_QCOW2);
+  g_assert_cmpuint (header.virtual_size, ==, 96 * MiB);
+  g_assert_true (header.backed);
+
+  g_assert_true (hangar_volume_read_image_header (raw, &header, NULL, &error));
+  g_assert_cmpint (header.format, ==, HANGAR_VOLUME_FORMAT_RAW);
+  g_assert_cmpuint (header.virtual_size, ==, 3 * MiB);
+  g_assert_cmpuint (header.file_size, ==, 3 * MiB);
+  g_assert_false (header.backed);
+
+  g_assert_false (hangar_volume_read_image_header (missing, &header, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+
+  for (const char *const *file = (const char *const[]) { qcow2, backed, raw, NULL }; *file; file++)
+    g_assert_cmpint (g_unlink (*file), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* A cloud image copied (copy_base_image). From a volume of a pool, libvirt copies it: a
+ * whole qcow2 volume without a backing file, the guest on it; the disk may not be
+ * smaller than the image (said at the disk). The test driver can copy but not grow a
+ * volume, nor take an upload: a larger disk, and a local file outside the pools, fail
+ * there, and the copy goes again (counted). The check refuses what cannot be copied: a
+ * raw file or one with a backing file outside the pools, and on another host any
+ * image outside the pools. e2e-creator copies, grows and uploads for real. */
+static void
+test_copy_cloud_image (void)
+{
+  HangarConnection *connection = test_open_connection ("test:///default");
+  virConnectPtr other = virConnectOpen ("test:///default");
+  virStoragePoolPtr vpool = virStoragePoolLookupByName (other, "default-pool");
+  g_autoptr(HangarGuestSpec) spec = spec_for (HANGAR_GUEST_SOURCE_CLOUD_IMAGE);
+  TestJobWatch watch = { g_ptr_array_new_with_free_func (g_free), NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hangar-copy-XXXXXX", &error);
+  g_autofree char *local = g_build_filename (dir, "local.qcow2", NULL);
+  g_autofree char *backed = g_build_filename (dir, "backed.qcow2", NULL);
+  g_autofree char *raw = g_build_filename (dir, "disk.img", NULL);
+  g_autofree char *name = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *volumes = NULL;
+  g_autofree char *not_in_pool = NULL;
+  virStorageVolPtr base, copy;
+  virDomainPtr domain;
+  guint64 size = 0;
+
+  g_assert_no_error (error);
+  base = virStorageVolCreateXML (vpool,
+                                 "<volume><name>base.qcow2</name><capacity>1073741824</capacity>"
+                                 "<target><format type='qcow2'/></target></volume>", 0);
+  g_assert_nonnull (base);
+  g_free (spec->name);
+  spec->name = g_strdup ("copy-guest");
+  g_free (spec->base_image);
+  spec->base_image = g_strdup ("/default-pool/base.qcow2");
+  spec->copy_base_image = TRUE;
+  g_assert_true (hangar_guest_spec_fill_host (spec, connection, &error));
+
+  /* Smaller than the image: refused at the disk. */
+  spec->disk_size = 512 * MiB;
+  assert_spec_error (spec, connection, HANGAR_GUEST_SPEC_ERROR_DISK,
+                     "The disk must be at least 1.0\u00a0GiB, the size of the image it copies. Give a larger size.");
+
+  spec->disk_size = GiB;
+  g_assert_true (hangar_guest_spec_check (spec, connection, &error));
+  g_assert_no_error (error);
+  name = run_creator (connection, spec, &watch, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, "copy-guest");
+  g_assert_true (test_has_message (watch.messages, "Copying the image"));
+  copy = virStorageVolLookupByName (vpool, "copy-guest.qcow2");
+  g_assert_nonnull (copy);
+  xml = virStorageVolGetXMLDesc (copy, 0);
+  assert_xpath (xml, "string(count(/volume/backingStore))", "0");
+  assert_xpath (xml, "string(/volume/capacity)", "1073741824");
+  assert_xpath (xml, "string(/volume/target/format/@type)", "qcow2");
+  g_clear_pointer (&xml, free);
+  domain = virDomainLookupByName (other, "copy-guest");
+  g_assert_nonnull (domain);
+  xml = virDomainGetXMLDesc (domain, VIR_DOMAIN_XML_INACTIVE);
+  assert_xpath (xml, "string(/domain/devices/disk[@device='disk']/source/@file)",
+                "/default-pool/copy-guest.qcow2");
+  assert_xpath (xml, "string(count(/domain/devices/disk[@device='disk']/backingStore/source))", "0");
+  g_assert_cmpint (virDomainDestroy (domain), ==, 0);
+  g_assert_cmpint (virDomainUndefine (domain), ==, 0);
+  virDomainFree (domain);
+  g_assert_cmpint (virStorageVolDelete (copy, 0), ==, 0);
+  virStorageVolFree (copy);
+
+  /* Larger: the test driver has no resize. */
+  spec->disk_size = 2 * GiB;
+  g_clear_pointer (&name, g_free);
+  name = run_creator (connection, spec, NULL, &error);
+  g_assert_null (name);
+  g_assert_error (error, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DISK);
+  if (!g_str_has_prefix (error->message, "Could not create the disk of “copy-guest”: Could not grow the copy of “/default-pool/base.qcow2”: "))
+    g_error ("Unexpected message: %s", error->message);
+  g_clear_error (&error);
+  volumes = test_volume_names (other, "default-pool");
+  g_assert_cmpstr (volumes, ==, "base.qcow2");
+  g_clear_pointer (&volumes, g_free);
+  domain = virDomainLookupByName (other, "copy-guest");
+  g_assert_null (domain);
+  virResetLastError ();
+
+  /* A local qcow2 file outside the pools: uploaded, which the test driver cannot. */
+  make_qcow2 (local, "64M", NULL);
+  g_free (spec->base_image);
+  spec->base_image = g_strdup (local);
+  spec->disk_size = 32 * MiB;
+  assert_spec_error (spec, connection, HANGAR_GUEST_SPEC_ERROR_DISK,
+                     "The disk must be at least 64.0\u00a0MiB, the size of the image it copies. Give a larger size.");
+  spec->disk_size = 64 * MiB;
+  g_assert_true (hangar_guest_spec_check (spec, connection, &error));
+  g_assert_no_error (error);
+  name = run_creator (connection, spec, NULL, &error);
+  g_assert_null (name);
+  g_assert_error (error, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DISK);
+  g_clear_error (&error);
+  volumes = test_volume_names (other, "default-pool");
+  g_assert_cmpstr (volumes, ==, "base.qcow2");
+  g_clear_pointer (&volumes, g_free);
+
+  /* What cannot be copied, said at the image. */
+  make_qcow2 (backed, "64M", local);
+  g_free (spec->base_image);
+  spec->base_image = g_strdup (backed);
+  xml = g_strdup_printf ("“%s” reads part of its data from a backing file of its own: Hangar copies only whole images. Turn off Copy the Image.",
+                         backed);
+  assert_spec_error (spec, connection, HANGAR_GUEST_SPEC_ERROR_SOURCE, xml);
+  g_clear_pointer (&xml, g_free);
+  g_assert_true (g_file_set_contents (raw, "raw", -1, &error));
+  g_free (spec->base_image);
+  spec->base_image = g_strdup (raw);
+  xml = g_strdup_printf ("“%s” is not a qcow2 image: Hangar copies other formats only from a storage pool. Put the image in a pool, or turn off Copy the Image.",
+                         raw);
+  assert_spec_error (spec, connection, HANGAR_GUEST_SPEC_ERROR_SOURCE, xml);
+  g_clear_pointer (&xml, g_free);
+
+  /* Another host: only volumes of its pools. */
+  g_assert_true (hangar_volume_image_size (other, "/default-pool/base.qcow2", FALSE, &size, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (size, ==, GiB);
+  g_assert_false (hangar_volume_image_size (other, local, FALSE, &size, &error));
+  g_assert_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_INVALID_PATH);
+  not_in_pool = g_strdup_printf ("“%s” is not a volume of the host’s storage pools: to copy an image on another host, it must be in one. Choose a volume of a pool, or turn off Copy the Image.",
+                                 local);
+  g_assert_cmpstr (error->message, ==, not_in_pool);
+
+  g_assert_cmpint (virStorageVolDelete (base, 0), ==, 0);
+  virStorageVolFree (base);
+  for (const char *const *file = (const char *const[]) { local, backed, raw, NULL }; *file; file++)
+    g_assert_cmpint (g_unlink (*file), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  g_ptr_array_unref (watch.messages);
+  virStoragePoolFree (vpool);
+  virConnectClose (other);
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
 /* The name was free when checked, then a second connection defined a guest of that
  * name: the define fails for real, the new volume goes, the other guest stays. */
 static void
@@ -933,6 +1166,8 @@ main (int   argc,
   g_test_add_func ("/guest-creator/build-needs", test_build_needs);
   g_test_add_func ("/guest-creator/create", test_create);
   g_test_add_func ("/guest-creator/define-fails", test_define_fails);
+  g_test_add_func ("/guest-creator/image-header", test_image_header);
+  g_test_add_func ("/guest-creator/copy-cloud-image", test_copy_cloud_image);
   g_test_add_func ("/guest-creator/cancel", test_cancel);
   g_test_add_func ("/guest-creator/made-pool", test_made_pool);
   g_test_add_func ("/guest-creator/finish-install", test_finish_install);

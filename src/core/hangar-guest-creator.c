@@ -24,7 +24,7 @@
 #include "hangar-os-catalog.h"
 #include "hangar-pool-private.h"
 #include "hangar-storage-private.h"
-#include "hangar-volume.h"
+#include "hangar-volume-private.h"
 
 G_DEFINE_QUARK (hangar-guest-creator-error-quark, hangar_guest_creator_error)
 
@@ -56,6 +56,8 @@ typedef struct {
   /* What this run made, undone in reverse on failure. */
   HangarInstallSetup *setup;
   HangarVolume *volume;
+  HangarVolumeInfo *copy;     /* a copied cloud image's volume, until it is volume */
+  gboolean remote;            /* the host is another machine */
   virDomainPtr domain;
   gboolean started;
   /* While undoing: why, and what could not be undone. */
@@ -76,6 +78,7 @@ run_free (gpointer data)
   g_free (run->upload_pool);
   g_clear_pointer (&run->setup, hangar_install_setup_free);
   g_clear_object (&run->volume);
+  g_clear_pointer (&run->copy, hangar_volume_info_free);
   g_clear_pointer (&run->domain, virDomainFree);
   g_clear_error (&run->error);
   if (run->undo_failures != NULL)
@@ -543,6 +546,71 @@ on_volume_created_cb (GObject      *object,
   define_step (task);
 }
 
+/* Its volume name, or the guest's with its format's suffix. */
+static char *
+volume_name (const HangarGuestSpec *spec,
+             HangarVolumeFormat     format)
+{
+  if (spec->volume_name != NULL)
+    return g_strdup (spec->volume_name);
+  return g_strconcat (spec->name, hangar_volume_format_suffix (format), NULL);
+}
+
+static void
+copy_thread (GTask        *inner,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Run *run = task_data;
+  virStoragePoolPtr pool = virStoragePoolLookupByName (run->conn, run->spec->pool_name);
+  g_autofree char *name = volume_name (run->spec, HANGAR_VOLUME_FORMAT_QCOW2);
+  g_autoptr(GError) error = NULL;
+
+  if (pool != NULL)
+    {
+      run->copy = hangar_volume_copy_image (pool, name, run->spec->base_image, run->spec->disk_size,
+                                            !run->remote,
+                                            run->job, hangar_job_get_cancellable (run->job), &error);
+      virStoragePoolFree (pool);
+    }
+  else
+    hangar_storage_set_virt_error (&error, _("Could not find the storage pool “%s”: %s"),
+                                   run->spec->pool_name);
+  if (run->copy != NULL)
+    g_task_return_boolean (inner, TRUE);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (inner, cancelled_error (run));
+  else
+    g_task_return_new_error (inner, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DISK,
+                             _("Could not create the disk of “%s”: %s"),
+                             run->spec->name, error->message);
+}
+
+static void
+on_copied_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  HangarGuestCreator *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
+  HangarPool *pool = hangar_connection_find_pool (self->connection, run->spec->pool_name);
+
+  /* Made: the pool lists it, and an undo deletes it. */
+  if (run->copy != NULL && pool != NULL)
+    {
+      run->volume = g_object_ref (hangar_pool_add_volume (pool, run->copy));
+      hangar_pool_reload (pool, FALSE);
+    }
+  g_clear_pointer (&run->copy, hangar_volume_info_free);
+  if (worker_failed (task, result))
+    return;
+  g_free (run->spec->disk_path);
+  run->spec->disk_path = g_strdup (hangar_volume_get_path (run->volume));
+  define_step (task);
+}
+
 static void
 volume_step (GTask *task)
 {
@@ -558,12 +626,18 @@ volume_step (GTask *task)
                                run->spec->name, run->spec->pool_name));
       return;
     }
-  /* A cloud image's disk is a qcow2 layer over the image. */
+  /* A cloud image's disk is a qcow2 layer over the image, or a qcow2 copy of it. */
+  if (run->spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE && run->spec->copy_base_image)
+    {
+      hangar_job_set_fraction (run->job, -1);
+      hangar_job_set_message (run->job, _("Copying the image"));
+      run->remote = hangar_connection_uri_is_remote (hangar_connection_get_uri (self->connection));
+      run_in_thread (task, copy_thread, on_copied_cb);
+      return;
+    }
   volume->format = run->spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE
                    ? HANGAR_VOLUME_FORMAT_QCOW2 : run->spec->disk_format;
-  volume->name = run->spec->volume_name != NULL
-                 ? g_strdup (run->spec->volume_name)
-                 : g_strconcat (run->spec->name, hangar_volume_format_suffix (volume->format), NULL);
+  volume->name = volume_name (run->spec, volume->format);
   volume->capacity = run->spec->disk_size;
   volume->allocation = 0;
   if (run->spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE)

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <glib/gi18n.h>
 #include <libvirt/libvirt.h>
@@ -15,6 +16,7 @@
 #include "hangar-guest-spec.h"
 #include "hangar-host-caps.h"
 #include "hangar-install-setup.h"
+#include "hangar-volume-private.h"
 
 G_DEFINE_QUARK (hangar-guest-spec-error-quark, hangar_guest_spec_error)
 
@@ -247,6 +249,36 @@ check_setup (const HangarGuestSpec *spec,
   return hangar_install_setup_check_ssh_keys (spec->ssh_keys, error);
 }
 
+/* A cloud image to copy: one that can be copied on this host, and a disk no smaller. */
+static gboolean
+check_copy (const HangarGuestSpec *spec,
+            virConnectPtr          conn,
+            GError               **error)
+{
+  char *uri = virConnectGetURI (conn);
+  gboolean local = uri != NULL && !hangar_connection_uri_is_remote (uri);
+  g_autoptr(GError) local_error = NULL;
+  guint64 size;
+
+  free (uri);
+  if (!hangar_volume_image_size (conn, spec->base_image, local, &size, &local_error))
+    {
+      g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_SOURCE,
+                           local_error->message);
+      return FALSE;
+    }
+  if (spec->disk_size < size)
+    {
+      g_autofree char *text = hangar_storage_format_size (size);
+
+      g_set_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_DISK,
+                   _("The disk must be at least %s, the size of the image it copies. Give a larger size."),
+                   text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 set_host_error (GError    **error,
                 const char *what)
@@ -289,6 +321,10 @@ check_with_conn (const HangarGuestSpec *spec,
                            _("The connection is closed. Connect to the host again."));
       return FALSE;
     }
+
+  if (spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE && spec->copy_base_image
+      && !check_copy (spec, conn, error))
+    return FALSE;
 
   taken = virDomainLookupByName (conn, spec->name);
   if (taken != NULL)

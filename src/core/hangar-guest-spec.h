@@ -17,7 +17,8 @@ typedef enum {
   HANGAR_GUEST_SOURCE_URL,          /* network install from tree_url (kernel, initrd
                                      * fetched from it later: until then, given) */
   HANGAR_GUEST_SOURCE_IMPORT,       /* an existing disk: disk_path */
-  HANGAR_GUEST_SOURCE_CLOUD_IMAGE,  /* a new qcow2 volume backed by base_image */
+  HANGAR_GUEST_SOURCE_CLOUD_IMAGE,  /* a new qcow2 volume backed by base_image, or
+                                     * a copy of it (copy_base_image) */
   HANGAR_GUEST_SOURCE_KERNEL,       /* direct kernel boot: kernel, initrd, cmdline */
   HANGAR_GUEST_SOURCE_PXE,
   HANGAR_GUEST_SOURCE_MANUAL,
@@ -52,6 +53,9 @@ typedef struct {
   char                  *media_path;
   char                  *tree_url;
   char                  *base_image;
+  /* The cloud image's new volume is a whole copy of it, without a backing file, and no
+   * smaller than the image (FALSE: a qcow2 layer over it, which must stay). */
+  gboolean               copy_base_image;
   char                  *kernel;
   char                  *initrd;
   char                  *cmdline;
@@ -131,7 +135,9 @@ gboolean hangar_guest_spec_check_name (const char *name,
 
 /* BLOCKING (libvirt calls): run these on a worker thread, or use the _async forms.
  * check: the name (legal, not taken on the host), the memory (not zero, within the
- * host's), the vCPUs, what the source kind needs; fails with the field's code.
+ * host's), the vCPUs, what the source kind needs (a cloud image to copy: one Hangar
+ * can copy there, SOURCE, and a disk no smaller than it, DISK); fails with the field's
+ * code.
  * fill_host: arch, machine and virt type as hangar_host_caps_read_guest reads them.
  * Both need @connection open. */
 gboolean hangar_guest_spec_check      (const HangarGuestSpec *spec,

@@ -46,4 +46,27 @@ gboolean          hangar_volume_upload     (virStorageVolPtr  vol,
                                             GCancellable     *cancellable,
                                             GError          **error);
 
+/* Copying a disk image into a new volume (blocking, on a worker), a whole qcow2 volume
+ * without a backing file. hangar_volume_image_size: the size a guest sees of @image,
+ * a volume of the host's pools (libvirt says) or, on a @local host only, a qcow2
+ * file (its header says); anything else fails with a sentence for the image field
+ * (HANGAR_STORAGE_ERROR_INVALID_PATH) saying why it cannot be copied.
+ * hangar_volume_copy_image: the volume @name in @pool; a volume of a pool is copied by
+ * libvirt (virStorageVolCreateXMLFrom), a local file uploaded (hangar_volume_upload,
+ * progress on @job); then grown to @capacity when that is larger. On failure or
+ * Cancel (G_IO_ERROR_CANCELLED) the new volume is deleted again. */
+gboolean          hangar_volume_image_size (virConnectPtr      conn,
+                                            const char        *image,
+                                            gboolean           local,
+                                            guint64           *size,
+                                            GError           **error);
+HangarVolumeInfo *hangar_volume_copy_image (virStoragePoolPtr  pool,
+                                            const char        *name,
+                                            const char        *image,
+                                            guint64            capacity,
+                                            gboolean           local,
+                                            HangarJob         *job,
+                                            GCancellable      *cancellable,
+                                            GError           **error);
+
 G_END_DECLS

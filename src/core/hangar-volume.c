@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <glib/gi18n.h>
 #include <libvirt/virterror.h>
 
@@ -802,4 +803,327 @@ hangar_volume_upload (virStorageVolPtr  vol,
     }
   virStreamFree (stream);
   return TRUE;
+}
+
+/* Disk images. */
+
+/* The qcow2 header (big-endian): magic, version, backing file offset, its length,
+ * cluster bits, then the virtual size at byte 24. */
+#define QCOW2_MAGIC "QFI\xfb"
+#define QCOW2_HEADER_READ 32
+
+static guint64
+read_be64 (const guint8 *bytes)
+{
+  guint64 value;
+
+  memcpy (&value, bytes, sizeof value);
+  return GUINT64_FROM_BE (value);
+}
+
+gboolean
+hangar_volume_read_image_header (const char        *path,
+                                 HangarImageHeader *header,
+                                 GCancellable      *cancellable,
+                                 GError           **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) input = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  guint8 bytes[QCOW2_HEADER_READ];
+  gsize got = 0;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (header != NULL, FALSE);
+
+  file = g_file_new_for_path (path);
+  input = g_file_read (file, cancellable, error);
+  if (input == NULL)
+    return FALSE;
+  info = g_file_input_stream_query_info (input, G_FILE_ATTRIBUTE_STANDARD_SIZE, cancellable, error);
+  if (info == NULL
+      || !g_input_stream_read_all (G_INPUT_STREAM (input), bytes, sizeof bytes, &got,
+                                   cancellable, error))
+    return FALSE;
+  header->file_size = g_file_info_get_size (info);
+  if (got == sizeof bytes && memcmp (bytes, QCOW2_MAGIC, 4) == 0)
+    {
+      header->format = HANGAR_VOLUME_FORMAT_QCOW2;
+      header->backed = read_be64 (bytes + 8) != 0;
+      header->virtual_size = read_be64 (bytes + 24);
+    }
+  else
+    {
+      header->format = HANGAR_VOLUME_FORMAT_RAW;
+      header->backed = FALSE;
+      header->virtual_size = header->file_size;
+    }
+  return TRUE;
+}
+
+static void
+read_image_header_thread (GTask        *task,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  HangarImageHeader *header = g_new0 (HangarImageHeader, 1);
+  GError *error = NULL;
+
+  if (hangar_volume_read_image_header (task_data, header, cancellable, &error))
+    g_task_return_pointer (task, header, g_free);
+  else
+    {
+      g_free (header);
+      g_task_return_error (task, error);
+    }
+}
+
+void
+hangar_volume_read_image_header_async (const char          *path,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, hangar_volume_read_image_header_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, read_image_header_thread);
+}
+
+gboolean
+hangar_volume_read_image_header_finish (GAsyncResult       *result,
+                                        HangarImageHeader  *header,
+                                        GError            **error)
+{
+  g_autofree HangarImageHeader *read = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  read = g_task_propagate_pointer (G_TASK (result), error);
+  if (read == NULL)
+    return FALSE;
+  *header = *read;
+  return TRUE;
+}
+
+/* Copying an image into a new volume. */
+
+static char *
+copy_xml (const char         *name,
+          HangarVolumeFormat  format,
+          guint64             capacity)
+{
+  g_autoptr(GVirConfigStorageVol) config = gvir_config_storage_vol_new ();
+  g_autoptr(GVirConfigStorageVolTarget) target = gvir_config_storage_vol_target_new ();
+
+  gvir_config_storage_vol_set_name (config, name);
+  gvir_config_storage_vol_set_capacity (config, capacity);
+  gvir_config_storage_vol_set_allocation (config, 0);
+  gvir_config_storage_vol_target_set_format (target, hangar_volume_format_to_string (format));
+  gvir_config_storage_vol_set_target (config, target);
+  return gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
+}
+
+/* A volume of the host's pools at @path (a new reference), or NULL. */
+static virStorageVolPtr
+volume_at_path (virConnectPtr  conn,
+                const char    *path)
+{
+  virStorageVolPtr vol = virStorageVolLookupByPath (conn, path);
+
+  if (vol == NULL)
+    virResetLastError ();
+  return vol;
+}
+
+static void
+set_not_in_pool_error (GError    **error,
+                       const char *display)
+{
+  g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_INVALID_PATH,
+               _("“%s” is not a volume of the host’s storage pools: to copy an image on another host, it must be in one. Choose a volume of a pool, or turn off Copy the Image."),
+               display);
+}
+
+/* The local file @image as a copy reads it: a qcow2 image without a backing file. */
+static gboolean
+read_copyable_file (const char        *image,
+                    const char        *display,
+                    HangarImageHeader *header,
+                    GCancellable      *cancellable,
+                    GError           **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!hangar_volume_read_image_header (image, header, cancellable, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_INVALID_PATH,
+                     _("Could not read “%s” to copy it: %s. Check the path."), display,
+                     local_error->message);
+      return FALSE;
+    }
+  if (header->format != HANGAR_VOLUME_FORMAT_QCOW2)
+    {
+      g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_INVALID_PATH,
+                   _("“%s” is not a qcow2 image: Hangar copies other formats only from a storage pool. Put the image in a pool, or turn off Copy the Image."),
+                   display);
+      return FALSE;
+    }
+  if (header->backed)
+    {
+      g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_INVALID_PATH,
+                   _("“%s” reads part of its data from a backing file of its own: Hangar copies only whole images. Turn off Copy the Image."),
+                   display);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+hangar_volume_image_size (virConnectPtr  conn,
+                          const char    *image,
+                          gboolean       local,
+                          guint64       *size,
+                          GError       **error)
+{
+  virStorageVolPtr vol = volume_at_path (conn, image);
+  g_autofree char *display = g_filename_display_name (image);
+  HangarImageHeader header;
+  virStorageVolInfo info;
+
+  if (vol != NULL)
+    {
+      int ok = virStorageVolGetInfo (vol, &info);
+
+      virStorageVolFree (vol);
+      if (ok < 0)
+        {
+          hangar_storage_set_virt_error (error, _("Could not read the size of “%s”: %s."), display);
+          return FALSE;
+        }
+      *size = info.capacity;
+      return TRUE;
+    }
+  if (!local)
+    {
+      set_not_in_pool_error (error, display);
+      return FALSE;
+    }
+  if (!read_copyable_file (image, display, &header, NULL, error))
+    return FALSE;
+  *size = header.virtual_size;
+  return TRUE;
+}
+
+/* The new volume @vol holding @display's data: libvirt makes it from the pool's volume
+ * @source, else the local file is uploaded into a volume made for it. */
+static virStorageVolPtr
+make_copy (virStoragePoolPtr  pool,
+           const char        *name,
+           const char        *image,
+           const char        *display,
+           virStorageVolPtr   source,
+           const char        *message,
+           HangarJob         *job,
+           GCancellable      *cancellable,
+           virStorageVolPtr  *made,
+           GError           **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) input = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *xml = NULL;
+  HangarImageHeader header;
+
+  if (source != NULL)
+    {
+      virStorageVolInfo info;
+
+      /* libvirt makes it no smaller than the image itself. */
+      if (virStorageVolGetInfo (source, &info) < 0)
+        info.capacity = 0;
+      xml = copy_xml (name, HANGAR_VOLUME_FORMAT_QCOW2, info.capacity);
+      /* libvirt cannot interrupt it: Cancel is seen after it. */
+      hangar_job_report_from_worker (job, message, -1);
+      *made = virStorageVolCreateXMLFrom (pool, xml, source, 0);
+      if (*made == NULL)
+        hangar_storage_set_virt_error (error, _("Could not copy “%s”: %s."), display);
+      return *made;
+    }
+
+  if (!read_copyable_file (image, display, &header, cancellable, error))
+    return NULL;
+  file = g_file_new_for_path (image);
+  input = g_file_read (file, cancellable, &local_error);
+  if (input == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not read “%s” to copy it: %s."), display, local_error->message);
+      return NULL;
+    }
+  /* Made as large as the image, which then overwrites it whole. */
+  xml = copy_xml (name, HANGAR_VOLUME_FORMAT_QCOW2, header.virtual_size);
+  *made = virStorageVolCreateXML (pool, xml, 0);
+  if (*made == NULL)
+    {
+      hangar_storage_set_virt_error (error, _("Could not make the volume for the copy of “%s”: %s."),
+                                     display);
+      return NULL;
+    }
+  hangar_job_report_from_worker (job, message, 0);
+  if (!hangar_volume_upload (*made, G_INPUT_STREAM (input), header.file_size, message, job,
+                             cancellable, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_FAILED,
+                     _("Could not copy “%s”: %s."), display, local_error->message);
+      return NULL;
+    }
+  return *made;
+}
+
+HangarVolumeInfo *
+hangar_volume_copy_image (virStoragePoolPtr  pool,
+                          const char        *name,
+                          const char        *image,
+                          guint64            capacity,
+                          gboolean           local,
+                          HangarJob         *job,
+                          GCancellable      *cancellable,
+                          GError           **error)
+{
+  virStorageVolPtr source = volume_at_path (virStoragePoolGetConnect (pool), image);
+  virStorageVolPtr made = NULL;
+  g_autofree char *display = g_filename_display_name (image);
+  g_autofree char *message = NULL;
+  HangarVolumeInfo *info = NULL;
+  virStorageVolInfo made_info;
+
+  g_return_val_if_fail (pool != NULL, NULL);
+  g_return_val_if_fail (name != NULL && image != NULL, NULL);
+
+  /* Translators: "Copying the image to the pool “default”" */
+  message = g_strdup_printf (_("Copying the image to the pool “%s”"), virStoragePoolGetName (pool));
+  if (source == NULL && !local)
+    set_not_in_pool_error (error, display);
+  else if (make_copy (pool, name, image, display, source, message, job, cancellable, &made,
+                      error) != NULL)
+    {
+      if (virStorageVolGetInfo (made, &made_info) < 0
+          || (made_info.capacity < capacity && virStorageVolResize (made, capacity, 0) < 0))
+        hangar_storage_set_virt_error (error, _("Could not grow the copy of “%s”: %s."), display);
+      else if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+        info = hangar_volume_info_fetch (made, NULL, error);
+    }
+  if (info == NULL && made != NULL && virStorageVolDelete (made, 0) < 0)
+    g_warning ("Could not delete the unfinished copy “%s”: %s", name, virGetLastErrorMessage ());
+  g_clear_pointer (&made, virStorageVolFree);
+  g_clear_pointer (&source, virStorageVolFree);
+  return info;
 }

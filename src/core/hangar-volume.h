@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "hangar-job.h"
+#include "hangar-storage.h"
 #include "hangar-types.h"
 
 G_BEGIN_DECLS
@@ -41,5 +42,26 @@ void      hangar_volume_delete_async   (HangarVolume *self, gboolean even_if_use
                                         GCancellable *cancellable,
                                         GAsyncReadyCallback callback, gpointer user_data);
 gboolean  hangar_volume_delete_finish  (HangarVolume *self, GAsyncResult *result, GError **error);
+
+/* What a disk image file's first bytes say. */
+typedef struct {
+  HangarVolumeFormat format;        /* QCOW2 for a qcow2 header, RAW for anything else */
+  guint64            virtual_size;  /* what a guest sees: qcow2's size, else the file's */
+  guint64            file_size;
+  gboolean           backed;        /* a qcow2 image naming a backing file of its own */
+} HangarImageHeader;
+
+/* Reads @path's header (blocking; the _async form runs it on a worker). */
+gboolean  hangar_volume_read_image_header        (const char          *path,
+                                                  HangarImageHeader   *header,
+                                                  GCancellable        *cancellable,
+                                                  GError             **error);
+void      hangar_volume_read_image_header_async  (const char          *path,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean  hangar_volume_read_image_header_finish (GAsyncResult        *result,
+                                                  HangarImageHeader   *header,
+                                                  GError             **error);
 
 G_END_DECLS
