@@ -208,3 +208,29 @@ test_xpath (const char *xml,
   xmlFreeDoc (doc);
   return value;
 }
+
+void
+test_make_qcow2 (const char *path,
+                 const char *size,
+                 const char *backing)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status;
+  const char *argv[] = { "qemu-img", "create", "-q", "-f", "qcow2", path, size, NULL, NULL,
+                         NULL, NULL, NULL };
+
+  if (backing != NULL)
+    {
+      argv[6] = "-b";
+      argv[7] = backing;
+      argv[8] = "-F";
+      argv[9] = "qcow2";
+      argv[10] = size;
+    }
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("qemu-img create %s failed: %s", path, err);
+}

@@ -62,4 +62,10 @@ void              test_job_watch_cb        (HangarJob    *job,
 gboolean          test_has_message         (GPtrArray    *messages,
                                             const char   *message);
 
+/* A qcow2 image of @size ("64M") at @path made by qemu-img, over @backing (a qcow2
+ * image) unless NULL; fails the test when qemu-img (qemu-utils) fails or is missing. */
+void              test_make_qcow2          (const char   *path,
+                                            const char   *size,
+                                            const char   *backing);
+
 G_END_DECLS

@@ -587,35 +587,6 @@ test_create (void)
   test_assert_finalized (connection);
 }
 
-/* Makes a qcow2 image of @size bytes at @path with qemu-img (over @backing when not
- * NULL). */
-static void
-make_qcow2 (const char *path,
-            const char *size,
-            const char *backing)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  int status;
-  const char *argv[] = { "qemu-img", "create", "-q", "-f", "qcow2", path, size, NULL, NULL,
-                         NULL, NULL, NULL };
-
-  if (backing != NULL)
-    {
-      argv[6] = "-b";
-      argv[7] = backing;
-      argv[8] = "-F";
-      argv[9] = "qcow2";
-      argv[10] = size;
-    }
-  /* Fails loudly when qemu-utils is missing. */
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                NULL, NULL, NULL, &err, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("qemu-img create failed: %s", err);
-}
-
 static void
 assert_spec_error (const HangarGuestSpec *spec,
                    HangarConnection      *connection,
@@ -643,8 +614,8 @@ test_image_header (void)
   HangarImageHeader header;
 
   g_assert_no_error (error);
-  make_qcow2 (qcow2, "64M", NULL);
-  make_qcow2 (backed, "96M", qcow2);
+  test_make_qcow2 (qcow2, "64M", NULL);
+  test_make_qcow2 (backed, "96M", qcow2);
   g_assert_true (g_file_set_contents (raw, zeros, 3 * MiB, &error));
 
   g_assert_true (hangar_volume_read_image_header (qcow2, &header, NULL, &error));
@@ -761,7 +732,7 @@ test_copy_cloud_image (void)
   virResetLastError ();
 
   /* A local qcow2 file outside the pools: uploaded, which the test driver cannot. */
-  make_qcow2 (local, "64M", NULL);
+  test_make_qcow2 (local, "64M", NULL);
   g_free (spec->base_image);
   spec->base_image = g_strdup (local);
   spec->disk_size = 32 * MiB;
@@ -779,7 +750,7 @@ test_copy_cloud_image (void)
   g_clear_pointer (&volumes, g_free);
 
   /* What cannot be copied, said at the image. */
-  make_qcow2 (backed, "64M", local);
+  test_make_qcow2 (backed, "64M", local);
   g_free (spec->base_image);
   spec->base_image = g_strdup (backed);
   xml = g_strdup_printf ("“%s” reads part of its data from a backing file of its own: Hangar copies only whole images. Turn off Copy the Image.",

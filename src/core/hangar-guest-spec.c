@@ -267,16 +267,23 @@ check_copy (const HangarGuestSpec *spec,
                            local_error->message);
       return FALSE;
     }
-  if (spec->disk_size < size)
-    {
-      g_autofree char *text = hangar_storage_format_size (size);
+  return hangar_guest_spec_check_copy_size (spec->disk_size, size, error);
+}
 
-      g_set_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_DISK,
-                   _("The disk must be at least %s, the size of the image it copies. Give a larger size."),
-                   text);
-      return FALSE;
-    }
-  return TRUE;
+gboolean
+hangar_guest_spec_check_copy_size (guint64   disk_size,
+                                   guint64   image_size,
+                                   GError  **error)
+{
+  g_autofree char *text = NULL;
+
+  if (disk_size >= image_size)
+    return TRUE;
+  text = hangar_storage_format_size (image_size);
+  g_set_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_DISK,
+               _("The disk must be at least %s, the size of the image it copies. Give a larger size."),
+               text);
+  return FALSE;
 }
 
 static void

@@ -133,6 +133,12 @@ typedef enum {
 gboolean hangar_guest_spec_check_name (const char *name,
                                        GError    **error);
 
+/* A copied image's disk (copy_base_image) is no smaller than the image's @image_size:
+ * else HANGAR_GUEST_SPEC_ERROR_DISK and a sentence. */
+gboolean hangar_guest_spec_check_copy_size (guint64   disk_size,
+                                            guint64   image_size,
+                                            GError  **error);
+
 /* BLOCKING (libvirt calls): run these on a worker thread, or use the _async forms.
  * check: the name (legal, not taken on the host), the memory (not zero, within the
  * host's), the vCPUs, what the source kind needs (a cloud image to copy: one Hangar

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <libvirt/virterror.h>
 
+#include "hangar-connection.h"
 #include "hangar-domain-config.h"
 #include "hangar-notify.h"
 #include "hangar-pool-private.h"
@@ -803,6 +804,33 @@ hangar_volume_upload (virStorageVolPtr  vol,
     }
   virStreamFree (stream);
   return TRUE;
+}
+
+HangarVolume *
+hangar_volume_find_by_path (HangarConnection  *connection,
+                            const char        *path,
+                            HangarPool       **pool_out)
+{
+  GListModel *pools = hangar_connection_get_pools (connection);
+
+  for (guint i = 0; path != NULL && i < g_list_model_get_n_items (pools); i++)
+    {
+      g_autoptr(HangarPool) pool = g_list_model_get_item (pools, i);
+      GListModel *volumes = hangar_pool_get_volumes (pool);
+
+      for (guint j = 0; j < g_list_model_get_n_items (volumes); j++)
+        {
+          g_autoptr(HangarVolume) volume = g_list_model_get_item (volumes, j);
+
+          if (g_strcmp0 (hangar_volume_get_path (volume), path) == 0)
+            {
+              if (pool_out != NULL)
+                *pool_out = pool;
+              return volume;
+            }
+        }
+    }
+  return NULL;
 }
 
 /* Disk images. */

@@ -43,6 +43,13 @@ void      hangar_volume_delete_async   (HangarVolume *self, gboolean even_if_use
                                         GAsyncReadyCallback callback, gpointer user_data);
 gboolean  hangar_volume_delete_finish  (HangarVolume *self, GAsyncResult *result, GError **error);
 
+/* The volume at @path among @connection's pools' volumes as last read (a pool reads
+ * its volumes when first asked: until then it has none), and its pool; NULL when
+ * none. Transfer none. */
+HangarVolume *hangar_volume_find_by_path (HangarConnection  *connection,
+                                          const char        *path,
+                                          HangarPool       **pool);
+
 /* What a disk image file's first bytes say. */
 typedef struct {
   HangarVolumeFormat format;        /* QCOW2 for a qcow2 header, RAW for anything else */

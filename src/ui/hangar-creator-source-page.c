@@ -83,6 +83,8 @@ struct _HangarCreatorSourcePage
   GtkWidget *url_group;
   GtkWidget *import_group;
   GtkWidget *cloud_group;
+  AdwActionRow *copy_row;
+  GtkSwitch *copy_switch;
   GtkWidget *kernel_group;
   GtkWidget *cmdline_row;
   GtkWidget *pxe_group;
@@ -814,6 +816,16 @@ on_choice_changed_cb (HangarCreatorSourcePage *self,
     update_kind (self);
 }
 
+/* What each way of using a cloud image means, for the one chosen. */
+static void
+on_copy_changed_cb (HangarCreatorSourcePage *self)
+{
+  adw_action_row_set_subtitle (self->copy_row,
+                               gtk_switch_get_active (self->copy_switch)
+                               ? _("The new disk is a whole copy: independent of the image, it takes the image’s space, and time to copy.")
+                               : _("The new disk keeps only the guest’s changes and reads the rest from the image, which must stay where it is."));
+}
+
 static void
 hangar_creator_source_page_apply (HangarCreatorPage *page,
                                   HangarGuestSpec   *spec)
@@ -822,6 +834,7 @@ hangar_creator_source_page_apply (HangarCreatorPage *page,
   HangarGuestSource kind = current_kind (self);
 
   spec->source = kind;
+  spec->copy_base_image = FALSE;
   g_clear_pointer (&spec->media_path, g_free);
   g_clear_pointer (&spec->tree_url, g_free);
   g_clear_pointer (&spec->base_image, g_free);
@@ -854,6 +867,7 @@ hangar_creator_source_page_apply (HangarCreatorPage *page,
       break;
     case HANGAR_GUEST_SOURCE_CLOUD_IMAGE:
       spec->base_image = g_strdup (field_text (self, FIELD_BASE));
+      spec->copy_base_image = gtk_switch_get_active (self->copy_switch);
       break;
     case HANGAR_GUEST_SOURCE_KERNEL:
       spec->kernel = g_strdup (field_text (self, FIELD_KERNEL));
@@ -990,6 +1004,7 @@ hangar_creator_source_page_constructed (GObject *object)
   hangar_name_combo_row_parts (self->medium_row);
   hangar_name_combo_row_parts (self->cdrom_row);
   hangar_name_combo_row_parts (self->volume_row);
+  on_copy_changed_cb (self);
   update_kind (self);
 }
 
@@ -1061,6 +1076,8 @@ hangar_creator_source_page_class_init (HangarCreatorSourcePageClass *klass)
   BIND (url_group);
   BIND (import_group);
   BIND (cloud_group);
+  BIND (copy_row);
+  BIND (copy_switch);
   BIND (kernel_group);
   BIND (cmdline_row);
   BIND (pxe_group);
@@ -1088,6 +1105,7 @@ hangar_creator_source_page_class_init (HangarCreatorSourcePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_fix_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_browse_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_choice_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_copy_changed_cb);
 }
 
 static void

@@ -12,6 +12,7 @@
 #include "hangar-guest-creator.h"
 #include "hangar-install-setup.h"
 #include "hangar-pool.h"
+#include "hangar-volume.h"
 #include "hangar-wizard-util.h"
 
 /* In the order of format_row's items. */
@@ -36,6 +37,11 @@ struct _HangarCreatorStoragePage
    * window goes without a guest in it, or with a failed creation (spec->made_pool). */
   HangarPool *made_pool;
   gboolean made_pool_dir;
+  /* A cloud image to copy: its path, and the size a guest sees of it (0 while not
+   * known: from its pool's volume list, or a local file's header). */
+  char *image_path;
+  guint64 image_size;
+  GCancellable *image_cancellable;
 
   GtkCheckButton *create_check;
   GtkCheckButton *existing_check;
@@ -70,6 +76,62 @@ static gboolean
 is_cloud_image (HangarCreatorStoragePage *self)
 {
   return hangar_creator_state_get_source (get_state (self)) == HANGAR_GUEST_SOURCE_CLOUD_IMAGE;
+}
+
+/* The new disk is a copy of the cloud image (the source page's choice). */
+static gboolean
+is_copy (HangarCreatorStoragePage *self)
+{
+  return is_cloud_image (self) && hangar_creator_state_get_spec (get_state (self))->copy_base_image;
+}
+
+static void update (HangarCreatorStoragePage *self);
+
+static void
+on_image_read_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  HangarCreatorStoragePage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  HangarImageHeader header;
+
+  if (!hangar_volume_read_image_header_finish (result, &header, &error))
+    {
+      /* Unreadable here (a pool's file, say): Create's check says what it needs. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("%s", error->message);
+      return;
+    }
+  self->image_size = header.virtual_size;
+  update (self);
+}
+
+/* Learns the size of the image to copy, for the size's minimum. */
+static void
+track_image (HangarCreatorStoragePage *self)
+{
+  HangarConnection *connection = hangar_creator_state_get_connection (get_state (self));
+  const char *path = hangar_creator_state_get_spec (get_state (self))->base_image;
+  HangarVolume *volume;
+
+  if (g_strcmp0 (self->image_path, path) != 0)
+    {
+      g_cancellable_cancel (self->image_cancellable);
+      g_clear_object (&self->image_cancellable);
+      g_free (self->image_path);
+      self->image_path = g_strdup (path);
+      self->image_size = 0;
+      if (path != NULL && !hangar_connection_uri_is_remote (hangar_connection_get_uri (connection)))
+        {
+          self->image_cancellable = g_cancellable_new ();
+          hangar_volume_read_image_header_async (path, self->image_cancellable, on_image_read_cb,
+                                                 self);
+        }
+    }
+  if (self->image_size == 0 && path != NULL
+      && (volume = hangar_volume_find_by_path (connection, path, NULL)) != NULL)
+    self->image_size = hangar_volume_get_capacity (volume);
 }
 
 static HangarGuestSpecDisk
@@ -125,6 +187,9 @@ check_new_disk (HangarCreatorStoragePage *self)
   gboolean size_read = read_size (self, &volume->capacity, &error);
 
   if (!size_read)
+    size_problem = error->message;
+  else if (is_copy (self)
+           && !hangar_guest_spec_check_copy_size (volume->capacity, self->image_size, &error))
     size_problem = error->message;
 
   if (pool == NULL)
@@ -287,10 +352,15 @@ update (HangarCreatorStoragePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->create_group), disk == HANGAR_GUEST_SPEC_DISK_NEW);
   gtk_widget_set_visible (GTK_WIDGET (self->existing_group), disk == HANGAR_GUEST_SPEC_DISK_EXISTING);
   gtk_widget_set_visible (GTK_WIDGET (self->format_row), !cloud);
+  if (is_copy (self))
+    track_image (self);
   adw_preferences_group_set_description (self->create_group,
-                                         cloud ? _("A qcow2 volume over the cloud image, which "
-                                                   "grows to this size")
-                                               : NULL);
+                                         is_copy (self)
+                                         ? _("A whole qcow2 copy of the cloud image, grown to "
+                                             "this size: no smaller than the image")
+                                         : cloud ? _("A qcow2 volume over the cloud image, which "
+                                                     "grows to this size")
+                                                 : NULL);
 
   if (disk == HANGAR_GUEST_SPEC_DISK_NEW)
     ok = check_new_disk (self);
@@ -609,6 +679,8 @@ hangar_creator_storage_page_dispose (GObject *object)
   HangarCreatorStoragePage *self = HANGAR_CREATOR_STORAGE_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->image_cancellable);
+  g_clear_object (&self->image_cancellable);
   g_signal_group_set_target (self->pool_signals, NULL);
   /* A pool made here and still empty (no guest was made in it, or a failed one's went):
    * nothing is left behind. */
@@ -628,6 +700,7 @@ hangar_creator_storage_page_finalize (GObject *object)
   g_clear_object (&self->pool_signals);
   g_free (self->default_pool_error);
   g_free (self->chosen_pool);
+  g_free (self->image_path);
   G_OBJECT_CLASS (hangar_creator_storage_page_parent_class)->finalize (object);
 }
 

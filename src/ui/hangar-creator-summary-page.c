@@ -78,40 +78,13 @@ describe_source (const HangarGuestSpec *spec)
 static char *
 new_volume_name (const HangarGuestSpec *spec)
 {
-  /* A cloud image's disk is a qcow2 layer over the image. */
+  /* A cloud image's disk is a qcow2 layer over the image, or a qcow2 copy of it. */
   HangarVolumeFormat format = spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE
                               ? HANGAR_VOLUME_FORMAT_QCOW2 : spec->disk_format;
 
   if (spec->volume_name != NULL && spec->volume_name[0] != '\0')
     return g_strdup (spec->volume_name);
   return g_strconcat (spec->name != NULL ? spec->name : "", hangar_volume_format_suffix (format), NULL);
-}
-
-/* The pool volume at @path, when the connection knows one. */
-static HangarVolume *
-find_volume (HangarConnection *connection,
-             const char       *path,
-             HangarPool      **pool_out)
-{
-  GListModel *pools = hangar_connection_get_pools (connection);
-
-  for (guint i = 0; path != NULL && i < g_list_model_get_n_items (pools); i++)
-    {
-      g_autoptr(HangarPool) pool = g_list_model_get_item (pools, i);
-      GListModel *volumes = hangar_pool_get_volumes (pool);
-
-      for (guint j = 0; j < g_list_model_get_n_items (volumes); j++)
-        {
-          g_autoptr(HangarVolume) volume = g_list_model_get_item (volumes, j);
-
-          if (g_strcmp0 (hangar_volume_get_path (volume), path) == 0)
-            {
-              *pool_out = pool;
-              return volume;
-            }
-        }
-    }
-  return NULL;
 }
 
 static char *
@@ -129,6 +102,11 @@ describe_disk (const HangarGuestSpec *spec,
     case HANGAR_GUEST_SPEC_DISK_NEW:
       size = hangar_storage_format_size (spec->disk_size);
       volume = new_volume_name (spec);
+      if (spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE && spec->copy_base_image)
+        /* Translators: "A new 20.0 GiB disk “web.qcow2” in pool “default”, a copy of the
+         * cloud image “/srv/debian-12-generic.qcow2”" */
+        return g_strdup_printf (_("A new %s disk “%s” in pool “%s”, a copy of the cloud image “%s”"),
+                                size, volume, pool_name, spec->base_image ? spec->base_image : "");
       if (spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE)
         /* Translators: "A new 20.0 GiB disk “web.qcow2” in pool “default” on the cloud
          * image “/srv/debian-12-generic.qcow2”" */
@@ -138,7 +116,7 @@ describe_disk (const HangarGuestSpec *spec,
       return g_strdup_printf (_("New %s %s volume “%s” in pool “%s”"), size,
                               hangar_volume_format_to_string (spec->disk_format), volume, pool_name);
     case HANGAR_GUEST_SPEC_DISK_EXISTING:
-      existing = find_volume (connection, spec->disk_path, &pool);
+      existing = hangar_volume_find_by_path (connection, spec->disk_path, &pool);
       if (existing != NULL)
         return g_strdup_printf (_("Volume “%s” of pool “%s”"), hangar_volume_get_name (existing),
                                 hangar_pool_get_name (pool));
