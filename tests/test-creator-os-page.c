@@ -129,6 +129,41 @@ eol_switch (Fixture *fixture)
   return GTK_SWITCH (test_find_widget (row, GTK_TYPE_SWITCH, NULL, NULL));
 }
 
+/* The list's rows are all one height: the position of row @position is its share of
+ * the list's whole height. */
+static gboolean
+selected_on_top (gpointer data)
+{
+  Fixture *fixture = data;
+  GtkWidget *view = test_find_widget (fixture->page, GTK_TYPE_LIST_VIEW, NULL, NULL);
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  guint position = gtk_single_selection_get_selected (selection (fixture));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (selection (fixture)));
+  double row = gtk_adjustment_get_upper (adjustment) / n;
+  double top = position * row;
+
+  return position != GTK_INVALID_LIST_POSITION && row > 0
+         && G_APPROX_VALUE (gtk_adjustment_get_value (adjustment), top, row / 2);
+}
+
+static void
+assert_selected_on_top (Fixture *fixture)
+{
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection (fixture)), >, 20);
+  g_assert_true (test_wait_for (selected_on_top, fixture, 5000));
+}
+
+/* The wizard's Forward, counted (the page activates the window's creator.forward). */
+static void
+on_forward_cb (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  guint *forwards = user_data;
+
+  (*forwards)++;
+}
+
 /* The page says the catalog is loading until it is, then lists it; nothing chosen, not
  * complete. Searching "fedora" lists Fedora entries only; the end-of-life switch adds
  * Fedora 20. Choosing one sets the state's OS and completes the page. */
@@ -243,6 +278,8 @@ test_detected (Fixture      *fixture,
   g_assert_cmpstr (hangar_os_entry_get_short_id (selected), ==, "debian11");
   g_assert_cmpstr (label_text (fixture, "chosen"), ==, "Debian 11");
   g_assert_true (complete (fixture));
+  /* Far down the list, it is scrolled to the top of the view. */
+  assert_selected_on_top (fixture);
 
   match.identified = FALSE;
   match.from_family_guess = TRUE;
@@ -273,6 +310,48 @@ test_detected (Fixture      *fixture,
   g_assert_false (gtk_widget_is_visible (detected));
 }
 
+/* Keyboard only: Enter in the search chooses the first match when the chosen OS is not
+ * among the matches; Enter again (the choice listed) goes forward, as an empty search
+ * does. */
+static void
+test_search_enter (Fixture      *fixture,
+                   gconstpointer data)
+{
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) forward = g_simple_action_new ("forward", NULL);
+  GtkWidget *entry = test_find_widget (fixture->page, GTK_TYPE_SEARCH_ENTRY, NULL, NULL);
+  g_autoptr(HangarOsEntry) first = NULL;
+  GtkWidget *focus;
+  guint forwards = 0;
+
+  g_signal_connect (forward, "activate", G_CALLBACK (on_forward_cb), &forwards);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (forward));
+  gtk_widget_insert_action_group (fixture->window, "creator", G_ACTION_GROUP (group));
+  wait_loaded (fixture);
+  focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+  g_assert_true (focus != NULL && gtk_widget_is_ancestor (focus, entry));   /* where one types */
+
+  search (fixture, "fedora3");
+  g_assert_false (complete (fixture));
+  first = g_list_model_get_item (G_LIST_MODEL (selection (fixture)), 0);
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (hangar_creator_state_get_os (fixture->state) == hangar_os_entry_get_os (first));
+  g_assert_cmpstr (label_text (fixture, "chosen"), ==, hangar_os_entry_get_name (first));
+  g_assert_true (complete (fixture));
+  g_assert_cmpuint (forwards, ==, 0);
+
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpuint (forwards, ==, 1);
+  g_assert_true (hangar_creator_state_get_os (fixture->state) == hangar_os_entry_get_os (first));
+
+  /* A choice made on another search stays when Enter comes on an empty one. */
+  search (fixture, "");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpuint (forwards, ==, 2);
+  g_assert_true (hangar_creator_state_get_os (fixture->state) == hangar_os_entry_get_os (first));
+  gtk_widget_insert_action_group (fixture->window, "creator", NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -285,6 +364,8 @@ main (int   argc,
   g_test_add ("/creator-os-page/generic", Fixture, NULL, fixture_set_up, test_generic,
               fixture_tear_down);
   g_test_add ("/creator-os-page/detected", Fixture, NULL, fixture_set_up, test_detected,
+              fixture_tear_down);
+  g_test_add ("/creator-os-page/search-enter", Fixture, NULL, fixture_set_up, test_search_enter,
               fixture_tear_down);
   return g_test_run ();
 }

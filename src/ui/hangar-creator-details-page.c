@@ -201,6 +201,22 @@ interface_names (HangarCreatorDetailsPage *self,
   return names->len > 0 ? g_string_free (g_steal_pointer (&names), FALSE) : NULL;
 }
 
+/* The first virtual network of the host's when none of them runs, else NULL. */
+static const char *
+first_stopped_network (HangarCreatorDetailsPage *self)
+{
+  for (guint i = 0; self->caps != NULL && i < self->caps->networks->len; i++)
+    {
+      const HangarHostNetwork *network = self->caps->networks->pdata[i];
+
+      if (network->active)
+        return NULL;
+    }
+  if (self->caps == NULL || self->caps->networks->len == 0)
+    return NULL;
+  return ((const HangarHostNetwork *) self->caps->networks->pdata[0])->name;
+}
+
 static void
 update (HangarCreatorDetailsPage *self)
 {
@@ -213,6 +229,8 @@ update (HangarCreatorDetailsPage *self)
   g_autofree char *device_text = NULL;
   g_autofree char *firmware_text = NULL;
   HangarFieldMessageKind device_kind = HANGAR_FIELD_HINT;
+  HangarFieldMessageKind network_kind = HANGAR_FIELD_WARNING;
+  const char *stopped;
   const HangarOsDefaults *defaults = hangar_creator_state_get_defaults (get_state (self));
   HangarPool *pool = disk_pool (self);
   gboolean needs_device = choice != NULL && (choice->kind == HANGAR_GUEST_SPEC_NETWORK_BRIDGE
@@ -256,11 +274,32 @@ update (HangarCreatorDetailsPage *self)
         network_text = g_strdup_printf (_("The network “%s” is stopped: the virtual machine "
                                           "cannot start until it runs."), choice->network);
     }
+  else if (choice != NULL && choice->kind == HANGAR_GUEST_SPEC_NETWORK_NONE)
+    {
+      /* A network boot without a network would be refused at Create, on the source's
+       * page: say it here, where the network is chosen. */
+      if (hangar_creator_state_get_source (get_state (self)) == HANGAR_GUEST_SOURCE_PXE)
+        {
+          ok = FALSE;
+          network_kind = HANGAR_FIELD_ERROR;
+          network_text = g_strdup (_("A network boot (PXE) needs a network: choose a virtual "
+                                     "network, a host bridge or macvtap."));
+        }
+      /* None was preselected because no virtual network runs: say why. */
+      else if (!self->network_touched && (stopped = first_stopped_network (self)) != NULL)
+        {
+          network_kind = HANGAR_FIELD_HINT;
+          network_text = g_strdup_printf (_("No virtual network runs on the host, so the "
+                                            "virtual machine gets none. To connect it, start "
+                                            "“%s” on the host (virsh net-start %s) and "
+                                            "choose it here."), stopped, stopped);
+        }
+    }
   /* Without the host's answer no virtual network is known: say why. */
   if (network_text == NULL)
     network_text = g_strdup (hangar_creator_state_get_host_caps_error (get_state (self)));
   hangar_field_set_message (GTK_WIDGET (self->network_row), self->network_message,
-                            HANGAR_FIELD_WARNING, network_text);
+                            network_kind, network_text);
 
   gtk_widget_set_visible (GTK_WIDGET (self->device_row), needs_device);
   if (needs_device)
@@ -436,6 +475,58 @@ suggest_device (HangarCreatorDetailsPage *self)
         }
     }
   self->filling = FALSE;
+}
+
+/* network_row's list: whole labels, a check beside the chosen one. libadwaita 1.2's
+ * own items cut a label at 20 characters, which hid "(stopped)". */
+static void
+on_network_item_setup_cb (GtkSignalListItemFactory *factory,
+                          GtkListItem              *item)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Chosen"), -1);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), check);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+update_network_item_check (AdwComboRow *row,
+                           GParamSpec  *pspec,
+                           GtkListItem *item)
+{
+  GtkWidget *check = gtk_widget_get_last_child (gtk_list_item_get_child (item));
+
+  gtk_widget_set_opacity (check, adw_combo_row_get_selected (row)
+                                 == gtk_list_item_get_position (item) ? 1 : 0);
+}
+
+static void
+on_network_item_bind_cb (GtkSignalListItemFactory *factory,
+                         GtkListItem              *item,
+                         HangarCreatorDetailsPage *self)
+{
+  GtkWidget *label = gtk_widget_get_first_child (gtk_list_item_get_child (item));
+
+  gtk_label_set_label (GTK_LABEL (label),
+                       gtk_string_object_get_string (gtk_list_item_get_item (item)));
+  g_signal_connect_object (self->network_row, "notify::selected",
+                           G_CALLBACK (update_network_item_check), item, 0);
+  update_network_item_check (self->network_row, NULL, item);
+}
+
+static void
+on_network_item_unbind_cb (GtkSignalListItemFactory *factory,
+                           GtkListItem              *item,
+                           HangarCreatorDetailsPage *self)
+{
+  g_signal_handlers_disconnect_by_func (self->network_row, update_network_item_check, item);
 }
 
 /* The state asks the host once for every page. */
@@ -705,6 +796,9 @@ hangar_creator_details_page_class_init (HangarCreatorDetailsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_secure_boot_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_tpm_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_customize_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_network_item_setup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_network_item_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_network_item_unbind_cb);
 }
 
 static void

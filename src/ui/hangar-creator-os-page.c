@@ -14,6 +14,9 @@
 /* libosinfo's generic Linux: the "Generic / Unknown" choice when the database has it. */
 #define GENERIC_SHORT_ID "linux2022"
 
+/* More rows than the list's 280 pixels show: see scroll_tick_cb (). */
+#define SCROLL_PAST_ROWS 10
+
 struct _HangarCreatorOsPage
 {
   HangarCreatorPage parent_instance;
@@ -33,6 +36,10 @@ struct _HangarCreatorOsPage
   GtkSwitch *eol_switch;
   GtkSearchEntry *search_entry;
   GtkStack *list_stack;
+  GtkListView *list_view;
+  guint scroll_tick_id;
+  guint scroll_position;
+  gboolean scroll_past_done;
   GtkSpinner *loading_spinner;
   GtkSingleSelection *selection;
   GtkFilterListModel *filter_model;
@@ -61,6 +68,51 @@ update_list_page (HangarCreatorOsPage *self)
     page = "list";
   gtk_stack_set_visible_child_name (self->list_stack, page);
   gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (page, "loading"));
+}
+
+static gboolean
+scroll_tick_cb (GtkWidget     *list_view,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  HangarCreatorOsPage *self = user_data;
+  guint n;
+
+  /* Scrolled before the list has a size, GTK 4.8's list view draws no rows. */
+  if (gtk_widget_get_height (list_view) == 0)
+    return G_SOURCE_CONTINUE;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  if (self->scroll_position >= n)
+    {
+      self->scroll_tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  /* The action scrolls as little as it can: a row below the view ends up at its bottom
+   * edge, under the window's. Going a few rows past it first, then back, puts it at the
+   * top of the view instead. */
+  if (!self->scroll_past_done)
+    {
+      self->scroll_past_done = TRUE;
+      gtk_widget_activate_action (list_view, "list.scroll-to-item", "u",
+                                  MIN (self->scroll_position + SCROLL_PAST_ROWS, n - 1));
+      return G_SOURCE_CONTINUE;
+    }
+  self->scroll_tick_id = 0;
+  gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", self->scroll_position);
+  return G_SOURCE_REMOVE;
+}
+
+/* Brings the row at @position into view once the list is on screen, not left 200 rows
+ * down. (GTK 4.8 has no gtk_list_view_scroll_to (); the list's action does the same.) */
+static void
+scroll_to (HangarCreatorOsPage *self,
+           guint                position)
+{
+  self->scroll_position = position;
+  self->scroll_past_done = FALSE;
+  if (self->scroll_tick_id == 0)
+    self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view),
+                                                         scroll_tick_cb, self, NULL);
 }
 
 /* Selects the state's OS in the list (nothing when it is not listed). */
@@ -95,6 +147,8 @@ sync_selection (HangarCreatorOsPage *self)
   self->syncing = TRUE;
   gtk_single_selection_set_selected (self->selection, position);
   self->syncing = FALSE;
+  if (position != GTK_INVALID_LIST_POSITION)
+    scroll_to (self, position);
 }
 
 static gboolean
@@ -193,6 +247,23 @@ on_search_changed_cb (HangarCreatorOsPage *self)
   update_list_page (self);
 }
 
+/* Enter in the search: the first match becomes the choice when the one chosen is not
+ * listed; otherwise Enter goes forward, as in the page's other fields. */
+static void
+on_search_activate_cb (HangarCreatorOsPage *self)
+{
+  GListModel *model = G_LIST_MODEL (self->filter_model);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  if (*text != '\0' && g_list_model_get_n_items (model) > 0
+      && gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION)
+    {
+      gtk_single_selection_set_selected (self->selection, 0);
+      return;
+    }
+  gtk_widget_activate_action (GTK_WIDGET (self), "creator.forward", NULL);
+}
+
 static void
 on_eol_changed_cb (HangarCreatorOsPage *self)
 {
@@ -264,6 +335,11 @@ hangar_creator_os_page_dispose (GObject *object)
 {
   HangarCreatorOsPage *self = HANGAR_CREATOR_OS_PAGE (object);
 
+  if (self->scroll_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->scroll_tick_id);
+      self->scroll_tick_id = 0;
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_CREATOR_OS_PAGE);
   G_OBJECT_CLASS (hangar_creator_os_page_parent_class)->dispose (object);
 }
@@ -303,12 +379,14 @@ hangar_creator_os_page_class_init (HangarCreatorOsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorOsPage, eol_switch);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorOsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorOsPage, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorOsPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorOsPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorOsPage, selection);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorOsPage, filter_model);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorOsPage, name_filter);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorOsPage, short_id_filter);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_eol_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_generic_activated_cb);
