@@ -14,6 +14,9 @@
  *     key): the guest runs with the NoCloud "cidata" ISO as its CD-ROM, whose user-data
  *     holds the key (read back with xorriso); once the guest is off (as after its first
  *     boot), finishing the install removes the ISO and its CD-ROM;
+ *   - a cloud image copied (from a volume of a pool, and uploaded from a file outside
+ *     the pools): a whole qcow2 volume with the image's data, grown to the size asked,
+ *     the guest running on it; Cancel during the upload leaves nothing (counted);
  *   - impossible requests (a "kernel" QEMU refuses at start; the same file as the
  *     kernel of a cloud-image guest, put in on the XML page): each run fails naming the
  *     guest, and leaves no volume, no domain and no ISO behind — the pool's files, the
@@ -53,6 +56,7 @@
 #include "hangar-job.h"
 #include "hangar-serial-console.h"
 #include "hangar-session.h"
+#include "test-core-util.h"
 #include "test-widget-util.h"
 #include "test-wizard-util.h"
 #include "test-app-util.h"
@@ -177,17 +181,18 @@ on_result_cb (GObject      *object,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-/* Checks the answers on the host as the summary does, then makes the guest; the
- * creator goes to @creator_out when not NULL. */
+/* Checks the answers on the host as the summary does, then makes the guest, with @job
+ * (NULL: one of its own); the creator goes to @creator_out when not NULL. */
 static char *
-create (HangarCreatorState  *state,
-        HangarGuestCreator **creator_out,
-        GError             **error)
+create_with_job (HangarCreatorState  *state,
+                 HangarJob           *job_in,
+                 HangarGuestCreator **creator_out,
+                 GError             **error)
 {
   HangarGuestSpec *spec = hangar_creator_state_get_spec (state);
   g_autoptr(HangarGuestCreator) creator = NULL;
   char *name;
-  g_autoptr(HangarJob) job = hangar_job_new ("Creating");
+  g_autoptr(HangarJob) job = job_in != NULL ? g_object_ref (job_in) : hangar_job_new ("Creating");
   g_autoptr(GAsyncResult) checked = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) check_error = NULL;
@@ -206,6 +211,14 @@ create (HangarCreatorState  *state,
   if (creator_out != NULL)
     *creator_out = g_steal_pointer (&creator);
   return name;
+}
+
+static char *
+create (HangarCreatorState  *state,
+        HangarGuestCreator **creator_out,
+        GError             **error)
+{
+  return create_with_job (state, NULL, creator_out, error);
 }
 
 /* The guest's window and its consoles. */
@@ -627,6 +640,176 @@ test_cloud_image (void)
   e2e_cleanup_domain_done (guest_name);
 }
 
+/* A qcow2 image @name of @size in @dir whose first @written bytes hold a pattern (so
+ * that a copy can be compared with it), made once. */
+static char *
+patterned_image (const char *dir,
+                 const char *name,
+                 const char *size,
+                 const char *written)
+{
+  char *image = g_build_filename (dir, name, NULL);
+  g_autofree char *write = g_strdup_printf ("write -P 0x5a 0 %s", written);
+  const char *pattern[] = { "qemu-io", "-f", "qcow2", "-c", write, image, NULL };
+
+  if (!g_file_test (image, G_FILE_TEST_EXISTS))
+    {
+      test_make_qcow2 (image, size, NULL);
+      e2e_creator_run_command (pattern, NULL);
+    }
+  return image;
+}
+
+/* Makes a guest on a copy of @image; checks the copy: a file of the pool named after
+ * the guest, without a backing file, of the size asked (larger than the image's), the
+ * image's data in it (qemu-img compare, which reads past the image's end as zeros), the
+ * guest running on it. Then removes the guest and the copy. */
+static void
+create_on_copy (const char *image,
+                HangarJob  *job)
+{
+  g_autoptr(HangarCreatorState) state = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = test_key ();
+  g_autofree char *name = NULL;
+  g_autofree char *volume = g_strconcat (guest_name, ".qcow2", NULL);
+  g_autofree char *copy = g_build_filename (pool_dir, volume, NULL);
+  g_autofree char *xml = NULL;
+  g_autofree char *disk_xml = NULL;
+  const char *compare[] = { "qemu-img", "compare", "-U", "-q", image, copy, NULL };
+  virStorageVolPtr vol;
+  virStorageVolInfo info;
+  virDomainPtr domain;
+
+  e2e_cleanup_domain (guest_name);
+  state = answer_cloud (guest_name, image, key);
+  hangar_creator_state_get_spec (state)->copy_base_image = TRUE;
+  hangar_creator_state_get_spec (state)->disk_size = 96 * MiB;
+  name = create_with_job (state, job, NULL, &error);
+  e2e_assert (name != NULL, "creating %s on a copy of %s failed: %s", guest_name, image,
+              error->message);
+
+  vol = virStorageVolLookupByPath (other, copy);
+  e2e_assert (vol != NULL, "libvirt has no volume %s: %s", copy, e2e_virt_error ());
+  xml = virStorageVolGetXMLDesc (vol, 0);
+  e2e_assert (xml != NULL && strstr (xml, "<backingStore") == NULL,
+              "the copy has a backing file:\n%s", xml);
+  e2e_assert (strstr (xml, "<format type='qcow2'/>") != NULL, "the copy is not qcow2:\n%s", xml);
+  e2e_assert (virStorageVolGetInfo (vol, &info) == 0 && info.capacity == 96 * MiB,
+              "the copy holds %" G_GUINT64_FORMAT " bytes, not the 96 MiB asked",
+              (guint64) info.capacity);
+  e2e_creator_run_command (compare, NULL);
+
+  domain = virDomainLookupByName (other, guest_name);
+  e2e_assert (domain != NULL, "libvirt has no %s: %s", guest_name, e2e_virt_error ());
+  e2e_assert (virDomainIsActive (domain) == 1, "%s does not run", guest_name);
+  disk_xml = virDomainGetXMLDesc (domain, 0);
+  e2e_assert (strstr (disk_xml, copy) != NULL, "%s does not run on %s", guest_name, copy);
+  virDomainFree (domain);
+  e2e_remove_domain (other, guest_name);
+  e2e_cleanup_domain_done (guest_name);
+  e2e_assert (virStorageVolDelete (vol, 0) == 0, "cannot delete %s: %s", copy, e2e_virt_error ());
+  virStorageVolFree (vol);
+}
+
+typedef struct {
+  guint reports;          /* distinct fractions while copying */
+  double last;
+  gboolean cancel;        /* cancel at the first */
+  gboolean cancelled;
+} CopyWatch;
+
+static void
+on_copy_progress_cb (HangarJob  *job,
+                     GParamSpec *pspec,
+                     CopyWatch  *watch)
+{
+  double fraction = hangar_job_get_fraction (job);
+  const char *message = hangar_job_get_message (job);
+
+  if (message == NULL || !g_str_has_prefix (message, "Copying the image to the pool")
+      || fraction <= 0 || fraction >= 1 || fraction == watch->last)
+    return;
+  watch->reports++;
+  watch->last = fraction;
+  if (watch->cancel && !watch->cancelled)
+    {
+      watch->cancelled = TRUE;
+      hangar_job_cancel (job);
+    }
+}
+
+/* A cloud image copied instead of layered: from a volume of a pool (libvirt copies it),
+ * and from a file outside the pools (uploaded, the progress shown); each copy is whole,
+ * grown to the size asked, and the guest runs on it. Cancel during an upload leaves no
+ * volume, no domain and no ISO (counted). */
+static void
+test_cloud_image_copy (void)
+{
+  g_autofree char *in_pool = NULL;
+  g_autofree char *outside = patterned_image (files_dir, "patterned.qcow2", "48M", "8M");
+  g_autofree char *large = patterned_image (files_dir, "large.qcow2", "256M", "256M");
+  g_autoptr(HangarJob) job = hangar_job_new ("Creating");
+  g_autoptr(HangarCreatorState) state = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = test_key ();
+  g_autofree char *pool_before = NULL;
+  g_autofree char *pool_after = NULL;
+  g_autofree char *made = NULL;
+  CopyWatch watch = { 0 };
+  virStoragePoolPtr pool;
+  virStorageVolPtr base;
+  int domains_before;
+  guint isos_before;
+
+  g_free (guest_name);
+  guest_name = g_strdup_printf (PREFIX "%d-copy", (int) getpid ());
+
+  /* A volume of a pool: the test's pool, which lists the image once refreshed. */
+  in_pool = patterned_image (pool_dir, "base-image.qcow2", "48M", "8M");
+  pool = virStoragePoolLookupByName (other, pool_name);
+  e2e_assert (pool != NULL && virStoragePoolRefresh (pool, 0) == 0, "cannot refresh %s: %s",
+              pool_name, e2e_virt_error ());
+  create_on_copy (in_pool, NULL);
+
+  /* A file outside the pools: uploaded, the progress in the job. */
+  g_signal_connect (job, "notify::fraction", G_CALLBACK (on_copy_progress_cb), &watch);
+  create_on_copy (outside, job);
+  g_test_message ("the upload reported %u fractions", watch.reports);
+  e2e_assert (watch.reports >= 2, "the upload reported %u fractions of its progress", watch.reports);
+  g_clear_object (&job);
+
+  /* Cancel during the upload. */
+  job = hangar_job_new ("Creating");
+  watch = (CopyWatch) { .cancel = TRUE };
+  g_signal_connect (job, "notify::fraction", G_CALLBACK (on_copy_progress_cb), &watch);
+  state = answer_cloud (guest_name, large, key);
+  hangar_creator_state_get_spec (state)->copy_base_image = TRUE;
+  hangar_creator_state_get_spec (state)->disk_size = 256 * MiB;
+  pool_before = e2e_creator_files_in (pool_dir);
+  domains_before = e2e_creator_count_domains (other);
+  isos_before = count_isos ();
+  made = create_with_job (state, job, NULL, &error);
+  e2e_assert (watch.cancelled, "the upload showed no progress to cancel at");
+  e2e_assert (made == NULL, "%s was made though cancelled", guest_name);
+  e2e_assert (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED),
+              "the run did not end as cancelled: %s", error->message);
+  pool_after = e2e_creator_files_in (pool_dir);
+  e2e_assert (g_str_equal (pool_before, pool_after), "the pool held “%s” and now holds “%s”",
+              pool_before, pool_after);
+  e2e_assert (e2e_creator_count_domains (other) == domains_before,
+              "the host had %d domains and now has %d", domains_before,
+              e2e_creator_count_domains (other));
+  e2e_assert (count_isos () == isos_before, "there were %u ISO images and now %u", isos_before,
+              count_isos ());
+
+  base = virStorageVolLookupByPath (other, in_pool);
+  e2e_assert (base != NULL && virStorageVolDelete (base, 0) == 0, "cannot delete %s: %s", in_pool,
+              e2e_virt_error ());
+  virStorageVolFree (base);
+  virStoragePoolFree (pool);
+}
+
 /* Impossible requests leave nothing: no volume, no domain, no ISO. */
 static void
 test_impossible_leaves_nothing (void)
@@ -701,6 +884,7 @@ main (int   argc,
 
   g_test_add_func ("/e2e-creator/create-and-boot", test_create_and_boot);
   g_test_add_func ("/e2e-creator/cloud-image", test_cloud_image);
+  g_test_add_func ("/e2e-creator/cloud-image-copy", test_cloud_image_copy);
   g_test_add_func ("/e2e-creator/impossible-leaves-nothing", test_impossible_leaves_nothing);
   status = g_test_run ();
 
