@@ -310,6 +310,33 @@ test_detected (Fixture      *fixture,
   g_assert_false (gtk_widget_is_visible (detected));
 }
 
+/* A source with no medium to read (a kernel, a disk image, the network, nothing) starts
+ * on Generic / Unknown, the page complete; a choice of the user's stays. */
+static void
+test_nothing_to_detect (Fixture      *fixture,
+                        gconstpointer data)
+{
+  OsinfoOs *fedora;
+
+  wait_loaded (fixture);
+  g_assert_false (complete (fixture));   /* media: the medium will tell */
+  hangar_creator_state_set_source (fixture->state, HANGAR_GUEST_SOURCE_KERNEL);
+  hangar_creator_page_shown (HANGAR_CREATOR_PAGE (fixture->page));
+  g_assert_cmpstr (osinfo_product_get_short_id (OSINFO_PRODUCT (hangar_creator_state_get_os (fixture->state))),
+                   ==, "linux2022");
+  g_assert_true (gtk_widget_get_visible (test_find_widget (fixture->page, GTK_TYPE_IMAGE, test_has_name,
+                                                           "generic-check")));
+  g_assert_true (complete (fixture));
+
+  search (fixture, "fedora37");
+  gtk_single_selection_set_selected (selection (fixture), 0);
+  fedora = hangar_creator_state_get_os (fixture->state);
+  g_assert_cmpstr (osinfo_product_get_short_id (OSINFO_PRODUCT (fedora)), ==, "fedora37");
+  hangar_creator_state_set_source (fixture->state, HANGAR_GUEST_SOURCE_IMPORT);
+  hangar_creator_page_shown (HANGAR_CREATOR_PAGE (fixture->page));
+  g_assert_true (hangar_creator_state_get_os (fixture->state) == fedora);
+}
+
 /* Keyboard only: Enter in the search chooses the first match when the chosen OS is not
  * among the matches; Enter again (the choice listed) goes forward, as an empty search
  * does. */
@@ -365,6 +392,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/creator-os-page/detected", Fixture, NULL, fixture_set_up, test_detected,
               fixture_tear_down);
+  g_test_add ("/creator-os-page/nothing-to-detect", Fixture, NULL, fixture_set_up,
+              test_nothing_to_detect, fixture_tear_down);
   g_test_add ("/creator-os-page/search-enter", Fixture, NULL, fixture_set_up, test_search_enter,
               fixture_tear_down);
   return g_test_run ();

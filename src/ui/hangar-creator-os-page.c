@@ -299,7 +299,16 @@ hangar_creator_os_page_shown (HangarCreatorPage *page)
 {
   HangarCreatorOsPage *self = HANGAR_CREATOR_OS_PAGE (page);
 
+  HangarCreatorState *state = get_state (self);
+  HangarGuestSource source = hangar_creator_state_get_source (state);
+
   update_detected (self);
+  /* A kernel, a disk image, the network or nothing: no medium to recognise the OS on.
+   * Generic / Unknown is the answer until the user chooses one, rather than a Forward
+   * left off for a choice most never make. */
+  if (source != HANGAR_GUEST_SOURCE_MEDIA && source != HANGAR_GUEST_SOURCE_URL
+      && hangar_creator_state_get_os (state) == NULL && !self->generic)
+    on_generic_activated_cb (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
