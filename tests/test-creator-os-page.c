@@ -339,7 +339,7 @@ test_nothing_to_detect (Fixture      *fixture,
 
 /* Keyboard only: Enter in the search chooses the first match when the chosen OS is not
  * among the matches; Enter again (the choice listed) goes forward, as an empty search
- * does. */
+ * does; Enter on a row chooses it and goes forward. */
 static void
 test_search_enter (Fixture      *fixture,
                    gconstpointer data)
@@ -376,6 +376,15 @@ test_search_enter (Fixture      *fixture,
   g_signal_emit_by_name (entry, "activate");
   g_assert_cmpuint (forwards, ==, 2);
   g_assert_true (hangar_creator_state_get_os (fixture->state) == hangar_os_entry_get_os (first));
+
+  /* Enter on a row of the list (or a double click) chooses it and goes forward. */
+  search (fixture, "fedora3");
+  g_object_unref (first);
+  first = g_list_model_get_item (G_LIST_MODEL (selection (fixture)), 1);
+  g_signal_emit_by_name (test_find_widget (fixture->page, GTK_TYPE_LIST_VIEW, NULL, NULL),
+                         "activate", 1);
+  g_assert_true (hangar_creator_state_get_os (fixture->state) == hangar_os_entry_get_os (first));
+  g_assert_cmpuint (forwards, ==, 3);
   gtk_widget_insert_action_group (fixture->window, "creator", NULL);
 }
 

@@ -264,6 +264,15 @@ on_search_activate_cb (HangarCreatorOsPage *self)
   gtk_widget_activate_action (GTK_WIDGET (self), "creator.forward", NULL);
 }
 
+/* Enter on a row, or a double click: that OS, and Forward. */
+static void
+on_list_activate_cb (HangarCreatorOsPage *self,
+                     guint                position)
+{
+  gtk_single_selection_set_selected (self->selection, position);
+  gtk_widget_activate_action (GTK_WIDGET (self), "creator.forward", NULL);
+}
+
 static void
 on_eol_changed_cb (HangarCreatorOsPage *self)
 {
@@ -396,6 +405,7 @@ hangar_creator_os_page_class_init (HangarCreatorOsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorOsPage, short_id_filter);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_list_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_eol_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_generic_activated_cb);
