@@ -34,9 +34,12 @@
 #                       drawing, like GTK 3's; "default" leaves it unset)
 #   BENCH_GAP_MS        damage events further apart than this start a new frame (4)
 #   BENCH_SHOT          0: no screenshots
-#   BENCH_PERF          1: record the Hangar clients with `perf record --call-graph dwarf`
-#                       over the measured seconds, into bench/_results/console-STAMP/
-#                       PROTO-CLIENT.perf.data (perf's own work then counts in "other")
+#   BENCH_PERF          1: record the Hangar clients and remote-viewer with `perf record
+#                       --call-graph dwarf` over the measured seconds, into
+#                       bench/_results/console-STAMP/PROTO-CLIENT.perf.data (perf's own
+#                       work then counts in "other"); BENCH_PERF_FREQ samples a second
+#                       (250). bench/console/perf-split.py splits a recording by what
+#                       the client was doing
 #   HANGAR_TEST_GUEST_DIR  the tiny guest (default /var/cache/hangar-test-guest)
 set -u -o pipefail
 
@@ -60,6 +63,7 @@ BENCH_GSK_RENDERER=${BENCH_GSK_RENDERER:-cairo}
 BENCH_GAP_MS=${BENCH_GAP_MS:-4}
 BENCH_SHOT=${BENCH_SHOT:-1}
 BENCH_PERF=${BENCH_PERF:-0}
+BENCH_PERF_FREQ=${BENCH_PERF_FREQ:-250}
 if [[ -z ${HANGAR_TEST_GUEST_DIR:-} ]]; then
     if [[ $(id -u) -eq 0 ]]; then
         HANGAR_TEST_GUEST_DIR=/var/cache/hangar-test-guest
@@ -252,8 +256,8 @@ measure() {
     kill -0 "$pid" 2>/dev/null || { m_status="exited during warm-up"; bench_stop_pid "$pid"; return; }
 
     local c0 x0 q0 b0 t0 c1 x1 q1 b1 t1 dmg secs perf_pid=""
-    if [ "$BENCH_PERF" = 1 ] && [[ $client == hangar* ]]; then
-        perf record --call-graph dwarf -F 250 -o "$res_dir/$tag.perf.data" -p "$pid" \
+    if [ "$BENCH_PERF" = 1 ] && [[ $client == hangar* || $client == remote-viewer ]]; then
+        perf record --call-graph dwarf -F "$BENCH_PERF_FREQ" -o "$res_dir/$tag.perf.data" -p "$pid" \
             >"$res_dir/$tag.perf.log" 2>&1 &
         perf_pid=$!
     fi

@@ -498,9 +498,14 @@ hangar_display_get_framebuffer (HangarDisplay *self,
 #define MAX_TILE_ROWS 16
 
 /* Device pixels along one axis that guest pixels [@g0, @g1) change, @s device pixels a
- * guest pixel: with the filter's reach. Bilinear (enlarged) reaches half a guest pixel
- * past a pixel's centre; shrunk, the filter averages about 1/s guest pixels, and one
- * more is taken for its edge; at 1:1 (no filter) the pixels themselves. */
+ * guest pixel: with the filter's reach. Bilinear (enlarged) weighs guest pixel g into
+ * device pixel d when d's centre, in guest pixels, lies less than one pixel from g's
+ * centre: (d + 0.5) / s within (g - 0.5, g + 1.5), i.e. d strictly between
+ * (g - 0.5) s - 0.5 and (g + 1.5) s - 0.5 (at the bounds the weight is 0). Pixman
+ * places samples in 16.16 fixed point and rounds weights to 1/128, so a device pixel
+ * within 1/32 of a guest pixel of either bound is taken too. Shrunk, the filter
+ * averages about 1/s guest pixels, and one more is taken for its edge; at 1:1 (no
+ * filter) the pixels themselves. */
 static void
 device_span (double   s,
              gboolean filtered,
@@ -515,7 +520,9 @@ device_span (double   s,
   if (!filtered)
     lo = g0 * s, hi = g1 * s;
   else if (s >= 1.0)
-    lo = (g0 - 0.5) * s - 0.5, hi = (g1 + 0.5) * s - 0.5;
+    /* From the first device pixel past the lower bound to the last one before the
+     * upper. */
+    lo = floor ((g0 - 0.5 - 1.0 / 32) * s - 0.5) + 1, hi = (g1 + 0.5 + 1.0 / 32) * s - 0.5;
   else
     lo = (g0 - ceil (1.0 / s) - 1) * s, hi = (g1 + ceil (1.0 / s) + 1) * s;
   *d0 = CLAMP ((int)floor (lo), 0, limit);
