@@ -475,6 +475,18 @@ test_details_volume_name (void)
   test_type_text (name_row, "web");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (volume_row)), ==, "web.img");
 
+  /* A name that cannot be one proposes nothing: one message, beside the name. */
+  test_type_text (name_row, "my web/1");
+  test_assert_field_error (name_row, "The name cannot contain");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (volume_row)), ==, "web.img");
+  test_assert_field_clean (volume_row);
+  test_type_text (name_row, "");
+  test_assert_field_error (name_row, "Enter a name");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (volume_row)), ==, "web.img");
+  test_assert_field_clean (volume_row);
+  test_type_text (name_row, "web2");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (volume_row)), ==, "web2.img");
+
   /* A name the user writes stays, and is checked. */
   test_type_text (volume_row, "filler.img");
   test_assert_field_error (volume_row, "The pool “small” already has a volume called “filler.img”");

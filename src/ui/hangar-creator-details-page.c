@@ -136,11 +136,14 @@ static void
 propose_volume_name (HangarCreatorDetailsPage *self)
 {
   HangarPool *pool = disk_pool (self);
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
   g_autofree char *volume = NULL;
 
-  if (self->volume_touched || pool == NULL)
+  /* A name that cannot be one ("", "my vm/1") proposes nothing: its own message says
+   * what is wrong, without a second one on a disk name the user never wrote. */
+  if (self->volume_touched || pool == NULL || !hangar_guest_spec_check_name (name, NULL))
     return;
-  volume = free_volume_name (self, pool, gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
+  volume = free_volume_name (self, pool, name);
   if (g_str_equal (volume, gtk_editable_get_text (GTK_EDITABLE (self->volume_row))))
     return;
   self->filling = TRUE;
