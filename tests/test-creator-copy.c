@@ -17,7 +17,8 @@
 
 /* "Copy the Image" through the New VM pages under Xvfb, on test:///default, with a
  * real qcow2 image made by qemu-img: the cloud image group's switch (named, off,
- * saying what each way means), the answer it gives; the storage page's New Disk text
+ * saying what each way means), the answer it gives, the images it cannot copy said at
+ * the image's field (one with a backing file, a raw file); the storage page's New Disk text
  * and the size's minimum (the image's size, read from its header) for a copy, none for
  * a layer; the Summary's Disk row. */
 
@@ -85,6 +86,8 @@ test_copy (void)
   HangarGuestSpec *spec = hangar_creator_state_get_spec (state);
   g_autofree char *dir = g_dir_make_tmp ("hangar-copy-XXXXXX", NULL);
   g_autofree char *image = g_build_filename (dir, "cloud.qcow2", NULL);
+  g_autofree char *backed = g_build_filename (dir, "backed.qcow2", NULL);
+  g_autofree char *raw = g_build_filename (dir, "disk.img", NULL);
   g_autofree char *summary_text = NULL;
   g_autofree char *label_problem = NULL;
   GtkWidget *source_window, *storage_window, *summary_window;
@@ -120,6 +123,29 @@ test_copy (void)
   turn (copy_row, copy_switch, TRUE);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (copy_row)), ==,
                    "The new disk is a whole copy: independent of the image, it takes the image’s space, and time to copy.");
+  g_assert_true (test_wait_for (page_complete, source, 5000));
+  test_assert_field_clean (base_row);
+  /* What cannot be copied is said at the image, as soon as the switch is on. */
+  test_make_qcow2 (backed, IMAGE_SIZE, image);
+  g_assert_true (g_file_set_contents (raw, "raw", -1, NULL));
+  test_type_text (base_row, backed);
+  says = (TestFieldSays) { base_row, "reads part of its data from a backing file of its own: Hangar copies only whole images. Turn off Copy the Image." };
+  g_assert_true (test_wait_for (test_field_says, &says, 5000));
+  g_assert_false (hangar_creator_page_get_complete (HANGAR_CREATOR_PAGE (source)));
+  test_type_text (base_row, raw);
+  says = (TestFieldSays) { base_row, "is not a qcow2 image: Hangar copies other formats only from a storage pool. Put the image in a pool, or turn off Copy the Image." };
+  g_assert_true (test_wait_for (test_field_says, &says, 5000));
+  test_save_screenshot (source_window, "creator-source-page-copy-raw");
+  /* A layer over it is another matter. */
+  turn (copy_row, copy_switch, FALSE);
+  g_assert_true (test_wait_for (page_complete, source, 5000));
+  test_assert_field_clean (base_row);
+  turn (copy_row, copy_switch, TRUE);
+  says = (TestFieldSays) { base_row, "is not a qcow2 image" };
+  g_assert_true (test_wait_for (test_field_says, &says, 5000));
+  test_type_text (base_row, image);
+  g_assert_true (test_wait_for (page_complete, source, 5000));
+  test_assert_field_clean (base_row);
   test_save_screenshot (source_window, "creator-source-page-copy");
   hangar_creator_page_apply (HANGAR_CREATOR_PAGE (source), spec);
   g_assert_cmpint (spec->source, ==, HANGAR_GUEST_SOURCE_CLOUD_IMAGE);
@@ -190,6 +216,8 @@ test_copy (void)
   hangar_connection_close (connection);
   test_assert_finalized (connection);
   g_assert_cmpint (g_unlink (image), ==, 0);
+  g_assert_cmpint (g_unlink (backed), ==, 0);
+  g_assert_cmpint (g_unlink (raw), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 

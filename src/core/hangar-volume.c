@@ -12,7 +12,7 @@
 #include <glib/gi18n.h>
 #include <libvirt/virterror.h>
 
-#include "hangar-connection.h"
+#include "hangar-connection-private.h"
 #include "hangar-domain-config.h"
 #include "hangar-notify.h"
 #include "hangar-pool-private.h"
@@ -889,52 +889,6 @@ hangar_volume_read_image_header (const char        *path,
   return TRUE;
 }
 
-static void
-read_image_header_thread (GTask        *task,
-                          gpointer      source_object,
-                          gpointer      task_data,
-                          GCancellable *cancellable)
-{
-  HangarImageHeader *header = g_new0 (HangarImageHeader, 1);
-  GError *error = NULL;
-
-  if (hangar_volume_read_image_header (task_data, header, cancellable, &error))
-    g_task_return_pointer (task, header, g_free);
-  else
-    {
-      g_free (header);
-      g_task_return_error (task, error);
-    }
-}
-
-void
-hangar_volume_read_image_header_async (const char          *path,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, hangar_volume_read_image_header_async);
-  g_task_set_task_data (task, g_strdup (path), g_free);
-  g_task_run_in_thread (task, read_image_header_thread);
-}
-
-gboolean
-hangar_volume_read_image_header_finish (GAsyncResult       *result,
-                                        HangarImageHeader  *header,
-                                        GError            **error)
-{
-  g_autofree HangarImageHeader *read = NULL;
-
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  read = g_task_propagate_pointer (G_TASK (result), error);
-  if (read == NULL)
-    return FALSE;
-  *header = *read;
-  return TRUE;
-}
-
 /* Copying an image into a new volume. */
 
 static char *
@@ -1044,6 +998,84 @@ hangar_volume_image_size (virConnectPtr  conn,
   if (!read_copyable_file (image, display, &header, NULL, error))
     return FALSE;
   *size = header.virtual_size;
+  return TRUE;
+}
+
+typedef struct {
+  virConnectPtr conn;
+  char *image;
+  gboolean local;
+} CopyableSize;
+
+static void
+copyable_size_free (CopyableSize *data)
+{
+  g_clear_pointer (&data->conn, virConnectClose);
+  g_free (data->image);
+  g_free (data);
+}
+
+static void
+copyable_size_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  CopyableSize *data = task_data;
+  GError *error = NULL;
+  guint64 size = 0;
+
+  if (!hangar_volume_image_size (data->conn, data->image, data->local, &size, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_memdup2 (&size, sizeof size), g_free);
+}
+
+void
+hangar_volume_copyable_size_async (HangarConnection    *connection,
+                                   const char          *image,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CopyableSize *data;
+
+  g_return_if_fail (HANGAR_IS_CONNECTION (connection));
+  g_return_if_fail (image != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hangar_volume_copyable_size_async);
+  if (connection->conn == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _("The connection is closed. Connect to the host again."));
+      return;
+    }
+  data = g_new0 (CopyableSize, 1);
+  data->conn = connection->conn;
+  virConnectRef (data->conn);
+  data->image = g_strdup (image);
+  data->local = !hangar_connection_uri_is_remote (hangar_connection_get_uri (connection));
+  g_task_set_task_data (task, data, (GDestroyNotify) copyable_size_free);
+  g_task_run_in_thread (task, copyable_size_thread);
+}
+
+gboolean
+hangar_volume_copyable_size_finish (GAsyncResult  *result,
+                                    guint64       *size,
+                                    GError       **error)
+{
+  g_autofree guint64 *found = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  found = g_task_propagate_pointer (G_TASK (result), error);
+  if (found == NULL)
+    return FALSE;
+  if (size != NULL)
+    *size = *found;
   return TRUE;
 }
 

@@ -58,17 +58,23 @@ typedef struct {
   gboolean           backed;        /* a qcow2 image naming a backing file of its own */
 } HangarImageHeader;
 
-/* Reads @path's header (blocking; the _async form runs it on a worker). */
+/* Reads @path's header (blocking). */
 gboolean  hangar_volume_read_image_header        (const char          *path,
                                                   HangarImageHeader   *header,
                                                   GCancellable        *cancellable,
                                                   GError             **error);
-void      hangar_volume_read_image_header_async  (const char          *path,
+
+/* Whether New VM can copy the disk image @image on @connection's host, and the size a
+ * guest sees of it (asked on a worker): a volume of the host's pools, or on this
+ * machine a qcow2 file without a backing file; else HANGAR_STORAGE_ERROR_INVALID_PATH
+ * and a sentence for the image's field. */
+void      hangar_volume_copyable_size_async      (HangarConnection    *connection,
+                                                  const char          *image,
                                                   GCancellable        *cancellable,
                                                   GAsyncReadyCallback  callback,
                                                   gpointer             user_data);
-gboolean  hangar_volume_read_image_header_finish (GAsyncResult        *result,
-                                                  HangarImageHeader   *header,
+gboolean  hangar_volume_copyable_size_finish     (GAsyncResult        *result,
+                                                  guint64             *size,
                                                   GError             **error);
 
 G_END_DECLS

@@ -385,6 +385,38 @@ on_access_checked_cb (GObject      *object,
   finish_field (self, step->id, HANGAR_FIELD_WARNING, readable ? NULL : error->message);
 }
 
+/* A cloud image to copy: whether it can be, in place of QEMU's access (QEMU reads the
+ * copy, not the image). */
+static gboolean
+copying (HangarCreatorSourcePage *self)
+{
+  return gtk_switch_get_active (self->copy_switch);
+}
+
+static void
+on_copyable_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(Step) step = user_data;
+  g_autoptr(GError) error = NULL;
+
+  hangar_volume_copyable_size_finish (result, NULL, &error);
+  if (!step_current (step, error))
+    return;
+  finish_field (step->self, step->id, HANGAR_FIELD_ERROR, error != NULL ? error->message : NULL);
+}
+
+static void
+check_copyable (HangarCreatorSourcePage *self,
+                FieldId                  id,
+                const char              *path)
+{
+  hangar_volume_copyable_size_async (hangar_creator_state_get_connection (get_state (self)), path,
+                                     self->fields[id].cancellable, on_copyable_cb,
+                                     step_new (self, id, path));
+}
+
 static void
 on_info_cb (GObject      *object,
             GAsyncResult *result,
@@ -416,6 +448,11 @@ on_info_cb (GObject      *object,
   if (message != NULL)
     {
       finish_field (self, step->id, HANGAR_FIELD_ERROR, message);
+      return;
+    }
+  if (step->id == FIELD_BASE && copying (self))
+    {
+      check_copyable (self, step->id, step->path);
       return;
     }
   hangar_file_access_check_async (hangar_creator_state_get_connection (get_state (self)),
@@ -496,8 +533,9 @@ check_field (HangarCreatorSourcePage *self,
       return;
     }
 
-  /* A remote host's paths are not on this machine: the host checks them itself. */
-  if (!self->local)
+  /* A remote host's paths are not on this machine: the host checks them itself, but
+   * for an image to copy, which must be in its pools. */
+  if (!self->local && !(id == FIELD_BASE && copying (self)))
     {
       finish_field (self, id, HANGAR_FIELD_ERROR, NULL);
       return;
@@ -513,6 +551,11 @@ check_field (HangarCreatorSourcePage *self,
   set_busy (self, id, TRUE);
   hangar_field_set_message (field->row, field->message, HANGAR_FIELD_HINT, NULL);
   update_complete (self);
+  if (!self->local)
+    {
+      check_copyable (self, id, text);
+      return;
+    }
   {
     g_autoptr(GFile) file = g_file_new_for_path (text);
 
@@ -824,6 +867,9 @@ on_copy_changed_cb (HangarCreatorSourcePage *self)
                                gtk_switch_get_active (self->copy_switch)
                                ? _("The new disk is a whole copy: independent of the image, it takes the image’s space, and time to copy.")
                                : _("The new disk keeps only the guest’s changes and reads the rest from the image, which must stay where it is."));
+  /* What the image must be differs. */
+  if (current_kind (self) == HANGAR_GUEST_SOURCE_CLOUD_IMAGE)
+    check_field (self, FIELD_BASE);
 }
 
 static void

@@ -38,7 +38,7 @@ struct _HangarCreatorStoragePage
   HangarPool *made_pool;
   gboolean made_pool_dir;
   /* A cloud image to copy: its path, and the size a guest sees of it (0 while not
-   * known: from its pool's volume list, or a local file's header). */
+   * known, or when it cannot be copied). */
   char *image_path;
   guint64 image_size;
   GCancellable *image_cancellable;
@@ -88,22 +88,22 @@ is_copy (HangarCreatorStoragePage *self)
 static void update (HangarCreatorStoragePage *self);
 
 static void
-on_image_read_cb (GObject      *object,
+on_image_size_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
   HangarCreatorStoragePage *self = user_data;
   g_autoptr(GError) error = NULL;
-  HangarImageHeader header;
+  guint64 size = 0;
 
-  if (!hangar_volume_read_image_header_finish (result, &header, &error))
+  if (!hangar_volume_copyable_size_finish (result, &size, &error))
     {
-      /* Unreadable here (a pool's file, say): Create's check says what it needs. */
+      /* The source page says why it cannot be copied. */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_debug ("%s", error->message);
       return;
     }
-  self->image_size = header.virtual_size;
+  self->image_size = size;
   update (self);
 }
 
@@ -113,25 +113,19 @@ track_image (HangarCreatorStoragePage *self)
 {
   HangarConnection *connection = hangar_creator_state_get_connection (get_state (self));
   const char *path = hangar_creator_state_get_spec (get_state (self))->base_image;
-  HangarVolume *volume;
 
-  if (g_strcmp0 (self->image_path, path) != 0)
-    {
-      g_cancellable_cancel (self->image_cancellable);
-      g_clear_object (&self->image_cancellable);
-      g_free (self->image_path);
-      self->image_path = g_strdup (path);
-      self->image_size = 0;
-      if (path != NULL && !hangar_connection_uri_is_remote (hangar_connection_get_uri (connection)))
-        {
-          self->image_cancellable = g_cancellable_new ();
-          hangar_volume_read_image_header_async (path, self->image_cancellable, on_image_read_cb,
-                                                 self);
-        }
-    }
-  if (self->image_size == 0 && path != NULL
-      && (volume = hangar_volume_find_by_path (connection, path, NULL)) != NULL)
-    self->image_size = hangar_volume_get_capacity (volume);
+  if (g_strcmp0 (self->image_path, path) == 0)
+    return;
+  g_cancellable_cancel (self->image_cancellable);
+  g_clear_object (&self->image_cancellable);
+  g_free (self->image_path);
+  self->image_path = g_strdup (path);
+  self->image_size = 0;
+  if (path == NULL)
+    return;
+  self->image_cancellable = g_cancellable_new ();
+  hangar_volume_copyable_size_async (connection, path, self->image_cancellable, on_image_size_cb,
+                                     self);
 }
 
 static HangarGuestSpecDisk
