@@ -331,7 +331,7 @@ assert_network_list_whole (GtkWidget *network_row)
   chosen = test_find_widget (popover, GTK_TYPE_LABEL, label_says, "Virtual network “default”");
   g_assert_nonnull (chosen);
   g_assert_cmpfloat (gtk_widget_get_opacity (gtk_widget_get_next_sibling (chosen)), ==, 1);
-  /* (Its scrolled list is libadwaita 1.2's own, unnamed: not asserted here.) */
+  hangar_test_assert_accessible_names (popover);
   gtk_popover_popdown (GTK_POPOVER (popover));
 }
 

@@ -515,10 +515,22 @@ on_network_item_bind_cb (GtkSignalListItemFactory *factory,
                          GtkListItem              *item,
                          HangarCreatorDetailsPage *self)
 {
-  GtkWidget *label = gtk_widget_get_first_child (gtk_list_item_get_child (item));
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *label = gtk_widget_get_first_child (box);
+  GtkWidget *list = gtk_widget_get_ancestor (box, GTK_TYPE_LIST_VIEW);
 
   gtk_label_set_label (GTK_LABEL (label),
                        gtk_string_object_get_string (gtk_list_item_get_item (item)));
+  /* The popover's list and its scroller are libadwaita's, unnamed: name them for screen
+   * readers. */
+  if (list != NULL)
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Networks"), -1);
+      if (GTK_IS_SCROLLED_WINDOW (gtk_widget_get_parent (list)))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (list)),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, _("Networks"), -1);
+    }
   g_signal_connect_object (self->network_row, "notify::selected",
                            G_CALLBACK (update_network_item_check), item, 0);
   update_network_item_check (self->network_row, NULL, item);
