@@ -648,7 +648,7 @@ test_image_header (void)
  * whole qcow2 volume without a backing file, the guest on it; the disk may not be
  * smaller than the image (said at the disk). The test driver can copy but not grow a
  * volume, nor take an upload: a larger disk, and a local file outside the pools, fail
- * there, and the copy goes again (counted). The check refuses what cannot be copied: a
+ * there, and the copy goes again (counted), as it does on Cancel. The check refuses what cannot be copied: a
  * raw file or one with a backing file outside the pools, and on another host any
  * image outside the pools. e2e-creator copies, grows and uploads for real. */
 static void
@@ -714,6 +714,22 @@ test_copy_cloud_image (void)
   virDomainFree (domain);
   g_assert_cmpint (virStorageVolDelete (copy, 0), ==, 0);
   virStorageVolFree (copy);
+
+  /* Cancel as the copy starts: libvirt's copy cannot be interrupted, so it is made,
+   * then deleted. */
+  watch.cancel_at = "Copying the image";
+  g_clear_pointer (&name, g_free);
+  name = run_creator (connection, spec, &watch, &error);
+  g_assert_null (name);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  watch.cancel_at = NULL;
+  volumes = test_volume_names (other, "default-pool");
+  g_assert_cmpstr (volumes, ==, "base.qcow2");
+  g_clear_pointer (&volumes, g_free);
+  domain = virDomainLookupByName (other, "copy-guest");
+  g_assert_null (domain);
+  virResetLastError ();
 
   /* Larger: the test driver has no resize. */
   spec->disk_size = 2 * GiB;
