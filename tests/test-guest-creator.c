@@ -644,6 +644,19 @@ test_image_header (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* A failed or cancelled copy left nothing: the pool holds the image alone, and no
+ * guest "copy-guest" is there. */
+static void
+assert_copy_gone (virConnectPtr other)
+{
+  g_autofree char *volumes = test_volume_names (other, "default-pool");
+  virDomainPtr domain = virDomainLookupByName (other, "copy-guest");
+
+  g_assert_cmpstr (volumes, ==, "base.qcow2");
+  g_assert_null (domain);
+  virResetLastError ();
+}
+
 /* A cloud image copied (copy_base_image). From a volume of a pool, libvirt copies it: a
  * whole qcow2 volume without a backing file, the guest on it; the disk may not be
  * smaller than the image (said at the disk). The test driver can copy but not grow a
@@ -724,12 +737,7 @@ test_copy_cloud_image (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
   watch.cancel_at = NULL;
-  volumes = test_volume_names (other, "default-pool");
-  g_assert_cmpstr (volumes, ==, "base.qcow2");
-  g_clear_pointer (&volumes, g_free);
-  domain = virDomainLookupByName (other, "copy-guest");
-  g_assert_null (domain);
-  virResetLastError ();
+  assert_copy_gone (other);
 
   /* Larger: the test driver has no resize. */
   spec->disk_size = 2 * GiB;
@@ -740,12 +748,7 @@ test_copy_cloud_image (void)
   if (!g_str_has_prefix (error->message, "Could not create the disk of “copy-guest”: Could not grow the copy of “/default-pool/base.qcow2”: "))
     g_error ("Unexpected message: %s", error->message);
   g_clear_error (&error);
-  volumes = test_volume_names (other, "default-pool");
-  g_assert_cmpstr (volumes, ==, "base.qcow2");
-  g_clear_pointer (&volumes, g_free);
-  domain = virDomainLookupByName (other, "copy-guest");
-  g_assert_null (domain);
-  virResetLastError ();
+  assert_copy_gone (other);
 
   /* A local qcow2 file outside the pools: uploaded, which the test driver cannot. */
   test_make_qcow2 (local, "64M", NULL);
@@ -761,9 +764,7 @@ test_copy_cloud_image (void)
   g_assert_null (name);
   g_assert_error (error, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_DISK);
   g_clear_error (&error);
-  volumes = test_volume_names (other, "default-pool");
-  g_assert_cmpstr (volumes, ==, "base.qcow2");
-  g_clear_pointer (&volumes, g_free);
+  assert_copy_gone (other);
 
   /* What cannot be copied, said at the image. */
   test_make_qcow2 (backed, "64M", local);
