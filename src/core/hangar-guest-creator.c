@@ -10,7 +10,10 @@
 
 #include "config.h"
 
+#include <errno.h>
+
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <libxml/tree.h>
@@ -936,7 +939,8 @@ remove_cdroms_of (GVirConfigDomain *domain,
 /* The final definition of a guest whose install definition the user edited (Customize):
  * the user's definition, keeping every edit, with what only the installer needed taken
  * out — its kernel, initrd and command line (unless the guest boots a kernel for good),
- * the install medium's CD-ROM drive — booting from the disk, restarting on reboot. */
+ * the install medium's CD-ROM drive and the answers' — booting from the disk, restarting
+ * on reboot. */
 static GVirConfigDomain *
 final_from_custom (const HangarGuestSpec *spec,
                    GError               **error)
@@ -961,6 +965,8 @@ final_from_custom (const HangarGuestSpec *spec,
     }
   if (spec->media_path != NULL)
     remove_cdroms_of (domain, spec->media_path);
+  /* The answers' disc where Customize showed it goes with the installation. */
+  remove_cdroms_of (domain, HANGAR_INSTALL_SETUP_PLACEHOLDER "/unattended.iso");
   gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_REBOOT,
                                     GVIR_CONFIG_DOMAIN_LIFECYCLE_RESTART);
   return g_steal_pointer (&domain);
@@ -1071,6 +1077,32 @@ count_volumes_thread (GTask        *task,
   g_task_return_int (task, n);
 }
 
+/* The empty folders above the pool's directory that were made with it. */
+static void
+remove_parents_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  HangarPool *pool = source_object;
+  g_autofree char *dir = g_strdup (hangar_pool_get_target_path (pool));
+
+  for (guint i = 1; dir != NULL && i < GPOINTER_TO_UINT (task_data); i++)
+    {
+      char *parent = g_path_get_dirname (dir);
+
+      g_free (dir);
+      dir = parent;
+      if (g_rmdir (dir) < 0)
+        {
+          /* Not empty any more: someone else's now. */
+          g_debug ("%s is kept: %s", dir, g_strerror (errno));
+          break;
+        }
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
 static void
 on_made_pool_deleted_cb (GObject      *object,
                          GAsyncResult *result,
@@ -1079,10 +1111,13 @@ on_made_pool_deleted_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
-  if (hangar_pool_delete_finish (HANGAR_POOL (object), result, &error))
-    g_task_return_boolean (task, TRUE);
-  else
+  if (!hangar_pool_delete_finish (HANGAR_POOL (object), result, &error))
     g_task_return_error (task, error);
+  else if (GPOINTER_TO_UINT (g_task_get_task_data (task)) > 1
+           && hangar_pool_get_target_path (HANGAR_POOL (object)) != NULL)
+    g_task_run_in_thread (task, remove_parents_thread);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -1101,14 +1136,14 @@ on_volumes_counted_cb (GObject      *object,
       g_task_return_boolean (task, TRUE);
       return;
     }
-  hangar_pool_delete_async (pool, GPOINTER_TO_INT (g_task_get_task_data (task)),
+  hangar_pool_delete_async (pool, GPOINTER_TO_UINT (g_task_get_task_data (task)) > 0,
                             g_task_get_cancellable (task), on_made_pool_deleted_cb,
                             g_object_ref (task));
 }
 
 void
 hangar_guest_creator_remove_pool_async (HangarPool          *pool,
-                                        gboolean             delete_storage,
+                                        guint                made_dirs,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data)
@@ -1121,7 +1156,7 @@ hangar_guest_creator_remove_pool_async (HangarPool          *pool,
 
   task = g_task_new (pool, cancellable, callback, user_data);
   g_task_set_source_tag (task, hangar_guest_creator_remove_pool_async);
-  g_task_set_task_data (task, GINT_TO_POINTER (delete_storage), NULL);
+  g_task_set_task_data (task, GUINT_TO_POINTER (made_dirs), NULL);
   virt_pool = hangar_pool_get_virt_pool (pool);
   if (virt_pool == NULL)
     {

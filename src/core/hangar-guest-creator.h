@@ -68,11 +68,13 @@ gboolean            hangar_guest_creator_finish_install_finish (HangarGuestCreat
 /* Removes @pool, which the New VM window made for a guest (spec->made_pool), unless it
  * holds a volume (counted after a refresh, so that files made behind libvirt's back
  * count too): stopped and forgotten as the host page's Delete does
- * (hangar_pool_delete_async), with its directory when @delete_storage. Returns TRUE
+ * (hangar_pool_delete_async), with its directory when @made_dirs is not 0, and the
+ * @made_dirs - 1 folders above it that were made with it when they are empty (this
+ * machine's: @made_dirs is 0 for a remote host's). Returns TRUE
  * when the pool went or was kept for its volumes, FALSE with a sentence when removing
  * it failed. */
 void                hangar_guest_creator_remove_pool_async  (HangarPool          *pool,
-                                                             gboolean             delete_storage,
+                                                             guint                made_dirs,
                                                              GCancellable        *cancellable,
                                                              GAsyncReadyCallback  callback,
                                                              gpointer             user_data);

@@ -71,10 +71,11 @@ typedef struct {
   /* The existing disk; for a new volume, the creator sets it once the volume exists. */
   char                  *disk_path;
   /* A pool the New VM window made for this guest (the pool "default"), by name: a
-   * creation that fails or is cancelled removes it too, with its directory when
-   * made_pool_dir (the directory was made with it). */
+   * creation that fails or is cancelled removes it too, with the directories made with
+   * it: made_pool_dir counts them, its own (1) and the missing ones above it (a session
+   * host's ~/.local/share/libvirt). */
   char                  *made_pool;
-  gboolean               made_pool_dir;
+  guint                  made_pool_dir;
   HangarGuestSpecNetwork network;
   char                  *network_name;
   HangarGuestFirmware    firmware;

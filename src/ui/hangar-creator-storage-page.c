@@ -31,12 +31,12 @@ struct _HangarCreatorStoragePage
   gboolean path_touched;
   gboolean show_all;             /* show_faults came: empty fields say so too */
   gboolean creating_pool;          /* or starting it */
-  gboolean creating_pool_dir;      /* its directory is not there yet: made with it */
+  guint creating_pool_dir;         /* the folders of its path not there yet: made with it */
   char *default_pool_error;
   /* The pool "default" this window made, while the host has it: removed when the
    * window goes without a guest in it, or with a failed creation (spec->made_pool). */
   HangarPool *made_pool;
-  gboolean made_pool_dir;
+  guint made_pool_dir;
   /* A cloud image to copy: its path, and the size a guest sees of it (0 while not
    * known, or when it cannot be copied). */
   char *image_path;
@@ -361,7 +361,9 @@ update (HangarCreatorStoragePage *self)
   else if (disk == HANGAR_GUEST_SPEC_DISK_EXISTING)
     ok = check_existing (self);
   ok = check_default_pool (self, disk) && ok;
-  hangar_creator_page_set_complete (HANGAR_CREATOR_PAGE (self), ok);
+  /* The pool shows up (libvirt's events) before it is made to the end: Forward waits,
+   * so that the guest knows the pool is its own (spec->made_pool). */
+  hangar_creator_page_set_complete (HANGAR_CREATOR_PAGE (self), ok && !self->creating_pool);
 }
 
 /* The OS's disk size, while the user has not written one: whole GiB in GiB. */
@@ -560,10 +562,23 @@ on_create_default_pool_cb (HangarCreatorStoragePage *self)
     {
       g_autoptr(HangarPoolSpec) spec = hangar_connection_default_pool_spec (connection);
 
-      /* Its directory goes with it later only if it is made now; a remote host's is
+      /* Its directory, and the folders above it, go with it later only if they are
+       * made now (a session host's ~/.local/share/libvirt/images); a remote host's are
        * not looked at (kept). */
-      self->creating_pool_dir = !hangar_connection_uri_is_remote (hangar_connection_get_uri (connection))
-                                && !g_file_test (spec->target_path, G_FILE_TEST_EXISTS);
+      self->creating_pool_dir = 0;
+      if (!hangar_connection_uri_is_remote (hangar_connection_get_uri (connection)))
+        {
+          g_autofree char *dir = g_strdup (spec->target_path);
+
+          while (!g_file_test (dir, G_FILE_TEST_EXISTS))
+            {
+              char *parent = g_path_get_dirname (dir);
+
+              self->creating_pool_dir++;
+              g_free (dir);
+              dir = parent;
+            }
+        }
       hangar_connection_create_pool_async (connection, spec, NULL, self->cancellable,
                                            on_default_pool_created_cb, g_object_ref (self));
     }

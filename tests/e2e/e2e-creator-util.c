@@ -16,6 +16,7 @@
 #include "hangar-core.h"
 #include "hangar-creator-state.h"
 #include "hangar-domain-creator.h"
+#include "hangar-guest-window.h"
 #include "hangar-session.h"
 #include "test-app-util.h"
 #include "test-widget-util.h"
@@ -314,4 +315,60 @@ e2e_creator_answer_new_disk (GtkWidget  *shown,
   test_choose (test_find_titled (shown, ADW_TYPE_COMBO_ROW, "_Format"), "qcow2");
   gtk_drop_down_set_selected (GTK_DROP_DOWN (e2e_creator_find_control (shown, GTK_TYPE_DROP_DOWN, size)), 0);
   test_type_text (size, mib);
+}
+
+static gboolean
+display_known (gpointer data)
+{
+  return hangar_guest_window_get_display (data) != NULL;
+}
+
+void
+e2e_creator_close_guest_window (HangarApplication *app,
+                                HangarGuest       *guest)
+{
+  HangarGuestWindow *window = NULL;
+  HangarDisplay *display;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (HANGAR_IS_GUEST_WINDOW (l->data) && hangar_guest_window_get_guest (l->data) == guest)
+      window = l->data;
+  e2e_assert (window != NULL, "no window opened on %s once it was made", hangar_guest_get_name (guest));
+  e2e_assert (e2e_wait_for (display_known, window, CONNECT_TIMEOUT),
+              "the guest window has no graphical console");
+  display = hangar_guest_window_get_display (window);
+  e2e_assert (e2e_wait_for (e2e_display_settled, display, CONNECT_TIMEOUT),
+              "the guest window's console neither showed the guest nor gave up");
+  e2e_display_close (display);
+  gtk_window_destroy (GTK_WINDOW (window));
+  e2e_spin (200);
+}
+
+void
+e2e_creator_walk_to_summary (GtkWidget            *window,
+                             E2eCreatorAnswerFunc  answer,
+                             gpointer              data)
+{
+  HangarCreatorState *state = hangar_domain_creator_get_state (HANGAR_DOMAIN_CREATOR (window));
+  GtkStack *stack = GTK_STACK (test_find_widget (window, GTK_TYPE_STACK, NULL, NULL));
+
+  e2e_assert (e2e_wait_for (e2e_creator_host_ready, state, CONNECT_TIMEOUT),
+              "the window never learnt the host");
+  e2e_assert (hangar_creator_state_get_host_error (state) == NULL, "the host: %s",
+              hangar_creator_state_get_host_error (state));
+  e2e_creator_use_test_virt_type (hangar_creator_state_get_spec (state));
+
+  for (guint step = 0; g_strcmp0 (test_stack_page (window), "summary") != 0; step++)
+    {
+      const char *page = test_stack_page (window);
+      GtkWidget *shown = gtk_stack_get_visible_child (stack);
+
+      e2e_assert (step < 12, "the window went round in circles (on “%s”)", page);
+      g_test_message ("page %s", page);
+      if (answer != NULL)
+        answer (page, shown, data);
+      /* Some checks run on workers (the files QEMU must read, the name on the host). */
+      e2e_creator_wait_page_complete (shown, page, CONNECT_TIMEOUT);
+      test_click (test_find_titled (window, GTK_TYPE_BUTTON, "_Forward"));
+    }
 }

@@ -7,6 +7,7 @@
 #include "hangar-application.h"
 #include "hangar-connection.h"
 #include "hangar-guest-spec.h"
+#include "hangar-guest.h"
 
 G_BEGIN_DECLS
 
@@ -79,6 +80,21 @@ void       e2e_creator_answer_memory     (GtkWidget      *shown,
 void       e2e_creator_answer_new_disk   (GtkWidget      *shown,
                                           const char     *pool,
                                           const char     *mib);
+/* Answers @window's pages one after the other until the summary: once the window knows
+ * the host (the guest's virt type set as build-aux/test found it), @answer (may be
+ * NULL) answers each page @shown, named @page; each is then waited for to be complete
+ * (e2e_creator_wait_page_complete) and left with Forward. */
+typedef void (*E2eCreatorAnswerFunc) (const char *page,
+                                      GtkWidget  *shown,
+                                      gpointer    data);
+void       e2e_creator_walk_to_summary   (GtkWidget            *window,
+                                          E2eCreatorAnswerFunc  answer,
+                                          gpointer              data);
+
+/* Closes the window @app opened on the new @guest, once its console is known (a
+ * console torn down while it starts would warn). */
+void       e2e_creator_close_guest_window (HangarApplication *app,
+                                           HangarGuest       *guest);
 
 /* Waits for the window's visible page @shown to be complete (some checks run on
  * workers), failing the test with the message shown beside a field otherwise. */

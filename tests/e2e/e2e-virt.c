@@ -7,8 +7,11 @@
 #include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 #include <libvirt/virterror.h>
 
@@ -488,4 +491,26 @@ void
 e2e_spin (guint ms)
 {
   e2e_wait_for (never, NULL, ms);
+}
+
+E2eUser
+e2e_nobody (void)
+{
+  struct passwd *nobody = getpwnam ("nobody");
+
+  e2e_assert (geteuid () == 0, "the test needs root: it runs a daemon as nobody");
+  e2e_assert (nobody != NULL, "the test needs the user nobody");
+  return (E2eUser) { nobody->pw_uid, nobody->pw_gid };
+}
+
+/* In the child, before exec. */
+void
+e2e_become_nobody (gpointer user)
+{
+  const E2eUser *nobody = user;
+
+  if (setgroups (0, NULL) < 0 || setgid (nobody->gid) < 0 || setuid (nobody->uid) < 0)
+    _exit (127);
+  /* After setuid, which clears it. */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
 }

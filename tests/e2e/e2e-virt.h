@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <sys/types.h>
 #include <glib.h>
 #include <libvirt/libvirt.h>
 
@@ -74,6 +75,17 @@ void        e2e_fail        (const char *file,
     if (G_UNLIKELY (!(cond))) \
       e2e_fail (__FILE__, __LINE__, G_STRFUNC, __VA_ARGS__); \
   } G_STMT_END
+
+/* The user nobody, whom tests run a daemon of their own as (a session libvirtd): found
+ * by e2e_nobody, which fails the test without root or without that user; for
+ * g_spawn_*, e2e_become_nobody (a GSpawnChildSetupFunc, its data an E2eUser) makes the
+ * child nobody, without other groups, and ends it with the test. */
+typedef struct {
+  uid_t uid;
+  gid_t gid;
+} E2eUser;
+E2eUser     e2e_nobody         (void);
+void        e2e_become_nobody  (gpointer user);
 
 /* libvirt's last error message, or a placeholder. */
 const char *e2e_virt_error  (void);

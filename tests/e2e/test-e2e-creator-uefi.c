@@ -55,6 +55,7 @@
 
 static E2eCreatorHost *host;
 static char *guest_name;
+static gboolean firmware_set;   /* the details page was answered */
 static char *failing_name;
 
 static void
@@ -131,89 +132,49 @@ swtpm_gone (gpointer uuid)
   return swtpm_pid (uuid) == 0;
 }
 
-static gboolean
-display_known (gpointer data)
+/* Answers each page for a manual install named @data on a new 64 MiB qcow2 volume in
+ * the test's pool, no network, firmware UEFI with Secure Boot and a TPM. */
+static void
+answer_page (const char *page,
+             GtkWidget  *shown,
+             gpointer    data)
 {
-  return hangar_guest_window_get_display (data) != NULL;
+  if (g_str_equal (page, "source"))
+    test_choose (test_find_titled (shown, ADW_TYPE_COMBO_ROW, "_Install From"), "Manual Install");
+  else if (g_str_equal (page, "os"))
+    g_signal_emit_by_name (test_find_titled (shown, ADW_TYPE_ACTION_ROW, "_Generic / Unknown"),
+                           "activated");
+  else if (g_str_equal (page, "resources"))
+    e2e_creator_answer_memory (shown, 256);
+  else if (g_str_equal (page, "storage"))
+    e2e_creator_answer_new_disk (shown, host->pool_name, "64");
+  else if (g_str_equal (page, "details"))
+    {
+      GtkWidget *secure_boot = test_find_titled (shown, ADW_TYPE_ACTION_ROW, "_Secure Boot");
+      GtkWidget *tpm = test_find_titled (shown, ADW_TYPE_ACTION_ROW, "Add a _TPM 2.0");
+
+      test_type_text (test_find_titled (shown, ADW_TYPE_ENTRY_ROW, "_Name"), data);
+      test_choose (test_find_titled (shown, ADW_TYPE_COMBO_ROW, "Ne_twork"), "None");
+      /* Offered because libvirt lists OVMF (with a Secure Boot build) and swtpm. */
+      test_choose (test_find_titled (shown, ADW_TYPE_COMBO_ROW, "_Firmware"), "UEFI");
+      e2e_assert (gtk_widget_get_visible (secure_boot), "Secure Boot is not offered with UEFI");
+      e2e_assert (gtk_widget_get_visible (tpm), "no TPM is offered");
+      gtk_switch_set_active (GTK_SWITCH (e2e_creator_find_control (shown, GTK_TYPE_SWITCH, secure_boot)), TRUE);
+      gtk_switch_set_active (GTK_SWITCH (e2e_creator_find_control (shown, GTK_TYPE_SWITCH, tpm)), TRUE);
+      firmware_set = TRUE;
+      test_save_screenshot (gtk_widget_get_ancestor (shown, GTK_TYPE_WINDOW), "creator-details-uefi");
+    }
 }
 
-/* Answers every page of @window for a manual install named @name on a new 64 MiB
- * qcow2 volume in the test's pool, no network, firmware UEFI with Secure Boot and a
- * TPM; stops on the summary. */
+/* Answers every page of @window (answer_page); stops on the summary. */
 static void
 walk_to_summary (GtkWidget  *window,
                  const char *name)
 {
-  HangarCreatorState *state = hangar_domain_creator_get_state (HANGAR_DOMAIN_CREATOR (window));
-  GtkStack *stack = GTK_STACK (test_find_widget (window, GTK_TYPE_STACK, NULL, NULL));
-  gboolean firmware_set = FALSE;
-
-  e2e_assert (e2e_wait_for (e2e_creator_host_ready, state, CONNECT_TIMEOUT),
-              "the window never learnt the host");
-  e2e_assert (hangar_creator_state_get_host_error (state) == NULL, "the host: %s",
-              hangar_creator_state_get_host_error (state));
-  e2e_creator_use_test_virt_type (hangar_creator_state_get_spec (state));
-
-  for (guint step = 0; g_strcmp0 (test_stack_page (window), "summary") != 0; step++)
-    {
-      const char *page = test_stack_page (window);
-      GtkWidget *shown = gtk_stack_get_visible_child (stack);
-
-      e2e_assert (step < 12, "the window went round in circles (on “%s”)", page);
-      g_test_message ("page %s", page);
-      if (g_str_equal (page, "source"))
-        test_choose (test_find_titled (shown, ADW_TYPE_COMBO_ROW, "_Install From"), "Manual Install");
-      else if (g_str_equal (page, "os"))
-        g_signal_emit_by_name (test_find_titled (shown, ADW_TYPE_ACTION_ROW, "_Generic / Unknown"),
-                               "activated");
-      else if (g_str_equal (page, "resources"))
-        e2e_creator_answer_memory (shown, 256);
-      else if (g_str_equal (page, "storage"))
-        e2e_creator_answer_new_disk (shown, host->pool_name, "64");
-      else if (g_str_equal (page, "details"))
-        {
-          GtkWidget *secure_boot = test_find_titled (shown, ADW_TYPE_ACTION_ROW, "_Secure Boot");
-          GtkWidget *tpm = test_find_titled (shown, ADW_TYPE_ACTION_ROW, "Add a _TPM 2.0");
-
-          test_type_text (test_find_titled (shown, ADW_TYPE_ENTRY_ROW, "_Name"), name);
-          test_choose (test_find_titled (shown, ADW_TYPE_COMBO_ROW, "Ne_twork"), "None");
-          /* Offered because libvirt lists OVMF (with a Secure Boot build) and swtpm. */
-          test_choose (test_find_titled (shown, ADW_TYPE_COMBO_ROW, "_Firmware"), "UEFI");
-          e2e_assert (gtk_widget_get_visible (secure_boot), "Secure Boot is not offered with UEFI");
-          e2e_assert (gtk_widget_get_visible (tpm), "no TPM is offered");
-          gtk_switch_set_active (GTK_SWITCH (e2e_creator_find_control (shown, GTK_TYPE_SWITCH, secure_boot)), TRUE);
-          gtk_switch_set_active (GTK_SWITCH (e2e_creator_find_control (shown, GTK_TYPE_SWITCH, tpm)), TRUE);
-          firmware_set = TRUE;
-        }
-      if (g_str_equal (page, "details"))
-        test_save_screenshot (window, "creator-details-uefi");
-      e2e_creator_wait_page_complete (shown, page, CONNECT_TIMEOUT);
-      test_click (test_find_titled (window, GTK_TYPE_BUTTON, "_Forward"));
-    }
+  firmware_set = FALSE;
+  e2e_creator_walk_to_summary (window, answer_page, (gpointer) name);
   e2e_assert (firmware_set, "the window never showed the details page");
   test_save_screenshot (window, "creator-summary-uefi");
-}
-
-/* Closes the window the application opened on the new guest, once its console is
- * known (a console torn down while it starts would warn). */
-static void
-close_guest_window (HangarGuest *guest)
-{
-  HangarGuestWindow *window = NULL;
-  HangarDisplay *display;
-
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (host->app)); l != NULL; l = l->next)
-    if (HANGAR_IS_GUEST_WINDOW (l->data) && hangar_guest_window_get_guest (l->data) == guest)
-      window = l->data;
-  e2e_assert (window != NULL, "no window opened on %s once it was made", guest_name);
-  e2e_assert (e2e_wait_for (display_known, window, CONNECT_TIMEOUT),
-              "the guest window has no graphical console");
-  display = hangar_guest_window_get_display (window);
-  e2e_assert (e2e_wait_for (e2e_display_settled, display, CONNECT_TIMEOUT),
-              "the guest window's console neither showed the guest nor gave up");
-  e2e_display_close (display);
-  gtk_window_destroy (GTK_WINDOW (window));
-  e2e_spin (200);
 }
 
 /* Through the window: made with UEFI, Secure Boot and a TPM, running with its NVRAM
@@ -278,7 +239,7 @@ test_create_start_delete (void)
   e2e_assert (e2e_wait_for (guest_listed, guest_name, LISTED_TIMEOUT),
               "%s is not in Hangar's list of the host's guests", guest_name);
   guest = hangar_connection_find_guest (host->connection, guest_name);
-  close_guest_window (guest);
+  e2e_creator_close_guest_window (host->app, guest);
   volume = g_strconcat (host->pool_dir, "/", guest_name, ".qcow2", NULL);
   e2e_assert (g_file_test (volume, G_FILE_TEST_IS_REGULAR), "the volume %s is missing", volume);
   paths[0] = volume;

@@ -13,11 +13,8 @@
 #include "config.h"
 
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,8 +34,7 @@
 static char *dir;
 static int port;
 static GPid daemon_pid;
-static uid_t nobody_uid;
-static gid_t nobody_gid;
+static E2eUser nobody;
 
 static void
 write_file (const char *name,
@@ -49,7 +45,7 @@ write_file (const char *name,
 
   if (!g_file_set_contents (path, contents, -1, &error))
     g_error ("Cannot write %s: %s", path, error->message);
-  if (chown (path, nobody_uid, nobody_gid) < 0)
+  if (chown (path, nobody.uid, nobody.gid) < 0)
     g_error ("Cannot give %s to nobody: %s", path, g_strerror (errno));
 }
 
@@ -58,7 +54,7 @@ make_dir (const char *name)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
 
-  if (g_mkdir (path, 0700) < 0 || chown (path, nobody_uid, nobody_gid) < 0)
+  if (g_mkdir (path, 0700) < 0 || chown (path, nobody.uid, nobody.gid) < 0)
     g_error ("Cannot make %s for nobody: %s", path, g_strerror (errno));
 }
 
@@ -77,24 +73,13 @@ add_sasl_user (void)
   if (!g_subprocess_communicate_utf8 (process, PASSWORD, NULL, NULL, NULL, &error) ||
       !g_subprocess_get_successful (process))
     g_error ("saslpasswd2 could not add %s: %s", USER, error ? error->message : "it failed");
-  if (chown (db, nobody_uid, nobody_gid) < 0)
+  if (chown (db, nobody.uid, nobody.gid) < 0)
     g_error ("Cannot give %s to nobody: %s", db, g_strerror (errno));
-}
-
-/* In the child, before exec: become nobody, and die with the test. */
-static void
-become_nobody (gpointer data)
-{
-  if (setgroups (0, NULL) < 0 || setgid (nobody_gid) < 0 || setuid (nobody_uid) < 0)
-    _exit (127);
-  /* After setuid, which clears it. */
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
 static void
 start_daemon (void)
 {
-  struct passwd *nobody = getpwnam ("nobody");
   g_autofree char *conf = NULL;
   g_autofree char *sasl = NULL;
   g_autofree char *conf_path = NULL;
@@ -105,12 +90,7 @@ start_daemon (void)
   const char *argv[] = { "libvirtd", "--listen", "-f", NULL, NULL };
   g_autoptr(GError) error = NULL;
 
-  if (geteuid () != 0)
-    g_error ("The test needs root: it runs its libvirtd as nobody");
-  if (nobody == NULL)
-    g_error ("The test needs the user nobody");
-  nobody_uid = nobody->pw_uid;
-  nobody_gid = nobody->pw_gid;
+  nobody = e2e_nobody ();
 
   dir = g_strdup_printf ("%s/hangar-e2e-sasl-%d", g_get_tmp_dir (), (int)getpid ());
   /* The cleaner ends the daemon (its command line names the directory) and removes it. */
@@ -145,7 +125,7 @@ start_daemon (void)
   if (!g_spawn_async (dir, (char **)argv, envp,
                       G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
                       G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                      become_nobody, NULL, &daemon_pid, &error))
+                      e2e_become_nobody, &nobody, &daemon_pid, &error))
     g_error ("Cannot start libvirtd: %s", error->message);
   if (!e2e_wait_for (e2e_tls_port_listens, GINT_TO_POINTER (port), 30000))
     g_error ("The test's libvirtd did not listen on 127.0.0.1:%d within 30 s", port);
