@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include <adwaita.h>
@@ -18,6 +19,7 @@
 #include "hangar-creator-state.h"
 #include "hangar-guest-creator.h"
 #include "hangar-guest-spec.h"
+#include "hangar-install-setup.h"
 #include "test-core-util.h"
 #include "test-creator-util.h"
 #include "test-wizard-util.h"
@@ -148,7 +150,8 @@ test_unattended (void)
   assert_group_named (login);
 
   g_assert_true (gtk_switch_get_active (switch_of (auto_row)));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (login)), ==, g_get_user_name ());
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (login)), ==,
+                   geteuid () == 0 ? "user" : g_get_user_name ());
   /* No password yet: incomplete, but nothing said before Forward. */
   g_assert_false (hangar_creator_page_get_complete (page_of (&fixture)));
   test_assert_field_clean (repeat);
@@ -160,6 +163,9 @@ test_unattended (void)
   test_assert_field_error (login, "Enter the user name");
   test_type_text (login, "Alice Smith");
   test_assert_field_error (login, "lower-case letters");
+  test_type_text (login, "root");
+  test_assert_field_error (login, "“root” is the administrator’s account. Enter the name of a user account for the virtual machine’s user.");
+  g_assert_false (hangar_creator_page_get_complete (page_of (&fixture)));
   test_type_text (login, "alice");
   test_assert_field_clean (login);
 
@@ -455,6 +461,73 @@ test_add_key_file (void)
   g_rmdir (dir);
 }
 
+/* The user name proposed: the desktop's user, as GNOME Boxes does; as root, the user
+ * who became root (sudo, pkexec) or "user" — never "root", a poor account for a new
+ * guest that some installers refuse — and then no full name (root's). */
+static void
+test_default_login (void)
+{
+  g_autofree char *sudo_user = g_strdup (g_getenv ("SUDO_USER"));
+  g_autofree char *pkexec_uid = g_strdup (g_getenv ("PKEXEC_UID"));
+  Fixture fixture = { 0 };
+
+  g_unsetenv ("SUDO_USER");
+  g_unsetenv ("PKEXEC_UID");
+  fixture_open (&fixture);
+  hangar_creator_state_set_source (fixture.state, HANGAR_GUEST_SOURCE_MEDIA);
+  hangar_creator_state_set_os (fixture.state, find_os (&fixture, "debian11"));
+  hangar_creator_page_shown (page_of (&fixture));
+  if (geteuid () == 0)
+    {
+      g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (&fixture, ADW_TYPE_ENTRY_ROW, "_User Name"))),
+                       ==, "user");
+      g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (&fixture, ADW_TYPE_ENTRY_ROW, "_Full Name"))),
+                       ==, "");
+    }
+  else
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (&fixture, ADW_TYPE_ENTRY_ROW, "_User Name"))),
+                     ==, g_get_user_name ());
+  test_creator_page_close (&fixture);
+
+  if (geteuid () == 0)
+    {
+      g_autofree char *login = NULL;
+
+      /* sudo's user; pkexec's, by uid; a name no installer takes is not proposed. */
+      g_setenv ("SUDO_USER", "alice", TRUE);
+      login = hangar_install_setup_default_user_login ();
+      g_assert_cmpstr (login, ==, "alice");
+      g_clear_pointer (&login, g_free);
+      g_setenv ("SUDO_USER", "Alice Smith", TRUE);
+      login = hangar_install_setup_default_user_login ();
+      g_assert_cmpstr (login, ==, "user");
+      g_clear_pointer (&login, g_free);
+      g_unsetenv ("SUDO_USER");
+      g_setenv ("PKEXEC_UID", "0", TRUE);
+      login = hangar_install_setup_default_user_login ();
+      g_assert_cmpstr (login, ==, "user");
+      g_clear_pointer (&login, g_free);
+      g_unsetenv ("PKEXEC_UID");
+
+      g_setenv ("SUDO_USER", "alice", TRUE);
+      fixture_open (&fixture);
+      hangar_creator_state_set_source (fixture.state, HANGAR_GUEST_SOURCE_MEDIA);
+      hangar_creator_state_set_os (fixture.state, find_os (&fixture, "debian11"));
+      hangar_creator_page_shown (page_of (&fixture));
+      g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (&fixture, ADW_TYPE_ENTRY_ROW, "_User Name"))),
+                       ==, "alice");
+      test_creator_page_close (&fixture);
+    }
+  if (sudo_user != NULL)
+    g_setenv ("SUDO_USER", sudo_user, TRUE);
+  else
+    g_unsetenv ("SUDO_USER");
+  if (pkexec_uid != NULL)
+    g_setenv ("PKEXEC_UID", pkexec_uid, TRUE);
+  else
+    g_unsetenv ("PKEXEC_UID");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -469,6 +542,7 @@ main (int   argc,
 
   g_test_add_func ("/creator-setup-page/needed", test_needed);
   g_test_add_func ("/creator-setup-page/unattended", test_unattended);
+  g_test_add_func ("/creator-setup-page/default-login", test_default_login);
   g_test_add_func ("/creator-setup-page/windows", test_windows);
   g_test_add_func ("/creator-setup-page/cloud", test_cloud);
   g_test_add_func ("/creator-setup-page/add-key-file", test_add_key_file);

@@ -530,20 +530,16 @@ test_cidata_edit_honoured (Fixture      *f,
   g_assert_null (strstr (inactive, "cidata.iso"));
 }
 
-/* The disc taken out of the text stays out. */
+/* Takes the <disk> whose source is @source out of the editor's text, as a user would. */
 static void
-test_cidata_removed_honoured (Fixture      *f,
-                              gconstpointer data)
+remove_disk (Fixture    *f,
+             const char *source)
 {
-  g_autofree char *text = NULL;
-  g_autofree char *live = NULL;
-  g_autofree char *inactive = NULL;
+  g_autofree char *text = get_text (f);
   g_autoptr(GString) without = NULL;
   const char *at, *start, *end;
 
-  set_cloud_init (f);
-  text = get_text (f);
-  at = strstr (text, "@hangar-setup@/cidata.iso");
+  at = strstr (text, source);
   g_assert_nonnull (at);
   for (start = at; start > text && !g_str_has_prefix (start, "<disk"); start--)
     ;
@@ -552,6 +548,18 @@ test_cidata_removed_honoured (Fixture      *f,
   g_string_append (without, end);
   replace_all (f, without->str);
   g_assert_false (message_shown (f));
+}
+
+/* The disc taken out of the text stays out. */
+static void
+test_cidata_removed_honoured (Fixture      *f,
+                              gconstpointer data)
+{
+  g_autofree char *live = NULL;
+  g_autofree char *inactive = NULL;
+
+  set_cloud_init (f);
+  remove_disk (f, "@hangar-setup@/cidata.iso");
   create_from_page (f, &live, &inactive);
   g_assert_null (strstr (live, "cidata"));
   g_assert_null (strstr (live, "device='cdrom'"));
@@ -643,6 +651,102 @@ test_unattended_media_note (Fixture      *f,
   g_assert_true (hangar_creator_page_get_complete (f->page));
 }
 
+static gboolean
+catalog_loaded (gpointer catalog)
+{
+  return hangar_os_catalog_get_loaded (catalog);
+}
+
+/* The persistent definition of the guest @name. */
+static char *
+inactive_of (Fixture    *f,
+             const char *name)
+{
+  virDomainPtr domain = virDomainLookupByName (test_raw_connection (f->base.connection), name);
+  char *xml;
+
+  g_assert_nonnull (domain);
+  xml = virDomainGetXMLDesc (domain, VIR_DOMAIN_XML_INACTIVE);
+  virDomainFree (domain);
+  return xml;
+}
+
+/* The earlier pages' answers for Windows 10 installed unattended from its ISO: its
+ * script takes the answers from a disc only, so the page can show it. */
+static void
+set_windows_unattended (Fixture *f)
+{
+  HangarGuestSpec *spec = hangar_creator_state_get_spec (f->base.state);
+  HangarOsCatalog *catalog = hangar_creator_state_get_catalog (f->base.state);
+
+  g_assert_true (test_wait_for (catalog_loaded, catalog, 30000));
+  set_source (f, HANGAR_GUEST_SOURCE_MEDIA);
+  spec->media_path = g_strdup ("/nonexistent/windows.iso");
+  hangar_creator_state_set_os (f->base.state, hangar_os_catalog_find_os (catalog, "win10"));
+  spec->unattended = TRUE;
+  spec->user_login = g_strdup ("ann");
+  spec->user_password = g_strdup ("s3cret");
+  spec->product_key = g_strdup ("ABCDE-FGHIJ-KLMNO-PQRST-UVWXY");
+  hangar_creator_state_set_customize (f->base.state, TRUE);
+  hangar_creator_page_shown (f->page);
+}
+
+/* Windows 10's answers go on a disc whatever the medium holds: the disc is in the
+ * definition with a placeholder, as the cidata one, and the note names the
+ * placeholders, not answers added unseen. */
+static void
+test_shows_answers_disc (Fixture      *f,
+                         gconstpointer data)
+{
+  g_autofree char *text = NULL;
+
+  set_windows_unattended (f);
+  text = get_text (f);
+  g_assert_nonnull (strstr (text, "<source file=\"@hangar-setup@/unattended.iso\"/>"));
+  g_assert_true (note_says (f, "@hangar-setup@"));
+  g_assert_null (strstr (gtk_label_get_label (f->note), "answers"));
+  g_assert_false (message_shown (f));
+  g_assert_true (hangar_creator_page_get_complete (f->page));
+  test_save_screenshot (f->base.window, "creator-xml-page-unattended");
+}
+
+/* The guest starts with the real answers' disc where the page showed it, which its
+ * final definition leaves out. */
+static void
+test_answers_disc_edit_honoured (Fixture      *f,
+                                 gconstpointer data)
+{
+  g_autofree char *live = NULL;
+  g_autofree char *inactive = NULL;
+
+  set_windows_unattended (f);
+  edit (f, "<vcpu", "<description>answers edited</description><vcpu");
+  create_from_page (f, &live, &inactive);
+  g_assert_nonnull (strstr (live, "answers edited"));
+  g_assert_null (strstr (live, "@hangar-setup@"));
+  g_assert_nonnull (strstr (live, "/unattended.iso'"));
+  /* Once installed, the definition keeps the edit, without the answers' disc. */
+  g_free (inactive);
+  inactive = inactive_of (f, "xml-guest");
+  g_assert_nonnull (strstr (inactive, "answers edited"));
+  g_assert_null (strstr (inactive, "unattended.iso"));
+  g_assert_null (strstr (inactive, "@hangar-setup@"));
+}
+
+/* The answers' disc taken out of the text stays out. */
+static void
+test_answers_disc_removed_honoured (Fixture      *f,
+                                    gconstpointer data)
+{
+  g_autofree char *live = NULL;
+  g_autofree char *inactive = NULL;
+
+  set_windows_unattended (f);
+  remove_disk (f, "@hangar-setup@/unattended.iso");
+  create_from_page (f, &live, &inactive);
+  g_assert_null (strstr (live, "unattended.iso"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -668,6 +772,9 @@ main (int   argc,
   ADD ("unknown-placeholder-refused", test_unknown_placeholder_refused);
   ADD ("shows-network-install", test_shows_network_install);
   ADD ("unattended-media-note", test_unattended_media_note);
+  ADD ("shows-answers-disc", test_shows_answers_disc);
+  ADD ("answers-disc-edit-honoured", test_answers_disc_edit_honoured);
+  ADD ("answers-disc-removed-honoured", test_answers_disc_removed_honoured);
 #undef ADD
 
   status = g_test_run ();

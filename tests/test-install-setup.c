@@ -986,6 +986,51 @@ test_creator_cancel (void)
   test_assert_finalized (connection);
 }
 
+/* What Customize shows of unattended answers before creation: a disc where the way is
+ * known (Windows 10's script reads only a disc; a remote medium is never read, so
+ * Fedora's kickstart goes on one), the installer's kernel and initrd for a network
+ * install (Debian's preseed rides in its initrd), and nothing but a sentence where only
+ * a local medium can tell. */
+static void
+test_preview_injection (void)
+{
+  OsinfoDb *db = load_db ();
+  g_autoptr(HangarGuestSpec) spec = user_spec (HANGAR_GUEST_SOURCE_MEDIA);
+  struct {
+    const char *os;
+    HangarGuestSource source;
+    gboolean remote;
+    const char *cdrom;
+    const char *kernel;
+    gboolean unshown;
+  } cases[] = {
+    { "http://microsoft.com/win/10", HANGAR_GUEST_SOURCE_MEDIA, FALSE, "@hangar-setup@/unattended.iso", NULL, FALSE },
+    { "http://fedoraproject.org/fedora/37", HANGAR_GUEST_SOURCE_MEDIA, TRUE, "@hangar-setup@/unattended.iso", NULL, FALSE },
+    { "http://fedoraproject.org/fedora/37", HANGAR_GUEST_SOURCE_MEDIA, FALSE, NULL, NULL, TRUE },
+    { "http://debian.org/debian/11", HANGAR_GUEST_SOURCE_URL, FALSE, NULL, "@hangar-setup@/kernel", FALSE },
+    { NULL, HANGAR_GUEST_SOURCE_MEDIA, TRUE, NULL, NULL, TRUE },
+  };
+
+  spec->unattended = TRUE;
+  spec->media_path = g_strdup ("/var/lib/libvirt/images/install.iso");
+  spec->tree_url = g_strdup ("http://127.0.0.1:9/tree/");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(HangarInstallSetup) preview = NULL;
+      g_autofree char *unshown = NULL;
+
+      g_test_message ("%s from %s, %s", cases[i].os, cases[i].source == HANGAR_GUEST_SOURCE_URL ? "a tree" : "a medium",
+                      cases[i].remote ? "remote" : "local");
+      spec->source = cases[i].source;
+      preview = hangar_install_setup_new_preview (spec, cases[i].os != NULL ? osinfo_db_get_os (db, cases[i].os) : NULL,
+                                                  cases[i].remote, &unshown);
+      g_assert_nonnull (preview);
+      g_assert_cmpstr (hangar_install_setup_get_cdrom (preview), ==, cases[i].cdrom);
+      g_assert_cmpstr (hangar_install_setup_get_kernel (preview), ==, cases[i].kernel);
+      g_assert_true ((unshown != NULL) == cases[i].unshown);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1006,6 +1051,7 @@ main (int   argc,
   g_test_add_func ("/install-setup/unrecognised-medium", test_unrecognised_medium);
   g_test_add_func ("/install-setup/windows-cdrom", test_windows_cdrom);
   g_test_add_func ("/install-setup/remote-media", test_remote_media);
+  g_test_add_func ("/install-setup/preview-injection", test_preview_injection);
   g_test_add_func ("/install-setup/tree-fetch", test_tree_fetch);
   g_test_add_func ("/install-setup/tree-unattended", test_tree_unattended);
   g_test_add_func ("/install-setup/tree-missing", test_tree_missing);

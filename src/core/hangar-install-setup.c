@@ -7,8 +7,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <libxml/tree.h>
@@ -37,6 +39,9 @@ struct _HangarInstallSetup
   char *kernel;
   char *initrd;
   char *cmdline;
+  /* What the preview of Customize was made from (apply_edited makes it again). */
+  OsinfoOs *os;
+  gboolean remote;
 };
 
 OsinfoInstallScript *
@@ -795,6 +800,10 @@ prepare (const HangarGuestSpec *spec,
   self = setup_new (error);
   if (self == NULL)
     return NULL;
+  self->os = spec->os_id != NULL ? osinfo_db_get_os (db, spec->os_id) : NULL;
+  if (self->os != NULL)
+    g_object_ref (self->os);
+  self->remote = remote;
   if (spec->cloud_init && spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE)
     ok = prepare_cloud_init (self, spec, cancellable, error);
   else if (spec->unattended && (spec->source == HANGAR_GUEST_SOURCE_MEDIA
@@ -916,12 +925,37 @@ hangar_install_setup_apply (HangarInstallSetup *self,
 
 /* Before creation (Customize). */
 
+/* How an unattended install will hand its installer the answers, as far as it is known
+ * before creation (prepare_unattended decides): the OS's script's way when it has only
+ * one Hangar uses; a network install's installer is fetched, so its initrd can carry
+ * them; a medium's kernel and initrd are looked for only in a local medium, so a remote
+ * one's answers go on a disc. 0 when only the medium can tell. */
+static OsinfoInstallScriptInjectionMethod
+known_injection (const HangarGuestSpec *spec,
+                 OsinfoOs              *os,
+                 gboolean               remote)
+{
+  OsinfoInstallScript *script = os != NULL ? hangar_install_setup_find_script (os, NULL, NULL) : NULL;
+  guint methods = script != NULL ? osinfo_install_script_get_injection_methods (script) : 0;
+
+  if ((methods & OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_INITRD)
+      && spec->source == HANGAR_GUEST_SOURCE_URL)
+    return OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_INITRD;
+  if ((methods & OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_INITRD) && !remote)
+    return 0;
+  if (methods & OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_CDROM)
+    return OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_CDROM;
+  return 0;
+}
+
 HangarInstallSetup *
 hangar_install_setup_new_preview (const HangarGuestSpec *spec,
                                   OsinfoOs              *os,
+                                  gboolean               remote,
                                   char                 **unshown)
 {
   HangarInstallSetup *self;
+  OsinfoInstallScriptInjectionMethod injection = 0;
 
   g_return_val_if_fail (spec != NULL, NULL);
 
@@ -934,9 +968,13 @@ hangar_install_setup_new_preview (const HangarGuestSpec *spec,
   self->volumes = g_ptr_array_new_with_free_func (free_volume);
   self->volume_paths = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->volume_paths, NULL);
+  if (spec->unattended && spec->source != HANGAR_GUEST_SOURCE_CLOUD_IMAGE)
+    injection = known_injection (spec, os, remote);
   if (spec->cloud_init && spec->source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE)
     self->cdrom = g_strdup (HANGAR_INSTALL_SETUP_PLACEHOLDER "/cidata.iso");
-  else if (spec->source == HANGAR_GUEST_SOURCE_URL)
+  else if (injection == OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_CDROM)
+    self->cdrom = g_strdup (HANGAR_INSTALL_SETUP_PLACEHOLDER "/unattended.iso");
+  if (spec->source == HANGAR_GUEST_SOURCE_URL)
     {
       self->kernel = g_strdup (HANGAR_INSTALL_SETUP_PLACEHOLDER "/kernel");
       self->initrd = g_strdup (HANGAR_INSTALL_SETUP_PLACEHOLDER "/initrd");
@@ -946,9 +984,9 @@ hangar_install_setup_new_preview (const HangarGuestSpec *spec,
     }
   /* Which way an installer takes its answers depends on what the medium holds, read
    * only at creation. */
-  if (unshown != NULL && spec->unattended && spec->source == HANGAR_GUEST_SOURCE_MEDIA)
+  if (unshown != NULL && spec->unattended && injection == 0 && spec->source == HANGAR_GUEST_SOURCE_MEDIA)
     *unshown = g_strdup (_("Added when the virtual machine is created, not shown here: the installation answers, on a disc of their own or in the installer’s kernel and initrd taken from the medium."));
-  else if (unshown != NULL && spec->unattended)
+  else if (unshown != NULL && spec->unattended && injection == 0)
     *unshown = g_strdup (_("Added when the virtual machine is created, not shown here: a disc with the installation answers, if the installer reads them from one."));
   return self;
 }
@@ -1010,7 +1048,7 @@ hangar_install_setup_apply_edited (HangarInstallSetup    *self,
   g_return_val_if_fail (GVIR_CONFIG_IS_DOMAIN (domain), FALSE);
 
   /* What the Customize page showed: the same placeholders, the same parts. */
-  shown = hangar_install_setup_new_preview (spec, NULL, NULL);
+  shown = hangar_install_setup_new_preview (spec, self->os, self->remote, NULL);
 
   devices = gvir_config_domain_get_devices (domain);
   for (GList *l = devices; ok && l != NULL; l = l->next)
@@ -1356,6 +1394,7 @@ hangar_install_setup_free (HangarInstallSetup *self)
   g_free (self->kernel);
   g_free (self->initrd);
   g_free (self->cmdline);
+  g_clear_object (&self->os);
   g_free (self);
 }
 
@@ -1377,7 +1416,44 @@ hangar_install_setup_check_user_login (const char  *login,
                            _("The user name may hold only lower-case letters, digits, “_”, “.” and “-”, start with a letter and be at most 32 characters long."));
       return FALSE;
     }
+  if (g_str_equal (login, "root"))
+    {
+      g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_SETUP,
+                           _("“root” is the administrator’s account. Enter the name of a user account for the virtual machine’s user."));
+      return FALSE;
+    }
   return TRUE;
+}
+
+/* The login of the user who ran sudo or pkexec to become root, or NULL. */
+static char *
+invoking_user (void)
+{
+  const char *sudo_user = g_getenv ("SUDO_USER");
+  const char *pkexec_uid = g_getenv ("PKEXEC_UID");
+  guint64 uid;
+
+  if (sudo_user != NULL && *sudo_user != '\0')
+    return g_strdup (sudo_user);
+  if (pkexec_uid != NULL && g_ascii_string_to_unsigned (pkexec_uid, 10, 1, G_MAXUINT32, &uid, NULL))
+    {
+      struct passwd pwd, *found = NULL;
+      char buf[4096];
+
+      if (getpwuid_r ((uid_t) uid, &pwd, buf, sizeof buf, &found) == 0 && found != NULL)
+        return g_strdup (found->pw_name);
+    }
+  return NULL;
+}
+
+char *
+hangar_install_setup_default_user_login (void)
+{
+  g_autofree char *login = geteuid () == 0 ? invoking_user () : g_strdup (g_get_user_name ());
+
+  if (login == NULL || !hangar_install_setup_check_user_login (login, NULL))
+    return g_strdup ("user");
+  return g_steal_pointer (&login);
 }
 
 gboolean

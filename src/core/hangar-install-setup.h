@@ -99,16 +99,20 @@ void                 hangar_install_setup_apply    (HangarInstallSetup *self,
                                                     GVirConfigDomain   *domain);
 
 /* Customize before install shows what the setup will add with this in place of the
- * paths known only at creation ("@hangar-setup@/cidata.iso", "…/kernel", "…/initrd",
- * and "…/cmdline" for an installer's arguments made with the answers). */
+ * paths known only at creation ("@hangar-setup@/cidata.iso", "…/unattended.iso" for an
+ * installer's answers on a disc, "…/kernel", "…/initrd", and "…/cmdline" for an
+ * installer's arguments made with the answers). */
 #define HANGAR_INSTALL_SETUP_PLACEHOLDER "@hangar-setup@"
 
-/* No files, no blocking: what the setup of @spec will add, with placeholders for its
- * paths (@os, may be NULL, gives a network install's arguments), for
- * hangar_install_setup_apply; NULL when @spec needs no setup. @unshown (may be NULL)
- * gets a sentence naming what only creation can add, or NULL. */
+/* No files, no blocking: what the setup of @spec will add on a host that is @remote or
+ * not, with placeholders for its paths, for hangar_install_setup_apply; NULL when @spec
+ * needs no setup. @os (may be NULL) gives a network install's arguments and, for
+ * unattended answers, its script's way of taking them: a disc is shown where that way
+ * is known before creation. @unshown (may be NULL) gets a sentence naming what only
+ * creation can add, or NULL. */
 HangarInstallSetup  *hangar_install_setup_new_preview (const HangarGuestSpec *spec,
                                                        OsinfoOs              *os,
+                                                       gboolean               remote,
                                                        char                 **unshown);
 /* Like apply, for a definition the user edited from the preview's: its placeholders
  * get the real paths; a part the preview showed and the user removed stays out; a part
@@ -139,9 +143,14 @@ void                 hangar_install_setup_free     (HangarInstallSetup *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarInstallSetup, hangar_install_setup_free)
 
 /* A user name the installers and cloud-init take (as useradd's default rule: a lower-case
- * letter or "_", then lower-case letters, digits, "_", ".", "-"; at most 32). */
+ * letter or "_", then lower-case letters, digits, "_", ".", "-"; at most 32), and not
+ * "root": the account made is a user's, the administrator is asked for apart. */
 gboolean             hangar_install_setup_check_user_login (const char *login,
                                                             GError    **error);
+/* The new guest's user name to propose, as GNOME Boxes does: the desktop's user. When
+ * Hangar runs as root, the user who became root (sudo's SUDO_USER, pkexec's PKEXEC_UID),
+ * else "user"; the same when the name is not one check_user_login takes. */
+char                *hangar_install_setup_default_user_login (void);
 /* A host name: letters, digits and "-" in dot-separated labels of at most 63. */
 gboolean             hangar_install_setup_check_hostname   (const char *hostname,
                                                             GError    **error);

@@ -593,13 +593,15 @@ static void
 hangar_creator_setup_page_init (HangarCreatorSetupPage *self)
 {
   const char *realname = g_get_real_name ();
+  g_autofree char *login = hangar_install_setup_default_user_login ();
 
   self->cancellable = g_cancellable_new ();
   self->filling = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
-  /* The desktop's user, and automatic installation, unless the user says otherwise. */
-  gtk_editable_set_text (GTK_EDITABLE (self->login_row), g_get_user_name ());
-  if (!g_str_equal (realname, "Unknown"))
+  /* The desktop's user, and automatic installation, unless the user says otherwise; the
+   * full name only with the desktop user's own login (root's is "root"). */
+  gtk_editable_set_text (GTK_EDITABLE (self->login_row), login);
+  if (!g_str_equal (realname, "Unknown") && g_str_equal (login, g_get_user_name ()))
     gtk_editable_set_text (GTK_EDITABLE (self->realname_row), realname);
   gtk_switch_set_active (self->auto_switch, TRUE);
   gtk_switch_set_active (self->admin_same_switch, TRUE);

@@ -12,11 +12,13 @@
  * the text.
  *
  * What the install setup adds when the guest is made is shown too, as
- * hangar_install_setup_new_preview gives it: the cidata CD-ROM, a network install's
- * kernel, initrd and arguments, with "@hangar-setup@/…" where the path is known only
- * then. The creator fills those in (hangar_install_setup_apply_edited); a part the user
- * took out stays out. An unattended install's answers depend on what the medium holds:
- * the note line above the editor says they are added at creation. For sources with an
+ * hangar_install_setup_new_preview gives it: the cidata CD-ROM, an unattended install's
+ * answers' disc, a network install's kernel, initrd and arguments, with
+ * "@hangar-setup@/…" where the path is known only then. The creator fills those in
+ * (hangar_install_setup_apply_edited); a part the user took out stays out. Where an
+ * unattended install's way depends on what the medium holds (a local medium whose
+ * installer can read its initrd), the note line above the editor says the answers are
+ * added at creation. For sources with an
  * install phase, the final definition keeps the edits, without the installer's parts. */
 
 #include "config.h"
@@ -244,7 +246,9 @@ build_definition (HangarCreatorXmlPage *self,
       spec->disk_path = g_build_filename (hangar_pool_get_target_path (pool), file, NULL);
     }
   g_clear_pointer (&spec->custom_xml, g_free);
-  setup = hangar_install_setup_new_preview (spec, hangar_creator_state_get_os (state), &unshown);
+  setup = hangar_install_setup_new_preview (spec, hangar_creator_state_get_os (state),
+                                            hangar_connection_uri_is_remote (hangar_connection_get_uri (hangar_creator_state_get_connection (state))),
+                                            &unshown);
   /* A network install boots the installer fetched at creation. */
   if (setup != NULL && hangar_install_setup_get_kernel (setup) != NULL)
     {
