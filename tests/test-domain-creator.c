@@ -553,9 +553,17 @@ test_summary (void)
   test_click (button (window, "_Back"));
   spec->vcpus = 4;
   spec->network = HANGAR_GUEST_SPEC_NETWORK_NONE;
+  /* A host without KVM: the guest is emulated, and the summary says so. */
+  g_free (spec->virt_type);
+  spec->virt_type = g_strdup ("qemu");
   test_click (button (window, "_Forward"));
   g_assert_cmpstr (row_says (window, "CPUs"), ==, "4");
   g_assert_cmpstr (row_says (window, "Network"), ==, "None");
+  {
+    g_autofree char *emulated = g_strdup_printf ("%s, software emulation (no KVM: slower)",
+                                                 hangar_connection_get_title (connection));
+    g_assert_cmpstr (row_says (window, "Host"), ==, emulated);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   test_assert_finalized (window);

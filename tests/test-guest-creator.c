@@ -180,7 +180,7 @@ test_check_bad_input (void)
   g_assert_false (hangar_guest_spec_check (spec, connection, &error));
   g_assert_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_NAME);
   g_assert_cmpstr (error->message, ==,
-                   "The name cannot contain “space” “/” “é”. Use letters, digits and _ . : + - only.");
+                   "The name cannot contain space, “/”, “é”. Use letters, digits, “_”, “.”, “:”, “+” and “-”.");
   g_clear_error (&error);
 
   /* test:///default has a guest named "test". */

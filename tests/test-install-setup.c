@@ -77,7 +77,7 @@ load_db (void)
 }
 
 /* A bootable ISO labelled @volid in @dir with Debian's installer files (kernel and a
- * gzipped initrd). */
+ * gzipped initrd; none when @initrd is NULL). */
 static char *
 make_iso (const char *dir,
           const char *volid,
@@ -96,9 +96,12 @@ make_iso (const char *dir,
 
   g_assert_cmpint (g_mkdir_with_parents (install, 0755), ==, 0);
   g_assert_true (g_file_set_contents (boot, boot_data, sizeof boot_data, &error));
-  g_assert_true (g_file_set_contents (kernel, KERNEL_DATA, -1, &error));
-  g_assert_true (g_file_set_contents (initrd_path, g_bytes_get_data (initrd, NULL),
-                                      g_bytes_get_size (initrd), &error));
+  if (initrd != NULL)
+    {
+      g_assert_true (g_file_set_contents (kernel, KERNEL_DATA, -1, &error));
+      g_assert_true (g_file_set_contents (initrd_path, g_bytes_get_data (initrd, NULL),
+                                          g_bytes_get_size (initrd), &error));
+    }
   g_assert_no_error (error);
   run_tool (argv);
   g_unlink (boot);
@@ -345,6 +348,39 @@ static void
 test_unrecognised_medium (void)
 {
   debian_initrd ("Debian 12.2.0 amd64 n");
+}
+
+/* A medium without the installer the chosen OS keeps on it (Debian's install.amd/):
+ * one sentence that says what to do, not xorriso's whole output; nothing left. */
+static void
+test_medium_without_installer (void)
+{
+  OsinfoDb *db = load_db ();
+  g_autofree char *work = g_build_filename (tmpdir, "no-installer", NULL);
+  g_autoptr(HangarGuestSpec) spec = user_spec (HANGAR_GUEST_SOURCE_MEDIA);
+  g_autoptr(HangarInstallSetup) setup = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *iso = NULL;
+
+  g_assert_cmpint (g_mkdir (work, 0700), ==, 0);
+  iso = make_iso (work, "Debian 11.5.0 amd64 n", NULL);
+  spec->media_path = g_strdup (iso);
+  spec->os_id = g_strdup ("http://debian.org/debian/11");
+  spec->unattended = TRUE;
+
+  setup = hangar_install_setup_prepare (spec, db, NULL, &error);
+  g_assert_null (setup);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message,
+                                   "the medium has no installer where the chosen operating system keeps it (/install.amd/"));
+  assert_contains (error->message, "Choose the operating system of this medium, or turn off Automatic Installation");
+  /* Only xorriso's last line, not its banner. */
+  g_assert_null (strstr (error->message, "\n"));
+
+  g_assert_cmpint (g_unlink (iso), ==, 0);
+  g_assert_cmpint (g_rmdir (work), ==, 0);
+  g_assert_cmpuint (count_entries (tmpdir), ==, 0);
 }
 
 /* A Fedora 37 Server tree (as test-os-catalog's) with its installer's kernel and
@@ -1049,6 +1085,7 @@ main (int   argc,
 
   g_test_add_func ("/install-setup/debian-initrd", test_debian_initrd);
   g_test_add_func ("/install-setup/unrecognised-medium", test_unrecognised_medium);
+  g_test_add_func ("/install-setup/medium-without-installer", test_medium_without_installer);
   g_test_add_func ("/install-setup/windows-cdrom", test_windows_cdrom);
   g_test_add_func ("/install-setup/remote-media", test_remote_media);
   g_test_add_func ("/install-setup/preview-injection", test_preview_injection);

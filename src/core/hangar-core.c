@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <glib/gi18n.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <libvirt-glib/libvirt-glib.h>
@@ -56,6 +57,36 @@ gboolean
 hangar_trace_get_enabled (void)
 {
   return trace_enabled;
+}
+
+char *
+hangar_name_bad_characters (const char *name,
+                            gboolean  (*allowed) (gunichar c))
+{
+  g_autoptr(GString) bad = g_string_new (NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (allowed (c) || g_hash_table_contains (seen, GUINT_TO_POINTER (c)))
+        continue;
+      g_hash_table_add (seen, GUINT_TO_POINTER (c));
+      if (bad->len > 0)
+        g_string_append (bad, ", ");
+      if (c == ' ')
+        g_string_append (bad, _("space"));
+      else if (g_unichar_isspace (c) || !g_unichar_isprint (c))
+        g_string_append_printf (bad, _("the invisible character U+%04X"), c);
+      else
+        {
+          g_string_append (bad, "“");
+          g_string_append_unichar (bad, c);
+          g_string_append (bad, "”");
+        }
+    }
+  return bad->len > 0 ? g_string_free (g_steal_pointer (&bad), FALSE) : NULL;
 }
 
 double

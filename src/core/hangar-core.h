@@ -16,6 +16,10 @@ void     hangar_trace_set_enabled (gboolean enabled);
 gboolean hangar_trace_get_enabled (void);
 /* Seconds since process @pid (0: this process) started, from /proc; -1 if unknown. */
 double   hangar_process_age      (int pid);
+/* The characters of @name (valid UTF-8) that @allowed refuses, each once in the order
+ * typed, as a sentence's list: "space, “/”, “é”"; NULL when there is none. */
+char    *hangar_name_bad_characters (const char *name,
+                                     gboolean  (*allowed) (gunichar c));
 void     hangar_trace            (const char *event,
                                   const char *format,
                                   ...) G_GNUC_PRINTF (2, 3);

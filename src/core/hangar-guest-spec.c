@@ -13,6 +13,7 @@
 #include <libvirt/virterror.h>
 
 #include "hangar-connection-private.h"
+#include "hangar-core.h"
 #include "hangar-guest-spec.h"
 #include "hangar-host-caps.h"
 #include "hangar-install-setup.h"
@@ -121,7 +122,7 @@ gboolean
 hangar_guest_spec_check_name (const char *name,
                               GError    **error)
 {
-  g_autoptr(GString) bad = g_string_new (NULL);
+  g_autofree char *bad = NULL;
 
   if (name == NULL || *name == '\0')
     {
@@ -135,22 +136,12 @@ hangar_guest_spec_check_name (const char *name,
                            _("The name is not valid text. Type it again."));
       return FALSE;
     }
-  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      g_autofree char *shown = NULL;
-
-      if (is_name_char (c))
-        continue;
-      shown = c == ' ' ? g_strdup (_("space")) : g_ucs4_to_utf8 (&c, 1, NULL, NULL, NULL);
-      if (strstr (bad->str, shown) == NULL)
-        g_string_append_printf (bad, "%s“%s”", bad->len > 0 ? " " : "", shown);
-    }
-  if (bad->len > 0)
+  bad = hangar_name_bad_characters (name, is_name_char);
+  if (bad != NULL)
     {
       g_set_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_NAME,
-                   _("The name cannot contain %s. Use letters, digits and _ . : + - only."),
-                   bad->str);
+                   _("The name cannot contain %s. Use letters, digits, “_”, “.”, “:”, “+” and “-”."),
+                   bad);
       return FALSE;
     }
   return TRUE;

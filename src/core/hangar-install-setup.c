@@ -213,7 +213,31 @@ drop_file (HangarInstallSetup *self,
       }
 }
 
-/* Runs a program (xorriso) to the end; its stderr in the error. */
+/* The line of xorriso's @err that says what went wrong (its first FAILURE or SORRY;
+ * the others are its banner, progress and "aborting"); else its last line. */
+static const char *
+tool_problem (char *err)
+{
+  g_auto(GStrv) lines = NULL;
+  const char *last;
+
+  if (err == NULL)
+    return "";
+  g_strstrip (err);
+  lines = g_strsplit (err, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], ": FAILURE :") != NULL || strstr (lines[i], ": SORRY :") != NULL)
+      {
+        char *found = strstr (err, lines[i]);
+
+        found[strlen (lines[i])] = '\0';
+        return found;
+      }
+  last = strrchr (err, '\n');
+  return last != NULL ? last + 1 : err;
+}
+
+/* Runs a program (xorriso) to the end; what went wrong (tool_problem) in the error. */
 static gboolean
 run_tool (const char * const *argv,
           const char          *what,
@@ -242,7 +266,7 @@ run_tool (const char * const *argv,
   if (!g_subprocess_get_successful (process))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not make %s: %s"),
-                   what, err != NULL ? g_strstrip (err) : "");
+                   what, tool_problem (err));
       return FALSE;
     }
   return TRUE;
@@ -460,9 +484,22 @@ extract_boot_files (HangarInstallSetup *self,
 
   self->kernel = add_file (self, "kernel");
   self->initrd = add_file (self, "initrd");
+  g_autoptr(GError) local_error = NULL;
+
   argv[7] = self->kernel;
   argv[10] = self->initrd;
-  return run_tool (argv, _("the installer’s kernel and initrd"), cancellable, error);
+  if (run_tool (argv, _("the installer’s kernel and initrd"), cancellable, &local_error))
+    return TRUE;
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  /* Mostly a medium that is not the OS chosen: its installer is elsewhere. */
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+               _("the medium has no installer where the chosen operating system keeps it (%s, %s). Choose the operating system of this medium, or turn off Automatic Installation (%s)"),
+               kernel_src, initrd_src, local_error->message);
+  return FALSE;
 }
 
 static char *

@@ -13,6 +13,7 @@
 
 #include <libvirt/virterror.h>
 
+#include "hangar-core.h"
 #include "hangar-storage-private.h"
 
 G_DEFINE_QUARK (hangar-storage-error-quark, hangar_storage_error)
@@ -235,8 +236,7 @@ gboolean
 hangar_storage_check_name (const char *name,
                            GError    **error)
 {
-  g_autoptr(GString) bad = NULL;
-  g_autoptr(GHashTable) seen = NULL;
+  g_autofree char *bad = NULL;
 
   if (name == NULL || *name == '\0')
     {
@@ -264,34 +264,12 @@ hangar_storage_check_name (const char *name,
       return FALSE;
     }
 
-  /* Name each illegal character once, in the order typed. */
-  bad = g_string_new (NULL);
-  seen = g_hash_table_new (NULL, NULL);
-  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (is_name_char (c) || g_hash_table_contains (seen, GUINT_TO_POINTER (c)))
-        continue;
-      g_hash_table_add (seen, GUINT_TO_POINTER (c));
-      if (bad->len > 0)
-        g_string_append (bad, ", ");
-      if (c == ' ')
-        g_string_append (bad, _("space"));
-      else if (g_unichar_isspace (c) || !g_unichar_isprint (c))
-        g_string_append_printf (bad, _("the invisible character U+%04X"), c);
-      else
-        {
-          g_string_append (bad, "“");
-          g_string_append_unichar (bad, c);
-          g_string_append (bad, "”");
-        }
-    }
-  if (bad->len > 0)
+  bad = hangar_name_bad_characters (name, is_name_char);
+  if (bad != NULL)
     {
       g_set_error (error, HANGAR_STORAGE_ERROR, HANGAR_STORAGE_ERROR_INVALID_NAME,
                    _("The name cannot contain %s. Use letters, digits, “-”, “_”, “.” and “+”."),
-                   bad->str);
+                   bad);
       return FALSE;
     }
   return TRUE;

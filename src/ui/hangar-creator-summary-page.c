@@ -273,7 +273,16 @@ hangar_creator_summary_page_shown (HangarCreatorPage *page)
     source = with_upload (source, spec, connection, _("the installer’s kernel and initrd are"));
 
   set_row (self->name_row, spec->name);
-  set_row (self->host_row, hangar_connection_get_title (connection));
+  /* Without KVM the guest runs emulated, many times slower: say so where it is
+   * decided. */
+  if (g_strcmp0 (spec->virt_type, "qemu") == 0)
+    {
+      g_autofree char *host = g_strdup_printf (_("%s, software emulation (no KVM: slower)"),
+                                               hangar_connection_get_title (connection));
+      set_row (self->host_row, host);
+    }
+  else
+    set_row (self->host_row, hangar_connection_get_title (connection));
   set_row (self->os_row, os != NULL ? osinfo_product_get_name (OSINFO_PRODUCT (os))
                                     : _("Unknown (generic settings)"));
   set_row (self->source_row, source);
