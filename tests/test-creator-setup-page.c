@@ -213,6 +213,26 @@ test_unattended (void)
   test_type_text (password, "pw-one");
   g_assert_true (hangar_creator_page_get_complete (page_of (&fixture)));
 
+  /* Root's password is the user's unless the user gives one of its own. */
+  {
+    GtkWidget *same = row (&fixture, ADW_TYPE_ACTION_ROW, "A_dministrator Password Same as the User’s");
+    GtkWidget *admin = row (&fixture, ADW_TYPE_PASSWORD_ENTRY_ROW, "Ad_ministrator Password");
+
+    g_assert_true (gtk_widget_is_visible (same));
+    g_assert_true (gtk_switch_get_active (switch_of (same)));
+    g_assert_false (gtk_widget_is_visible (admin));
+    gtk_switch_set_active (switch_of (same), FALSE);
+    g_assert_true (gtk_widget_is_visible (admin));
+    g_assert_false (hangar_creator_page_get_complete (page_of (&fixture)));
+    test_type_text (admin, "root-pw");
+    g_assert_true (hangar_creator_page_get_complete (page_of (&fixture)));
+    hangar_creator_page_apply (page_of (&fixture), spec);
+    g_assert_cmpstr (spec->admin_password, ==, "root-pw");
+    gtk_switch_set_active (switch_of (same), TRUE);
+    hangar_creator_page_apply (page_of (&fixture), spec);
+    g_assert_null (spec->admin_password);
+  }
+
   /* The final check's and the creator's setup errors land here; another page's not. */
   {
     g_autoptr(GError) setup_error = g_error_new_literal (HANGAR_GUEST_SPEC_ERROR,

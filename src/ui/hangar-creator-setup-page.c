@@ -36,7 +36,6 @@ struct _HangarCreatorSetupPage
   /* What the answers are for: a cloud image, or an install script (NULL: none). */
   gboolean cloud;
   OsinfoInstallScript *script;
-  gboolean windows;
   gboolean product_key_wanted;
   gboolean product_key_required;
   guint touched;
@@ -103,7 +102,7 @@ locked (HangarCreatorSetupPage *self)
 static gboolean
 admin_asked (HangarCreatorSetupPage *self)
 {
-  return !self->cloud && self->windows && !gtk_switch_get_active (self->admin_same_switch);
+  return !self->cloud && self->script != NULL && !gtk_switch_get_active (self->admin_same_switch);
 }
 
 /* "$$$$$-$$$$$-…": each $ a letter or digit, the rest as written. */
@@ -232,8 +231,6 @@ refresh (HangarCreatorSetupPage *self)
       && !(osinfo_install_script_get_injection_methods (script) & OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_CDROM))
     script = NULL;
   g_set_object (&self->script, script);
-  self->windows = script != NULL
-                  && osinfo_install_script_get_path_format (script) == OSINFO_PATH_FORMAT_DOS;
   self->product_key_wanted = script != NULL
                              && hangar_install_setup_script_wants (script,
                                                                    OSINFO_INSTALL_CONFIG_PROP_REG_PRODUCTKEY,
@@ -242,7 +239,8 @@ refresh (HangarCreatorSetupPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->auto_group), !self->cloud);
   gtk_widget_set_visible (GTK_WIDGET (self->locked_row), self->cloud);
   gtk_widget_set_visible (GTK_WIDGET (self->keys_group), self->cloud);
-  gtk_widget_set_visible (GTK_WIDGET (self->admin_same_row), !self->cloud && self->windows);
+  /* Every script sets the administrator's password (root's, Administrator's). */
+  gtk_widget_set_visible (GTK_WIDGET (self->admin_same_row), !self->cloud && self->script != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->admin_row), admin_asked (self));
   gtk_widget_set_visible (GTK_WIDGET (self->product_key_row), !self->cloud && self->product_key_wanted);
   /* Focus leaves a field before it turns insensitive (GTK warns otherwise). */
