@@ -526,7 +526,7 @@ test_url (Fixture      *fixture,
     type_and_wait (fixture, row, served, 30000);
     expected = g_strdup_printf ("“%s” is not a distribution tree", served);
     test_assert_field_error (row, expected);
-    test_assert_field_error (row, "Give the URL of a directory that holds a .treeinfo file.");
+    test_assert_field_error (row, "Give the URL of a directory that holds a .treeinfo file, or of Debian’s or Ubuntu’s installer");
     g_assert_false (complete (fixture));
     g_assert_null (hangar_creator_state_get_match (fixture->state));
 
@@ -540,6 +540,39 @@ test_url (Fixture      *fixture,
     hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture->page), spec);
     g_assert_cmpint (spec->source, ==, HANGAR_GUEST_SOURCE_URL);
     g_assert_cmpstr (spec->tree_url, ==, served);
+
+    /* Debian's installer directory on the same mirror: no .treeinfo; bookworm is newer
+     * than the database, whose newest Debian is suggested. */
+    {
+      g_autofree char *images = g_build_filename (fixture->dir, "debian", "dists", "bookworm", "main",
+                                                  "installer-amd64", "current", "images", NULL);
+      g_autofree char *manifest = g_build_filename (images, "MANIFEST", NULL);
+      g_autofree char *debian = g_strconcat (served, "debian/dists/bookworm/main/installer-amd64/", NULL);
+      const HangarOsMatch *match;
+
+      g_assert_cmpint (g_mkdir_with_parents (images, 0700), ==, 0);
+      g_assert_true (g_file_set_contents (manifest, "netboot/debian-installer/amd64\n", -1, NULL));
+      test_type_text (row, "");
+      type_and_wait (fixture, row, debian, 30000);
+      match = hangar_creator_state_get_match (fixture->state);
+      g_assert_nonnull (match);
+      g_assert_true (match->from_family_guess);
+      g_assert_cmpstr (osinfo_os_get_distro (match->os), ==, "debian");
+      {
+        g_autofree char *note = g_strdup_printf ("Suggested: %s (not recognised for sure)", match->name);
+
+        test_assert_field_note (row, "dim-label", note);
+      }
+      g_assert_true (complete (fixture));
+      g_unlink (manifest);
+      for (int i = 0; i < 7; i++)
+        {
+          char *slash = strrchr (images, '/');
+
+          g_assert_cmpint (g_rmdir (images), ==, 0);
+          *slash = '\0';
+        }
+    }
     test_http_stop (server);
   }
 }

@@ -308,7 +308,7 @@ debian_initrd (const char *volid)
     g_assert_true (g_str_has_prefix (text, "070701"));
     assert_contains (text, "preseed.cfg");
     assert_contains (text, "TRAILER!!!");
-    assert_contains (text, "d-i passwd/username alice");
+    assert_contains (text, "d-i passwd/username string alice");
     assert_contains (text, "d-i passwd/user-fullname string Alice Example");
     assert_contains (text, "d-i netcfg/get_hostname string deb-guest");
     assert_contains (text, "d-i partman-auto/disk string /dev/vda");
@@ -511,6 +511,70 @@ test_tree_unattended (void)
   assert_removed (setup, 3);
 
   stop_tree (&tree);
+  g_assert_cmpuint (count_entries (tmpdir), ==, 0);
+}
+
+/* Debian 12's installer directory on a mirror (no .treeinfo; newer than the database:
+ * the user keeps the suggested Debian 11): its netboot kernel and initrd fetched, the
+ * preseed appended to the initrd, and the installer told to take its packages from that
+ * mirror, not its default one. */
+static void
+test_debian_tree_unattended (void)
+{
+  OsinfoDb *db = load_db ();
+  g_autofree char *dir = g_build_filename (tmpdir, "mirror", NULL);
+  const char *installer = "debian/dists/bookworm/main/installer-amd64/current/images/";
+  g_autofree char *manifest = g_strconcat (installer, "MANIFEST", NULL);
+  g_autofree char *linux_path = g_strconcat (installer, "netboot/debian-installer/amd64/linux", NULL);
+  g_autofree char *initrd_path = g_strconcat (installer, "netboot/debian-installer/amd64/initrd.gz", NULL);
+  g_autoptr(GBytes) original = gzip_text ("debian's initrd");
+  g_autoptr(HangarGuestSpec) spec = user_spec (HANGAR_GUEST_SOURCE_URL);
+  g_autoptr(HangarInstallSetup) setup = NULL;
+  g_autoptr(GBytes) appended = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *initrd = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *kernel = NULL;
+  g_autofree char *host = NULL;
+  GSubprocess *server;
+  const char *cmdline;
+  gsize size = 0;
+
+  write_file (dir, manifest, "netboot/debian-installer/amd64/initrd.gz\n", 41);
+  write_file (dir, linux_path, KERNEL_DATA, strlen (KERNEL_DATA));
+  write_file (dir, initrd_path, g_bytes_get_data (original, NULL), g_bytes_get_size (original));
+  server = test_http_serve (dir, &url);
+  spec->tree_url = g_strconcat (url, "debian/dists/bookworm/main/installer-amd64/", NULL);
+  spec->os_id = g_strdup ("http://debian.org/debian/11");
+  spec->unattended = TRUE;
+
+  setup = prepare_ok (spec, db);
+  g_assert_true (g_file_get_contents (hangar_install_setup_get_kernel (setup), &kernel, NULL, &error));
+  g_assert_cmpstr (kernel, ==, KERNEL_DATA);
+  g_assert_true (g_file_get_contents (hangar_install_setup_get_initrd (setup), &initrd, &size, &error));
+  g_assert_cmpuint (size, >, g_bytes_get_size (original));
+  g_assert_cmpmem (initrd, g_bytes_get_size (original), g_bytes_get_data (original, NULL),
+                   g_bytes_get_size (original));
+  appended = gunzip ((const guint8 *) initrd + g_bytes_get_size (original),
+                     size - g_bytes_get_size (original));
+  text = archive_text (appended);
+  assert_contains (text, "preseed.cfg");
+  assert_contains (text, "d-i passwd/username string alice");
+  assert_contains (text, "d-i netcfg/get_hostname string deb-guest");
+  cmdline = hangar_install_setup_get_cmdline (setup);
+  assert_contains (cmdline, "debconf/priority=critical");
+  /* "http://127.0.0.1:PORT/" */
+  host = g_strndup (url + strlen ("http://"), strlen (url) - strlen ("http://") - 1);
+  {
+    g_autofree char *expected = g_strdup_printf ("mirror/country=manual mirror/protocol=http mirror/http/hostname=%s mirror/http/directory=/debian ",
+                                                 host);
+    assert_contains (cmdline, expected);
+  }
+  assert_removed (setup, 3);
+
+  test_http_stop (server);
+  remove_tree (dir);
   g_assert_cmpuint (count_entries (tmpdir), ==, 0);
 }
 
@@ -1092,6 +1156,7 @@ main (int   argc,
   g_test_add_func ("/install-setup/tree-fetch", test_tree_fetch);
   g_test_add_func ("/install-setup/tree-unattended", test_tree_unattended);
   g_test_add_func ("/install-setup/tree-missing", test_tree_missing);
+  g_test_add_func ("/install-setup/debian-tree-unattended", test_debian_tree_unattended);
   g_test_add_func ("/install-setup/cloud-init", test_cloud_init);
   g_test_add_func ("/install-setup/cloud-init-quoting", test_cloud_init_quoting);
   g_test_add_func ("/install-setup/ssh-keys", test_ssh_keys);

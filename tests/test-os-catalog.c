@@ -347,6 +347,118 @@ test_identify_tree_http (void)
   test_assert_finalized (g_steal_pointer (&catalog));
 }
 
+/* Debian-style installer directories, as a mirror has them: bullseye (Debian 11 in the
+ * database), bookworm (newer than the database), sid without images. */
+static const char *const debian_files[] = {
+  "debian/dists/bullseye/main/installer-amd64/current/images/MANIFEST",
+  "debian/dists/bookworm/main/installer-amd64/current/images/MANIFEST",
+  "ubuntu/dists/bionic/main/installer-amd64/current/images/MANIFEST",
+  "debian/dists/sid/main/installer-amd64/README",
+};
+
+static void
+remove_debian_mirror (const char *tmpdir)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (debian_files); i++)
+    {
+      g_autofree char *path = g_build_filename (tmpdir, debian_files[i], NULL);
+
+      g_assert_cmpint (g_unlink (path), ==, 0);
+      /* Its directories, up to the mirror's, while empty. */
+      for (char *slash = strrchr (path, '/'); slash != NULL && strlen (path) > strlen (tmpdir);
+           slash = strrchr (path, '/'))
+        {
+          *slash = '\0';
+          if (strlen (path) > strlen (tmpdir))
+            g_rmdir (path);
+        }
+    }
+  g_assert_cmpint (g_rmdir (tmpdir), ==, 0);
+}
+
+/* Debian's and Ubuntu's installer directories hold no .treeinfo: their layout names the
+ * release (the suite's code name) and where the kernel is. */
+static void
+test_identify_debian_tree (void)
+{
+  g_autofree char *tmpdir = g_dir_make_tmp ("hangar-mirror-XXXXXX", NULL);
+  g_autoptr(HangarOsCatalog) catalog = loaded_catalog ();
+  g_autofree char *url = NULL;
+  GSubprocess *server;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (debian_files); i++)
+    {
+      g_autofree char *path = g_build_filename (tmpdir, debian_files[i], NULL);
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_assert_true (g_file_set_contents (path, "netboot/debian-installer/amd64\n", -1, &error));
+    }
+  server = test_http_serve (tmpdir, &url);
+
+  {
+    g_autofree char *bullseye = g_strconcat (url, "debian/dists/bullseye/main/installer-amd64/", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HangarOsMatch) match = identify_tree (catalog, bullseye, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (match->short_id, ==, "debian11");
+    g_assert_true (match->identified);
+    g_assert_false (match->from_family_guess);
+    g_assert_cmpstr (osinfo_tree_get_architecture (match->tree), ==, "x86_64");
+    g_assert_cmpstr (osinfo_tree_get_kernel_path (match->tree), ==,
+                     "current/images/netboot/debian-installer/amd64/linux");
+    g_assert_cmpstr (osinfo_tree_get_initrd_path (match->tree), ==,
+                     "current/images/netboot/debian-installer/amd64/initrd.gz");
+  }
+  {
+    /* Without the slash at the end, as typed. */
+    g_autofree char *bionic = g_strconcat (url, "ubuntu/dists/bionic/main/installer-amd64", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HangarOsMatch) match = identify_tree (catalog, bionic, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (match->short_id, ==, "ubuntu18.04");
+    g_assert_true (match->identified);
+    g_assert_cmpstr (osinfo_tree_get_kernel_path (match->tree), ==,
+                     "current/images/netboot/ubuntu-installer/amd64/linux");
+  }
+  {
+    /* Debian 12 is newer than Debian 12's osinfo-db: the newest Debian it knows is
+     * suggested, and said to be a guess; the kernel is where Debian's netboot keeps it. */
+    g_autofree char *bookworm = g_strconcat (url, "debian/dists/bookworm/main/installer-amd64/", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HangarOsMatch) match = identify_tree (catalog, bookworm, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (match->os);
+    g_assert_cmpstr (osinfo_os_get_distro (match->os), ==, "debian");
+    g_assert_false (match->identified);
+    g_assert_true (match->from_family_guess);
+    g_assert_nonnull (strstr (match->note, "Debian"));
+    g_assert_cmpstr (osinfo_tree_get_architecture (match->tree), ==, "x86_64");
+    g_assert_cmpstr (osinfo_tree_get_kernel_path (match->tree), ==,
+                     "current/images/netboot/debian-installer/amd64/linux");
+  }
+  {
+    /* The shape of one, without its images: no tree, and the message says what was
+     * looked for. */
+    g_autofree char *sid = g_strconcat (url, "debian/dists/sid/main/installer-amd64/", NULL);
+    g_autoptr(GError) error = NULL;
+    HangarOsMatch *none = identify_tree (catalog, sid, &error);
+
+    g_assert_null (none);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+    g_assert_nonnull (strstr (error->message, "current/images/MANIFEST"));
+    g_assert_nonnull (strstr (error->message, "installer-amd64/)"));
+  }
+
+  test_http_stop (server);
+  remove_debian_mirror (tmpdir);
+  test_assert_finalized (g_steal_pointer (&catalog));
+}
+
 /* The fault injector: a server that accepts connections and never answers. */
 typedef struct {
   GSocketListener *listener;
@@ -610,6 +722,7 @@ main (int   argc,
   g_test_add_func ("/os-catalog/identify-tree", test_identify_tree);
   g_test_add_func ("/os-catalog/identify-tree-http", test_identify_tree_http);
   g_test_add_func ("/os-catalog/tree-silent-server", test_tree_silent_server);
+  g_test_add_func ("/os-catalog/identify-debian-tree", test_identify_debian_tree);
   g_test_add_func ("/os-catalog/list", test_list);
   g_test_add_func ("/os-catalog/defaults", test_defaults);
   g_test_add_func ("/os-catalog/shared-load", test_shared_load);

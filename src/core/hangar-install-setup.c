@@ -15,8 +15,10 @@
 #include <glib/gstdio.h>
 #include <libxml/tree.h>
 
+#include "hangar-fetch.h"
 #include "hangar-guest-private.h"
 #include "hangar-install-setup.h"
+#include "hangar-os-catalog.h"
 #include "hangar-storage-private.h"
 #include "hangar-pool.h"
 #include "hangar-volume-private.h"
@@ -415,14 +417,6 @@ prepare_cloud_init (HangarInstallSetup    *self,
 
 /* Unattended installs. */
 
-/* Copies @location (a local path, file:// or http(s):// URL) to @dest, at most
- * MAX_BOOT_FILE bytes. */
-static gboolean
-fetch (const char   *location,
-       const char   *dest,
-       GCancellable *cancellable,
-       GError      **error);
-
 /* A gzipped newc cpio holding @name with @contents, which the kernel unpacks after the
  * initrd it is appended to (as virt-install injects its scripts). */
 static GBytes *
@@ -553,6 +547,29 @@ new_config (const HangarGuestSpec *spec,
 }
 
 /* The tree URL on the installer's command line, as virt-install passes it. */
+/* The mirror of a Debian or Ubuntu installer directory (http://HOST/debian/dists/…), for
+ * the installer to fetch its packages from the mirror the user named, not its default
+ * one: its preseed keys, on the kernel's command line. */
+static char *
+debian_mirror_arguments (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  g_autofree char *host = NULL;
+  g_autofree char *directory = NULL;
+  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  const char *path = uri != NULL ? g_uri_get_path (uri) : NULL;
+  const char *dists = path != NULL ? strstr (path, "/dists/") : NULL;
+
+  if (dists == NULL || (!g_str_equal (scheme, "http") && !g_str_equal (scheme, "https")))
+    return NULL;
+  host = g_uri_get_port (uri) > 0 ? g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri))
+                                  : g_strdup (g_uri_get_host (uri));
+  directory = dists > path ? g_strndup (path, dists - path) : g_strdup ("/");
+  return g_strdup_printf ("mirror/country=manual mirror/protocol=%s mirror/%s/hostname=%s "
+                          "mirror/%s/directory=%s mirror/%s/proxy=",
+                          scheme, scheme, host, scheme, directory, scheme);
+}
+
 static char *
 tree_arguments (OsinfoOs   *os,
                 const char *url)
@@ -567,6 +584,8 @@ tree_arguments (OsinfoOs   *os,
     return g_strdup_printf ("inst.repo=%s", url);
   if (g_str_equal (distro, "opensuse") || g_str_equal (distro, "sles"))
     return g_strdup_printf ("install=%s", url);
+  if (g_str_equal (distro, "debian") || g_str_equal (distro, "ubuntu"))
+    return debian_mirror_arguments (url);
   return NULL;
 }
 
@@ -597,8 +616,28 @@ fetch_tree_boot_files (HangarInstallSetup    *self,
   initrd_url = g_strconcat (base, initrd, NULL);
   self->kernel = add_file (self, "kernel");
   self->initrd = add_file (self, "initrd");
-  return fetch (kernel_url, self->kernel, cancellable, error)
-         && fetch (initrd_url, self->initrd, cancellable, error);
+  return hangar_fetch_to_file (kernel_url, self->kernel, MAX_BOOT_FILE, cancellable, error)
+         && hangar_fetch_to_file (initrd_url, self->initrd, MAX_BOOT_FILE, cancellable, error);
+}
+
+/* Reads the tree of a network install and fetches its kernel and initrd. A tree the
+ * database does not know (newer than it) is taken as @os's, the OS the user chose. */
+static OsinfoTree *
+read_tree (HangarInstallSetup    *self,
+           const HangarGuestSpec *spec,
+           OsinfoDb              *db,
+           OsinfoOs              *os,
+           GCancellable          *cancellable,
+           GError               **error)
+{
+  g_autoptr(OsinfoTree) tree = hangar_os_tree_read (db, spec->tree_url, cancellable, NULL);
+  g_autoptr(OsinfoOs) tree_os = tree != NULL ? osinfo_tree_get_os (tree) : NULL;
+
+  if (tree != NULL && tree_os == NULL && os != NULL)
+    osinfo_tree_set_os (tree, os);
+  if (!fetch_tree_boot_files (self, spec, tree, cancellable, error))
+    return NULL;
+  return g_steal_pointer (&tree);
 }
 
 /* The other scripts of @script's profile for the same OS, generated next to it. */
@@ -645,6 +684,33 @@ generate_siblings (HangarInstallSetup   *self,
   return TRUE;
 }
 
+/* Debian's preseed in osinfo-db 20221130 (Debian 12's) gives the user's login without
+ * its type ("d-i passwd/username alice"), so the installer ignores it and names the
+ * account after the full name's first word. The type is put in. */
+static gboolean
+repair_preseed (const char  *path,
+                GError     **error)
+{
+  g_autoptr(GRegex) regex = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *repaired = NULL;
+  gsize length;
+  gboolean ok;
+
+  if (!g_str_has_suffix (path, "/preseed.cfg"))
+    return TRUE;
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return FALSE;
+  regex = g_regex_new ("^d-i passwd/username ([^ \t\n]+)$", G_REGEX_MULTILINE, 0, NULL);
+  repaired = g_regex_replace (regex, contents, length, 0, "d-i passwd/username string \\1", 0, error);
+  memset (contents, 0, length);
+  if (repaired == NULL)
+    return FALSE;
+  ok = g_file_set_contents_full (path, repaired, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+  memset (repaired, 0, strlen (repaired));
+  return ok;
+}
+
 static gboolean
 prepare_unattended (HangarInstallSetup    *self,
                     const HangarGuestSpec *spec,
@@ -683,10 +749,8 @@ prepare_unattended (HangarInstallSetup    *self,
     }
   else if (spec->source == HANGAR_GUEST_SOURCE_URL && spec->tree_url != NULL)
     {
-      tree = osinfo_tree_create_from_location (spec->tree_url, cancellable, NULL);
-      if (tree != NULL && !osinfo_db_identify_tree (db, tree))
-        g_clear_object (&tree);
-      if (!fetch_tree_boot_files (self, spec, tree, cancellable, error))
+      tree = read_tree (self, spec, db, os, cancellable, error);
+      if (tree == NULL)
         return FALSE;
     }
   script = hangar_install_setup_find_script (os, media, tree);
@@ -743,6 +807,8 @@ prepare_unattended (HangarInstallSetup    *self,
   script_path = g_file_get_path (output);
   g_ptr_array_add (self->files, g_strdup (script_path));
   g_chmod (script_path, 0600);
+  if (!repair_preseed (script_path, error))
+    return FALSE;
 
   if (method == OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_CDROM)
     {
@@ -849,12 +915,10 @@ prepare (const HangarGuestSpec *spec,
   else if (spec->source == HANGAR_GUEST_SOURCE_URL)
     {
       /* A network install without a script still needs the tree's installer. */
-      g_autoptr(OsinfoTree) tree = osinfo_tree_create_from_location (spec->tree_url, cancellable, NULL);
       OsinfoOs *os = spec->os_id != NULL ? osinfo_db_get_os (db, spec->os_id) : NULL;
+      g_autoptr(OsinfoTree) tree = read_tree (self, spec, db, os, cancellable, error);
 
-      if (tree != NULL && !osinfo_db_identify_tree (db, tree))
-        g_clear_object (&tree);
-      ok = fetch_tree_boot_files (self, spec, tree, cancellable, error);
+      ok = tree != NULL;
       if (ok)
         self->cmdline = tree_arguments (os, spec->tree_url);
     }
@@ -1557,143 +1621,4 @@ hangar_install_setup_check_ssh_keys (const char  *keys,
       return FALSE;
     }
   return TRUE;
-}
-
-/* Fetching the tree's files. */
-
-static gboolean
-fetch_http (GUri         *uri,
-            const char   *dest,
-            guint         redirects,
-            GCancellable *cancellable,
-            GError      **error);
-
-static gboolean
-fetch (const char   *location,
-       const char   *dest,
-       GCancellable *cancellable,
-       GError      **error)
-{
-  g_autoptr(GUri) uri = g_uri_parse (location, G_URI_FLAGS_ENCODED, NULL);
-  g_autoptr(GFile) source = NULL;
-  g_autoptr(GFile) target = g_file_new_for_path (dest);
-
-  if (uri != NULL && (g_str_equal (g_uri_get_scheme (uri), "http")
-                      || g_str_equal (g_uri_get_scheme (uri), "https")))
-    return fetch_http (uri, dest, 0, cancellable, error);
-  source = uri != NULL ? g_file_new_for_uri (location) : g_file_new_for_path (location);
-  return g_file_copy (source, target, G_FILE_COPY_OVERWRITE, cancellable, NULL, NULL, error);
-}
-
-/* A plain HTTP/1.0 GET (no keep-alive, no chunks): enough for distribution mirrors,
- * without a web library for two files. Follows up to 5 redirects. */
-static gboolean
-fetch_http (GUri         *uri,
-            const char   *dest,
-            guint         redirects,
-            GCancellable *cancellable,
-            GError      **error)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
-  g_autoptr(GDataInputStream) input = NULL;
-  g_autoptr(GFile) target = NULL;
-  g_autoptr(GFileOutputStream) output = NULL;
-  g_autofree char *request = NULL;
-  g_autofree char *status = NULL;
-  g_autofree char *location = NULL;
-  g_autofree char *text = g_uri_to_string (uri);
-  const char *path = g_uri_get_path (uri);
-  const char *query = g_uri_get_query (uri);
-  gboolean https = g_str_equal (g_uri_get_scheme (uri), "https");
-  int port = g_uri_get_port (uri);
-  guint64 length = G_MAXUINT64;
-  guint64 copied = 0;
-  int code = 0;
-
-  g_socket_client_set_timeout (client, 30);
-  g_socket_client_set_tls (client, https);
-  connection = g_socket_client_connect_to_host (client, g_uri_get_host (uri),
-                                                port > 0 ? port : (https ? 443 : 80),
-                                                cancellable, error);
-  if (connection == NULL)
-    return FALSE;
-  request = g_strdup_printf ("GET %s%s%s HTTP/1.0\r\nHost: %s\r\nUser-Agent: Hangar\r\n\r\n",
-                             path[0] != '\0' ? path : "/", query != NULL ? "?" : "",
-                             query != NULL ? query : "", g_uri_get_host (uri));
-  if (!g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
-                                  request, strlen (request), NULL, cancellable, error))
-    return FALSE;
-  input = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
-  g_data_input_stream_set_newline_type (input, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
-  status = g_data_input_stream_read_line (input, NULL, cancellable, error);
-  if (status == NULL)
-    return FALSE;
-  if (sscanf (status, "HTTP/%*d.%*d %d", &code) != 1)
-    code = 0;
-  for (;;)
-    {
-      g_autofree char *header = g_data_input_stream_read_line (input, NULL, cancellable, error);
-
-      if (header == NULL)
-        return FALSE;
-      if (header[0] == '\0')
-        break;
-      if (g_ascii_strncasecmp (header, "Content-Length:", 15) == 0)
-        length = g_ascii_strtoull (header + 15, NULL, 10);
-      else if (g_ascii_strncasecmp (header, "Location:", 9) == 0)
-        location = g_strstrip (g_strdup (header + 9));
-    }
-  if (code >= 300 && code < 400 && location != NULL && redirects < 5)
-    {
-      g_autoptr(GUri) next = g_uri_parse_relative (uri, location, G_URI_FLAGS_ENCODED, error);
-      return next != NULL && fetch_http (next, dest, redirects + 1, cancellable, error);
-    }
-  if (code != 200)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   _("Could not fetch %s: the server answered “%s”. Check the address of the installation tree."),
-                   text, status);
-      return FALSE;
-    }
-  if (length != G_MAXUINT64 && length > MAX_BOOT_FILE)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                   _("Could not fetch %s: it is larger than %s, too large for an installer’s file."),
-                   text, "512 MiB");
-      return FALSE;
-    }
-  target = g_file_new_for_path (dest);
-  output = g_file_replace (target, NULL, FALSE, G_FILE_CREATE_PRIVATE, cancellable, error);
-  if (output == NULL)
-    return FALSE;
-  for (;;)
-    {
-      guint8 buffer[65536];
-      gssize got = g_input_stream_read (G_INPUT_STREAM (input), buffer, sizeof buffer,
-                                        cancellable, error);
-      if (got < 0)
-        return FALSE;
-      if (got == 0)
-        break;
-      copied += got;
-      if (copied > MAX_BOOT_FILE)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                       _("Could not fetch %s: it is larger than %s, too large for an installer’s file."),
-                       text, "512 MiB");
-          return FALSE;
-        }
-      if (!g_output_stream_write_all (G_OUTPUT_STREAM (output), buffer, got, NULL,
-                                      cancellable, error))
-        return FALSE;
-    }
-  if (length != G_MAXUINT64 && copied != length)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                   _("Could not fetch %s: the connection ended after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes. Try again."),
-                   text, copied, length);
-      return FALSE;
-    }
-  return g_output_stream_close (G_OUTPUT_STREAM (output), cancellable, error);
 }

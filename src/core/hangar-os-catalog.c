@@ -3,8 +3,10 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
+#include "hangar-fetch.h"
 #include "hangar-os-catalog.h"
 
 #define GIB ((guint64) 1 << 30)
@@ -978,6 +980,146 @@ on_tree_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Distribution trees */
+
+/* Debian's and Ubuntu's architectures, as their installer directories name them, and
+ * libosinfo's. */
+static const struct {
+  const char *debian;
+  const char *osinfo;
+} debian_arches[] = {
+  { "amd64", "x86_64" }, { "i386", "i686" }, { "arm64", "aarch64" }, { "armhf", "armv7l" },
+  { "ppc64el", "ppc64le" }, { "s390x", "s390x" },
+};
+
+/* "dists/SUITE/main/installer-ARCH" of a Debian-style installer directory's URL (its
+ * path's end, without the slash), or NULL. */
+static char *
+debian_tree_key (const char *location)
+{
+  g_autoptr(GRegex) regex = g_regex_new ("(?:^|/)(dists/[^/]+/main/installer-[^/]+)/*$", 0, 0, NULL);
+  g_autoptr(GMatchInfo) info = NULL;
+
+  if (location == NULL || !g_regex_match (regex, location, 0, &info))
+    return NULL;
+  return g_match_info_fetch (info, 1);
+}
+
+/* The OS of the database whose tree is at the same place of a mirror as @key, and that
+ * tree (transfer none both), or NULL. */
+static OsinfoOs *
+find_debian_tree_os (OsinfoDb    *db,
+                     const char  *key,
+                     OsinfoTree **known)
+{
+  g_autoptr(OsinfoOsList) list = osinfo_db_get_os_list (db);
+
+  for (int i = 0; i < osinfo_list_get_length (OSINFO_LIST (list)); i++)
+    {
+      OsinfoOs *os = OSINFO_OS (osinfo_list_get_nth (OSINFO_LIST (list), i));
+      g_autoptr(OsinfoTreeList) trees = osinfo_os_get_tree_list (os);
+
+      for (int j = 0; j < osinfo_list_get_length (OSINFO_LIST (trees)); j++)
+        {
+          OsinfoTree *tree = OSINFO_TREE (osinfo_list_get_nth (OSINFO_LIST (trees), j));
+          g_autofree char *tree_key = debian_tree_key (osinfo_tree_get_url (tree));
+
+          if (g_strcmp0 (tree_key, key) == 0 && osinfo_tree_get_kernel_path (tree) != NULL
+              && osinfo_tree_get_initrd_path (tree) != NULL)
+            {
+              *known = tree;
+              return os;
+            }
+        }
+    }
+  return NULL;
+}
+
+/* A Debian or Ubuntu installer directory (…/dists/bookworm/main/installer-amd64/), which
+ * has no .treeinfo: it is one when its images' MANIFEST is there, as virt-install checks.
+ * Its OS is the database's release whose tree is at that place of a mirror (the suite's
+ * code name); else its treeinfo family names the distribution, for a guess. The kernel
+ * and initrd are where that release keeps them, else where netboot images are. */
+static OsinfoTree *
+read_debian_tree (OsinfoDb      *db,
+                  const char    *location,
+                  const char    *key,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autofree char *base = g_str_has_suffix (location, "/") ? g_strdup (location)
+                                                          : g_strconcat (location, "/", NULL);
+  g_autofree char *manifest = g_strconcat (base, "current/images/MANIFEST", NULL);
+  g_autofree char *lower = g_ascii_strdown (location, -1);
+  g_autoptr(GBytes) bytes = NULL;
+  gboolean ubuntu = strstr (lower, "ubuntu") != NULL;
+  const char *debian_arch = strrchr (key, '-') + 1;
+  const char *arch = NULL;
+  OsinfoTree *known = NULL;
+  OsinfoOs *os;
+  OsinfoTree *tree;
+
+  bytes = hangar_fetch_bytes (manifest, 1 << 20, cancellable, error);
+  if (bytes == NULL)
+    return NULL;
+  os = find_debian_tree_os (db, key, &known);
+  for (gsize i = 0; i < G_N_ELEMENTS (debian_arches); i++)
+    if (g_str_equal (debian_arches[i].debian, debian_arch))
+      arch = debian_arches[i].osinfo;
+  tree = osinfo_tree_new (location, known != NULL ? osinfo_tree_get_architecture (known)
+                                                  : arch != NULL ? arch : debian_arch);
+  osinfo_entity_set_param (OSINFO_ENTITY (tree), OSINFO_TREE_PROP_URL, location);
+  osinfo_entity_set_param (OSINFO_ENTITY (tree), OSINFO_TREE_PROP_TREEINFO_FAMILY,
+                           ubuntu ? "Ubuntu" : "Debian GNU/Linux");
+  if (known != NULL)
+    {
+      osinfo_entity_set_param (OSINFO_ENTITY (tree), OSINFO_TREE_PROP_KERNEL,
+                               osinfo_tree_get_kernel_path (known));
+      osinfo_entity_set_param (OSINFO_ENTITY (tree), OSINFO_TREE_PROP_INITRD,
+                               osinfo_tree_get_initrd_path (known));
+      osinfo_tree_set_os (tree, os);
+    }
+  else
+    {
+      g_autofree char *dir = g_strdup_printf ("current/images/netboot/%s-installer/%s/",
+                                              ubuntu ? "ubuntu" : "debian", debian_arch);
+      g_autofree char *kernel = g_strconcat (dir, "linux", NULL);
+      g_autofree char *initrd = g_strconcat (dir, "initrd.gz", NULL);
+
+      osinfo_entity_set_param (OSINFO_ENTITY (tree), OSINFO_TREE_PROP_KERNEL, kernel);
+      osinfo_entity_set_param (OSINFO_ENTITY (tree), OSINFO_TREE_PROP_INITRD, initrd);
+    }
+  return tree;
+}
+
+OsinfoTree *
+hangar_os_tree_read (OsinfoDb      *db,
+                     const char    *location,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autoptr(OsinfoTree) tree = NULL;
+  g_autoptr(GError) treeinfo_error = NULL;
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (OSINFO_IS_DB (db), NULL);
+  g_return_val_if_fail (location != NULL, NULL);
+
+  tree = osinfo_tree_create_from_location (location, cancellable, &treeinfo_error);
+  if (tree != NULL)
+    {
+      osinfo_db_identify_tree (db, tree);
+      return g_steal_pointer (&tree);
+    }
+  key = debian_tree_key (location);
+  if (key == NULL || g_cancellable_is_cancelled (cancellable))
+    {
+      g_propagate_error (error, g_steal_pointer (&treeinfo_error));
+      return NULL;
+    }
+  return read_debian_tree (db, location, key, cancellable, error);
+}
+
 static gboolean
 on_tree_cancelled_cb (GCancellable *cancellable,
                       gpointer      user_data)
@@ -999,6 +1141,7 @@ identify_tree_worker (GTask        *task,
   g_autoptr(GSource) timer = NULL;
   g_autoptr(GSource) relay = NULL;
   g_autoptr(OsinfoTree) tree = NULL;
+  g_autoptr(OsinfoOs) os = NULL;
   g_autoptr(GError) error = NULL;
   HangarOsMatch *match;
 
@@ -1015,7 +1158,7 @@ identify_tree_worker (GTask        *task,
     }
 
   g_main_context_push_thread_default (context);
-  tree = osinfo_tree_create_from_location (location, bounded, &error);
+  tree = hangar_os_tree_read (self->db, location, bounded, &error);
   g_main_context_pop_thread_default (context);
   g_source_destroy (timer);
   if (relay != NULL)
@@ -1032,14 +1175,15 @@ identify_tree_worker (GTask        *task,
                                  location, HANGAR_OS_CATALOG_TREE_TIMEOUT_S);
       else
         g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                                 _("“%s” is not a distribution tree (%s). Give the URL of a directory that holds a .treeinfo file."),
+                                 _("“%s” is not a distribution tree (%s). Give the URL of a directory that holds a .treeinfo file, or of Debian’s or Ubuntu’s installer (…/dists/bookworm/main/installer-amd64/)."),
                                  location, error->message);
       return;
     }
 
-  if (osinfo_db_identify_tree (self->db, tree))
+  os = osinfo_tree_get_os (tree);
+  if (os != NULL)
     {
-      match = match_new (osinfo_tree_get_os (tree));
+      match = match_new (os);
       match->identified = TRUE;
     }
   else

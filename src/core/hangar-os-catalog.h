@@ -92,8 +92,7 @@ HangarOsMatch   *hangar_os_catalog_identify_media_finish (HangarOsCatalog     *s
                                                           GAsyncResult        *result,
                                                           GError             **error);
 
-/* Reads the .treeinfo of the distribution tree at @location (URL or local path) and
- * names its OS; gives up after HANGAR_OS_CATALOG_TREE_TIMEOUT_S seconds. */
+/* Reads the distribution tree at @location (hangar_os_tree_read) and names its OS; gives up after HANGAR_OS_CATALOG_TREE_TIMEOUT_S seconds. */
 #define HANGAR_OS_CATALOG_TREE_TIMEOUT_S 15
 void             hangar_os_catalog_identify_tree_async  (HangarOsCatalog     *self,
                                                          const char          *location,
@@ -103,6 +102,15 @@ void             hangar_os_catalog_identify_tree_async  (HangarOsCatalog     *se
 HangarOsMatch   *hangar_os_catalog_identify_tree_finish (HangarOsCatalog     *self,
                                                          GAsyncResult        *result,
                                                          GError             **error);
+
+/* Reads the distribution tree at @location (URL or local path): its .treeinfo, else, for
+ * Debian and Ubuntu, whose installer directories (…/dists/SUITE/main/installer-ARCH/)
+ * have none, their layout. The tree's OS is set when @db knows it. Blocking: call from
+ * a worker. */
+OsinfoTree      *hangar_os_tree_read                 (OsinfoDb            *db,
+                                                      const char          *location,
+                                                      GCancellable        *cancellable,
+                                                      GError             **error);
 
 /* A new list of HangarOsEntry sorted by vendor, name (numbers in order), version; without
  * the end-of-life ones unless @include_eol. Empty before the catalog has loaded. */
