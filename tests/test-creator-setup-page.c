@@ -193,6 +193,27 @@ test_unattended (void)
   g_assert_null (spec->product_key);
   g_assert_cmpstr (spec->hostname, ==, "deb-guest");
   g_assert_null (spec->ssh_keys);
+  g_assert_false (spec->minimal_install);
+
+  /* Debian's scripts install a desktop or not: the desktop by default, as GNOME Boxes
+   * and virt-install do. */
+  {
+    GtkWidget *desktop = row (&fixture, ADW_TYPE_ACTION_ROW, "Graphical _Desktop");
+
+    g_assert_true (gtk_widget_is_visible (desktop));
+    g_assert_true (gtk_switch_get_active (switch_of (desktop)));
+    gtk_switch_set_active (switch_of (desktop), FALSE);
+    hangar_creator_page_apply (page_of (&fixture), spec);
+    g_assert_true (spec->minimal_install);
+    gtk_switch_set_active (switch_of (auto_row), FALSE);
+    g_assert_false (gtk_widget_is_sensitive (desktop));
+    hangar_creator_page_apply (page_of (&fixture), spec);
+    g_assert_false (spec->minimal_install);
+    gtk_switch_set_active (switch_of (auto_row), TRUE);
+    gtk_switch_set_active (switch_of (desktop), TRUE);
+    hangar_creator_page_apply (page_of (&fixture), spec);
+    g_assert_false (spec->minimal_install);
+  }
 
   /* Switched off: nothing asked, nothing written, and nothing blocks. */
   gtk_switch_set_active (switch_of (auto_row), FALSE);

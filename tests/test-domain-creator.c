@@ -530,6 +530,7 @@ test_summary (void)
   spec->firmware = HANGAR_GUEST_FIRMWARE_UEFI;
   spec->secure_boot = TRUE;
   spec->unattended = TRUE;
+  spec->minimal_install = TRUE;
   spec->user_login = g_strdup ("ada");
   test_click (button (window, "_Forward"));
 
@@ -539,7 +540,7 @@ test_summary (void)
   g_assert_cmpstr (row_says (window, "Installation Source"), ==,
                    "Installation media “/isos/debian-12.iso”");
   g_assert_cmpstr (row_says (window, "Automatic Installation"), ==,
-                   "Yes, with user “ada”, host name “summed-up”");
+                   "Yes, with user “ada”, host name “summed-up”, without a desktop");
   g_assert_cmpstr (row_says (window, "Memory"), ==, "2.0\u00a0GiB");
   g_assert_cmpstr (row_says (window, "CPUs"), ==, "2");
   g_assert_cmpstr (row_says (window, "Disk"), ==,

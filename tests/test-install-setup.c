@@ -312,6 +312,8 @@ debian_initrd (const char *volid)
     assert_contains (text, "d-i passwd/user-fullname string Alice Example");
     assert_contains (text, "d-i netcfg/get_hostname string deb-guest");
     assert_contains (text, "d-i partman-auto/disk string /dev/vda");
+    /* A desktop unless asked otherwise, as GNOME Boxes and virt-install install. */
+    assert_contains (text, "tasksel tasksel/first multiselect desktop ssh-server");
     assert_contains (text, "s3cret-pw");
   }
   assert_contains (hangar_install_setup_get_cmdline (setup), "debconf/priority=critical");
@@ -548,6 +550,7 @@ test_debian_tree_unattended (void)
   spec->tree_url = g_strconcat (url, "debian/dists/bookworm/main/installer-amd64/", NULL);
   spec->os_id = g_strdup ("http://debian.org/debian/11");
   spec->unattended = TRUE;
+  spec->minimal_install = TRUE;
 
   setup = prepare_ok (spec, db);
   g_assert_true (g_file_get_contents (hangar_install_setup_get_kernel (setup), &kernel, NULL, &error));
@@ -562,6 +565,8 @@ test_debian_tree_unattended (void)
   assert_contains (text, "preseed.cfg");
   assert_contains (text, "d-i passwd/username string alice");
   assert_contains (text, "d-i netcfg/get_hostname string deb-guest");
+  /* Without a desktop: libosinfo's "jeos" profile. */
+  assert_contains (text, "tasksel tasksel/first multiselect standard ssh-server");
   cmdline = hangar_install_setup_get_cmdline (setup);
   assert_contains (cmdline, "debconf/priority=critical");
   /* "http://127.0.0.1:PORT/" */

@@ -89,6 +89,7 @@ typedef struct {
    * who logs in. Passwords live only here and in the generated file; spec_free wipes
    * them. ssh_keys: public keys, one per line (cloud-init). */
   gboolean               unattended;
+  gboolean               minimal_install;  /* without a desktop: libosinfo's "jeos" */
   gboolean               cloud_init;
   char                  *user_login;
   char                  *user_realname;

@@ -49,10 +49,13 @@ struct _HangarInstallSetup
 OsinfoInstallScript *
 hangar_install_setup_find_script (OsinfoOs    *os,
                                   OsinfoMedia *media,
-                                  OsinfoTree  *tree)
+                                  OsinfoTree  *tree,
+                                  gboolean     minimal)
 {
-  const char *profiles[] = { OSINFO_INSTALL_SCRIPT_PROFILE_DESKTOP,
-                             OSINFO_INSTALL_SCRIPT_PROFILE_JEOS };
+  const char *profiles[] = { minimal ? OSINFO_INSTALL_SCRIPT_PROFILE_JEOS
+                                     : OSINFO_INSTALL_SCRIPT_PROFILE_DESKTOP,
+                             minimal ? OSINFO_INSTALL_SCRIPT_PROFILE_DESKTOP
+                                     : OSINFO_INSTALL_SCRIPT_PROFILE_JEOS };
 
   /* A medium the database did not recognise has no OS: libosinfo 1.10's
    * osinfo_media_supports_installer_script would ask a NULL OS for its scripts (a
@@ -101,6 +104,19 @@ hangar_install_setup_find_script (OsinfoOs    *os,
         return found;
     }
   return NULL;
+}
+
+gboolean
+hangar_install_setup_offers_minimal (OsinfoOs    *os,
+                                     OsinfoMedia *media,
+                                     OsinfoTree  *tree)
+{
+  OsinfoInstallScript *desktop = hangar_install_setup_find_script (os, media, tree, FALSE);
+  OsinfoInstallScript *minimal = hangar_install_setup_find_script (os, media, tree, TRUE);
+
+  return desktop != NULL && minimal != NULL
+         && g_strcmp0 (osinfo_install_script_get_profile (desktop),
+                       osinfo_install_script_get_profile (minimal)) != 0;
 }
 
 /* @os's first installer medium for @arch whose kernel and initrd paths are known and
@@ -753,7 +769,7 @@ prepare_unattended (HangarInstallSetup    *self,
       if (tree == NULL)
         return FALSE;
     }
-  script = hangar_install_setup_find_script (os, media, tree);
+  script = hangar_install_setup_find_script (os, media, tree, spec->minimal_install);
   if (script == NULL)
     {
       g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_SETUP,
@@ -1036,7 +1052,7 @@ known_injection (const HangarGuestSpec *spec,
                  OsinfoOs              *os,
                  gboolean               remote)
 {
-  OsinfoInstallScript *script = os != NULL ? hangar_install_setup_find_script (os, NULL, NULL) : NULL;
+  OsinfoInstallScript *script = os != NULL ? hangar_install_setup_find_script (os, NULL, NULL, spec->minimal_install) : NULL;
   guint methods = script != NULL ? osinfo_install_script_get_injection_methods (script) : 0;
 
   if ((methods & OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_INITRD)

@@ -35,12 +35,18 @@ G_BEGIN_DECLS
 typedef struct _HangarInstallSetup HangarInstallSetup;
 
 /* The install script for @os installing from @media or @tree (either or both NULL):
- * the media's own scripts when the media supports them, else the OS's "desktop", then
- * "jeos" profile. NULL when the OS has none, or the media says its installer cannot
- * take one. Transfer none. */
+ * the media's own scripts when the media supports them, else the OS's; of the profile
+ * "desktop", then "jeos" ("jeos" first when @minimal: a system without a desktop).
+ * NULL when the OS has none, or the media says its installer cannot take one.
+ * Transfer none. */
 OsinfoInstallScript *hangar_install_setup_find_script (OsinfoOs    *os,
                                                        OsinfoMedia *media,
-                                                       OsinfoTree  *tree);
+                                                       OsinfoTree  *tree,
+                                                       gboolean     minimal);
+/* Whether the scripts found there install a desktop or not as asked: both profiles. */
+gboolean             hangar_install_setup_offers_minimal (OsinfoOs    *os,
+                                                          OsinfoMedia *media,
+                                                          OsinfoTree  *tree);
 /* Whether @script asks for @param (an OSINFO_INSTALL_CONFIG_PROP_…) at all, and whether
  * it must have it (policy "required"). */
 gboolean             hangar_install_setup_script_wants    (OsinfoInstallScript *script,

@@ -44,6 +44,8 @@ struct _HangarCreatorSetupPage
   AdwPreferencesGroup *auto_group;
   AdwActionRow *auto_row;
   GtkSwitch *auto_switch;
+  AdwActionRow *desktop_row;
+  GtkSwitch *desktop_switch;
   GtkLabel *auto_message;
   AdwPreferencesGroup *user_group;
   AdwEntryRow *login_row;
@@ -211,6 +213,7 @@ refresh (HangarCreatorSetupPage *self)
   HangarGuestSource source;
   const HangarOsMatch *match;
   OsinfoInstallScript *script = NULL;
+  gboolean offers_minimal = FALSE;
 
   /* The template's own settings, before construction is done. */
   if (state == NULL)
@@ -220,9 +223,15 @@ refresh (HangarCreatorSetupPage *self)
 
   self->cloud = source == HANGAR_GUEST_SOURCE_CLOUD_IMAGE;
   if (source == HANGAR_GUEST_SOURCE_MEDIA || source == HANGAR_GUEST_SOURCE_URL)
-    script = hangar_install_setup_find_script (hangar_creator_state_get_os (state),
-                                               match != NULL ? match->media : NULL,
-                                               match != NULL ? match->tree : NULL);
+    {
+      OsinfoOs *os = hangar_creator_state_get_os (state);
+      OsinfoMedia *media = match != NULL ? match->media : NULL;
+      OsinfoTree *tree = match != NULL ? match->tree : NULL;
+
+      script = hangar_install_setup_find_script (os, media, tree,
+                                                 !gtk_switch_get_active (self->desktop_switch));
+      offers_minimal = hangar_install_setup_offers_minimal (os, media, tree);
+    }
   /* A remote host's install medium is never read here: its installer can only be
    * handed a script on a disc of the script's own (uploaded to the host). */
   if (script != NULL && source == HANGAR_GUEST_SOURCE_MEDIA
@@ -237,6 +246,8 @@ refresh (HangarCreatorSetupPage *self)
                                                                    &self->product_key_required);
 
   gtk_widget_set_visible (GTK_WIDGET (self->auto_group), !self->cloud);
+  gtk_widget_set_visible (GTK_WIDGET (self->desktop_row), !self->cloud && script != NULL && offers_minimal);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->desktop_row), answers_asked (self));
   gtk_widget_set_visible (GTK_WIDGET (self->locked_row), self->cloud);
   gtk_widget_set_visible (GTK_WIDGET (self->keys_group), self->cloud);
   /* Every script sets the administrator's password (root's, Administrator's). */
@@ -245,7 +256,10 @@ refresh (HangarCreatorSetupPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->product_key_row), !self->cloud && self->product_key_wanted);
   /* Focus leaves a field before it turns insensitive (GTK warns otherwise). */
   if (!answers_asked (self))
-    move_focus_out (self, GTK_WIDGET (self->user_group), GTK_WIDGET (self->auto_switch));
+    {
+      move_focus_out (self, GTK_WIDGET (self->user_group), GTK_WIDGET (self->auto_switch));
+      move_focus_out (self, GTK_WIDGET (self->desktop_row), GTK_WIDGET (self->auto_switch));
+    }
   if (locked (self))
     {
       move_focus_out (self, GTK_WIDGET (self->password_row), GTK_WIDGET (self->locked_switch));
@@ -434,6 +448,8 @@ hangar_creator_setup_page_apply (HangarCreatorPage *page,
 
   spec->cloud_init = self->cloud;
   spec->unattended = !self->cloud && asked;
+  spec->minimal_install = spec->unattended && gtk_widget_get_visible (GTK_WIDGET (self->desktop_row))
+                          && !gtk_switch_get_active (self->desktop_switch);
   spec->password_locked = asked && locked (self);
   set_secret (&spec->user_login, asked ? text_of (self->login_row) : NULL);
   set_secret (&spec->user_realname, asked ? text_of (self->realname_row) : NULL);
@@ -558,6 +574,8 @@ hangar_creator_setup_page_class_init (HangarCreatorSetupPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorSetupPage, auto_group);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorSetupPage, auto_row);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorSetupPage, auto_switch);
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorSetupPage, desktop_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorSetupPage, desktop_switch);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorSetupPage, auto_message);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorSetupPage, user_group);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorSetupPage, login_row);

@@ -210,6 +210,8 @@ describe_setup (const HangarGuestSpec *spec)
       g_string_printf (text, _("Yes, with user “%s”"), login);
       g_string_append (text, ", ");
       g_string_append_printf (text, _("host name “%s”"), hostname);
+      if (spec->minimal_install)
+        g_string_append_printf (text, ", %s", _("without a desktop"));
       if (spec->product_key != NULL && spec->product_key[0] != '\0')
         g_string_append_printf (text, ", %s", _("with a product key"));
       return g_string_free (text, FALSE);
