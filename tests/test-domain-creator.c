@@ -565,6 +565,14 @@ test_summary (void)
                                                  hangar_connection_get_title (connection));
     g_assert_cmpstr (row_says (window, "Host"), ==, emulated);
   }
+  /* Only an edited definition is mentioned: the rows show the pages' choices. */
+  g_assert_false (gtk_widget_get_visible (test_find_titled (window, ADW_TYPE_ACTION_ROW, "Definition")));
+  test_click (button (window, "_Back"));
+  spec->custom_xml = g_strdup ("<domain type='qemu'/>");
+  test_click (button (window, "_Forward"));
+  g_assert_true (gtk_widget_get_visible (test_find_titled (window, ADW_TYPE_ACTION_ROW, "Definition")));
+  g_assert_cmpstr (row_says (window, "Definition"), ==,
+                   "Edited in Customize: created as you wrote it, which may differ from the rows above");
 
   gtk_window_destroy (GTK_WINDOW (window));
   test_assert_finalized (window);

@@ -31,6 +31,7 @@ struct _HangarCreatorSummaryPage
   AdwActionRow *disk_row;
   AdwActionRow *network_row;
   AdwActionRow *firmware_row;
+  AdwActionRow *definition_row;
 };
 
 G_DEFINE_FINAL_TYPE (HangarCreatorSummaryPage, hangar_creator_summary_page,
@@ -300,6 +301,12 @@ hangar_creator_summary_page_shown (HangarCreatorPage *page)
   set_row (self->disk_row, disk);
   set_row (self->network_row, network);
   set_row (self->firmware_row, firmware);
+  /* The rows say what the pages chose; an edited definition is created as written. */
+  gtk_widget_set_visible (GTK_WIDGET (self->definition_row), spec->custom_xml != NULL);
+  set_row (self->definition_row,
+           spec->custom_xml != NULL
+             ? _("Edited in Customize: created as you wrote it, which may differ from the rows above")
+             : NULL);
 }
 
 /* Create needs the host's arch, machine and virt type in the spec. */
@@ -391,6 +398,7 @@ hangar_creator_summary_page_class_init (HangarCreatorSummaryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorSummaryPage, disk_row);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorSummaryPage, network_row);
   gtk_widget_class_bind_template_child (widget_class, HangarCreatorSummaryPage, firmware_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarCreatorSummaryPage, definition_row);
 }
 
 static void
