@@ -562,6 +562,9 @@ test_details_network (void)
   device_row = test_find_titled (fixture.page, ADW_TYPE_ENTRY_ROW, "_Bridge");
 
   g_assert_cmpstr (combo_text (network_row), ==, "Virtual network “default”");
+  /* Usermode networking is QEMU's: not on the test driver. */
+  g_assert_false (test_combo_offers (network_row, "Usermode networking"));
+  g_assert_true (test_combo_offers (network_row, "Host bridge"));
   /* Shown whole, as the subtitle: beside the title the combo row would cut it. */
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (network_row)), ==,
                    "Virtual network “default”");
@@ -667,6 +670,74 @@ test_details_default_stopped (void)
   network_row = open_details (&fixture);
   g_assert_cmpstr (combo_text (network_row), ==, "Virtual network “aaa-lan”");
   test_creator_page_close (&fixture);
+}
+
+static gboolean
+has_host_caps_error (gpointer data)
+{
+  return hangar_creator_state_get_host_caps_error (data) != NULL;
+}
+
+/* Usermode networking on QEMU hosts only, preselected on a session host and where no
+ * virtual network runs, said in plain words and refused for a network boot. The hosts
+ * are never opened (no QEMU here): the page decides from the URI, and with the host
+ * unasked knows no virtual network — hangar_guest_spec_default_network's other cases
+ * are test-guest-creator's /default-network. */
+static void
+test_details_usermode (void)
+{
+  const char *uris[] = { "qemu:///session", "qemu+ssh://nobody@host.invalid/system" };
+  const char *hint = "Internet access through QEMU; the virtual machine cannot be reached "
+                     "from the host.";
+
+  for (guint i = 0; i < G_N_ELEMENTS (uris); i++)
+    {
+      Fixture fixture = { 0 };
+      g_autoptr(HangarGuestSpec) spec = hangar_guest_spec_new ();
+      GtkWidget *network_row;
+      GtkWidget *popover;
+      GtkWidget *label;
+
+      g_test_message ("%s", uris[i]);
+      fixture.connection = hangar_connection_new (uris[i]);
+      test_creator_page_show (&fixture, hangar_creator_details_page_new, 640, 720);
+      g_assert_true (test_wait_for (has_host_caps_error, fixture.state, 5000));
+      network_row = test_find_titled (fixture.page, ADW_TYPE_COMBO_ROW, "Ne_twork");
+      g_assert_true (test_wait_for (combo_has_items, network_row, 5000));
+
+      g_assert_cmpstr (combo_text (network_row), ==, "Usermode networking");
+      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (network_row)), ==,
+                       "Usermode networking");
+      test_assert_field_note (network_row, "dim-label", hint);
+      hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
+      g_assert_cmpint (spec->network, ==, HANGAR_GUEST_SPEC_NETWORK_USER);
+      g_assert_null (spec->network_name);
+      assert_controls_named (fixture.page);
+
+      /* In the list as it pops up, named for screen readers like the others. */
+      adw_action_row_activate (ADW_ACTION_ROW (network_row));
+      popover = test_find_widget (network_row, GTK_TYPE_POPOVER, NULL, NULL);
+      g_assert_nonnull (popover);
+      g_assert_true (test_wait_for (is_mapped, popover, 5000));
+      label = test_find_widget (popover, GTK_TYPE_LABEL, label_says, "Usermode networking");
+      g_assert_nonnull (label);
+      g_assert_true (test_wait_for (is_mapped, label, 5000));
+      g_assert_cmpfloat (gtk_widget_get_opacity (gtk_widget_get_next_sibling (label)), ==, 1);
+      hangar_test_assert_accessible_names (popover);
+      gtk_popover_popdown (GTK_POPOVER (popover));
+
+      /* A network boot cannot go through it. */
+      hangar_creator_state_set_source (fixture.state, HANGAR_GUEST_SOURCE_PXE);
+      hangar_creator_page_shown (HANGAR_CREATOR_PAGE (fixture.page));
+      test_assert_field_error (network_row, "cannot go through usermode networking");
+      g_assert_false (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+      hangar_creator_state_set_source (fixture.state, HANGAR_GUEST_SOURCE_MANUAL);
+      test_choose (network_row, "None");
+      test_choose (network_row, "Usermode networking");
+      test_assert_field_note (network_row, "dim-label", hint);
+      g_assert_true (is_complete (HANGAR_CREATOR_PAGE (fixture.page)));
+      test_creator_page_close (&fixture);
+    }
 }
 
 static gboolean
@@ -1082,6 +1153,7 @@ main (int   argc,
   g_test_add_func ("/creator-hardware/details/network", test_details_network);
   g_test_add_func ("/creator-hardware/details/network-needed", test_details_network_needed);
   g_test_add_func ("/creator-hardware/details/default-stopped", test_details_default_stopped);
+  g_test_add_func ("/creator-hardware/details/usermode", test_details_usermode);
   g_test_add_func ("/creator-hardware/details/firmware", test_details_firmware);
   g_test_add_func ("/creator-hardware/storage/new-disk", test_storage_new_disk);
   g_test_add_func ("/creator-hardware/storage/existing-and-none", test_storage_existing_and_none);

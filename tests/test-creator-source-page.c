@@ -177,22 +177,6 @@ static const char *const kinds[] = {
   "Cloud Image", "Direct Kernel Boot", "Network Boot (PXE)", "Manual Install",
 };
 
-static gboolean
-offers (GtkWidget  *combo_row,
-        const char *text)
-{
-  GListModel *model = adw_combo_row_get_model (ADW_COMBO_ROW (combo_row));
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
-
-      if (g_str_equal (gtk_string_object_get_string (item), text))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* Each kind shows its own fields alone and sets the state's source; PXE is offered only
  * on system connections; PXE and manual need nothing more. */
 static void
@@ -225,7 +209,7 @@ test_kinds (Fixture      *fixture,
   g_assert_true (gtk_widget_get_visible (entry_row (fixture, "_ISO Image")));
   g_assert_false (complete (fixture));
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-    g_assert_cmpint (offers (kind_row, kinds[i]), ==, !g_str_equal (kinds[i], "Network Boot (PXE)"));
+    g_assert_cmpint (test_combo_offers (kind_row, kinds[i]), ==, !g_str_equal (kinds[i], "Network Boot (PXE)"));
   hangar_test_assert_accessible_names (fixture->window);
   test_save_screenshot (fixture->window, "creator-source-page");
 
@@ -251,7 +235,7 @@ test_kinds (Fixture      *fixture,
   system_page = g_object_ref_sink (hangar_creator_source_page_new (system_state));
   kind_row = test_find_titled (system_page, ADW_TYPE_COMBO_ROW, "_Install From");
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-    g_assert_true (offers (kind_row, kinds[i]));
+    g_assert_true (test_combo_offers (kind_row, kinds[i]));
   test_choose (kind_row, "Network Boot (PXE)");
   g_assert_cmpint (hangar_creator_state_get_source (system_state), ==, HANGAR_GUEST_SOURCE_PXE);
   g_assert_true (hangar_creator_page_get_complete (HANGAR_CREATOR_PAGE (system_page)));
@@ -636,7 +620,7 @@ test_cdrom (Fixture      *fixture,
   };
   virDomainPtr guest;
 
-  g_assert_true (offers (combo_row (fixture, "_Medium"), "CD-ROM Drive"));
+  g_assert_true (test_combo_offers (combo_row (fixture, "_Medium"), "CD-ROM Drive"));
   test_choose (combo_row (fixture, "_Medium"), "CD-ROM Drive");
   g_assert_false (gtk_widget_get_visible (entry_row (fixture, "_ISO Image")));
   if (!test_wait_for (cdrom_read, fixture, 20000))

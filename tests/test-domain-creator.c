@@ -574,6 +574,13 @@ test_summary (void)
   g_assert_cmpstr (row_says (window, "Definition"), ==,
                    "Edited in Customize: created as you wrote it, which may differ from the rows above");
 
+  /* Usermode networking, named with its card. */
+  test_click (button (window, "_Back"));
+  spec->network = HANGAR_GUEST_SPEC_NETWORK_USER;
+  test_click (button (window, "_Forward"));
+  g_assert_cmpstr (row_says (window, "Network"), ==, "Usermode networking, virtio");
+  hangar_test_assert_accessible_names (window);
+
   gtk_window_destroy (GTK_WINDOW (window));
   test_assert_finalized (window);
 }

@@ -24,6 +24,7 @@
 #include "hangar-guest-creator.h"
 #include "hangar-job.h"
 #include "hangar-guest-spec.h"
+#include "hangar-host-caps.h"
 #include "hangar-volume-private.h"
 #include "test-core-util.h"
 
@@ -138,6 +139,19 @@ build_xml (const HangarGuestSpec *spec,
   return gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
 }
 
+/* spec_for's answers with @connection's host filled in. */
+static HangarGuestSpec *
+host_spec_for (HangarConnection *connection,
+               HangarGuestSource source)
+{
+  HangarGuestSpec *spec = spec_for (source);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hangar_guest_spec_fill_host (spec, connection, &error));
+  g_assert_no_error (error);
+  return spec;
+}
+
 /* Tests. */
 
 static void
@@ -220,6 +234,24 @@ test_check_bad_input (void)
   g_assert_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_SOURCE);
   g_assert_cmpstr (error->message, ==, "Choose the installation ISO image or CD-ROM.");
   g_clear_error (&error);
+
+  /* A network boot needs a network that reaches a boot server: usermode's does not. */
+  spec->source = HANGAR_GUEST_SOURCE_PXE;
+  spec->network = HANGAR_GUEST_SPEC_NETWORK_USER;
+  g_assert_false (hangar_guest_spec_check (spec, connection, &error));
+  g_assert_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_SOURCE);
+  g_assert_cmpstr (error->message, ==,
+                   "A network boot (PXE) cannot go through usermode networking: no boot "
+                   "server answers there. Choose a virtual network, a host bridge or macvtap.");
+  g_clear_error (&error);
+  spec->network = HANGAR_GUEST_SPEC_NETWORK_NONE;
+  g_assert_false (hangar_guest_spec_check (spec, connection, &error));
+  g_assert_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_SOURCE);
+  g_assert_true (g_str_has_prefix (error->message, "A network boot (PXE) needs a network"));
+  g_clear_error (&error);
+  spec->network = HANGAR_GUEST_SPEC_NETWORK_VIRTUAL;
+  g_assert_true (hangar_guest_spec_check (spec, connection, &error));
+  g_assert_no_error (error);
 
   hangar_connection_close (connection);
   test_assert_finalized (connection);
@@ -379,7 +411,8 @@ test_every_source (void)
   test_assert_finalized (connection);
 }
 
-/* macvtap on a host interface; UEFI with Secure Boot on (firmware features, SMM) and
+/* macvtap on a host interface, usermode networking (an e1000e card, then virtio); UEFI
+ * with Secure Boot on (firmware features, SMM) and
  * off (said, so libvirt picks no Secure Boot build); a TPM 2.0 emulator, CRB on q35 and
  * TIS elsewhere. Each accepted by the schema and the driver. */
 static void
@@ -388,18 +421,17 @@ test_hardware_choices (void)
   HangarConnection *connection = test_open_connection ("test:///default");
   virConnectPtr conn = test_raw_connection (connection);
 
-  for (guint variant = 0; variant < 2; variant++)
+  for (guint variant = 0; variant < 3; variant++)
     {
-      g_autoptr(HangarGuestSpec) spec = spec_for (HANGAR_GUEST_SOURCE_MANUAL);
-      g_autoptr(GError) error = NULL;
+      g_autoptr(HangarGuestSpec) spec = host_spec_for (connection, HANGAR_GUEST_SOURCE_MANUAL);
       g_autofree char *xml = NULL;
 
       g_test_message ("Variant %u", variant);
-      g_assert_true (hangar_guest_spec_fill_host (spec, connection, &error));
-      g_assert_no_error (error);
-      spec->network = HANGAR_GUEST_SPEC_NETWORK_MACVTAP;
       g_free (spec->network_name);
-      spec->network_name = g_strdup ("eth1");
+      spec->network_name = variant == 0 ? g_strdup ("eth1") : NULL;
+      spec->network = variant == 0 ? HANGAR_GUEST_SPEC_NETWORK_MACVTAP
+                                   : HANGAR_GUEST_SPEC_NETWORK_USER;
+      spec->virtio_net = variant != 1;
       spec->firmware = HANGAR_GUEST_FIRMWARE_UEFI;
       spec->secure_boot = variant == 0;
       spec->tpm = TRUE;
@@ -413,10 +445,20 @@ test_hardware_choices (void)
       assert_driver_accepts (conn, xml);
 
       assert_xpath (xml, "count(/domain/devices/interface)", "1");
-      assert_xpath (xml, "string(/domain/devices/interface/@type)", "direct");
-      assert_xpath (xml, "string(/domain/devices/interface/source/@dev)", "eth1");
-      assert_xpath (xml, "string(/domain/devices/interface/source/@mode)", "bridge");
-      assert_xpath (xml, "string(/domain/devices/interface/model/@type)", "virtio");
+      assert_xpath (xml, "string(/domain/devices/interface/model/@type)",
+                    variant == 1 ? "e1000e" : "virtio");
+      if (variant == 0)
+        {
+          assert_xpath (xml, "string(/domain/devices/interface/@type)", "direct");
+          assert_xpath (xml, "string(/domain/devices/interface/source/@dev)", "eth1");
+          assert_xpath (xml, "string(/domain/devices/interface/source/@mode)", "bridge");
+        }
+      else
+        {
+          /* Usermode: QEMU's own NAT, no source. */
+          assert_xpath (xml, "string(/domain/devices/interface/@type)", "user");
+          assert_xpath (xml, "count(/domain/devices/interface/source)", "0");
+        }
       assert_xpath (xml, "string(/domain/os/@firmware)", "efi");
       assert_xpath (xml, "string(/domain/os/firmware/feature[@name='secure-boot']/@enabled)",
                     variant == 0 ? "yes" : "no");
@@ -440,11 +482,9 @@ test_hardware_choices (void)
 
   {
     /* BIOS and no TPM: neither appears. */
-    g_autoptr(HangarGuestSpec) spec = spec_for (HANGAR_GUEST_SOURCE_MANUAL);
-    g_autoptr(GError) error = NULL;
+    g_autoptr(HangarGuestSpec) spec = host_spec_for (connection, HANGAR_GUEST_SOURCE_MANUAL);
     g_autofree char *xml = NULL;
 
-    g_assert_true (hangar_guest_spec_fill_host (spec, connection, &error));
     spec->secure_boot = TRUE;
     xml = build_xml (spec, HANGAR_DOMAIN_PHASE_FINAL);
     assert_xpath (xml, "count(/domain/os/firmware)", "0");
@@ -454,6 +494,79 @@ test_hardware_choices (void)
 
   hangar_connection_close (connection);
   test_assert_finalized (connection);
+}
+
+static void
+add_network (HangarHostCaps *caps,
+             const char     *name,
+             gboolean        active)
+{
+  HangarHostNetwork *network = g_new0 (HangarHostNetwork, 1);
+
+  network->name = g_strdup (name);
+  network->active = active;
+  g_ptr_array_add (caps->networks, network);
+}
+
+/* The network a new guest gets unless the user chooses: usermode on a session host
+ * even beside a running network; the first running network elsewhere; usermode on a
+ * QEMU host where none runs; none on other drivers. */
+static void
+test_default_network (void)
+{
+  g_autoptr(HangarHostCaps) none = hangar_host_caps_new ();
+  g_autoptr(HangarHostCaps) stopped = hangar_host_caps_new ();
+  g_autoptr(HangarHostCaps) running = hangar_host_caps_new ();
+  static const struct {
+    const char *uri;
+    gboolean qemu;
+    gboolean session;
+  } uris[] = {
+    { "qemu:///system", TRUE, FALSE },
+    { "qemu:///session", TRUE, TRUE },
+    { "qemu+ssh://root@host.example/system", TRUE, FALSE },
+    { "qemu+unix:///session?socket=/tmp/libvirt-sock", TRUE, TRUE },
+    { "test:///default", FALSE, FALSE },
+    { "qemux:///system", FALSE, FALSE },
+    { "lxc:///system", FALSE, FALSE },
+  };
+  static const struct {
+    const char *uri;
+    int caps;                       /* 0 none, 1 stopped, 2 running */
+    HangarGuestSpecNetwork kind;
+    const char *name;
+  } cases[] = {
+    { "qemu:///system", 2, HANGAR_GUEST_SPEC_NETWORK_VIRTUAL, "default" },
+    { "qemu:///system", 1, HANGAR_GUEST_SPEC_NETWORK_USER, NULL },
+    { "qemu:///system", 0, HANGAR_GUEST_SPEC_NETWORK_USER, NULL },
+    { "qemu:///session", 2, HANGAR_GUEST_SPEC_NETWORK_USER, NULL },
+    { "qemu:///session", 0, HANGAR_GUEST_SPEC_NETWORK_USER, NULL },
+    { "qemu+ssh://root@host.example/system", 2, HANGAR_GUEST_SPEC_NETWORK_VIRTUAL, "default" },
+    { "qemu+ssh://root@host.example/system", 1, HANGAR_GUEST_SPEC_NETWORK_USER, NULL },
+    { "test:///default", 2, HANGAR_GUEST_SPEC_NETWORK_VIRTUAL, "default" },
+    { "test:///default", 1, HANGAR_GUEST_SPEC_NETWORK_NONE, NULL },
+  };
+  const HangarHostCaps *caps[] = { none, stopped, running };
+
+  for (guint i = 0; i < G_N_ELEMENTS (uris); i++)
+    {
+      g_test_message ("%s", uris[i].uri);
+      g_assert_cmpint (hangar_connection_uri_is_qemu (uris[i].uri), ==, uris[i].qemu);
+      g_assert_cmpint (hangar_connection_uri_is_session (uris[i].uri), ==, uris[i].session);
+    }
+
+  add_network (stopped, "default", FALSE);
+  add_network (running, "default", TRUE);
+  add_network (running, "isolated", TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *name = "unset";
+
+      g_test_message ("%s, networks %d", cases[i].uri, cases[i].caps);
+      g_assert_cmpint (hangar_guest_spec_default_network (cases[i].uri, caps[cases[i].caps], &name),
+                       ==, cases[i].kind);
+      g_assert_cmpstr (name, ==, cases[i].name);
+    }
 }
 
 static void
@@ -1151,6 +1264,7 @@ main (int   argc,
   g_test_add_func ("/guest-creator/fill-host", test_fill_host);
   g_test_add_func ("/guest-creator/every-source", test_every_source);
   g_test_add_func ("/guest-creator/hardware-choices", test_hardware_choices);
+  g_test_add_func ("/guest-creator/default-network", test_default_network);
   g_test_add_func ("/guest-creator/build-needs", test_build_needs);
   g_test_add_func ("/guest-creator/create", test_create);
   g_test_add_func ("/guest-creator/define-fails", test_define_fails);

@@ -88,9 +88,10 @@ test_type_text (GtkWidget  *row,
   gtk_editable_set_text (GTK_EDITABLE (row), text);
 }
 
-void
-test_choose (GtkWidget  *combo_row,
-             const char *text)
+/* The position of the item of a combo row whose text is @text, or G_MAXUINT. */
+static guint
+combo_find (GtkWidget  *combo_row,
+            const char *text)
 {
   AdwComboRow *combo = ADW_COMBO_ROW (combo_row);
   GListModel *model = adw_combo_row_get_model (combo);
@@ -110,13 +111,28 @@ test_choose (GtkWidget  *combo_row,
       else
         item_text = gtk_string_object_get_string (GTK_STRING_OBJECT (item));
       if (g_strcmp0 (item_text, text) == 0)
-        {
-          adw_combo_row_set_selected (combo, i);
-          return;
-        }
+        return i;
     }
-  g_error ("“%s” has no item “%s”",
-           adw_preferences_row_get_title (ADW_PREFERENCES_ROW (combo_row)), text);
+  return G_MAXUINT;
+}
+
+gboolean
+test_combo_offers (GtkWidget  *combo_row,
+                   const char *text)
+{
+  return combo_find (combo_row, text) != G_MAXUINT;
+}
+
+void
+test_choose (GtkWidget  *combo_row,
+             const char *text)
+{
+  guint i = combo_find (combo_row, text);
+
+  if (i == G_MAXUINT)
+    g_error ("“%s” has no item “%s”",
+             adw_preferences_row_get_title (ADW_PREFERENCES_ROW (combo_row)), text);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (combo_row), i);
 }
 
 GtkLabel *

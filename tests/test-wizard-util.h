@@ -29,6 +29,9 @@ void              test_click             (GtkWidget  *button);
 /* Types @text into an entry row (all of it replaced), as the user would. */
 void              test_type_text         (GtkWidget  *row,
                                           const char *text);
+/* Whether a combo row's list holds an item whose text is @text. */
+gboolean          test_combo_offers      (GtkWidget  *combo_row,
+                                          const char *text);
 /* Selects the item of a combo row whose text is @text; fails the test if none. */
 void              test_choose            (GtkWidget  *combo_row,
                                           const char *text);

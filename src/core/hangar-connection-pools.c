@@ -125,16 +125,14 @@ HangarPoolSpec *
 hangar_connection_default_pool_spec (HangarConnection *self)
 {
   HangarPoolSpec *spec;
-  g_autoptr(GUri) uri = NULL;
 
   g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
 
-  uri = g_uri_parse (self->uri, G_URI_FLAGS_NONE, NULL);
   spec = hangar_pool_spec_new ();
   spec->name = g_strdup ("default");
   spec->type = HANGAR_POOL_TYPE_DIR;
   /* As virt-manager: a session daemon keeps images in the user's data directory. */
-  if (uri != NULL && g_strcmp0 (g_uri_get_path (uri), "/session") == 0)
+  if (hangar_connection_uri_is_session (self->uri))
     spec->target_path = g_build_filename (g_get_user_data_dir (), "libvirt", "images", NULL);
   else
     spec->target_path = g_strdup ("/var/lib/libvirt/images");

@@ -927,6 +927,25 @@ hangar_connection_uri_is_remote (const char *uri)
   return host != NULL && host[0] != '\0';
 }
 
+gboolean
+hangar_connection_uri_is_qemu (const char *uri)
+{
+  g_autoptr(GUri) parsed = uri != NULL ? g_uri_parse (uri, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *scheme = parsed != NULL ? g_uri_get_scheme (parsed) : NULL;
+
+  /* The driver, before any transport ("qemu+ssh"). */
+  return scheme != NULL && g_str_has_prefix (scheme, "qemu")
+         && (scheme[4] == '\0' || scheme[4] == '+');
+}
+
+gboolean
+hangar_connection_uri_is_session (const char *uri)
+{
+  g_autoptr(GUri) parsed = uri != NULL ? g_uri_parse (uri, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  return parsed != NULL && g_strcmp0 (g_uri_get_path (parsed), "/session") == 0;
+}
+
 const char *
 hangar_connection_get_uri (HangarConnection *self)
 {

@@ -49,6 +49,12 @@ const char            *hangar_connection_get_uri          (HangarConnection *sel
  * (qemu+ssh://root@127.0.0.1/system): its libvirtd then sees its own files, not this
  * machine's as Hangar does. */
 gboolean               hangar_connection_uri_is_remote    (const char       *uri);
+/* Whether @uri's driver is QEMU's (qemu:///system, qemu:///session,
+ * qemu+ssh://host/system…). */
+gboolean               hangar_connection_uri_is_qemu      (const char       *uri);
+/* Whether @uri names an unprivileged daemon's host: its path is /session
+ * (qemu:///session, qemu+unix:///session?socket=…). */
+gboolean               hangar_connection_uri_is_session   (const char       *uri);
 const char            *hangar_connection_get_title        (HangarConnection *self);
 HangarConnectionState  hangar_connection_get_state        (HangarConnection *self);
 const char            *hangar_connection_get_state_label  (HangarConnection *self);

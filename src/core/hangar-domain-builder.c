@@ -318,6 +318,9 @@ hangar_domain_builder_build (const HangarGuestSpec *spec,
           gvir_config_domain_interface_bridge_set_source (bridge, spec->network_name);
           interface = GVIR_CONFIG_DOMAIN_INTERFACE (bridge);
         }
+      else if (spec->network == HANGAR_GUEST_SPEC_NETWORK_USER)
+        /* <interface type='user'>: QEMU's own NAT, no source. */
+        interface = GVIR_CONFIG_DOMAIN_INTERFACE (gvir_config_domain_interface_user_new ());
       else
         {
           GVirConfigDomainInterfaceNetwork *network = gvir_config_domain_interface_network_new ();

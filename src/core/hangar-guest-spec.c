@@ -188,8 +188,7 @@ check_source (const HangarGuestSpec *spec,
         message = _("Choose the kernel to boot.");
       break;
     case HANGAR_GUEST_SOURCE_PXE:
-      if (spec->network == HANGAR_GUEST_SPEC_NETWORK_NONE)
-        message = _("A network boot (PXE) needs a network. Choose one.");
+      message = hangar_guest_spec_pxe_network_fault (spec->network);
       break;
     case HANGAR_GUEST_SOURCE_MANUAL:
     default:
@@ -447,6 +446,52 @@ hangar_guest_spec_fill_host (HangarGuestSpec  *spec,
     return FALSE;
   hangar_guest_spec_set_host (spec, caps);
   return TRUE;
+}
+
+HangarGuestSpecNetwork
+hangar_guest_spec_default_network (const char           *uri,
+                                   const HangarHostCaps *caps,
+                                   const char          **network_name)
+{
+  gboolean qemu = hangar_connection_uri_is_qemu (uri);
+
+  *network_name = NULL;
+  /* A session daemon cannot start a virtual network (it needs root): usermode is what
+   * reaches the outside there, as in virt-manager and GNOME Boxes. */
+  if (qemu && hangar_connection_uri_is_session (uri))
+    return HANGAR_GUEST_SPEC_NETWORK_USER;
+  for (guint i = 0; caps != NULL && i < caps->networks->len; i++)
+    {
+      const HangarHostNetwork *network = caps->networks->pdata[i];
+
+      if (network->active)
+        {
+          *network_name = network->name;
+          return HANGAR_GUEST_SPEC_NETWORK_VIRTUAL;
+        }
+    }
+  return qemu ? HANGAR_GUEST_SPEC_NETWORK_USER : HANGAR_GUEST_SPEC_NETWORK_NONE;
+}
+
+const char *
+hangar_guest_spec_pxe_network_fault (HangarGuestSpecNetwork network)
+{
+  switch (network)
+    {
+    case HANGAR_GUEST_SPEC_NETWORK_NONE:
+      return _("A network boot (PXE) needs a network: choose a virtual network, a host "
+               "bridge or macvtap.");
+    case HANGAR_GUEST_SPEC_NETWORK_USER:
+      /* libvirt gives QEMU's own DHCP no boot file or TFTP folder, and the LAN's PXE
+       * server is out of its reach: the guest would find nothing to boot. */
+      return _("A network boot (PXE) cannot go through usermode networking: no boot "
+               "server answers there. Choose a virtual network, a host bridge or macvtap.");
+    case HANGAR_GUEST_SPEC_NETWORK_VIRTUAL:
+    case HANGAR_GUEST_SPEC_NETWORK_BRIDGE:
+    case HANGAR_GUEST_SPEC_NETWORK_MACVTAP:
+    default:
+      return NULL;
+    }
 }
 
 void

@@ -35,6 +35,8 @@ typedef enum {
   HANGAR_GUEST_SPEC_NETWORK_VIRTUAL,     /* a libvirt virtual network: network_name */
   HANGAR_GUEST_SPEC_NETWORK_BRIDGE,      /* a host bridge: network_name */
   HANGAR_GUEST_SPEC_NETWORK_MACVTAP,     /* macvtap on a host interface: network_name */
+  HANGAR_GUEST_SPEC_NETWORK_USER,        /* QEMU's usermode networking (SLIRP): outbound
+                                          * NAT done by QEMU, no root needed */
 } HangarGuestSpecNetwork;
 
 typedef enum {
@@ -154,6 +156,17 @@ gboolean hangar_guest_spec_check      (const HangarGuestSpec *spec,
 gboolean hangar_guest_spec_fill_host  (HangarGuestSpec       *spec,
                                        HangarConnection      *connection,
                                        GError               **error);
+
+/* The network a new guest on the host at @uri gets unless the user chooses another:
+ * usermode on a session daemon's host (qemu:///session); else the first of @caps's
+ * virtual networks that runs ("default" comes first), its name in @network_name; else
+ * usermode where the driver is QEMU's; else none. */
+HangarGuestSpecNetwork hangar_guest_spec_default_network (const char           *uri,
+                                                          const HangarHostCaps *caps,
+                                                          const char          **network_name);
+
+/* Why a network boot (PXE) cannot go through @network, as a sentence, or NULL. */
+const char *hangar_guest_spec_pxe_network_fault (HangarGuestSpecNetwork network);
 
 /* The arch, machine and virt type of @caps (a HangarHostCaps, read already). */
 void     hangar_guest_spec_set_host   (HangarGuestSpec       *spec,

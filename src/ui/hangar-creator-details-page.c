@@ -234,6 +234,8 @@ update (HangarCreatorDetailsPage *self)
   HangarFieldMessageKind device_kind = HANGAR_FIELD_HINT;
   HangarFieldMessageKind network_kind = HANGAR_FIELD_WARNING;
   const char *stopped;
+  const char *pxe_fault;
+  const char *uri = hangar_connection_get_uri (hangar_creator_state_get_connection (get_state (self)));
   const HangarOsDefaults *defaults = hangar_creator_state_get_defaults (get_state (self));
   HangarPool *pool = disk_pool (self);
   gboolean needs_device = choice != NULL && (choice->kind == HANGAR_GUEST_SPEC_NETWORK_BRIDGE
@@ -269,7 +271,17 @@ update (HangarCreatorDetailsPage *self)
   hangar_field_set_message (GTK_WIDGET (self->volume_row), self->volume_message,
                             HANGAR_FIELD_ERROR, volume_text);
 
-  if (choice != NULL && choice->kind == HANGAR_GUEST_SPEC_NETWORK_VIRTUAL)
+  /* A network boot refused here would be refused at Create, on the source's page: say
+   * it here, where the network is chosen. */
+  if (choice != NULL
+      && hangar_creator_state_get_source (get_state (self)) == HANGAR_GUEST_SOURCE_PXE
+      && (pxe_fault = hangar_guest_spec_pxe_network_fault (choice->kind)) != NULL)
+    {
+      ok = FALSE;
+      network_kind = HANGAR_FIELD_ERROR;
+      network_text = g_strdup (pxe_fault);
+    }
+  else if (choice != NULL && choice->kind == HANGAR_GUEST_SPEC_NETWORK_VIRTUAL)
     {
       const HangarHostNetwork *network = hangar_host_caps_find_network (self->caps, choice->network);
 
@@ -277,26 +289,31 @@ update (HangarCreatorDetailsPage *self)
         network_text = g_strdup_printf (_("The network “%s” is stopped: the virtual machine "
                                           "cannot start until it runs."), choice->network);
     }
-  else if (choice != NULL && choice->kind == HANGAR_GUEST_SPEC_NETWORK_NONE)
+  else if (choice != NULL && choice->kind == HANGAR_GUEST_SPEC_NETWORK_USER)
     {
-      /* A network boot without a network would be refused at Create, on the source's
-       * page: say it here, where the network is chosen. */
-      if (hangar_creator_state_get_source (get_state (self)) == HANGAR_GUEST_SOURCE_PXE)
-        {
-          ok = FALSE;
-          network_kind = HANGAR_FIELD_ERROR;
-          network_text = g_strdup (_("A network boot (PXE) needs a network: choose a virtual "
-                                     "network, a host bridge or macvtap."));
-        }
-      /* None was preselected because no virtual network runs: say why. */
-      else if (!self->network_touched && (stopped = first_stopped_network (self)) != NULL)
-        {
-          network_kind = HANGAR_FIELD_HINT;
-          network_text = g_strdup_printf (_("No virtual network runs on the host, so the "
-                                            "virtual machine gets none. To connect it, start "
-                                            "“%s” on the host (virsh net-start %s) and "
-                                            "choose it here."), stopped, stopped);
-        }
+      network_kind = HANGAR_FIELD_HINT;
+      /* Preselected because no virtual network runs: say how to have one (a session
+       * daemon cannot start one). */
+      if (!self->network_touched && !hangar_connection_uri_is_session (uri)
+          && (stopped = first_stopped_network (self)) != NULL)
+        network_text = g_strdup_printf (_("Internet access through QEMU; the virtual machine "
+                                          "cannot be reached from the host. No virtual "
+                                          "network runs on the host: to use one, start "
+                                          "“%s” on the host (virsh net-start %s) and choose "
+                                          "it here."), stopped, stopped);
+      else
+        network_text = g_strdup (_("Internet access through QEMU; the virtual machine "
+                                   "cannot be reached from the host."));
+    }
+  /* None was preselected because no virtual network runs: say why. */
+  else if (choice != NULL && choice->kind == HANGAR_GUEST_SPEC_NETWORK_NONE
+           && !self->network_touched && (stopped = first_stopped_network (self)) != NULL)
+    {
+      network_kind = HANGAR_FIELD_HINT;
+      network_text = g_strdup_printf (_("No virtual network runs on the host, so the "
+                                        "virtual machine gets none. To connect it, start "
+                                        "“%s” on the host (virsh net-start %s) and "
+                                        "choose it here."), stopped, stopped);
     }
   /* Without the host's answer no virtual network is known: say why. */
   if (network_text == NULL)
@@ -395,10 +412,25 @@ apply_defaults (HangarCreatorDetailsPage *self)
 }
 
 static void
+append_choice (HangarCreatorDetailsPage *self,
+               GPtrArray                *labels,
+               HangarGuestSpecNetwork    kind,
+               const char               *label)
+{
+  NetworkChoice choice = { kind, NULL };
+
+  g_array_append_val (self->choices, choice);
+  g_ptr_array_add (labels, g_strdup (label));
+}
+
+static void
 fill_networks (HangarCreatorDetailsPage *self)
 {
+  const char *uri = hangar_connection_get_uri (hangar_creator_state_get_connection (get_state (self)));
+  const char *default_network;
+  HangarGuestSpecNetwork default_kind = hangar_guest_spec_default_network (uri, self->caps,
+                                                                           &default_network);
   guint selected = 0;
-  gboolean have_selected = FALSE;
   NetworkChoice choice;
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
 
@@ -413,25 +445,22 @@ fill_networks (HangarCreatorDetailsPage *self)
       g_ptr_array_add (labels, network->active
                                ? g_strdup_printf (_("Virtual network “%s”"), network->name)
                                : g_strdup_printf (_("Virtual network “%s” (stopped)"), network->name));
-      /* "default" when it runs (it comes first), else the first network that runs. */
-      if (network->active && !have_selected)
-        {
-          selected = i;
-          have_selected = TRUE;
-        }
     }
-  choice.network = NULL;
-  choice.kind = HANGAR_GUEST_SPEC_NETWORK_BRIDGE;
-  g_array_append_val (self->choices, choice);
-  g_ptr_array_add (labels, g_strdup (_("Host bridge")));
-  choice.kind = HANGAR_GUEST_SPEC_NETWORK_MACVTAP;
-  g_array_append_val (self->choices, choice);
-  g_ptr_array_add (labels, g_strdup (_("Macvtap on a host interface")));
-  choice.kind = HANGAR_GUEST_SPEC_NETWORK_NONE;
-  g_array_append_val (self->choices, choice);
-  g_ptr_array_add (labels, g_strdup (_("None")));
-  if (!have_selected)
-    selected = self->choices->len - 1;
+  /* QEMU's own networking, wherever QEMU runs the guests. */
+  if (hangar_connection_uri_is_qemu (uri))
+    append_choice (self, labels, HANGAR_GUEST_SPEC_NETWORK_USER, _("Usermode networking"));
+  append_choice (self, labels, HANGAR_GUEST_SPEC_NETWORK_BRIDGE, _("Host bridge"));
+  append_choice (self, labels, HANGAR_GUEST_SPEC_NETWORK_MACVTAP, _("Macvtap on a host interface"));
+  append_choice (self, labels, HANGAR_GUEST_SPEC_NETWORK_NONE, _("None"));
+  /* "default" when it runs (it comes first), else the first network that runs; on a
+   * session host, or with none running, usermode where offered, else None. */
+  for (guint i = 0; i < self->choices->len; i++)
+    {
+      const NetworkChoice *item = &g_array_index (self->choices, NetworkChoice, i);
+
+      if (item->kind == default_kind && g_strcmp0 (item->network, default_network) == 0)
+        selected = i;
+    }
   g_ptr_array_add (labels, NULL);
 
   self->filling = TRUE;
@@ -657,7 +686,8 @@ hangar_creator_details_page_apply (HangarCreatorPage *page,
   spec->network = choice != NULL ? choice->kind : HANGAR_GUEST_SPEC_NETWORK_NONE;
   if (spec->network == HANGAR_GUEST_SPEC_NETWORK_VIRTUAL)
     spec->network_name = g_strdup (choice->network);
-  else if (spec->network != HANGAR_GUEST_SPEC_NETWORK_NONE)
+  else if (spec->network == HANGAR_GUEST_SPEC_NETWORK_BRIDGE
+           || spec->network == HANGAR_GUEST_SPEC_NETWORK_MACVTAP)
     spec->network_name = g_steal_pointer (&device);
   spec->firmware = uefi_selected (self) ? HANGAR_GUEST_FIRMWARE_UEFI : HANGAR_GUEST_FIRMWARE_BIOS;
   spec->secure_boot = gtk_widget_get_visible (GTK_WIDGET (self->secure_boot_row))

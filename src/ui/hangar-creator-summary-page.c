@@ -143,6 +143,9 @@ describe_network (const HangarGuestSpec *spec)
       return g_strdup_printf (_("Bridge “%s”, %s"), name, model);
     case HANGAR_GUEST_SPEC_NETWORK_MACVTAP:
       return g_strdup_printf (_("Host interface “%s” (macvtap), %s"), name, model);
+    case HANGAR_GUEST_SPEC_NETWORK_USER:
+      /* Translators: "Usermode networking, virtio" (the card's model) */
+      return g_strdup_printf (_("Usermode networking, %s"), model);
     case HANGAR_GUEST_SPEC_NETWORK_NONE:
     default:
       return g_strdup (_("None"));
