@@ -579,6 +579,11 @@ test_summary (void)
   spec->network = HANGAR_GUEST_SPEC_NETWORK_USER;
   test_click (button (window, "_Forward"));
   g_assert_cmpstr (row_says (window, "Network"), ==, "Usermode networking, virtio");
+  /* The card the definition gets: e1000e without virtio. */
+  test_click (button (window, "_Back"));
+  spec->virtio_net = FALSE;
+  test_click (button (window, "_Forward"));
+  g_assert_cmpstr (row_says (window, "Network"), ==, "Usermode networking, e1000e");
   hangar_test_assert_accessible_names (window);
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -676,7 +681,7 @@ test_summary_sources (void)
           g_assert_true (row == NULL || !gtk_widget_get_visible (row));
         }
       g_assert_cmpstr (row_says (window, "Disk"), ==, cases[i].disk_says);
-      g_assert_cmpstr (row_says (window, "Network"), ==, "Bridge “br0”, e1000");
+      g_assert_cmpstr (row_says (window, "Network"), ==, "Bridge “br0”, e1000e");
       hangar_test_assert_accessible_names (window);
       gtk_window_destroy (GTK_WINDOW (window));
       test_assert_finalized (window);

@@ -307,7 +307,7 @@ hangar_domain_builder_build (const HangarGuestSpec *spec,
                                   GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW));
 
   if (spec->network == HANGAR_GUEST_SPEC_NETWORK_MACVTAP)
-    add_device (domain, new_macvtap (spec->network_name, spec->virtio_net ? "virtio" : "e1000e"));
+    add_device (domain, new_macvtap (spec->network_name, hangar_guest_spec_net_model (spec)));
   else if (spec->network != HANGAR_GUEST_SPEC_NETWORK_NONE)
     {
       GVirConfigDomainInterface *interface;
@@ -327,7 +327,7 @@ hangar_domain_builder_build (const HangarGuestSpec *spec,
           gvir_config_domain_interface_network_set_source (network, spec->network_name);
           interface = GVIR_CONFIG_DOMAIN_INTERFACE (network);
         }
-      gvir_config_domain_interface_set_model (interface, spec->virtio_net ? "virtio" : "e1000e");
+      gvir_config_domain_interface_set_model (interface, hangar_guest_spec_net_model (spec));
       add_device (domain, interface);
     }
 

@@ -474,6 +474,13 @@ hangar_guest_spec_default_network (const char           *uri,
 }
 
 const char *
+hangar_guest_spec_net_model (const HangarGuestSpec *spec)
+{
+  g_return_val_if_fail (spec != NULL, NULL);
+  return spec->virtio_net ? "virtio" : "e1000e";
+}
+
+const char *
 hangar_guest_spec_pxe_network_fault (HangarGuestSpecNetwork network)
 {
   switch (network)

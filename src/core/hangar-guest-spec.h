@@ -165,6 +165,10 @@ HangarGuestSpecNetwork hangar_guest_spec_default_network (const char           *
                                                           const HangarHostCaps *caps,
                                                           const char          **network_name);
 
+/* The network card's model in the definition: "virtio" when the OS has the driver
+ * (virtio_net), else "e1000e". */
+const char *hangar_guest_spec_net_model (const HangarGuestSpec *spec);
+
 /* Why a network boot (PXE) cannot go through @network, as a sentence, or NULL. */
 const char *hangar_guest_spec_pxe_network_fault (HangarGuestSpecNetwork network);
 

@@ -132,7 +132,7 @@ static char *
 describe_network (const HangarGuestSpec *spec)
 {
   const char *name = spec->network_name ? spec->network_name : "";
-  const char *model = spec->virtio_net ? "virtio" : "e1000";
+  const char *model = hangar_guest_spec_net_model (spec);
 
   switch (spec->network)
     {
