@@ -709,6 +709,8 @@ test_details_usermode (void)
       g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (network_row)), ==,
                        "Usermode networking");
       test_assert_field_note (network_row, "dim-label", hint);
+      if (i == 0)
+        test_save_screenshot (fixture.window, "creator-details-usermode");
       hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
       g_assert_cmpint (spec->network, ==, HANGAR_GUEST_SPEC_NETWORK_USER);
       g_assert_null (spec->network_name);

@@ -547,6 +547,7 @@ test_url (Fixture      *fixture,
 
         test_assert_field_note (row, "dim-label", note);
       }
+      test_save_screenshot (fixture->window, "creator-source-page-debian-tree");
       g_assert_true (complete (fixture));
       g_unlink (manifest);
       for (int i = 0; i < 7; i++)

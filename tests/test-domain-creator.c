@@ -573,6 +573,7 @@ test_summary (void)
   g_assert_true (gtk_widget_get_visible (test_find_titled (window, ADW_TYPE_ACTION_ROW, "Definition")));
   g_assert_cmpstr (row_says (window, "Definition"), ==,
                    "Edited in Customize: created as you wrote it, which may differ from the rows above");
+  test_save_screenshot (window, "domain-creator-summary-edited");
 
   /* Usermode networking, named with its card. */
   test_click (button (window, "_Back"));
