@@ -28,13 +28,14 @@ on_tick_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Runs the main loop as the application does (blocking, woken every 10 ms to check). */
+/* Runs the main loop as the application does (blocking, woken every 10 ms to check; the
+ * tick at the lowest priority, so that it never keeps idles out: see e2e_wait_for). */
 static gboolean
 wait_until (gboolean (*pred) (gpointer),
             gpointer   data)
 {
   gint64 deadline = g_get_monotonic_time () + TIMEOUT_S * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (10, on_tick_cb, NULL);
+  guint tick = g_timeout_add_full (G_PRIORITY_LOW, 10, on_tick_cb, NULL, NULL);
   gboolean done;
 
   while (!(done = pred (data)) && g_get_monotonic_time () < deadline)

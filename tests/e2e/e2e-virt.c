@@ -460,8 +460,13 @@ e2e_wait_for_elapsed (E2ePredicate pred,
 {
   gint64 start = g_get_monotonic_time ();
   gint64 deadline = start + (gint64)timeout_ms * 1000;
-  /* A tick, so that a blocking iteration wakes up to look at the clock. */
-  guint tick = g_timeout_add (10, wake_up, NULL);
+  /* A tick, so that a blocking iteration wakes up to look at the clock. At the lowest
+   * priority: an iteration dispatches only the most urgent of the sources that are ready,
+   * and a tick of default priority is ready again whenever the predicate took longer than
+   * its period (comparing a console with a screenshot takes ~11 ms), which shut out every
+   * idle for good; gvnc hands over each update rectangle in one, so a console stopped in
+   * the middle of an update and never showed the rest of the screen. */
+  guint tick = g_timeout_add_full (G_PRIORITY_LOW, 10, wake_up, NULL, NULL);
   gboolean ok;
 
   while (!(ok = pred (data)) && g_get_monotonic_time () < deadline)
