@@ -93,9 +93,11 @@ hangar_export_uninstalled_env() {
   export GSETTINGS_SCHEMA_DIR="$HANGAR_BUILDDIR/data"
 }
 
-# Whether a live (not zombie) process called $1 exists.
+# Whether a live (not zombie) process called $1 runs as root: the system's daemons. A
+# user's session libvirtd/virtlogd (qemu:///session) has the same name and does not
+# serve the system sockets.
 hangar_is_running() {
-  pgrep -x -r D,R,S,I "$1" >/dev/null 2>&1
+  pgrep -x -U 0 -r D,R,S,I "$1" >/dev/null 2>&1
 }
 
 hangar_have_systemd() {
