@@ -1202,8 +1202,28 @@ finish_install (gboolean customized)
   g_clear_error (&error);
   g_clear_object (&switched);
 
-  /* What on_reboot=destroy does when the installer reboots. */
+  /* Forced off before the installer's end: nothing switches, the installer stays for
+   * the next run. */
   g_assert_cmpint (virDomainDestroy (domain), ==, 0);
+  hangar_guest_creator_finish_install_async (creator, NULL, test_on_result_cb, &switched);
+  g_assert_true (test_wait_for (test_has_result, &switched, 10000));
+  g_assert_false (hangar_guest_creator_finish_install_finish (creator, switched, &error));
+  g_assert_error (error, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_INTERRUPTED);
+  g_assert_cmpstr (error->message, ==,
+                   "The installation of “installed-guest” was stopped before the installer ended. Run the virtual machine to start the installation again.");
+  g_clear_error (&error);
+  g_clear_object (&switched);
+  {
+    g_autofree char *xml = virDomainGetXMLDesc (domain, VIR_DOMAIN_XML_INACTIVE);
+
+    assert_xpath (xml, "string(/domain/on_reboot)", "destroy");
+    assert_xpath (xml, "count(/domain/devices/disk[@device='cdrom'])", "1");
+  }
+
+  /* What on_reboot=destroy does when the installer reboots: QEMU exits as after a
+   * power-off, a shutdown for libvirt. */
+  g_assert_cmpint (virDomainCreate (domain), ==, 0);
+  g_assert_cmpint (virDomainShutdown (domain), ==, 0);
   hangar_guest_creator_finish_install_async (creator, NULL, test_on_result_cb, &switched);
   g_assert_true (test_wait_for (test_has_result, &switched, 10000));
   g_assert_true (hangar_guest_creator_finish_install_finish (creator, switched, &error));

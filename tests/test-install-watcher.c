@@ -2,8 +2,9 @@
 #define G_LOG_DOMAIN "test-install-watcher"
 
 /* HangarInstallWatcher on libvirt's test driver: a guest made from an install medium
- * runs its installer; destroying it behind Hangar's back plays the installer's power-off
- * (the install definition destroys instead of rebooting). The watcher then puts the final
+ * runs its installer; shutting it down behind Hangar's back plays the installer's end
+ * (its reboot, which the install definition turns into QEMU's exit: a shutdown for
+ * libvirt); destroying it plays a Force Off, which ends nothing. The watcher then puts the final
  * definition in place and starts the guest again, as virt-install does. */
 
 #include "config.h"
@@ -144,8 +145,28 @@ test_finish (void)
   g_assert_nonnull (strstr (xml, "<on_reboot>destroy</on_reboot>"));
   g_clear_pointer (&xml, free);
 
-  /* The installer ends: the guest goes off. */
-  g_assert_cmpint (virDomainDestroy (w.domain), ==, 0);
+  /* Forced off in the middle (the guest window's Force Off): the install definition
+   * stays and nothing finishes. */
+  {
+    GuestCheck off = { w.connection, "installing", HANGAR_GUEST_STATE_SHUTOFF };
+
+    g_assert_cmpint (virDomainDestroy (w.domain), ==, 0);
+    g_assert_true (test_wait_for (guest_in_state, &off, 5000));
+    /* Time for the watcher's check to run on its worker and come back. */
+    test_spin (500);
+    g_assert_false (w.outcome.finished);
+    xml = virDomainGetXMLDesc (w.domain, VIR_DOMAIN_XML_INACTIVE);
+    g_assert_nonnull (strstr (xml, "<on_reboot>destroy</on_reboot>"));
+    g_clear_pointer (&xml, free);
+  }
+  /* Run again: the installer starts over, and its end is watched for again. */
+  running.connection = w.connection;
+  g_assert_cmpint (virDomainCreate (w.domain), ==, 0);
+  g_assert_true (test_wait_for (guest_in_state, &running, 5000));
+
+  /* The installer ends (its reboot, with on_reboot=destroy, is a shutdown for
+   * libvirt): the guest goes off. */
+  g_assert_cmpint (virDomainShutdown (w.domain), ==, 0);
   g_assert_true (test_wait_for (is_finished, &w.outcome, 10000));
   g_assert_no_error (w.outcome.error);
 
@@ -156,7 +177,6 @@ test_finish (void)
   g_assert_nonnull (strstr (xml, "<on_reboot>restart</on_reboot>"));
   g_assert_null (strstr (xml, "device='cdrom'"));
   g_clear_pointer (&xml, free);
-  running.connection = w.connection;
   g_assert_true (test_wait_for (guest_in_state, &running, 5000));
 
   g_assert_cmpint (virDomainDestroy (w.domain), ==, 0);

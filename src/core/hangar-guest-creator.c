@@ -819,6 +819,7 @@ typedef struct {
   char *name;
   char *xml;                   /* NULL: no new definition, only the files go */
   HangarInstallSetup *setup;   /* borrowed from the creator, which outlives the task */
+  gboolean install_phase;      /* the guest ran its installer */
 } Switch;
 
 static void
@@ -844,6 +845,8 @@ switch_thread (GTask        *task,
   virDomainPtr defined;
   g_autofree char *detail = NULL;
   int active;
+  int state = 0;
+  int reason = 0;
 
   if (domain == NULL)
     {
@@ -853,6 +856,19 @@ switch_thread (GTask        *task,
       return;
     }
   active = virDomainIsActive (domain);
+  if (active == 0 && sw->install_phase
+      && virDomainGetState (domain, &state, &reason, 0) == 0 && state == VIR_DOMAIN_SHUTOFF
+      && (reason == VIR_DOMAIN_SHUTOFF_DESTROYED || reason == VIR_DOMAIN_SHUTOFF_CRASHED
+          || reason == VIR_DOMAIN_SHUTOFF_FAILED))
+    {
+      /* The installer's end is its reboot or power-off (a shutdown, for libvirt); a
+       * guest forced off, crashed or failed to run was stopped before it. */
+      virDomainFree (domain);
+      g_task_return_new_error (task, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_INTERRUPTED,
+                               _("The installation of “%s” was stopped before the installer ended. Run the virtual machine to start the installation again."),
+                               sw->name);
+      return;
+    }
   virDomainFree (domain);
   if (active != 0)
     {
@@ -1023,6 +1039,7 @@ hangar_guest_creator_finish_install_async (HangarGuestCreator  *self,
       sw->xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
     }
   sw->setup = self->setup;
+  sw->install_phase = hangar_domain_builder_has_install_phase (self->spec);
   sw->conn = self->connection->conn;
   virConnectRef (sw->conn);
   sw->uuid = g_strdup (self->uuid);

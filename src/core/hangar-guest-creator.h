@@ -19,6 +19,8 @@ typedef enum {
   HANGAR_GUEST_CREATOR_ERROR_START,
   HANGAR_GUEST_CREATOR_ERROR_CUSTOM_XML, /* libvirt refused the definition the user edited */
   HANGAR_GUEST_CREATOR_ERROR_SETUP,   /* the installation files (hangar-install-setup.h) */
+  HANGAR_GUEST_CREATOR_ERROR_INTERRUPTED, /* the installer was forced off or failed: the
+                                           * install definition and its files stay */
 } HangarGuestCreatorError;
 
 /* Makes a guest from a checked HangarGuestSpec, as one long operation the user

@@ -28,6 +28,9 @@ struct _HangarInstallWatcher
   /* A finish or a start is on its way. */
   gboolean busy;
   gboolean finished;
+  /* The installer was stopped before its end: the guest waits, shut off, to be run
+   * again. */
+  gboolean interrupted;
 };
 
 G_DEFINE_FINAL_TYPE (HangarInstallWatcher, hangar_install_watcher, G_TYPE_OBJECT)
@@ -93,6 +96,15 @@ on_switched_cb (GObject      *object,
     return;
   if (!hangar_guest_creator_finish_install_finish (HANGAR_GUEST_CREATOR (object), result, &error))
     {
+      /* Forced off (or crashed) in the middle: the guest keeps its installer, and its
+       * next run starts the installation again; its end is watched for then. */
+      if (g_error_matches (error, HANGAR_GUEST_CREATOR_ERROR, HANGAR_GUEST_CREATOR_ERROR_INTERRUPTED))
+        {
+          g_debug ("%s", error->message);
+          self->seen_active = FALSE;
+          self->interrupted = TRUE;
+          return;
+        }
       /* Shut off in the list before the guest's start reached it: the host still runs
        * the installer (the creator checks), so wait for its real end. */
       if (!self->seen_active && !g_cancellable_is_cancelled (self->cancellable))
@@ -125,10 +137,11 @@ check_state (HangarInstallWatcher *self)
         {
           self->seen_active = TRUE;
           self->stale = FALSE;
+          self->interrupted = FALSE;
         }
       return;
     }
-  if (self->stale)
+  if (self->stale || self->interrupted)
     return;
   self->busy = TRUE;
   hangar_guest_creator_finish_install_async (self->creator, self->cancellable, on_switched_cb,
