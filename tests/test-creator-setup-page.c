@@ -166,7 +166,20 @@ test_unattended (void)
   test_type_text (login, "root");
   test_assert_field_error (login, "“root” is the administrator’s account. Enter the name of a user account for the virtual machine’s user.");
   g_assert_false (hangar_creator_page_get_complete (page_of (&fixture)));
-  test_type_text (login, "alice");
+  /* The system's own accounts, which installers refuse to make. */
+  test_type_text (login, "daemon");
+  test_assert_field_error (login, "“daemon” is one of the system’s own accounts. Enter another user name.");
+  test_type_text (login, "nobody");
+  test_assert_field_error (login, "“nobody” is one of the system’s own accounts.");
+  g_assert_false (hangar_creator_page_get_complete (page_of (&fixture)));
+  /* A full name the user typed stays when the login changes. */
+  {
+    GtkWidget *realname = row (&fixture, ADW_TYPE_ENTRY_ROW, "_Full Name");
+
+    test_type_text (realname, "Alice Liddell");
+    test_type_text (login, "alice");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (realname)), ==, "Alice Liddell");
+  }
   test_assert_field_clean (login);
 
   test_type_text (password, "pw-one");
@@ -540,6 +553,11 @@ test_default_login (void)
       g_assert_cmpstr (login, ==, "alice");
       g_clear_pointer (&login, g_free);
       g_setenv ("SUDO_USER", "Alice Smith", TRUE);
+      login = hangar_install_setup_default_user_login ();
+      g_assert_cmpstr (login, ==, "user");
+      g_clear_pointer (&login, g_free);
+      /* Nor a system account (Hangar run by "nobody"). */
+      g_setenv ("SUDO_USER", "nobody", TRUE);
       login = hangar_install_setup_default_user_login ();
       g_assert_cmpstr (login, ==, "user");
       g_clear_pointer (&login, g_free);

@@ -1517,6 +1517,13 @@ hangar_install_setup_free (HangarInstallSetup *self)
 
 /* The answers. */
 
+static const char * const system_accounts[] = {
+  "daemon", "bin", "sys", "sync", "games", "man", "lp", "mail", "news", "uucp", "proxy",
+  "www-data", "backup", "list", "irc", "gnats", "nobody", "nogroup", "adm", "shutdown",
+  "halt", "operator", "ftp", "systemd-network", "systemd-resolve", "systemd-timesync",
+  "messagebus", "sshd", "polkitd", "avahi", "tss", "_apt", NULL
+};
+
 gboolean
 hangar_install_setup_check_user_login (const char  *login,
                                        GError     **error)
@@ -1537,6 +1544,14 @@ hangar_install_setup_check_user_login (const char  *login,
     {
       g_set_error_literal (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_SETUP,
                            _("“root” is the administrator’s account. Enter the name of a user account for the virtual machine’s user."));
+      return FALSE;
+    }
+  /* The system's own accounts (Debian's base-passwd, and those of Fedora's setup
+   * package): an installer refuses to make a user of them, and asks in the console. */
+  if (g_strv_contains (system_accounts, login))
+    {
+      g_set_error (error, HANGAR_GUEST_SPEC_ERROR, HANGAR_GUEST_SPEC_ERROR_SETUP,
+                   _("“%s” is one of the system’s own accounts. Enter another user name."), login);
       return FALSE;
     }
   return TRUE;

@@ -40,6 +40,11 @@ struct _HangarCreatorSetupPage
   gboolean product_key_required;
   guint touched;
   gboolean filling;              /* the page writes a field itself: not the user's edit */
+  /* The full name the page proposed with the default login, while the user has not
+   * typed one: it follows the login (blank for another login). */
+  char *default_login;
+  char *default_realname;
+  gboolean realname_typed;
 
   AdwPreferencesGroup *auto_group;
   AdwActionRow *auto_row;
@@ -300,7 +305,21 @@ on_field_changed_cb (HangarCreatorSetupPage *self,
   if (self->filling)
     return;
   if (widget == GTK_EDITABLE (self->login_row))
-    self->touched |= FIELD_LOGIN;
+    {
+      self->touched |= FIELD_LOGIN;
+      /* The desktop user's full name belongs to the desktop user's login. */
+      if (!self->realname_typed)
+        {
+          gboolean own = g_strcmp0 (text_of (self->login_row), self->default_login) == 0;
+
+          self->filling = TRUE;
+          gtk_editable_set_text (GTK_EDITABLE (self->realname_row),
+                                 own && self->default_realname != NULL ? self->default_realname : "");
+          self->filling = FALSE;
+        }
+    }
+  else if (widget == GTK_EDITABLE (self->realname_row))
+    self->realname_typed = TRUE;
   else if (widget == GTK_EDITABLE (self->password_row))
     self->touched |= FIELD_PASSWORD;
   else if (widget == GTK_EDITABLE (self->repeat_row))
@@ -551,6 +570,8 @@ hangar_creator_setup_page_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->script);
+  g_free (self->default_login);
+  g_free (self->default_realname);
   G_OBJECT_CLASS (hangar_creator_setup_page_parent_class)->finalize (object);
 }
 
@@ -618,7 +639,11 @@ hangar_creator_setup_page_init (HangarCreatorSetupPage *self)
    * full name only with the desktop user's own login (root's is "root"). */
   gtk_editable_set_text (GTK_EDITABLE (self->login_row), login);
   if (!g_str_equal (realname, "Unknown") && g_str_equal (login, g_get_user_name ()))
-    gtk_editable_set_text (GTK_EDITABLE (self->realname_row), realname);
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->realname_row), realname);
+      self->default_realname = g_strdup (realname);
+    }
+  self->default_login = g_steal_pointer (&login);
   gtk_switch_set_active (self->auto_switch, TRUE);
   gtk_switch_set_active (self->admin_same_switch, TRUE);
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->keys_view), "changed",
