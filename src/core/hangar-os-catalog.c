@@ -835,7 +835,7 @@ guess (OsinfoDb   *db,
           match->from_family_guess = TRUE;
           /* Translators: the first %s is a distribution ("Debian"), the second an OS
            * of the database ("Debian 11"). */
-          match->note = g_strdup_printf (_("This %s medium is newer than Hangar's OS database, so %s is suggested; to update the database, download a newer osinfo-db tarball and run “osinfo-db-import --local” on it."),
+          match->note = g_strdup_printf (_("This %s release is newer than Hangar’s OS database, so %s is suggested; to update the database, download a newer osinfo-db tarball and run “osinfo-db-import --local” on it."),
                                          families[i].label, match->name);
           return match;
         }

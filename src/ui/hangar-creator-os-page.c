@@ -199,7 +199,8 @@ update_detected (HangarCreatorOsPage *self)
         subtitle = match->tree != NULL ? _("Detected from the distribution tree")
                                        : _("Detected from the medium");
       else if (match->from_family_guess)
-        subtitle = _("Suggested from the medium’s name");
+        subtitle = match->tree != NULL ? _("Suggested from the tree’s address")
+                                       : _("Suggested from the medium’s name");
       else
         subtitle = _("Not recognised: a generic Linux is suggested");
     }
