@@ -624,6 +624,7 @@ test_shows_network_install (Fixture      *f,
   text = get_text (f);
   g_assert_nonnull (strstr (text, "<cmdline>@hangar-setup@/cmdline</cmdline>"));
   g_assert_true (note_says (f, "answers"));
+  g_assert_true (note_says (f, "“@hangar-setup@/cmdline” stands for the installer’s arguments"));
 }
 
 /* An unattended install from media: its answers' way depends on the medium, so the

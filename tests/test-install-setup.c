@@ -576,6 +576,26 @@ test_debian_tree_unattended (void)
                                                  host);
     assert_contains (cmdline, expected);
   }
+  /* Customize: arguments the user adds beside the placeholder stay, around the real
+   * ones. */
+  {
+    g_autoptr(GVirConfigDomain) domain = NULL;
+    g_autofree char *expected = g_strconcat ("<cmdline>", cmdline, " console=ttyS0</cmdline>", NULL);
+    g_autofree char *kernel_node = g_strconcat ("<kernel>", hangar_install_setup_get_kernel (setup),
+                                                "</kernel>", NULL);
+    g_autofree char *xml = NULL;
+
+    domain = gvir_config_domain_new_from_xml (
+      "<domain type='qemu'><name>setup-guest</name><memory>1048576</memory>"
+      "<os><type>hvm</type><kernel>@hangar-setup@/kernel</kernel><initrd>@hangar-setup@/initrd</initrd>"
+      "<cmdline>@hangar-setup@/cmdline console=ttyS0</cmdline></os></domain>", &error);
+    g_assert_no_error (error);
+    g_assert_true (hangar_install_setup_apply_edited (setup, spec, domain, &error));
+    g_assert_no_error (error);
+    xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
+    assert_contains (xml, expected);
+    assert_contains (xml, kernel_node);
+  }
   assert_removed (setup, 3);
 
   test_http_stop (server);

@@ -267,9 +267,12 @@ build_definition (HangarCreatorXmlPage *self,
       hangar_install_setup_apply (setup, domain);
       gboolean placeholders = hangar_install_setup_get_cdrom (setup) != NULL
                               || hangar_install_setup_get_kernel (setup) != NULL;
+      const char *cmdline = hangar_install_setup_get_cmdline (setup);
+      gboolean arguments = cmdline != NULL && strstr (cmdline, HANGAR_INSTALL_SETUP_PLACEHOLDER) != NULL;
 
       /* One line: what the placeholders stand for, and what is not shown at all. */
       *note = g_strjoin (" ", placeholders ? _("Hangar puts the paths starting with “@hangar-setup@” in when it creates the virtual machine.") : "",
+                         arguments ? _("In the command line, “@hangar-setup@/cmdline” stands for the installer’s arguments made with its answers (the keyboard, the mirror…); arguments you add beside it are kept.") : "",
                          unshown != NULL ? unshown : "", NULL);
       g_strstrip (*note);
       if (**note == '\0')
