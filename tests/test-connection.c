@@ -140,6 +140,8 @@ test_follows_other_connection (void)
   virConnectPtr other = virConnectOpen ("test:///default");
   virDomainPtr domain;
   virDomainPtr transient;
+  g_autoptr(HangarGuest) newcomer = NULL;
+  g_autoptr(HangarGuest) passerby = NULL;
 
   g_assert_nonnull (other);
   g_assert_null (hangar_connection_find_guest (connection, "newcomer"));
@@ -163,9 +165,15 @@ test_follows_other_connection (void)
   g_assert_cmpint (virDomainDestroy (domain), ==, 0);
   assert_guest_becomes (connection, "newcomer", HANGAR_GUEST_STATE_SHUTOFF);
 
+  newcomer = g_object_ref (hangar_connection_find_guest (connection, "newcomer"));
+  g_assert_false (hangar_guest_get_removed (newcomer));
   g_assert_cmpint (virDomainUndefine (domain), ==, 0);
   assert_guest_becomes (connection, "newcomer", HANGAR_GUEST_STATE_UNKNOWN);
   virDomainFree (domain);
+  /* Whoever still holds it learns that it left the host, and that it can do nothing. */
+  g_assert_true (hangar_guest_get_removed (newcomer));
+  g_assert_false (hangar_guest_can_do (newcomer, HANGAR_GUEST_ACTION_RUN));
+  g_assert_false (hangar_guest_can_do (newcomer, HANGAR_GUEST_ACTION_DELETE));
 
   /* A transient guest lives only while it runs. */
   transient = virDomainCreateXML (other, transient_guest_xml, 0);
@@ -173,9 +181,11 @@ test_follows_other_connection (void)
   assert_guest_becomes (connection, "passerby", HANGAR_GUEST_STATE_RUNNING);
   g_assert_false (hangar_guest_get_persistent (hangar_connection_find_guest (connection,
                                                                             "passerby")));
+  passerby = g_object_ref (hangar_connection_find_guest (connection, "passerby"));
   g_assert_cmpint (virDomainDestroy (transient), ==, 0);
   assert_guest_becomes (connection, "passerby", HANGAR_GUEST_STATE_UNKNOWN);
   virDomainFree (transient);
+  g_assert_true (hangar_guest_get_removed (passerby));
 
   g_assert_cmpuint (g_list_model_get_n_items (hangar_connection_get_guests (connection)), ==, 1);
 
@@ -493,6 +503,8 @@ test_guests_survive_reconnect (void)
   hangar_connection_close (connection);
   g_assert_cmpint (hangar_guest_get_state (guest), ==, HANGAR_GUEST_STATE_UNKNOWN);
   g_assert_false (hangar_guest_can_do (guest, HANGAR_GUEST_ACTION_PAUSE));
+  /* Away with its host, not removed from it. */
+  g_assert_false (hangar_guest_get_removed (guest));
 
   hangar_connection_open_async (connection, NULL, NULL, NULL);
   g_assert_true (test_wait_for (is_settled, connection, 5000));

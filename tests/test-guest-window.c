@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <adwaita.h>
+#include <libvirt/libvirt.h>
 
 #include "hangar-application.h"
 #include "hangar-guest-overview.h"
@@ -138,6 +139,141 @@ test_overview (void)
   assert_status (window, "No Console");
   g_assert_cmpstr (row_value (GTK_WIDGET (window), "State"), ==, "Running");
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+is_null (gpointer data)
+{
+  return *(gpointer *)data == NULL;
+}
+
+typedef struct {
+  HangarConnection *host;
+  const char *name;
+} GuestLookup;
+
+static gboolean
+guest_listed (gpointer data)
+{
+  GuestLookup *lookup = data;
+
+  return hangar_connection_find_guest (lookup->host, lookup->name) != NULL;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *)data;
+}
+
+static gboolean
+guest_runs (gpointer data);
+
+static void
+on_deleted_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hangar_guest_delete_with_storage_finish (HANGAR_GUEST (source), result,
+                                                          &error));
+  g_assert_no_error (error);
+  *(gboolean *)user_data = TRUE;
+}
+
+/* A guest defined on test:///default through a plain libvirt connection, once Hangar's
+ * connection lists it; @window gets its window, watched by a weak pointer. */
+static HangarGuest *
+define_guest_with_window (HangarConnection   *host,
+                          virConnectPtr       other,
+                          const char         *name,
+                          virDomainPtr       *domain,
+                          HangarGuestWindow **window)
+{
+  g_autofree char *xml = g_strdup_printf ("<domain type='test'><name>%s</name>"
+                                          "<memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+                                          "<os><type arch='x86_64'>hvm</type></os></domain>",
+                                          name);
+  GuestLookup lookup = { host, name };
+  HangarGuest *guest;
+
+  *domain = virDomainDefineXML (other, xml);
+  g_assert_nonnull (*domain);
+  g_assert_true (test_wait_for (guest_listed, &lookup, 5000));
+  guest = g_object_ref (hangar_connection_find_guest (host, name));
+  *window = guest_window (guest);
+  g_object_add_weak_pointer (G_OBJECT (*window), (gpointer *)window);
+  assert_status (*window, "Guest Is Not Running");
+  return guest;
+}
+
+/* A guest that leaves its host takes its window with it, however it went: undefined by
+ * another program, deleted by Hangar while it ran, or found gone when its host came
+ * back. A host that closes keeps the window (it says so, and follows the host back). */
+static void
+test_removed_guest_closes (void)
+{
+  HangarConnection *host = hangar_session_add_connection (session, "test:///default", FALSE,
+                                                          FALSE);
+  virConnectPtr other = virConnectOpen ("test:///default");
+  HangarGuestWindow *window = NULL;
+  virDomainPtr domain = NULL;
+  g_autoptr(HangarGuest) guest = NULL;
+  gboolean deleted = FALSE;
+
+  g_assert_nonnull (other);
+  g_assert_true (test_wait_for (is_connected, host, 5000));
+
+  /* Closed and opened again: the same window, showing the same guest. */
+  guest = define_guest_with_window (host, other, "doomed", &domain, &window);
+  hangar_connection_close (host);
+  assert_status (window, "Host Not Connected");
+  test_spin (100);
+  g_assert_nonnull (window);
+  g_assert_false (hangar_guest_get_removed (guest));
+  hangar_connection_open_async (host, NULL, NULL, NULL);
+  g_assert_true (test_wait_for (is_connected, host, 5000));
+  assert_status (window, "Guest Is Not Running");
+  g_assert_true (hangar_guest_window_get_guest (window) == guest);
+
+  /* Undefined through libvirt: the window goes, and nothing keeps it alive. */
+  g_assert_cmpint (virDomainUndefine (domain), ==, 0);
+  if (!test_wait_for (is_null, &window, 5000))
+    g_error ("The window of the undefined guest “doomed” is still open");
+  g_assert_true (hangar_guest_get_removed (guest));
+  g_assert_false (hangar_guest_can_do (guest, HANGAR_GUEST_ACTION_RUN));
+  g_clear_pointer (&domain, virDomainFree);
+  g_clear_object (&guest);
+
+  /* Deleted by Hangar while running. */
+  guest = define_guest_with_window (host, other, "doomed-running", &domain, &window);
+  g_assert_cmpint (virDomainCreate (domain), ==, 0);
+  g_assert_true (test_wait_for (guest_runs, guest, 5000));
+  hangar_guest_delete_with_storage_async (guest, NULL, NULL, on_deleted_cb, &deleted);
+  if (!test_wait_for (is_null, &window, 5000))
+    g_error ("The window of “doomed-running”, deleted by Hangar, is still open");
+  g_assert_true (test_wait_for (is_true, &deleted, 5000));
+  g_clear_pointer (&domain, virDomainFree);
+  g_clear_object (&guest);
+
+  /* Undefined while the host was closed: the window goes when the host is back without
+   * it. */
+  guest = define_guest_with_window (host, other, "doomed-offline", &domain, &window);
+  hangar_connection_close (host);
+  assert_status (window, "Host Not Connected");
+  g_assert_cmpint (virDomainUndefine (domain), ==, 0);
+  test_spin (100);
+  g_assert_nonnull (window);
+  hangar_connection_open_async (host, NULL, NULL, NULL);
+  g_assert_true (test_wait_for (is_connected, host, 5000));
+  if (!test_wait_for (is_null, &window, 5000))
+    g_error ("The window of “doomed-offline”, gone while its host was closed, is still open");
+  g_clear_pointer (&domain, virDomainFree);
+  g_clear_object (&guest);
+
+  virConnectClose (other);
+  hangar_session_remove_connection (session, host);
 }
 
 static gboolean
@@ -525,6 +661,7 @@ main (int   argc,
   g_test_add_func ("/guest-window/preferences", test_preferences);
   g_test_add_func ("/guest-window/primary-menu", test_primary_menu);
   g_test_add_func ("/guest-window/usb-popover", test_usb_popover);
+  g_test_add_func ("/guest-window/removed-guest-closes", test_removed_guest_closes);
 
   return g_test_run ();
 }

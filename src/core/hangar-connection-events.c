@@ -57,8 +57,12 @@ remove_guest (HangarConnection *self,
 
   if (g_list_store_find (self->guests, guest, &position))
     {
+      /* The store held the only reference; whoever shows the guest is told after. */
+      g_autoptr(HangarGuest) gone = g_object_ref (guest);
+
       g_hash_table_remove (self->guests_by_uuid, hangar_guest_get_uuid (guest));
       g_list_store_remove (self->guests, position);
+      hangar_guest_set_removed (gone);
     }
 }
 
@@ -279,7 +283,15 @@ hangar_connection_populate (HangarConnection *self,
   g_list_store_splice (self->guests, 0, g_list_model_get_n_items (G_LIST_MODEL (self->guests)),
                        guests->pdata, guests->len);
   self->populated = TRUE;
-  /* Guests that did not come back are gone; whoever still holds one sees Unknown. */
+  /* Guests that did not come back were removed while the link was down. */
+  {
+    GHashTableIter iter;
+    gpointer guest;
+
+    g_hash_table_iter_init (&iter, self->retired);
+    while (g_hash_table_iter_next (&iter, NULL, &guest))
+      hangar_guest_set_removed (guest);
+  }
   g_hash_table_remove_all (self->retired);
 
   /* Events that arrived while listing are newer than the list. */

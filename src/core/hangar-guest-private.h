@@ -42,6 +42,8 @@ void              hangar_guest_set_persistent   (HangarGuest *self,
                                                  gboolean     persistent);
 void              hangar_guest_set_memory       (HangarGuest *self,
                                                  guint64      memory_kib);
+/* The host no longer has the guest: for good, and it lets go of its domain. */
+void              hangar_guest_set_removed      (HangarGuest *self);
 /* When the guest started (wall clock, microseconds), or 0 when not known. */
 void              hangar_guest_set_start_time   (HangarGuest *self,
                                                  gint64       start_time);

@@ -24,6 +24,7 @@ struct _HangarGuest
   guint vcpus;
   gboolean persistent;
   gint64 start_time;
+  gboolean removed;
 
   /* CPU usage in percent of the guest's vCPUs; a ring of recent values. */
   double cpu_history[HANGAR_GUEST_CPU_HISTORY_LEN];
@@ -48,6 +49,7 @@ enum {
   PROP_HOST_NAME,
   PROP_ACTIVE,
   PROP_START_TIME,
+  PROP_REMOVED,
   N_PROPS
 };
 
@@ -201,6 +203,9 @@ hangar_guest_get_property (GObject    *object,
     case PROP_START_TIME:
       g_value_set_int64 (value, self->start_time);
       break;
+    case PROP_REMOVED:
+      g_value_set_boolean (value, self->removed);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -233,6 +238,8 @@ hangar_guest_class_init (HangarGuestClass *klass)
   properties[PROP_ACTIVE] = g_param_spec_boolean ("active", NULL, NULL, FALSE, ro);
   properties[PROP_START_TIME] = g_param_spec_int64 ("start-time", NULL, NULL,
                                                     0, G_MAXINT64, 0, ro);
+  /* The host no longer has the guest; see hangar_guest_get_removed (). */
+  properties[PROP_REMOVED] = g_param_spec_boolean ("removed", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -430,6 +437,10 @@ hangar_guest_can_do (HangarGuest      *self,
 {
   g_return_val_if_fail (HANGAR_IS_GUEST (self), FALSE);
 
+  /* Whatever it was last seen doing, there is nothing left to act on. */
+  if (self->removed)
+    return FALSE;
+
   switch (action)
     {
     case HANGAR_GUEST_ACTION_RUN:
@@ -486,6 +497,24 @@ hangar_guest_set_persistent (HangarGuest *self,
     return;
   self->persistent = persistent;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERSISTENT]);
+}
+
+gboolean
+hangar_guest_get_removed (HangarGuest *self)
+{
+  g_return_val_if_fail (HANGAR_IS_GUEST (self), FALSE);
+  return self->removed;
+}
+
+void
+hangar_guest_set_removed (HangarGuest *self)
+{
+  if (self->removed)
+    return;
+  self->removed = TRUE;
+  /* Its domain pointer keeps the old link open; nothing will use it again. */
+  hangar_guest_set_domain (self, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REMOVED]);
 }
 
 void
@@ -666,6 +695,14 @@ hangar_guest_new_domain_task (HangarGuest        *guest,
   virDomainPtr domain = hangar_guest_get_domain (guest);
 
   g_task_set_source_tag (task, source_tag);
+  if (domain == NULL && guest->removed)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("“%s” is no longer on its host: it was deleted."),
+                               hangar_guest_get_name (guest));
+      g_object_unref (task);
+      return NULL;
+    }
   if (domain == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,

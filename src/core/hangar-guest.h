@@ -50,6 +50,11 @@ gboolean          hangar_guest_get_persistent    (HangarGuest *self);
 HangarConnection *hangar_guest_get_connection    (HangarGuest *self);
 const char       *hangar_guest_get_host_name     (HangarGuest *self);
 gboolean          hangar_guest_is_active         (HangarGuest *self);
+/* TRUE once the guest left its host: undefined, or a transient guest that stopped
+ * (also one found gone when its host is connected again). Never set because the
+ * connection closed or dropped: the guest then waits, in state Unknown, for its host.
+ * A removed guest can do nothing, and its windows close ("removed" notifies). */
+gboolean          hangar_guest_get_removed       (HangarGuest *self);
 gboolean          hangar_guest_can_do            (HangarGuest      *self,
                                                   HangarGuestAction action);
 

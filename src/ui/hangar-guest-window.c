@@ -355,6 +355,16 @@ on_guest_state_cb (HangarGuestWindow *self)
   update_console_view (self);
 }
 
+/* The guest left its host (deleted here, by another program, or found gone when the
+ * host came back): its window has nothing left to show or run, and closes, as
+ * virt-manager's and GNOME Boxes' do. A host that only dropped keeps it open. */
+static void
+on_guest_removed_cb (HangarGuestWindow *self)
+{
+  if (hangar_guest_get_removed (self->guest))
+    gtk_window_destroy (GTK_WINDOW (self));
+}
+
 /* The "scaling-mode" property backs the console.scaling radio action. */
 static void
 set_scaling_mode (HangarGuestWindow *self,
@@ -418,6 +428,8 @@ hangar_guest_window_constructed (GObject *object)
   g_object_bind_property (self->guest, "name", self, "title", G_BINDING_SYNC_CREATE);
   hangar_guest_overview_set_guest (self->overview, self->guest);
   g_signal_connect_swapped (self->guest, "notify::state", G_CALLBACK (on_guest_state_cb), self);
+  g_signal_connect_swapped (self->guest, "notify::removed", G_CALLBACK (on_guest_removed_cb),
+                            self);
   /* While the host is away, the console page tells why and whether it is coming back. */
   if (hangar_guest_get_connection (self->guest) != NULL)
     {
