@@ -421,6 +421,27 @@ volume_name_is (gpointer data)
   return g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (expected[0])), expected[1]) == 0;
 }
 
+/* Makes a 1 MiB volume @name in the pool "small" behind Hangar's back; its path. */
+static char *
+add_small_volume (HangarConnection *connection,
+                  const char       *name)
+{
+  virStoragePoolPtr pool = virStoragePoolLookupByName (test_raw_connection (connection),
+                                                       "small");
+  g_autofree char *xml = g_strdup_printf ("<volume><name>%s</name>"
+                                          "<capacity unit='MiB'>1</capacity></volume>", name);
+  virStorageVolPtr volume;
+  char *path;
+
+  g_assert_nonnull (pool);
+  volume = virStorageVolCreateXML (pool, xml, 0);
+  g_assert_nonnull (volume);
+  path = virStorageVolGetPath (volume);
+  virStorageVolFree (volume);
+  virStoragePoolFree (pool);
+  return path;
+}
+
 /* The new disk is named after the guest, made unique as virt-manager does: the pool
  * "small" holds filler.img and (made here) filler-1.img, so the guest "filler" gets
  * filler-2.img. The proposal follows the guest's name until the user writes a disk
@@ -433,21 +454,13 @@ test_details_volume_name (void)
   GtkWidget *volume_row;
   HangarGuestSpec *spec;
   HangarPool *small;
-  virStoragePoolPtr pool;
-  virStorageVolPtr volume;
   const char *wait[2];
   g_autoptr(OsinfoOs) filler = os_with_resources ("http://example.org/filler", 0, 0);
 
   osinfo_entity_set_param (OSINFO_ENTITY (filler), OSINFO_PRODUCT_PROP_SHORT_ID, "filler");
   fixture.connection = test_open_connection (creator_host_uri);
   g_assert_true (test_wait_for (has_pools, fixture.connection, 5000));
-  pool = virStoragePoolLookupByName (test_raw_connection (fixture.connection), "small");
-  g_assert_nonnull (pool);
-  volume = virStorageVolCreateXML (pool, "<volume><name>filler-1.img</name>"
-                                         "<capacity unit='MiB'>1</capacity></volume>", 0);
-  g_assert_nonnull (volume);
-  virStorageVolFree (volume);
-  virStoragePoolFree (pool);
+  g_free (add_small_volume (fixture.connection, "filler-1.img"));
   open_details (&fixture);
   name_row = test_find_titled (fixture.page, ADW_TYPE_ENTRY_ROW, "_Name");
   volume_row = test_find_titled (fixture.page, ADW_TYPE_ENTRY_ROW, "_Disk Name");
@@ -502,6 +515,77 @@ test_details_volume_name (void)
   hangar_creator_page_apply (HANGAR_CREATOR_PAGE (fixture.page), spec);
   g_assert_cmpstr (spec->name, ==, "other");
   g_assert_cmpstr (spec->volume_name, ==, "data.img");
+  test_creator_page_close (&fixture);
+}
+
+static gboolean
+guest_listed (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return hangar_connection_find_guest (fixture->connection, "scratch") != NULL;
+}
+
+/* A guest deleted with its disk through Hangar leaves its name free: the next new
+ * guest of that name gets the plain disk name, not "-1" after a volume that is gone,
+ * although the pool's list had been read before (libvirt sends no event for a deleted
+ * volume). */
+static void
+test_details_volume_name_after_delete (void)
+{
+  Fixture fixture = { 0 };
+  GtkWidget *name_row;
+  GtkWidget *volume_row;
+  HangarGuestSpec *spec;
+  HangarPool *small;
+  virDomainPtr domain;
+  g_autofree char *path = NULL;
+  g_autofree char *xml = NULL;
+  const char *paths[2] = { NULL, NULL };
+  const char *wait[2];
+  g_autoptr(GError) error = NULL;
+
+  fixture.connection = test_open_connection (creator_host_uri);
+  g_assert_true (test_wait_for (has_pools, fixture.connection, 5000));
+  path = add_small_volume (fixture.connection, "scratch.img");
+  xml = g_strdup_printf ("<domain type='test'><name>scratch</name>"
+                         "<memory unit='MiB'>64</memory><os><type>hvm</type></os>"
+                         "<devices><disk type='file' device='disk'><source file='%s'/>"
+                         "<target dev='vda' bus='virtio'/></disk></devices></domain>", path);
+  domain = virDomainDefineXML (test_raw_connection (fixture.connection), xml);
+  g_assert_nonnull (domain);
+  virDomainFree (domain);
+  g_assert_true (test_wait_for (guest_listed, &fixture, 5000));
+
+  /* The pool's list is read (a host page or an earlier wizard did) and has the disk. */
+  small = hangar_connection_find_pool (fixture.connection, "small");
+  hangar_pool_get_volumes (small);
+  g_assert_true (test_wait_for (volumes_loaded, small, 5000));
+  g_assert_nonnull (hangar_pool_find_volume (small, "scratch.img"));
+
+  paths[0] = path;
+  g_assert_true (test_delete_with_storage (hangar_connection_find_guest (fixture.connection,
+                                                                         "scratch"),
+                                           paths, 5000, &error));
+  g_assert_no_error (error);
+  g_assert_null (hangar_pool_find_volume (small, "scratch.img"));
+
+  open_details (&fixture);
+  name_row = test_find_titled (fixture.page, ADW_TYPE_ENTRY_ROW, "_Name");
+  volume_row = test_find_titled (fixture.page, ADW_TYPE_ENTRY_ROW, "_Disk Name");
+  spec = hangar_creator_state_get_spec (fixture.state);
+  spec->disk = HANGAR_GUEST_SPEC_DISK_NEW;
+  spec->disk_format = HANGAR_VOLUME_FORMAT_RAW;
+  spec->pool_name = g_strdup ("small");
+  hangar_creator_page_shown (HANGAR_CREATOR_PAGE (fixture.page));
+  test_type_text (name_row, "scratch");
+  test_assert_field_clean (name_row);
+  wait[0] = (const char *)volume_row;
+  wait[1] = "scratch.img";
+  if (!test_wait_for (volume_name_is, wait, 5000))
+    g_error ("The disk of the deleted guest “scratch” is proposed as “%s”",
+             gtk_editable_get_text (GTK_EDITABLE (volume_row)));
+  test_assert_field_clean (volume_row);
   test_creator_page_close (&fixture);
 }
 
@@ -1152,6 +1236,8 @@ main (int   argc,
   g_test_add_func ("/creator-hardware/resources/defaults", test_resources_defaults);
   g_test_add_func ("/creator-hardware/details/name", test_details_name);
   g_test_add_func ("/creator-hardware/details/volume-name", test_details_volume_name);
+  g_test_add_func ("/creator-hardware/details/volume-name-after-delete",
+                   test_details_volume_name_after_delete);
   g_test_add_func ("/creator-hardware/details/network", test_details_network);
   g_test_add_func ("/creator-hardware/details/network-needed", test_details_network_needed);
   g_test_add_func ("/creator-hardware/details/default-stopped", test_details_default_stopped);

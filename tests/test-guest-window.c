@@ -13,6 +13,7 @@
 #include "hangar-guest-window.h"
 #include "hangar-preferences-window.h"
 #include "hangar-session.h"
+#include "test-core-util.h"
 #include "test-widget-util.h"
 #include "test-app-util.h"
 
@@ -161,25 +162,9 @@ guest_listed (gpointer data)
 }
 
 static gboolean
-is_true (gpointer data)
+guest_runs (gpointer data)
 {
-  return *(gboolean *)data;
-}
-
-static gboolean
-guest_runs (gpointer data);
-
-static void
-on_deleted_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (hangar_guest_delete_with_storage_finish (HANGAR_GUEST (source), result,
-                                                          &error));
-  g_assert_no_error (error);
-  *(gboolean *)user_data = TRUE;
+  return hangar_guest_get_state (data) == HANGAR_GUEST_STATE_RUNNING;
 }
 
 /* A guest defined on test:///default through a plain libvirt connection, once Hangar's
@@ -220,7 +205,7 @@ test_removed_guest_closes (void)
   HangarGuestWindow *window = NULL;
   virDomainPtr domain = NULL;
   g_autoptr(HangarGuest) guest = NULL;
-  gboolean deleted = FALSE;
+  g_autoptr(GError) error = NULL;
 
   g_assert_nonnull (other);
   g_assert_true (test_wait_for (is_connected, host, 5000));
@@ -250,10 +235,10 @@ test_removed_guest_closes (void)
   guest = define_guest_with_window (host, other, "doomed-running", &domain, &window);
   g_assert_cmpint (virDomainCreate (domain), ==, 0);
   g_assert_true (test_wait_for (guest_runs, guest, 5000));
-  hangar_guest_delete_with_storage_async (guest, NULL, NULL, on_deleted_cb, &deleted);
+  g_assert_true (test_delete_with_storage (guest, NULL, 5000, &error));
+  g_assert_no_error (error);
   if (!test_wait_for (is_null, &window, 5000))
     g_error ("The window of “doomed-running”, deleted by Hangar, is still open");
-  g_assert_true (test_wait_for (is_true, &deleted, 5000));
   g_clear_pointer (&domain, virDomainFree);
   g_clear_object (&guest);
 
@@ -354,12 +339,6 @@ test_show_guest_named (void)
   g_assert_nonnull (message);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (message), "“no-such-guest”"));
   gtk_window_destroy (GTK_WINDOW (message));
-}
-
-static gboolean
-guest_runs (gpointer data)
-{
-  return hangar_guest_get_state (data) == HANGAR_GUEST_STATE_RUNNING;
 }
 
 /* A stopped guest offers Run; running it from there changes the page by itself. */

@@ -6,8 +6,10 @@
 #include <glib/gi18n.h>
 #include <libvirt/virterror.h>
 
+#include "hangar-connection.h"
 #include "hangar-domain-config.h"
 #include "hangar-guest-private.h"
+#include "hangar-pool-private.h"
 
 /* A guest's disks and their deletion with the guest: what the delete dialog shows and
  * does. Everything that asks libvirt runs on a worker. */
@@ -173,20 +175,49 @@ hangar_guest_list_disks_finish (HangarGuest  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Deletes the volume at @path; on failure appends "“name” (reason)" to @failures. */
+/* A volume the worker deleted, for the pool models on the main thread. */
+typedef struct {
+  char *pool;
+  char *volume;
+} DeletedVolume;
+
+static void
+deleted_volume_free (gpointer data)
+{
+  DeletedVolume *deleted = data;
+
+  g_free (deleted->pool);
+  g_free (deleted->volume);
+  g_free (deleted);
+}
+
+/* Deletes the volume at @path, adding it to @deleted; on failure appends
+ * "“name” (reason)" to @failures. */
 static void
 delete_volume (virConnectPtr conn,
                const char   *path,
+               GPtrArray    *deleted,
                GPtrArray    *failures)
 {
   virStorageVolPtr vol = virStorageVolLookupByPath (conn, path);
+  virStoragePoolPtr pool = vol != NULL ? virStoragePoolLookupByVolume (vol) : NULL;
   g_autofree char *reason = NULL;
 
   if (vol != NULL && virStorageVolDelete (vol, 0) == 0)
     {
+      if (pool != NULL)
+        {
+          DeletedVolume *gone = g_new0 (DeletedVolume, 1);
+
+          gone->pool = g_strdup (virStoragePoolGetName (pool));
+          gone->volume = g_strdup (virStorageVolGetName (vol));
+          g_ptr_array_add (deleted, gone);
+          virStoragePoolFree (pool);
+        }
       virStorageVolFree (vol);
       return;
     }
+  g_clear_pointer (&pool, virStoragePoolFree);
   if (vol != NULL)
     reason = hangar_virt_error_message ();
   else
@@ -208,6 +239,7 @@ delete_with_storage_thread (GTask        *task,
   virDomainPtr domain = task_data;
   const char *name = hangar_guest_get_name (source_object);
   const char *const *paths = g_object_get_data (G_OBJECT (task), "hangar-paths");
+  GPtrArray *deleted = g_object_get_data (G_OBJECT (task), "hangar-deleted");
   g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
   int active, persistent;
   int ret;
@@ -237,7 +269,7 @@ delete_with_storage_thread (GTask        *task,
 
   /* The guest is gone: a failed volume must not keep the others. */
   for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
-    delete_volume (virDomainGetConnect (domain), paths[i], failures);
+    delete_volume (virDomainGetConnect (domain), paths[i], deleted, failures);
 
   if (failures->len > 0)
     {
@@ -260,6 +292,41 @@ delete_with_storage_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* libvirt sends no event for a deleted volume (and its pool none either, short of a
+ * refresh): the pools' lists drop what the worker deleted, as a volume's own delete
+ * does, or the next guest's disk would still be named around them. Also after a
+ * failure, for the volumes that did go. */
+static void
+on_delete_with_storage_done_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  HangarGuest *self = HANGAR_GUEST (object);
+  g_autoptr(GTask) outer = user_data;
+  GPtrArray *deleted = g_object_get_data (G_OBJECT (result), "hangar-deleted");
+  HangarConnection *connection = hangar_guest_get_connection (self);
+  GError *error = NULL;
+
+  for (guint i = 0; deleted != NULL && connection != NULL && i < deleted->len; i++)
+    {
+      DeletedVolume *gone = g_ptr_array_index (deleted, i);
+      HangarPool *pool = hangar_connection_find_pool (connection, gone->pool);
+      HangarVolume *volume = pool != NULL ? hangar_pool_find_volume (pool, gone->volume) : NULL;
+
+      if (pool == NULL)
+        continue;
+      if (volume != NULL)
+        hangar_pool_remove_volume (pool, volume);
+      /* Its free space grew. */
+      hangar_pool_reload (pool, FALSE);
+    }
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_task_return_error (outer, error);
+  else
+    g_task_return_boolean (outer, TRUE);
+}
+
 void
 hangar_guest_delete_with_storage_async (HangarGuest        *self,
                                         const char *const  *paths_to_delete,
@@ -267,17 +334,24 @@ hangar_guest_delete_with_storage_async (HangarGuest        *self,
                                         GAsyncReadyCallback callback,
                                         gpointer            user_data)
 {
+  g_autoptr(GTask) outer = NULL;
   g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (HANGAR_IS_GUEST (self));
 
-  task = hangar_guest_new_domain_task (self, hangar_guest_delete_with_storage_async,
-                                       cancellable, callback, user_data);
+  outer = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, hangar_guest_delete_with_storage_async);
+  task = hangar_guest_new_domain_task (self, delete_with_storage_thread, cancellable,
+                                       on_delete_with_storage_done_cb, g_object_ref (outer));
   if (task == NULL)
     return;
-  /* Set before the worker starts, only read there. */
+  /* Set before the worker starts: the paths only read there, the list of what it
+   * deleted only written there until it returns. */
   g_object_set_data_full (G_OBJECT (task), "hangar-paths",
                           g_strdupv ((char **)paths_to_delete), (GDestroyNotify)g_strfreev);
+  g_object_set_data_full (G_OBJECT (task), "hangar-deleted",
+                          g_ptr_array_new_with_free_func (deleted_volume_free),
+                          (GDestroyNotify)g_ptr_array_unref);
   g_task_run_in_thread (task, delete_with_storage_thread);
 }
 

@@ -109,7 +109,9 @@ GPtrArray        *hangar_guest_list_disks_finish (HangarGuest  *self,
  * and checkpoint metadata where the host has them), then deletes the storage volumes
  * at @paths_to_delete (host paths; NULL or empty: none). A volume that cannot be
  * deleted does not stop the others: the error then names each one that failed, and
- * the guest is gone all the same. Nothing is deleted when the guest cannot be. */
+ * the guest is gone all the same. Nothing is deleted when the guest cannot be. The
+ * connection's pools drop the deleted volumes from their lists (libvirt sends no event
+ * for them) before the callback runs. */
 void              hangar_guest_delete_with_storage_async  (HangarGuest        *self,
                                                            const char *const  *paths_to_delete,
                                                            GCancellable       *cancellable,
