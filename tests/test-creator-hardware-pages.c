@@ -929,6 +929,49 @@ pool_text (GtkWidget *row)
   return pool != NULL ? hangar_pool_get_name (pool) : NULL;
 }
 
+static gboolean
+filler_gone (gpointer data)
+{
+  return hangar_pool_find_volume (data, "filler.img") == NULL;
+}
+
+/* A pool whose volume list was read before the wizard (a host window had it) is
+ * refreshed when chosen: a volume deleted since by another program (no event says so)
+ * leaves the list, and its name is free again for the details page. */
+static void
+test_storage_refreshes_pool (void)
+{
+  Fixture fixture = { 0 };
+  StorageRows rows;
+  HangarPool *small;
+  virStoragePoolPtr pool;
+  virStorageVolPtr volume;
+
+  open_storage (&fixture, creator_host_uri, &rows);
+  g_assert_cmpstr (pool_text (rows.pool), ==, "default");
+  small = hangar_connection_find_pool (fixture.connection, "small");
+  hangar_pool_get_volumes (small);
+  g_assert_true (test_wait_for (volumes_loaded, small, 5000));
+  /* A read asked for meanwhile ends too, before the volume goes. */
+  test_spin (200);
+  g_assert_nonnull (hangar_pool_find_volume (small, "filler.img"));
+
+  pool = virStoragePoolLookupByName (test_raw_connection (fixture.connection), "small");
+  g_assert_nonnull (pool);
+  volume = virStorageVolLookupByName (pool, "filler.img");
+  g_assert_nonnull (volume);
+  g_assert_cmpint (virStorageVolDelete (volume, 0), ==, 0);
+  virStorageVolFree (volume);
+  virStoragePoolFree (pool);
+  test_spin (100);
+  g_assert_nonnull (hangar_pool_find_volume (small, "filler.img"));
+
+  test_choose (rows.pool, "small");
+  if (!test_wait_for (filler_gone, small, 5000))
+    g_error ("The pool “small” still lists filler.img, deleted before it was chosen");
+  test_creator_page_close (&fixture);
+}
+
 /* A new disk: the OS's 20 GiB in the pool "default"; an unreadable and a zero size
  * refused; a size above a pool's free space warned about; the answers in the spec. */
 static void
@@ -1244,6 +1287,7 @@ main (int   argc,
   g_test_add_func ("/creator-hardware/details/usermode", test_details_usermode);
   g_test_add_func ("/creator-hardware/details/firmware", test_details_firmware);
   g_test_add_func ("/creator-hardware/storage/new-disk", test_storage_new_disk);
+  g_test_add_func ("/creator-hardware/storage/refreshes-pool", test_storage_refreshes_pool);
   g_test_add_func ("/creator-hardware/storage/existing-and-none", test_storage_existing_and_none);
   g_test_add_func ("/creator-hardware/storage/sources", test_storage_sources);
   g_test_add_func ("/creator-hardware/storage/default-pool", test_storage_default_pool);

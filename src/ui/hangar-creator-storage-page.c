@@ -28,6 +28,7 @@ struct _HangarCreatorStoragePage
   gboolean size_touched;
   gboolean pools_changing;       /* the pool list changes: the selection moves by itself */
   char *chosen_pool;             /* the pool the user chose, by name */
+  GHashTable *refreshed_pools;   /* names of the pools this window refreshed */
   gboolean path_touched;
   gboolean show_all;             /* show_faults came: empty fields say so too */
   gboolean creating_pool;          /* or starting it */
@@ -466,9 +467,15 @@ on_pool_changed_cb (HangarCreatorStoragePage *self)
     }
   g_signal_group_set_target (self->pool_signals, pool);
   /* The details page checks the guest's name against the pool's volumes: start reading
-   * them now. */
+   * them now. A list read before (a host window, an earlier wizard) may be stale: a
+   * volume deleted by another program sends no event. Refreshed once per window. */
   if (pool != NULL)
-    hangar_pool_get_volumes (pool);
+    {
+      if (hangar_pool_get_volumes_loaded (pool) && hangar_pool_get_active (pool) &&
+          g_hash_table_add (self->refreshed_pools, g_strdup (hangar_pool_get_name (pool))))
+        hangar_pool_refresh_async (pool, self->cancellable, NULL, NULL);
+      hangar_pool_get_volumes (pool);
+    }
   update (self);
 }
 
@@ -709,6 +716,7 @@ hangar_creator_storage_page_finalize (GObject *object)
   g_clear_object (&self->pool_signals);
   g_free (self->default_pool_error);
   g_free (self->chosen_pool);
+  g_clear_pointer (&self->refreshed_pools, g_hash_table_unref);
   g_free (self->image_path);
   G_OBJECT_CLASS (hangar_creator_storage_page_parent_class)->finalize (object);
 }
@@ -762,6 +770,7 @@ static void
 hangar_creator_storage_page_init (HangarCreatorStoragePage *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->refreshed_pools = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->pool_signals = g_signal_group_new (HANGAR_TYPE_POOL);
   g_signal_group_connect_swapped (self->pool_signals, "notify::available", G_CALLBACK (update), self);
   g_signal_group_connect_swapped (self->pool_signals, "notify::active", G_CALLBACK (update), self);
