@@ -204,9 +204,20 @@ create (const HangarGuestSpec  *spec,
   return name;
 }
 
+static GPtrArray *sources_of (virDomainPtr                         domain,
+                              GVirConfigDomainDiskGuestDeviceType  type);
+
 /* The CD-ROM media of @domain's live definition. */
 static GPtrArray *
 cdroms_of (virDomainPtr domain)
+{
+  return sources_of (domain, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM);
+}
+
+/* The sources of @domain's drives of @type, in its live definition. */
+static GPtrArray *
+sources_of (virDomainPtr                         domain,
+            GVirConfigDomainDiskGuestDeviceType  type)
 {
   g_autofree char *xml = virDomainGetXMLDesc (domain, 0);
   g_autoptr(GVirConfigDomain) config = gvir_config_domain_new_from_xml (xml, NULL);
@@ -217,7 +228,7 @@ cdroms_of (virDomainPtr domain)
   devices = gvir_config_domain_get_devices (config);
   for (GList *l = devices; l != NULL; l = l->next)
     if (GVIR_CONFIG_IS_DOMAIN_DISK (l->data) &&
-        gvir_config_domain_disk_get_guest_device_type (l->data) == GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM &&
+        gvir_config_domain_disk_get_guest_device_type (l->data) == type &&
         gvir_config_domain_disk_get_source (l->data) != NULL)
       g_ptr_array_add (paths, g_strdup (gvir_config_domain_disk_get_source (l->data)));
   g_list_free_full (devices, g_object_unref);
@@ -725,6 +736,77 @@ cleanup (void)
     }
 }
 
+/* A cloud image copied on a remote host: the image is a volume of the host's pool,
+ * libvirt copies it on the host (virStorageVolCreateXMLFrom), and the guest’s disk is a whole
+ * qcow2 of the size asked for, with no backing file; the image stays. */
+static void
+test_cloud_image_copy (void)
+{
+  g_autofree char *name = g_strdup_printf (PREFIX "%d-copy", (int) getpid ());
+  g_autofree char *image_xml = g_strdup_printf (
+    "<volume><name>" PREFIX "%d-image.qcow2</name><capacity unit='MiB'>32</capacity>"
+    "<target><format type='qcow2'/></target></volume>", (int) getpid ());
+  g_autoptr(HangarGuestSpec) spec = NULL;
+  g_autoptr(HangarGuestCreator) creator = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) disks = NULL;
+  TestJobWatch watch = { messages, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *made = NULL;
+  g_autofree char *image_path = NULL;
+  g_autofree char *disk_xml = NULL;
+  virStoragePoolPtr pool = virStoragePoolLookupByName (other, pool_name);
+  virStorageVolPtr image;
+  virStorageVolPtr disk;
+  virStorageVolInfo info;
+  virDomainPtr domain;
+
+  e2e_cleanup_domain (name);
+  e2e_assert (pool != NULL, "no pool %s: %s", pool_name, e2e_virt_error ());
+  image = virStorageVolCreateXML (pool, image_xml, 0);
+  e2e_assert (image != NULL, "cannot make the image volume: %s", e2e_virt_error ());
+  image_path = virStorageVolGetPath (image);
+  e2e_assert (e2e_wait_for (pool_listed, NULL, CONNECT_TIMEOUT), "the pool %s is not listed",
+              pool_name);
+  hangar_pool_refresh_async (hangar_connection_find_pool (remote, pool_name), NULL, NULL, NULL);
+
+  spec = cloud_spec (name);
+  g_free (spec->base_image);
+  spec->base_image = g_strdup (image_path);
+  spec->copy_base_image = TRUE;
+  made = create (spec, &watch, &creator, &error);
+  e2e_assert (made != NULL, "creating %s over SSH with a copy failed: %s", name,
+              error != NULL ? error->message : "");
+
+  domain = virDomainLookupByName (other, name);
+  e2e_assert (domain != NULL, "libvirt has no %s: %s", name, e2e_virt_error ());
+  e2e_assert (virDomainIsActive (domain) == 1, "%s does not run", name);
+  disks = sources_of (domain, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK);
+  e2e_assert (disks->len == 1, "%s has %u disks", name, disks->len);
+  disk = virStorageVolLookupByPath (other, g_ptr_array_index (disks, 0));
+  e2e_assert (disk != NULL, "the disk %s is no volume of the host",
+              (char *) g_ptr_array_index (disks, 0));
+  e2e_assert (!g_str_equal (g_ptr_array_index (disks, 0), image_path), "the guest runs on the image itself");
+  disk_xml = virStorageVolGetXMLDesc (disk, 0);
+  e2e_assert (strstr (disk_xml, "<format type='qcow2'/>") != NULL, "the copy is no qcow2: %s", disk_xml);
+  e2e_assert (strstr (disk_xml, "<backingStore>") == NULL, "the copy has a backing file: %s", disk_xml);
+  e2e_assert (virStorageVolGetInfo (disk, &info) == 0 && info.capacity == spec->disk_size,
+              "the copy's size is %llu, not %" G_GUINT64_FORMAT, info.capacity, spec->disk_size);
+  g_test_message ("copied %s to %s, %llu bytes", image_path,
+                  (char *) g_ptr_array_index (disks, 0), info.capacity);
+  virStorageVolFree (disk);
+
+  stop_and_finish_install (creator, domain, FALSE);
+  virDomainFree (domain);
+  e2e_remove_domain (other, name);
+  e2e_cleanup_domain_done (name);
+  /* The image is the user's: still there. */
+  e2e_assert (virStorageVolGetInfo (image, &info) == 0, "the image %s went with the guest", image_path);
+  e2e_assert (virStorageVolDelete (image, 0) == 0, "cannot delete the image: %s", e2e_virt_error ());
+  virStorageVolFree (image);
+  virStoragePoolFree (pool);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -799,6 +881,7 @@ main (int   argc,
               pool_name);
 
   g_test_add_func ("/e2e-remote-install/cloud-image", test_cloud_image);
+  g_test_add_func ("/e2e-remote-install/cloud-image-copy", test_cloud_image_copy);
   g_test_add_func ("/e2e-remote-install/network-install", test_network_install);
   g_test_add_func ("/e2e-remote-install/unattended-iso", test_unattended_iso);
   g_test_add_func ("/e2e-remote-install/failure-leaves-nothing", test_failure_leaves_nothing);
