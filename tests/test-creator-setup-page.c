@@ -587,6 +587,49 @@ test_default_login (void)
     g_unsetenv ("PKEXEC_UID");
 }
 
+/* Debian's ISO on a remote host: its installer reads the answers only from the
+ * medium's initrd, which Hangar cannot read there; the page says so and what to do
+ * instead, and asks nothing. Windows' answers go on a disc of their own: asked. */
+static void
+test_remote_medium (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(HangarGuestSpec) spec = hangar_guest_spec_new ();
+  GtkWidget *auto_row;
+
+  /* Never connected: the page reads only the host's address. */
+  fixture.connection = hangar_connection_new ("qemu+ssh://nobody@host.invalid/system");
+  test_creator_page_show (&fixture, hangar_creator_setup_page_new, 640, 900);
+  g_assert_true (test_wait_for (is_loaded, hangar_creator_state_get_catalog (fixture.state), 30000));
+  hangar_creator_state_set_source (fixture.state, HANGAR_GUEST_SOURCE_MEDIA);
+  hangar_creator_state_set_os (fixture.state, find_os (&fixture, "debian11"));
+  hangar_creator_page_shown (page_of (&fixture));
+  auto_row = row (&fixture, ADW_TYPE_ACTION_ROW, "Install _Automatically");
+
+  g_assert_true (hangar_creator_page_get_needed (page_of (&fixture)));
+  test_assert_field_note (auto_row, "dim-label",
+                          "Debian 11’s installer takes its answers only from the initrd on its medium, which Hangar cannot read in an ISO on a remote host. To install it automatically there, choose Network Install (URL)");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (switch_of (auto_row))));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (auto_row)), ==,
+                   "Not available for this medium on a remote host");
+  g_assert_false (gtk_widget_is_visible (row (&fixture, ADW_TYPE_ENTRY_ROW, "_User Name")));
+  g_assert_true (hangar_creator_page_get_complete (page_of (&fixture)));
+  hangar_creator_page_apply (page_of (&fixture), spec);
+  g_assert_false (spec->unattended);
+  g_assert_null (spec->user_login);
+  assert_group_named (auto_row);
+  test_save_screenshot (fixture.window, "creator-setup-remote-medium");
+
+  /* Windows 10 takes its answers from a disc, uploaded with it: asked as usual. */
+  hangar_creator_state_set_os (fixture.state, find_os (&fixture, "win10"));
+  hangar_creator_page_shown (page_of (&fixture));
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (switch_of (auto_row))));
+  g_assert_true (gtk_switch_get_active (switch_of (auto_row)));
+  g_assert_true (gtk_widget_is_visible (row (&fixture, ADW_TYPE_ENTRY_ROW, "_User Name")));
+  test_assert_field_clean (auto_row);
+  test_creator_page_close (&fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -602,6 +645,7 @@ main (int   argc,
   g_test_add_func ("/creator-setup-page/needed", test_needed);
   g_test_add_func ("/creator-setup-page/unattended", test_unattended);
   g_test_add_func ("/creator-setup-page/default-login", test_default_login);
+  g_test_add_func ("/creator-setup-page/remote-medium", test_remote_medium);
   g_test_add_func ("/creator-setup-page/windows", test_windows);
   g_test_add_func ("/creator-setup-page/cloud", test_cloud);
   g_test_add_func ("/creator-setup-page/add-key-file", test_add_key_file);

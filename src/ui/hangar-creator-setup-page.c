@@ -37,6 +37,9 @@ struct _HangarCreatorSetupPage
   gboolean cloud;
   OsinfoInstallScript *script;
   gboolean product_key_wanted;
+  /* The OS has a script, but its installer reads it only from the medium's own initrd,
+   * which Hangar cannot take from an ISO on a remote host: said, nothing asked. */
+  gboolean remote_medium;
   gboolean product_key_required;
   guint touched;
   gboolean filling;              /* the page writes a field itself: not the user's edit */
@@ -97,7 +100,7 @@ keys_text (HangarCreatorSetupPage *self)
 static gboolean
 answers_asked (HangarCreatorSetupPage *self)
 {
-  return self->cloud || gtk_switch_get_active (self->auto_switch);
+  return self->cloud || (!self->remote_medium && gtk_switch_get_active (self->auto_switch));
 }
 
 static gboolean
@@ -219,6 +222,7 @@ refresh (HangarCreatorSetupPage *self)
   const HangarOsMatch *match;
   OsinfoInstallScript *script = NULL;
   gboolean offers_minimal = FALSE;
+  gboolean remote_medium;
 
   /* The template's own settings, before construction is done. */
   if (state == NULL)
@@ -239,10 +243,11 @@ refresh (HangarCreatorSetupPage *self)
     }
   /* A remote host's install medium is never read here: its installer can only be
    * handed a script on a disc of the script's own (uploaded to the host). */
-  if (script != NULL && source == HANGAR_GUEST_SOURCE_MEDIA
-      && hangar_connection_uri_is_remote (
-           hangar_connection_get_uri (hangar_creator_state_get_connection (state)))
-      && !(osinfo_install_script_get_injection_methods (script) & OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_CDROM))
+  remote_medium = script != NULL && source == HANGAR_GUEST_SOURCE_MEDIA
+                  && hangar_connection_uri_is_remote (
+                       hangar_connection_get_uri (hangar_creator_state_get_connection (state)))
+                  && !(osinfo_install_script_get_injection_methods (script) & OSINFO_INSTALL_SCRIPT_INJECTION_METHOD_CDROM);
+  if (remote_medium)
     script = NULL;
   g_set_object (&self->script, script);
   self->product_key_wanted = script != NULL
@@ -250,6 +255,24 @@ refresh (HangarCreatorSetupPage *self)
                                                                    OSINFO_INSTALL_CONFIG_PROP_REG_PRODUCTKEY,
                                                                    &self->product_key_required);
 
+  if (remote_medium != self->remote_medium)
+    {
+      OsinfoOs *os = hangar_creator_state_get_os (state);
+      g_autofree char *why = NULL;
+
+      if (remote_medium)
+        why = g_strdup_printf (_("%s’s installer takes its answers only from the initrd on its medium, which Hangar cannot read in an ISO on a remote host. To install it automatically there, choose Network Install (URL) with the distribution’s installer folder on a mirror."),
+                               osinfo_product_get_name (OSINFO_PRODUCT (os)));
+      move_focus_out (self, GTK_WIDGET (self->auto_switch), GTK_WIDGET (self->auto_row));
+      hangar_field_set_message (GTK_WIDGET (self->auto_row), self->auto_message, HANGAR_FIELD_HINT, why);
+    }
+  self->remote_medium = remote_medium;
+  /* No switch that would not do what it shows. */
+  gtk_widget_set_visible (GTK_WIDGET (self->auto_switch), !remote_medium);
+  adw_action_row_set_subtitle (self->auto_row,
+                               remote_medium ? _("Not available for this medium on a remote host")
+                                             : _("Hangar answers the installer’s questions: you come back to an installed system"));
+  gtk_widget_set_visible (GTK_WIDGET (self->user_group), !remote_medium);
   gtk_widget_set_visible (GTK_WIDGET (self->auto_group), !self->cloud);
   gtk_widget_set_visible (GTK_WIDGET (self->desktop_row), !self->cloud && script != NULL && offers_minimal);
   gtk_widget_set_sensitive (GTK_WIDGET (self->desktop_row), answers_asked (self));
@@ -275,7 +298,7 @@ refresh (HangarCreatorSetupPage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->repeat_row), !locked (self));
   hangar_creator_page_set_title (HANGAR_CREATOR_PAGE (self),
                                  self->cloud ? _("First Boot") : _("Automatic Installation"));
-  hangar_creator_page_set_needed (HANGAR_CREATOR_PAGE (self), self->cloud || script != NULL);
+  hangar_creator_page_set_needed (HANGAR_CREATOR_PAGE (self), self->cloud || script != NULL || remote_medium);
   update (self);
 }
 
