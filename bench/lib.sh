@@ -57,3 +57,42 @@ bench_start_dbus() {
     export DBUS_SESSION_BUS_ADDRESS
     DBUS_SESSION_BUS_ADDRESS=$(head -1 "$f")
 }
+
+# bench_find_window PID NAME TIMEOUT STRICT -> the visible top-level of PID on $display
+# whose title contains NAME (any, for an empty NAME); unless STRICT is 1, after half the
+# TIMEOUT (seconds) the largest visible one.
+bench_find_window() {
+    local pid=$1 name=$2 timeout=$3 strict=$4 t w n best best_area a wh
+    for t in $(seq $(( timeout * 5 ))); do
+        kill -0 "$pid" 2>/dev/null || return 1
+        best=""; best_area=0
+        for w in $(DISPLAY=$display xdotool search --all --onlyvisible --pid "$pid" 2>/dev/null); do
+            n=$(DISPLAY=$display xdotool getwindowname "$w" 2>/dev/null)
+            if [[ $n == *"$name"* ]]; then echo "$w"; return 0; fi
+            wh=$(DISPLAY=$display xdotool getwindowgeometry "$w" 2>/dev/null |
+                 awk '/Geometry:/ { split($2, g, "x"); print g[1] * g[2] }')
+            a=${wh:-0}
+            (( a > best_area )) && { best=$w; best_area=$a; }
+        done
+        if [ "$strict" = 0 ] && [ -n "$best" ] && (( t > timeout * 5 / 2 )); then
+            echo "$best"; return 0
+        fi
+        sleep 0.2
+    done
+    return 1
+}
+
+# bench_stop_started_daemons: libvirtd and virtlogd, if hangar_ensure_libvirtd
+# (build-aux/deps.sh) started them.
+bench_stop_started_daemons() {
+    local p
+    if [[ ${HANGAR_STARTED_LIBVIRTD:-0} == 1 && -f /run/libvirtd.pid ]]; then
+        p=$(cat /run/libvirtd.pid 2>/dev/null)
+        [ -n "$p" ] && kill "$p" 2>/dev/null
+    fi
+    if [[ ${HANGAR_STARTED_VIRTLOGD:-0} == 1 && -f /run/virtlogd.pid ]]; then
+        p=$(cat /run/virtlogd.pid 2>/dev/null)
+        [ -n "$p" ] && kill "$p" 2>/dev/null
+    fi
+    return 0
+}

@@ -106,14 +106,7 @@ cleanup() {
     done
     domains=()
     [ -n "$run_tmp" ] && rm -rf "$run_tmp"
-    if [[ $HANGAR_STARTED_LIBVIRTD == 1 && -f /run/libvirtd.pid ]]; then
-        p=$(cat /run/libvirtd.pid 2>/dev/null)
-        [ -n "$p" ] && kill "$p" 2>/dev/null
-    fi
-    if [[ $HANGAR_STARTED_VIRTLOGD == 1 && -f /run/virtlogd.pid ]]; then
-        p=$(cat /run/virtlogd.pid 2>/dev/null)
-        [ -n "$p" ] && kill "$p" 2>/dev/null
-    fi
+    bench_stop_started_daemons
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -186,29 +179,6 @@ machine_info() {
 EOF
 }
 
-# find_window PID NAME TIMEOUT -> the visible top-level of PID whose title contains
-# NAME; after half the timeout, for a client other than Hangar, the largest visible one.
-find_window() {
-    local pid=$1 name=$2 timeout=$3 strict=$4 t w n best best_area a wh
-    for t in $(seq $(( timeout * 5 ))); do
-        kill -0 "$pid" 2>/dev/null || return 1
-        best=""; best_area=0
-        for w in $(DISPLAY=$display xdotool search --all --onlyvisible --pid "$pid" 2>/dev/null); do
-            n=$(DISPLAY=$display xdotool getwindowname "$w" 2>/dev/null)
-            if [[ $n == *"$name"* ]]; then echo "$w"; return 0; fi
-            wh=$(DISPLAY=$display xdotool getwindowgeometry "$w" 2>/dev/null |
-                 awk '/Geometry:/ { split($2, g, "x"); print g[1] * g[2] }')
-            a=${wh:-0}
-            (( a > best_area )) && { best=$w; best_area=$a; }
-        done
-        if [ "$strict" = 0 ] && [ -n "$best" ] && (( t > timeout * 5 / 2 )); then
-            echo "$best"; return 0
-        fi
-        sleep 0.2
-    done
-    return 1
-}
-
 # ---------------------------------------------------------------- one client
 # measure CLIENT PROTO DOMAIN PORT QEMU_PID -> sets m_cpu m_fps m_mpix m_req m_xvfb
 # m_qemu m_other m_status
@@ -245,7 +215,7 @@ measure() {
     pid=$!
     pids_to_kill+=("$pid")
 
-    if ! wid=$(find_window "$pid" "$dom" 30 "$strict"); then
+    if ! wid=$(bench_find_window "$pid" "$dom" 30 "$strict"); then
         m_status="no console window within 30 s"
         kill -0 "$pid" 2>/dev/null || m_status="exited (see ${err#"$root"/})"
         bench_stop_pid "$pid"

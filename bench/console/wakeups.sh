@@ -48,11 +48,7 @@ cleanup() {
     for p in "${pids_to_kill[@]}"; do kill "$p" 2>/dev/null; done
     [ -n "$dom" ] && virsh -c "$URI" destroy "$dom" >/dev/null 2>&1
     [ -n "$run_tmp" ] && rm -rf "$run_tmp"
-    for p in /run/libvirtd.pid /run/virtlogd.pid; do
-        [[ $p == *libvirtd* && $HANGAR_STARTED_LIBVIRTD != 1 ]] && continue
-        [[ $p == *virtlogd* && $HANGAR_STARTED_VIRTLOGD != 1 ]] && continue
-        [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
-    done
+    bench_stop_started_daemons
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -94,16 +90,9 @@ for client in $clients; do
     env "${envs[@]}" "${cmd[@]}" >"$out/$client.stdout" 2>"$out/$client.stderr" </dev/null &
     pid=$!
     pids_to_kill+=("$pid")
-    wid=""
-    for _ in $(seq 150); do
-        for w in $(DISPLAY=$display xdotool search --all --onlyvisible --pid "$pid" 2>/dev/null); do
-            n=$(DISPLAY=$display xdotool getwindowname "$w" 2>/dev/null)
-            [[ -z $title || $n == *"$title"* ]] && wid=$w
-        done
-        [ -n "$wid" ] && break
-        sleep 0.2
-    done
-    if [ -z "$wid" ]; then echo "$client: no window" >&2; bench_stop_pid "$pid"; continue; fi
+    if ! wid=$(bench_find_window "$pid" "$title" 30 1); then
+        echo "$client: no window" >&2; bench_stop_pid "$pid"; continue
+    fi
     DISPLAY=$display xdotool windowsize "$wid" 900 680
     sleep "$BENCH_WARMUP"
     "$run_tmp/xdamage-count" -d "$display" -g 4 "$wid" "$BENCH_SECONDS" >"$out/$client.xdamage" 2>&1 &
