@@ -120,6 +120,68 @@ test_headless (void)
   test_assert_finalized (connection);
 }
 
+static void
+on_opened_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  HangarGraphicsInfo **info = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *info = hangar_guest_open_graphics_finish (HANGAR_GUEST (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static HangarGraphicsInfo *
+open_graphics (HangarConnection       *connection,
+               const char             *name,
+               HangarGraphicsOpenFlags flags)
+{
+  HangarGuest *guest = hangar_connection_find_guest (connection, name);
+  HangarGraphicsInfo *info = NULL;
+
+  g_assert_nonnull (guest);
+  hangar_guest_open_graphics_async (guest, flags, NULL, on_opened_cb, &info);
+  g_assert_true (test_wait_for (is_set, &info, 5000));
+  return info;
+}
+
+/* A local console on a loopback port that asks for nothing is left to the display to
+ * reach over TCP; anything else goes through libvirt's socket (which the test driver
+ * cannot give: fd -1, and the display falls back on the address as before). */
+static void
+test_direct (void)
+{
+  HangarConnection *connection = open_details ();
+  g_autoptr(HangarGraphicsInfo) loopback = open_graphics (connection, "vnc-loopback",
+                                                          HANGAR_GRAPHICS_OPEN_DEFAULT);
+  g_autoptr(HangarGraphicsInfo) asked = open_graphics (connection, "vnc-loopback",
+                                                       HANGAR_GRAPHICS_OPEN_THROUGH_LIBVIRT);
+  g_autoptr(HangarGraphicsInfo) password = open_graphics (connection, "spice-loopback-password",
+                                                          HANGAR_GRAPHICS_OPEN_DEFAULT);
+  g_autoptr(HangarGraphicsInfo) elsewhere = open_graphics (connection, "vnc-address",
+                                                           HANGAR_GRAPHICS_OPEN_DEFAULT);
+  g_autoptr(HangarGraphicsInfo) tls = open_graphics (connection, "spice-everywhere",
+                                                     HANGAR_GRAPHICS_OPEN_DEFAULT);
+
+  g_assert_true (loopback->direct);
+  g_assert_cmpint (loopback->fd, ==, -1);
+  g_assert_cmpstr (loopback->host, ==, "127.0.0.1");
+  g_assert_cmpint (loopback->port, ==, 5908);
+  g_assert_false (loopback->remote);
+
+  g_assert_false (asked->direct);
+  g_assert_cmpint (asked->port, ==, 5908);
+  /* A password is read only to choose the way: it is not handed on. */
+  g_assert_false (password->direct);
+  g_assert_null (password->password);
+  g_assert_false (elsewhere->direct);
+  g_assert_false (tls->direct);
+
+  hangar_connection_close (connection);
+  test_assert_finalized (connection);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -131,6 +193,7 @@ main (int   argc,
   g_test_add_func ("/graphics/spice-everywhere", test_spice_everywhere);
   g_test_add_func ("/graphics/vnc-socket", test_vnc_socket);
   g_test_add_func ("/graphics/headless", test_headless);
+  g_test_add_func ("/graphics/direct", test_direct);
 
   return g_test_run ();
 }

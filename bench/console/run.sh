@@ -21,7 +21,10 @@
 #   BENCH_PROTOCOLS     default "vnc spice"
 #   BENCH_CLIENTS       default "hangar remote-viewer hangar-default floor", measured in
 #                       this order: hangar = Hangar with GSK_RENDERER=$BENCH_GSK_RENDERER
-#                       (the comparison), hangar-ref (see HANGAR_REF_BIN), remote-viewer, hangar-default = Hangar with GTK's
+#                       (the comparison), hangar-ref (see HANGAR_REF_BIN), remote-viewer
+#                       (over TCP to the console's port), virt-viewer = `virt-viewer
+#                       --attach` (the same GTK 3 widgets on a socket from libvirt,
+#                       virDomainOpenGraphicsFD), hangar-default = Hangar with GTK's
 #                       default renderer (GL, on Mesa llvmpipe under Xvfb), for reference;
 #                       floor = bench/console/floor.c: gvnc / spice-client-glib receiving
 #                       the same updates in a GTK 4 main loop and drawing nothing, i.e. what
@@ -205,6 +208,8 @@ measure() {
             [ "$client" = hangar-ref ] && cmd[0]=$bin_ref ;;
         remote-viewer)
             cmd=(remote-viewer "$proto://127.0.0.1:$port") ;;
+        virt-viewer)
+            cmd=(virt-viewer --attach --connect "$URI" "$dom") ;;
         floor)
             strict=1
             cmd=("$floor" "$proto" 127.0.0.1 "$port" "$dom") ;;
@@ -226,7 +231,7 @@ measure() {
     kill -0 "$pid" 2>/dev/null || { m_status="exited during warm-up"; bench_stop_pid "$pid"; return; }
 
     local c0 x0 q0 b0 t0 c1 x1 q1 b1 t1 dmg secs perf_pid=""
-    if [ "$BENCH_PERF" = 1 ] && [[ $client == hangar* || $client == remote-viewer ]]; then
+    if [ "$BENCH_PERF" = 1 ] && [[ $client == hangar* || $client == *-viewer ]]; then
         perf record --call-graph dwarf -F "$BENCH_PERF_FREQ" -o "$res_dir/$tag.perf.data" -p "$pid" \
             >"$res_dir/$tag.perf.log" 2>&1 &
         perf_pid=$!

@@ -47,6 +47,11 @@ struct _HangarSpiceSession
   int primary_height;
   gboolean has_picture; /* a primary surface was made (and not refused) */
   gboolean was_connected;
+  /* The session went straight to the console's loopback port (HangarGraphicsInfo's
+   * direct) and is not connected yet: a server that asks for anything (a password set
+   * outside libvirt, SASL), or ends, is reached through libvirt's socket instead. */
+  gboolean direct;
+  guint through_libvirt_id;
 
   int last_x;
   int last_y;
@@ -93,6 +98,9 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void teardown (HangarSpiceSession *self);
+static void on_graphics_opened_cb (GObject      *source,
+                                   GAsyncResult *result,
+                                   gpointer      user_data);
 static void offer_clipboard (HangarSpiceSession *self);
 static void update_connected (HangarSpiceSession *self);
 
@@ -517,6 +525,37 @@ channel_error_message (HangarSpiceSession *self,
   return g_strdup (sentence);
 }
 
+/* A new session on the guest's console. */
+static void
+open_graphics (HangarSpiceSession     *self,
+               HangarGraphicsOpenFlags flags)
+{
+  teardown (self);
+  self->cancellable = g_cancellable_new ();
+  self->was_connected = FALSE;
+  hangar_guest_open_graphics_async (self->guest, flags, self->cancellable,
+                                    on_graphics_opened_cb, g_object_ref (self));
+}
+
+static gboolean
+on_through_libvirt_cb (gpointer user_data)
+{
+  HangarSpiceSession *self = user_data;
+
+  self->through_libvirt_id = 0;
+  open_graphics (self, HANGAR_GRAPHICS_OPEN_THROUGH_LIBVIRT);
+  return G_SOURCE_REMOVE;
+}
+
+/* From a signal of the session's: it goes from an idle, after the emission. */
+static void
+reopen_through_libvirt (HangarSpiceSession *self)
+{
+  self->direct = FALSE;
+  if (self->through_libvirt_id == 0)
+    self->through_libvirt_id = g_idle_add (on_through_libvirt_cb, self);
+}
+
 static gboolean
 on_teardown_idle_cb (gpointer user_data)
 {
@@ -534,8 +573,13 @@ disconnected (HangarSpiceSession *self,
               const char         *message)
 {
   /* The first reason is the one worth telling. */
-  if (self->teardown_id != 0)
+  if (self->teardown_id != 0 || self->through_libvirt_id != 0)
     return;
+  if (self->direct)
+    {
+      reopen_through_libvirt (self);
+      return;
+    }
   g_signal_emit (self, signals[SIGNAL_ENDED], 0, message);
   hangar_spice_session_close_soon (self);
 }
@@ -552,6 +596,7 @@ update_connected (HangarSpiceSession *self)
       (self->inputs != NULL && !self->inputs_open))
     return;
   self->was_connected = TRUE;
+  self->direct = FALSE;
   g_signal_emit (self, signals[SIGNAL_READY], 0);
 }
 
@@ -577,6 +622,8 @@ on_channel_event_cb (SpiceChannel       *channel,
   g_autofree char *message = NULL;
 
   g_debug ("%s channel event %d", G_OBJECT_TYPE_NAME (channel), event);
+  if (self->through_libvirt_id != 0)
+    return; /* this session is about to go */
 
   switch ((int)event)
     {
@@ -608,6 +655,12 @@ on_channel_event_cb (SpiceChannel       *channel,
         {
           g_debug ("%s channel failed (event %d)", G_OBJECT_TYPE_NAME (channel), event);
           channel_gave_up (self, channel);
+          break;
+        }
+      if (self->direct)
+        {
+          /* Not a password to ask for: libvirt's socket skips it. */
+          reopen_through_libvirt (self);
           break;
         }
       /* A guest that shuts down just drops the connection. */
@@ -808,6 +861,8 @@ teardown (HangarSpiceSession *self)
   SpiceSession *session = g_steal_pointer (&self->session);
 
   g_clear_handle_id (&self->teardown_id, g_source_remove);
+  g_clear_handle_id (&self->through_libvirt_id, g_source_remove);
+  self->direct = FALSE;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
 
@@ -940,6 +995,7 @@ on_graphics_opened_cb (GObject      *source,
     }
 
   new_session (self, info->password);
+  self->direct = info->direct;
   if (info->tls_port > 0)
     setup_tls (self, info->tls_host, !info->remote);
 
@@ -1138,13 +1194,9 @@ hangar_spice_session_open (HangarSpiceSession *self,
   g_return_if_fail (HANGAR_IS_SPICE_SESSION (self));
   g_return_if_fail (HANGAR_IS_GUEST (guest));
 
-  teardown (self);
   /* The guest outlives each session: a password or Reconnect opens it again. */
   g_set_object (&self->guest, guest);
-  self->cancellable = g_cancellable_new ();
-  self->was_connected = FALSE;
-  hangar_guest_open_graphics_async (guest, self->cancellable, on_graphics_opened_cb,
-                                    g_object_ref (self));
+  open_graphics (self, HANGAR_GRAPHICS_OPEN_DEFAULT);
 }
 
 void

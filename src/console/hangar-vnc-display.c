@@ -28,6 +28,11 @@ struct _HangarVncDisplay
   char *tls_host;   /* the name the server's certificate must carry, or NULL */
   gboolean in_tls;  /* between choosing a TLS method and the server's answer to it */
   gboolean x509;    /* that method checks certificates */
+  /* The connection went straight to the console's loopback port (HangarGraphicsInfo's
+   * direct) and no picture came yet: a server that asks for anything, or ends, is
+   * reached through libvirt's socket instead, which skips authentication. */
+  gboolean direct;
+  guint through_libvirt_id;
 
   /* The pointer, when the guest has no absolute device (QEMU with only a PS/2 mouse):
    * motion goes as the way it moved since rel_x, rel_y (guest pixels; -1 for none yet). */
@@ -54,7 +59,8 @@ G_DEFINE_FINAL_TYPE (HangarVncDisplay, hangar_vnc_display, HANGAR_TYPE_DISPLAY)
 #define RELATIVE_ORIGIN 0x7FFF
 
 
-static void send_clipboard (HangarVncDisplay *self);
+static void send_clipboard         (HangarVncDisplay *self);
+static void reopen_through_libvirt (HangarVncDisplay *self);
 
 /* FALSE when the server's screen is too large to take: the display then says so. */
 static gboolean
@@ -103,6 +109,7 @@ on_vnc_framebuffer_update_cb (VncConnection    *conn,
                               HangarVncDisplay *self)
 {
   hangar_display_damage (HANGAR_DISPLAY (self), x, y, width, height);
+  self->direct = FALSE;
   if (hangar_display_get_state (HANGAR_DISPLAY (self)) == HANGAR_DISPLAY_STATE_CONNECTING)
     hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_CONNECTED, NULL);
   vnc_connection_framebuffer_update_request (conn, TRUE, 0, 0,
@@ -296,6 +303,13 @@ on_vnc_auth_choose_type_cb (VncConnection    *conn,
   };
   guint type = choose (types, preferred, G_N_ELEMENTS (preferred));
 
+  if (self->direct && type != VNC_CONNECTION_AUTH_NONE)
+    {
+      /* TLS or a password that the definition does not show (qemu.conf's vnc_tls,
+       * vnc_sasl): libvirt's socket skips them, as it did before the direct way. */
+      reopen_through_libvirt (self);
+      return;
+    }
   /* Without an answer here the connection would wait forever. */
   if (type != 0)
     {
@@ -438,6 +452,12 @@ static void
 on_vnc_disconnected_cb (VncConnection    *conn,
                         HangarVncDisplay *self)
 {
+  if (self->direct)
+    {
+      /* Refused or ended before its first picture: libvirt's socket may still do. */
+      reopen_through_libvirt (self);
+      return;
+    }
   hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_DISCONNECTED,
                             self->error ? self->error : _("The console closed."));
 }
@@ -630,6 +650,7 @@ hangar_vnc_display_open_fd_with_host (HangarVncDisplay *self,
 {
   g_return_if_fail (HANGAR_IS_VNC_DISPLAY (self));
 
+  self->direct = FALSE;
   new_connection (self, tls_host);
   hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_CONNECTING,
                             _("Connecting to the console…"));
@@ -675,6 +696,7 @@ on_open_graphics_cb (GObject      *object,
 
   if (info->password != NULL && self->password == NULL)
     self->password = g_strdup (info->password);
+  self->direct = info->direct;
 
   if (info->fd >= 0)
     {
@@ -719,6 +741,41 @@ on_open_graphics_cb (GObject      *object,
   hangar_display_expect_picture (HANGAR_DISPLAY (self));
 }
 
+static void
+open_graphics (HangarVncDisplay       *self,
+               HangarGraphicsOpenFlags flags)
+{
+  hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_CONNECTING,
+                            _("Connecting to the console…"));
+  hangar_guest_open_graphics_async (self->guest, flags, self->cancellable, on_open_graphics_cb,
+                                    g_object_ref (self));
+}
+
+static gboolean
+on_through_libvirt_cb (gpointer user_data)
+{
+  HangarVncDisplay *self = user_data;
+
+  self->through_libvirt_id = 0;
+  drop_connection (self);
+  open_graphics (self, HANGAR_GRAPHICS_OPEN_THROUGH_LIBVIRT);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called from gvnc's signals: the connection is dropped from an idle, after them. */
+static void
+reopen_through_libvirt (HangarVncDisplay *self)
+{
+  self->direct = FALSE;
+  if (self->conn != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->conn, self);
+      vnc_connection_shutdown (self->conn);
+    }
+  if (self->through_libvirt_id == 0)
+    self->through_libvirt_id = g_idle_add (on_through_libvirt_cb, self);
+}
+
 void
 hangar_vnc_display_open (HangarVncDisplay *self,
                          HangarGuest      *guest)
@@ -729,10 +786,7 @@ hangar_vnc_display_open (HangarVncDisplay *self,
   hangar_vnc_display_close (self);
   g_set_object (&self->guest, guest);
   self->cancellable = g_cancellable_new ();
-  hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_CONNECTING,
-                            _("Connecting to the console…"));
-  hangar_guest_open_graphics_async (guest, self->cancellable, on_open_graphics_cb,
-                                    g_object_ref (self));
+  open_graphics (self, HANGAR_GRAPHICS_OPEN_DEFAULT);
 }
 
 void
@@ -742,6 +796,8 @@ hangar_vnc_display_close (HangarVncDisplay *self)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->through_libvirt_id, g_source_remove);
+  self->direct = FALSE;
   drop_connection (self);
   hangar_display_set_state (HANGAR_DISPLAY (self), HANGAR_DISPLAY_STATE_DISCONNECTED, NULL);
 }
@@ -911,6 +967,7 @@ hangar_vnc_display_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->through_libvirt_id, g_source_remove);
   drop_connection (self);
   g_clear_object (&self->guest);
 

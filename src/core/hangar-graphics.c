@@ -237,6 +237,45 @@ open_console_socket (virDomainPtr        domain,
   return open_remote_tunnel (uri, info->host, info->port, error);
 }
 
+/* Whether @host names this machine's loopback: 127.0.0.0/8, ::1 or localhost. */
+static gboolean
+is_loopback (const char *host)
+{
+  g_autoptr(GInetAddress) address = host ? g_inet_address_new_from_string (host) : NULL;
+
+  if (address != NULL)
+    return g_inet_address_get_is_loopback (address);
+  return g_strcmp0 (host, "localhost") == 0;
+}
+
+/* Whether the live definition sets a console password. libvirt shows it only with
+ * VIR_DOMAIN_XML_SECURE, which a read-only connection may not ask for: then it may. */
+static gboolean
+may_have_password (virDomainPtr domain)
+{
+  g_autoptr(GVirConfigDomain) config = hangar_domain_config_fetch (domain, VIR_DOMAIN_XML_SECURE,
+                                                                  NULL);
+  g_autoptr(HangarGraphicsInfo) secure = g_new0 (HangarGraphicsInfo, 1);
+
+  virResetLastError ();
+  if (config == NULL)
+    return TRUE;
+  secure->fd = -1;
+  parse_graphics (config, secure);
+  return secure->password != NULL;
+}
+
+/* Whether a local console is better reached over TCP than through libvirt's socket:
+ * it listens on a loopback port and asks for nothing that libvirt's socket would skip
+ * (a password) or that needs a name to check (TLS). */
+static gboolean
+can_connect_directly (virDomainPtr        domain,
+                      HangarGraphicsInfo *info)
+{
+  return info->socket == NULL && info->port > 0 && info->tls_port <= 0 &&
+         is_loopback (info->host) && !may_have_password (domain);
+}
+
 /* Reads the live definition into @info; on failure returns the task's error. */
 static gboolean
 read_definition (GTask              *task,
@@ -266,6 +305,9 @@ open_graphics_thread (GTask        *task,
 {
   HangarGuest *guest = source_object;
   virDomainPtr domain = task_data;
+  HangarGraphicsOpenFlags flags =
+    GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "hangar-open-flags"));
+  g_autofree char *uri = connection_uri (domain);
   g_autoptr(HangarGraphicsInfo) info = g_new0 (HangarGraphicsInfo, 1);
   int active;
 
@@ -285,6 +327,17 @@ open_graphics_thread (GTask        *task,
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                                _("“%s” has no graphical console (VNC or SPICE)."),
                                hangar_guest_get_name (guest));
+      return;
+    }
+
+  if (!(flags & HANGAR_GRAPHICS_OPEN_THROUGH_LIBVIRT) &&
+      !uri_is_remote (uri) && can_connect_directly (domain, info))
+    {
+      info->direct = TRUE;
+      g_free (info->tls_host);
+      info->tls_host = g_strdup (g_get_host_name ());
+      g_task_return_pointer (task, g_steal_pointer (&info),
+                             (GDestroyNotify)hangar_graphics_info_free);
       return;
     }
 
@@ -316,10 +369,11 @@ open_graphics_thread (GTask        *task,
 }
 
 void
-hangar_guest_open_graphics_async (HangarGuest        *guest,
-                                  GCancellable       *cancellable,
-                                  GAsyncReadyCallback callback,
-                                  gpointer            user_data)
+hangar_guest_open_graphics_async (HangarGuest            *guest,
+                                  HangarGraphicsOpenFlags flags,
+                                  GCancellable           *cancellable,
+                                  GAsyncReadyCallback     callback,
+                                  gpointer                user_data)
 {
   g_autoptr(GTask) task = NULL;
 
@@ -327,8 +381,11 @@ hangar_guest_open_graphics_async (HangarGuest        *guest,
 
   task = hangar_guest_new_domain_task (guest, hangar_guest_open_graphics_async, cancellable,
                                        callback, user_data);
-  if (task != NULL)
-    g_task_run_in_thread (task, open_graphics_thread);
+  if (task == NULL)
+    return;
+  /* Set before the worker starts, only read there. */
+  g_object_set_data (G_OBJECT (task), "hangar-open-flags", GINT_TO_POINTER (flags));
+  g_task_run_in_thread (task, open_graphics_thread);
 }
 
 HangarGraphicsInfo *

@@ -21,18 +21,34 @@ typedef struct {
                     * name from the URI, or this machine's */
   gboolean has_serial; /* the guest also has a serial or virtio text console */
   char *os_id;         /* libosinfo's id from the metadata, e.g. http://debian.org/debian/12 */
+  gboolean direct;     /* fd is -1 by choice: a local console on a loopback port that asks
+                        * for no password, reached over TCP (see below) */
 } HangarGraphicsInfo;
+
+typedef enum {
+  HANGAR_GRAPHICS_OPEN_DEFAULT = 0,
+  /* Through libvirt's socket even when the console could be reached directly: for a
+   * console that asked a direct connection for what libvirt's socket skips. */
+  HANGAR_GRAPHICS_OPEN_THROUGH_LIBVIRT = 1 << 0,
+} HangarGraphicsOpenFlags;
 
 void                hangar_graphics_info_free          (HangarGraphicsInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarGraphicsInfo, hangar_graphics_info_free)
 
 /* Reads the live domain XML and, for a local host, asks libvirt for a connected socket
- * (virDomainOpenGraphicsFD). Fails with a sentence when the guest is not running or has
- * no graphics. */
-void                hangar_guest_open_graphics_async   (HangarGuest        *guest,
-                                                        GCancellable       *cancellable,
-                                                        GAsyncReadyCallback callback,
-                                                        gpointer            user_data);
+ * (virDomainOpenGraphicsFD). A local console listening on a loopback port with neither
+ * password nor TLS port is instead left to the caller to reach over TCP (@direct set, fd
+ * -1): QEMU's SPICE server batches its messages on TCP (TCP_CORK), not on libvirt's Unix
+ * socket, where a busy display wakes the client several times as often (bench/README.md).
+ * A direct console that asks for anything (QEMU's own TLS or SASL, a password set
+ * outside libvirt) is opened again with HANGAR_GRAPHICS_OPEN_THROUGH_LIBVIRT, whose
+ * socket skips authentication. Fails with a sentence when the guest is not running or
+ * has no graphics. */
+void                hangar_guest_open_graphics_async   (HangarGuest            *guest,
+                                                        HangarGraphicsOpenFlags flags,
+                                                        GCancellable           *cancellable,
+                                                        GAsyncReadyCallback     callback,
+                                                        gpointer                user_data);
 HangarGraphicsInfo *hangar_guest_open_graphics_finish  (HangarGuest        *guest,
                                                         GAsyncResult       *result,
                                                         GError            **error);

@@ -3,9 +3,13 @@
 
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <gdk/x11/gdkx.h>
 #include <libvirt/virterror.h>
 
@@ -654,4 +658,49 @@ e2e_display_wait_for_guest (HangarDisplay *display,
   g_clear_object (&w.shot);
   *diff = w.diff;
   return w.mismatched;
+}
+
+int
+e2e_guest_graphics_port (E2eGuest *guest)
+{
+  g_autofree char *xml = virDomainGetXMLDesc (guest->domain, 0);
+  const char *graphics = xml ? strstr (xml, "<graphics ") : NULL;
+  const char *end = graphics ? strchr (graphics, '>') : NULL;
+  const char *port = graphics ? g_strstr_len (graphics, end - graphics, " port='") : NULL;
+
+  return port != NULL ? atoi (port + strlen (" port='")) : -1;
+}
+
+guint
+e2e_tcp_connections_to (int port)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  const char *name;
+  guint count = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      struct sockaddr_storage peer;
+      socklen_t length = sizeof peer;
+      int fd = atoi (name);
+
+      if (getpeername (fd, (struct sockaddr *)&peer, &length) < 0)
+        continue;
+      if (peer.ss_family == AF_INET)
+        {
+          struct sockaddr_in *in = (struct sockaddr_in *)&peer;
+
+          if (ntohs (in->sin_port) == port && ntohl (in->sin_addr.s_addr) >> 24 == 127)
+            count++;
+        }
+      else if (peer.ss_family == AF_INET6)
+        {
+          struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&peer;
+
+          if (ntohs (in6->sin6_port) == port && IN6_IS_ADDR_LOOPBACK (&in6->sin6_addr))
+            count++;
+        }
+    }
+  return count;
 }

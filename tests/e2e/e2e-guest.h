@@ -127,4 +127,10 @@ guint      e2e_display_wait_for_guest (HangarDisplay *display,
                                        guint          timeout_ms,
                                        GdkRectangle  *diff);
 
+/* The port the guest's graphical console listens on (its live definition), or -1. */
+int        e2e_guest_graphics_port (E2eGuest     *guest);
+/* How many of this process's sockets are TCP connections to @port on 127.0.0.1 or ::1:
+ * a console reached directly rather than through libvirt's socket. */
+guint      e2e_tcp_connections_to  (int           port);
+
 G_END_DECLS

@@ -7,6 +7,7 @@
  *   - closed and opened again, it connects and shows the guest again;
  *   - keys typed as X11 key events reach the guest's tty1 shell, which runs
  *     `echo $((6*7)) >/dev/ttyS0`: 42 arrives on the serial port;
+ *   - it is reached over TCP on its loopback port;
  *   - when the guest goes away the display says so.
  */
 #define G_LOG_DOMAIN "test-e2e-spice"
@@ -147,6 +148,18 @@ test_keys_reach_guest (void)
   g_assert_true (hangar_display_get_grabbed (display));
 }
 
+/* The guest's console listens on loopback without a password: Hangar reaches it over
+ * TCP, on QEMU's own port (a connection per channel: main, display, inputs, cursor),
+ * not through libvirt's socket. */
+static void
+test_direct (void)
+{
+  int port = e2e_guest_graphics_port (guest);
+
+  g_assert_cmpint (port, >, 0);
+  g_assert_cmpuint (e2e_tcp_connections_to (port), >=, 2);
+}
+
 static gboolean
 display_disconnected (gpointer data)
 {
@@ -189,6 +202,7 @@ main (int   argc,
   g_test_add_func ("/e2e/spice/picture-matches-guest", test_picture_matches_guest);
   g_test_add_func ("/e2e/spice/reopen", test_reopen);
   g_test_add_func ("/e2e/spice/keys-reach-guest", test_keys_reach_guest);
+  g_test_add_func ("/e2e/spice/direct", test_direct);
   g_test_add_func ("/e2e/spice/guest-gone", test_guest_gone);
   ret = g_test_run ();
 

@@ -2,7 +2,8 @@
 /*
  * Hangar's VNC console against a real QEMU guest on the real libvirtd, under Xvfb:
  * the widget's picture at 1:1 equals libvirt's screenshot of the guest, and keys typed
- * as real X11 key events (xdotool, XTEST) reach the guest's shell.
+ * as real X11 key events (xdotool, XTEST) reach the guest's shell; the console is
+ * reached over TCP on its loopback port.
  */
 #define G_LOG_DOMAIN "test-e2e-vnc"
 
@@ -203,6 +204,17 @@ test_start_time (void)
   g_assert_cmpint (start, <=, boot_returned);
 }
 
+/* The guest's console listens on loopback without a password: Hangar reaches it over
+ * TCP, on QEMU's own port, not through libvirt's socket. */
+static void
+test_direct (void)
+{
+  int port = e2e_guest_graphics_port (guest);
+
+  g_assert_cmpint (port, >, 0);
+  g_assert_cmpuint (e2e_tcp_connections_to (port), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -231,6 +243,7 @@ main (int   argc,
   g_test_add_func ("/e2e/vnc/keys-reach-guest", test_keys_reach_guest);
   g_test_add_func ("/e2e/vnc/click-lands", test_click_lands);
   g_test_add_func ("/e2e/vnc/start-time", test_start_time);
+  g_test_add_func ("/e2e/vnc/direct", test_direct);
   ret = g_test_run ();
 
   gtk_window_destroy (window);
