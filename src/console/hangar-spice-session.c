@@ -551,6 +551,8 @@ on_through_libvirt_cb (gpointer user_data)
 static void
 reopen_through_libvirt (HangarSpiceSession *self)
 {
+  g_debug ("the direct connection to the console asked for more or ended: through "
+           "libvirt's socket");
   self->direct = FALSE;
   if (self->through_libvirt_id == 0)
     self->through_libvirt_id = g_idle_add (on_through_libvirt_cb, self);

@@ -766,6 +766,8 @@ on_through_libvirt_cb (gpointer user_data)
 static void
 reopen_through_libvirt (HangarVncDisplay *self)
 {
+  g_debug ("the direct connection to the console asked for more or ended: through "
+           "libvirt's socket");
   self->direct = FALSE;
   if (self->conn != NULL)
     {
