@@ -16,7 +16,10 @@
  *   - SPICE on a local guest falls back to libvirt's own CA,
  *     /etc/pki/libvirt-spice/ca-cert.pem, when CA/cacert.pem is in neither /etc/pki nor
  *     ~/.pki; CA/cacert.pem comes first when there is one; a console that is not a
- *     local guest's does not take libvirt's CA.
+ *     local guest's does not take libvirt's CA;
+ *   - a local guest's console on a loopback port that asks a direct connection for TLS
+ *     (VNC) or a password (SPICE) is opened again through libvirt's socket (on the test
+ *     driver, which has none to give, by its address as before).
  *
  * The guests are libvirt test-driver guests (a local URI, test:///…) whose <graphics>
  * lead to QEMU console servers the test starts with TLS as libvirt's vnc_tls and
@@ -30,6 +33,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
@@ -160,6 +164,24 @@ start_spice (void)
     g_error ("QEMU's SPICE server does not listen on %d", spice_tls_port);
 }
 
+/* A SPICE server with a password of its own, on a plain port (what a password set on
+ * QEMU outside libvirt is like: the definition shows none); returns the port. */
+#define SPICE_PASSWORD "hangar-pw"
+
+static int
+start_spice_password (void)
+{
+  int port = test_free_port ();
+  g_autofree char *args = g_strdup_printf ("-object secret,id=pw0,data=" SPICE_PASSWORD " "
+                                           "-spice port=%d,addr=127.0.0.1,password-secret=pw0",
+                                           port);
+
+  g_ptr_array_add (qemus, e2e_tls_start_qemu (args));
+  if (!e2e_wait_for (e2e_tls_port_listens, GINT_TO_POINTER (port), 10000))
+    g_error ("QEMU's SPICE server does not listen on %d", port);
+  return port;
+}
+
 /* A running test-driver guest @name whose console is @graphics (a <graphics> element). */
 static void
 append_guest (GString    *xml,
@@ -191,7 +213,9 @@ write_node (const char *path,
 /* A test-driver host whose running guests' consoles are those servers. */
 static char *
 write_host (const char *named_socket,
-            const char *local_socket)
+            const char *local_socket,
+            int         tcp_port,
+            int         spice_password_port)
 {
   g_autofree char *path = work_path ("host.xml");
   g_autoptr(GString) xml = g_string_new (NULL);
@@ -202,8 +226,15 @@ write_host (const char *named_socket,
   g_autofree char *spice = g_strdup_printf (
     "<graphics type='spice' autoport='no' port='%d' tlsPort='%d' listen='127.0.0.1'>"
     "<listen type='address' address='127.0.0.1'/></graphics>", spice_port, spice_tls_port);
+  g_autofree char *tcp = g_strdup_printf (
+    "<graphics type='vnc' port='%d' autoport='no' listen='127.0.0.1'/>", tcp_port);
 
   append_guest (xml, "vnc-named", named);
+  append_guest (xml, "vnc-tcp-this-host", tcp);
+  g_free (tcp);
+  tcp = g_strdup_printf ("<graphics type='spice' port='%d' autoport='no' listen='127.0.0.1'/>",
+                         spice_password_port);
+  append_guest (xml, "spice-password", tcp);
   append_guest (xml, "vnc-local", local);
   append_guest (xml, "spice", spice);
   write_node (path, xml);
@@ -384,6 +415,74 @@ test_vnc_not_uri_host_name (void)
   close_display (display);
 }
 
+/* A local guest's console on a loopback port, whose definition shows no password or TLS
+ * port, is first reached directly over TCP; this server then asks for TLS (libvirt's
+ * vnc_tls, which no definition shows), so the console is opened again through libvirt's
+ * socket — which the test driver cannot give, so by its address as before, with TLS and
+ * the certificate checked against this host's name. */
+static guint reopened;
+
+/* The display's debug line when it goes through libvirt's socket after all. */
+static void
+count_reopened (const char    *domain,
+                GLogLevelFlags level,
+                const char    *message,
+                gpointer       data)
+{
+  if (strstr (message, "through libvirt's socket") != NULL)
+    reopened++;
+}
+
+static void
+test_vnc_direct_asks_tls (void)
+{
+  guint handler = g_log_set_handler ("hangar-vnc-display", G_LOG_LEVEL_DEBUG, count_reopened,
+                                     NULL);
+  HangarDisplay *display;
+
+  set_files ("ca/ca-cert.pem", NULL);
+  reopened = 0;
+  display = open_guest_console (HANGAR_DISPLAY (hangar_vnc_display_new ()),
+                                "vnc-tcp-this-host");
+  g_log_remove_handler ("hangar-vnc-display", handler);
+  g_assert_cmpuint (reopened, ==, 1);
+  assert_picture (display);
+  close_display (display);
+}
+
+static guint passwords_asked;
+
+static void
+on_password_needed_cb (HangarDisplay *display)
+{
+  passwords_asked++;
+  hangar_display_set_password (display, SPICE_PASSWORD);
+}
+
+/* The same with SPICE and a password the definition does not show: the direct session
+ * is refused and opened again through libvirt's socket (on the test driver: by its
+ * address, which asks for the password once). */
+static void
+test_spice_direct_asks_password (void)
+{
+  /* spice-client-glib warns of the refused password: warnings are not fatal here. */
+  GLogLevelFlags fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  guint handler = g_log_set_handler ("hangar-spice-session", G_LOG_LEVEL_DEBUG,
+                                     count_reopened, NULL);
+  HangarDisplay *display = HANGAR_DISPLAY (hangar_spice_display_new ());
+
+  passwords_asked = 0;
+  reopened = 0;
+  g_signal_connect (display, "password-needed", G_CALLBACK (on_password_needed_cb), NULL);
+  open_guest_console (display, "spice-password");
+  g_log_remove_handler ("hangar-spice-session", handler);
+  g_assert_cmpuint (reopened, ==, 1);
+  assert_picture (display);
+  g_assert_cmpuint (passwords_asked, ==, 1);
+  close_display (display);
+  g_log_set_always_fatal (fatal);
+}
+
 /* ---- SPICE's CA --------------------------------------------------------------------------- */
 
 static void
@@ -456,7 +555,8 @@ main (int   argc,
   local_socket = start_vnc ("local");
   start_spice ();
 
-  uri = write_host (named_socket, local_socket);
+  uri = write_host (named_socket, local_socket, start_vnc_tcp ("named"),
+                    start_spice_password ());
   connection = open_connection (uri);
   {
     int named_port = start_vnc_tcp ("named");
@@ -474,6 +574,9 @@ main (int   argc,
   g_test_add_func ("/e2e/tls-guest/vnc-not-this-host-name", test_vnc_not_this_host_name);
   g_test_add_func ("/e2e/tls-guest/vnc-uri-host-name", test_vnc_uri_host_name);
   g_test_add_func ("/e2e/tls-guest/vnc-not-uri-host-name", test_vnc_not_uri_host_name);
+  g_test_add_func ("/e2e/tls-guest/vnc-direct-asks-tls", test_vnc_direct_asks_tls);
+  g_test_add_func ("/e2e/tls-guest/spice-direct-asks-password",
+                   test_spice_direct_asks_password);
   g_test_add_func ("/e2e/tls-guest/spice-libvirt-ca", test_spice_libvirt_ca);
   g_test_add_func ("/e2e/tls-guest/spice-client-ca-first", test_spice_client_ca_first);
   g_test_add_func ("/e2e/tls-guest/spice-libvirt-ca-only-local",
