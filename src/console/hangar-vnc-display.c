@@ -59,8 +59,9 @@ G_DEFINE_FINAL_TYPE (HangarVncDisplay, hangar_vnc_display, HANGAR_TYPE_DISPLAY)
 #define RELATIVE_ORIGIN 0x7FFF
 
 
-static void send_clipboard         (HangarVncDisplay *self);
-static void reopen_through_libvirt (HangarVncDisplay *self);
+static void send_clipboard                (HangarVncDisplay *self);
+static void reopen_through_libvirt        (HangarVncDisplay *self);
+static void hangar_vnc_display_disconnect (HangarDisplay    *display);
 
 /* FALSE when the server's screen is too large to take: the display then says so. */
 static gboolean
@@ -769,11 +770,7 @@ reopen_through_libvirt (HangarVncDisplay *self)
   g_debug ("the direct connection to the console asked for more or ended: through "
            "libvirt's socket");
   self->direct = FALSE;
-  if (self->conn != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->conn, self);
-      vnc_connection_shutdown (self->conn);
-    }
+  hangar_vnc_display_disconnect (HANGAR_DISPLAY (self));
   if (self->through_libvirt_id == 0)
     self->through_libvirt_id = g_idle_add (on_through_libvirt_cb, self);
 }

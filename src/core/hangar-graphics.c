@@ -204,6 +204,18 @@ open_remote_tunnel (const char  *uri,
   return -1;
 }
 
+/* A server certificate names the host its clients know it by (libvirt's TLS guide):
+ * the host of the connection's URI, or this one. */
+static void
+set_tls_host (HangarGraphicsInfo *info,
+              const char         *uri)
+{
+  g_free (info->tls_host);
+  info->tls_host = uri_host (uri);
+  if (info->tls_host == NULL)
+    info->tls_host = g_strdup (g_get_host_name ());
+}
+
 /* A connected socket to the console: from libvirt locally, through the host's SSH
  * session remotely. -1 and @error when neither works. */
 static int
@@ -214,12 +226,7 @@ open_console_socket (virDomainPtr        domain,
   g_autofree char *uri = connection_uri (domain);
   int fd;
 
-  /* A server certificate names the host its clients know it by (libvirt's TLS guide);
-   * through libvirt's socket or a tunnel, that is the host of the URI or this one. */
-  g_free (info->tls_host);
-  info->tls_host = uri_host (uri);
-  if (info->tls_host == NULL)
-    info->tls_host = g_strdup (g_get_host_name ());
+  set_tls_host (info, uri);
 
   if (!uri_is_remote (uri))
     {
@@ -334,8 +341,7 @@ open_graphics_thread (GTask        *task,
       !uri_is_remote (uri) && can_connect_directly (domain, info))
     {
       info->direct = TRUE;
-      g_free (info->tls_host);
-      info->tls_host = g_strdup (g_get_host_name ());
+      set_tls_host (info, uri);
       g_task_return_pointer (task, g_steal_pointer (&info),
                              (GDestroyNotify)hangar_graphics_info_free);
       return;
